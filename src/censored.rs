@@ -1,0 +1,81 @@
+//! Censored numbers: a value known exactly, or only known to lie below or above a bound.
+//!
+//! A urine result reported as `<0.25 mg/L` (below the assay's detection limit) is not zero and not
+//! 0.25: it is a value somewhere below 0.25. Recoveries and ratios computed from it keep that
+//! meaning, so a lactulose recovery can be reported as `<0.0125` and still be classified when the
+//! whole interval falls in one band.
+//!
+//! ```
+//! use lmr::censored::Censored;
+//! let l = Censored::LessThan(0.01);
+//! let m = Censored::Exact(20.0);
+//! assert_eq!(l.divided_by(m), Some(Censored::LessThan(0.0005)));
+//! assert_eq!(m.divided_by(l), Some(Censored::GreaterThan(2000.0)));
+//! assert_eq!(l.divided_by(l), None); // nothing can be said
+//! ```
+
+use std::fmt;
+
+/// A non-negative number that may be censored.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Censored {
+    /// Known value.
+    Exact(f64),
+    /// Somewhere in `[0, bound)`.
+    LessThan(f64),
+    /// Somewhere above the bound.
+    GreaterThan(f64),
+}
+
+impl Censored {
+    /// The value, if known exactly.
+    pub fn exact(self) -> Option<f64> {
+        match self {
+            Censored::Exact(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The number printed: the value or the bound.
+    pub fn number(self) -> f64 {
+        match self {
+            Censored::Exact(v) | Censored::LessThan(v) | Censored::GreaterThan(v) => v,
+        }
+    }
+
+    /// Multiplies by a known non-negative factor (bounds stay bounds).
+    pub fn scaled(self, factor: f64) -> Censored {
+        match self {
+            Censored::Exact(v) => Censored::Exact(v * factor),
+            Censored::LessThan(v) => Censored::LessThan(v * factor),
+            Censored::GreaterThan(v) => Censored::GreaterThan(v * factor),
+        }
+    }
+
+    /// `self ÷ other`, where the maths allows a value or a bound; `None` when nothing can be said
+    /// (both censored, a division by an exact zero, or an infinite result).
+    pub fn divided_by(self, other: Censored) -> Option<Censored> {
+        let q = |a: f64, b: f64| if b > 0.0 { Some(a / b) } else { None };
+        let out = match (self, other) {
+            (Censored::Exact(a), Censored::Exact(b)) => Censored::Exact(q(a, b)?),
+            (Censored::LessThan(a), Censored::Exact(b)) => Censored::LessThan(q(a, b)?),
+            (Censored::GreaterThan(a), Censored::Exact(b)) => Censored::GreaterThan(q(a, b)?),
+            (Censored::Exact(a), Censored::LessThan(b)) => Censored::GreaterThan(q(a, b)?),
+            (Censored::Exact(a), Censored::GreaterThan(b)) => Censored::LessThan(q(a, b)?),
+            (Censored::LessThan(a), Censored::GreaterThan(b)) => Censored::LessThan(q(a, b)?),
+            (Censored::GreaterThan(a), Censored::LessThan(b)) => Censored::GreaterThan(q(a, b)?),
+            _ => return None,
+        };
+        out.number().is_finite().then_some(out)
+    }
+}
+
+impl fmt::Display for Censored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Censored::Exact(v) => write!(f, "{v}"),
+            Censored::LessThan(v) => write!(f, "<{v}"),
+            Censored::GreaterThan(v) => write!(f, ">{v}"),
+        }
+    }
+}

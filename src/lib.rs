@@ -1,0 +1,60 @@
+//! # lmr: lactulose–mannitol permeability tests, zonulin and vitamin D, in context
+//!
+//! `lmr` computes urinary sugar recoveries (percent of the oral dose excreted) and the
+//! lactulose : mannitol ratio of fractional excretions, and puts serum zonulin and
+//! 25-hydroxyvitamin D results beside named, sourced reference ranges, with the caveats that
+//! say what each number can and cannot tell.
+//!
+//! **Increased intestinal permeability is measurable; "leaky gut syndrome" is not an established
+//! diagnosis.** Nothing here tells a person they have a syndrome or a disease: results describe the
+//! measurement, compare it with a named reference, and state the caveats.
+//!
+//! ## Modules, by domain
+//! - [`units`]: quantities as types (concentration, volume, mass, duration, percent).
+//! - [`sugar`]: the probes, their formulas and molar masses.
+//! - [`protocol`]: doses, collection window, age and sex.
+//! - [`recovery`] and [`ratio`]: the formulas. [`censored`]: values below a detection limit.
+//! - [`reference`]: range files, validation, the registry of shipped and user ranges.
+//! - [`interpretation`]: one sample → recoveries, ratio, classes, [`flag`]s and [`caveat`]s.
+//! - [`vitamin_d`] and [`zonulin`]: their units and rules.
+//! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output.
+//!
+//! ## Example
+//! ```
+//! use lmr::interpretation::{Interpreter, Interpretation, Options, Sample};
+//! use lmr::reference::Registry;
+//! use lmr::sugar::Sugar;
+//!
+//! let registry = Registry::builtin()?;
+//! let options = Options { lm_range: None, ..Options::default() };
+//! let interpreter = Interpreter::new(&registry, &options)?;
+//!
+//! // The Dutch sugar absorption test (hyperosmolar: 5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h)
+//! let mut sample = Sample::default();
+//! sample.protocol.fill_from(registry.protocol("dutch-sat-hyperosmolar").unwrap());
+//! sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+//! sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
+//! sample.urine_volume = Some("1 L".parse()?);
+//!
+//! let mut out = Interpretation::default();
+//! interpreter.interpret(&sample, &mut out)?;
+//! // 30 mg of 5000 mg = 0.6 %; 200 mg of 2000 mg = 10 %; 0.6 / 10 = 0.06 ≤ 0.089
+//! approx::assert_relative_eq!(out.lm_ratio.unwrap().exact().unwrap(), 0.06, max_relative = 1e-12);
+//! assert_eq!(out.lm_class(), Some("within"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod caveat;
+pub mod censored;
+pub mod flag;
+pub mod interpretation;
+pub mod protocol;
+pub mod ratio;
+pub mod recovery;
+pub mod reference;
+pub mod sugar;
+pub mod units;
+pub mod vitamin_d;
+pub mod zonulin;

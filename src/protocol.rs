@@ -1,0 +1,183 @@
+//! Test protocols: the oral doses, the urine collection window, and who was tested.
+//!
+//! Cut-offs depend on the protocol (dose, osmolarity, collection window, age): a reference range
+//! declares the protocol it applies to, and [`crate::reference::ReferenceRange::differences`]
+//! compares it with the sample's. Named protocols (`--protocol dutch-sat-hyperosmolar`) live in
+//! `reference-ranges/protocols/`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::sugar::{DoseForm, Sugar};
+use crate::units::{Duration, Mass};
+
+/// An oral dose: the mass weighed and the form it was weighed in.
+#[derive(Clone, Copy, Debug)]
+pub struct Dose {
+    /// Mass as weighed.
+    pub mass: Mass,
+    /// Anhydrous (default) or hydrate.
+    pub form: DoseForm,
+}
+
+impl Dose {
+    /// An anhydrous dose.
+    pub fn anhydrous(mass: Mass) -> Dose {
+        Dose {
+            mass,
+            form: DoseForm::Anhydrous,
+        }
+    }
+
+    /// The mass of the sugar itself in mg (a monohydrate dose is converted to its sugar content).
+    pub fn sugar_mg(&self, sugar: Sugar) -> f64 {
+        self.mass.in_milligrams() * self.form.sugar_fraction(sugar)
+    }
+}
+
+/// A value per sugar, in a fixed array (no allocation; indexed by [`Sugar`]).
+#[derive(Clone, Debug)]
+pub struct SugarMap<T> {
+    slots: [Option<T>; Sugar::ALL.len()],
+}
+
+impl<T> Default for SugarMap<T> {
+    fn default() -> Self {
+        SugarMap {
+            slots: std::array::from_fn(|_| None),
+        }
+    }
+}
+
+impl<T> SugarMap<T> {
+    fn index(sugar: Sugar) -> usize {
+        // Sugar::ALL lists the variants in declaration order, so the discriminant is the index.
+        sugar as usize
+    }
+
+    /// The value for `sugar`.
+    pub fn get(&self, sugar: Sugar) -> Option<&T> {
+        self.slots[Self::index(sugar)].as_ref()
+    }
+
+    /// Sets (or clears, with `None`) the value for `sugar`.
+    pub fn set(&mut self, sugar: Sugar, value: Option<T>) {
+        self.slots[Self::index(sugar)] = value;
+    }
+
+    /// Removes every value.
+    pub fn clear(&mut self) {
+        for s in &mut self.slots {
+            *s = None;
+        }
+    }
+
+    /// The sugars that have a value, with it, in [`Sugar::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Sugar, &T)> {
+        Sugar::ALL
+            .iter()
+            .zip(self.slots.iter())
+            .filter_map(|(&s, v)| v.as_ref().map(|v| (s, v)))
+    }
+
+    /// Whether no sugar has a value.
+    pub fn is_empty(&self) -> bool {
+        self.slots.iter().all(Option::is_none)
+    }
+}
+
+/// Sex as recorded (reference ranges and z-score tables may be sex-specific).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sex {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+}
+
+/// A sex spelling that is not understood.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?}: unknown sex (expected F, M, female or male)")]
+pub struct UnknownSex(pub String);
+
+impl FromStr for Sex {
+    type Err = UnknownSex;
+    fn from_str(s: &str) -> Result<Self, UnknownSex> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "f" | "female" | "w" => Ok(Sex::Female),
+            "m" | "male" => Ok(Sex::Male),
+            _ => Err(UnknownSex(s.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for Sex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+        })
+    }
+}
+
+/// What a sample's test protocol was: doses, collection window, and the person's age and sex.
+#[derive(Clone, Debug, Default)]
+pub struct Protocol {
+    /// Oral dose per sugar.
+    pub doses: SugarMap<Dose>,
+    /// Urine collection window (from the dose to the end of collection).
+    pub collection: Option<Duration>,
+    /// Age in years.
+    pub age_years: Option<f64>,
+    /// Sex.
+    pub sex: Option<Sex>,
+}
+
+impl Protocol {
+    /// Fills every part this protocol lacks from `named` (explicit values win).
+    pub fn fill_from(&mut self, named: &NamedProtocol) {
+        for (sugar, dose) in named.doses.iter() {
+            if self.doses.get(sugar).is_none() {
+                self.doses.set(sugar, Some(*dose));
+            }
+        }
+        if self.collection.is_none() {
+            self.collection = named.collection;
+        }
+    }
+
+    /// Clears every field, keeping the allocation-free storage.
+    pub fn clear(&mut self) {
+        self.doses.clear();
+        self.collection = None;
+        self.age_years = None;
+        self.sex = None;
+    }
+}
+
+/// A protocol shipped in `reference-ranges/protocols/` or given in a user file.
+#[derive(Clone, Debug)]
+pub struct NamedProtocol {
+    /// Identifier (`dutch-sat-hyperosmolar`).
+    pub id: String,
+    /// Title for people.
+    pub title: String,
+    /// Doses per sugar.
+    pub doses: SugarMap<Dose>,
+    /// Collection window, where the source states it.
+    pub collection: Option<Duration>,
+    /// Population, where the source states it.
+    pub population: Option<String>,
+    /// Where it comes from.
+    pub source: crate::reference::Source,
+    /// The file it was read from.
+    pub origin: String,
+}
+
+/// Doses and windows are equal when they agree to this relative tolerance (doses are nominal).
+pub(crate) const SAME_AMOUNT_RELATIVE: f64 = 1e-9;
+
+/// Whether two non-negative amounts are the same nominal amount.
+pub(crate) fn same_amount(a: f64, b: f64) -> bool {
+    (a - b).abs() <= SAME_AMOUNT_RELATIVE * a.abs().max(b.abs())
+}

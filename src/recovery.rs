@@ -1,0 +1,186 @@
+//! Urinary recovery: the percentage of an oral sugar dose excreted in the urine collected.
+//!
+//! ```text
+//! recovery % = C × V ÷ D × 100
+//!
+//! C  urine concentration of the sugar (converted to mg/L; molar units via the sugar's molar mass)
+//! V  urine volume collected in the window (L)
+//! D  oral dose of the sugar (mg; a hydrate dose converted to its sugar content)
+//! ```
+//! Source: the WASH Benefits Bangladesh EED analysis code states it exactly: "% lactulose recovery =
+//! (urine concentration lactulose (mg/L) * urine volume (L) * 100 / total lactulose dosed (mg))"
+//! (washb-eed-substudies/ee-secondary, `EE-BD-urine-ipcw.R`) [V-sec]; medicalalgorithms.com gives
+//! the mg/dL form (`../shared/science.md` §2.1).
+//!
+//! A recovery above 100 % is impossible for an oral probe; it is computed, kept and flagged
+//! (`recovery_over_100`), because it almost always means a unit, dose or volume error that the
+//! person reading the result must see.
+
+use crate::censored::Censored;
+use crate::protocol::Dose;
+use crate::sugar::Sugar;
+use crate::units::{Concentration, Volume};
+
+/// Why a recovery cannot be computed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RecoveryError {
+    /// The dose is zero, so no fraction of it can be excreted.
+    #[error("{sugar} dose is zero: recovery (percent of dose) is undefined")]
+    ZeroDose {
+        /// The sugar.
+        sugar: Sugar,
+    },
+}
+
+/// Percent of the oral dose of `sugar` recovered in urine.
+///
+/// # Errors
+/// [`RecoveryError::ZeroDose`] when the dose is zero.
+///
+/// # Example
+/// ```
+/// use lmr::{recovery::recovery_percent, protocol::Dose, sugar::Sugar};
+/// // science.md T3: 20 mg/L × 1.2 L = 24 mg; 24 mg ÷ 5000 mg × 100 = 0.48 %
+/// let r = recovery_percent(
+///     Sugar::Lactulose,
+///     "20 mg/L".parse()?,
+///     "1.2 L".parse()?,
+///     &Dose::anhydrous("5 g".parse()?),
+/// )?;
+/// approx::assert_relative_eq!(r, 0.48, max_relative = 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn recovery_percent(
+    sugar: Sugar,
+    concentration: Concentration,
+    volume: Volume,
+    dose: &Dose,
+) -> Result<f64, RecoveryError> {
+    let dose_mg = dose.sugar_mg(sugar);
+    if dose_mg <= 0.0 {
+        return Err(RecoveryError::ZeroDose { sugar });
+    }
+    let mg_per_l = concentration.in_mg_per_l(Some(sugar.molar_mass())).unwrap_or(0.0);
+    Ok(mg_per_l * volume.in_litres() / dose_mg * 100.0)
+}
+
+/// A urine result as reported: a concentration, or "below the detection limit" with the limit when
+/// the lab gave one (`<0.25`), or without (`ND`, `BLQ`).
+#[derive(Clone, Copy, Debug)]
+pub enum UrineResult {
+    /// A measured concentration.
+    Measured(Concentration),
+    /// Below the detection or quantification limit.
+    BelowLimit(Option<Concentration>),
+}
+
+/// The recovery of a possibly censored urine result: exact, or an upper bound (`<x`) when the
+/// concentration is below a stated limit; `None` below an unstated limit.
+///
+/// # Errors
+/// As [`recovery_percent`].
+pub fn recovery(
+    sugar: Sugar,
+    result: UrineResult,
+    volume: Volume,
+    dose: &Dose,
+) -> Result<Option<Censored>, RecoveryError> {
+    Ok(match result {
+        UrineResult::Measured(c) => Some(Censored::Exact(recovery_percent(sugar, c, volume, dose)?)),
+        UrineResult::BelowLimit(Some(limit)) => Some(Censored::LessThan(recovery_percent(
+            sugar, limit, volume, dose,
+        )?)),
+        UrineResult::BelowLimit(None) => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sugar::DoseForm;
+    use approx::assert_relative_eq;
+
+    fn dose(text: &str) -> Dose {
+        Dose::anhydrous(text.parse().unwrap())
+    }
+
+    #[test]
+    fn science_t2_children_mal_ed_dose() {
+        // T2: dose L 5000 mg, M 1000 mg; 0.100 L; C_L 50 mg/L → 5 mg → 0.10 %; C_M 500 mg/L → 50 mg → 5.00 %
+        let v: Volume = "0.100 L".parse().unwrap();
+        let l = recovery_percent(Sugar::Lactulose, "50 mg/L".parse().unwrap(), v, &dose("5000 mg"));
+        let m = recovery_percent(Sugar::Mannitol, "500 mg/L".parse().unwrap(), v, &dose("1000 mg"));
+        assert_relative_eq!(l.unwrap(), 0.10, max_relative = 1e-12);
+        assert_relative_eq!(m.unwrap(), 5.00, max_relative = 1e-12);
+    }
+
+    #[test]
+    fn science_t5_mg_per_dl_path() {
+        // T5: 1 mg/dL × 500 mL = 10 mg/L × 0.5 L = 5 mg; 5 mg / 5000 mg = 0.10 %
+        let r = recovery_percent(
+            Sugar::Lactulose,
+            "1 mg/dL".parse().unwrap(),
+            "500 mL".parse().unwrap(),
+            &dose("5 g"),
+        );
+        assert_relative_eq!(r.unwrap(), 0.10, max_relative = 1e-12);
+        // rhamnose 20 mg/dL × 0.5 L = 100 mg of a 1 g dose = 10.0 %
+        let r = recovery_percent(
+            Sugar::Rhamnose,
+            "20 mg/dL".parse().unwrap(),
+            "500 mL".parse().unwrap(),
+            &dose("1 g"),
+        );
+        assert_relative_eq!(r.unwrap(), 10.0, max_relative = 1e-12);
+    }
+
+    #[test]
+    fn science_t10_molar_equals_mass() {
+        // T10: 50 mg/L = 50/342.297 mmol/L = 0.146072 mmol/L; V 0.1 L; D 5000 mg → 0.10 % either way
+        let molar = 50.0 / 342.297;
+        let c = Concentration::new(molar, crate::units::ConcentrationUnit::MmolPerL).unwrap();
+        let r = recovery_percent(Sugar::Lactulose, c, "0.1 L".parse().unwrap(), &dose("5000 mg"));
+        assert_relative_eq!(r.unwrap(), 0.10, max_relative = 1e-12);
+    }
+
+    #[test]
+    fn monohydrate_dose_counts_only_the_sugar() {
+        // 1 g rhamnose monohydrate holds 164.157/182.172 g = 901.11 mg rhamnose;
+        // 90.111 mg excreted (180.222 mg/L × 0.5 L) is therefore 10 %
+        let d = Dose {
+            mass: "1 g".parse().unwrap(),
+            form: DoseForm::Monohydrate,
+        };
+        let r = recovery_percent(
+            Sugar::Rhamnose,
+            "180.222 mg/L".parse().unwrap(),
+            "0.5 L".parse().unwrap(),
+            &d,
+        );
+        assert_relative_eq!(r.unwrap(), 10.0, max_relative = 1e-4);
+    }
+
+    #[test]
+    fn zero_dose_is_an_error_and_zero_volume_is_zero() {
+        let e = recovery_percent(Sugar::Mannitol, "1 mg/L".parse().unwrap(), "1 L".parse().unwrap(), &dose("0 g"));
+        assert_eq!(e, Err(RecoveryError::ZeroDose { sugar: Sugar::Mannitol }));
+        let r = recovery_percent(Sugar::Mannitol, "1 mg/L".parse().unwrap(), "0 L".parse().unwrap(), &dose("1 g"));
+        assert_relative_eq!(r.unwrap(), 0.0);
+    }
+
+    #[test]
+    fn below_limit_gives_an_upper_bound() {
+        // <2.5 mg/L × 1 L = <2.5 mg of 5000 mg = <0.05 %
+        let r = recovery(
+            Sugar::Lactulose,
+            UrineResult::BelowLimit(Some("2.5 mg/L".parse().unwrap())),
+            "1 L".parse().unwrap(),
+            &dose("5 g"),
+        )
+        .unwrap();
+        assert!(matches!(r, Some(Censored::LessThan(x)) if (x - 0.05).abs() < 1e-12));
+        let none = recovery(Sugar::Lactulose, UrineResult::BelowLimit(None), "1 L".parse().unwrap(), &dose("5 g"));
+        assert_eq!(none.unwrap(), None);
+    }
+}

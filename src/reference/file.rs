@@ -1,0 +1,779 @@
+//! Reading and validating one range file (`docs/range-format.md`).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::{
+    Analyte, Applicability, Band, Bound, Matrix, ProtocolPart, RangeUnit, ReferenceRange,
+    Selection, Source, Statement, Verification,
+};
+use crate::protocol::{Dose, NamedProtocol, Sex, SugarMap};
+use crate::sugar::{DoseForm, Sugar};
+use crate::units::{ConcentrationUnit, Duration, Mass};
+
+/// Default relative distance from a bound that counts as "near" it: about the conversion rounding
+/// between 2.5 and 2.496 nmol/L per ng/mL (0.16 %), which `../shared/science.md` B1 recommends
+/// flagging ("within conversion rounding (about 0.2%)").
+const DEFAULT_NEAR_BOUNDARY_RELATIVE: f64 = 0.002;
+
+/// A range file that cannot be used. The message names the file and the key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RangeFileError {
+    /// The file or directory could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has a key the format does not know.
+    #[error("{path}: {message}")]
+    Syntax {
+        /// The path.
+        path: String,
+        /// The TOML parser's message (with line and column).
+        message: String,
+    },
+    /// A key has a missing or invalid value.
+    #[error("{path}: key `{key}`: {problem}")]
+    Invalid {
+        /// The path.
+        path: String,
+        /// The key, e.g. `range[iom-2011].band[2].upper`.
+        key: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Two ranges (or protocols) in the loaded files share an id.
+    #[error("{path}: key `{key}`: duplicate id {id:?} (also in {other})")]
+    DuplicateId {
+        /// The path.
+        path: String,
+        /// The key.
+        key: String,
+        /// The id.
+        id: String,
+        /// The other file.
+        other: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDoc {
+    schema: Option<i64>,
+    #[serde(default)]
+    range: Vec<RangeDoc>,
+    #[serde(default)]
+    protocol: Vec<ProtocolDoc>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RangeDoc {
+    id: Option<String>,
+    analyte: Option<String>,
+    unit: Option<String>,
+    title: Option<String>,
+    selection: Option<String>,
+    near_boundary_relative: Option<f64>,
+    source: Option<SourceDoc>,
+    applies_to: Option<AppliesDoc>,
+    #[serde(default)]
+    band: Vec<BandDoc>,
+    #[serde(default)]
+    statement: Vec<StatementDoc>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceDoc {
+    citation: Option<String>,
+    doi: Option<String>,
+    url: Option<String>,
+    quote: Option<String>,
+    status: Option<String>,
+    notes: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AppliesDoc {
+    population: Option<String>,
+    matrix: Option<String>,
+    method: Option<String>,
+    sex: Option<String>,
+    age_years: Option<AgeDoc>,
+    collection_hours: Option<AgeDoc>,
+    #[serde(default)]
+    unstated: Vec<String>,
+    protocol: Option<ProtocolSpecDoc>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgeDoc {
+    min: f64,
+    max: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProtocolSpecDoc {
+    #[serde(default)]
+    doses: BTreeMap<String, String>,
+    #[serde(default)]
+    dose_forms: BTreeMap<String, String>,
+    collection: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BoundDoc {
+    value: f64,
+    inclusive: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BandDoc {
+    label: Option<String>,
+    lower: Option<BoundDoc>,
+    upper: Option<BoundDoc>,
+    wording: Option<String>,
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementDoc {
+    text: String,
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProtocolDoc {
+    id: Option<String>,
+    title: Option<String>,
+    #[serde(default)]
+    doses: BTreeMap<String, String>,
+    #[serde(default)]
+    dose_forms: BTreeMap<String, String>,
+    collection: Option<String>,
+    population: Option<String>,
+    source: Option<SourceDoc>,
+}
+
+/// Everything one file defines.
+pub(crate) struct Parsed {
+    pub ranges: Vec<ReferenceRange>,
+    pub protocols: Vec<NamedProtocol>,
+}
+
+/// Builds errors for one file.
+struct Ctx<'a> {
+    path: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(&self, key: impl Into<String>, problem: impl Into<String>) -> RangeFileError {
+        RangeFileError::Invalid {
+            path: self.path.to_string(),
+            key: key.into(),
+            problem: problem.into(),
+        }
+    }
+
+    fn required<T>(&self, v: Option<T>, key: &str) -> Result<T, RangeFileError> {
+        v.ok_or_else(|| self.err(key, "missing (required)"))
+    }
+
+    fn text(&self, v: Option<String>, key: &str) -> Result<String, RangeFileError> {
+        let v = self.required(v, key)?;
+        if v.trim().is_empty() {
+            return Err(self.err(key, "empty (required)"));
+        }
+        Ok(v)
+    }
+
+    fn status(&self, v: Option<&str>, key: &str) -> Result<Verification, RangeFileError> {
+        match v {
+            Some("verified") => Ok(Verification::Verified),
+            Some("secondary") => Ok(Verification::Secondary),
+            Some("unverified") => Err(self.err(
+                key,
+                "\"unverified\" values are never shipped or used as classifying ranges (make it a user setting, or verify it)",
+            )),
+            Some(other) => Err(self.err(
+                key,
+                format!("unknown status {other:?} (expected \"verified\" or \"secondary\")"),
+            )),
+            None => Err(self.err(key, "missing (required)")),
+        }
+    }
+
+    fn source(&self, doc: Option<SourceDoc>, key: &str) -> Result<Source, RangeFileError> {
+        let doc = self.required(doc, key)?;
+        let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        let doi = nonempty(doc.doi);
+        let url = nonempty(doc.url);
+        if doi.is_none() && url.is_none() {
+            return Err(self.err(format!("{key}.url"), "missing: a source needs a doi or a url"));
+        }
+        Ok(Source {
+            citation: self.text(doc.citation, &format!("{key}.citation"))?,
+            doi,
+            url,
+            quote: self.text(doc.quote, &format!("{key}.quote"))?,
+            status: self.status(doc.status.as_deref(), &format!("{key}.status"))?,
+            notes: nonempty(doc.notes),
+        })
+    }
+
+    fn doses(
+        &self,
+        doses: BTreeMap<String, String>,
+        forms: BTreeMap<String, String>,
+        key: &str,
+    ) -> Result<SugarMap<Dose>, RangeFileError> {
+        let mut out = SugarMap::default();
+        for (name, text) in doses {
+            let k = format!("{key}.doses.{name}");
+            let sugar: Sugar = name.parse().map_err(|e| self.err(&k, format!("{e}")))?;
+            let mass: Mass = text.parse().map_err(|e| self.err(&k, format!("{e}")))?;
+            out.set(sugar, Some(Dose::anhydrous(mass)));
+        }
+        for (name, form) in forms {
+            let k = format!("{key}.dose_forms.{name}");
+            let sugar: Sugar = name.parse().map_err(|e| self.err(&k, format!("{e}")))?;
+            let form = match form.as_str() {
+                "anhydrous" => DoseForm::Anhydrous,
+                "monohydrate" => DoseForm::Monohydrate,
+                other => {
+                    return Err(self.err(
+                        &k,
+                        format!("unknown dose form {other:?} (expected anhydrous or monohydrate)"),
+                    ))
+                }
+            };
+            let mass = out
+                .get(sugar)
+                .map(|d| d.mass)
+                .ok_or_else(|| self.err(&k, format!("no dose given for {sugar}")))?;
+            out.set(sugar, Some(Dose { mass, form }));
+        }
+        Ok(out)
+    }
+
+    fn duration(&self, v: Option<String>, key: &str) -> Result<Option<Duration>, RangeFileError> {
+        v.map(|t| t.parse().map_err(|e| self.err(key, format!("{e}"))))
+            .transpose()
+    }
+}
+
+/// Parses and validates one file's text. `path` is used in messages only.
+pub(crate) fn parse(path: &str, text: &str) -> Result<Parsed, RangeFileError> {
+    let doc: FileDoc = toml::from_str(text).map_err(|e| RangeFileError::Syntax {
+        path: path.to_string(),
+        message: e.to_string().trim_end().replace('\n', "\n  "),
+    })?;
+    let cx = Ctx { path };
+    if let Some(s) = doc.schema {
+        if s != 1 {
+            return Err(cx.err("schema", format!("unsupported schema {s} (expected 1)")));
+        }
+    }
+    let ranges = doc
+        .range
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| range(&cx, i, r))
+        .collect::<Result<_, _>>()?;
+    let protocols = doc
+        .protocol
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| protocol(&cx, i, p))
+        .collect::<Result<_, _>>()?;
+    Ok(Parsed { ranges, protocols })
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, RangeFileError> {
+    let id = cx.text(doc.id, &format!("range[{index}].id"))?;
+    if !valid_id(&id) {
+        return Err(cx.err(
+            format!("range[{index}].id"),
+            format!("{id:?}: use lower-case letters, digits and '-'"),
+        ));
+    }
+    let k = |key: &str| format!("range[{id}].{key}");
+    let analyte_text = cx.text(doc.analyte, &k("analyte"))?;
+    let analyte = Analyte::from_key(&analyte_text).ok_or_else(|| {
+        let known: Vec<_> = Analyte::ALL.iter().map(|a| a.key()).collect();
+        cx.err(
+            k("analyte"),
+            format!("unknown analyte {analyte_text:?} (expected one of {})", known.join(", ")),
+        )
+    })?;
+    let unit_text = cx.text(doc.unit, &k("unit"))?;
+    let unit = range_unit(analyte, &unit_text).ok_or_else(|| {
+        cx.err(
+            k("unit"),
+            format!("unknown unit {unit_text:?} for {analyte} (expected {})", expected_units(analyte)),
+        )
+    })?;
+    let title = cx.text(doc.title, &k("title"))?;
+    let selection = match cx.text(doc.selection, &k("selection"))?.as_str() {
+        "automatic" => Selection::Automatic,
+        "explicit" => Selection::Explicit,
+        other => {
+            return Err(cx.err(
+                k("selection"),
+                format!("unknown selection {other:?} (expected \"automatic\" or \"explicit\")"),
+            ))
+        }
+    };
+    let near_boundary_relative = doc
+        .near_boundary_relative
+        .unwrap_or(DEFAULT_NEAR_BOUNDARY_RELATIVE);
+    if !(near_boundary_relative.is_finite() && (0.0..0.5).contains(&near_boundary_relative)) {
+        return Err(cx.err(
+            k("near_boundary_relative"),
+            format!("{near_boundary_relative}: expected a fraction in [0, 0.5)"),
+        ));
+    }
+    let source = cx.source(doc.source, &k("source"))?;
+    let applies_to = applicability(
+        cx,
+        analyte,
+        cx.required(doc.applies_to, &k("applies_to"))?,
+        &k("applies_to"),
+    )?;
+    if unit == RangeUnit::NgPerG && applies_to.matrix != Matrix::Stool {
+        return Err(cx.err(
+            k("unit"),
+            format!("ng/g is a stool unit, but the matrix is {}", applies_to.matrix),
+        ));
+    }
+    let automatic_ok = !analyte.is_urine_sugar()
+        || (applies_to.unstated.is_empty()
+            && !applies_to.doses.is_empty()
+            && (applies_to.collection.is_some() || applies_to.collection_hours.is_some()));
+    if selection == Selection::Automatic && !automatic_ok {
+        return Err(cx.err(
+            k("selection"),
+            "\"automatic\" needs a fully stated protocol (doses and collection, nothing unstated); use \"explicit\"",
+        ));
+    }
+    let bands = doc
+        .band
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| band(cx, &k(&format!("band[{i}]")), source.status, b))
+        .collect::<Result<Vec<_>, _>>()?;
+    check_bands(cx, &k("band"), &bands)?;
+    let statements = doc
+        .statement
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            Ok(Statement {
+                status: match s.status {
+                    None => source.status,
+                    Some(st) => cx.status(Some(&st), &k(&format!("statement[{i}].status")))?,
+                },
+                text: s.text,
+            })
+        })
+        .collect::<Result<Vec<_>, RangeFileError>>()?;
+    if bands.is_empty() && statements.is_empty() {
+        return Err(cx.err(
+            k("band"),
+            "no bands and no statements: a range must classify or state something",
+        ));
+    }
+    Ok(ReferenceRange {
+        id,
+        analyte,
+        unit,
+        title,
+        selection,
+        near_boundary_relative,
+        source,
+        applies_to,
+        bands,
+        statements,
+        origin: cx.path.to_string(),
+    })
+}
+
+fn range_unit(analyte: Analyte, text: &str) -> Option<RangeUnit> {
+    match analyte {
+        Analyte::LmRatio | Analyte::LrRatio | Analyte::L13mRatio => {
+            (text == "ratio").then_some(RangeUnit::Ratio)
+        }
+        Analyte::LactuloseRecoveryPct | Analyte::MannitolRecoveryPct => {
+            (text == "%").then_some(RangeUnit::Percent)
+        }
+        Analyte::VitaminD25oh => match ConcentrationUnit::lookup(text)? {
+            u @ (ConcentrationUnit::NmolPerL | ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL) => {
+                Some(RangeUnit::Concentration(u))
+            }
+            _ => None,
+        },
+        Analyte::UrineVolume => (text == "mL").then_some(RangeUnit::Millilitres),
+        Analyte::Zonulin => {
+            if text.eq_ignore_ascii_case("ng/g") {
+                return Some(RangeUnit::NgPerG);
+            }
+            match ConcentrationUnit::lookup(text)? {
+                u @ (ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL) => {
+                    Some(RangeUnit::Concentration(u))
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
+fn expected_units(analyte: Analyte) -> &'static str {
+    match analyte {
+        Analyte::LmRatio | Analyte::LrRatio | Analyte::L13mRatio => "\"ratio\"",
+        Analyte::LactuloseRecoveryPct | Analyte::MannitolRecoveryPct => "\"%\"",
+        Analyte::VitaminD25oh => "nmol/L, ng/mL or µg/L",
+        Analyte::Zonulin => "ng/mL, µg/L or ng/g",
+        Analyte::UrineVolume => "\"mL\"",
+    }
+}
+
+fn applicability(
+    cx: &Ctx<'_>,
+    analyte: Analyte,
+    doc: AppliesDoc,
+    key: &str,
+) -> Result<Applicability, RangeFileError> {
+    let matrix_text = cx.text(doc.matrix, &format!("{key}.matrix"))?;
+    let matrix = Matrix::from_key(&matrix_text).ok_or_else(|| {
+        cx.err(
+            format!("{key}.matrix"),
+            format!("unknown matrix {matrix_text:?} (expected urine, serum or stool)"),
+        )
+    })?;
+    let allowed: &[Matrix] = match analyte {
+        Analyte::VitaminD25oh => &[Matrix::Serum],
+        Analyte::Zonulin => &[Matrix::Serum, Matrix::Stool],
+        _ => &[Matrix::Urine],
+    };
+    if !allowed.contains(&matrix) {
+        return Err(cx.err(format!("{key}.matrix"), format!("{matrix} is not a matrix for {analyte}")));
+    }
+    let sex = match doc.sex.as_deref() {
+        None | Some("any") => None,
+        Some(s) => Some(s.parse::<Sex>().map_err(|e| cx.err(format!("{key}.sex"), e.to_string()))?),
+    };
+    let span = |doc: Option<AgeDoc>, name: &str| match doc {
+        None => Ok(None),
+        Some(AgeDoc { min, max }) => {
+            if !(min.is_finite() && max.is_finite() && min >= 0.0 && min <= max) {
+                return Err(cx.err(
+                    format!("{key}.{name}"),
+                    format!("min {min} / max {max}: expected 0 ≤ min ≤ max"),
+                ));
+            }
+            Ok(Some((min, max)))
+        }
+    };
+    let age_years = span(doc.age_years, "age_years")?;
+    let collection_hours = span(doc.collection_hours, "collection_hours")?;
+    let unstated = doc
+        .unstated
+        .iter()
+        .map(|p| match p.as_str() {
+            "doses" => Ok(ProtocolPart::Doses),
+            "collection" => Ok(ProtocolPart::Collection),
+            "age" => Ok(ProtocolPart::Age),
+            "sex" => Ok(ProtocolPart::Sex),
+            other => Err(cx.err(
+                format!("{key}.unstated"),
+                format!("unknown part {other:?} (expected doses, collection, age or sex)"),
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (doses, collection) = match doc.protocol {
+        None => (SugarMap::default(), None),
+        Some(p) => {
+            if !analyte.is_urine_sugar() {
+                return Err(cx.err(format!("{key}.protocol"), format!("{analyte} is not a urine-sugar analyte")));
+            }
+            let k = format!("{key}.protocol");
+            (
+                cx.doses(p.doses, p.dose_forms, &k)?,
+                cx.duration(p.collection, &format!("{k}.collection"))?,
+            )
+        }
+    };
+    Ok(Applicability {
+        population: doc.population,
+        matrix,
+        method: doc.method,
+        sex,
+        age_years,
+        unstated,
+        doses,
+        collection,
+        collection_hours,
+    })
+}
+
+fn band(
+    cx: &Ctx<'_>,
+    key: &str,
+    default_status: Verification,
+    doc: BandDoc,
+) -> Result<Band, RangeFileError> {
+    let label = cx.text(doc.label, &format!("{key}.label"))?;
+    if !label
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        return Err(cx.err(format!("{key}.label"), format!("{label:?}: use snake_case")));
+    }
+    let bound = |b: Option<BoundDoc>, which: &str| -> Result<Option<Bound>, RangeFileError> {
+        match b {
+            None => Ok(None),
+            Some(b) if !b.value.is_finite() || b.value < 0.0 => Err(cx.err(
+                format!("{key}.{which}.value"),
+                format!("{}: expected a finite, non-negative number", b.value),
+            )),
+            Some(b) => Ok(Some(Bound {
+                value: b.value,
+                inclusive: b.inclusive,
+            })),
+        }
+    };
+    let lower = bound(doc.lower, "lower")?;
+    let upper = bound(doc.upper, "upper")?;
+    if let (Some(l), Some(u)) = (lower, upper) {
+        let empty = l.value > u.value || (l.value == u.value && !(l.inclusive && u.inclusive));
+        if empty {
+            return Err(cx.err(
+                key,
+                format!("inverted or empty band: lower {} above upper {}", l.value, u.value),
+            ));
+        }
+    }
+    let status = match doc.status {
+        None => default_status,
+        Some(s) => cx.status(Some(&s), &format!("{key}.status"))?,
+    };
+    Ok(Band {
+        label,
+        lower,
+        upper,
+        wording: doc.wording,
+        status,
+    })
+}
+
+/// Bands must cover [0, ∞) without gap or overlap, in increasing order.
+fn check_bands(cx: &Ctx<'_>, key: &str, bands: &[Band]) -> Result<(), RangeFileError> {
+    let (Some(first), Some(last)) = (bands.first(), bands.last()) else {
+        return Ok(());
+    };
+    if let Some(l) = first.lower {
+        if !(l.value == 0.0 && l.inclusive) {
+            return Err(cx.err(
+                format!("{key}[0].lower"),
+                format!("gap: values from 0 to {} fall in no band (omit `lower`, or start at 0 inclusive)", l.value),
+            ));
+        }
+    }
+    if let Some(u) = last.upper {
+        return Err(cx.err(
+            format!("{key}[{}].upper", bands.len() - 1),
+            format!("gap: values above {} fall in no band (omit `upper` on the last band)", u.value),
+        ));
+    }
+    for (i, pair) in bands.windows(2).enumerate() {
+        let (a, b) = (&pair[0], &pair[1]);
+        let k = format!("{key}[{}]", i + 1);
+        let (Some(up), Some(lo)) = (a.upper, b.lower) else {
+            return Err(cx.err(
+                format!("{k}.lower"),
+                format!("overlap: band {:?} and band {:?} must meet at one bound", a.label, b.label),
+            ));
+        };
+        if up.value < lo.value {
+            return Err(cx.err(
+                format!("{k}.lower"),
+                format!("gap: values between {} and {} fall in no band", up.value, lo.value),
+            ));
+        }
+        if up.value > lo.value || (up.inclusive && lo.inclusive) {
+            return Err(cx.err(
+                format!("{k}.lower"),
+                format!("overlap: {} is in both {:?} and {:?}", lo.value, a.label, b.label),
+            ));
+        }
+        if !up.inclusive && !lo.inclusive {
+            return Err(cx.err(
+                format!("{k}.lower"),
+                format!("gap: {} itself falls in no band (exactly one side must be inclusive)", up.value),
+            ));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, b) in bands.iter().enumerate() {
+        if !seen.insert(b.label.as_str()) {
+            return Err(cx.err(format!("{key}[{i}].label"), format!("duplicate label {:?}", b.label)));
+        }
+    }
+    Ok(())
+}
+
+fn protocol(cx: &Ctx<'_>, index: usize, doc: ProtocolDoc) -> Result<NamedProtocol, RangeFileError> {
+    let id = cx.text(doc.id, &format!("protocol[{index}].id"))?;
+    if !valid_id(&id) {
+        return Err(cx.err(
+            format!("protocol[{index}].id"),
+            format!("{id:?}: use lower-case letters, digits and '-'"),
+        ));
+    }
+    let k = |key: &str| format!("protocol[{id}].{key}");
+    let doses = cx.doses(doc.doses, doc.dose_forms, &format!("protocol[{id}]"))?;
+    if doses.is_empty() {
+        return Err(cx.err(k("doses"), "missing: a protocol needs at least one dose"));
+    }
+    Ok(NamedProtocol {
+        title: cx.text(doc.title, &k("title"))?,
+        collection: cx.duration(doc.collection, &k("collection"))?,
+        population: doc.population,
+        source: cx.source(doc.source, &k("source"))?,
+        doses,
+        origin: cx.path.to_string(),
+        id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+schema = 1
+[[range]]
+id = "t-range"
+analyte = "lm_ratio"
+unit = "ratio"
+title = "test"
+selection = "explicit"
+[range.source]
+citation = "c"
+url = "https://example.org"
+quote = "q"
+status = "verified"
+[range.applies_to]
+matrix = "urine"
+unstated = ["collection"]
+[range.applies_to.protocol]
+doses = { lactulose = "5 g", mannitol = "2 g" }
+[[range.band]]
+label = "within"
+upper = { value = 0.044, inclusive = false }
+[[range.band]]
+label = "above"
+lower = { value = 0.044, inclusive = true }
+"#;
+
+    fn err(text: &str) -> String {
+        match parse("t.toml", text) {
+            Ok(_) => panic!("accepted"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_good_file_parses() {
+        let p = parse("t.toml", GOOD).unwrap();
+        assert_eq!(p.ranges.len(), 1);
+        let r = &p.ranges[0];
+        assert_eq!(r.band_label(r.classify(0.0439)), "within");
+        assert_eq!(r.band_label(r.classify(0.044)), "above");
+    }
+
+    #[test]
+    fn gap_is_refused_naming_file_and_key() {
+        let text = GOOD.replace("lower = { value = 0.044, inclusive = true }", "lower = { value = 0.05, inclusive = true }");
+        assert_eq!(
+            err(&text),
+            "t.toml: key `range[t-range].band[1].lower`: gap: values between 0.044 and 0.05 fall in no band"
+        );
+    }
+
+    #[test]
+    fn overlap_is_refused() {
+        let text = GOOD.replace("upper = { value = 0.044, inclusive = false }", "upper = { value = 0.044, inclusive = true }");
+        assert!(err(&text).contains("overlap: 0.044 is in both \"within\" and \"above\""));
+    }
+
+    #[test]
+    fn missing_source_is_refused() {
+        let start = GOOD.find("[range.source]").unwrap();
+        let end = GOOD.find("[range.applies_to]").unwrap();
+        let text = format!("{}{}", &GOOD[..start], &GOOD[end..]);
+        assert_eq!(err(&text), "t.toml: key `range[t-range].source`: missing (required)");
+    }
+
+    #[test]
+    fn unknown_unit_and_analyte_are_refused() {
+        assert!(err(&GOOD.replace("unit = \"ratio\"", "unit = \"mg/L\""))
+            .contains("key `range[t-range].unit`: unknown unit \"mg/L\" for lm_ratio"));
+        assert!(err(&GOOD.replace("analyte = \"lm_ratio\"", "analyte = \"calprotectin\""))
+            .contains("key `range[t-range].analyte`: unknown analyte \"calprotectin\""));
+    }
+
+    #[test]
+    fn unverified_is_refused() {
+        assert!(err(&GOOD.replace("status = \"verified\"", "status = \"unverified\""))
+            .contains("key `range[t-range].source.status`: \"unverified\" values are never shipped"));
+    }
+
+    #[test]
+    fn automatic_needs_a_stated_protocol() {
+        assert!(err(&GOOD.replace("selection = \"explicit\"", "selection = \"automatic\""))
+            .contains("key `range[t-range].selection`: \"automatic\" needs a fully stated protocol"));
+    }
+
+    #[test]
+    fn wrong_matrix_is_refused() {
+        assert!(err(&GOOD.replace("matrix = \"urine\"", "matrix = \"serum\""))
+            .contains("key `range[t-range].applies_to.matrix`: serum is not a matrix for lm_ratio"));
+    }
+
+    #[test]
+    fn inverted_band_is_refused() {
+        let text = GOOD.replace(
+            "label = \"above\"\nlower = { value = 0.044, inclusive = true }",
+            "label = \"above\"\nlower = { value = 0.044, inclusive = true }\nupper = { value = 0.01, inclusive = true }",
+        );
+        assert!(err(&text).contains("inverted or empty band"));
+    }
+
+    #[test]
+    fn syntax_errors_name_the_file() {
+        assert!(err("[[range]\n").starts_with("t.toml: "));
+        assert!(err("bogus = 1\n").contains("unknown field `bogus`"));
+    }
+}

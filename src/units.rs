@@ -1,0 +1,669 @@
+//! Quantities as types: concentrations, volumes, masses, durations and percentages.
+//!
+//! Each quantity keeps the value **and the unit the lab reported**, so that it prints back the way it
+//! was written (`"9.21 mg/L".parse::<Concentration>()?.to_string() == "9.21 mg/L"`), and converts only
+//! through named methods (`in_mg_per_l`, `in_litres`, …). Molar and mass concentrations are
+//! different dimensions: converting one into the other needs the analyte's molar mass
+//! ([`Concentration::in_mg_per_l`] takes it as an argument), never a hidden constant.
+//!
+//! Parsing accepts `"12.5 mg/L"`, `"12.5mg/L"`, UCUM spellings (`ug/mL`, `umol/L`, `mg/dL`), the
+//! micro sign `µ`, the Greek letter `μ` and ASCII `u`, and either case for the litre (`mL`/`ml`).
+//! It refuses, with an error that quotes the text: a decimal comma, an unknown unit, a unit of the
+//! wrong dimension, NaN or infinity, and a negative amount.
+//!
+//! ```
+//! use lmr::units::{Concentration, Volume};
+//!
+//! let c: Concentration = "9.21 mg/L".parse()?;
+//! let v: Volume = "1857 mL".parse()?;
+//! // 9.21 mg/L × 1.857 L = 17.10297 mg excreted
+//! approx::assert_relative_eq!(c.in_mg_per_l(None)? * v.in_litres(), 17.10297, max_relative = 1e-12);
+//! assert_eq!(c.to_string(), "9.21 mg/L");
+//! assert!("12,5 mg/L".parse::<Concentration>().is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+/// What went wrong reading or converting a quantity. Every variant quotes the text it was given.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UnitError {
+    /// The text is empty.
+    #[error("empty value (expected a number followed by a unit, e.g. {example:?})")]
+    Empty {
+        /// An example of a valid value of the expected dimension.
+        example: &'static str,
+    },
+    /// A comma was used as the decimal separator.
+    #[error("{text:?}: decimal comma (write {suggestion:?} with a decimal point)")]
+    DecimalComma {
+        /// The text as given.
+        text: String,
+        /// The same text with the comma replaced by a point.
+        suggestion: String,
+    },
+    /// The number part did not parse.
+    #[error("{text:?}: not a number")]
+    NotANumber {
+        /// The text as given.
+        text: String,
+    },
+    /// NaN or infinity.
+    #[error("{text:?}: not a finite number")]
+    NotFinite {
+        /// The text as given.
+        text: String,
+    },
+    /// A negative amount.
+    #[error("{text:?}: must not be negative")]
+    Negative {
+        /// The text as given.
+        text: String,
+    },
+    /// A number without a unit where no default unit applies.
+    #[error("{text:?}: missing unit (expected one of {expected})")]
+    MissingUnit {
+        /// The text as given.
+        text: String,
+        /// The units accepted here.
+        expected: &'static str,
+    },
+    /// A unit this dimension does not know.
+    #[error("{text:?}: unknown unit {unit:?} (expected one of {expected})")]
+    UnknownUnit {
+        /// The text as given.
+        text: String,
+        /// The unit part of the text.
+        unit: String,
+        /// The units accepted here.
+        expected: &'static str,
+    },
+    /// A known unit of another dimension (a volume where a mass was expected, …).
+    #[error("{text:?}: {unit:?} is a {found}, expected a {wanted} (one of {expected})")]
+    WrongDimension {
+        /// The text as given.
+        text: String,
+        /// The unit part of the text.
+        unit: String,
+        /// The dimension that unit has.
+        found: &'static str,
+        /// The dimension wanted.
+        wanted: &'static str,
+        /// The units accepted here.
+        expected: &'static str,
+    },
+    /// A molar concentration where no molar mass is known to convert it.
+    #[error("{value} {unit}: a molar concentration needs the analyte's molar mass to convert to mass")]
+    NeedsMolarMass {
+        /// The value.
+        value: f64,
+        /// The unit.
+        unit: &'static str,
+    },
+}
+
+/// Splits `"12.5 mg/L"` into (`12.5`, `"mg/L"`), refusing decimal commas, NaN, ±∞ and negatives.
+pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
+    let t = text.trim();
+    let end = t
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | '+' | '-' | 'e' | 'E' | ',')))
+        .map_or(t.len(), |(i, _)| i);
+    // An exponent marker directly followed by a letter is the start of a unit, not an exponent.
+    let (mut num, mut rest) = t.split_at(end);
+    while num.ends_with(['e', 'E']) {
+        num = &num[..num.len() - 1];
+        rest = &t[num.len()..];
+    }
+    let rest = rest.trim_start();
+    if num.contains(',') {
+        return Err(UnitError::DecimalComma {
+            text: text.to_string(),
+            suggestion: text.trim().replacen(',', ".", 1),
+        });
+    }
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("nan") || lower.starts_with("inf") || lower.starts_with("+inf") {
+        return Err(UnitError::NotFinite { text: text.to_string() });
+    }
+    if lower.starts_with("-inf") {
+        return Err(UnitError::NotFinite { text: text.to_string() });
+    }
+    let value: f64 = num.parse().map_err(|_| UnitError::NotANumber { text: text.to_string() })?;
+    check_amount(value, text)?;
+    Ok((value, rest))
+}
+
+/// Refuses NaN, ±∞ and negative values, quoting `text`.
+pub(crate) fn check_amount(value: f64, text: &str) -> Result<f64, UnitError> {
+    if !value.is_finite() {
+        return Err(UnitError::NotFinite { text: text.to_string() });
+    }
+    if value < 0.0 {
+        return Err(UnitError::Negative { text: text.to_string() });
+    }
+    Ok(value)
+}
+
+/// Normalises a unit spelling for lookup: micro signs to `u`, ASCII lower case, no spaces.
+fn unit_key(unit: &str, buf: &mut [u8; 16]) -> Option<usize> {
+    let mut n = 0;
+    for c in unit.chars() {
+        let c = match c {
+            'µ' | 'μ' => 'u',
+            ' ' => continue,
+            c if c.is_ascii() => c.to_ascii_lowercase(),
+            _ => return None,
+        };
+        *buf.get_mut(n)? = c as u8;
+        n += 1;
+    }
+    Some(n)
+}
+
+macro_rules! unit_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, dimension = $dim:literal, expected = $expected:literal {
+            $( $(#[$vmeta:meta])* $variant:ident => $display:literal, [$($alias:literal),+], $factor:expr; )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every unit of this dimension, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The dimension's name, as used in error messages.
+            pub const DIMENSION: &'static str = $dim;
+            /// The accepted spellings, for error messages.
+            pub const EXPECTED: &'static str = $expected;
+
+            /// The canonical (UCUM-style, with `µ`) symbol, as printed.
+            pub fn symbol(self) -> &'static str {
+                match self { $($name::$variant => $display),+ }
+            }
+
+            /// Multiply a value in this unit by this factor to get the dimension's base unit.
+            fn factor(self) -> f64 {
+                match self { $($name::$variant => $factor),+ }
+            }
+
+            /// Looks a unit spelling up (case-insensitive; `µ`, `μ` and `u` are the same).
+            pub fn lookup(unit: &str) -> Option<Self> {
+                let mut buf = [0u8; 16];
+                let n = unit_key(unit, &mut buf)?;
+                let key = &buf[..n];
+                $( if [$($alias.as_bytes()),+].contains(&key) { return Some($name::$variant); } )+
+                None
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.symbol())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnitError;
+            fn from_str(s: &str) -> Result<Self, UnitError> {
+                Self::lookup(s).ok_or_else(|| unknown_or_wrong_dimension(s, s, $dim, $expected))
+            }
+        }
+    };
+}
+
+unit_enum! {
+    /// A unit of concentration: mass per volume or amount of substance per volume.
+    ConcentrationUnit, dimension = "concentration",
+    expected = "g/L, mg/L, mg/dL, µg/mL, µg/L, ng/mL, mol/L, mmol/L, µmol/L, nmol/L" {
+        /// Grams per litre.
+        GPerL => "g/L", ["g/l"], 1000.0;
+        /// Milligrams per litre (= µg/mL).
+        MgPerL => "mg/L", ["mg/l"], 1.0;
+        /// Milligrams per decilitre.
+        MgPerDl => "mg/dL", ["mg/dl"], 10.0;
+        /// Micrograms per millilitre (= mg/L).
+        UgPerMl => "µg/mL", ["ug/ml", "mcg/ml"], 1.0;
+        /// Micrograms per litre (= ng/mL).
+        UgPerL => "µg/L", ["ug/l", "mcg/l"], 1e-3;
+        /// Nanograms per millilitre (= µg/L).
+        NgPerMl => "ng/mL", ["ng/ml"], 1e-3;
+        /// Moles per litre.
+        MolPerL => "mol/L", ["mol/l"], 1e3;
+        /// Millimoles per litre.
+        MmolPerL => "mmol/L", ["mmol/l"], 1.0;
+        /// Micromoles per litre.
+        UmolPerL => "µmol/L", ["umol/l"], 1e-3;
+        /// Nanomoles per litre.
+        NmolPerL => "nmol/L", ["nmol/l"], 1e-6;
+    }
+}
+
+unit_enum! {
+    /// A unit of volume.
+    VolumeUnit, dimension = "volume", expected = "L, dL, mL" {
+        /// Litres.
+        L => "L", ["l"], 1.0;
+        /// Decilitres.
+        Dl => "dL", ["dl"], 0.1;
+        /// Millilitres.
+        Ml => "mL", ["ml"], 1e-3;
+    }
+}
+
+unit_enum! {
+    /// A unit of mass.
+    MassUnit, dimension = "mass", expected = "g, mg, µg" {
+        /// Grams.
+        G => "g", ["g"], 1000.0;
+        /// Milligrams.
+        Mg => "mg", ["mg"], 1.0;
+        /// Micrograms.
+        Ug => "µg", ["ug", "mcg"], 1e-3;
+    }
+}
+
+unit_enum! {
+    /// A unit of time.
+    DurationUnit, dimension = "duration", expected = "h, min" {
+        /// Hours.
+        H => "h", ["h", "hr", "hrs", "hour", "hours"], 1.0;
+        /// Minutes.
+        Min => "min", ["min", "mins", "minute", "minutes"], 1.0 / 60.0;
+    }
+}
+
+impl ConcentrationUnit {
+    /// Whether this is an amount-of-substance (molar) unit.
+    pub fn is_molar(self) -> bool {
+        matches!(
+            self,
+            Self::MolPerL | Self::MmolPerL | Self::UmolPerL | Self::NmolPerL
+        )
+    }
+}
+
+/// The error for a unit that is not of the wanted dimension: names the dimension it does have.
+fn unknown_or_wrong_dimension(
+    text: &str,
+    unit: &str,
+    wanted: &'static str,
+    expected: &'static str,
+) -> UnitError {
+    let found = if ConcentrationUnit::lookup(unit).is_some() {
+        Some(ConcentrationUnit::DIMENSION)
+    } else if VolumeUnit::lookup(unit).is_some() {
+        Some(VolumeUnit::DIMENSION)
+    } else if MassUnit::lookup(unit).is_some() {
+        Some(MassUnit::DIMENSION)
+    } else if DurationUnit::lookup(unit).is_some() {
+        Some(DurationUnit::DIMENSION)
+    } else if unit.trim() == "%" {
+        Some("percentage")
+    } else {
+        None
+    };
+    match found {
+        Some(found) if found != wanted => UnitError::WrongDimension {
+            text: text.to_string(),
+            unit: unit.to_string(),
+            found,
+            wanted,
+            expected,
+        },
+        _ => UnitError::UnknownUnit {
+            text: text.to_string(),
+            unit: unit.to_string(),
+            expected,
+        },
+    }
+}
+
+macro_rules! quantity {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $unit:ident, example = $example:literal
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name {
+            value: f64,
+            unit: $unit,
+        }
+
+        impl $name {
+            /// A quantity from a value and its unit.
+            ///
+            /// # Errors
+            /// [`UnitError::NotFinite`] for NaN or ±∞, [`UnitError::Negative`] below zero.
+            pub fn new(value: f64, unit: $unit) -> Result<Self, UnitError> {
+                if !value.is_finite() || value < 0.0 {
+                    let text = format!("{} {}", value, unit);
+                    check_amount(value, &text)?;
+                }
+                Ok(Self { value, unit })
+            }
+
+            /// The value, in [`Self::unit`].
+            pub fn value(self) -> f64 {
+                self.value
+            }
+
+            /// The unit the value was given in.
+            pub fn unit(self) -> $unit {
+                self.unit
+            }
+
+            /// Parses `text`; a bare number takes `default_unit` when one is given.
+            ///
+            /// This is how a CSV cell under a header such as `urine_volume [mL]` is read: the cell may
+            /// hold `"1857"` (the header's unit applies) or `"1.857 L"` (its own unit wins).
+            ///
+            /// # Errors
+            /// As [`FromStr`], plus [`UnitError::MissingUnit`] for a bare number without a default.
+            pub fn parse_with_default(text: &str, default_unit: Option<$unit>) -> Result<Self, UnitError> {
+                if text.trim().is_empty() {
+                    return Err(UnitError::Empty { example: $example });
+                }
+                let (value, unit) = split_number(text)?;
+                let unit = if unit.is_empty() {
+                    default_unit.ok_or_else(|| UnitError::MissingUnit {
+                        text: text.to_string(),
+                        expected: $unit::EXPECTED,
+                    })?
+                } else {
+                    $unit::lookup(unit).ok_or_else(|| {
+                        unknown_or_wrong_dimension(text, unit, $unit::DIMENSION, $unit::EXPECTED)
+                    })?
+                };
+                Ok(Self { value, unit })
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnitError;
+            fn from_str(s: &str) -> Result<Self, UnitError> {
+                Self::parse_with_default(s, None)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{} {}", self.value, self.unit)
+            }
+        }
+    };
+}
+
+quantity! {
+    /// A concentration in urine or serum, as reported: mass per volume or molar.
+    Concentration, ConcentrationUnit, example = "12.5 mg/L"
+}
+
+quantity! {
+    /// A volume (urine collected, solution drunk).
+    Volume, VolumeUnit, example = "1857 mL"
+}
+
+quantity! {
+    /// A mass (an oral dose).
+    Mass, MassUnit, example = "5 g"
+}
+
+quantity! {
+    /// A length of time (a urine collection window).
+    Duration, DurationUnit, example = "5 h"
+}
+
+impl Concentration {
+    /// The concentration in mg/L (= µg/mL).
+    ///
+    /// A molar concentration is converted with `molar_mass_g_per_mol` (mmol/L × g/mol = mg/L); a mass
+    /// concentration ignores it.
+    ///
+    /// # Errors
+    /// [`UnitError::NeedsMolarMass`] for a molar concentration when `molar_mass_g_per_mol` is `None`.
+    pub fn in_mg_per_l(self, molar_mass_g_per_mol: Option<f64>) -> Result<f64, UnitError> {
+        let base = self.value * self.unit.factor();
+        if self.unit.is_molar() {
+            // base is mmol/L; mmol/L × g/mol = mg/L
+            molar_mass_g_per_mol
+                .map(|m| base * m)
+                .ok_or(UnitError::NeedsMolarMass {
+                    value: self.value,
+                    unit: self.unit.symbol(),
+                })
+        } else {
+            Ok(base)
+        }
+    }
+
+    /// The concentration in mmol/L; a mass concentration is converted with `molar_mass_g_per_mol`.
+    pub fn in_mmol_per_l(self, molar_mass_g_per_mol: f64) -> f64 {
+        let base = self.value * self.unit.factor();
+        if self.unit.is_molar() {
+            base
+        } else {
+            base / molar_mass_g_per_mol
+        }
+    }
+}
+
+impl Volume {
+    /// The volume in litres.
+    pub fn in_litres(self) -> f64 {
+        self.value * self.unit.factor()
+    }
+
+    /// The volume in millilitres.
+    pub fn in_millilitres(self) -> f64 {
+        self.in_litres() * 1000.0
+    }
+}
+
+impl Mass {
+    /// The mass in milligrams.
+    pub fn in_milligrams(self) -> f64 {
+        self.value * self.unit.factor()
+    }
+
+    /// The mass in grams.
+    pub fn in_grams(self) -> f64 {
+        self.in_milligrams() / 1000.0
+    }
+
+    /// This mass scaled by `factor` (e.g. the anhydrous content of a hydrate), in the same unit.
+    pub fn scaled(self, factor: f64) -> Mass {
+        Mass {
+            value: self.value * factor,
+            unit: self.unit,
+        }
+    }
+}
+
+impl Duration {
+    /// The duration in hours.
+    pub fn in_hours(self) -> f64 {
+        self.value * self.unit.factor()
+    }
+}
+
+/// A percentage (e.g. a urinary recovery: percent of the oral dose excreted).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct Percent(f64);
+
+impl Percent {
+    /// A percentage from its value in percent (`Percent::new(18.0)` is 18 %).
+    ///
+    /// # Errors
+    /// [`UnitError::NotFinite`] for NaN or ±∞, [`UnitError::Negative`] below zero.
+    pub fn new(percent: f64) -> Result<Self, UnitError> {
+        if !percent.is_finite() || percent < 0.0 {
+            check_amount(percent, &format!("{percent} %"))?;
+        }
+        Ok(Percent(percent))
+    }
+
+    /// The value in percent.
+    pub fn value(self) -> f64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} %", self.0)
+    }
+}
+
+impl FromStr for Percent {
+    type Err = UnitError;
+    fn from_str(s: &str) -> Result<Self, UnitError> {
+        if s.trim().is_empty() {
+            return Err(UnitError::Empty { example: "18 %" });
+        }
+        let (value, unit) = split_number(s)?;
+        match unit {
+            "%" | "" => Ok(Percent(value)),
+            other => Err(unknown_or_wrong_dimension(s, other, "percentage", "%")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn parses_with_and_without_space_and_round_trips() {
+        for text in ["12.5 mg/L", "12.5mg/L", "12.5  mg/L"] {
+            let c: Concentration = text.parse().unwrap();
+            assert_eq!(c.to_string(), "12.5 mg/L");
+        }
+    }
+
+    #[test]
+    fn micro_spellings_are_the_same_unit() {
+        for text in ["3 ug/mL", "3 µg/mL", "3 μg/mL", "3 mcg/mL", "3 UG/ML"] {
+            let c: Concentration = text.parse().unwrap();
+            assert_eq!(c.unit(), ConcentrationUnit::UgPerMl, "{text}");
+            assert_eq!(c.to_string(), "3 µg/mL");
+        }
+        let u: Concentration = "7 umol/L".parse().unwrap();
+        assert_eq!(u.unit(), ConcentrationUnit::UmolPerL);
+    }
+
+    #[test]
+    fn mass_concentrations_convert_to_mg_per_l() {
+        // 1 mg/dL = 10 mg/L; 1 g/L = 1000 mg/L; 1 µg/mL = 1 mg/L; 500 ng/mL = 0.5 mg/L
+        let cases = [
+            ("1 mg/dL", 10.0),
+            ("1 g/L", 1000.0),
+            ("1 ug/mL", 1.0),
+            ("500 ng/mL", 0.5),
+            ("500 ug/L", 0.5),
+        ];
+        for (text, mg_l) in cases {
+            let c: Concentration = text.parse().unwrap();
+            assert_relative_eq!(c.in_mg_per_l(None).unwrap(), mg_l, max_relative = 1e-15);
+        }
+    }
+
+    #[test]
+    fn molar_needs_molar_mass() {
+        // science.md T6: 0.58 mmol/L lactulose × 342.297 g/mol = 198.53226 mg/L
+        let c: Concentration = "0.58 mmol/L".parse().unwrap();
+        assert!(matches!(c.in_mg_per_l(None), Err(UnitError::NeedsMolarMass { .. })));
+        assert_relative_eq!(c.in_mg_per_l(Some(342.297)).unwrap(), 198.532_26, max_relative = 1e-9);
+        // 580 µmol/L is the same amount
+        let u: Concentration = "580 umol/L".parse().unwrap();
+        assert_relative_eq!(u.in_mg_per_l(Some(342.297)).unwrap(), 198.532_26, max_relative = 1e-9);
+    }
+
+    #[test]
+    fn volumes_masses_durations() {
+        let v: Volume = "1857 mL".parse().unwrap();
+        assert_relative_eq!(v.in_litres(), 1.857, max_relative = 1e-15);
+        let d: Volume = "2 dL".parse().unwrap();
+        assert_relative_eq!(d.in_millilitres(), 200.0, max_relative = 1e-15);
+        let m: Mass = "5 g".parse().unwrap();
+        assert_relative_eq!(m.in_milligrams(), 5000.0, max_relative = 1e-15);
+        let t: Duration = "300 min".parse().unwrap();
+        assert_relative_eq!(t.in_hours(), 5.0, max_relative = 1e-15);
+    }
+
+    #[test]
+    fn decimal_comma_is_refused_with_a_suggestion() {
+        let e = "12,5 mg/L".parse::<Concentration>().unwrap_err();
+        assert_eq!(
+            e,
+            UnitError::DecimalComma {
+                text: "12,5 mg/L".into(),
+                suggestion: "12.5 mg/L".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "\"12,5 mg/L\": decimal comma (write \"12.5 mg/L\" with a decimal point)"
+        );
+    }
+
+    #[test]
+    fn unknown_unit_and_wrong_dimension_quote_the_text() {
+        let e = "5 furlongs".parse::<Mass>().unwrap_err();
+        assert!(matches!(e, UnitError::UnknownUnit { ref unit, .. } if unit == "furlongs"));
+        let e = "5 mL".parse::<Mass>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "\"5 mL\": \"mL\" is a volume, expected a mass (one of g, mg, µg)"
+        );
+    }
+
+    #[test]
+    fn non_finite_and_negative_are_refused() {
+        for text in ["NaN mg/L", "inf mg/L", "-inf mg/L"] {
+            let e = text.parse::<Concentration>().unwrap_err();
+            assert!(matches!(e, UnitError::NotFinite { .. }), "{text}: {e:?}");
+        }
+        let e = "-3 mL".parse::<Volume>().unwrap_err();
+        assert_eq!(e.to_string(), "\"-3 mL\": must not be negative");
+        assert!(Volume::new(f64::NAN, VolumeUnit::Ml).is_err());
+        assert!(Volume::new(-1.0, VolumeUnit::Ml).is_err());
+    }
+
+    #[test]
+    fn huge_exponent_overflows_to_infinity_and_is_refused() {
+        let e = "1e999 mg/L".parse::<Concentration>().unwrap_err();
+        assert!(matches!(e, UnitError::NotFinite { .. }));
+    }
+
+    #[test]
+    fn exponent_notation_and_default_unit() {
+        let c: Concentration = "1.5e2 mg/L".parse().unwrap();
+        assert_relative_eq!(c.value(), 150.0);
+        let v = Volume::parse_with_default("250", Some(VolumeUnit::Ml)).unwrap();
+        assert_relative_eq!(v.in_litres(), 0.25);
+        let v = Volume::parse_with_default("0.25 L", Some(VolumeUnit::Ml)).unwrap();
+        assert_eq!(v.unit(), VolumeUnit::L);
+        assert!(matches!(
+            Volume::parse_with_default("250", None),
+            Err(UnitError::MissingUnit { .. })
+        ));
+    }
+
+    #[test]
+    fn percent_round_trips() {
+        let p: Percent = "18.5 %".parse().unwrap();
+        assert_eq!(p.to_string(), "18.5 %");
+        assert_eq!(p, "18.5%".parse().unwrap());
+    }
+}

@@ -1,0 +1,196 @@
+//! Serum 25-hydroxyvitamin D: units, the D3/D2 conversion, and classification under named schemes.
+//!
+//! Each guideline is a separate scheme file in `reference-ranges/vitamin-d/`, with its cut-offs in
+//! the scheme's **native unit** and each bound inclusive or exclusive as the source words it. The
+//! value is converted into the scheme's unit, then classified; a value within conversion rounding
+//! of a bound is flagged `near_boundary`, because guidelines pair 50 nmol/L with 20 ng/mL although
+//! 20 ng/mL is 49.92 nmol/L.
+//!
+//! ```text
+//! nmol/L = ng/mL × 1000 ÷ M        M(25(OH)D3) = 400.64 g/mol → × 2.496
+//!                                  M(25(OH)D2) = 412.66 g/mol → × 2.423
+//! ```
+//!
+//! ```
+//! use lmr::vitamin_d::{VitaminD, VitaminDForm};
+//! let d = VitaminD::new("20 ng/mL".parse()?, VitaminDForm::Total)?;
+//! approx::assert_relative_eq!(d.in_nmol_per_l(), 49.920_13, max_relative = 1e-6);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::units::{Concentration, ConcentrationUnit};
+
+/// Molar mass of 25-hydroxyvitamin D3 (calcifediol, C27H44O2), g/mol.
+///
+/// # Source
+/// 400.647 from standard atomic weights [computed]; converter pages list 400.64 ("Vitamin D (25-OH)
+/// 400.64 g/mol; 100 mcg/L → 249.6 nmol/L", devutl.com) [V-sec]; `../shared/science.md` B1.
+pub const MOLAR_MASS_25OH_D3: f64 = 400.64;
+
+/// Molar mass of 25-hydroxyvitamin D2 (ercalcidiol, C28H44O2), g/mol.
+///
+/// # Source
+/// From standard atomic weights [computed]; `../shared/science.md` B1 (factor 2.423).
+pub const MOLAR_MASS_25OH_D2: f64 = 412.66;
+
+/// Which 25(OH)D was measured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VitaminDForm {
+    /// Total 25(OH)D (D2 + D3): converted as D3, and the result says so in a caveat.
+    #[default]
+    Total,
+    /// 25(OH)D3 only.
+    D3,
+    /// 25(OH)D2 only.
+    D2,
+}
+
+impl VitaminDForm {
+    /// The molar mass used for ng/mL ↔ nmol/L.
+    pub fn molar_mass(self) -> f64 {
+        match self {
+            VitaminDForm::Total | VitaminDForm::D3 => MOLAR_MASS_25OH_D3,
+            VitaminDForm::D2 => MOLAR_MASS_25OH_D2,
+        }
+    }
+
+    /// `total`, `d3` or `d2`.
+    pub fn key(self) -> &'static str {
+        match self {
+            VitaminDForm::Total => "total",
+            VitaminDForm::D3 => "d3",
+            VitaminDForm::D2 => "d2",
+        }
+    }
+}
+
+impl fmt::Display for VitaminDForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl FromStr for VitaminDForm {
+    type Err = VitaminDError;
+    fn from_str(s: &str) -> Result<Self, VitaminDError> {
+        match s.trim().to_ascii_lowercase().replace(['(', ')', ' '], "").as_str() {
+            "total" | "" => Ok(VitaminDForm::Total),
+            "d3" | "25ohd3" => Ok(VitaminDForm::D3),
+            "d2" | "25ohd2" => Ok(VitaminDForm::D2),
+            _ => Err(VitaminDError::UnknownForm(s.to_string())),
+        }
+    }
+}
+
+/// A vitamin D input that cannot be used.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VitaminDError {
+    /// A concentration unit that 25(OH)D is not reported in.
+    #[error("{0}: 25(OH)D is reported in nmol/L, ng/mL or µg/L")]
+    Unit(String),
+    /// An unknown form.
+    #[error("{0:?}: unknown vitamin D form (expected total, d3 or d2)")]
+    UnknownForm(String),
+}
+
+/// A serum 25(OH)D result.
+#[derive(Clone, Copy, Debug)]
+pub struct VitaminD {
+    value: Concentration,
+    form: VitaminDForm,
+}
+
+impl VitaminD {
+    /// A result from its concentration and form.
+    ///
+    /// # Errors
+    /// [`VitaminDError::Unit`] unless the unit is nmol/L, ng/mL or µg/L.
+    pub fn new(value: Concentration, form: VitaminDForm) -> Result<VitaminD, VitaminDError> {
+        match value.unit() {
+            ConcentrationUnit::NmolPerL | ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL => {
+                Ok(VitaminD { value, form })
+            }
+            _ => Err(VitaminDError::Unit(value.to_string())),
+        }
+    }
+
+    /// The value as reported.
+    pub fn reported(self) -> Concentration {
+        self.value
+    }
+
+    /// The form.
+    pub fn form(self) -> VitaminDForm {
+        self.form
+    }
+
+    /// The value in nmol/L.
+    pub fn in_nmol_per_l(self) -> f64 {
+        self.value.in_mmol_per_l(self.form.molar_mass()) * 1e6
+    }
+
+    /// The value in ng/mL (= µg/L).
+    pub fn in_ng_per_ml(self) -> f64 {
+        self.value.in_mg_per_l(Some(self.form.molar_mass())).unwrap_or(0.0) * 1e3
+    }
+
+    /// The value in a scheme's native unit (nmol/L, ng/mL or µg/L); `None` for other units.
+    pub fn in_unit(self, unit: ConcentrationUnit) -> Option<f64> {
+        match unit {
+            ConcentrationUnit::NmolPerL => Some(self.in_nmol_per_l()),
+            ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL => Some(self.in_ng_per_ml()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    fn vd(text: &str, form: VitaminDForm) -> VitaminD {
+        VitaminD::new(text.parse().unwrap(), form).unwrap()
+    }
+
+    #[test]
+    fn science_b1_exact_conversions() {
+        // science.md B1: 20 ng/mL = 49.92; 30 = 74.88; 50 = 124.80; 150 = 374.40 nmol/L (× 1000/400.64)
+        for (ng, nmol) in [(20.0, 49.92), (30.0, 74.88), (50.0, 124.80), (150.0, 374.40)] {
+            let d = vd(&format!("{ng} ng/mL"), VitaminDForm::Total);
+            assert_relative_eq!(d.in_nmol_per_l(), nmol, epsilon = 0.005);
+        }
+        // and back: 25 nmol/L = 10.02 ng/mL; 50 = 20.03; 75 = 30.05; 250 = 100.16
+        for (nmol, ng) in [(25.0, 10.02), (50.0, 20.03), (75.0, 30.05), (250.0, 100.16)] {
+            let d = vd(&format!("{nmol} nmol/L"), VitaminDForm::D3);
+            assert_relative_eq!(d.in_ng_per_ml(), ng, epsilon = 0.005);
+        }
+    }
+
+    #[test]
+    fn d2_uses_its_own_molar_mass() {
+        // 1000/412.66 = 2.42330 nmol/L per ng/mL (science.md B1: 2.423)
+        let d = vd("10 ng/mL", VitaminDForm::D2);
+        assert_relative_eq!(d.in_nmol_per_l(), 24.2330, epsilon = 5e-5);
+        let d3 = vd("10 ng/mL", VitaminDForm::D3);
+        assert_relative_eq!(d3.in_nmol_per_l(), 24.9601, epsilon = 5e-5);
+    }
+
+    #[test]
+    fn ug_per_l_equals_ng_per_ml() {
+        assert_relative_eq!(
+            vd("20 ug/L", VitaminDForm::Total).in_nmol_per_l(),
+            vd("20 ng/mL", VitaminDForm::Total).in_nmol_per_l()
+        );
+    }
+
+    #[test]
+    fn other_units_are_refused() {
+        let e = VitaminD::new("20 mg/L".parse().unwrap(), VitaminDForm::Total).unwrap_err();
+        assert_eq!(e.to_string(), "20 mg/L: 25(OH)D is reported in nmol/L, ng/mL or µg/L");
+    }
+}

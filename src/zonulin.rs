@@ -1,0 +1,277 @@
+//! Zonulin (zonulin-family-peptide immunoreactivity): a value that always carries its matrix.
+//!
+//! Serum results are reported in ng/mL (= µg/L); stool results in ng/g of stool or ng/mL of
+//! extract, depending on the lab. A value is never converted between matrices, and a lab's range
+//! applies only to values of its own matrix and unit dimension. `lmr` ships no "normal" range: the
+//! commercial ELISAs do not detect pre-haptoglobin-2 (Scheffler 2018; Ajamian 2019), so every
+//! zonulin result carries those caveats.
+//!
+//! ```
+//! use lmr::reference::Matrix;
+//! use lmr::zonulin::Zonulin;
+//! let z = Zonulin::parse("46 ng/mL", None, Some(Matrix::Serum))?;
+//! assert_eq!(z.to_string(), "46 ng/mL (serum)");
+//! assert!(Zonulin::parse("46 ng/mL", None, None).is_err()); // the matrix is required
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::reference::{Matrix, RangeUnit};
+use crate::units::{split_number, ConcentrationUnit, UnitError};
+
+/// A unit zonulin is reported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZonulinUnit {
+    /// Nanograms per millilitre (serum, or stool extract).
+    NgPerMl,
+    /// Micrograms per litre (= ng/mL).
+    UgPerL,
+    /// Nanograms per gram of stool.
+    NgPerG,
+}
+
+impl ZonulinUnit {
+    /// Looks a spelling up (`ng/mL`, `ug/L`, `µg/L`, `ng/g`).
+    pub fn lookup(text: &str) -> Option<ZonulinUnit> {
+        if text.trim().eq_ignore_ascii_case("ng/g") {
+            return Some(ZonulinUnit::NgPerG);
+        }
+        match ConcentrationUnit::lookup(text)? {
+            ConcentrationUnit::NgPerMl => Some(ZonulinUnit::NgPerMl),
+            ConcentrationUnit::UgPerL => Some(ZonulinUnit::UgPerL),
+            _ => None,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            ZonulinUnit::NgPerMl => "ng/mL",
+            ZonulinUnit::UgPerL => "µg/L",
+            ZonulinUnit::NgPerG => "ng/g",
+        }
+    }
+}
+
+impl fmt::Display for ZonulinUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+/// A zonulin input or range choice that cannot be used.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ZonulinError {
+    /// The value did not parse.
+    #[error(transparent)]
+    Value(#[from] UnitError),
+    /// A unit zonulin is not reported in.
+    #[error("{text:?}: unknown zonulin unit {unit:?} (expected ng/mL, µg/L or ng/g)")]
+    Unit {
+        /// The text.
+        text: String,
+        /// The unit part.
+        unit: String,
+    },
+    /// No matrix was given.
+    #[error("zonulin value {0:?} has no matrix: say whether it is serum or stool (values are never comparable across matrices)")]
+    MissingMatrix(String),
+    /// A matrix that is not serum or stool.
+    #[error("{0:?}: unknown zonulin matrix (expected serum or stool)")]
+    UnknownMatrix(String),
+    /// ng/g given for serum.
+    #[error("{value}: ng/g is a stool unit, but the matrix is serum")]
+    UnitMatrix {
+        /// The value.
+        value: String,
+    },
+    /// A range for the other matrix (or an incompatible unit) was chosen.
+    #[error("zonulin range {range:?} is for {range_matrix} in {range_unit}; the value is {value}: refused (zonulin is never compared across matrices or converted between ng/g and ng/mL)")]
+    RangeMismatch {
+        /// The range id.
+        range: String,
+        /// The range's matrix.
+        range_matrix: Matrix,
+        /// The range's unit.
+        range_unit: RangeUnit,
+        /// The value with its matrix.
+        value: String,
+    },
+}
+
+/// A zonulin result: value, unit and matrix.
+#[derive(Clone, Copy, Debug)]
+pub struct Zonulin {
+    value: f64,
+    unit: ZonulinUnit,
+    matrix: Matrix,
+}
+
+impl Zonulin {
+    /// Parses a value; a bare number takes `default_unit`. The matrix is required.
+    ///
+    /// # Errors
+    /// [`ZonulinError::MissingMatrix`] without a matrix, [`ZonulinError::UnknownMatrix`] for urine,
+    /// [`ZonulinError::UnitMatrix`] for ng/g in serum, and the value's parse errors.
+    pub fn parse(
+        text: &str,
+        default_unit: Option<ZonulinUnit>,
+        matrix: Option<Matrix>,
+    ) -> Result<Zonulin, ZonulinError> {
+        if text.trim().is_empty() {
+            return Err(UnitError::Empty { example: "46 ng/mL" }.into());
+        }
+        let (value, unit_text) = split_number(text)?;
+        let unit = if unit_text.is_empty() {
+            default_unit.ok_or_else(|| UnitError::MissingUnit {
+                text: text.to_string(),
+                expected: "ng/mL, µg/L, ng/g",
+            })?
+        } else {
+            ZonulinUnit::lookup(unit_text).ok_or_else(|| ZonulinError::Unit {
+                text: text.to_string(),
+                unit: unit_text.to_string(),
+            })?
+        };
+        let matrix = matrix.ok_or_else(|| ZonulinError::MissingMatrix(text.to_string()))?;
+        Zonulin::new(value, unit, matrix)
+    }
+
+    /// A result from its parts.
+    ///
+    /// # Errors
+    /// As [`Zonulin::parse`].
+    pub fn new(value: f64, unit: ZonulinUnit, matrix: Matrix) -> Result<Zonulin, ZonulinError> {
+        crate::units::check_amount(value, &format!("{value} {unit}"))?;
+        if matrix == Matrix::Urine {
+            return Err(ZonulinError::UnknownMatrix(matrix.to_string()));
+        }
+        let z = Zonulin { value, unit, matrix };
+        if unit == ZonulinUnit::NgPerG && matrix == Matrix::Serum {
+            return Err(ZonulinError::UnitMatrix { value: z.to_string() });
+        }
+        Ok(z)
+    }
+
+    /// The value as reported.
+    pub fn value(self) -> f64 {
+        self.value
+    }
+
+    /// The unit as reported.
+    pub fn unit(self) -> ZonulinUnit {
+        self.unit
+    }
+
+    /// The matrix.
+    pub fn matrix(self) -> Matrix {
+        self.matrix
+    }
+
+    /// The value in a range's unit, if the range is for this matrix and a compatible unit.
+    ///
+    /// # Errors
+    /// [`ZonulinError::RangeMismatch`] for a range of the other matrix or an incompatible unit.
+    pub fn in_range_unit(
+        self,
+        range_id: &str,
+        range_matrix: Matrix,
+        unit: RangeUnit,
+    ) -> Result<f64, ZonulinError> {
+        let compatible = match (self.unit, unit) {
+            (ZonulinUnit::NgPerG, RangeUnit::NgPerG) => true,
+            (ZonulinUnit::NgPerMl | ZonulinUnit::UgPerL, RangeUnit::Concentration(_)) => true,
+            _ => false,
+        };
+        if range_matrix != self.matrix || !compatible {
+            return Err(ZonulinError::RangeMismatch {
+                range: range_id.to_string(),
+                range_matrix,
+                range_unit: unit,
+                value: self.to_string(),
+            });
+        }
+        // ng/mL and µg/L are the same quantity (1 ng/mL = 1 µg/L).
+        Ok(self.value)
+    }
+}
+
+impl fmt::Display for Zonulin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ({})", self.value, self.unit, self.matrix)
+    }
+}
+
+/// Haptoglobin genotype.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HpGenotype {
+    /// HP1-1: cannot make pre-haptoglobin-2.
+    Hp11,
+    /// HP2-1.
+    Hp21,
+    /// HP2-2.
+    Hp22,
+}
+
+/// An unknown genotype spelling.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?}: unknown haptoglobin genotype (expected 1-1, 2-1 or 2-2)")]
+pub struct UnknownGenotype(pub String);
+
+impl FromStr for HpGenotype {
+    type Err = UnknownGenotype;
+    fn from_str(s: &str) -> Result<Self, UnknownGenotype> {
+        let t = s.trim().to_ascii_lowercase().replace(['/', ' '], "-");
+        match t.trim_start_matches("hp") {
+            "1-1" | "11" => Ok(HpGenotype::Hp11),
+            "2-1" | "1-2" | "21" | "12" => Ok(HpGenotype::Hp21),
+            "2-2" | "22" => Ok(HpGenotype::Hp22),
+            _ => Err(UnknownGenotype(s.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for HpGenotype {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HpGenotype::Hp11 => "1-1",
+            HpGenotype::Hp21 => "2-1",
+            HpGenotype::Hp22 => "2-2",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_is_required_and_checked() {
+        let e = Zonulin::parse("46 ng/mL", None, None).unwrap_err();
+        assert!(matches!(e, ZonulinError::MissingMatrix(_)));
+        let e = Zonulin::parse("61 ng/g", None, Some(Matrix::Serum)).unwrap_err();
+        assert_eq!(e.to_string(), "61 ng/g (serum): ng/g is a stool unit, but the matrix is serum");
+        assert!(Zonulin::parse("-1 ng/mL", None, Some(Matrix::Serum)).is_err());
+    }
+
+    #[test]
+    fn never_crosses_matrices() {
+        let z = Zonulin::parse("50 ng/mL", None, Some(Matrix::Serum)).unwrap();
+        let e = z.in_range_unit("enterosan-stool", Matrix::Stool, RangeUnit::NgPerG).unwrap_err();
+        assert!(e.to_string().starts_with("zonulin range \"enterosan-stool\" is for stool in ng/g"));
+        let v = z
+            .in_range_unit("medics-ch-serum", Matrix::Serum, RangeUnit::Concentration(ConcentrationUnit::UgPerL))
+            .unwrap();
+        assert_eq!(v, 50.0); // 1 ng/mL = 1 µg/L
+    }
+
+    #[test]
+    fn genotypes_parse() {
+        assert_eq!("1-1".parse::<HpGenotype>().unwrap(), HpGenotype::Hp11);
+        assert_eq!("HP2-1".parse::<HpGenotype>().unwrap(), HpGenotype::Hp21);
+        assert_eq!("2/2".parse::<HpGenotype>().unwrap(), HpGenotype::Hp22);
+        assert!("3-3".parse::<HpGenotype>().is_err());
+    }
+}

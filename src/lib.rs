@@ -54,6 +54,7 @@ pub mod protocol;
 pub mod ratio;
 pub mod recovery;
 pub mod reference;
+pub mod report;
 pub mod sugar;
 pub mod units;
 pub mod vitamin_d;

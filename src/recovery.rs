@@ -19,7 +19,7 @@
 use crate::censored::Censored;
 use crate::protocol::Dose;
 use crate::sugar::Sugar;
-use crate::units::{Concentration, Volume};
+use crate::units::{Concentration, ConcentrationUnit, Volume};
 
 /// Why a recovery cannot be computed.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -73,6 +73,46 @@ pub enum UrineResult {
     Measured(Concentration),
     /// Below the detection or quantification limit.
     BelowLimit(Option<Concentration>),
+}
+
+/// Spellings labs use for a result below the detection or quantification limit without a number.
+pub const BELOW_LIMIT_WORDS: &[&str] = &["nd", "n.d.", "bld", "blq", "bdl", "<lod", "<loq", "< lod", "< loq", "lod", "loq", "not detected"];
+
+impl UrineResult {
+    /// Parses a urine cell or flag value: a concentration (`"9.21 mg/L"`, or `"9.21"` with
+    /// `default_unit`), a censored value (`"<0.25"`, `"< 0.25 mg/L"`), or a word for "below the
+    /// limit" without a number (`ND`, `BLQ`, `<LOD`; case-insensitive).
+    ///
+    /// # Errors
+    /// The concentration's [`crate::units::UnitError`].
+    ///
+    /// ```
+    /// use lmr::recovery::UrineResult;
+    /// use lmr::units::ConcentrationUnit;
+    /// let r = UrineResult::parse("<0.25", Some(ConcentrationUnit::MgPerL))?;
+    /// assert!(matches!(r, UrineResult::BelowLimit(Some(c)) if c.value() == 0.25));
+    /// assert!(matches!(UrineResult::parse("ND", None)?, UrineResult::BelowLimit(None)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse(
+        text: &str,
+        default_unit: Option<ConcentrationUnit>,
+    ) -> Result<UrineResult, crate::units::UnitError> {
+        let t = text.trim();
+        if is_below_limit_word(t) {
+            return Ok(UrineResult::BelowLimit(None));
+        }
+        if let Some(rest) = t.strip_prefix('<') {
+            let rest = rest.trim_start_matches('=');
+            return Ok(UrineResult::BelowLimit(Some(Concentration::parse_with_default(rest, default_unit)?)));
+        }
+        Ok(UrineResult::Measured(Concentration::parse_with_default(t, default_unit)?))
+    }
+}
+
+/// Whether `text` is one of [`BELOW_LIMIT_WORDS`] (case-insensitive), without allocating.
+pub fn is_below_limit_word(text: &str) -> bool {
+    BELOW_LIMIT_WORDS.iter().any(|w| w.eq_ignore_ascii_case(text.trim()))
 }
 
 /// The recovery of a possibly censored urine result: exact, or an upper bound (`<x`) when the

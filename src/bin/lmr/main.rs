@@ -1,1 +1,33 @@
-fn main(){}
+//! `lmr`: the command-line layer over the `lmr` library.
+//!
+//! Exit codes: 0 interpreted; 1 fatal (unreadable or invalid range file, I/O); 2 usage (clap);
+//! 3 an input value was rejected (the message names the flag or field and the value).
+#![forbid(unsafe_code)]
+
+mod args;
+mod check;
+mod error;
+mod ranges;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Args, Command};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = match args.command {
+        Command::Check(a) => check::run(&a),
+        Command::Ranges(a) => ranges::run(&a),
+        Command::Caveats(a) => ranges::caveats(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lmr: {e}");
+            e.exit_code()
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! `lmr check`: one sample from flags.
+
+use std::process::ExitCode;
+
+use lmr::interpretation::{Interpretation, Interpreter, Sample};
+use lmr::protocol::{Dose, Sex};
+use lmr::recovery::UrineResult;
+use lmr::reference::{Matrix, Registry};
+use lmr::sugar::Sugar;
+use lmr::units::{Duration, Mass, Volume};
+use lmr::vitamin_d::{VitaminD, VitaminDForm};
+use lmr::zonulin::{HpGenotype, Zonulin};
+
+use crate::args::{CheckArgs, Format, RangeOptions};
+use crate::error::{print, CliError};
+use crate::ranges::load_registry;
+
+/// Parses an optional flag value with `parse`, naming the flag in the error.
+fn opt<T, E: std::fmt::Display>(
+    flag: &'static str,
+    value: &Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<Option<T>, CliError> {
+    value
+        .as_deref()
+        .map(|v| parse(v).map_err(|e| CliError::input(flag, v, e)))
+        .transpose()
+}
+
+/// Builds the interpreter options from the shared range flags.
+pub fn options(r: &RangeOptions) -> lmr::interpretation::Options {
+    lmr::interpretation::Options {
+        lm_range: r.lm_range.clone(),
+        vitamin_d_schemes: r.vitamin_d_scheme.clone(),
+        zonulin_range: r.zonulin_range.clone(),
+    }
+}
+
+fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
+    let mut s = Sample::default();
+    let urine = |flag, v: &Option<String>| opt(flag, v, |t| UrineResult::parse(t, None));
+    s.urine.set(Sugar::Lactulose, urine("--lactulose", &a.lactulose)?);
+    s.urine.set(Sugar::Mannitol, urine("--mannitol", &a.mannitol)?);
+    s.urine_volume = opt("--volume", &a.volume, str::parse::<Volume>)?;
+    let dose = |flag, v: &Option<String>| opt(flag, v, |t| t.parse::<Mass>().map(Dose::anhydrous));
+    s.protocol.doses.set(Sugar::Lactulose, dose("--lactulose-dose", &a.lactulose_dose)?);
+    s.protocol.doses.set(Sugar::Mannitol, dose("--mannitol-dose", &a.mannitol_dose)?);
+    s.protocol.collection = opt("--collection", &a.collection, str::parse::<Duration>)?;
+    s.protocol.age_years = opt("--age", &a.age, |t| {
+        let y: f64 = t.trim().parse().map_err(|_| "not a number of years".to_string())?;
+        if !y.is_finite() || y < 0.0 {
+            return Err("expected a non-negative number of years".to_string());
+        }
+        Ok(y)
+    })?;
+    s.protocol.sex = opt("--sex", &a.sex, str::parse::<Sex>)?;
+    if let Some(id) = &a.ranges.protocol {
+        let p = registry
+            .protocol(id)
+            .ok_or_else(|| CliError::input("--protocol", id, "no such protocol (see `lmr ranges list`)"))?;
+        s.protocol.fill_from(p);
+    }
+    let form = opt("--vitamin-d-form", &a.vitamin_d_form, str::parse::<VitaminDForm>)?.unwrap_or_default();
+    s.vitamin_d = opt("--vitamin-d", &a.vitamin_d, |t| {
+        let c = t.parse().map_err(|e: lmr::units::UnitError| e.to_string())?;
+        VitaminD::new(c, form).map_err(|e| e.to_string())
+    })?;
+    let matrix = opt("--zonulin-matrix", &a.zonulin_matrix, |t| {
+        Matrix::from_key(t)
+            .filter(|m| *m != Matrix::Urine)
+            .ok_or("expected serum or stool")
+    })?;
+    s.zonulin = opt("--zonulin", &a.zonulin, |t| Zonulin::parse(t, None, matrix))?;
+    s.hp_genotype = opt("--hp-genotype", &a.hp_genotype, str::parse::<HpGenotype>)?;
+    require_inputs(a, &s)?;
+    Ok(s)
+}
+
+/// A urine result without what its recovery needs is a usage mistake worth naming.
+fn require_inputs(a: &CheckArgs, s: &Sample) -> Result<(), CliError> {
+    for (sugar, flag, dose_flag) in [
+        (Sugar::Lactulose, "--lactulose", "--lactulose-dose"),
+        (Sugar::Mannitol, "--mannitol", "--mannitol-dose"),
+    ] {
+        let Some(value) = (if sugar == Sugar::Lactulose { &a.lactulose } else { &a.mannitol }) else {
+            continue;
+        };
+        if s.urine_volume.is_none() {
+            return Err(CliError::input(flag, value, "a recovery needs the urine volume: add --volume"));
+        }
+        if s.protocol.doses.get(sugar).is_none() {
+            return Err(CliError::input(
+                flag,
+                value,
+                format!("a recovery needs the oral dose: add {dose_flag} (or --protocol)"),
+            ));
+        }
+    }
+    if a.zonulin_matrix.is_some() && a.zonulin.is_none() {
+        return Err(CliError::Sample("--zonulin-matrix given without --zonulin".into()));
+    }
+    let nothing = s.urine.is_empty() && s.vitamin_d.is_none() && s.zonulin.is_none();
+    if nothing {
+        return Err(CliError::Sample(
+            "nothing to interpret: give urine sugars (--lactulose, --mannitol with --volume and doses), --vitamin-d or --zonulin".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `lmr check`.
+pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
+    let registry = load_registry(&a.ranges.ranges)?;
+    let sample = sample(a, &registry)?;
+    let interpreter = Interpreter::new(&registry, &options(&a.ranges)).map_err(|e| CliError::Sample(e.to_string()))?;
+    let mut result = Interpretation::default();
+    interpreter
+        .interpret(&sample, &mut result)
+        .map_err(|e| CliError::Sample(e.to_string()))?;
+    let text = match a.format {
+        Format::Text => lmr::report::to_text(&sample, &result),
+        Format::Json => {
+            let mut t = serde_json::to_string_pretty(&lmr::report::to_json(&interpreter, &sample, &result))
+                .unwrap_or_default();
+            t.push('\n');
+            t
+        }
+    };
+    print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,69 @@
+//! CLI errors and their exit codes.
+
+use std::process::ExitCode;
+
+/// What stops a command.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A flag's value was rejected (exit 3).
+    #[error("{flag} {value:?}: {message}")]
+    Input {
+        /// The flag.
+        flag: &'static str,
+        /// The value as given.
+        value: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The sample cannot be interpreted as given (exit 3).
+    #[error("{0}")]
+    Sample(String),
+    /// A range file cannot be used (exit 1).
+    #[error(transparent)]
+    RangeFile(#[from] lmr::reference::RangeFileError),
+    /// I/O (exit 1).
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl CliError {
+    /// A rejected flag value.
+    pub fn input(flag: &'static str, value: &str, message: impl std::fmt::Display) -> CliError {
+        CliError::Input {
+            flag,
+            value: value.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Input { .. } | CliError::Sample(_) => ExitCode::from(3),
+            CliError::RangeFile(_) | CliError::Io { .. } => ExitCode::from(1),
+        }
+    }
+
+    /// Whether this is a closed pipe on output (exit quietly, as `head` expects).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// Writes to stdout, mapping errors.
+pub fn print(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|source| CliError::Io {
+            context: "writing to standard output".into(),
+            source,
+        })
+}

@@ -1,0 +1,162 @@
+//! The JSON object for one sample: the result columns as keys, plus `details`.
+
+use serde_json::{json, Map, Value};
+
+use super::{describe_flag, for_each_cell, Cell};
+use crate::interpretation::{Interpretation, Interpreter, RangeResult, Sample};
+use crate::reference::{Band, ReferenceRange};
+
+/// A cell as a JSON value: numbers as numbers (full precision), censored numbers as `"<x"`
+/// strings, code lists as arrays, empty cells as `null`.
+pub(crate) fn cell_value(cell: Cell<'_>) -> Value {
+    match cell {
+        Cell::Empty => Value::Null,
+        Cell::Number(crate::censored::Censored::Exact(x)) => json!(x),
+        Cell::Number(c) => Value::String(super::censored_text(c)),
+        Cell::Text(t) => Value::String(t.to_string()),
+        Cell::Codes(c) => Value::Array(c.iter().map(|s| Value::String(s.into())).collect()),
+    }
+}
+
+fn band_json(b: &Band) -> Value {
+    json!({
+        "label": b.label,
+        "interval": b.interval(),
+        "wording": b.wording,
+        "status": b.status.key(),
+    })
+}
+
+fn range_json(r: &ReferenceRange) -> Value {
+    let a = &r.applies_to;
+    let doses: Map<String, Value> = a
+        .doses
+        .iter()
+        .map(|(s, d)| (s.key().to_string(), json!(d.mass.to_string())))
+        .collect();
+    json!({
+        "id": r.id,
+        "title": r.title,
+        "analyte": r.analyte.key(),
+        "unit": r.unit.to_string(),
+        "origin": r.origin,
+        "applies_to": {
+            "population": a.population,
+            "matrix": a.matrix.key(),
+            "method": a.method,
+            "age_years": a.age_years.map(|(lo, hi)| json!([lo, hi])),
+            "doses": doses,
+            "collection": a.collection.map(|c| c.to_string()),
+            "unstated": a.unstated.iter().map(|p| p.key()).collect::<Vec<_>>(),
+        },
+        "bands": r.bands.iter().map(band_json).collect::<Vec<_>>(),
+        "statements": r.statements.iter().map(|s| json!({"text": s.text, "status": s.status.key()})).collect::<Vec<_>>(),
+        "source": {
+            "citation": r.source.citation,
+            "doi": r.source.doi,
+            "url": r.source.url,
+            "quote": r.source.quote,
+            "status": r.source.status.key(),
+            "notes": r.source.notes,
+        },
+    })
+}
+
+fn result_json(res: &RangeResult<'_>) -> Value {
+    json!({
+        "range": range_json(res.range),
+        "value": cell_value(Cell::Number(res.value)),
+        "unit": res.range.unit.to_string(),
+        "class": res.label(),
+    })
+}
+
+/// The JSON object for one interpreted sample: every result column as a key (the same names as
+/// `lmr batch`), plus `details` with inputs, texts and sources.
+pub fn to_json(interpreter: &Interpreter<'_>, sample: &Sample, result: &Interpretation<'_>) -> Value {
+    let mut obj = Map::new();
+    for_each_cell(interpreter, Some(result), None, |name, cell| {
+        obj.insert(name.to_string(), cell_value(cell));
+    });
+    let inputs: Map<String, Value> = sample
+        .urine
+        .iter()
+        .map(|(s, r)| {
+            let v = match r {
+                crate::recovery::UrineResult::Measured(c) => json!(c.to_string()),
+                crate::recovery::UrineResult::BelowLimit(Some(l)) => json!(format!("<{l}")),
+                crate::recovery::UrineResult::BelowLimit(None) => json!("below detection limit"),
+            };
+            (format!("urine_{}", s.key()), v)
+        })
+        .chain(sample.urine_volume.map(|v| ("urine_volume".into(), json!(v.to_string()))))
+        .chain(
+            sample
+                .protocol
+                .doses
+                .iter()
+                .map(|(s, d)| (format!("{}_dose", s.key()), json!(d.mass.to_string()))),
+        )
+        .chain(sample.protocol.collection.map(|c| ("collection".into(), json!(c.to_string()))))
+        .chain(sample.protocol.age_years.map(|a| ("age_years".into(), json!(a))))
+        .chain(sample.protocol.sex.map(|s| ("sex".into(), json!(s.to_string()))))
+        .chain(sample.vitamin_d.map(|v| ("vitamin_d".into(), json!(v.reported().to_string()))))
+        .chain(sample.vitamin_d.map(|v| ("vitamin_d_form".into(), json!(v.form().key()))))
+        .chain(sample.zonulin.map(|z| ("zonulin".into(), json!(z.to_string()))))
+        .chain(sample.hp_genotype.map(|g| ("hp_genotype".into(), json!(g.to_string()))))
+        .collect();
+    let recoveries: Map<String, Value> = result
+        .recoveries
+        .iter()
+        .map(|(s, r)| (format!("{}_recovery_pct", s.key()), cell_value(Cell::Number(*r))))
+        .collect();
+    let flags: Vec<Value> = result
+        .flags
+        .iter()
+        .map(|h| {
+            json!({
+                "code": h.flag.code(),
+                "detail": describe_flag(h, result),
+                "explanation": h.flag.explanation(),
+                "source": h.flag.source(),
+            })
+        })
+        .collect();
+    let caveats: Vec<Value> = result
+        .caveats
+        .iter()
+        .map(|c| json!({"code": c.code(), "text": c.text(), "source": c.source()}))
+        .collect();
+    let vitamin_d = result.vitamin_d.as_ref().map(|v| {
+        json!({
+            "nmol_l": v.nmol_l,
+            "ng_ml": v.ng_ml,
+            "form": v.form.key(),
+            "molar_mass_g_per_mol": v.form.molar_mass(),
+            "schemes": v.schemes.iter().map(result_json).collect::<Vec<_>>(),
+        })
+    });
+    let zonulin = result.zonulin.as_ref().map(|z| {
+        json!({
+            "value": z.value.value(),
+            "unit": z.value.unit().to_string(),
+            "matrix": z.value.matrix().key(),
+            "range": z.range.as_ref().map(result_json),
+        })
+    });
+    obj.insert(
+        "details".into(),
+        json!({
+            "inputs": inputs,
+            "recoveries": recoveries,
+            "lm_ratio_definition": "lactulose recovery % ÷ mannitol recovery % (ratio of fractional excretions, not of concentrations)",
+            "lm_range": result.lm.as_ref().map(result_json),
+            "protocol_differences": result.lm_differences.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "vitamin_d": vitamin_d,
+            "zonulin": zonulin,
+            "flags": flags,
+            "caveats": caveats,
+        }),
+    );
+    Value::Object(obj)
+}

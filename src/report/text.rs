@@ -1,0 +1,280 @@
+//! The text report for one sample.
+
+use std::fmt::Write;
+
+use crate::interpretation::{FlagDetail, FlagHit, Field, Interpretation, RangeIndex, RangeResult, Sample};
+use crate::recovery::UrineResult;
+use crate::reference::ReferenceRange;
+use crate::sugar::Sugar;
+
+/// A number to 4 significant digits for people (JSON and CSV carry full precision).
+pub(crate) fn sig(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = 4 - 1 - x.abs().log10().floor() as i32;
+    if digits > 0 {
+        format!("{:.*}", digits as usize, x)
+    } else {
+        format!("{:.0}", x)
+    }
+}
+
+fn censored(c: crate::censored::Censored) -> String {
+    use crate::censored::Censored::*;
+    match c {
+        Exact(x) => sig(x),
+        LessThan(x) => format!("<{}", sig(x)),
+        GreaterThan(x) => format!(">{}", sig(x)),
+    }
+}
+
+fn range_for<'a>(result: &'a Interpretation<'_>, which: RangeIndex) -> Option<&'a ReferenceRange> {
+    match which {
+        RangeIndex::Lm => result.lm.as_ref().map(|r| r.range),
+        RangeIndex::VitaminD(i) => result.vitamin_d.as_ref()?.schemes.get(i).map(|r| r.range),
+        RangeIndex::Zonulin => result.zonulin.as_ref()?.range.as_ref().map(|r| r.range),
+    }
+}
+
+/// What one flag refers to, in words (`mannitol recovery 5.2 % (band 8–39.6 %)`).
+pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
+    match hit.detail {
+        FlagDetail::Recovery(s, pct) => format!("{} recovery {} %", s.name(), sig(pct)),
+        FlagDetail::Recoveries(l, m) => {
+            format!("lactulose {} % > mannitol {} %", sig(l), sig(m))
+        }
+        FlagDetail::MannitolBand(m, lo, hi) => {
+            format!("mannitol recovery {} % (healthy adults, oral: {lo}–{hi} %)", sig(m))
+        }
+        FlagDetail::UrineVolume(ml, Some(b)) => format!("urine volume {} mL (< {b} mL)", sig(ml)),
+        FlagDetail::UrineVolume(ml, None) => format!("urine volume {} mL", sig(ml)),
+        FlagDetail::NearBound(x, bound, which) => {
+            let Some(r) = range_for(result, which) else {
+                return format!("{} near {}", sig(x), bound.value);
+            };
+            let unit = unit_suffix(r);
+            let side = r
+                .bands
+                .iter()
+                .find(|b| b.contains(bound.value))
+                .map_or(String::new(), |b| format!("; {} itself is {}", bound.value, b.label));
+            format!(
+                "{}{unit} is within rounding distance of the bound {}{unit} of {}{side}",
+                sig(x),
+                bound.value,
+                r.id
+            )
+        }
+        FlagDetail::ProtocolMismatch => result
+            .lm_differences
+            .iter()
+            .filter(|d| !matches!(d, crate::reference::Difference::Unstated(_)))
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+        FlagDetail::BelowLimit(Field::Urine(s)) => format!("urine {}", s.name()),
+        FlagDetail::BelowLimit(Field::VitaminD) => "vitamin D".into(),
+        FlagDetail::BelowLimit(Field::Zonulin) => "zonulin".into(),
+        FlagDetail::VitaminD(n) => format!("25(OH)D {} nmol/L", sig(n)),
+        FlagDetail::Zonulin => "zonulin reported with haptoglobin genotype 1-1".into(),
+    }
+}
+
+/// " nmol/L" for a unit, nothing for a dimensionless ratio.
+fn unit_suffix(r: &ReferenceRange) -> String {
+    match r.unit {
+        crate::reference::RangeUnit::Ratio => String::new(),
+        u => format!(" {u}"),
+    }
+}
+
+fn range_line(out: &mut String, res: &RangeResult<'_>) {
+    let r = res.range;
+    let band = res.band.and_then(|i| r.bands.get(i));
+    let _ = writeln!(
+        out,
+        "  class: {}{}",
+        res.label(),
+        band.map_or(String::new(), |b| format!("  ({}{})", b.interval(), unit_suffix(r)))
+    );
+    let _ = writeln!(out, "  range: {} — {}", r.id, r.title);
+    let _ = writeln!(
+        out,
+        "         source ({}): {}{}",
+        r.source.status.key(),
+        r.source.citation,
+        r.source
+            .doi
+            .as_ref()
+            .map(|d| format!(", doi:{d}"))
+            .or_else(|| r.source.url.as_ref().map(|u| format!(", {u}")))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(out, "         wording: \"{}\"", r.source.quote);
+    if let Some(p) = &r.applies_to.population {
+        let _ = writeln!(out, "         applies to: {p}");
+    }
+}
+
+fn inputs(out: &mut String, sample: &Sample) {
+    let _ = writeln!(out, "Inputs");
+    for (s, r) in sample.urine.iter() {
+        let v = match r {
+            UrineResult::Measured(c) => c.to_string(),
+            UrineResult::BelowLimit(Some(l)) => format!("<{l} (below detection limit)"),
+            UrineResult::BelowLimit(None) => "below detection limit (limit not given)".into(),
+        };
+        let _ = writeln!(out, "  urine {:<24} {v}", s.name());
+    }
+    if let Some(v) = sample.urine_volume {
+        let _ = writeln!(out, "  {:<30} {v}", "urine volume");
+    }
+    let p = &sample.protocol;
+    if !p.doses.is_empty() {
+        let doses: Vec<String> = p
+            .doses
+            .iter()
+            .map(|(s, d)| {
+                let form = if d.form == crate::sugar::DoseForm::Monohydrate { " (monohydrate)" } else { "" };
+                format!("{} {}{form}", s.name(), d.mass)
+            })
+            .collect();
+        let _ = writeln!(out, "  {:<30} {}", "oral doses", doses.join(", "));
+    }
+    if let Some(c) = p.collection {
+        let _ = writeln!(out, "  {:<30} {c}", "collection window");
+    }
+    if p.age_years.is_some() || p.sex.is_some() {
+        let age = p.age_years.map_or("age not given".into(), |a| format!("{a} y"));
+        let sex = p.sex.map_or("sex not given".into(), |s| s.to_string());
+        let _ = writeln!(out, "  {:<30} {age}, {sex}", "age, sex");
+    }
+    if let Some(v) = sample.vitamin_d {
+        let _ = writeln!(out, "  {:<30} {} ({})", "serum 25(OH)D", v.reported(), v.form());
+    }
+    if let Some(z) = sample.zonulin {
+        let _ = writeln!(out, "  {:<30} {z}", "zonulin (immunoassay)");
+    }
+    if let Some(g) = sample.hp_genotype {
+        let _ = writeln!(out, "  {:<30} {g}", "haptoglobin genotype");
+    }
+}
+
+fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
+    if r.recoveries.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nRecoveries (percent of the oral dose excreted in the urine collected)");
+    for (s, rec) in r.recoveries.iter() {
+        let how = match (sample.urine.get(s), sample.urine_volume, sample.protocol.doses.get(s)) {
+            (Some(UrineResult::Measured(c)), Some(v), Some(d)) => {
+                let mg = c.in_mg_per_l(Some(s.molar_mass())).unwrap_or(f64::NAN) * v.in_litres();
+                format!("  = {} mg excreted of {} mg", sig(mg), sig(d.sugar_mg(s)))
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "  {:<30} {} %{how}", s.name(), censored(*rec));
+    }
+    let Some(ratio) = r.lm_ratio else {
+        if r.recoveries.get(Sugar::Lactulose).is_some() && r.recoveries.get(Sugar::Mannitol).is_some() {
+            let _ = writeln!(out, "\nL:M ratio: not computable (both results censored or mannitol recovery zero)");
+        }
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "\nL:M ratio {}   (lactulose % ÷ mannitol %: a ratio of fractional excretions, not of concentrations)",
+        censored(ratio)
+    );
+    match &r.lm {
+        Some(res) => {
+            range_line(out, res);
+            for d in &r.lm_differences {
+                let _ = writeln!(out, "         protocol: {d}");
+            }
+        }
+        None => {
+            let _ = writeln!(out, "  class: unclassified — no reference range matches this sample's protocol");
+        }
+    }
+}
+
+fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
+    let Some(v) = &r.vitamin_d else { return };
+    let _ = writeln!(
+        out,
+        "\nVitamin D (serum 25(OH)D)  {} nmol/L = {} ng/mL  (converted with {} g/mol)",
+        sig(v.nmol_l),
+        sig(v.ng_ml),
+        v.form.molar_mass()
+    );
+    let width = v.schemes.iter().map(|s| s.range.id.len()).max().unwrap_or(0).max(6);
+    let _ = writeln!(out, "  {:<width$}  {:>10}  {:<42} source", "scheme", "value", "class");
+    for s in &v.schemes {
+        let band = s.band.and_then(|i| s.range.bands.get(i));
+        let class = match band {
+            Some(b) => format!("{} ({})", s.label(), b.interval()),
+            None if s.range.bands.is_empty() => "no thresholds (statements below)".into(),
+            None => s.label().to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:>10}  {:<42} {} [{}]",
+            s.range.id,
+            format!("{} {}", sig(s.value.number()), s.range.unit),
+            class,
+            s.range.title,
+            s.range.source.status.key()
+        );
+    }
+    for s in v.schemes.iter().filter(|s| !s.range.statements.is_empty()) {
+        for st in &s.range.statements {
+            let _ = writeln!(out, "  {}: {}", s.range.id, st.text);
+        }
+    }
+}
+
+fn zonulin(out: &mut String, r: &Interpretation<'_>) {
+    let Some(z) = &r.zonulin else { return };
+    let _ = writeln!(out, "\nZonulin (immunoassay: zonulin-family-peptide immunoreactivity) — read these first:");
+    for c in r.caveats.iter().filter(|c| c.code().starts_with("zonulin_")) {
+        let _ = writeln!(out, "  ! {}", c.text());
+    }
+    let _ = writeln!(out, "  value: {}", z.value);
+    match &z.range {
+        Some(res) => range_line(out, res),
+        None => {
+            let _ = writeln!(out, "  class: unclassified (no range chosen)");
+        }
+    }
+}
+
+/// The text report: inputs with units, recoveries, ratio and class with the range used (id,
+/// source, protocol), vitamin D under each scheme side by side, zonulin with its caveats first,
+/// flags explained, caveats.
+pub fn to_text(sample: &Sample, r: &Interpretation<'_>) -> String {
+    let mut out = String::new();
+    inputs(&mut out, sample);
+    sugars(&mut out, sample, r);
+    vitamin_d(&mut out, r);
+    zonulin(&mut out, r);
+    if !r.flags.is_empty() {
+        let _ = writeln!(out, "\nFlags");
+        for code in r.flag_codes() {
+            let hits: Vec<_> = r.flags.iter().filter(|h| h.flag.code() == code).collect();
+            let _ = writeln!(out, "  {code}: {}", hits[0].flag.explanation());
+            for h in hits {
+                let _ = writeln!(out, "    - {}", describe_flag(h, r));
+            }
+        }
+    }
+    let rest: Vec<_> = r.caveats.iter().filter(|c| !c.code().starts_with("zonulin_")).collect();
+    if !rest.is_empty() {
+        let _ = writeln!(out, "\nCaveats");
+        for c in rest {
+            let _ = writeln!(out, "  {}: {}", c.code(), c.text());
+        }
+    }
+    out
+}

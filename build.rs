@@ -22,9 +22,19 @@ fn main() -> io::Result<()> {
     collect(&root, &mut files)?;
     let mut code = String::from("/// Every shipped range file: (path under reference-ranges/, contents).\npub(crate) static BUILTIN_FILES: &[(&str, &str)] = &[\n");
     for f in &files {
-        let rel = f.strip_prefix(&root).unwrap_or(f).to_string_lossy().replace('\\', "/");
-        code.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", f.display().to_string()));
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .replace('\\', "/");
+        code.push_str(&format!(
+            "    ({rel:?}, include_str!({:?})),\n",
+            f.display().to_string()
+        ));
     }
     code.push_str("];\n");
-    fs::write(Path::new(&env::var("OUT_DIR").map_err(io::Error::other)?).join("builtin_ranges.rs"), code)
+    fs::write(
+        Path::new(&env::var("OUT_DIR").map_err(io::Error::other)?).join("builtin_ranges.rs"),
+        code,
+    )
 }

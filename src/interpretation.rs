@@ -39,8 +39,8 @@ use crate::flag::Flag;
 use crate::protocol::{Dose, Protocol, SugarMap};
 use crate::recovery::{recovery, RecoveryError, UrineResult};
 use crate::reference::{
-    Analyte, Bound, Difference, RangeUnit, ReferenceRange, Registry, Selection,
-    Verification, UNCLASSIFIED,
+    Analyte, Bound, Difference, RangeUnit, ReferenceRange, Registry, Selection, Verification,
+    UNCLASSIFIED,
 };
 use crate::sugar::Sugar;
 use crate::units::{Concentration, Mass, Volume};
@@ -127,7 +127,8 @@ pub struct Sample {
 impl Sample {
     /// Sets a measured urine concentration.
     pub fn set_urine(&mut self, sugar: Sugar, concentration: Concentration) {
-        self.urine.set(sugar, Some(UrineResult::Measured(concentration)));
+        self.urine
+            .set(sugar, Some(UrineResult::Measured(concentration)));
     }
 
     /// Sets an anhydrous oral dose.
@@ -328,10 +329,12 @@ fn pick<'r>(
     id: &str,
     wanted: Analyte,
 ) -> Result<&'r ReferenceRange, ConfigError> {
-    let r = registry.range(id).ok_or_else(|| ConfigError::UnknownRange {
-        option,
-        id: id.to_string(),
-    })?;
+    let r = registry
+        .range(id)
+        .ok_or_else(|| ConfigError::UnknownRange {
+            option,
+            id: id.to_string(),
+        })?;
     if r.analyte != wanted {
         return Err(ConfigError::WrongAnalyte {
             option,
@@ -370,13 +373,22 @@ impl<'r> Interpreter<'r> {
         let ids: Vec<&str> = if options.vitamin_d_schemes.is_empty() {
             vec![DEFAULT_VITAMIN_D_SCHEME]
         } else {
-            options.vitamin_d_schemes.iter().map(String::as_str).collect()
+            options
+                .vitamin_d_schemes
+                .iter()
+                .map(String::as_str)
+                .collect()
         };
         for id in ids {
             if id == "all" {
                 vitamin_d_schemes.extend(all_vitamin_d_schemes(registry));
             } else {
-                vitamin_d_schemes.push(pick(registry, "--vitamin-d-scheme", id, Analyte::VitaminD25oh)?);
+                vitamin_d_schemes.push(pick(
+                    registry,
+                    "--vitamin-d-scheme",
+                    id,
+                    Analyte::VitaminD25oh,
+                )?);
             }
         }
         let mut seen = Vec::new();
@@ -423,7 +435,11 @@ impl<'r> Interpreter<'r> {
     /// # Errors
     /// [`InterpretError`] when a recovery cannot be computed (a zero dose) or a zonulin value
     /// does not fit the chosen range's matrix.
-    pub fn interpret(&self, sample: &Sample, out: &mut Interpretation<'r>) -> Result<(), InterpretError> {
+    pub fn interpret(
+        &self,
+        sample: &Sample,
+        out: &mut Interpretation<'r>,
+    ) -> Result<(), InterpretError> {
         out.clear();
         self.sugars(sample, out)?;
         self.vitamin_d(sample, out);
@@ -434,15 +450,23 @@ impl<'r> Interpreter<'r> {
     fn sugars(&self, sample: &Sample, out: &mut Interpretation<'r>) -> Result<(), InterpretError> {
         for (sugar, result) in sample.urine.iter() {
             if let UrineResult::BelowLimit(_) = result {
-                out.flag(Flag::BelowDetectionLimit, FlagDetail::BelowLimit(Field::Urine(sugar)));
+                out.flag(
+                    Flag::BelowDetectionLimit,
+                    FlagDetail::BelowLimit(Field::Urine(sugar)),
+                );
             }
-            let (Some(volume), Some(dose)) = (sample.urine_volume, sample.protocol.doses.get(sugar)) else {
+            let (Some(volume), Some(dose)) =
+                (sample.urine_volume, sample.protocol.doses.get(sugar))
+            else {
                 continue;
             };
             if let Some(r) = recovery(sugar, *result, volume, dose)? {
                 out.recoveries.set(sugar, Some(r));
                 if r.number() > 100.0 && !matches!(r, Censored::LessThan(_)) {
-                    out.flag(Flag::RecoveryOver100, FlagDetail::Recovery(sugar, r.number()));
+                    out.flag(
+                        Flag::RecoveryOver100,
+                        FlagDetail::Recovery(sugar, r.number()),
+                    );
                 }
             }
         }
@@ -464,7 +488,10 @@ impl<'r> Interpreter<'r> {
         };
         if let (Some(lv), Some(mv)) = (l.exact(), m.exact()) {
             if lv > mv {
-                out.flag(Flag::LactuloseExceedsMannitol, FlagDetail::Recoveries(lv, mv));
+                out.flag(
+                    Flag::LactuloseExceedsMannitol,
+                    FlagDetail::Recoveries(lv, mv),
+                );
             }
         }
         out.lm_ratio = crate::ratio::fractional_excretion_ratio(l, m);
@@ -480,10 +507,18 @@ impl<'r> Interpreter<'r> {
         let range = match self.lm_explicit {
             Some(r) => {
                 r.differences(&sample.protocol, &mut out.lm_differences);
-                if out.lm_differences.iter().any(|d| !matches!(d, Difference::Unstated(_))) {
+                if out
+                    .lm_differences
+                    .iter()
+                    .any(|d| !matches!(d, Difference::Unstated(_)))
+                {
                     out.flag(Flag::ProtocolMismatch, FlagDetail::ProtocolMismatch);
                 }
-                if out.lm_differences.iter().any(|d| matches!(d, Difference::Unstated(_))) {
+                if out
+                    .lm_differences
+                    .iter()
+                    .any(|d| matches!(d, Difference::Unstated(_)))
+                {
                     out.caveat(Caveat::ProtocolNotFullyStated);
                 }
                 Some(r)
@@ -508,9 +543,18 @@ impl<'r> Interpreter<'r> {
     }
 
     /// Shared by every classification: source caveat and near-boundary flag.
-    fn classify_into(&self, range: &ReferenceRange, value: Censored, which: RangeIndex, out: &mut Interpretation<'r>) {
+    fn classify_into(
+        &self,
+        range: &ReferenceRange,
+        value: Censored,
+        which: RangeIndex,
+        out: &mut Interpretation<'r>,
+    ) {
         if range.source.status == Verification::Secondary
-            || range.bands.iter().any(|b| b.status == Verification::Secondary)
+            || range
+                .bands
+                .iter()
+                .any(|b| b.status == Verification::Secondary)
         {
             out.caveat(Caveat::SecondarySource);
         }
@@ -541,12 +585,22 @@ impl<'r> Interpreter<'r> {
         if !Self::quality_band_applies(band, &sample.protocol) {
             return;
         }
-        let lo = band.bands.first().and_then(|b| b.upper).map_or(f64::NAN, |b| b.value);
-        let hi = band.bands.last().and_then(|b| b.lower).map_or(f64::NAN, |b| b.value);
+        let lo = band
+            .bands
+            .first()
+            .and_then(|b| b.upper)
+            .map_or(f64::NAN, |b| b.value);
+        let hi = band
+            .bands
+            .last()
+            .and_then(|b| b.lower)
+            .map_or(f64::NAN, |b| b.value);
         let detail = FlagDetail::MannitolBand(m, lo, hi);
         match band.classify(m) {
             Some(0) if band.bands.len() > 1 => out.flag(Flag::LowMannitolRecovery, detail),
-            Some(i) if i + 1 == band.bands.len() && i > 0 => out.flag(Flag::HighMannitolRecovery, detail),
+            Some(i) if i + 1 == band.bands.len() && i > 0 => {
+                out.flag(Flag::HighMannitolRecovery, detail)
+            }
             _ => {}
         }
     }
@@ -554,12 +608,18 @@ impl<'r> Interpreter<'r> {
     fn volume_flags(&self, sample: &Sample, volume: Volume, out: &mut Interpretation<'r>) {
         let ml = volume.in_millilitres();
         if ml == 0.0 && !sample.urine.is_empty() {
-            out.flag(Flag::ImplausibleUrineVolume, FlagDetail::UrineVolume(ml, None));
+            out.flag(
+                Flag::ImplausibleUrineVolume,
+                FlagDetail::UrineVolume(ml, None),
+            );
         }
         let Some(band) = self.urine_volume_band else {
             return;
         };
-        if Self::quality_band_applies(band, &sample.protocol) && band.classify(ml) == Some(0) && ml > 0.0 {
+        if Self::quality_band_applies(band, &sample.protocol)
+            && band.classify(ml) == Some(0)
+            && ml > 0.0
+        {
             let bound = band.bands[0].upper.map(|b| b.value);
             out.flag(Flag::LowUrineVolume, FlagDetail::UrineVolume(ml, bound));
         }
@@ -595,7 +655,9 @@ impl<'r> Interpreter<'r> {
         }
         let in_band = |r: Option<&ReferenceRange>, label: &str| {
             r.and_then(|r| {
-                let RangeUnit::Concentration(u) = r.unit else { return None };
+                let RangeUnit::Concentration(u) = r.unit else {
+                    return None;
+                };
                 let i = r.classify(vd.in_unit(u)?)?;
                 Some(r.bands[i].label == label)
             })

@@ -67,7 +67,10 @@ mod tests {
 
     #[test]
     fn zero_mannitol_recovery_gives_no_ratio() {
-        assert_eq!(fractional_excretion_ratio(Censored::Exact(0.1), Censored::Exact(0.0)), None);
+        assert_eq!(
+            fractional_excretion_ratio(Censored::Exact(0.1), Censored::Exact(0.0)),
+            None
+        );
         assert_eq!(concentration_ratio_for(0.03, 5000.0, 0.0), None);
     }
 }

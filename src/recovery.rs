@@ -61,7 +61,9 @@ pub fn recovery_percent(
     if dose_mg <= 0.0 {
         return Err(RecoveryError::ZeroDose { sugar });
     }
-    let mg_per_l = concentration.in_mg_per_l(Some(sugar.molar_mass())).unwrap_or(0.0);
+    let mg_per_l = concentration
+        .in_mg_per_l(Some(sugar.molar_mass()))
+        .unwrap_or(0.0);
     Ok(mg_per_l * volume.in_litres() / dose_mg * 100.0)
 }
 
@@ -76,7 +78,20 @@ pub enum UrineResult {
 }
 
 /// Spellings labs use for a result below the detection or quantification limit without a number.
-pub const BELOW_LIMIT_WORDS: &[&str] = &["nd", "n.d.", "bld", "blq", "bdl", "<lod", "<loq", "< lod", "< loq", "lod", "loq", "not detected"];
+pub const BELOW_LIMIT_WORDS: &[&str] = &[
+    "nd",
+    "n.d.",
+    "bld",
+    "blq",
+    "bdl",
+    "<lod",
+    "<loq",
+    "< lod",
+    "< loq",
+    "lod",
+    "loq",
+    "not detected",
+];
 
 impl UrineResult {
     /// Parses a urine cell or flag value: a concentration (`"9.21 mg/L"`, or `"9.21"` with
@@ -104,15 +119,22 @@ impl UrineResult {
         }
         if let Some(rest) = t.strip_prefix('<') {
             let rest = rest.trim_start_matches('=');
-            return Ok(UrineResult::BelowLimit(Some(Concentration::parse_with_default(rest, default_unit)?)));
+            return Ok(UrineResult::BelowLimit(Some(
+                Concentration::parse_with_default(rest, default_unit)?,
+            )));
         }
-        Ok(UrineResult::Measured(Concentration::parse_with_default(t, default_unit)?))
+        Ok(UrineResult::Measured(Concentration::parse_with_default(
+            t,
+            default_unit,
+        )?))
     }
 }
 
 /// Whether `text` is one of [`BELOW_LIMIT_WORDS`] (case-insensitive), without allocating.
 pub fn is_below_limit_word(text: &str) -> bool {
-    BELOW_LIMIT_WORDS.iter().any(|w| w.eq_ignore_ascii_case(text.trim()))
+    BELOW_LIMIT_WORDS
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(text.trim()))
 }
 
 /// The recovery of a possibly censored urine result: exact, or an upper bound (`<x`) when the
@@ -127,7 +149,9 @@ pub fn recovery(
     dose: &Dose,
 ) -> Result<Option<Censored>, RecoveryError> {
     Ok(match result {
-        UrineResult::Measured(c) => Some(Censored::Exact(recovery_percent(sugar, c, volume, dose)?)),
+        UrineResult::Measured(c) => {
+            Some(Censored::Exact(recovery_percent(sugar, c, volume, dose)?))
+        }
         UrineResult::BelowLimit(Some(limit)) => Some(Censored::LessThan(recovery_percent(
             sugar, limit, volume, dose,
         )?)),
@@ -149,8 +173,18 @@ mod tests {
     fn science_t2_children_mal_ed_dose() {
         // T2: dose L 5000 mg, M 1000 mg; 0.100 L; C_L 50 mg/L → 5 mg → 0.10 %; C_M 500 mg/L → 50 mg → 5.00 %
         let v: Volume = "0.100 L".parse().unwrap();
-        let l = recovery_percent(Sugar::Lactulose, "50 mg/L".parse().unwrap(), v, &dose("5000 mg"));
-        let m = recovery_percent(Sugar::Mannitol, "500 mg/L".parse().unwrap(), v, &dose("1000 mg"));
+        let l = recovery_percent(
+            Sugar::Lactulose,
+            "50 mg/L".parse().unwrap(),
+            v,
+            &dose("5000 mg"),
+        );
+        let m = recovery_percent(
+            Sugar::Mannitol,
+            "500 mg/L".parse().unwrap(),
+            v,
+            &dose("1000 mg"),
+        );
         assert_relative_eq!(l.unwrap(), 0.10, max_relative = 1e-12);
         assert_relative_eq!(m.unwrap(), 5.00, max_relative = 1e-12);
     }
@@ -180,7 +214,12 @@ mod tests {
         // T10: 50 mg/L = 50/342.297 mmol/L = 0.146072 mmol/L; V 0.1 L; D 5000 mg → 0.10 % either way
         let molar = 50.0 / 342.297;
         let c = Concentration::new(molar, crate::units::ConcentrationUnit::MmolPerL).unwrap();
-        let r = recovery_percent(Sugar::Lactulose, c, "0.1 L".parse().unwrap(), &dose("5000 mg"));
+        let r = recovery_percent(
+            Sugar::Lactulose,
+            c,
+            "0.1 L".parse().unwrap(),
+            &dose("5000 mg"),
+        );
         assert_relative_eq!(r.unwrap(), 0.10, max_relative = 1e-12);
     }
 
@@ -203,9 +242,24 @@ mod tests {
 
     #[test]
     fn zero_dose_is_an_error_and_zero_volume_is_zero() {
-        let e = recovery_percent(Sugar::Mannitol, "1 mg/L".parse().unwrap(), "1 L".parse().unwrap(), &dose("0 g"));
-        assert_eq!(e, Err(RecoveryError::ZeroDose { sugar: Sugar::Mannitol }));
-        let r = recovery_percent(Sugar::Mannitol, "1 mg/L".parse().unwrap(), "0 L".parse().unwrap(), &dose("1 g"));
+        let e = recovery_percent(
+            Sugar::Mannitol,
+            "1 mg/L".parse().unwrap(),
+            "1 L".parse().unwrap(),
+            &dose("0 g"),
+        );
+        assert_eq!(
+            e,
+            Err(RecoveryError::ZeroDose {
+                sugar: Sugar::Mannitol
+            })
+        );
+        let r = recovery_percent(
+            Sugar::Mannitol,
+            "1 mg/L".parse().unwrap(),
+            "0 L".parse().unwrap(),
+            &dose("1 g"),
+        );
         assert_relative_eq!(r.unwrap(), 0.0);
     }
 
@@ -220,7 +274,12 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(r, Some(Censored::LessThan(x)) if (x - 0.05).abs() < 1e-12));
-        let none = recovery(Sugar::Lactulose, UrineResult::BelowLimit(None), "1 L".parse().unwrap(), &dose("5 g"));
+        let none = recovery(
+            Sugar::Lactulose,
+            UrineResult::BelowLimit(None),
+            "1 L".parse().unwrap(),
+            &dose("5 g"),
+        );
         assert_eq!(none.unwrap(), None);
     }
 }

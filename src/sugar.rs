@@ -246,9 +246,7 @@ impl DoseForm {
     pub fn sugar_fraction(self, sugar: Sugar) -> f64 {
         match self {
             DoseForm::Anhydrous => 1.0,
-            DoseForm::Monohydrate => {
-                sugar.molar_mass() / (sugar.molar_mass() + WATER_G_PER_MOL)
-            }
+            DoseForm::Monohydrate => sugar.molar_mass() / (sugar.molar_mass() + WATER_G_PER_MOL),
         }
     }
 }
@@ -266,15 +264,33 @@ mod tests {
     #[test]
     fn molar_masses_match_their_formulas() {
         let cases = [
-            (Sugar::Lactulose, mass_from_formula(12.0, 0.0, 22.0, 11.0, 0.0)),
+            (
+                Sugar::Lactulose,
+                mass_from_formula(12.0, 0.0, 22.0, 11.0, 0.0),
+            ),
             (Sugar::Mannitol, mass_from_formula(6.0, 0.0, 14.0, 6.0, 0.0)),
             (Sugar::Rhamnose, mass_from_formula(6.0, 0.0, 12.0, 5.0, 0.0)),
-            (Sugar::Sucralose, mass_from_formula(12.0, 0.0, 19.0, 8.0, 3.0)),
-            (Sugar::Erythritol, mass_from_formula(4.0, 0.0, 10.0, 4.0, 0.0)),
-            (Sugar::Mannitol13C1, mass_from_formula(5.0, 1.0, 14.0, 6.0, 0.0)),
-            (Sugar::Mannitol13C6, mass_from_formula(0.0, 6.0, 14.0, 6.0, 0.0)),
+            (
+                Sugar::Sucralose,
+                mass_from_formula(12.0, 0.0, 19.0, 8.0, 3.0),
+            ),
+            (
+                Sugar::Erythritol,
+                mass_from_formula(4.0, 0.0, 10.0, 4.0, 0.0),
+            ),
+            (
+                Sugar::Mannitol13C1,
+                mass_from_formula(5.0, 1.0, 14.0, 6.0, 0.0),
+            ),
+            (
+                Sugar::Mannitol13C6,
+                mass_from_formula(0.0, 6.0, 14.0, 6.0, 0.0),
+            ),
             (Sugar::Xylose, mass_from_formula(5.0, 0.0, 10.0, 5.0, 0.0)),
-            (Sugar::Methylglucose, mass_from_formula(7.0, 0.0, 14.0, 6.0, 0.0)),
+            (
+                Sugar::Methylglucose,
+                mass_from_formula(7.0, 0.0, 14.0, 6.0, 0.0),
+            ),
         ];
         for (sugar, expected) in cases {
             assert_relative_eq!(sugar.molar_mass(), expected, max_relative = 1e-5);

@@ -95,7 +95,9 @@ pub enum UnitError {
         expected: &'static str,
     },
     /// A molar concentration where no molar mass is known to convert it.
-    #[error("{value} {unit}: a molar concentration needs the analyte's molar mass to convert to mass")]
+    #[error(
+        "{value} {unit}: a molar concentration needs the analyte's molar mass to convert to mass"
+    )]
     NeedsMolarMass {
         /// The value.
         value: f64,
@@ -126,12 +128,18 @@ pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
     }
     let lower = t.to_ascii_lowercase();
     if lower.starts_with("nan") || lower.starts_with("inf") || lower.starts_with("+inf") {
-        return Err(UnitError::NotFinite { text: text.to_string() });
+        return Err(UnitError::NotFinite {
+            text: text.to_string(),
+        });
     }
     if lower.starts_with("-inf") {
-        return Err(UnitError::NotFinite { text: text.to_string() });
+        return Err(UnitError::NotFinite {
+            text: text.to_string(),
+        });
     }
-    let value: f64 = num.parse().map_err(|_| UnitError::NotANumber { text: text.to_string() })?;
+    let value: f64 = num.parse().map_err(|_| UnitError::NotANumber {
+        text: text.to_string(),
+    })?;
     check_amount(value, text)?;
     Ok((value, rest))
 }
@@ -139,10 +147,14 @@ pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
 /// Refuses NaN, ±∞ and negative values, quoting `text`.
 pub(crate) fn check_amount(value: f64, text: &str) -> Result<f64, UnitError> {
     if !value.is_finite() {
-        return Err(UnitError::NotFinite { text: text.to_string() });
+        return Err(UnitError::NotFinite {
+            text: text.to_string(),
+        });
     }
     if value < 0.0 {
-        return Err(UnitError::Negative { text: text.to_string() });
+        return Err(UnitError::Negative {
+            text: text.to_string(),
+        });
     }
     Ok(value)
 }
@@ -582,11 +594,22 @@ mod tests {
     fn molar_needs_molar_mass() {
         // science.md T6: 0.58 mmol/L lactulose × 342.297 g/mol = 198.53226 mg/L
         let c: Concentration = "0.58 mmol/L".parse().unwrap();
-        assert!(matches!(c.in_mg_per_l(None), Err(UnitError::NeedsMolarMass { .. })));
-        assert_relative_eq!(c.in_mg_per_l(Some(342.297)).unwrap(), 198.532_26, max_relative = 1e-9);
+        assert!(matches!(
+            c.in_mg_per_l(None),
+            Err(UnitError::NeedsMolarMass { .. })
+        ));
+        assert_relative_eq!(
+            c.in_mg_per_l(Some(342.297)).unwrap(),
+            198.532_26,
+            max_relative = 1e-9
+        );
         // 580 µmol/L is the same amount
         let u: Concentration = "580 umol/L".parse().unwrap();
-        assert_relative_eq!(u.in_mg_per_l(Some(342.297)).unwrap(), 198.532_26, max_relative = 1e-9);
+        assert_relative_eq!(
+            u.in_mg_per_l(Some(342.297)).unwrap(),
+            198.532_26,
+            max_relative = 1e-9
+        );
     }
 
     #[test]

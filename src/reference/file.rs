@@ -223,7 +223,10 @@ impl Ctx<'_> {
         let doi = nonempty(doc.doi);
         let url = nonempty(doc.url);
         if doi.is_none() && url.is_none() {
-            return Err(self.err(format!("{key}.url"), "missing: a source needs a doi or a url"));
+            return Err(self.err(
+                format!("{key}.url"),
+                "missing: a source needs a doi or a url",
+            ));
         }
         Ok(Source {
             citation: self.text(doc.citation, &format!("{key}.citation"))?,
@@ -324,14 +327,20 @@ fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, Ra
         let known: Vec<_> = Analyte::ALL.iter().map(|a| a.key()).collect();
         cx.err(
             k("analyte"),
-            format!("unknown analyte {analyte_text:?} (expected one of {})", known.join(", ")),
+            format!(
+                "unknown analyte {analyte_text:?} (expected one of {})",
+                known.join(", ")
+            ),
         )
     })?;
     let unit_text = cx.text(doc.unit, &k("unit"))?;
     let unit = range_unit(analyte, &unit_text).ok_or_else(|| {
         cx.err(
             k("unit"),
-            format!("unknown unit {unit_text:?} for {analyte} (expected {})", expected_units(analyte)),
+            format!(
+                "unknown unit {unit_text:?} for {analyte} (expected {})",
+                expected_units(analyte)
+            ),
         )
     })?;
     let title = cx.text(doc.title, &k("title"))?;
@@ -364,7 +373,10 @@ fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, Ra
     if unit == RangeUnit::NgPerG && applies_to.matrix != Matrix::Stool {
         return Err(cx.err(
             k("unit"),
-            format!("ng/g is a stool unit, but the matrix is {}", applies_to.matrix),
+            format!(
+                "ng/g is a stool unit, but the matrix is {}",
+                applies_to.matrix
+            ),
         ));
     }
     let automatic_ok = !analyte.is_urine_sugar()
@@ -428,9 +440,9 @@ fn range_unit(analyte: Analyte, text: &str) -> Option<RangeUnit> {
             (text == "%").then_some(RangeUnit::Percent)
         }
         Analyte::VitaminD25oh => match ConcentrationUnit::lookup(text)? {
-            u @ (ConcentrationUnit::NmolPerL | ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL) => {
-                Some(RangeUnit::Concentration(u))
-            }
+            u @ (ConcentrationUnit::NmolPerL
+            | ConcentrationUnit::NgPerMl
+            | ConcentrationUnit::UgPerL) => Some(RangeUnit::Concentration(u)),
             _ => None,
         },
         Analyte::UrineVolume => (text == "mL").then_some(RangeUnit::Millilitres),
@@ -477,11 +489,17 @@ fn applicability(
         _ => &[Matrix::Urine],
     };
     if !allowed.contains(&matrix) {
-        return Err(cx.err(format!("{key}.matrix"), format!("{matrix} is not a matrix for {analyte}")));
+        return Err(cx.err(
+            format!("{key}.matrix"),
+            format!("{matrix} is not a matrix for {analyte}"),
+        ));
     }
     let sex = match doc.sex.as_deref() {
         None | Some("any") => None,
-        Some(s) => Some(s.parse::<Sex>().map_err(|e| cx.err(format!("{key}.sex"), e.to_string()))?),
+        Some(s) => Some(
+            s.parse::<Sex>()
+                .map_err(|e| cx.err(format!("{key}.sex"), e.to_string()))?,
+        ),
     };
     let span = |doc: Option<AgeDoc>, name: &str| match doc {
         None => Ok(None),
@@ -515,7 +533,10 @@ fn applicability(
         None => (SugarMap::default(), None),
         Some(p) => {
             if !analyte.is_urine_sugar() {
-                return Err(cx.err(format!("{key}.protocol"), format!("{analyte} is not a urine-sugar analyte")));
+                return Err(cx.err(
+                    format!("{key}.protocol"),
+                    format!("{analyte} is not a urine-sugar analyte"),
+                ));
             }
             let k = format!("{key}.protocol");
             (
@@ -570,7 +591,10 @@ fn band(
         if empty {
             return Err(cx.err(
                 key,
-                format!("inverted or empty band: lower {} above upper {}", l.value, u.value),
+                format!(
+                    "inverted or empty band: lower {} above upper {}",
+                    l.value, u.value
+                ),
             ));
         }
     }
@@ -603,7 +627,10 @@ fn check_bands(cx: &Ctx<'_>, key: &str, bands: &[Band]) -> Result<(), RangeFileE
     if let Some(u) = last.upper {
         return Err(cx.err(
             format!("{key}[{}].upper", bands.len() - 1),
-            format!("gap: values above {} fall in no band (omit `upper` on the last band)", u.value),
+            format!(
+                "gap: values above {} fall in no band (omit `upper` on the last band)",
+                u.value
+            ),
         ));
     }
     for (i, pair) in bands.windows(2).enumerate() {
@@ -612,32 +639,47 @@ fn check_bands(cx: &Ctx<'_>, key: &str, bands: &[Band]) -> Result<(), RangeFileE
         let (Some(up), Some(lo)) = (a.upper, b.lower) else {
             return Err(cx.err(
                 format!("{k}.lower"),
-                format!("overlap: band {:?} and band {:?} must meet at one bound", a.label, b.label),
+                format!(
+                    "overlap: band {:?} and band {:?} must meet at one bound",
+                    a.label, b.label
+                ),
             ));
         };
         if up.value < lo.value {
             return Err(cx.err(
                 format!("{k}.lower"),
-                format!("gap: values between {} and {} fall in no band", up.value, lo.value),
+                format!(
+                    "gap: values between {} and {} fall in no band",
+                    up.value, lo.value
+                ),
             ));
         }
         if up.value > lo.value || (up.inclusive && lo.inclusive) {
             return Err(cx.err(
                 format!("{k}.lower"),
-                format!("overlap: {} is in both {:?} and {:?}", lo.value, a.label, b.label),
+                format!(
+                    "overlap: {} is in both {:?} and {:?}",
+                    lo.value, a.label, b.label
+                ),
             ));
         }
         if !up.inclusive && !lo.inclusive {
             return Err(cx.err(
                 format!("{k}.lower"),
-                format!("gap: {} itself falls in no band (exactly one side must be inclusive)", up.value),
+                format!(
+                    "gap: {} itself falls in no band (exactly one side must be inclusive)",
+                    up.value
+                ),
             ));
         }
     }
     let mut seen = std::collections::HashSet::new();
     for (i, b) in bands.iter().enumerate() {
         if !seen.insert(b.label.as_str()) {
-            return Err(cx.err(format!("{key}[{i}].label"), format!("duplicate label {:?}", b.label)));
+            return Err(cx.err(
+                format!("{key}[{i}].label"),
+                format!("duplicate label {:?}", b.label),
+            ));
         }
     }
     Ok(())
@@ -715,7 +757,10 @@ lower = { value = 0.044, inclusive = true }
 
     #[test]
     fn gap_is_refused_naming_file_and_key() {
-        let text = GOOD.replace("lower = { value = 0.044, inclusive = true }", "lower = { value = 0.05, inclusive = true }");
+        let text = GOOD.replace(
+            "lower = { value = 0.044, inclusive = true }",
+            "lower = { value = 0.05, inclusive = true }",
+        );
         assert_eq!(
             err(&text),
             "t.toml: key `range[t-range].band[1].lower`: gap: values between 0.044 and 0.05 fall in no band"
@@ -724,7 +769,10 @@ lower = { value = 0.044, inclusive = true }
 
     #[test]
     fn overlap_is_refused() {
-        let text = GOOD.replace("upper = { value = 0.044, inclusive = false }", "upper = { value = 0.044, inclusive = true }");
+        let text = GOOD.replace(
+            "upper = { value = 0.044, inclusive = false }",
+            "upper = { value = 0.044, inclusive = true }",
+        );
         assert!(err(&text).contains("overlap: 0.044 is in both \"within\" and \"above\""));
     }
 
@@ -733,33 +781,47 @@ lower = { value = 0.044, inclusive = true }
         let start = GOOD.find("[range.source]").unwrap();
         let end = GOOD.find("[range.applies_to]").unwrap();
         let text = format!("{}{}", &GOOD[..start], &GOOD[end..]);
-        assert_eq!(err(&text), "t.toml: key `range[t-range].source`: missing (required)");
+        assert_eq!(
+            err(&text),
+            "t.toml: key `range[t-range].source`: missing (required)"
+        );
     }
 
     #[test]
     fn unknown_unit_and_analyte_are_refused() {
         assert!(err(&GOOD.replace("unit = \"ratio\"", "unit = \"mg/L\""))
             .contains("key `range[t-range].unit`: unknown unit \"mg/L\" for lm_ratio"));
-        assert!(err(&GOOD.replace("analyte = \"lm_ratio\"", "analyte = \"calprotectin\""))
-            .contains("key `range[t-range].analyte`: unknown analyte \"calprotectin\""));
+        assert!(
+            err(&GOOD.replace("analyte = \"lm_ratio\"", "analyte = \"calprotectin\""))
+                .contains("key `range[t-range].analyte`: unknown analyte \"calprotectin\"")
+        );
     }
 
     #[test]
     fn unverified_is_refused() {
-        assert!(err(&GOOD.replace("status = \"verified\"", "status = \"unverified\""))
-            .contains("key `range[t-range].source.status`: \"unverified\" values are never shipped"));
+        assert!(
+            err(&GOOD.replace("status = \"verified\"", "status = \"unverified\"")).contains(
+                "key `range[t-range].source.status`: \"unverified\" values are never shipped"
+            )
+        );
     }
 
     #[test]
     fn automatic_needs_a_stated_protocol() {
-        assert!(err(&GOOD.replace("selection = \"explicit\"", "selection = \"automatic\""))
-            .contains("key `range[t-range].selection`: \"automatic\" needs a fully stated protocol"));
+        assert!(
+            err(&GOOD.replace("selection = \"explicit\"", "selection = \"automatic\"")).contains(
+                "key `range[t-range].selection`: \"automatic\" needs a fully stated protocol"
+            )
+        );
     }
 
     #[test]
     fn wrong_matrix_is_refused() {
-        assert!(err(&GOOD.replace("matrix = \"urine\"", "matrix = \"serum\""))
-            .contains("key `range[t-range].applies_to.matrix`: serum is not a matrix for lm_ratio"));
+        assert!(
+            err(&GOOD.replace("matrix = \"urine\"", "matrix = \"serum\"")).contains(
+                "key `range[t-range].applies_to.matrix`: serum is not a matrix for lm_ratio"
+            )
+        );
     }
 
     #[test]

@@ -377,32 +377,68 @@ pub enum Difference {
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Difference::Dose { sugar, range, sample: Some(s) } => {
+            Difference::Dose {
+                sugar,
+                range,
+                sample: Some(s),
+            } => {
                 write!(f, "{sugar} dose {s} (range: {range})")
             }
-            Difference::Dose { sugar, range, sample: None } => {
+            Difference::Dose {
+                sugar,
+                range,
+                sample: None,
+            } => {
                 write!(f, "{sugar} dose not given (range: {range})")
             }
-            Difference::Collection { range, sample: Some(s) } => {
+            Difference::Collection {
+                range,
+                sample: Some(s),
+            } => {
                 write!(f, "collection {s} (range: {range})")
             }
-            Difference::Collection { range, sample: None } => {
+            Difference::Collection {
+                range,
+                sample: None,
+            } => {
                 write!(f, "collection window not given (range: {range})")
             }
-            Difference::CollectionOutside { min, max, sample: Some(s) } => {
+            Difference::CollectionOutside {
+                min,
+                max,
+                sample: Some(s),
+            } => {
                 write!(f, "collection {s} (range: {min}–{max} h)")
             }
-            Difference::CollectionOutside { min, max, sample: None } => {
+            Difference::CollectionOutside {
+                min,
+                max,
+                sample: None,
+            } => {
                 write!(f, "collection window not given (range: {min}–{max} h)")
             }
-            Difference::Age { min, max, sample: Some(a) } => {
+            Difference::Age {
+                min,
+                max,
+                sample: Some(a),
+            } => {
                 write!(f, "age {a} y (range: {min}–{max} y)")
             }
-            Difference::Age { min, max, sample: None } => {
+            Difference::Age {
+                min,
+                max,
+                sample: None,
+            } => {
                 write!(f, "age not given (range: {min}–{max} y)")
             }
-            Difference::Sex { range, sample: Some(s) } => write!(f, "sex {s} (range: {range})"),
-            Difference::Sex { range, sample: None } => write!(f, "sex not given (range: {range})"),
+            Difference::Sex {
+                range,
+                sample: Some(s),
+            } => write!(f, "sex {s} (range: {range})"),
+            Difference::Sex {
+                range,
+                sample: None,
+            } => write!(f, "sex not given (range: {range})"),
             Difference::Unstated(part) => {
                 write!(f, "{} not stated by the source, so not checked", part.key())
             }

@@ -21,7 +21,11 @@ pub struct Override {
 
 impl std::fmt::Display for Override {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "range {:?} from {} overrides the one in {}", self.id, self.by, self.replaced)
+        write!(
+            f,
+            "range {:?} from {} overrides the one in {}",
+            self.id, self.by, self.replaced
+        )
     }
 }
 
@@ -80,7 +84,10 @@ impl Registry {
                 source,
             })?;
             for o in self.add_text(&name, &text, true)? {
-                if let Some(earlier) = overrides.iter().find(|e| e.id == o.id && !e.by.starts_with("builtin:")) {
+                if let Some(earlier) = overrides
+                    .iter()
+                    .find(|e| e.id == o.id && !e.by.starts_with("builtin:"))
+                {
                     return Err(RangeFileError::DuplicateId {
                         path: o.by,
                         key: "id".into(),

@@ -73,7 +73,11 @@ fn result_json(res: &RangeResult<'_>) -> Value {
 
 /// The JSON object for one interpreted sample: every result column as a key (the same names as
 /// `lmr batch`), plus `details` with inputs, texts and sources.
-pub fn to_json(interpreter: &Interpreter<'_>, sample: &Sample, result: &Interpretation<'_>) -> Value {
+pub fn to_json(
+    interpreter: &Interpreter<'_>,
+    sample: &Sample,
+    result: &Interpretation<'_>,
+) -> Value {
     let mut obj = Map::new();
     for_each_cell(interpreter, Some(result), None, |name, cell| {
         obj.insert(name.to_string(), cell_value(cell));
@@ -89,7 +93,11 @@ pub fn to_json(interpreter: &Interpreter<'_>, sample: &Sample, result: &Interpre
             };
             (format!("urine_{}", s.key()), v)
         })
-        .chain(sample.urine_volume.map(|v| ("urine_volume".into(), json!(v.to_string()))))
+        .chain(
+            sample
+                .urine_volume
+                .map(|v| ("urine_volume".into(), json!(v.to_string()))),
+        )
         .chain(
             sample
                 .protocol
@@ -97,18 +105,54 @@ pub fn to_json(interpreter: &Interpreter<'_>, sample: &Sample, result: &Interpre
                 .iter()
                 .map(|(s, d)| (format!("{}_dose", s.key()), json!(d.mass.to_string()))),
         )
-        .chain(sample.protocol.collection.map(|c| ("collection".into(), json!(c.to_string()))))
-        .chain(sample.protocol.age_years.map(|a| ("age_years".into(), json!(a))))
-        .chain(sample.protocol.sex.map(|s| ("sex".into(), json!(s.to_string()))))
-        .chain(sample.vitamin_d.map(|v| ("vitamin_d".into(), json!(v.reported().to_string()))))
-        .chain(sample.vitamin_d.map(|v| ("vitamin_d_form".into(), json!(v.form().key()))))
-        .chain(sample.zonulin.map(|z| ("zonulin".into(), json!(z.to_string()))))
-        .chain(sample.hp_genotype.map(|g| ("hp_genotype".into(), json!(g.to_string()))))
+        .chain(
+            sample
+                .protocol
+                .collection
+                .map(|c| ("collection".into(), json!(c.to_string()))),
+        )
+        .chain(
+            sample
+                .protocol
+                .age_years
+                .map(|a| ("age_years".into(), json!(a))),
+        )
+        .chain(
+            sample
+                .protocol
+                .sex
+                .map(|s| ("sex".into(), json!(s.to_string()))),
+        )
+        .chain(
+            sample
+                .vitamin_d
+                .map(|v| ("vitamin_d".into(), json!(v.reported().to_string()))),
+        )
+        .chain(
+            sample
+                .vitamin_d
+                .map(|v| ("vitamin_d_form".into(), json!(v.form().key()))),
+        )
+        .chain(
+            sample
+                .zonulin
+                .map(|z| ("zonulin".into(), json!(z.to_string()))),
+        )
+        .chain(
+            sample
+                .hp_genotype
+                .map(|g| ("hp_genotype".into(), json!(g.to_string()))),
+        )
         .collect();
     let recoveries: Map<String, Value> = result
         .recoveries
         .iter()
-        .map(|(s, r)| (format!("{}_recovery_pct", s.key()), cell_value(Cell::Number(*r))))
+        .map(|(s, r)| {
+            (
+                format!("{}_recovery_pct", s.key()),
+                cell_value(Cell::Number(*r)),
+            )
+        })
         .collect();
     let flags: Vec<Value> = result
         .flags

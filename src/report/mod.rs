@@ -22,7 +22,13 @@ pub const LEADING_COLUMNS: &[&str] = &[
 ];
 
 /// The result columns after the vitamin D scheme columns.
-pub const TRAILING_COLUMNS: &[&str] = &["zonulin_range", "zonulin_class", "flags", "caveats", "error"];
+pub const TRAILING_COLUMNS: &[&str] = &[
+    "zonulin_range",
+    "zonulin_class",
+    "flags",
+    "caveats",
+    "error",
+];
 
 /// The column for a vitamin D scheme: `vitamin_d_class_<id with - as _>`.
 pub fn vitamin_d_class_column(scheme_id: &str) -> String {
@@ -86,11 +92,20 @@ pub fn for_each_cell(
         field("error", error.map_or(Cell::Empty, Cell::Text));
         return;
     };
-    let rec = |s: Sugar| r.recoveries.get(s).copied().map_or(Cell::Empty, Cell::Number);
+    let rec = |s: Sugar| {
+        r.recoveries
+            .get(s)
+            .copied()
+            .map_or(Cell::Empty, Cell::Number)
+    };
     field("lactulose_recovery_pct", rec(Sugar::Lactulose));
     field("mannitol_recovery_pct", rec(Sugar::Mannitol));
     field("lm_ratio", r.lm_ratio.map_or(Cell::Empty, Cell::Number));
-    field("lm_range", r.lm.as_ref().map_or(Cell::Empty, |l| Cell::Text(&l.range.id)));
+    field(
+        "lm_range",
+        r.lm.as_ref()
+            .map_or(Cell::Empty, |l| Cell::Text(&l.range.id)),
+    );
     field("lm_class", r.lm_class().map_or(Cell::Empty, Cell::Text));
     let vd = r.vitamin_d.as_ref();
     field(
@@ -112,7 +127,11 @@ pub fn for_each_cell(
     field(
         "zonulin_class",
         z.map_or(Cell::Empty, |z| {
-            Cell::Text(z.range.as_ref().map_or(crate::reference::UNCLASSIFIED, |res| res.label()))
+            Cell::Text(
+                z.range
+                    .as_ref()
+                    .map_or(crate::reference::UNCLASSIFIED, |res| res.label()),
+            )
         }),
     );
     field("flags", Cell::Codes(Codes::Flags(r)));

@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::interpretation::{FlagDetail, FlagHit, Field, Interpretation, RangeIndex, RangeResult, Sample};
+use crate::interpretation::{
+    Field, FlagDetail, FlagHit, Interpretation, RangeIndex, RangeResult, Sample,
+};
 use crate::recovery::UrineResult;
 use crate::reference::ReferenceRange;
 use crate::sugar::Sugar;
@@ -45,7 +47,10 @@ pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
             format!("lactulose {} % > mannitol {} %", sig(l), sig(m))
         }
         FlagDetail::MannitolBand(m, lo, hi) => {
-            format!("mannitol recovery {} % (healthy adults, oral: {lo}–{hi} %)", sig(m))
+            format!(
+                "mannitol recovery {} % (healthy adults, oral: {lo}–{hi} %)",
+                sig(m)
+            )
         }
         FlagDetail::UrineVolume(ml, Some(b)) => format!("urine volume {} mL (< {b} mL)", sig(ml)),
         FlagDetail::UrineVolume(ml, None) => format!("urine volume {} mL", sig(ml)),
@@ -58,7 +63,9 @@ pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
                 .bands
                 .iter()
                 .find(|b| b.contains(bound.value))
-                .map_or(String::new(), |b| format!("; {} itself is {}", bound.value, b.label));
+                .map_or(String::new(), |b| {
+                    format!("; {} itself is {}", bound.value, b.label)
+                });
             format!(
                 "{}{unit} is within rounding distance of the bound {}{unit} of {}{side}",
                 sig(x),
@@ -96,7 +103,11 @@ fn range_line(out: &mut String, res: &RangeResult<'_>) {
         out,
         "  class: {}{}",
         res.label(),
-        band.map_or(String::new(), |b| format!("  ({}{})", b.interval(), unit_suffix(r)))
+        band.map_or(String::new(), |b| format!(
+            "  ({}{})",
+            b.interval(),
+            unit_suffix(r)
+        ))
     );
     let _ = writeln!(out, "  range: {} — {}", r.id, r.title);
     let _ = writeln!(
@@ -136,7 +147,11 @@ fn inputs(out: &mut String, sample: &Sample) {
             .doses
             .iter()
             .map(|(s, d)| {
-                let form = if d.form == crate::sugar::DoseForm::Monohydrate { " (monohydrate)" } else { "" };
+                let form = if d.form == crate::sugar::DoseForm::Monohydrate {
+                    " (monohydrate)"
+                } else {
+                    ""
+                };
                 format!("{} {}{form}", s.name(), d.mass)
             })
             .collect();
@@ -146,12 +161,20 @@ fn inputs(out: &mut String, sample: &Sample) {
         let _ = writeln!(out, "  {:<30} {c}", "collection window");
     }
     if p.age_years.is_some() || p.sex.is_some() {
-        let age = p.age_years.map_or("age not given".into(), |a| format!("{a} y"));
+        let age = p
+            .age_years
+            .map_or("age not given".into(), |a| format!("{a} y"));
         let sex = p.sex.map_or("sex not given".into(), |s| s.to_string());
         let _ = writeln!(out, "  {:<30} {age}, {sex}", "age, sex");
     }
     if let Some(v) = sample.vitamin_d {
-        let _ = writeln!(out, "  {:<30} {} ({})", "serum 25(OH)D", v.reported(), v.form());
+        let _ = writeln!(
+            out,
+            "  {:<30} {} ({})",
+            "serum 25(OH)D",
+            v.reported(),
+            v.form()
+        );
     }
     if let Some(z) = sample.zonulin {
         let _ = writeln!(out, "  {:<30} {z}", "zonulin (immunoassay)");
@@ -165,9 +188,16 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
     if r.recoveries.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\nRecoveries (percent of the oral dose excreted in the urine collected)");
+    let _ = writeln!(
+        out,
+        "\nRecoveries (percent of the oral dose excreted in the urine collected)"
+    );
     for (s, rec) in r.recoveries.iter() {
-        let how = match (sample.urine.get(s), sample.urine_volume, sample.protocol.doses.get(s)) {
+        let how = match (
+            sample.urine.get(s),
+            sample.urine_volume,
+            sample.protocol.doses.get(s),
+        ) {
             (Some(UrineResult::Measured(c)), Some(v), Some(d)) => {
                 let mg = c.in_mg_per_l(Some(s.molar_mass())).unwrap_or(f64::NAN) * v.in_litres();
                 format!("  = {} mg excreted of {} mg", sig(mg), sig(d.sugar_mg(s)))
@@ -177,8 +207,13 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         let _ = writeln!(out, "  {:<30} {} %{how}", s.name(), censored(*rec));
     }
     let Some(ratio) = r.lm_ratio else {
-        if r.recoveries.get(Sugar::Lactulose).is_some() && r.recoveries.get(Sugar::Mannitol).is_some() {
-            let _ = writeln!(out, "\nL:M ratio: not computable (both results censored or mannitol recovery zero)");
+        if r.recoveries.get(Sugar::Lactulose).is_some()
+            && r.recoveries.get(Sugar::Mannitol).is_some()
+        {
+            let _ = writeln!(
+                out,
+                "\nL:M ratio: not computable (both results censored or mannitol recovery zero)"
+            );
         }
         return;
     };
@@ -195,7 +230,10 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
             }
         }
         None => {
-            let _ = writeln!(out, "  class: unclassified — no reference range matches this sample's protocol");
+            let _ = writeln!(
+                out,
+                "  class: unclassified — no reference range matches this sample's protocol"
+            );
         }
     }
 }
@@ -209,8 +247,18 @@ fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
         sig(v.ng_ml),
         v.form.molar_mass()
     );
-    let width = v.schemes.iter().map(|s| s.range.id.len()).max().unwrap_or(0).max(6);
-    let _ = writeln!(out, "  {:<width$}  {:>10}  {:<42} source", "scheme", "value", "class");
+    let width = v
+        .schemes
+        .iter()
+        .map(|s| s.range.id.len())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let _ = writeln!(
+        out,
+        "  {:<width$}  {:>10}  {:<42} source",
+        "scheme", "value", "class"
+    );
     for s in &v.schemes {
         let band = s.band.and_then(|i| s.range.bands.get(i));
         let class = match band {
@@ -237,8 +285,15 @@ fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
 
 fn zonulin(out: &mut String, r: &Interpretation<'_>) {
     let Some(z) = &r.zonulin else { return };
-    let _ = writeln!(out, "\nZonulin (immunoassay: zonulin-family-peptide immunoreactivity) — read these first:");
-    for c in r.caveats.iter().filter(|c| c.code().starts_with("zonulin_")) {
+    let _ = writeln!(
+        out,
+        "\nZonulin (immunoassay: zonulin-family-peptide immunoreactivity) — read these first:"
+    );
+    for c in r
+        .caveats
+        .iter()
+        .filter(|c| c.code().starts_with("zonulin_"))
+    {
         let _ = writeln!(out, "  ! {}", c.text());
     }
     let _ = writeln!(out, "  value: {}", z.value);
@@ -269,7 +324,11 @@ pub fn to_text(sample: &Sample, r: &Interpretation<'_>) -> String {
             }
         }
     }
-    let rest: Vec<_> = r.caveats.iter().filter(|c| !c.code().starts_with("zonulin_")).collect();
+    let rest: Vec<_> = r
+        .caveats
+        .iter()
+        .filter(|c| !c.code().starts_with("zonulin_"))
+        .collect();
     if !rest.is_empty() {
         let _ = writeln!(out, "\nCaveats");
         for c in rest {

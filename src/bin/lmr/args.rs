@@ -36,7 +36,7 @@ pub struct Args {
 pub enum Command {
     /// Interpret one sample given on the command line.
     #[command(after_long_help = CHECK_EXAMPLES)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List, show or validate reference ranges and protocols.
     Ranges(RangesArgs),
     /// Print every caveat and flag code with its text and source.
@@ -111,55 +111,55 @@ pub struct RangeOptions {
 #[derive(Debug, ClapArgs)]
 pub struct CheckArgs {
     /// Urine lactulose concentration, e.g. "9.21 mg/L", "0.027 mmol/L", "<2.5 mg/L", "ND".
-    #[arg(long, value_name = "CONC")]
+    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
     pub lactulose: Option<String>,
 
     /// Urine mannitol concentration, e.g. "72.9 mg/L".
-    #[arg(long, value_name = "CONC")]
+    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
     pub mannitol: Option<String>,
 
     /// Urine volume collected in the window, e.g. "1857 mL", "1.857 L".
-    #[arg(long, value_name = "VOLUME")]
+    #[arg(long, value_name = "VOLUME", allow_hyphen_values = true)]
     pub volume: Option<String>,
 
     /// Oral lactulose dose, e.g. "5 g".
-    #[arg(long, value_name = "MASS")]
+    #[arg(long, value_name = "MASS", allow_hyphen_values = true)]
     pub lactulose_dose: Option<String>,
 
     /// Oral mannitol dose, e.g. "1 g", "1000 mg".
-    #[arg(long, value_name = "MASS")]
+    #[arg(long, value_name = "MASS", allow_hyphen_values = true)]
     pub mannitol_dose: Option<String>,
 
     /// Urine collection window from the dose, e.g. "5 h", "300 min".
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     pub collection: Option<String>,
 
     /// Age in years (decimals allowed: 1.5 for 18 months).
-    #[arg(long, value_name = "YEARS")]
+    #[arg(long, value_name = "YEARS", allow_hyphen_values = true)]
     pub age: Option<String>,
 
     /// Sex: F or M.
-    #[arg(long, value_name = "F|M")]
+    #[arg(long, value_name = "F|M", allow_hyphen_values = true)]
     pub sex: Option<String>,
 
     /// Serum 25-hydroxyvitamin D, e.g. "20 ng/mL", "50 nmol/L", "20 ug/L".
-    #[arg(long, value_name = "CONC")]
+    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
     pub vitamin_d: Option<String>,
 
     /// Which 25(OH)D was measured: total (converted as D3, the default), d3 or d2.
-    #[arg(long, value_name = "total|d3|d2")]
+    #[arg(long, value_name = "total|d3|d2", allow_hyphen_values = true)]
     pub vitamin_d_form: Option<String>,
 
     /// Zonulin (immunoassay) value, e.g. "46 ng/mL" (serum) or "61 ng/g" (stool).
-    #[arg(long, value_name = "VALUE")]
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
     pub zonulin: Option<String>,
 
     /// The zonulin value's matrix: serum or stool (required with --zonulin).
-    #[arg(long, value_name = "serum|stool")]
+    #[arg(long, value_name = "serum|stool", allow_hyphen_values = true)]
     pub zonulin_matrix: Option<String>,
 
     /// Haptoglobin genotype: 1-1, 2-1 or 2-2.
-    #[arg(long, value_name = "1-1|2-1|2-2")]
+    #[arg(long, value_name = "1-1|2-1|2-2", allow_hyphen_values = true)]
     pub hp_genotype: Option<String>,
 
     /// Ranges, protocol and schemes.

@@ -39,15 +39,25 @@ pub fn options(r: &RangeOptions) -> lmr::interpretation::Options {
 fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
     let mut s = Sample::default();
     let urine = |flag, v: &Option<String>| opt(flag, v, |t| UrineResult::parse(t, None));
-    s.urine.set(Sugar::Lactulose, urine("--lactulose", &a.lactulose)?);
-    s.urine.set(Sugar::Mannitol, urine("--mannitol", &a.mannitol)?);
+    s.urine
+        .set(Sugar::Lactulose, urine("--lactulose", &a.lactulose)?);
+    s.urine
+        .set(Sugar::Mannitol, urine("--mannitol", &a.mannitol)?);
     s.urine_volume = opt("--volume", &a.volume, str::parse::<Volume>)?;
     let dose = |flag, v: &Option<String>| opt(flag, v, |t| t.parse::<Mass>().map(Dose::anhydrous));
-    s.protocol.doses.set(Sugar::Lactulose, dose("--lactulose-dose", &a.lactulose_dose)?);
-    s.protocol.doses.set(Sugar::Mannitol, dose("--mannitol-dose", &a.mannitol_dose)?);
+    s.protocol.doses.set(
+        Sugar::Lactulose,
+        dose("--lactulose-dose", &a.lactulose_dose)?,
+    );
+    s.protocol
+        .doses
+        .set(Sugar::Mannitol, dose("--mannitol-dose", &a.mannitol_dose)?);
     s.protocol.collection = opt("--collection", &a.collection, str::parse::<Duration>)?;
     s.protocol.age_years = opt("--age", &a.age, |t| {
-        let y: f64 = t.trim().parse().map_err(|_| "not a number of years".to_string())?;
+        let y: f64 = t
+            .trim()
+            .parse()
+            .map_err(|_| "not a number of years".to_string())?;
         if !y.is_finite() || y < 0.0 {
             return Err("expected a non-negative number of years".to_string());
         }
@@ -55,14 +65,21 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
     })?;
     s.protocol.sex = opt("--sex", &a.sex, str::parse::<Sex>)?;
     if let Some(id) = &a.ranges.protocol {
-        let p = registry
-            .protocol(id)
-            .ok_or_else(|| CliError::input("--protocol", id, "no such protocol (see `lmr ranges list`)"))?;
+        let p = registry.protocol(id).ok_or_else(|| {
+            CliError::input("--protocol", id, "no such protocol (see `lmr ranges list`)")
+        })?;
         s.protocol.fill_from(p);
     }
-    let form = opt("--vitamin-d-form", &a.vitamin_d_form, str::parse::<VitaminDForm>)?.unwrap_or_default();
+    let form = opt(
+        "--vitamin-d-form",
+        &a.vitamin_d_form,
+        str::parse::<VitaminDForm>,
+    )?
+    .unwrap_or_default();
     s.vitamin_d = opt("--vitamin-d", &a.vitamin_d, |t| {
-        let c = t.parse().map_err(|e: lmr::units::UnitError| e.to_string())?;
+        let c = t
+            .parse()
+            .map_err(|e: lmr::units::UnitError| e.to_string())?;
         VitaminD::new(c, form).map_err(|e| e.to_string())
     })?;
     let matrix = opt("--zonulin-matrix", &a.zonulin_matrix, |t| {
@@ -82,11 +99,19 @@ fn require_inputs(a: &CheckArgs, s: &Sample) -> Result<(), CliError> {
         (Sugar::Lactulose, "--lactulose", "--lactulose-dose"),
         (Sugar::Mannitol, "--mannitol", "--mannitol-dose"),
     ] {
-        let Some(value) = (if sugar == Sugar::Lactulose { &a.lactulose } else { &a.mannitol }) else {
+        let Some(value) = (if sugar == Sugar::Lactulose {
+            &a.lactulose
+        } else {
+            &a.mannitol
+        }) else {
             continue;
         };
         if s.urine_volume.is_none() {
-            return Err(CliError::input(flag, value, "a recovery needs the urine volume: add --volume"));
+            return Err(CliError::input(
+                flag,
+                value,
+                "a recovery needs the urine volume: add --volume",
+            ));
         }
         if s.protocol.doses.get(sugar).is_none() {
             return Err(CliError::input(
@@ -97,7 +122,9 @@ fn require_inputs(a: &CheckArgs, s: &Sample) -> Result<(), CliError> {
         }
     }
     if a.zonulin_matrix.is_some() && a.zonulin.is_none() {
-        return Err(CliError::Sample("--zonulin-matrix given without --zonulin".into()));
+        return Err(CliError::Sample(
+            "--zonulin-matrix given without --zonulin".into(),
+        ));
     }
     let nothing = s.urine.is_empty() && s.vitamin_d.is_none() && s.zonulin.is_none();
     if nothing {
@@ -112,7 +139,8 @@ fn require_inputs(a: &CheckArgs, s: &Sample) -> Result<(), CliError> {
 pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
     let registry = load_registry(&a.ranges.ranges)?;
     let sample = sample(a, &registry)?;
-    let interpreter = Interpreter::new(&registry, &options(&a.ranges)).map_err(|e| CliError::Sample(e.to_string()))?;
+    let interpreter = Interpreter::new(&registry, &options(&a.ranges))
+        .map_err(|e| CliError::Sample(e.to_string()))?;
     let mut result = Interpretation::default();
     interpreter
         .interpret(&sample, &mut result)
@@ -120,8 +148,9 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
     let text = match a.format {
         Format::Text => lmr::report::to_text(&sample, &result),
         Format::Json => {
-            let mut t = serde_json::to_string_pretty(&lmr::report::to_json(&interpreter, &sample, &result))
-                .unwrap_or_default();
+            let mut t =
+                serde_json::to_string_pretty(&lmr::report::to_json(&interpreter, &sample, &result))
+                    .unwrap_or_default();
             t.push('\n');
             t
         }

@@ -5,14 +5,12 @@ use std::process::ExitCode;
 /// What stops a command.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// A flag's value was rejected (exit 3).
-    #[error("{flag} {value:?}: {message}")]
+    /// A flag's value was rejected (exit 3). The message quotes the value.
+    #[error("{flag}: {message}")]
     Input {
         /// The flag.
         flag: &'static str,
-        /// The value as given.
-        value: String,
-        /// What is wrong.
+        /// What is wrong, quoting the value.
         message: String,
     },
     /// The sample cannot be interpreted as given (exit 3).
@@ -35,11 +33,15 @@ pub enum CliError {
 impl CliError {
     /// A rejected flag value.
     pub fn input(flag: &'static str, value: &str, message: impl std::fmt::Display) -> CliError {
-        CliError::Input {
-            flag,
-            value: value.to_string(),
-            message: message.to_string(),
-        }
+        let message = message.to_string();
+        let quoted = format!("{value:?}");
+        // Library errors already quote the text they were given; say the value once.
+        let message = if message.contains(&quoted) {
+            message
+        } else {
+            format!("{quoted}: {message}")
+        };
+        CliError::Input { flag, message }
     }
 
     /// The process exit code for this error.

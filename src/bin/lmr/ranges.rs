@@ -42,11 +42,27 @@ fn list(registry: &Registry, format: Format) -> String {
         return format!("{}\n", json!({"ranges": ranges, "protocols": protocols}));
     }
     let mut out = String::new();
-    let w = registry.ranges().iter().map(|r| r.id.len()).max().unwrap_or(2);
-    let _ = writeln!(out, "Reference ranges (selection: automatic = matched by protocol; explicit = only when named)");
-    let _ = writeln!(out, "  {:<w$}  {:<22} {:<7} {:<10} {:<10} title", "id", "analyte", "unit", "selection", "status");
+    let w = registry
+        .ranges()
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(2);
+    let _ = writeln!(
+        out,
+        "Reference ranges (selection: automatic = matched by protocol; explicit = only when named)"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<w$}  {:<22} {:<7} {:<10} {:<10} title",
+        "id", "analyte", "unit", "selection", "status"
+    );
     for r in registry.ranges() {
-        let sel = if r.selection == lmr::reference::Selection::Automatic { "automatic" } else { "explicit" };
+        let sel = if r.selection == lmr::reference::Selection::Automatic {
+            "automatic"
+        } else {
+            "explicit"
+        };
         let _ = writeln!(
             out,
             "  {:<w$}  {:<22} {:<7} {:<10} {:<10} {}",
@@ -58,12 +74,30 @@ fn list(registry: &Registry, format: Format) -> String {
             r.title
         );
     }
-    let w = registry.protocols().iter().map(|p| p.id.len()).max().unwrap_or(2);
+    let w = registry
+        .protocols()
+        .iter()
+        .map(|p| p.id.len())
+        .max()
+        .unwrap_or(2);
     let _ = writeln!(out, "\nProtocols (use with --protocol ID)");
     for p in registry.protocols() {
-        let doses: Vec<String> = p.doses.iter().map(|(s, d)| format!("{} {}", s.key(), d.mass)).collect();
-        let window = p.collection.map_or("window not stated".into(), |c| c.to_string());
-        let _ = writeln!(out, "  {:<w$}  {}; {}  [{}]", p.id, doses.join(", "), window, p.source.status.key());
+        let doses: Vec<String> = p
+            .doses
+            .iter()
+            .map(|(s, d)| format!("{} {}", s.key(), d.mass))
+            .collect();
+        let window = p
+            .collection
+            .map_or("window not stated".into(), |c| c.to_string());
+        let _ = writeln!(
+            out,
+            "  {:<w$}  {}; {}  [{}]",
+            p.id,
+            doses.join(", "),
+            window,
+            p.source.status.key()
+        );
     }
     out
 }
@@ -76,7 +110,13 @@ fn show(registry: &Registry, id: &str, format: Format) -> Result<String, CliErro
         }
         let mut out = String::new();
         let _ = writeln!(out, "{} — {}", r.id, r.title);
-        let _ = writeln!(out, "  analyte {}, unit {}, from {}", r.analyte.key(), r.unit, r.origin);
+        let _ = writeln!(
+            out,
+            "  analyte {}, unit {}, from {}",
+            r.analyte.key(),
+            r.unit,
+            r.origin
+        );
         let a = &r.applies_to;
         let _ = writeln!(out, "Applies to");
         let _ = writeln!(out, "  matrix: {}", a.matrix);
@@ -93,7 +133,11 @@ fn show(registry: &Registry, id: &str, format: Format) -> Result<String, CliErro
             let _ = writeln!(out, "  sex: {s}");
         }
         if !a.doses.is_empty() {
-            let d: Vec<String> = a.doses.iter().map(|(s, d)| format!("{} {}", s.key(), d.mass)).collect();
+            let d: Vec<String> = a
+                .doses
+                .iter()
+                .map(|(s, d)| format!("{} {}", s.key(), d.mass))
+                .collect();
             let _ = writeln!(out, "  doses: {}", d.join(", "));
         }
         if let Some(c) = a.collection {
@@ -107,14 +151,22 @@ fn show(registry: &Registry, id: &str, format: Format) -> Result<String, CliErro
             let _ = writeln!(out, "  not stated by the source: {}", u.join(", "));
         }
         let sel = match r.selection {
-            lmr::reference::Selection::Automatic => "automatic (classifies samples whose protocol matches)",
+            lmr::reference::Selection::Automatic => {
+                "automatic (classifies samples whose protocol matches)"
+            }
             lmr::reference::Selection::Explicit => "explicit (used only when named)",
         };
         let _ = writeln!(out, "  selection: {sel}");
         if !r.bands.is_empty() {
             let _ = writeln!(out, "Bands ({})", r.unit);
             for b in &r.bands {
-                let _ = writeln!(out, "  {:<44} {}  [{}]", b.label, b.interval(), b.status.key());
+                let _ = writeln!(
+                    out,
+                    "  {:<44} {}  [{}]",
+                    b.label,
+                    b.interval(),
+                    b.status.key()
+                );
                 if let Some(w) = &b.wording {
                     let _ = writeln!(out, "  {:<44} \"{w}\"", "");
                 }
@@ -138,7 +190,11 @@ fn show(registry: &Registry, id: &str, format: Format) -> Result<String, CliErro
         return Ok(out);
     }
     if let Some(p) = registry.protocol(id) {
-        let doses: Vec<String> = p.doses.iter().map(|(s, d)| format!("{} {}", s.key(), d.mass)).collect();
+        let doses: Vec<String> = p
+            .doses
+            .iter()
+            .map(|(s, d)| format!("{} {}", s.key(), d.mass))
+            .collect();
         if format == Format::Json {
             let v = json!({"id": p.id, "title": p.title, "doses": doses, "collection": p.collection.map(|c| c.to_string()),
                 "population": p.population, "origin": p.origin,
@@ -148,17 +204,31 @@ fn show(registry: &Registry, id: &str, format: Format) -> Result<String, CliErro
         let mut out = String::new();
         let _ = writeln!(out, "{} — {} (protocol, from {})", p.id, p.title, p.origin);
         let _ = writeln!(out, "  doses: {}", doses.join(", "));
-        let _ = writeln!(out, "  collection: {}", p.collection.map_or("not stated".into(), |c| c.to_string()));
+        let _ = writeln!(
+            out,
+            "  collection: {}",
+            p.collection.map_or("not stated".into(), |c| c.to_string())
+        );
         if let Some(pop) = &p.population {
             let _ = writeln!(out, "  population: {pop}");
         }
-        let _ = writeln!(out, "Source [{}]\n  {}\n  \"{}\"", p.source.status.key(), p.source.citation, p.source.quote);
+        let _ = writeln!(
+            out,
+            "Source [{}]\n  {}\n  \"{}\"",
+            p.source.status.key(),
+            p.source.citation,
+            p.source.quote
+        );
         if let Some(n) = &p.source.notes {
             let _ = writeln!(out, "  notes: {n}");
         }
         return Ok(out);
     }
-    Err(CliError::input("ranges show", id, "no range or protocol with this id (see `lmr ranges list`)"))
+    Err(CliError::input(
+        "ranges show",
+        id,
+        "no range or protocol with this id (see `lmr ranges list`)",
+    ))
 }
 
 fn range_json(r: &lmr::reference::ReferenceRange) -> serde_json::Value {
@@ -178,7 +248,9 @@ fn range_json(r: &lmr::reference::ReferenceRange) -> serde_json::Value {
 pub fn run(a: &RangesArgs) -> Result<ExitCode, CliError> {
     match &a.action {
         RangesAction::List { ranges, format } => print(&list(&load_registry(ranges)?, *format))?,
-        RangesAction::Show { id, ranges, format } => print(&show(&load_registry(ranges)?, id, *format)?)?,
+        RangesAction::Show { id, ranges, format } => {
+            print(&show(&load_registry(ranges)?, id, *format)?)?
+        }
         RangesAction::Validate { path } => {
             let mut registry = Registry::builtin()?;
             let before = (registry.ranges().len(), registry.protocols().len());
@@ -215,11 +287,23 @@ pub fn caveats(a: &CaveatsArgs) -> Result<ExitCode, CliError> {
     }
     let mut out = String::from("Caveats (the `caveats` column)\n");
     for c in Caveat::ALL {
-        let _ = writeln!(out, "\n  {}\n    {}\n    source: {}", c.code(), c.text(), c.source());
+        let _ = writeln!(
+            out,
+            "\n  {}\n    {}\n    source: {}",
+            c.code(),
+            c.text(),
+            c.source()
+        );
     }
     out.push_str("\nQuality flags (the `flags` column)\n");
     for f in Flag::ALL {
-        let _ = writeln!(out, "\n  {}\n    {}\n    source: {}", f.code(), f.explanation(), f.source());
+        let _ = writeln!(
+            out,
+            "\n  {}\n    {}\n    source: {}",
+            f.code(),
+            f.explanation(),
+            f.source()
+        );
     }
     print(&out)?;
     Ok(ExitCode::SUCCESS)

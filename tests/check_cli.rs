@@ -1,0 +1,617 @@
+//! End-to-end tests of `lmr check`, `lmr ranges` and `lmr caveats` (issue 3).
+//!
+//! Every expected number is computed by hand from the formulas in `../shared/science.md` §2
+//! (recovery % = C × V ÷ D × 100; L:M = recovery_L ÷ recovery_M), shown in the comments.
+
+use approx::assert_relative_eq;
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn lmr() -> Command {
+    Command::cargo_bin("lmr").expect("binary built")
+}
+
+/// Runs `lmr check ARGS --format json`, asserting exit 0, and returns the object.
+fn check_json(args: &[&str]) -> Value {
+    let out = lmr()
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// Runs `lmr check ARGS` expecting a failure; returns (exit code, stderr).
+fn check_fails(args: &[&str]) -> (i32, String) {
+    let out = lmr().arg("check").args(args).output().expect("runs");
+    assert!(!out.status.success());
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn codes(v: &Value, key: &str) -> Vec<String> {
+    v[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("{key} is an array"))
+        .iter()
+        .map(|c| c.as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+const ISSUE_EXAMPLE: &[&str] = &[
+    "--lactulose",
+    "9.21 mg/L",
+    "--mannitol",
+    "72.9 mg/L",
+    "--volume",
+    "1857 mL",
+    "--lactulose-dose",
+    "5 g",
+    "--mannitol-dose",
+    "1 g",
+    "--collection",
+    "5 h",
+    "--age",
+    "35",
+    "--sex",
+    "F",
+];
+
+#[test]
+fn issue_example_recoveries_ratio_and_no_matching_range() {
+    let v = check_json(ISSUE_EXAMPLE);
+    // lactulose: 9.21 mg/L × 1.857 L = 17.10297 mg of 5000 mg → 0.3420594 %
+    // mannitol:  72.9 mg/L × 1.857 L = 135.3753 mg of 1000 mg → 13.53753 %
+    // L:M = 0.3420594 / 13.53753 = 0.02526749
+    assert_relative_eq!(
+        v["lactulose_recovery_pct"].as_f64().unwrap(),
+        0.342_059_4,
+        max_relative = 1e-9
+    );
+    assert_relative_eq!(
+        v["mannitol_recovery_pct"].as_f64().unwrap(),
+        13.537_53,
+        max_relative = 1e-9
+    );
+    assert_relative_eq!(
+        v["lm_ratio"].as_f64().unwrap(),
+        0.342_059_4 / 13.537_53,
+        max_relative = 1e-9
+    );
+    // No shipped verified range is for adults on 5 g / 1 g, 5 h (science.md §0.2).
+    assert_eq!(v["lm_class"], "unclassified");
+    assert!(v["lm_range"].is_null());
+    let caveats = codes(&v, "caveats");
+    for c in [
+        "lm_ratio_not_diagnostic",
+        "no_matching_range",
+        "ratio_of_fractional_excretions",
+    ] {
+        assert!(caveats.contains(&c.to_string()), "{c} in {caveats:?}");
+    }
+    assert!(v["error"].is_null());
+    // Columns in the batch order, then details.
+    let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "lactulose_recovery_pct",
+            "mannitol_recovery_pct",
+            "lm_ratio",
+            "lm_range",
+            "lm_class",
+            "vitamin_d_nmol_l",
+            "vitamin_d_class_iom_2011",
+            "zonulin_range",
+            "zonulin_class",
+            "flags",
+            "caveats",
+            "error",
+            "details"
+        ]
+    );
+}
+
+#[test]
+fn issue_example_text_report_names_units_and_the_caveat() {
+    let out = lmr().arg("check").args(ISSUE_EXAMPLE).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("urine lactulose                9.21 mg/L"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0.3421 %  = 17.10 mg excreted of 5000 mg"),
+        "{text}"
+    );
+    assert!(text.contains("L:M ratio 0.02527"), "{text}");
+    assert!(
+        text.contains("no reference range matches this sample's protocol"),
+        "{text}"
+    );
+    assert!(
+        !text.to_lowercase().contains("you have"),
+        "never tells a person what they have"
+    );
+}
+
+#[test]
+fn dutch_sat_protocol_matches_its_range_on_both_sides_of_the_bound() {
+    // Dutch SAT hyperosmolar (5 g L, 2 g M, 40 g sucrose; 5 h): "ratios >0.089 are considered abnormal".
+    // 44.5 mg/L × 1 L = 44.5 mg of 5000 mg = 0.89 %; 200 mg/L × 1 L = 200 mg of 2000 mg = 10 %;
+    // L:M = 0.089 exactly → within (≤ 0.089), flagged near_boundary.
+    let base = [
+        "--protocol",
+        "dutch-sat-hyperosmolar",
+        "--mannitol",
+        "200 mg/L",
+        "--volume",
+        "1 L",
+    ];
+    let v = check_json(&[&base[..], &["--lactulose", "44.5 mg/L"]].concat());
+    assert_relative_eq!(v["lm_ratio"].as_f64().unwrap(), 0.089, max_relative = 1e-12);
+    assert_eq!(v["lm_range"], "dutch-sat-hyperosmolar-5h");
+    assert_eq!(v["lm_class"], "within");
+    assert!(codes(&v, "flags").contains(&"near_boundary".to_string()));
+    // 50 mg/L → 1.0 % / 10 % = 0.1 > 0.089 → above, not near the bound (12 % away)
+    let v = check_json(&[&base[..], &["--lactulose", "50 mg/L"]].concat());
+    assert_eq!(v["lm_class"], "above");
+    assert!(codes(&v, "flags").is_empty());
+}
+
+#[test]
+fn dutch_sat_range_does_not_match_without_the_sucrose_dose() {
+    // Same doses and window but no sucrose: the hyperosmolar range cannot be confirmed to apply.
+    let v = check_json(&[
+        "--lactulose",
+        "44.5 mg/L",
+        "--mannitol",
+        "200 mg/L",
+        "--volume",
+        "1 L",
+        "--lactulose-dose",
+        "5 g",
+        "--mannitol-dose",
+        "2 g",
+        "--collection",
+        "5 h",
+    ]);
+    assert_eq!(v["lm_class"], "unclassified");
+    assert!(codes(&v, "caveats").contains(&"no_matching_range".to_string()));
+}
+
+#[test]
+fn explicit_range_with_another_protocol_classifies_and_flags_the_mismatch() {
+    // Catassi 1997: children 11–15 y, 5 g L / 2 g M, window not stated; "< 0.044" normal.
+    // Issue example ratio 0.02527 < 0.044 → within, but doses and age differ.
+    let v = check_json(&[ISSUE_EXAMPLE, &["--lm-range", "catassi-1997-children"]].concat());
+    assert_eq!(v["lm_range"], "catassi-1997-children");
+    assert_eq!(v["lm_class"], "within");
+    assert!(codes(&v, "flags").contains(&"protocol_mismatch".to_string()));
+    assert!(codes(&v, "caveats").contains(&"protocol_not_fully_stated".to_string()));
+    let diffs: Vec<String> = v["details"]["protocol_differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        diffs.contains(&"mannitol dose 1 g (range: 2 g)".to_string()),
+        "{diffs:?}"
+    );
+    assert!(
+        diffs.contains(&"age 35 y (range: 11–15 y)".to_string()),
+        "{diffs:?}"
+    );
+    assert!(
+        diffs.contains(&"collection not stated by the source, so not checked".to_string()),
+        "{diffs:?}"
+    );
+}
+
+#[test]
+fn science_t4_recovery_over_100_is_kept_and_flagged() {
+    // T4: 5 g / 1 g; 1.2 L; C_M 1500 mg/L → 1800 mg of 1000 mg = 180 %; C_L 20 mg/L → 0.48 %
+    let v = check_json(&[
+        "--lactulose",
+        "20 mg/L",
+        "--mannitol",
+        "1500 mg/L",
+        "--volume",
+        "1.2 L",
+        "--lactulose-dose",
+        "5 g",
+        "--mannitol-dose",
+        "1 g",
+    ]);
+    assert_relative_eq!(
+        v["mannitol_recovery_pct"].as_f64().unwrap(),
+        180.0,
+        max_relative = 1e-12
+    );
+    let flags = codes(&v, "flags");
+    assert!(
+        flags.contains(&"recovery_over_100".to_string()),
+        "{flags:?}"
+    );
+    assert!(
+        flags.contains(&"high_mannitol_recovery".to_string()),
+        "{flags:?}"
+    );
+}
+
+#[test]
+fn lactulose_exceeds_mannitol_and_low_mannitol() {
+    // L 500 mg/L × 1 L = 500 mg of 5000 mg = 10 %; M 50 mg/L × 1 L = 50 mg of 1000 mg = 5 %
+    // 10 % > 5 % → lactulose_exceeds_mannitol; 5 % < 8.0 % (healthy adults) → low_mannitol_recovery
+    let v = check_json(&[
+        "--lactulose",
+        "500 mg/L",
+        "--mannitol",
+        "50 mg/L",
+        "--volume",
+        "1 L",
+        "--lactulose-dose",
+        "5 g",
+        "--mannitol-dose",
+        "1 g",
+    ]);
+    let flags = codes(&v, "flags");
+    assert!(
+        flags.contains(&"lactulose_exceeds_mannitol".to_string()),
+        "{flags:?}"
+    );
+    assert!(
+        flags.contains(&"low_mannitol_recovery".to_string()),
+        "{flags:?}"
+    );
+}
+
+#[test]
+fn low_urine_volume_in_an_adult_5h_collection() {
+    // 400 mL < 500 mL (Clin Lab 2011), adult, 5 h window.
+    let v = check_json(&[
+        "--lactulose",
+        "40 mg/L",
+        "--mannitol",
+        "400 mg/L",
+        "--volume",
+        "400 mL",
+        "--lactulose-dose",
+        "5 g",
+        "--mannitol-dose",
+        "1 g",
+        "--collection",
+        "5 h",
+        "--age",
+        "40",
+    ]);
+    assert!(codes(&v, "flags").contains(&"low_urine_volume".to_string()));
+    // A child's collection is not judged by the adult band.
+    let v = check_json(&[
+        "--lactulose",
+        "40 mg/L",
+        "--mannitol",
+        "400 mg/L",
+        "--volume",
+        "400 mL",
+        "--lactulose-dose",
+        "5 g",
+        "--mannitol-dose",
+        "1 g",
+        "--collection",
+        "5 h",
+        "--age",
+        "8",
+    ]);
+    assert!(!codes(&v, "flags").contains(&"low_urine_volume".to_string()));
+}
+
+#[test]
+fn zero_volume_is_implausible() {
+    let v = check_json(&[
+        "--lactulose",
+        "40 mg/L",
+        "--mannitol",
+        "400 mg/L",
+        "--volume",
+        "0 mL",
+        "--lactulose-dose",
+        "5 g",
+        "--mannitol-dose",
+        "1 g",
+    ]);
+    assert!(codes(&v, "flags").contains(&"implausible_urine_volume".to_string()));
+    assert!(v["lm_ratio"].is_null(), "0 % ÷ 0 % has no ratio");
+}
+
+#[test]
+fn below_detection_limit_gives_bounds() {
+    // <2.5 mg/L × 1 L = <2.5 mg of 5000 mg = <0.05 %; mannitol 100 mg/L → 10 %; L:M < 0.005
+    let v = check_json(&[
+        "--lactulose",
+        "<2.5 mg/L",
+        "--mannitol",
+        "100 mg/L",
+        "--volume",
+        "1 L",
+        "--lactulose-dose",
+        "5 g",
+        "--mannitol-dose",
+        "1 g",
+    ]);
+    assert_eq!(v["lactulose_recovery_pct"], "<0.05");
+    assert_eq!(v["lm_ratio"], "<0.005");
+    assert!(codes(&v, "flags").contains(&"below_detection_limit".to_string()));
+    // ND without a limit: no recovery, no ratio, still flagged
+    let v = check_json(&[
+        "--lactulose",
+        "ND",
+        "--mannitol",
+        "100 mg/L",
+        "--volume",
+        "1 L",
+        "--lactulose-dose",
+        "5 g",
+        "--mannitol-dose",
+        "1 g",
+    ]);
+    assert!(v["lactulose_recovery_pct"].is_null());
+    assert!(v["lm_ratio"].is_null());
+}
+
+#[test]
+fn molar_input_gives_the_same_ratio_as_mass_input() {
+    // T10: 50 mg/L lactulose = 50/342.297 = 0.146072 mmol/L; mannitol 500 mg/L = 500/182.172 = 2.744659 mmol/L
+    // T2 doses 5000 mg / 1000 mg, 0.1 L: FE_L 0.10 %, FE_M 5.00 %, L:M 0.020 either way.
+    let mass = check_json(&[
+        "--lactulose",
+        "50 mg/L",
+        "--mannitol",
+        "500 mg/L",
+        "--volume",
+        "100 mL",
+        "--lactulose-dose",
+        "5000 mg",
+        "--mannitol-dose",
+        "1000 mg",
+    ]);
+    let molar = check_json(&[
+        "--lactulose",
+        "0.146072 mmol/L",
+        "--mannitol",
+        "2744.659 umol/L",
+        "--volume",
+        "100 mL",
+        "--lactulose-dose",
+        "5000 mg",
+        "--mannitol-dose",
+        "1000 mg",
+    ]);
+    assert_relative_eq!(
+        mass["lm_ratio"].as_f64().unwrap(),
+        0.020,
+        max_relative = 1e-12
+    );
+    assert_relative_eq!(
+        molar["lm_ratio"].as_f64().unwrap(),
+        0.020,
+        max_relative = 1e-5
+    );
+}
+
+#[test]
+fn rejected_values_exit_3_naming_flag_and_value() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--lactulose", "12,5 mg/L", "--volume", "1 L", "--lactulose-dose", "5 g"],
+         "lmr: --lactulose: \"12,5 mg/L\": decimal comma (write \"12.5 mg/L\" with a decimal point)"),
+        (&["--lactulose", "12.5 mg/L", "--volume", "-5 mL", "--lactulose-dose", "5 g"],
+         "lmr: --volume: \"-5 mL\": must not be negative"),
+        (&["--lactulose", "12.5 mg/L", "--volume", "1 L", "--lactulose-dose", "5 furlongs"],
+         "lmr: --lactulose-dose: \"5 furlongs\": unknown unit \"furlongs\" (expected one of g, mg, µg)"),
+        (&["--lactulose", "12.5 mg/L", "--volume", "5 g", "--lactulose-dose", "5 g"],
+         "lmr: --volume: \"5 g\": \"g\" is a mass, expected a volume (one of L, dL, mL)"),
+        (&["--lactulose", "NaN mg/L", "--volume", "1 L", "--lactulose-dose", "5 g"],
+         "lmr: --lactulose: \"NaN mg/L\": not a finite number"),
+        (&["--lactulose", "12.5 mg/L", "--lactulose-dose", "5 g"],
+         "lmr: --lactulose: \"12.5 mg/L\": a recovery needs the urine volume: add --volume"),
+        (&["--lactulose", "12.5 mg/L", "--volume", "1 L"],
+         "lmr: --lactulose: \"12.5 mg/L\": a recovery needs the oral dose: add --lactulose-dose (or --protocol)"),
+        (&["--vitamin-d", "20 ng/mL", "--age", "old"], "lmr: --age: \"old\": not a number of years"),
+        (&["--vitamin-d", "20 ng/mL", "--sex", "X"], "lmr: --sex: \"X\": unknown sex (expected F, M, female or male)"),
+        (&["--vitamin-d", "20 ng/mL", "--lm-range", "nope"], "lmr: --lm-range \"nope\": no such range (see `lmr ranges list`)"),
+        (&["--vitamin-d", "20 ng/mL", "--lm-range", "iom-2011"], "lmr: --lm-range \"iom-2011\": that range is for vitamin_d_25oh, not lm_ratio"),
+        (&["--vitamin-d", "20 ng/mL", "--protocol", "nope"], "lmr: --protocol: \"nope\": no such protocol (see `lmr ranges list`)"),
+        (&["--lactulose-dose", "5 g"], "lmr: nothing to interpret"),
+    ];
+    for (args, expected) in cases {
+        let (code, stderr) = check_fails(args);
+        assert_eq!(code, 3, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with(expected),
+            "{args:?}\n got: {stderr}\nwant: {expected}"
+        );
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _) = check_fails(&["--no-such-flag"]);
+    assert_eq!(code, 2);
+    let (code, _) = check_fails(&["--format", "xml", "--vitamin-d", "20 ng/mL"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn ranges_list_show_validate() {
+    let out = lmr().args(["ranges", "list"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("dutch-sat-hyperosmolar-5h"));
+    assert!(text.contains("iom-2011"));
+    let out = lmr()
+        .args(["ranges", "show", "hossain-2016-children"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("L:M of ≥0.09") || text.contains("≥0.09"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not stated by the source: doses, collection"),
+        "{text}"
+    );
+    let out = lmr().args(["ranges", "show", "nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn invalid_user_range_file_is_fatal_and_names_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(
+        &path,
+        r#"[[range]]
+id = "my-lab"
+analyte = "lm_ratio"
+unit = "ratio"
+title = "my lab"
+selection = "explicit"
+[range.applies_to]
+matrix = "urine"
+[[range.band]]
+label = "within"
+upper = { value = 0.03, inclusive = false }
+[[range.band]]
+label = "above"
+lower = { value = 0.03, inclusive = true }
+"#,
+    )
+    .unwrap();
+    for args in [
+        vec![
+            "ranges".to_string(),
+            "validate".into(),
+            path.display().to_string(),
+        ],
+        vec![
+            "check".into(),
+            "--vitamin-d".into(),
+            "20 ng/mL".into(),
+            "--ranges".into(),
+            path.display().to_string(),
+        ],
+    ] {
+        let out = lmr().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            err,
+            format!(
+                "lmr: {}: key `range[my-lab].source`: missing (required)\n",
+                path.display()
+            )
+        );
+    }
+}
+
+#[test]
+fn user_range_overrides_a_shipped_one_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("iom.toml");
+    // A lab's own copy of iom-2011 with a single cut-off (values are the IOM's 50 nmol/L).
+    std::fs::write(
+        &path,
+        r#"[[range]]
+id = "iom-2011"
+analyte = "vitamin_d_25oh"
+unit = "nmol/L"
+title = "local copy"
+selection = "explicit"
+[range.source]
+citation = "IOM 2011"
+url = "http://books.nap.edu/openbook.php?record_id=13050&page=14"
+quote = "Practically all persons are sufficient at serum 25OHD levels of at least 50 nmol/L (20 ng/mL)"
+status = "verified"
+[range.applies_to]
+matrix = "serum"
+[[range.band]]
+label = "below_50"
+upper = { value = 50, inclusive = false }
+[[range.band]]
+label = "sufficient"
+lower = { value = 50, inclusive = true }
+"#,
+    )
+    .unwrap();
+    let out = lmr()
+        .args([
+            "check",
+            "--vitamin-d",
+            "40 nmol/L",
+            "--format",
+            "json",
+            "--ranges",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("overrides the one in builtin:vitamin-d/iom-2011.toml"),
+        "{err}"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["vitamin_d_class_iom_2011"], "below_50");
+}
+
+#[test]
+fn caveats_lists_every_code_with_text_and_source() {
+    let out = lmr()
+        .args(["caveats", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let flags: Vec<&str> = v["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    for f in [
+        "lactulose_exceeds_mannitol",
+        "recovery_over_100",
+        "low_mannitol_recovery",
+        "high_mannitol_recovery",
+        "implausible_urine_volume",
+        "near_boundary",
+        "protocol_mismatch",
+        "below_detection_limit",
+    ] {
+        assert!(flags.contains(&f), "{f}");
+    }
+    for c in v["caveats"].as_array().unwrap() {
+        assert!(!c["text"].as_str().unwrap().is_empty());
+        assert!(!c["source"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let out = lmr().args(["check", "--help"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("3  an input value was rejected"));
+}

@@ -192,7 +192,10 @@ impl Zonulin {
         let compatible = matches!(
             (self.unit, unit),
             (ZonulinUnit::NgPerG, RangeUnit::NgPerG)
-                | (ZonulinUnit::NgPerMl | ZonulinUnit::UgPerL, RangeUnit::Concentration(_))
+                | (
+                    ZonulinUnit::NgPerMl | ZonulinUnit::UgPerL,
+                    RangeUnit::Concentration(_)
+                )
         );
         if range_matrix != self.matrix || !compatible {
             return Err(ZonulinError::RangeMismatch {

@@ -8,6 +8,9 @@ use crate::protocol::NamedProtocol;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_ranges.rs"));
 
+/// How the origin of a shipped range starts (`builtin:vitamin-d/iom-2011.toml`).
+const BUILTIN_PREFIX: &str = "builtin:";
+
 /// A user range or protocol that replaced a shipped (or earlier) one with the same id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Override {
@@ -45,7 +48,7 @@ impl Registry {
     pub fn builtin() -> Result<Registry, RangeFileError> {
         let mut r = Registry::default();
         for (path, text) in BUILTIN_FILES {
-            let overrides = r.add_text(&format!("builtin:{path}"), text, false)?;
+            let overrides = r.add_text(&format!("{BUILTIN_PREFIX}{path}"), text, false)?;
             debug_assert!(overrides.is_empty());
         }
         Ok(r)
@@ -103,9 +106,12 @@ impl Registry {
 
     /// Adds the ranges and protocols of one file's text. `path` names it in messages.
     ///
+    /// With `may_override`, a range or protocol replaces a *shipped* one of the same id; two user
+    /// files never silently replace each other.
+    ///
     /// # Errors
-    /// Any validation error; a duplicate id within the text, or (when `may_override` is false) with
-    /// a range already loaded.
+    /// Any validation error; a duplicate id within the text, with another user file, or (when
+    /// `may_override` is false) with anything already loaded.
     pub fn add_text(
         &mut self,
         path: &str,
@@ -123,7 +129,7 @@ impl Registry {
         }
         for r in parsed.ranges {
             if let Some(old) = self.ranges.iter_mut().find(|o| o.id == r.id) {
-                if !may_override {
+                if !may_override || !old.origin.starts_with(BUILTIN_PREFIX) {
                     return Err(duplicate(path, "range", &r.id, &old.origin));
                 }
                 overrides.push(Override {
@@ -138,7 +144,7 @@ impl Registry {
         }
         for p in parsed.protocols {
             if let Some(old) = self.protocols.iter_mut().find(|o| o.id == p.id) {
-                if !may_override {
+                if !may_override || !old.origin.starts_with(BUILTIN_PREFIX) {
                     return Err(duplicate(path, "protocol", &p.id, &old.origin));
                 }
                 overrides.push(Override {

@@ -33,6 +33,8 @@ pub enum Flag {
     VitaminDToxicityRange,
     /// A zonulin value reported for a haptoglobin 1-1 person.
     Hp11ZonulinReported,
+    /// A probe sugar measured above the detection limit in baseline (pre-dose) urine.
+    BaselineSugarDetected,
 }
 
 impl Flag {
@@ -50,6 +52,7 @@ impl Flag {
         Flag::VitaminDAbove125NmolL,
         Flag::VitaminDToxicityRange,
         Flag::Hp11ZonulinReported,
+        Flag::BaselineSugarDetected,
     ];
 
     /// The stable code.
@@ -67,6 +70,7 @@ impl Flag {
             Flag::VitaminDAbove125NmolL => "vitamin_d_above_125_nmol_l",
             Flag::VitaminDToxicityRange => "vitamin_d_toxicity_range",
             Flag::Hp11ZonulinReported => "hp11_zonulin_reported",
+            Flag::BaselineSugarDetected => "baseline_sugar_detected",
         }
     }
 
@@ -85,6 +89,7 @@ impl Flag {
             Flag::VitaminDAbove125NmolL => "25(OH)D above 125 nmol/L (50 ng/mL), where the IOM sees potential reason for concern about adverse effects",
             Flag::VitaminDToxicityRange => "25(OH)D above 375 nmol/L (150 ng/mL), the range described as the hallmark of vitamin D toxicity; read it beside serum calcium, not on its own",
             Flag::Hp11ZonulinReported => "the person is haptoglobin 1-1, who cannot make pre-haptoglobin-2 (zonulin); a measured 'zonulin' value therefore reflects cross-reacting proteins",
+            Flag::BaselineSugarDetected => "the sugar was measured above the detection limit in baseline (pre-dose) urine, e.g. dietary mannitol; the recovery includes it unless --subtract-baseline is given, and subtraction assumes the background stayed constant",
         }
     }
 
@@ -102,6 +107,7 @@ impl Flag {
             Flag::VitaminDAbove125NmolL => "range file iom-2011: \"There may be reason for concern at serum 25OHD levels above 125 nmol/L (50 ng/mL)\" (IOM 2011 report brief p.14) [V]",
             Flag::VitaminDToxicityRange => "range file vitamin-d-toxicity: Marcinowska-Suchowierska et al., Front Endocrinol 2018;9:550, doi:10.3389/fendo.2018.00550 [V]; Dudenkov et al., Mayo Clin Proc 2015 [V]",
             Flag::Hp11ZonulinReported => "inference from Vanuytsel 2013 (doi:10.4161/tisb.27321) and Scheffler 2018 (doi:10.3389/fendo.2018.00022), both [V]",
+            Flag::BaselineSugarDetected => "Khoshbin 2021: baseline sugars >3-fold above the LLOQ for 12C-mannitol in all participants [V]; Grover 2016 (13C-mannitol ~20-fold lower baseline) [V]; science.md §3, §5",
         }
     }
 

@@ -67,6 +67,12 @@ pub struct Options {
     pub vitamin_d_schemes: Vec<String>,
     /// A zonulin range chosen by id (`--zonulin-range`).
     pub zonulin_range: Option<String>,
+    /// An L:R (lactulose : rhamnose) range chosen by id (`--lr-range`); L:R ranges are never
+    /// matched automatically.
+    pub lr_range: Option<String>,
+    /// Subtract the baseline (pre-dose) amount of each sugar from its recovery
+    /// (`--subtract-baseline`): net concentration = post-dose − baseline, not below zero.
+    pub subtract_baseline: bool,
 }
 
 /// A range choice that cannot be used.
@@ -105,6 +111,9 @@ pub enum InterpretError {
     /// A zonulin value and the chosen range do not fit together.
     #[error(transparent)]
     Zonulin(#[from] ZonulinError),
+    /// Both whole-collection urine results and timed fractions were given.
+    #[error("give either one urine collection or timed fractions, not both")]
+    FractionsAndWhole,
 }
 
 /// One sample's inputs. Every part is optional; a sample is interpreted for what it has.
@@ -122,6 +131,58 @@ pub struct Sample {
     pub zonulin: Option<Zonulin>,
     /// Haptoglobin genotype.
     pub hp_genotype: Option<HpGenotype>,
+    /// Baseline (pre-dose) urine result per sugar.
+    pub baseline: SugarMap<UrineResult>,
+    /// Timed urine fractions (e.g. 0–2 h, 2–8 h, 8–24 h). When present, recoveries are summed over
+    /// the fractions and `urine` / `urine_volume` must be empty.
+    pub fractions: Vec<Fraction>,
+}
+
+/// One timed urine fraction.
+#[derive(Clone, Debug, Default)]
+pub struct Fraction {
+    /// Its label as given (`0-2h`).
+    pub label: String,
+    /// Urine volume of the fraction.
+    pub volume: Option<Volume>,
+    /// Urine result per sugar.
+    pub urine: SugarMap<UrineResult>,
+}
+
+/// Recoveries and ratios of one fraction.
+#[derive(Clone, Debug, Default)]
+pub struct FractionResult {
+    /// Recovery per sugar, % of dose, in this fraction.
+    pub recoveries: SugarMap<Censored>,
+    /// Ratios of this fraction's fractional excretions.
+    pub ratios: Ratios,
+}
+
+/// The ratios of fractional excretions `lmr` reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Ratios {
+    /// Lactulose : mannitol.
+    pub lm: Option<Censored>,
+    /// Lactulose : L-rhamnose.
+    pub lr: Option<Censored>,
+    /// Lactulose : ¹³C-mannitol (whichever isotopologue was given; ¹³C₆ if both).
+    pub l13m: Option<Censored>,
+}
+
+impl Ratios {
+    /// The ratios of a set of recoveries.
+    pub fn of(recoveries: &SugarMap<Censored>) -> Ratios {
+        let r = |den: Sugar| {
+            let l = *recoveries.get(Sugar::Lactulose)?;
+            let d = *recoveries.get(den)?;
+            crate::ratio::fractional_excretion_ratio(l, d)
+        };
+        Ratios {
+            lm: r(Sugar::Mannitol),
+            lr: r(Sugar::Rhamnose),
+            l13m: r(Sugar::Mannitol13C6).or_else(|| r(Sugar::Mannitol13C1)),
+        }
+    }
 }
 
 impl Sample {
@@ -144,6 +205,8 @@ impl Sample {
         self.vitamin_d = None;
         self.zonulin = None;
         self.hp_genotype = None;
+        self.baseline.clear();
+        self.fractions.clear();
     }
 }
 
@@ -186,6 +249,8 @@ pub enum FlagDetail {
     VitaminD(f64),
     /// The zonulin value.
     Zonulin,
+    /// A sugar found in baseline (pre-dose) urine.
+    Baseline(Sugar),
 }
 
 /// Which range a [`FlagDetail::NearBound`] refers to.
@@ -193,6 +258,8 @@ pub enum FlagDetail {
 pub enum RangeIndex {
     /// The L:M range.
     Lm,
+    /// The L:R range.
+    Lr,
     /// The n-th vitamin D scheme.
     VitaminD(usize),
     /// The zonulin range.
@@ -252,6 +319,16 @@ pub struct Interpretation<'r> {
     pub lm: Option<RangeResult<'r>>,
     /// How the sample's protocol differs from the L:M range's (explicit ranges).
     pub lm_differences: Vec<Difference>,
+    /// Lactulose : L-rhamnose ratio of fractional excretions.
+    pub lr_ratio: Option<Censored>,
+    /// Lactulose : ¹³C-mannitol ratio of fractional excretions.
+    pub l13m_ratio: Option<Censored>,
+    /// The L:R classification, when a range was named (`--lr-range`).
+    pub lr: Option<RangeResult<'r>>,
+    /// How the sample's protocol differs from the L:R range's.
+    pub lr_differences: Vec<Difference>,
+    /// Per-fraction results, in the sample's fraction order (empty without fractions).
+    pub fractions: Vec<FractionResult>,
     /// Vitamin D, when given.
     pub vitamin_d: Option<VitaminDResult<'r>>,
     /// Zonulin, when given.
@@ -269,6 +346,11 @@ impl Interpretation<'_> {
         self.lm_ratio = None;
         self.lm = None;
         self.lm_differences.clear();
+        self.lr_ratio = None;
+        self.l13m_ratio = None;
+        self.lr = None;
+        self.lr_differences.clear();
+        self.fractions.clear();
         if let Some(vd) = &mut self.vitamin_d {
             vd.schemes.clear();
         }
@@ -314,6 +396,8 @@ impl Interpretation<'_> {
 #[derive(Clone, Debug)]
 pub struct Interpreter<'r> {
     lm_explicit: Option<&'r ReferenceRange>,
+    lr_explicit: Option<&'r ReferenceRange>,
+    subtract_baseline: bool,
     lm_automatic: Vec<&'r ReferenceRange>,
     vitamin_d_schemes: Vec<&'r ReferenceRange>,
     zonulin_range: Option<&'r ReferenceRange>,
@@ -403,8 +487,15 @@ impl<'r> Interpreter<'r> {
             .map(|id| pick(registry, "--zonulin-range", id, Analyte::Zonulin))
             .transpose()?;
         let quality = |id: &str, analyte| registry.range(id).filter(|r| r.analyte == analyte);
+        let lr_explicit = options
+            .lr_range
+            .as_deref()
+            .map(|id| pick(registry, "--lr-range", id, Analyte::LrRatio))
+            .transpose()?;
         Ok(Interpreter {
             lm_explicit,
+            lr_explicit,
+            subtract_baseline: options.subtract_baseline,
             lm_automatic,
             vitamin_d_schemes,
             zonulin_range,
@@ -447,21 +538,78 @@ impl<'r> Interpreter<'r> {
         Ok(())
     }
 
-    fn sugars(&self, sample: &Sample, out: &mut Interpretation<'r>) -> Result<(), InterpretError> {
-        for (sugar, result) in sample.urine.iter() {
+    /// Recoveries of one collection (the whole sample, or one fraction) into `recoveries`.
+    fn collection(
+        &self,
+        sample: &Sample,
+        urine: &SugarMap<UrineResult>,
+        volume: Option<Volume>,
+        recoveries: &mut SugarMap<Censored>,
+        flags: &mut Vec<FlagHit>,
+    ) -> Result<(), InterpretError> {
+        for (sugar, result) in urine.iter() {
             if let UrineResult::BelowLimit(_) = result {
-                out.flag(
-                    Flag::BelowDetectionLimit,
-                    FlagDetail::BelowLimit(Field::Urine(sugar)),
-                );
+                flags.push(FlagHit {
+                    flag: Flag::BelowDetectionLimit,
+                    detail: FlagDetail::BelowLimit(Field::Urine(sugar)),
+                });
             }
-            let (Some(volume), Some(dose)) =
-                (sample.urine_volume, sample.protocol.doses.get(sugar))
-            else {
+            let (Some(volume), Some(dose)) = (volume, sample.protocol.doses.get(sugar)) else {
                 continue;
             };
-            if let Some(r) = recovery(sugar, *result, volume, dose)? {
-                out.recoveries.set(sugar, Some(r));
+            let result = match (self.subtract_baseline, sample.baseline.get(sugar)) {
+                (true, Some(UrineResult::Measured(b))) => net_of_baseline(sugar, *result, *b),
+                _ => *result,
+            };
+            if let Some(r) = recovery(sugar, result, volume, dose)? {
+                recoveries.set(sugar, Some(r));
+            }
+        }
+        Ok(())
+    }
+
+    fn sugars(&self, sample: &Sample, out: &mut Interpretation<'r>) -> Result<(), InterpretError> {
+        if sample.fractions.is_empty() {
+            let mut recoveries = std::mem::take(&mut out.recoveries);
+            self.collection(
+                sample,
+                &sample.urine,
+                sample.urine_volume,
+                &mut recoveries,
+                &mut out.flags,
+            )?;
+            out.recoveries = recoveries;
+            if let Some(volume) = sample.urine_volume {
+                self.volume_flags(sample, volume, out);
+            }
+        } else {
+            if !sample.urine.is_empty() || sample.urine_volume.is_some() {
+                return Err(InterpretError::FractionsAndWhole);
+            }
+            for f in &sample.fractions {
+                let mut fr = FractionResult::default();
+                self.collection(
+                    sample,
+                    &f.urine,
+                    f.volume,
+                    &mut fr.recoveries,
+                    &mut out.flags,
+                )?;
+                fr.ratios = Ratios::of(&fr.recoveries);
+                out.fractions.push(fr);
+            }
+            // Cumulative recovery is the sum over fractions (science.md §2.1): Σ(Cᵢ·Vᵢ) / D.
+            for &sugar in Sugar::ALL {
+                let sum = out
+                    .fractions
+                    .iter()
+                    .filter_map(|f| f.recoveries.get(sugar).copied())
+                    .reduce(add_censored);
+                out.recoveries.set(sugar, sum);
+            }
+        }
+        for &sugar in Sugar::ALL {
+            if let Some(&r) = out.recoveries.get(sugar) {
                 if r.number() > 100.0 && !matches!(r, Censored::LessThan(_)) {
                     out.flag(
                         Flag::RecoveryOver100,
@@ -469,13 +617,17 @@ impl<'r> Interpreter<'r> {
                     );
                 }
             }
-        }
-        if let Some(volume) = sample.urine_volume {
-            self.volume_flags(sample, volume, out);
+            if sample
+                .baseline
+                .get(sugar)
+                .is_some_and(|b| matches!(b, UrineResult::Measured(c) if c.value() > 0.0))
+            {
+                out.flag(Flag::BaselineSugarDetected, FlagDetail::Baseline(sugar));
+            }
         }
         let l = out.recoveries.get(Sugar::Lactulose).copied();
         let m = out.recoveries.get(Sugar::Mannitol).copied();
-        if l.is_some() || m.is_some() {
+        if !out.recoveries.is_empty() {
             out.caveat(Caveat::LmRatioNotDiagnostic);
             out.caveat(Caveat::ProtocolsNotStandardised);
             out.caveat(Caveat::HighBetweenPersonVariation);
@@ -483,10 +635,7 @@ impl<'r> Interpreter<'r> {
         if let Some(Censored::Exact(m)) = m {
             self.mannitol_flags(sample, m, out);
         }
-        let (Some(l), Some(m)) = (l, m) else {
-            return Ok(());
-        };
-        if let (Some(lv), Some(mv)) = (l.exact(), m.exact()) {
+        if let (Some(lv), Some(mv)) = (l.and_then(Censored::exact), m.and_then(Censored::exact)) {
             if lv > mv {
                 out.flag(
                     Flag::LactuloseExceedsMannitol,
@@ -494,12 +643,39 @@ impl<'r> Interpreter<'r> {
                 );
             }
         }
-        out.lm_ratio = crate::ratio::fractional_excretion_ratio(l, m);
-        let Some(ratio) = out.lm_ratio else {
-            return Ok(());
-        };
-        out.caveat(Caveat::RatioOfFractionalExcretions);
-        self.classify_lm(sample, ratio, out);
+        let ratios = Ratios::of(&out.recoveries);
+        out.lm_ratio = ratios.lm;
+        out.lr_ratio = ratios.lr;
+        out.l13m_ratio = ratios.l13m;
+        if ratios.lm.is_some() || ratios.lr.is_some() || ratios.l13m.is_some() {
+            out.caveat(Caveat::RatioOfFractionalExcretions);
+        }
+        if let Some(ratio) = ratios.lm {
+            self.classify_lm(sample, ratio, out);
+        }
+        if let (Some(ratio), Some(range)) = (ratios.lr, self.lr_explicit) {
+            range.differences(&sample.protocol, &mut out.lr_differences);
+            if out
+                .lr_differences
+                .iter()
+                .any(|d| !matches!(d, Difference::Unstated(_)))
+            {
+                out.flag(Flag::ProtocolMismatch, FlagDetail::ProtocolMismatch);
+            }
+            if out
+                .lr_differences
+                .iter()
+                .any(|d| matches!(d, Difference::Unstated(_)))
+            {
+                out.caveat(Caveat::ProtocolNotFullyStated);
+            }
+            self.classify_into(range, ratio, RangeIndex::Lr, out);
+            out.lr = Some(RangeResult {
+                range,
+                value: ratio,
+                band: range.classify_censored(ratio),
+            });
+        }
         Ok(())
     }
 
@@ -711,5 +887,33 @@ impl<'r> Interpreter<'r> {
         };
         out.zonulin = Some(ZonulinResult { value: z, range });
         Ok(())
+    }
+}
+
+/// The concentration net of a measured baseline, not below zero. A censored post-dose value keeps
+/// its bound (nothing is known to subtract from it).
+fn net_of_baseline(sugar: Sugar, result: UrineResult, baseline: Concentration) -> UrineResult {
+    let UrineResult::Measured(c) = result else {
+        return result;
+    };
+    let m = Some(sugar.molar_mass());
+    let (Ok(post), Ok(base)) = (c.in_mg_per_l(m), baseline.in_mg_per_l(m)) else {
+        return result;
+    };
+    Concentration::new(
+        (post - base).max(0.0),
+        crate::units::ConcentrationUnit::MgPerL,
+    )
+    .map_or(result, UrineResult::Measured)
+}
+
+/// The sum of two recoveries. A censored part keeps the sum an upper bound (`<`), since the true
+/// amount lies between the exact part and the exact part plus the bound.
+fn add_censored(a: Censored, b: Censored) -> Censored {
+    match (a, b) {
+        (Censored::Exact(x), Censored::Exact(y)) => Censored::Exact(x + y),
+        (Censored::GreaterThan(x), Censored::Exact(y) | Censored::GreaterThan(y))
+        | (Censored::Exact(x), Censored::GreaterThan(y)) => Censored::GreaterThan(x + y),
+        (x, y) => Censored::LessThan(x.number() + y.number()),
     }
 }

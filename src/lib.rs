@@ -55,6 +55,7 @@ pub mod ratio;
 pub mod recovery;
 pub mod reference;
 pub mod report;
+pub mod sample_file;
 pub mod sugar;
 pub mod units;
 pub mod vitamin_d;

@@ -29,6 +29,35 @@ impl Dose {
         }
     }
 
+    /// Parses `"5 g"`, `"1 g monohydrate"` or `"1 g anhydrous"`.
+    ///
+    /// # Errors
+    /// The mass's [`crate::units::UnitError`].
+    ///
+    /// ```
+    /// use lmr::{protocol::Dose, sugar::Sugar};
+    /// // science.md T11: 1.000 g monohydrate = 0.9011 g rhamnose
+    /// let d = Dose::parse("1 g monohydrate")?;
+    /// approx::assert_relative_eq!(d.sugar_mg(Sugar::Rhamnose), 901.1, epsilon = 0.05);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<Dose, crate::units::UnitError> {
+        let t = text.trim();
+        let lower = t.to_ascii_lowercase();
+        for (word, form) in [
+            ("monohydrate", DoseForm::Monohydrate),
+            ("anhydrous", DoseForm::Anhydrous),
+        ] {
+            if let Some(mass) = lower.strip_suffix(word) {
+                return Ok(Dose {
+                    mass: t[..mass.len()].parse()?,
+                    form,
+                });
+            }
+        }
+        Ok(Dose::anhydrous(t.parse()?))
+    }
+
     /// The mass of the sugar itself in mg (a monohydrate dose is converted to its sugar content).
     pub fn sugar_mg(&self, sugar: Sugar) -> f64 {
         self.mass.in_milligrams() * self.form.sugar_fraction(sugar)

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{describe_flag, for_each_cell, Cell};
+use super::{cells, describe_flag, Cell, Layout};
 use crate::interpretation::{Interpretation, Interpreter, RangeResult, Sample};
 use crate::reference::{Band, ReferenceRange};
 
@@ -79,9 +79,15 @@ pub fn to_json(
     result: &Interpretation<'_>,
 ) -> Value {
     let mut obj = Map::new();
-    for_each_cell(interpreter, Some(result), None, |name, cell| {
-        obj.insert(name.to_string(), cell_value(cell));
-    });
+    cells(
+        interpreter,
+        &Layout::for_sample(sample),
+        Some(result),
+        None,
+        |name, cell| {
+            obj.insert(name.to_string(), cell_value(cell));
+        },
+    );
     let inputs: Map<String, Value> = sample
         .urine
         .iter()
@@ -196,6 +202,16 @@ pub fn to_json(
             "lm_ratio_definition": "lactulose recovery % ÷ mannitol recovery % (ratio of fractional excretions, not of concentrations)",
             "lm_range": result.lm.as_ref().map(result_json),
             "protocol_differences": result.lm_differences.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "lr_range": result.lr.as_ref().map(result_json),
+            "lr_protocol_differences": result.lr_differences.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "fractions": sample.fractions.iter().zip(&result.fractions).map(|(f, fr)| json!({
+                "label": f.label,
+                "volume": f.volume.map(|v| v.to_string()),
+                "recoveries": fr.recoveries.iter().map(|(s, r)| (format!("{}_recovery_pct", s.key()), cell_value(Cell::Number(*r)))).collect::<Map<String, Value>>(),
+                "lm_ratio": cell_value(fr.ratios.lm.map_or(Cell::Empty, Cell::Number)),
+                "lr_ratio": cell_value(fr.ratios.lr.map_or(Cell::Empty, Cell::Number)),
+                "l13m_ratio": cell_value(fr.ratios.l13m.map_or(Cell::Empty, Cell::Number)),
+            })).collect::<Vec<_>>(),
             "vitamin_d": vitamin_d,
             "zonulin": zonulin,
             "flags": flags,

@@ -34,6 +34,7 @@ fn censored(c: crate::censored::Censored) -> String {
 fn range_for<'a>(result: &'a Interpretation<'_>, which: RangeIndex) -> Option<&'a ReferenceRange> {
     match which {
         RangeIndex::Lm => result.lm.as_ref().map(|r| r.range),
+        RangeIndex::Lr => result.lr.as_ref().map(|r| r.range),
         RangeIndex::VitaminD(i) => result.vitamin_d.as_ref()?.schemes.get(i).map(|r| r.range),
         RangeIndex::Zonulin => result.zonulin.as_ref()?.range.as_ref().map(|r| r.range),
     }
@@ -85,6 +86,7 @@ pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
         FlagDetail::BelowLimit(Field::Zonulin) => "zonulin".into(),
         FlagDetail::VitaminD(n) => format!("25(OH)D {} nmol/L", sig(n)),
         FlagDetail::Zonulin => "zonulin reported with haptoglobin genotype 1-1".into(),
+        FlagDetail::Baseline(s) => format!("baseline urine {}", s.name()),
     }
 }
 
@@ -141,6 +143,14 @@ fn inputs(out: &mut String, sample: &Sample) {
     if let Some(v) = sample.urine_volume {
         let _ = writeln!(out, "  {:<30} {v}", "urine volume");
     }
+    for (s, r) in sample.baseline.iter() {
+        let v = match r {
+            UrineResult::Measured(c) => c.to_string(),
+            UrineResult::BelowLimit(Some(l)) => format!("<{l} (below detection limit)"),
+            UrineResult::BelowLimit(None) => "below detection limit".into(),
+        };
+        let _ = writeln!(out, "  baseline (pre-dose) {:<11} {v}", s.name());
+    }
     let p = &sample.protocol;
     if !p.doses.is_empty() {
         let doses: Vec<String> = p
@@ -184,14 +194,71 @@ fn inputs(out: &mut String, sample: &Sample) {
     }
 }
 
+fn fractions(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
+    if r.fractions.is_empty() {
+        return;
+    }
+    let layout = super::Layout::for_sample(sample);
+    let sugars: Vec<Sugar> = layout
+        .all_sugars()
+        .filter(|s| r.recoveries.get(*s).is_some())
+        .collect();
+    let _ = write!(
+        out,
+        "\nTimed fractions (recovery, % of dose)\n  {:<10} {:>10}",
+        "fraction", "volume"
+    );
+    for s in &sugars {
+        let _ = write!(out, " {:>14}", s.key());
+    }
+    let _ = writeln!(out, " {:>9} {:>9} {:>9}", "L:M", "L:R", "L:13C-M");
+    let ratio = |c: Option<crate::censored::Censored>| c.map_or("—".to_string(), censored);
+    for (f, fr) in sample.fractions.iter().zip(&r.fractions) {
+        let vol = f.volume.map_or("—".to_string(), |v| v.to_string());
+        let _ = write!(out, "  {:<10} {:>10}", f.label, vol);
+        for s in &sugars {
+            let _ = write!(
+                out,
+                " {:>14}",
+                fr.recoveries.get(*s).map_or("—".into(), |c| censored(*c))
+            );
+        }
+        let _ = writeln!(
+            out,
+            " {:>9} {:>9} {:>9}",
+            ratio(fr.ratios.lm),
+            ratio(fr.ratios.lr),
+            ratio(fr.ratios.l13m)
+        );
+    }
+    let _ = write!(out, "  {:<10} {:>10}", "cumulative", "");
+    for s in &sugars {
+        let _ = write!(
+            out,
+            " {:>14}",
+            r.recoveries.get(*s).map_or("—".into(), |c| censored(*c))
+        );
+    }
+    let _ = writeln!(
+        out,
+        " {:>9} {:>9} {:>9}",
+        ratio(r.lm_ratio),
+        ratio(r.lr_ratio),
+        ratio(r.l13m_ratio)
+    );
+}
+
 fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
     if r.recoveries.is_empty() {
         return;
     }
-    let _ = writeln!(
-        out,
-        "\nRecoveries (percent of the oral dose excreted in the urine collected)"
-    );
+    fractions(out, sample, r);
+    let title = if r.fractions.is_empty() {
+        "Recoveries (percent of the oral dose excreted in the urine collected)"
+    } else {
+        "Cumulative recoveries (sum over the fractions; percent of the oral dose)"
+    };
+    let _ = writeln!(out, "\n{title}");
     for (s, rec) in r.recoveries.iter() {
         let how = match (
             sample.urine.get(s),
@@ -205,6 +272,30 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
             _ => String::new(),
         };
         let _ = writeln!(out, "  {:<30} {} %{how}", s.name(), censored(*rec));
+    }
+    if let Some(ratio) = r.lr_ratio {
+        let _ = writeln!(
+            out,
+            "\nL:R ratio {}   (lactulose % ÷ L-rhamnose %: a ratio of fractional excretions)",
+            censored(ratio)
+        );
+        match &r.lr {
+            Some(res) => {
+                range_line(out, res);
+                for d in &r.lr_differences {
+                    let _ = writeln!(out, "         protocol: {d}");
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  class: unclassified (L:R ranges are used only when named: --lr-range ID)"
+                );
+            }
+        }
+    }
+    if let Some(ratio) = r.l13m_ratio {
+        let _ = writeln!(out, "\nL:13C-mannitol ratio {}   (lactulose % ÷ 13C-mannitol %: a ratio of fractional excretions; no range shipped)", censored(ratio));
     }
     let Some(ratio) = r.lm_ratio else {
         if r.recoveries.get(Sugar::Lactulose).is_some()

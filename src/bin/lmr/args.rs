@@ -105,6 +105,17 @@ pub struct RangeOptions {
     /// the value's matrix.
     #[arg(long, value_name = "ID")]
     pub zonulin_range: Option<String>,
+
+    /// Classify the lactulose : rhamnose ratio against this range (L:R ranges are used only when
+    /// named; a differing protocol is flagged `protocol_mismatch`).
+    #[arg(long, value_name = "ID")]
+    pub lr_range: Option<String>,
+
+    /// Subtract each sugar's baseline (pre-dose) concentration from the post-dose one before
+    /// computing its recovery (net = post − baseline, not below zero). Without it, a baseline above
+    /// the detection limit is only flagged (`baseline_sugar_detected`).
+    #[arg(long)]
+    pub subtract_baseline: bool,
 }
 
 /// `lmr check`.
@@ -161,6 +172,28 @@ pub struct CheckArgs {
     /// Haptoglobin genotype: 1-1, 2-1 or 2-2.
     #[arg(long, value_name = "1-1|2-1|2-2", allow_hyphen_values = true)]
     pub hp_genotype: Option<String>,
+
+    /// Urine concentration of any probe sugar, as SUGAR=CONC (repeatable), e.g.
+    /// `--sugar rhamnose="20 mg/dL" --sugar sucralose="1.2 mg/L"`. Sugars: lactulose, mannitol,
+    /// rhamnose, sucrose, sucralose, erythritol, mannitol_13c1, mannitol_13c6, xylose, methylglucose.
+    #[arg(long, value_name = "SUGAR=CONC", allow_hyphen_values = true)]
+    pub sugar: Vec<String>,
+
+    /// Oral dose of any probe sugar, as SUGAR=MASS (repeatable); append "monohydrate" for a dose
+    /// weighed as the hydrate, e.g. `--dose rhamnose="1 g monohydrate"` (= 0.9011 g rhamnose).
+    #[arg(long, value_name = "SUGAR=MASS", allow_hyphen_values = true)]
+    pub dose: Vec<String>,
+
+    /// Baseline (pre-dose) urine concentration, as SUGAR=CONC (repeatable), e.g.
+    /// `--baseline mannitol="11 mg/L"`. See --subtract-baseline.
+    #[arg(long, value_name = "SUGAR=CONC", allow_hyphen_values = true)]
+    pub baseline: Vec<String>,
+
+    /// Read the sample from a TOML file: doses, age, sex, baseline, and timed urine fractions
+    /// (`[[fraction]]` with label, volume and urine concentrations). Flags given as well win.
+    /// See docs/multi-sugar.md.
+    #[arg(long, value_name = "FILE")]
+    pub sample: Option<PathBuf>,
 
     /// Ranges, protocol and schemes.
     #[command(flatten)]

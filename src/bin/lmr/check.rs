@@ -33,27 +33,81 @@ pub fn options(r: &RangeOptions) -> lmr::interpretation::Options {
         lm_range: r.lm_range.clone(),
         vitamin_d_schemes: r.vitamin_d_scheme.clone(),
         zonulin_range: r.zonulin_range.clone(),
+        lr_range: r.lr_range.clone(),
+        subtract_baseline: r.subtract_baseline,
+    }
+}
+
+/// Parses `SUGAR=VALUE` pairs of a repeatable flag into `map`, each value with `parse`.
+fn sugar_pairs<T, E: std::fmt::Display>(
+    flag: &'static str,
+    values: &[String],
+    map: &mut lmr::protocol::SugarMap<T>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<(), CliError> {
+    for v in values {
+        let (name, value) = v.split_once('=').ok_or_else(|| {
+            CliError::input(flag, v, "expected SUGAR=VALUE, e.g. rhamnose=\"20 mg/dL\"")
+        })?;
+        let sugar: Sugar = name.parse().map_err(|e| CliError::input(flag, v, e))?;
+        let value = value.trim().trim_matches('"');
+        map.set(
+            sugar,
+            Some(parse(value).map_err(|e| CliError::input(flag, v, e))?),
+        );
+    }
+    Ok(())
+}
+
+/// Sets `slot` when the flag was given (flags win over a sample file).
+fn set_if<T>(slot: &mut Option<T>, value: Option<T>) {
+    if value.is_some() {
+        *slot = value;
     }
 }
 
 fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
-    let mut s = Sample::default();
+    let mut s = match &a.sample {
+        None => Sample::default(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| CliError::Io {
+                context: format!("reading {}", path.display()),
+                source,
+            })?;
+            lmr::sample_file::parse(&path.display().to_string(), &text)
+                .map_err(|e| CliError::Sample(e.to_string()))?
+        }
+    };
     let urine = |flag, v: &Option<String>| opt(flag, v, |t| UrineResult::parse(t, None));
-    s.urine
-        .set(Sugar::Lactulose, urine("--lactulose", &a.lactulose)?);
-    s.urine
-        .set(Sugar::Mannitol, urine("--mannitol", &a.mannitol)?);
-    s.urine_volume = opt("--volume", &a.volume, str::parse::<Volume>)?;
-    let dose = |flag, v: &Option<String>| opt(flag, v, |t| t.parse::<Mass>().map(Dose::anhydrous));
-    s.protocol.doses.set(
-        Sugar::Lactulose,
-        dose("--lactulose-dose", &a.lactulose_dose)?,
+    if let Some(r) = urine("--lactulose", &a.lactulose)? {
+        s.urine.set(Sugar::Lactulose, Some(r));
+    }
+    if let Some(r) = urine("--mannitol", &a.mannitol)? {
+        s.urine.set(Sugar::Mannitol, Some(r));
+    }
+    sugar_pairs("--sugar", &a.sugar, &mut s.urine, |t| {
+        UrineResult::parse(t, None)
+    })?;
+    sugar_pairs("--baseline", &a.baseline, &mut s.baseline, |t| {
+        UrineResult::parse(t, None)
+    })?;
+    set_if(
+        &mut s.urine_volume,
+        opt("--volume", &a.volume, str::parse::<Volume>)?,
     );
-    s.protocol
-        .doses
-        .set(Sugar::Mannitol, dose("--mannitol-dose", &a.mannitol_dose)?);
-    s.protocol.collection = opt("--collection", &a.collection, str::parse::<Duration>)?;
-    s.protocol.age_years = opt("--age", &a.age, |t| {
+    let dose = |flag, v: &Option<String>| opt(flag, v, |t| t.parse::<Mass>().map(Dose::anhydrous));
+    if let Some(d) = dose("--lactulose-dose", &a.lactulose_dose)? {
+        s.protocol.doses.set(Sugar::Lactulose, Some(d));
+    }
+    if let Some(d) = dose("--mannitol-dose", &a.mannitol_dose)? {
+        s.protocol.doses.set(Sugar::Mannitol, Some(d));
+    }
+    sugar_pairs("--dose", &a.dose, &mut s.protocol.doses, Dose::parse)?;
+    set_if(
+        &mut s.protocol.collection,
+        opt("--collection", &a.collection, str::parse::<Duration>)?,
+    );
+    let age = opt("--age", &a.age, |t| {
         let y: f64 = t
             .trim()
             .parse()
@@ -63,7 +117,11 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
         }
         Ok(y)
     })?;
-    s.protocol.sex = opt("--sex", &a.sex, str::parse::<Sex>)?;
+    set_if(&mut s.protocol.age_years, age);
+    set_if(
+        &mut s.protocol.sex,
+        opt("--sex", &a.sex, str::parse::<Sex>)?,
+    );
     if let Some(id) = &a.ranges.protocol {
         let p = registry.protocol(id).ok_or_else(|| {
             CliError::input("--protocol", id, "no such protocol (see `lmr ranges list`)")
@@ -95,30 +153,56 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
 
 /// A urine result without what its recovery needs is a usage mistake worth naming.
 fn require_inputs(a: &CheckArgs, s: &Sample) -> Result<(), CliError> {
-    for (sugar, flag, dose_flag) in [
-        (Sugar::Lactulose, "--lactulose", "--lactulose-dose"),
-        (Sugar::Mannitol, "--mannitol", "--mannitol-dose"),
-    ] {
-        let Some(value) = (if sugar == Sugar::Lactulose {
-            &a.lactulose
-        } else {
-            &a.mannitol
-        }) else {
-            continue;
+    for (sugar, _) in s.urine.iter() {
+        let (flag, value, dose_flag) = match sugar {
+            Sugar::Lactulose if a.lactulose.is_some() => (
+                "--lactulose",
+                a.lactulose.clone().unwrap_or_default(),
+                "--lactulose-dose".to_string(),
+            ),
+            Sugar::Mannitol if a.mannitol.is_some() => (
+                "--mannitol",
+                a.mannitol.clone().unwrap_or_default(),
+                "--mannitol-dose".to_string(),
+            ),
+            _ => (
+                "--sugar",
+                sugar.key().to_string(),
+                format!("--dose {}=MASS", sugar.key()),
+            ),
         };
         if s.urine_volume.is_none() {
             return Err(CliError::input(
                 flag,
-                value,
+                &value,
                 "a recovery needs the urine volume: add --volume",
             ));
         }
         if s.protocol.doses.get(sugar).is_none() {
             return Err(CliError::input(
                 flag,
-                value,
+                &value,
                 format!("a recovery needs the oral dose: add {dose_flag} (or --protocol)"),
             ));
+        }
+    }
+    for (i, f) in s.fractions.iter().enumerate() {
+        if f.volume.is_none() && !f.urine.is_empty() {
+            return Err(CliError::Sample(format!(
+                "fraction {} ({:?}) has no volume",
+                i + 1,
+                f.label
+            )));
+        }
+        for (sugar, _) in f.urine.iter() {
+            if s.protocol.doses.get(sugar).is_none() {
+                return Err(CliError::Sample(format!(
+                    "fraction {:?} has {} but no {} dose is given",
+                    f.label,
+                    sugar.key(),
+                    sugar.key()
+                )));
+            }
         }
     }
     if a.zonulin_matrix.is_some() && a.zonulin.is_none() {
@@ -126,7 +210,10 @@ fn require_inputs(a: &CheckArgs, s: &Sample) -> Result<(), CliError> {
             "--zonulin-matrix given without --zonulin".into(),
         ));
     }
-    let nothing = s.urine.is_empty() && s.vitamin_d.is_none() && s.zonulin.is_none();
+    let nothing = s.urine.is_empty()
+        && s.fractions.is_empty()
+        && s.vitamin_d.is_none()
+        && s.zonulin.is_none();
     if nothing {
         return Err(CliError::Sample(
             "nothing to interpret: give urine sugars (--lactulose, --mannitol with --volume and doses), --vitamin-d or --zonulin".into(),

@@ -655,26 +655,8 @@ impl<'r> Interpreter<'r> {
         }
         if let (Some(ratio), Some(range)) = (ratios.lr, self.lr_explicit) {
             range.differences(&sample.protocol, &mut out.lr_differences);
-            if out
-                .lr_differences
-                .iter()
-                .any(|d| !matches!(d, Difference::Unstated(_)))
-            {
-                out.flag(Flag::ProtocolMismatch, FlagDetail::ProtocolMismatch);
-            }
-            if out
-                .lr_differences
-                .iter()
-                .any(|d| matches!(d, Difference::Unstated(_)))
-            {
-                out.caveat(Caveat::ProtocolNotFullyStated);
-            }
-            self.classify_into(range, ratio, RangeIndex::Lr, out);
-            out.lr = Some(RangeResult {
-                range,
-                value: ratio,
-                band: range.classify_censored(ratio),
-            });
+            note_differences(out, RangeIndex::Lr);
+            out.lr = Some(self.result(range, ratio, RangeIndex::Lr, out));
         }
         Ok(())
     }
@@ -683,20 +665,7 @@ impl<'r> Interpreter<'r> {
         let range = match self.lm_explicit {
             Some(r) => {
                 r.differences(&sample.protocol, &mut out.lm_differences);
-                if out
-                    .lm_differences
-                    .iter()
-                    .any(|d| !matches!(d, Difference::Unstated(_)))
-                {
-                    out.flag(Flag::ProtocolMismatch, FlagDetail::ProtocolMismatch);
-                }
-                if out
-                    .lm_differences
-                    .iter()
-                    .any(|d| matches!(d, Difference::Unstated(_)))
-                {
-                    out.caveat(Caveat::ProtocolNotFullyStated);
-                }
+                note_differences(out, RangeIndex::Lm);
                 Some(r)
             }
             None => self.lm_automatic.iter().copied().find(|r| {
@@ -710,12 +679,23 @@ impl<'r> Interpreter<'r> {
             out.caveat(Caveat::NoMatchingRange);
             return;
         };
-        self.classify_into(range, ratio, RangeIndex::Lm, out);
-        out.lm = Some(RangeResult {
+        out.lm = Some(self.result(range, ratio, RangeIndex::Lm, out));
+    }
+
+    /// Classifies `value` under `range`, noting the source caveat and any near-boundary flag.
+    fn result(
+        &self,
+        range: &'r ReferenceRange,
+        value: Censored,
+        which: RangeIndex,
+        out: &mut Interpretation<'r>,
+    ) -> RangeResult<'r> {
+        self.classify_into(range, value, which, out);
+        RangeResult {
             range,
-            value: ratio,
-            band: range.classify_censored(ratio),
-        });
+            value,
+            band: range.classify_censored(value),
+        }
     }
 
     /// Shared by every classification: source caveat and near-boundary flag.
@@ -887,6 +867,24 @@ impl<'r> Interpreter<'r> {
         };
         out.zonulin = Some(ZonulinResult { value: z, range });
         Ok(())
+    }
+}
+
+/// Flags a protocol mismatch and notes unchecked protocol parts of an explicitly named range.
+fn note_differences(out: &mut Interpretation<'_>, which: RangeIndex) {
+    let diffs = match which {
+        RangeIndex::Lm => &out.lm_differences,
+        RangeIndex::Lr => &out.lr_differences,
+        RangeIndex::VitaminD(_) | RangeIndex::Zonulin => return,
+    };
+    let unstated = |d: &Difference| matches!(d, Difference::Unstated(_));
+    let mismatch = diffs.iter().any(|d| !unstated(d));
+    let unchecked = diffs.iter().any(unstated);
+    if mismatch {
+        out.flag(Flag::ProtocolMismatch, FlagDetail::ProtocolMismatch);
+    }
+    if unchecked {
+        out.caveat(Caveat::ProtocolNotFullyStated);
     }
 }
 

@@ -279,20 +279,12 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
             "\nL:R ratio {}   (lactulose % ÷ L-rhamnose %: a ratio of fractional excretions)",
             censored(ratio)
         );
-        match &r.lr {
-            Some(res) => {
-                range_line(out, res);
-                for d in &r.lr_differences {
-                    let _ = writeln!(out, "         protocol: {d}");
-                }
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "  class: unclassified (L:R ranges are used only when named: --lr-range ID)"
-                );
-            }
-        }
+        classified(
+            out,
+            r.lr.as_ref(),
+            &r.lr_differences,
+            "unclassified (L:R ranges are used only when named: --lr-range ID)",
+        );
     }
     if let Some(ratio) = r.l13m_ratio {
         let _ = writeln!(out, "\nL:13C-mannitol ratio {}   (lactulose % ÷ 13C-mannitol %: a ratio of fractional excretions; no range shipped)", censored(ratio));
@@ -313,18 +305,31 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         "\nL:M ratio {}   (lactulose % ÷ mannitol %: a ratio of fractional excretions, not of concentrations)",
         censored(ratio)
     );
-    match &r.lm {
+    classified(
+        out,
+        r.lm.as_ref(),
+        &r.lm_differences,
+        "unclassified — no reference range matches this sample's protocol",
+    );
+}
+
+/// The range a ratio was classified with and how the sample's protocol differs from it, or why
+/// it was not classified.
+fn classified(
+    out: &mut String,
+    result: Option<&RangeResult<'_>>,
+    differences: &[crate::reference::Difference],
+    unclassified: &str,
+) {
+    match result {
         Some(res) => {
             range_line(out, res);
-            for d in &r.lm_differences {
+            for d in differences {
                 let _ = writeln!(out, "         protocol: {d}");
             }
         }
         None => {
-            let _ = writeln!(
-                out,
-                "  class: unclassified — no reference range matches this sample's protocol"
-            );
+            let _ = writeln!(out, "  class: {unclassified}");
         }
     }
 }

@@ -196,6 +196,9 @@ pub enum RangeIndex {
     VitaminD(usize),
     /// The zonulin range.
     Zonulin,
+    /// The range behind an upper-end vitamin D flag (`vitamin_d_above_125_nmol_l`: iom-2011;
+    /// `vitamin_d_toxicity_range`: vitamin-d-toxicity), when that range is not a chosen scheme.
+    VitaminDFlag(Flag),
 }
 
 /// An input field, for flag details.
@@ -229,6 +232,10 @@ pub struct VitaminDResult<'r> {
     pub form: VitaminDForm,
     /// One result per chosen scheme, in the order chosen.
     pub schemes: Vec<RangeResult<'r>>,
+    /// The range behind the `vitamin_d_above_125_nmol_l` flag (iom-2011), if loaded.
+    pub above_125_range: Option<&'r ReferenceRange>,
+    /// The range behind the `vitamin_d_toxicity_range` flag (vitamin-d-toxicity), if loaded.
+    pub toxicity_range: Option<&'r ReferenceRange>,
 }
 
 /// Zonulin result.
@@ -575,6 +582,8 @@ impl<'r> Interpreter<'r> {
             ng_ml: vd.in_ng_per_ml(),
             form: vd.form(),
             schemes: Vec::new(),
+            above_125_range: None,
+            toxicity_range: None,
         };
         // Reuse the scheme vector of an earlier sample.
         if let Some(old) = out.vitamin_d.take() {
@@ -593,20 +602,34 @@ impl<'r> Interpreter<'r> {
                 band: scheme.classify_censored(value),
             });
         }
-        let in_band = |r: Option<&ReferenceRange>, label: &str| {
-            r.and_then(|r| {
-                let RangeUnit::Concentration(u) = r.unit else { return None };
-                let i = r.classify(vd.in_unit(u)?)?;
-                Some(r.bands[i].label == label)
-            })
-            .unwrap_or(false)
-        };
-        if in_band(self.iom, "above_reason_for_concern") {
-            out.flag(Flag::VitaminDAbove125NmolL, FlagDetail::VitaminD(nmol));
+        // Upper-end flags, always applied (whatever the chosen schemes), each from its range file
+        // in that file's unit. A value within conversion rounding of a flag's bound is flagged
+        // `near_boundary` too (150 ng/mL is 374.40 nmol/L, just under the 375 nmol/L bound), unless
+        // the range is a chosen scheme, whose own near-boundary check already names the bound.
+        for (flag, range, label) in [
+            (Flag::VitaminDAbove125NmolL, self.iom, "above_reason_for_concern"),
+            (Flag::VitaminDToxicityRange, self.vitamin_d_toxicity, "toxicity_range"),
+        ] {
+            let Some(r) = range else { continue };
+            let RangeUnit::Concentration(unit) = r.unit else { continue };
+            let (Some(x), Some(i)) = (vd.in_unit(unit), r.bands.iter().position(|b| b.label == label)) else {
+                continue;
+            };
+            if r.classify(x) == Some(i) {
+                out.flag(flag, FlagDetail::VitaminD(nmol));
+            }
+            let chosen = self.vitamin_d_schemes.iter().any(|s| std::ptr::eq(*s, r));
+            if let Some(bound) = r.bands[i].lower.filter(|_| !chosen) {
+                if (x - bound.value).abs() <= r.near_boundary_relative * bound.value.abs() {
+                    out.flag(
+                        Flag::NearBoundary,
+                        FlagDetail::NearBound(x, bound, RangeIndex::VitaminDFlag(flag)),
+                    );
+                }
+            }
         }
-        if in_band(self.vitamin_d_toxicity, "toxicity_range") {
-            out.flag(Flag::VitaminDToxicityRange, FlagDetail::VitaminD(nmol));
-        }
+        result.above_125_range = self.iom;
+        result.toxicity_range = self.vitamin_d_toxicity;
         if vd.form() == VitaminDForm::Total {
             out.caveat(Caveat::VitaminDTotalConvertedAsD3);
         }

@@ -76,7 +76,12 @@ impl fmt::Display for VitaminDForm {
 impl FromStr for VitaminDForm {
     type Err = VitaminDError;
     fn from_str(s: &str) -> Result<Self, VitaminDError> {
-        match s.trim().to_ascii_lowercase().replace(['(', ')', ' '], "").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['(', ')', ' '], "")
+            .as_str()
+        {
             "total" | "" => Ok(VitaminDForm::Total),
             "d3" | "25ohd3" => Ok(VitaminDForm::D3),
             "d2" | "25ohd2" => Ok(VitaminDForm::D2),
@@ -111,9 +116,9 @@ impl VitaminD {
     /// [`VitaminDError::Unit`] unless the unit is nmol/L, ng/mL or µg/L.
     pub fn new(value: Concentration, form: VitaminDForm) -> Result<VitaminD, VitaminDError> {
         match value.unit() {
-            ConcentrationUnit::NmolPerL | ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL => {
-                Ok(VitaminD { value, form })
-            }
+            ConcentrationUnit::NmolPerL
+            | ConcentrationUnit::NgPerMl
+            | ConcentrationUnit::UgPerL => Ok(VitaminD { value, form }),
             _ => Err(VitaminDError::Unit(value.to_string())),
         }
     }
@@ -135,7 +140,10 @@ impl VitaminD {
 
     /// The value in ng/mL (= µg/L).
     pub fn in_ng_per_ml(self) -> f64 {
-        self.value.in_mg_per_l(Some(self.form.molar_mass())).unwrap_or(0.0) * 1e3
+        self.value
+            .in_mg_per_l(Some(self.form.molar_mass()))
+            .unwrap_or(0.0)
+            * 1e3
     }
 
     /// The value in a scheme's native unit (nmol/L, ng/mL or µg/L); `None` for other units.
@@ -160,7 +168,12 @@ mod tests {
     #[test]
     fn science_b1_exact_conversions() {
         // science.md B1: 20 ng/mL = 49.92; 30 = 74.88; 50 = 124.80; 150 = 374.40 nmol/L (× 1000/400.64)
-        for (ng, nmol) in [(20.0, 49.92), (30.0, 74.88), (50.0, 124.80), (150.0, 374.40)] {
+        for (ng, nmol) in [
+            (20.0, 49.92),
+            (30.0, 74.88),
+            (50.0, 124.80),
+            (150.0, 374.40),
+        ] {
             let d = vd(&format!("{ng} ng/mL"), VitaminDForm::Total);
             assert_relative_eq!(d.in_nmol_per_l(), nmol, epsilon = 0.005);
         }
@@ -191,6 +204,9 @@ mod tests {
     #[test]
     fn other_units_are_refused() {
         let e = VitaminD::new("20 mg/L".parse().unwrap(), VitaminDForm::Total).unwrap_err();
-        assert_eq!(e.to_string(), "20 mg/L: 25(OH)D is reported in nmol/L, ng/mL or µg/L");
+        assert_eq!(
+            e.to_string(),
+            "20 mg/L: 25(OH)D is reported in nmol/L, ng/mL or µg/L"
+        );
     }
 }

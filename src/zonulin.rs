@@ -121,7 +121,10 @@ impl Zonulin {
         matrix: Option<Matrix>,
     ) -> Result<Zonulin, ZonulinError> {
         if text.trim().is_empty() {
-            return Err(UnitError::Empty { example: "46 ng/mL" }.into());
+            return Err(UnitError::Empty {
+                example: "46 ng/mL",
+            }
+            .into());
         }
         let (value, unit_text) = split_number(text)?;
         let unit = if unit_text.is_empty() {
@@ -148,9 +151,15 @@ impl Zonulin {
         if matrix == Matrix::Urine {
             return Err(ZonulinError::UnknownMatrix(matrix.to_string()));
         }
-        let z = Zonulin { value, unit, matrix };
+        let z = Zonulin {
+            value,
+            unit,
+            matrix,
+        };
         if unit == ZonulinUnit::NgPerG && matrix == Matrix::Serum {
-            return Err(ZonulinError::UnitMatrix { value: z.to_string() });
+            return Err(ZonulinError::UnitMatrix {
+                value: z.to_string(),
+            });
         }
         Ok(z)
     }
@@ -180,11 +189,18 @@ impl Zonulin {
         range_matrix: Matrix,
         unit: RangeUnit,
     ) -> Result<f64, ZonulinError> {
-        let compatible = match (self.unit, unit) {
-            (ZonulinUnit::NgPerG, RangeUnit::NgPerG) => true,
-            (ZonulinUnit::NgPerMl | ZonulinUnit::UgPerL, RangeUnit::Concentration(_)) => true,
-            _ => false,
-        };
+        // ng/mL and µg/L are the same quantity; ng/g (stool) is another one, and no other
+        // concentration unit is compared without a conversion (a range is never converted).
+        let compatible = matches!(
+            (self.unit, unit),
+            (ZonulinUnit::NgPerG, RangeUnit::NgPerG)
+                | (
+                    ZonulinUnit::NgPerMl | ZonulinUnit::UgPerL,
+                    RangeUnit::Concentration(
+                        ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL
+                    )
+                )
+        );
         if range_matrix != self.matrix || !compatible {
             return Err(ZonulinError::RangeMismatch {
                 range: range_id.to_string(),
@@ -252,17 +268,28 @@ mod tests {
         let e = Zonulin::parse("46 ng/mL", None, None).unwrap_err();
         assert!(matches!(e, ZonulinError::MissingMatrix(_)));
         let e = Zonulin::parse("61 ng/g", None, Some(Matrix::Serum)).unwrap_err();
-        assert_eq!(e.to_string(), "61 ng/g (serum): ng/g is a stool unit, but the matrix is serum");
+        assert_eq!(
+            e.to_string(),
+            "61 ng/g (serum): ng/g is a stool unit, but the matrix is serum"
+        );
         assert!(Zonulin::parse("-1 ng/mL", None, Some(Matrix::Serum)).is_err());
     }
 
     #[test]
     fn never_crosses_matrices() {
         let z = Zonulin::parse("50 ng/mL", None, Some(Matrix::Serum)).unwrap();
-        let e = z.in_range_unit("enterosan-stool", Matrix::Stool, RangeUnit::NgPerG).unwrap_err();
-        assert!(e.to_string().starts_with("zonulin range \"enterosan-stool\" is for stool in ng/g"));
+        let e = z
+            .in_range_unit("enterosan-stool", Matrix::Stool, RangeUnit::NgPerG)
+            .unwrap_err();
+        assert!(e
+            .to_string()
+            .starts_with("zonulin range \"enterosan-stool\" is for stool in ng/g"));
         let v = z
-            .in_range_unit("medics-ch-serum", Matrix::Serum, RangeUnit::Concentration(ConcentrationUnit::UgPerL))
+            .in_range_unit(
+                "medics-ch-serum",
+                Matrix::Serum,
+                RangeUnit::Concentration(ConcentrationUnit::UgPerL),
+            )
             .unwrap();
         assert_eq!(v, 50.0); // 1 ng/mL = 1 µg/L
     }

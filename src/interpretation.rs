@@ -594,12 +594,22 @@ impl<'r> Interpreter<'r> {
             let RangeUnit::Concentration(unit) = scheme.unit else {
                 continue;
             };
-            let value = Censored::Exact(vd.in_unit(unit).unwrap_or(nmol));
-            self.classify_into(scheme, value, RangeIndex::VitaminD(i), out);
+            let x = vd.in_unit(unit).unwrap_or(nmol);
+            let band = scheme.classify(x);
+            // A scheme whose source is verified but one band only secondary (endocrine-2011's
+            // deficiency band) is secondary for values in that band only.
+            if scheme.source.status == Verification::Secondary
+                || band.is_some_and(|b| scheme.bands[b].status == Verification::Secondary)
+            {
+                out.caveat(Caveat::SecondarySource);
+            }
+            if let Some(bound) = scheme.near_bound(x) {
+                out.flag(Flag::NearBoundary, FlagDetail::NearBound(x, bound, RangeIndex::VitaminD(i)));
+            }
             result.schemes.push(RangeResult {
                 range: scheme,
-                value,
-                band: scheme.classify_censored(value),
+                value: Censored::Exact(x),
+                band,
             });
         }
         // Upper-end flags, always applied (whatever the chosen schemes), each from its range file

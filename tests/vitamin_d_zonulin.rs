@@ -559,6 +559,15 @@ fn vitamin_d_caveats_are_always_present() {
     assert!(!vd("60 nmol/L", &["iom-2011"])
         .caveats
         .contains(&"secondary_source"));
+    // endocrine-2011: only its deficiency band ("<20 ng/mL (50 nmol/L)") is [V-sec]
+    let secondary = |v: &str| {
+        vd(v, &["endocrine-2011"])
+            .caveats
+            .contains(&"secondary_source")
+    };
+    assert!(secondary("19.99 ng/mL"));
+    assert!(!secondary("20 ng/mL"));
+    assert!(!secondary("30 ng/mL"));
 }
 
 #[test]

@@ -927,6 +927,40 @@ fn cli_vitamin_d_json_columns() {
     assert_eq!(columns, expected);
     assert_eq!(v["vitamin_d_class_endocrine_2011"], "insufficiency");
     assert_eq!(v["vitamin_d_class_endocrine_2024"], "unclassified");
+    // details: each scheme with its unit, value in that unit, class, bands and statements
+    let schemes = v["details"]["vitamin_d"]["schemes"]
+        .as_array()
+        .expect("schemes");
+    assert_eq!(schemes.len(), 8);
+    let e2024 = schemes
+        .iter()
+        .find(|s| s["range"]["id"] == "endocrine-2024")
+        .expect("endocrine-2024 in details");
+    assert_eq!(e2024["class"], "unclassified");
+    assert_eq!(e2024["unit"], "ng/mL");
+    assert_relative_eq!(e2024["value"].as_f64().expect("number"), 20.0);
+    assert!(e2024["range"]["bands"]
+        .as_array()
+        .expect("bands")
+        .is_empty());
+    assert!(
+        e2024["range"]["statements"]
+            .as_array()
+            .expect("statements")
+            .len()
+            >= 5
+    );
+    let iom = schemes
+        .iter()
+        .find(|s| s["range"]["id"] == "iom-2011")
+        .expect("iom-2011 in details");
+    assert_eq!(iom["unit"], "nmol/L");
+    // 20 × 1000 / 400.64 = 49.920128
+    assert_relative_eq!(
+        iom["value"].as_f64().expect("number"),
+        49.920_128,
+        max_relative = 1e-7
+    );
     assert_eq!(
         v["vitamin_d_class_nos_2013"],
         "may_be_inadequate_in_some_people"

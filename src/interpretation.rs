@@ -264,6 +264,9 @@ pub enum RangeIndex {
     VitaminD(usize),
     /// The zonulin range.
     Zonulin,
+    /// The range behind an upper-end vitamin D flag (`vitamin_d_above_125_nmol_l`: iom-2011;
+    /// `vitamin_d_toxicity_range`: vitamin-d-toxicity), when that range is not a chosen scheme.
+    VitaminDFlag(Flag),
 }
 
 /// An input field, for flag details.
@@ -297,6 +300,10 @@ pub struct VitaminDResult<'r> {
     pub form: VitaminDForm,
     /// One result per chosen scheme, in the order chosen.
     pub schemes: Vec<RangeResult<'r>>,
+    /// The range behind the `vitamin_d_above_125_nmol_l` flag (iom-2011), if loaded.
+    pub above_125_range: Option<&'r ReferenceRange>,
+    /// The range behind the `vitamin_d_toxicity_range` flag (vitamin-d-toxicity), if loaded.
+    pub toxicity_range: Option<&'r ReferenceRange>,
 }
 
 /// Zonulin result.
@@ -791,6 +798,8 @@ impl<'r> Interpreter<'r> {
             ng_ml: vd.in_ng_per_ml(),
             form: vd.form(),
             schemes: Vec::new(),
+            above_125_range: None,
+            toxicity_range: None,
         };
         // Reuse the scheme vector of an earlier sample.
         if let Some(old) = out.vitamin_d.take() {
@@ -801,30 +810,68 @@ impl<'r> Interpreter<'r> {
             let RangeUnit::Concentration(unit) = scheme.unit else {
                 continue;
             };
-            let value = Censored::Exact(vd.in_unit(unit).unwrap_or(nmol));
-            self.classify_into(scheme, value, RangeIndex::VitaminD(i), out);
+            let x = vd.in_unit(unit).unwrap_or(nmol);
+            let band = scheme.classify(x);
+            // A scheme whose source is verified but one band only secondary (endocrine-2011's
+            // deficiency band) is secondary for values in that band only.
+            if scheme.source.status == Verification::Secondary
+                || band.is_some_and(|b| scheme.bands[b].status == Verification::Secondary)
+            {
+                out.caveat(Caveat::SecondarySource);
+            }
+            if let Some(bound) = scheme.near_bound(x) {
+                out.flag(
+                    Flag::NearBoundary,
+                    FlagDetail::NearBound(x, bound, RangeIndex::VitaminD(i)),
+                );
+            }
             result.schemes.push(RangeResult {
                 range: scheme,
-                value,
-                band: scheme.classify_censored(value),
+                value: Censored::Exact(x),
+                band,
             });
         }
-        let in_band = |r: Option<&ReferenceRange>, label: &str| {
-            r.and_then(|r| {
-                let RangeUnit::Concentration(u) = r.unit else {
-                    return None;
-                };
-                let i = r.classify(vd.in_unit(u)?)?;
-                Some(r.bands[i].label == label)
-            })
-            .unwrap_or(false)
-        };
-        if in_band(self.iom, "above_reason_for_concern") {
-            out.flag(Flag::VitaminDAbove125NmolL, FlagDetail::VitaminD(nmol));
+        // Upper-end flags, always applied (whatever the chosen schemes), each from its range file
+        // in that file's unit. A value within conversion rounding of a flag's bound is flagged
+        // `near_boundary` too (150 ng/mL is 374.40 nmol/L, just under the 375 nmol/L bound), unless
+        // the range is a chosen scheme, whose own near-boundary check already names the bound.
+        for (flag, range, label) in [
+            (
+                Flag::VitaminDAbove125NmolL,
+                self.iom,
+                "above_reason_for_concern",
+            ),
+            (
+                Flag::VitaminDToxicityRange,
+                self.vitamin_d_toxicity,
+                "toxicity_range",
+            ),
+        ] {
+            let Some(r) = range else { continue };
+            let RangeUnit::Concentration(unit) = r.unit else {
+                continue;
+            };
+            let (Some(x), Some(i)) = (
+                vd.in_unit(unit),
+                r.bands.iter().position(|b| b.label == label),
+            ) else {
+                continue;
+            };
+            if r.classify(x) == Some(i) {
+                out.flag(flag, FlagDetail::VitaminD(nmol));
+            }
+            let chosen = self.vitamin_d_schemes.iter().any(|s| std::ptr::eq(*s, r));
+            if let Some(bound) = r.bands[i].lower.filter(|_| !chosen) {
+                if (x - bound.value).abs() <= r.near_boundary_relative * bound.value.abs() {
+                    out.flag(
+                        Flag::NearBoundary,
+                        FlagDetail::NearBound(x, bound, RangeIndex::VitaminDFlag(flag)),
+                    );
+                }
+            }
         }
-        if in_band(self.vitamin_d_toxicity, "toxicity_range") {
-            out.flag(Flag::VitaminDToxicityRange, FlagDetail::VitaminD(nmol));
-        }
+        result.above_125_range = self.iom;
+        result.toxicity_range = self.vitamin_d_toxicity;
         if vd.form() == VitaminDForm::Total {
             out.caveat(Caveat::VitaminDTotalConvertedAsD3);
         }
@@ -875,7 +922,7 @@ fn note_differences(out: &mut Interpretation<'_>, which: RangeIndex) {
     let diffs = match which {
         RangeIndex::Lm => &out.lm_differences,
         RangeIndex::Lr => &out.lr_differences,
-        RangeIndex::VitaminD(_) | RangeIndex::Zonulin => return,
+        RangeIndex::VitaminD(_) | RangeIndex::VitaminDFlag(_) | RangeIndex::Zonulin => return,
     };
     let unstated = |d: &Difference| matches!(d, Difference::Unstated(_));
     let mismatch = diffs.iter().any(|d| !unstated(d));

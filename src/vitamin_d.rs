@@ -133,17 +133,32 @@ impl VitaminD {
         self.form
     }
 
-    /// The value in nmol/L.
+    /// The value in nmol/L: as reported when reported in nmol/L (no round trip through another
+    /// unit, so 30 nmol/L stays exactly 30 at a bound), else ng/mL × 1000 ÷ molar mass.
     pub fn in_nmol_per_l(self) -> f64 {
-        self.value.in_mmol_per_l(self.form.molar_mass()) * 1e6
+        match self.value.unit() {
+            ConcentrationUnit::NmolPerL => self.value.value(),
+            // 1 ng/mL = 1 µg/L = 1000 / M nmol/L (science.md B1)
+            ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL => {
+                self.value.value() * 1000.0 / self.form.molar_mass()
+            }
+            _ => self.value.in_mmol_per_l(self.form.molar_mass()) * 1e6,
+        }
     }
 
-    /// The value in ng/mL (= µg/L).
+    /// The value in ng/mL (= µg/L): as reported when reported in ng/mL or µg/L, else
+    /// nmol/L × molar mass ÷ 1000.
     pub fn in_ng_per_ml(self) -> f64 {
-        self.value
-            .in_mg_per_l(Some(self.form.molar_mass()))
-            .unwrap_or(0.0)
-            * 1e3
+        match self.value.unit() {
+            ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL => self.value.value(),
+            ConcentrationUnit::NmolPerL => self.value.value() * self.form.molar_mass() / 1000.0,
+            _ => {
+                self.value
+                    .in_mg_per_l(Some(self.form.molar_mass()))
+                    .unwrap_or(f64::NAN)
+                    * 1e3
+            }
+        }
     }
 
     /// The value in a scheme's native unit (nmol/L, ng/mL or µg/L); `None` for other units.
@@ -191,6 +206,29 @@ mod tests {
         assert_relative_eq!(d.in_nmol_per_l(), 24.2330, epsilon = 5e-5);
         let d3 = vd("10 ng/mL", VitaminDForm::D3);
         assert_relative_eq!(d3.in_nmol_per_l(), 24.9601, epsilon = 5e-5);
+    }
+
+    #[test]
+    fn values_in_the_target_unit_are_not_round_tripped() {
+        // 30 nmol/L went through mmol/L (3e-5 × 1e6 = 29.999999999999996) and fell below the
+        // iom-2011 bound "30 ≤ x"; a value reported in a unit is now returned unchanged in it.
+        for x in [25.0, 30.0, 50.0, 75.0, 125.0, 375.0] {
+            assert_eq!(
+                vd(&format!("{x} nmol/L"), VitaminDForm::Total).in_nmol_per_l(),
+                x
+            );
+            assert_eq!(
+                vd(&format!("{x} nmol/L"), VitaminDForm::D2).in_nmol_per_l(),
+                x
+            );
+        }
+        for x in [12.0, 20.0, 30.0, 50.0, 150.0] {
+            assert_eq!(
+                vd(&format!("{x} ng/mL"), VitaminDForm::Total).in_ng_per_ml(),
+                x
+            );
+            assert_eq!(vd(&format!("{x} ug/L"), VitaminDForm::D2).in_ng_per_ml(), x);
+        }
     }
 
     #[test]

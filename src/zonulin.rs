@@ -189,12 +189,16 @@ impl Zonulin {
         range_matrix: Matrix,
         unit: RangeUnit,
     ) -> Result<f64, ZonulinError> {
+        // ng/mL and µg/L are the same quantity; ng/g (stool) is another one, and no other
+        // concentration unit is compared without a conversion (a range is never converted).
         let compatible = matches!(
             (self.unit, unit),
             (ZonulinUnit::NgPerG, RangeUnit::NgPerG)
                 | (
                     ZonulinUnit::NgPerMl | ZonulinUnit::UgPerL,
-                    RangeUnit::Concentration(_)
+                    RangeUnit::Concentration(
+                        ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL
+                    )
                 )
         );
         if range_matrix != self.matrix || !compatible {
@@ -288,6 +292,34 @@ mod tests {
             )
             .unwrap();
         assert_eq!(v, 50.0); // 1 ng/mL = 1 µg/L
+    }
+
+    #[test]
+    fn only_ng_per_ml_and_ug_per_l_compare_unconverted() {
+        // A per-volume value is compared only with a ng/mL or µg/L range (the same quantity);
+        // any other concentration unit would need a conversion, which zonulin never gets.
+        let z = Zonulin::parse("50 µg/L", None, Some(Matrix::Serum)).unwrap();
+        let r = |u| z.in_range_unit("r", Matrix::Serum, RangeUnit::Concentration(u));
+        assert_eq!(r(ConcentrationUnit::NgPerMl).unwrap(), 50.0);
+        assert_eq!(r(ConcentrationUnit::UgPerL).unwrap(), 50.0);
+        assert!(matches!(
+            r(ConcentrationUnit::MgPerL),
+            Err(ZonulinError::RangeMismatch { .. })
+        ));
+        // ng/g only with ng/g, and only for stool
+        let stool = Zonulin::parse("61 ng/g", None, Some(Matrix::Stool)).unwrap();
+        assert_eq!(
+            stool
+                .in_range_unit("r", Matrix::Stool, RangeUnit::NgPerG)
+                .unwrap(),
+            61.0
+        );
+        let per_ml = stool.in_range_unit(
+            "r",
+            Matrix::Stool,
+            RangeUnit::Concentration(ConcentrationUnit::NgPerMl),
+        );
+        assert!(per_ml.is_err());
     }
 
     #[test]

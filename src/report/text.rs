@@ -37,6 +37,14 @@ fn range_for<'a>(result: &'a Interpretation<'_>, which: RangeIndex) -> Option<&'
         RangeIndex::Lr => result.lr.as_ref().map(|r| r.range),
         RangeIndex::VitaminD(i) => result.vitamin_d.as_ref()?.schemes.get(i).map(|r| r.range),
         RangeIndex::Zonulin => result.zonulin.as_ref()?.range.as_ref().map(|r| r.range),
+        RangeIndex::VitaminDFlag(flag) => {
+            let v = result.vitamin_d.as_ref()?;
+            match flag {
+                crate::flag::Flag::VitaminDAbove125NmolL => v.above_125_range,
+                crate::flag::Flag::VitaminDToxicityRange => v.toxicity_range,
+                _ => None,
+            }
+        }
     }
 }
 
@@ -343,33 +351,52 @@ fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
         sig(v.ng_ml),
         v.form.molar_mass()
     );
-    let width = v
+    // One row per scheme, side by side: the value in the scheme's native unit, its class.
+    let rows: Vec<(&str, String, String, &ReferenceRange)> = v
         .schemes
         .iter()
-        .map(|s| s.range.id.len())
+        .map(|s| {
+            let band = s.band.and_then(|i| s.range.bands.get(i));
+            let class = match band {
+                Some(b) => format!("{} ({})", s.label(), b.interval()),
+                None if s.range.bands.is_empty() => {
+                    format!("{} (no thresholds: statements below)", s.label())
+                }
+                None => s.label().to_string(),
+            };
+            let value = format!("{} {}", sig(s.value.number()), s.range.unit);
+            (s.range.id.as_str(), value, class, s.range)
+        })
+        .collect();
+    let w_id = rows
+        .iter()
+        .map(|r| r.0.chars().count())
         .max()
         .unwrap_or(0)
         .max(6);
+    let w_value = rows
+        .iter()
+        .map(|r| r.1.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    let w_class = rows
+        .iter()
+        .map(|r| r.2.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(5);
     let _ = writeln!(
         out,
-        "  {:<width$}  {:>10}  {:<42} source",
+        "  {:<w_id$}  {:>w_value$}  {:<w_class$}  source",
         "scheme", "value", "class"
     );
-    for s in &v.schemes {
-        let band = s.band.and_then(|i| s.range.bands.get(i));
-        let class = match band {
-            Some(b) => format!("{} ({})", s.label(), b.interval()),
-            None if s.range.bands.is_empty() => "no thresholds (statements below)".into(),
-            None => s.label().to_string(),
-        };
+    for (id, value, class, range) in &rows {
         let _ = writeln!(
             out,
-            "  {:<width$}  {:>10}  {:<42} {} [{}]",
-            s.range.id,
-            format!("{} {}", sig(s.value.number()), s.range.unit),
-            class,
-            s.range.title,
-            s.range.source.status.key()
+            "  {id:<w_id$}  {value:>w_value$}  {class:<w_class$}  {} [{}]",
+            range.title,
+            range.source.status.key()
         );
     }
     for s in v.schemes.iter().filter(|s| !s.range.statements.is_empty()) {

@@ -154,7 +154,7 @@ pub struct CheckArgs {
     pub sex: Option<String>,
 
     /// Serum 25-hydroxyvitamin D, e.g. "20 ng/mL", "50 nmol/L", "20 ug/L".
-    #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_name = "CONC")]
     pub vitamin_d: Option<String>,
 
     /// Which 25(OH)D was measured: total (converted as D3, the default), d3 or d2.
@@ -162,7 +162,7 @@ pub struct CheckArgs {
     pub vitamin_d_form: Option<String>,
 
     /// Zonulin (immunoassay) value, e.g. "46 ng/mL" (serum) or "61 ng/g" (stool).
-    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, value_name = "VALUE")]
     pub zonulin: Option<String>,
 
     /// The zonulin value's matrix: serum or stool (required with --zonulin).

@@ -2,14 +2,14 @@
 
 use std::process::ExitCode;
 
-use lmr::interpretation::{Interpretation, Interpreter, Sample};
+use lmr::interpretation::{InterpretError, Interpretation, Interpreter, Sample};
 use lmr::protocol::{Dose, Sex};
 use lmr::recovery::UrineResult;
 use lmr::reference::{Matrix, Registry};
 use lmr::sugar::Sugar;
 use lmr::units::{Duration, Mass, Volume};
 use lmr::vitamin_d::{VitaminD, VitaminDForm};
-use lmr::zonulin::{HpGenotype, Zonulin};
+use lmr::zonulin::{HpGenotype, Zonulin, ZonulinError};
 
 use crate::args::{CheckArgs, Format, RangeOptions};
 use crate::error::{print, CliError};
@@ -145,7 +145,14 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
             .filter(|m| *m != Matrix::Urine)
             .ok_or("expected serum or stool")
     })?;
-    s.zonulin = opt("--zonulin", &a.zonulin, |t| Zonulin::parse(t, None, matrix))?;
+    s.zonulin = opt("--zonulin", &a.zonulin, |t| {
+        Zonulin::parse(t, None, matrix).map_err(|e| match e {
+            ZonulinError::MissingMatrix(_) => {
+                format!("{e}; add --zonulin-matrix serum or --zonulin-matrix stool")
+            }
+            e => e.to_string(),
+        })
+    })?;
     s.hp_genotype = opt("--hp-genotype", &a.hp_genotype, str::parse::<HpGenotype>)?;
     require_inputs(a, &s)?;
     Ok(s)
@@ -229,9 +236,13 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
     let interpreter = Interpreter::new(&registry, &options(&a.ranges))
         .map_err(|e| CliError::Sample(e.to_string()))?;
     let mut result = Interpretation::default();
-    interpreter
-        .interpret(&sample, &mut result)
-        .map_err(|e| CliError::Sample(e.to_string()))?;
+    interpreter.interpret(&sample, &mut result).map_err(|e| {
+        match (&e, &a.ranges.zonulin_range) {
+            // A range for the other matrix (or unit) names the flag that chose it.
+            (InterpretError::Zonulin(_), Some(id)) => CliError::input("--zonulin-range", id, e),
+            _ => CliError::Sample(e.to_string()),
+        }
+    })?;
     let text = match a.format {
         Format::Text => lmr::report::to_text(&sample, &result),
         Format::Json => {

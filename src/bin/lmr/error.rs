@@ -5,12 +5,12 @@ use std::process::ExitCode;
 /// What stops a command.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// A flag's value was rejected (exit 3). The message quotes the value.
-    #[error("{flag}: {message}")]
+    /// A flag's value was rejected (exit 3): `--flag "value": what is wrong`.
+    #[error("{flag} {message}")]
     Input {
         /// The flag.
         flag: &'static str,
-        /// What is wrong, quoting the value.
+        /// The quoted value and what is wrong with it.
         message: String,
     },
     /// The sample cannot be interpreted as given (exit 3).
@@ -34,14 +34,13 @@ impl CliError {
     /// A rejected flag value.
     pub fn input(flag: &'static str, value: &str, message: impl std::fmt::Display) -> CliError {
         let message = message.to_string();
-        let quoted = format!("{value:?}");
-        // Library errors already quote the text they were given; say the value once.
-        let message = if message.contains(&quoted) {
-            message
-        } else {
-            format!("{quoted}: {message}")
-        };
-        CliError::Input { flag, message }
+        // Library errors start by quoting the text they were given; say the value once.
+        let quoted = format!("{value:?}: ");
+        let message = message.strip_prefix(&quoted).unwrap_or(&message);
+        CliError::Input {
+            flag,
+            message: format!("{value:?}: {message}"),
+        }
     }
 
     /// The process exit code for this error.

@@ -1192,6 +1192,17 @@ fn toml_num(x: f64) -> String {
     toml::Value::Float(x).to_string()
 }
 
+/// `x` rounded to 10 significant digits: drops floating-point noise from interpolated limits
+/// (0.005982500000000001 → 0.0059825) while moving them by less than 1e-9 of their value.
+fn tidy(x: f64) -> f64 {
+    format!("{x:.9e}").parse().unwrap_or(x)
+}
+
+/// A fraction as a percentage for text (0.95 → 95, 0.975 → 97.5), rounded to 0.1.
+fn percent(fraction: f64) -> f64 {
+    (fraction * 1000.0).round() / 10.0
+}
+
 fn fmt_ci(ci: &Option<ConfidenceInterval>) -> String {
     match ci {
         None => "not computed".to_string(),
@@ -1201,10 +1212,10 @@ fn fmt_ci(ci: &Option<ConfidenceInterval>) -> String {
                 .map(|(a, b)| format!(", order statistics {a} to {b}"))
                 .unwrap_or_default();
             format!(
-                "{:.0} % CI {} to {}{ranks}",
-                c.confidence * 100.0,
-                c.lower,
-                c.upper
+                "{} % CI {} to {}{ranks}",
+                percent(c.confidence),
+                tidy(c.lower),
+                tidy(c.upper)
             )
         }
     }
@@ -1239,10 +1250,15 @@ pub fn range_file_toml(
             return Err(RangeWriteError::InvalidLimit { which, value });
         }
     }
-    let (lo, hi) = (estimate.lower.value, estimate.upper.value);
-    let pct = result.options.coverage * 100.0;
+    let (lo, hi) = (tidy(estimate.lower.value), tidy(estimate.upper.value));
+    let pct = percent(result.options.coverage);
     let n = estimate.n;
-    let unit = &spec.unit;
+    // "0.01 to 0.04" for ratios, "0.1 to 0.9 %" otherwise
+    let unit = if spec.unit == "ratio" {
+        String::new()
+    } else {
+        format!(" {}", spec.unit)
+    };
     let title = spec.title.clone().unwrap_or_else(|| {
         format!(
             "Local reference interval for {} ({}), n = {n}{}",
@@ -1255,14 +1271,14 @@ pub fn range_file_toml(
         )
     });
     let citation = format!(
-        "Local reference interval derived on {} with lmr from {} ({}); n = {n} of {} values",
+        "Local reference interval derived on {} with lmr from {}; method: {}; n = {n} of {} values",
         spec.date,
         spec.input_file,
         estimate.method.label(),
         result.n_input
     );
     let quote = format!(
-        "central {pct} % reference interval {lo} to {hi} {unit} ({} method); lower limit {}; upper limit {}",
+        "central {pct} % reference interval {lo} to {hi}{unit} ({} method); lower limit {}; upper limit {}",
         estimate.method,
         fmt_ci(&estimate.lower.ci),
         fmt_ci(&estimate.upper.ci)
@@ -1300,7 +1316,7 @@ pub fn range_file_toml(
     line("[[range]]".into());
     line(format!("id = {}", toml_str(&spec.id)));
     line(format!("analyte = {}", toml_str(spec.analyte.key())));
-    line(format!("unit = {}", toml_str(unit)));
+    line(format!("unit = {}", toml_str(&spec.unit)));
     line(format!("title = {}", toml_str(&title)));
     line("selection = \"explicit\"".into());
     line(String::new());
@@ -1382,7 +1398,7 @@ pub fn range_file_toml(
         "below",
         None,
         Some((lo, false)),
-        format!("below the lower reference limit {lo} {unit}"),
+        format!("below the lower reference limit {lo}{unit}"),
     );
     band(
         &mut line,
@@ -1390,7 +1406,7 @@ pub fn range_file_toml(
         Some((lo, true)),
         Some((hi, true)),
         format!(
-            "within the central {pct} % reference interval {lo} to {hi} {unit} (limits included)"
+            "within the central {pct} % reference interval {lo} to {hi}{unit} (limits included)"
         ),
     );
     band(
@@ -1398,7 +1414,7 @@ pub fn range_file_toml(
         "above",
         Some((hi, false)),
         None,
-        format!("above the upper reference limit {hi} {unit}"),
+        format!("above the upper reference limit {hi}{unit}"),
     );
 
     let mut check = Registry::default();
@@ -1933,7 +1949,10 @@ mod tests {
         assert!(r.applies_to.unstated.is_empty());
         assert!(!r.applies_to.doses.is_empty());
         // the bounds are the limits exactly, both inside "within"
-        let (lo, hi) = (e.lower.value, e.upper.value);
+        // written to 10 significant digits (floating-point noise removed)
+        let (lo, hi) = (tidy(e.lower.value), tidy(e.upper.value));
+        assert_relative_eq!(lo, e.lower.value, max_relative = 1e-9);
+        assert_relative_eq!(hi, e.upper.value, max_relative = 1e-9);
         assert_eq!(r.bands[1].lower.unwrap().value, lo);
         assert_eq!(r.bands[1].upper.unwrap().value, hi);
         assert_eq!(r.band_label(r.classify(lo)), "within");
@@ -1957,6 +1976,12 @@ mod tests {
         let text = range_file_toml(&ri, &e, &spec).unwrap();
         assert!(text.contains("unstated = [\"doses\", \"collection\"]"));
         assert!(text.contains("status = \"local\""));
+        // x(i) = 0.005 + 0.0003 i, n = 130: r = 0.025 × 131 = 3.275 → 0.0059 + 0.275 × 0.0003
+        // = 0.0059825 (written without the floating-point tail 0.005982500000000001)
+        assert!(
+            text.contains("upper = { value = 0.0059825, inclusive = false }"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -2035,4 +2035,52 @@ mod tests {
         let t = SystemTime::UNIX_EPOCH + Duration::from_secs(11_016 * 86_400);
         assert_eq!(iso_date(t), "2000-02-29");
     }
+
+    // --- properties --------------------------------------------------------------------------
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn ci_ranks_are_the_tightest_with_enough_coverage(n in 119usize..3000) {
+            let b = Binomial::new(0.025, n as u64).unwrap();
+            let (r1, r2) = ci_ranks(n, 0.025, 0.90).unwrap();
+            // r1: P(K ≤ r1 − 1) ≤ 0.05 < P(K ≤ r1); r2: P(K ≥ r2) ≤ 0.05 < P(K ≥ r2 − 1)
+            proptest::prop_assert!(b.cdf((r1 - 1) as u64) <= 0.05);
+            proptest::prop_assert!(b.cdf(r1 as u64) > 0.05);
+            proptest::prop_assert!(b.sf((r2 - 1) as u64) <= 0.05);
+            proptest::prop_assert!(r2 >= 2 && b.sf((r2 - 2) as u64) > 0.05);
+            let r = percentile_rank(n, 0.025);
+            proptest::prop_assert!(r1 as f64 <= r && r <= r2 as f64);
+            proptest::prop_assert!(ci_coverage(n, 0.025, (r1, r2)).unwrap() >= 0.90);
+            proptest::prop_assert_eq!(ci_ranks(n, 0.975, 0.90), Some((n + 1 - r2, n + 1 - r1)));
+        }
+
+        #[test]
+        fn percentiles_lie_between_order_statistics_and_grow_with_p(
+            values in proptest::collection::vec(-1e6f64..1e6, 1..300),
+            p in 0.0f64..0.99,
+        ) {
+            let s = sorted(&values);
+            if let (Some(a), Some(b)) = (percentile_sorted(&s, p), percentile_sorted(&s, p + 0.01)) {
+                proptest::prop_assert!(s[0] <= a && b <= s[s.len() - 1] && a <= b);
+            }
+        }
+
+        #[test]
+        fn establish_is_total_on_positive_data(
+            values in proptest::collection::vec(1e-4f64..10.0, 1..260),
+        ) {
+            let ri = establish(&values, &Options::default()).unwrap();
+            proptest::prop_assert_eq!(ri.n_used + ri.excluded.len(), values.len());
+            for e in [&ri.nonparametric, &ri.robust, &ri.lognormal].into_iter().flatten() {
+                proptest::prop_assert!(e.lower.value <= e.upper.value);
+                for l in [&e.lower, &e.upper] {
+                    if let Some(ci) = &l.ci {
+                        proptest::prop_assert!(ci.lower <= l.value && l.value <= ci.upper);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -934,7 +934,8 @@ pub struct Options {
     /// right-skewed; falls back to the original scale, with a warning, if a value is ≤ 0).
     pub tukey_log: bool,
     /// The robust estimate on ln x (default `false`: EP28-A3c applies it to the values as given,
-    /// or to values the user has transformed).
+    /// or to values the user has transformed). Falls back to the original scale when a value is
+    /// ≤ 0; [`Estimate::log_scale`] says which was used.
     pub robust_log: bool,
 }
 

@@ -15,6 +15,7 @@
 //! - [`protocol`]: doses, collection window, age and sex.
 //! - [`recovery`] and [`ratio`]: the formulas. [`censored`]: values below a detection limit.
 //! - [`reference`]: range files, validation, the registry of shipped and user ranges.
+//! - [`reference_interval`]: a lab's own reference interval (CLSI EP28-A3c), written as a range file.
 //! - [`interpretation`]: one sample → recoveries, ratio, classes, [`flag`]s and [`caveat`]s.
 //! - [`vitamin_d`] and [`zonulin`]: their units and rules.
 //! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output.
@@ -54,6 +55,7 @@ pub mod protocol;
 pub mod ratio;
 pub mod recovery;
 pub mod reference;
+pub mod reference_interval;
 pub mod report;
 pub mod sample_file;
 pub mod sugar;

@@ -22,6 +22,8 @@ pub enum Caveat {
     ProtocolNotFullyStated,
     /// The range comes from a secondary source.
     SecondarySource,
+    /// The range was derived from the user's own reference group.
+    LocalReferenceInterval,
     /// Total 25(OH)D was converted with the D3 molar mass.
     VitaminDTotalConvertedAsD3,
     /// 25(OH)D assays vary; standardisation (VDSP).
@@ -52,6 +54,7 @@ impl Caveat {
         Caveat::HighBetweenPersonVariation,
         Caveat::ProtocolNotFullyStated,
         Caveat::SecondarySource,
+        Caveat::LocalReferenceInterval,
         Caveat::VitaminDTotalConvertedAsD3,
         Caveat::VitaminDAssayVariation,
         Caveat::VitaminDThresholdsDisputed,
@@ -73,6 +76,7 @@ impl Caveat {
             Caveat::HighBetweenPersonVariation => "high_between_person_variation",
             Caveat::ProtocolNotFullyStated => "protocol_not_fully_stated",
             Caveat::SecondarySource => "secondary_source",
+            Caveat::LocalReferenceInterval => "local_reference_interval",
             Caveat::VitaminDTotalConvertedAsD3 => "vitamin_d_total_converted_as_d3",
             Caveat::VitaminDAssayVariation => "vitamin_d_assay_variation",
             Caveat::VitaminDThresholdsDisputed => "vitamin_d_thresholds_disputed",
@@ -95,6 +99,7 @@ impl Caveat {
             Caveat::HighBetweenPersonVariation => "Recoveries vary widely between healthy people (median interindividual CV 76.5 %); read the recoveries beside the ratio, never the ratio alone.",
             Caveat::ProtocolNotFullyStated => "The chosen range's source does not state its whole protocol; the parts it leaves out could not be checked against this sample.",
             Caveat::SecondarySource => "The chosen range was seen only in a secondary source (a review, summary or lab page), not in the original publication.",
+            Caveat::LocalReferenceInterval => "The chosen range was derived from a local reference group (lmr reference-interval); it applies only to that lab's protocol, assay and population, with the uncertainty its own n and confidence intervals state.",
             Caveat::VitaminDTotalConvertedAsD3 => "Total 25(OH)D was converted between ng/mL and nmol/L with the molar mass of 25(OH)D3 (400.64 g/mol, × 2.496); for 25(OH)D2 the factor is 2.423.",
             Caveat::VitaminDAssayVariation => "25(OH)D results vary between assays and laboratories; results are comparable only from assays standardised through the Vitamin D Standardization Program (VDSP).",
             Caveat::VitaminDThresholdsDisputed => "Guidelines disagree on 25(OH)D thresholds. The Endocrine Society (2024) no longer endorses its earlier sufficiency/insufficiency definitions, finds that trial evidence does not establish thresholds that predict benefit, and suggests against routine testing without established indications.",
@@ -117,6 +122,7 @@ impl Caveat {
             Caveat::HighBetweenPersonVariation => "Khoshbin et al., Gastroenterology 2021;161:463-475.e13, doi:10.1053/j.gastro.2021.04.020 [V]",
             Caveat::ProtocolNotFullyStated => "science.md §0.2",
             Caveat::SecondarySource => "science.md labels: [V-sec]",
+            Caveat::LocalReferenceInterval => "CLSI EP28-A3c (labs establish or verify their own reference intervals); science.md §0.2",
             Caveat::VitaminDTotalConvertedAsD3 => "science.md B1: 25(OH)D3 400.64 g/mol, 25(OH)D2 412.66 g/mol [computed]",
             Caveat::VitaminDAssayVariation => "SACN, Vitamin D and Health (2016) para 6.375 [V]; Lips et al. (ECTS), Eur J Endocrinol 2019;180(4):P23-P54, doi:10.1530/EJE-18-0736 [V]",
             Caveat::VitaminDThresholdsDisputed => "Demay MB et al., J Clin Endocrinol Metab 2024;109(8):1907-1947, doi:10.1210/clinem/dgae290 [V]; McCartney CR et al., J Clin Endocrinol Metab 2024;109(8):1948-1954 [V]",

@@ -721,6 +721,9 @@ impl<'r> Interpreter<'r> {
         {
             out.caveat(Caveat::SecondarySource);
         }
+        if range.source.status == Verification::Local {
+            out.caveat(Caveat::LocalReferenceInterval);
+        }
         if let Censored::Exact(x) = value {
             if let Some(bound) = range.near_bound(x) {
                 out.flag(Flag::NearBoundary, FlagDetail::NearBound(x, bound, which));
@@ -731,14 +734,14 @@ impl<'r> Interpreter<'r> {
     /// Whether a quality band applies to this sample: no difference but parts the source leaves
     /// unstated and an age that was not given (adult bands are applied when age is unknown).
     fn quality_band_applies(range: &ReferenceRange, protocol: &Protocol) -> bool {
-        let mut diffs = Vec::new();
-        range.differences(protocol, &mut diffs);
-        diffs.iter().all(|d| {
-            matches!(
+        let mut applies = true;
+        range.for_each_difference(protocol, |d| {
+            applies &= matches!(
                 d,
                 Difference::Unstated(_) | Difference::Age { sample: None, .. }
-            )
-        })
+            );
+        });
+        applies
     }
 
     fn mannitol_flags(&self, sample: &Sample, m: f64, out: &mut Interpretation<'r>) {

@@ -519,13 +519,19 @@ impl ReferenceRange {
     /// How `protocol` differs from what this range applies to, pushed onto `out` (nothing pushed:
     /// the range applies).
     pub fn differences(&self, protocol: &Protocol, out: &mut Vec<Difference>) {
+        self.for_each_difference(protocol, |d| out.push(d));
+    }
+
+    /// Calls `found` with each way `protocol` differs from what this range applies to (never
+    /// called: the range applies). Allocates nothing.
+    pub fn for_each_difference(&self, protocol: &Protocol, mut out: impl FnMut(Difference)) {
         let a = &self.applies_to;
         for (sugar, dose) in a.doses.iter() {
             let range_mg = dose.sugar_mg(sugar);
             let sample = protocol.doses.get(sugar);
             let same = sample.is_some_and(|d| same_amount(d.sugar_mg(sugar), range_mg));
             if !same {
-                out.push(Difference::Dose {
+                out(Difference::Dose {
                     sugar,
                     range: dose.mass.scaled(dose.form.sugar_fraction(sugar)),
                     sample: sample.map(|d| d.mass.scaled(d.form.sugar_fraction(sugar))),
@@ -537,7 +543,7 @@ impl ReferenceRange {
                 .collection
                 .is_some_and(|c| same_amount(c.in_hours(), window.in_hours()));
             if !same {
-                out.push(Difference::Collection {
+                out(Difference::Collection {
                     range: window,
                     sample: protocol.collection,
                 });
@@ -546,7 +552,7 @@ impl ReferenceRange {
         if let Some((min, max)) = a.collection_hours {
             let h = protocol.collection.map(|c| c.in_hours());
             if !h.is_some_and(|h| h >= min && h <= max) {
-                out.push(Difference::CollectionOutside {
+                out(Difference::CollectionOutside {
                     min,
                     max,
                     sample: protocol.collection,
@@ -555,7 +561,7 @@ impl ReferenceRange {
         }
         if let Some((min, max)) = a.age_years {
             if !protocol.age_years.is_some_and(|y| y >= min && y <= max) {
-                out.push(Difference::Age {
+                out(Difference::Age {
                     min,
                     max,
                     sample: protocol.age_years,
@@ -564,13 +570,15 @@ impl ReferenceRange {
         }
         if let Some(sex) = a.sex {
             if protocol.sex != Some(sex) {
-                out.push(Difference::Sex {
+                out(Difference::Sex {
                     range: sex,
                     sample: protocol.sex,
                 });
             }
         }
-        out.extend(a.unstated.iter().map(|&p| Difference::Unstated(p)));
+        for &p in &a.unstated {
+            out(Difference::Unstated(p));
+        }
     }
 }
 

@@ -205,13 +205,14 @@ impl Ctx<'_> {
         match v {
             Some("verified") => Ok(Verification::Verified),
             Some("secondary") => Ok(Verification::Secondary),
+            Some("local") => Ok(Verification::Local),
             Some("unverified") => Err(self.err(
                 key,
                 "\"unverified\" values are never shipped or used as classifying ranges (make it a user setting, or verify it)",
             )),
             Some(other) => Err(self.err(
                 key,
-                format!("unknown status {other:?} (expected \"verified\" or \"secondary\")"),
+                format!("unknown status {other:?} (expected \"verified\", \"secondary\" or \"local\")"),
             )),
             None => Err(self.err(key, "missing (required)")),
         }
@@ -222,10 +223,13 @@ impl Ctx<'_> {
         let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
         let doi = nonempty(doc.doi);
         let url = nonempty(doc.url);
-        if doi.is_none() && url.is_none() {
+        let status = self.status(doc.status.as_deref(), &format!("{key}.status"))?;
+        // A locally derived interval has no publication to point at: its citation names the
+        // input file and the method instead.
+        if doi.is_none() && url.is_none() && status != Verification::Local {
             return Err(self.err(
                 format!("{key}.url"),
-                "missing: a source needs a doi or a url",
+                "missing: a source needs a doi or a url (only status \"local\" may omit both)",
             ));
         }
         Ok(Source {
@@ -233,7 +237,7 @@ impl Ctx<'_> {
             doi,
             url,
             quote: self.text(doc.quote, &format!("{key}.quote"))?,
-            status: self.status(doc.status.as_deref(), &format!("{key}.status"))?,
+            status,
             notes: nonempty(doc.notes),
         })
     }
@@ -802,6 +806,30 @@ lower = { value = 0.044, inclusive = true }
         assert!(
             err(&GOOD.replace("status = \"verified\"", "status = \"unverified\"")).contains(
                 "key `range[t-range].source.status`: \"unverified\" values are never shipped"
+            )
+        );
+    }
+
+    #[test]
+    fn local_status_is_accepted_without_doi_or_url() {
+        let text = GOOD
+            .replace("status = \"verified\"", "status = \"local\"")
+            .replace("url = \"https://example.org\"\n", "");
+        let p = parse("t.toml", &text).unwrap();
+        assert_eq!(p.ranges[0].source.status, Verification::Local);
+        assert_eq!(p.ranges[0].source.status.key(), "local");
+        assert!(p.ranges[0].source.url.is_none());
+    }
+
+    #[test]
+    fn published_statuses_still_need_doi_or_url() {
+        let text = GOOD.replace("url = \"https://example.org\"\n", "");
+        assert!(err(&text).contains(
+            "key `range[t-range].source.url`: missing: a source needs a doi or a url (only status \"local\" may omit both)"
+        ));
+        assert!(
+            err(&GOOD.replace("status = \"verified\"", "status = \"mine\"")).contains(
+                "unknown status \"mine\" (expected \"verified\", \"secondary\" or \"local\")"
             )
         );
     }

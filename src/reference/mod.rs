@@ -188,6 +188,11 @@ pub enum Verification {
     Verified,
     /// [V-sec]: seen only in a secondary source.
     Secondary,
+    /// Derived by the user from their own reference group (for example with
+    /// [`crate::reference_interval`]): not a published source, so it needs no DOI or URL; it is
+    /// as good as that group, its size and the method used, which the source's citation and notes
+    /// state.
+    Local,
 }
 
 impl Verification {
@@ -196,6 +201,7 @@ impl Verification {
         match self {
             Verification::Verified => "verified",
             Verification::Secondary => "secondary",
+            Verification::Local => "local",
         }
     }
 }

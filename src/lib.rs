@@ -17,6 +17,8 @@
 //! - [`reference`]: range files, validation, the registry of shipped and user ranges.
 //! - [`interpretation`]: one sample → recoveries, ratio, classes, [`flag`]s and [`caveat`]s.
 //! - [`vitamin_d`] and [`zonulin`]: their units and rules.
+//! - [`zscore`]: age- and sex-specific z-scores against a reference table, and deriving such a
+//!   table from a reference group in the user's own data.
 //! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output.
 //!
 //! ## Example
@@ -59,3 +61,4 @@ pub mod sugar;
 pub mod units;
 pub mod vitamin_d;
 pub mod zonulin;
+pub mod zscore;

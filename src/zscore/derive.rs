@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use super::{AgeBand, AgeBands, Cell, CellSex, Scale, TableError, TableSpec, ZscoreTable};
+use super::{
+    AgeBand, AgeBands, Cell, CellError, CellSex, Scale, TableError, TableSpec, ZscoreTable,
+};
 use crate::protocol::Sex;
 use crate::reference::{Analyte, Source, Verification};
 
@@ -242,6 +244,17 @@ pub enum DeriveError {
         /// Observations in some cell.
         used: u64,
     },
+    /// A cell's mean or SD is not a finite number (values so large that their sum overflows).
+    #[error("{sex}, {age}: {error}")]
+    Cell {
+        /// Sex.
+        sex: CellSex,
+        /// Age band.
+        age: AgeBand,
+        /// What is wrong.
+        #[source]
+        error: CellError,
+    },
     /// The date is empty.
     #[error("the derivation date is empty (required, e.g. 2026-11-25)")]
     EmptyDate,
@@ -318,7 +331,7 @@ pub fn derive(
     let mut count = 0;
     for (index, o) in observations.into_iter().enumerate() {
         count += 1;
-        match place(&o, options, sexes) {
+        match place(&o, options) {
             Ok((slot, t)) => values[slot].push(t),
             Err(reason) => excluded.push(Excluded { index, reason }),
         }
@@ -347,11 +360,7 @@ pub fn derive(
 }
 
 /// The cell slot and transformed value of one observation.
-fn place(
-    o: &Observation,
-    options: &DeriveOptions,
-    sexes: &[CellSex],
-) -> Result<(usize, f64), ExclusionReason> {
+fn place(o: &Observation, options: &DeriveOptions) -> Result<(usize, f64), ExclusionReason> {
     let t = options.scale.transform(o.value).map_err(|e| match e {
         super::NoZscore::NotPositive { .. } => ExclusionReason::ValueNotPositive,
         _ => ExclusionReason::ValueNotFinite,
@@ -362,11 +371,12 @@ fn place(
         .iter()
         .position(|b| b.contains(age))
         .ok_or(ExclusionReason::AgeOutsideBands)?;
-    let sex = if options.by_sex {
-        let s = CellSex::from(o.sex.ok_or(ExclusionReason::SexNotGiven)?);
-        sexes.iter().position(|&x| x == s).unwrap_or(0)
-    } else {
-        0
+    // Slots follow `sexes`: [any] pooled, [female, male] by sex.
+    let sex = match (options.by_sex, o.sex) {
+        (false, _) => 0,
+        (true, Some(Sex::Female)) => 0,
+        (true, Some(Sex::Male)) => 1,
+        (true, None) => return Err(ExclusionReason::SexNotGiven),
     };
     Ok((sex * bands.len() + band, t))
 }
@@ -450,21 +460,25 @@ impl Derivation {
     /// warnings. Write it with [`ZscoreTable::to_toml`].
     ///
     /// # Errors
-    /// [`DeriveError::EmptyDate`]; [`DeriveError::NoCellWritten`]; [`DeriveError::Table`] for
-    /// an invalid id or an empty title.
+    /// [`DeriveError::EmptyDate`]; [`DeriveError::NoCellWritten`]; [`DeriveError::Cell`] when a
+    /// mean or SD overflowed; [`DeriveError::Table`] for an invalid id or an empty title.
     pub fn to_table(&self, meta: &TableMeta) -> Result<ZscoreTable, DeriveError> {
         if meta.date.trim().is_empty() {
             return Err(DeriveError::EmptyDate);
         }
         let o = &self.options;
-        let cells: Vec<Cell> = self
-            .cells
-            .iter()
-            .filter_map(|c| match (c.mean, c.sd, c.not_written()) {
-                (Some(mean), Some(sd), None) => Cell::new(c.sex, c.age, mean, sd, c.n).ok(),
-                _ => None,
-            })
-            .collect();
+        let mut cells = Vec::new();
+        for c in &self.cells {
+            if let (Some(mean), Some(sd), None) = (c.mean, c.sd, c.not_written()) {
+                let cell =
+                    Cell::new(c.sex, c.age, mean, sd, c.n).map_err(|error| DeriveError::Cell {
+                        sex: c.sex,
+                        age: c.age,
+                        error,
+                    })?;
+                cells.push(cell);
+            }
+        }
         if cells.is_empty() {
             return Err(DeriveError::NoCellWritten {
                 observations: self.observations,
@@ -486,8 +500,8 @@ impl Derivation {
             Scale::Linear => o.analyte.to_string(),
         };
         let quote = format!(
-            "n, mean and sample SD (n − 1 denominator) of {transformed} per {} and age band (from ≤ age < below, years); {} of {} observations used; cells with n < 2 or SD 0 not written",
-            if o.by_sex { "sex" } else { "age band, sexes pooled," },
+            "n, mean and sample SD (n − 1 denominator) of {transformed} per {} (from ≤ age < below, years); {} of {} observations used; cells with n < 2 or SD 0 not written",
+            if o.by_sex { "sex and age band" } else { "age band, sexes pooled" },
             self.used(),
             self.observations
         );

@@ -21,7 +21,7 @@
 //! were not available to the authors of `lmr` (`../shared/science.md` §4.3). Tables are read from
 //! range files (`[[zscore_table]]`, see `docs/zscores.md`), loaded with
 //! [`Registry::load_path`] or [`load_tables`], or derived from a reference group in the user's
-//! own data with [`derive`] (what the MAL-ED investigators did with their Brazil site).
+//! own data with [`derive()`] (what the MAL-ED investigators did with their Brazil site).
 //!
 //! ```
 //! use lmr::protocol::Sex;

@@ -702,3 +702,45 @@ fn z_columns_are_named_per_analyte() {
         assert!(z_column(*a).is_some() && zscore_unit(*a).is_some());
     }
 }
+
+#[test]
+fn overflowing_sums_are_an_error_not_a_silent_drop() {
+    // 1e308 + 1e308 overflows to ∞ on the linear scale: the mean is not finite
+    let obs = [1e308, 1e308, 1.0].map(|v| Observation {
+        value: v,
+        age_years: Some(1.0),
+        sex: None,
+    });
+    let options = DeriveOptions::new(Analyte::LmRatio, Scale::Linear, "0-4".parse().unwrap());
+    let meta = TableMeta {
+        id: "x".into(),
+        input: "in.csv".into(),
+        date: "2026-11-25".into(),
+        ..TableMeta::default()
+    };
+    let e = derive(obs, &options).unwrap().to_table(&meta).unwrap_err();
+    assert!(matches!(e, DeriveError::Cell { .. }), "{e:?}");
+    assert!(e.to_string().starts_with("any, 0 ≤ age < 4 y: "), "{e}");
+}
+
+#[test]
+fn the_derived_quote_states_the_method() {
+    let d = derive(reference_group(), &by_sex_options()).unwrap();
+    let meta = TableMeta {
+        id: "x".into(),
+        input: "in.csv".into(),
+        date: "2026-11-25".into(),
+        ..TableMeta::default()
+    };
+    assert_eq!(
+        d.to_table(&meta).unwrap().source().quote,
+        "n, mean and sample SD (n − 1 denominator) of ln(lm_ratio) per sex and age band (from ≤ age < below, years); 85 of 89 observations used; cells with n < 2 or SD 0 not written"
+    );
+    assert_eq!(
+        d.to_table(&meta).unwrap().source().citation,
+        format!(
+            "Derived with lmr {} (zscore-reference) from in.csv (all rows) on 2026-11-25",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}

@@ -156,6 +156,20 @@ impl Scale {
     }
 }
 
+impl FromStr for Scale {
+    type Err = UnknownScale;
+
+    /// Parses `ln` or `linear` (for `--scale`).
+    fn from_str(s: &str) -> Result<Scale, UnknownScale> {
+        Scale::from_key(s.trim()).ok_or_else(|| UnknownScale(s.to_string()))
+    }
+}
+
+/// A scale name that is not `ln` or `linear`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?}: unknown scale (expected \"ln\" for the natural logarithm, or \"linear\")")]
+pub struct UnknownScale(pub String);
+
 impl fmt::Display for Scale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())

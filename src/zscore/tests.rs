@@ -744,3 +744,14 @@ fn the_derived_quote_states_the_method() {
         )
     );
 }
+
+#[test]
+fn scales_parse_for_the_command_line() {
+    assert_eq!("ln".parse::<Scale>(), Ok(Scale::Ln));
+    assert_eq!(" linear ".parse::<Scale>(), Ok(Scale::Linear));
+    assert_eq!(
+        "log".parse::<Scale>().unwrap_err().to_string(),
+        "\"log\": unknown scale (expected \"ln\" for the natural logarithm, or \"linear\")"
+    );
+    assert_eq!(Scale::Ln.to_string(), "ln");
+}

@@ -251,8 +251,7 @@ pub enum DeriveError {
         sex: CellSex,
         /// Age band.
         age: AgeBand,
-        /// What is wrong.
-        #[source]
+        /// What is wrong (in the message, so not also a `source`).
         error: CellError,
     },
     /// The date is empty.

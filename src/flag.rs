@@ -25,6 +25,8 @@ pub enum Flag {
     NearBoundary,
     /// A range named explicitly whose protocol differs from the sample's.
     ProtocolMismatch,
+    /// An age outside every age band of the z-score reference table (no z-score computed).
+    AgeOutsideReference,
     /// A result below the assay's detection or quantification limit.
     BelowDetectionLimit,
     /// 25(OH)D above 125 nmol/L.
@@ -48,6 +50,7 @@ impl Flag {
         Flag::LowUrineVolume,
         Flag::NearBoundary,
         Flag::ProtocolMismatch,
+        Flag::AgeOutsideReference,
         Flag::BelowDetectionLimit,
         Flag::VitaminDAbove125NmolL,
         Flag::VitaminDToxicityRange,
@@ -66,6 +69,7 @@ impl Flag {
             Flag::LowUrineVolume => "low_urine_volume",
             Flag::NearBoundary => "near_boundary",
             Flag::ProtocolMismatch => "protocol_mismatch",
+            Flag::AgeOutsideReference => "age_outside_reference",
             Flag::BelowDetectionLimit => "below_detection_limit",
             Flag::VitaminDAbove125NmolL => "vitamin_d_above_125_nmol_l",
             Flag::VitaminDToxicityRange => "vitamin_d_toxicity_range",
@@ -85,6 +89,7 @@ impl Flag {
             Flag::LowUrineVolume => "urine volume is below the volume at which L:M ratios and mannitol recovery were shown to shift in adults over a 5–6 h collection",
             Flag::NearBoundary => "the value lies within conversion or rounding distance of a band bound, so its class could flip with rounding or a different conversion factor",
             Flag::ProtocolMismatch => "the reference range was chosen explicitly but was established under a different protocol (dose, window, age or sex); its class is shown but is not directly comparable",
+            Flag::AgeOutsideReference => "the age is outside every age band of the z-score reference table, so no z-score is given: a reference is never extrapolated beyond the ages it was derived from",
             Flag::BelowDetectionLimit => "a result was reported below the assay's detection or quantification limit; it is treated as censored (not zero), and results that depend on it are bounds or left empty",
             Flag::VitaminDAbove125NmolL => "25(OH)D above 125 nmol/L (50 ng/mL), where the IOM sees potential reason for concern about adverse effects",
             Flag::VitaminDToxicityRange => "25(OH)D above 375 nmol/L (150 ng/mL), the range described as the hallmark of vitamin D toxicity; read it beside serum calcium, not on its own",
@@ -103,6 +108,7 @@ impl Flag {
             Flag::LowUrineVolume => "range file urine-volume-adult-5-6h (Clin Lab 2011;57:909-918: LMR 0.02 ± 0.02 at ≥500 mL vs 0.04 ± 0.04 at <500 mL) [V]",
             Flag::NearBoundary => "science.md B1: flag results within conversion rounding (about 0.2 %) of a boundary; tolerance per range file",
             Flag::ProtocolMismatch => "science.md §0.2 and §4: cut-offs are specific to protocol and population",
+            Flag::AgeOutsideReference => "science.md §4.3 and §0.7: z-scores are age- and sex-specific (MAL-ED, Kosek 2017 [V]); issue 6: ages outside the table are not extrapolated",
             Flag::BelowDetectionLimit => "science.md §0.6 and §5: censored values are never zero and never silently replaced by the limit",
             Flag::VitaminDAbove125NmolL => "range file iom-2011: \"There may be reason for concern at serum 25OHD levels above 125 nmol/L (50 ng/mL)\" (IOM 2011 report brief p.14) [V]",
             Flag::VitaminDToxicityRange => "range file vitamin-d-toxicity: Marcinowska-Suchowierska et al., Front Endocrinol 2018;9:550, doi:10.3389/fendo.2018.00550 [V]; Dudenkov et al., Mayo Clin Proc 2015 [V]",

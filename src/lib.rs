@@ -18,6 +18,8 @@
 //! - [`reference_interval`]: a lab's own reference interval (CLSI EP28-A3c), written as a range file.
 //! - [`interpretation`]: one sample → recoveries, ratio, classes, [`flag`]s and [`caveat`]s.
 //! - [`vitamin_d`] and [`zonulin`]: their units and rules.
+//! - [`zscore`]: age- and sex-specific z-scores against a reference table, and deriving such a
+//!   table from a reference group in the user's own data.
 //! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output.
 //!
 //! ## Example
@@ -62,3 +64,4 @@ pub mod sugar;
 pub mod units;
 pub mod vitamin_d;
 pub mod zonulin;
+pub mod zscore;

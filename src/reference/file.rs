@@ -11,6 +11,9 @@ use super::{
 use crate::protocol::{Dose, NamedProtocol, Sex, SugarMap};
 use crate::sugar::{DoseForm, Sugar};
 use crate::units::{ConcentrationUnit, Duration, Mass};
+use crate::zscore::{
+    is_zscore_analyte, valid_id, AgeBand, Cell, CellSex, Scale, TableError, TableSpec, ZscoreTable,
+};
 
 /// Default relative distance from a bound that counts as "near" it: about the conversion rounding
 /// between 2.5 and 2.496 nmol/L per ng/mL (0.16 %), which `../shared/science.md` B1 recommends
@@ -70,6 +73,8 @@ struct FileDoc {
     range: Vec<RangeDoc>,
     #[serde(default)]
     protocol: Vec<ProtocolDoc>,
+    #[serde(default)]
+    zscore_table: Vec<ZscoreTableDoc>,
 }
 
 #[derive(Deserialize)]
@@ -169,10 +174,43 @@ struct ProtocolDoc {
     source: Option<SourceDoc>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ZscoreTableDoc {
+    id: Option<String>,
+    analyte: Option<String>,
+    unit: Option<String>,
+    scale: Option<String>,
+    title: Option<String>,
+    population: Option<String>,
+    source: Option<SourceDoc>,
+    #[serde(default)]
+    cell: Vec<ZscoreCellDoc>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ZscoreCellDoc {
+    sex: Option<String>,
+    age_years: Option<AgeBandDoc>,
+    mean: Option<f64>,
+    sd: Option<f64>,
+    n: Option<i64>,
+}
+
+/// A half-open age band, `from ≤ age < below`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgeBandDoc {
+    from: f64,
+    below: f64,
+}
+
 /// Everything one file defines.
 pub(crate) struct Parsed {
     pub ranges: Vec<ReferenceRange>,
     pub protocols: Vec<NamedProtocol>,
+    pub zscore_tables: Vec<ZscoreTable>,
 }
 
 /// Builds errors for one file.
@@ -307,14 +345,17 @@ pub(crate) fn parse(path: &str, text: &str) -> Result<Parsed, RangeFileError> {
         .enumerate()
         .map(|(i, p)| protocol(&cx, i, p))
         .collect::<Result<_, _>>()?;
-    Ok(Parsed { ranges, protocols })
-}
-
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    let zscore_tables = doc
+        .zscore_table
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| zscore_table(&cx, i, t))
+        .collect::<Result<_, _>>()?;
+    Ok(Parsed {
+        ranges,
+        protocols,
+        zscore_tables,
+    })
 }
 
 fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, RangeFileError> {
@@ -711,6 +752,109 @@ fn protocol(cx: &Ctx<'_>, index: usize, doc: ProtocolDoc) -> Result<NamedProtoco
         origin: cx.path.to_string(),
         id,
     })
+}
+
+fn zscore_table(
+    cx: &Ctx<'_>,
+    index: usize,
+    doc: ZscoreTableDoc,
+) -> Result<ZscoreTable, RangeFileError> {
+    let id = cx.text(doc.id, &format!("zscore_table[{index}].id"))?;
+    if !valid_id(&id) {
+        return Err(cx.err(
+            format!("zscore_table[{index}].id"),
+            format!("{id:?}: use lower-case letters, digits and '-'"),
+        ));
+    }
+    let k = |key: &str| format!("zscore_table[{id}].{key}");
+    let analyte_text = cx.text(doc.analyte, &k("analyte"))?;
+    let analyte = Analyte::from_key(&analyte_text)
+        .filter(|a| is_zscore_analyte(*a))
+        .ok_or_else(|| {
+            cx.err(
+                k("analyte"),
+                format!(
+                    "unknown z-score analyte {analyte_text:?} (expected one of {})",
+                    crate::zscore::ZSCORE_ANALYTES
+                        .iter()
+                        .map(|a| a.key())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+    let unit_text = cx.text(doc.unit, &k("unit"))?;
+    if range_unit(analyte, &unit_text).is_none() {
+        return Err(cx.err(
+            k("unit"),
+            format!(
+                "unknown unit {unit_text:?} for {analyte} (expected {})",
+                expected_units(analyte)
+            ),
+        ));
+    }
+    let scale_text = cx.text(doc.scale, &k("scale"))?;
+    let scale = Scale::from_key(&scale_text).ok_or_else(|| {
+        cx.err(
+            k("scale"),
+            format!("unknown scale {scale_text:?} (expected \"ln\" for the natural logarithm, or \"linear\")"),
+        )
+    })?;
+    let title = cx.text(doc.title, &k("title"))?;
+    let source = cx.source(doc.source, &k("source"))?;
+    let cells = doc
+        .cell
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| zscore_cell(cx, &k(&format!("cell[{i}]")), c))
+        .collect::<Result<Vec<_>, _>>()?;
+    let spec = TableSpec {
+        id: id.clone(),
+        analyte,
+        scale,
+        title,
+        population: doc.population.filter(|p| !p.trim().is_empty()),
+        source,
+        cells,
+    };
+    ZscoreTable::new(spec, cx.path).map_err(|e| match e {
+        TableError::NoCells => cx.err(k("cell"), e.to_string()),
+        TableError::Overlap { index, .. } => {
+            cx.err(k(&format!("cell[{index}].age_years")), e.to_string())
+        }
+        other => cx.err(format!("zscore_table[{id}]"), other.to_string()),
+    })
+}
+
+fn zscore_cell(cx: &Ctx<'_>, key: &str, doc: ZscoreCellDoc) -> Result<Cell, RangeFileError> {
+    let sex_text = cx.text(doc.sex, &format!("{key}.sex"))?;
+    let sex = CellSex::from_key(&sex_text).ok_or_else(|| {
+        cx.err(
+            format!("{key}.sex"),
+            format!("unknown sex {sex_text:?} (expected \"female\", \"male\" or \"any\")"),
+        )
+    })?;
+    let band = cx.required(doc.age_years, &format!("{key}.age_years"))?;
+    let age = AgeBand::new(band.from, band.below).map_err(|e| {
+        cx.err(
+            format!("{key}.age_years"),
+            format!(
+                "from {} / below {}: expected 0 ≤ from < below (years; the band is from ≤ age < below): {}",
+                band.from, band.below, e.problem
+            ),
+        )
+    })?;
+    let mean = cx.required(doc.mean, &format!("{key}.mean"))?;
+    let sd = cx.required(doc.sd, &format!("{key}.sd"))?;
+    let n = cx.required(doc.n, &format!("{key}.n"))?;
+    let n = u64::try_from(n).map_err(|_| {
+        cx.err(
+            format!("{key}.n"),
+            format!("n {n}: a mean and SD need at least 2 observations"),
+        )
+    })?;
+    Cell::new(sex, age, mean, sd, n)
+        .map_err(|e| cx.err(format!("{key}.{}", e.key()), e.to_string()))
 }
 
 #[cfg(test)]

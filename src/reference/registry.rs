@@ -1,10 +1,11 @@
-//! The set of ranges and protocols in use: the shipped ones plus the user's.
+//! The set of ranges, protocols and z-score tables in use: the shipped ones plus the user's.
 
 use std::path::Path;
 
 use super::file::{self, RangeFileError};
 use super::{Analyte, ReferenceRange};
 use crate::protocol::NamedProtocol;
+use crate::zscore::ZscoreTable;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_ranges.rs"));
 
@@ -37,6 +38,7 @@ impl std::fmt::Display for Override {
 pub struct Registry {
     ranges: Vec<ReferenceRange>,
     protocols: Vec<NamedProtocol>,
+    zscore_tables: Vec<ZscoreTable>,
 }
 
 impl Registry {
@@ -127,6 +129,13 @@ impl Registry {
             }
             seen.push(&r.id);
         }
+        let mut seen_tables: Vec<&str> = Vec::new();
+        for t in &parsed.zscore_tables {
+            if seen_tables.contains(&t.id()) {
+                return Err(duplicate(path, "zscore_table", t.id(), path));
+            }
+            seen_tables.push(t.id());
+        }
         for r in parsed.ranges {
             if let Some(old) = self.ranges.iter_mut().find(|o| o.id == r.id) {
                 if !may_override || !old.origin.starts_with(BUILTIN_PREFIX) {
@@ -157,6 +166,21 @@ impl Registry {
                 self.protocols.push(p);
             }
         }
+        for t in parsed.zscore_tables {
+            if let Some(old) = self.zscore_tables.iter_mut().find(|o| o.id() == t.id()) {
+                if !may_override || !old.origin().starts_with(BUILTIN_PREFIX) {
+                    return Err(duplicate(path, "zscore_table", t.id(), old.origin()));
+                }
+                overrides.push(Override {
+                    id: t.id().to_string(),
+                    replaced: old.origin().to_string(),
+                    by: path.to_string(),
+                });
+                *old = t;
+            } else {
+                self.zscore_tables.push(t);
+            }
+        }
         Ok(overrides)
     }
 
@@ -183,6 +207,16 @@ impl Registry {
     /// Every protocol, in load order.
     pub fn protocols(&self) -> &[NamedProtocol] {
         &self.protocols
+    }
+
+    /// The z-score table with this id (`[[zscore_table]]`, see `docs/zscores.md`).
+    pub fn zscore_table(&self, id: &str) -> Option<&ZscoreTable> {
+        self.zscore_tables.iter().find(|t| t.id() == id)
+    }
+
+    /// Every z-score table, in load order (none is shipped: tables come from the user's files).
+    pub fn zscore_tables(&self) -> &[ZscoreTable] {
+        &self.zscore_tables
     }
 }
 

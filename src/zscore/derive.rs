@@ -1,0 +1,535 @@
+//! Deriving a z-score table from a reference group in the user's own data
+//! (`lmr zscore-reference`).
+
+use std::fmt;
+
+use super::{
+    AgeBand, AgeBands, Cell, CellError, CellSex, Scale, TableError, TableSpec, ZscoreTable,
+};
+use crate::protocol::Sex;
+use crate::reference::{Analyte, Source, Verification};
+
+/// The default minimum cell size below which a derived cell is written with a warning.
+///
+/// # Source
+/// A convention, not a guideline: no published rule fixes the size of a z-score reference cell.
+/// 30 is the common rule of thumb for "enough observations for a mean and SD". For normal data
+/// the relative standard error of a sample SD is about 1 / √(2(n − 1)): ≈ 13 % at n = 30
+/// (1 / √58 = 0.131), ≈ 24 % at n = 10, so every z-score from a small cell carries that much
+/// uncertainty in its scale. Pass another minimum in [`DeriveOptions::min_cell_n`].
+pub const DEFAULT_MIN_CELL_N: u64 = 30;
+
+/// One member of the reference group.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Observation {
+    /// The value, in the analyte's unit (a ratio, or percent of dose). A censored value (`<LOD`)
+    /// has no place in a mean: the caller leaves it out and says so.
+    pub value: f64,
+    /// Age in years.
+    pub age_years: Option<f64>,
+    /// Sex (needed only for a table by sex).
+    pub sex: Option<Sex>,
+}
+
+/// How to derive a table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeriveOptions {
+    /// What to derive it for; one of [`super::ZSCORE_ANALYTES`].
+    pub analyte: Analyte,
+    /// The scale of the means and SDs.
+    pub scale: Scale,
+    /// The age bands (half-open, `from ≤ age < below`).
+    pub bands: AgeBands,
+    /// One cell per sex and band (`true`), or both sexes pooled (`false`).
+    pub by_sex: bool,
+    /// Cells with fewer observations are written with a [`DeriveWarning::SmallCell`].
+    pub min_cell_n: u64,
+}
+
+impl DeriveOptions {
+    /// Pooled sexes and the [`DEFAULT_MIN_CELL_N`].
+    pub fn new(analyte: Analyte, scale: Scale, bands: AgeBands) -> DeriveOptions {
+        DeriveOptions {
+            analyte,
+            scale,
+            bands,
+            by_sex: false,
+            min_cell_n: DEFAULT_MIN_CELL_N,
+        }
+    }
+}
+
+/// Why an observation was left out of the derivation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExclusionReason {
+    /// The value is NaN or infinite.
+    ValueNotFinite,
+    /// The value is ≤ 0 and the scale is `ln`.
+    ValueNotPositive,
+    /// No age given.
+    AgeNotGiven,
+    /// The age is in no band.
+    AgeOutsideBands,
+    /// No sex given, and the table is by sex.
+    SexNotGiven,
+}
+
+impl ExclusionReason {
+    /// The stable code (`value_not_positive`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            ExclusionReason::ValueNotFinite => "value_not_finite",
+            ExclusionReason::ValueNotPositive => "value_not_positive",
+            ExclusionReason::AgeNotGiven => "age_not_given",
+            ExclusionReason::AgeOutsideBands => "age_outside_bands",
+            ExclusionReason::SexNotGiven => "sex_not_given",
+        }
+    }
+}
+
+impl fmt::Display for ExclusionReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ExclusionReason::ValueNotFinite => "value not a finite number",
+            ExclusionReason::ValueNotPositive => "value ≤ 0 has no logarithm",
+            ExclusionReason::AgeNotGiven => "age not given",
+            ExclusionReason::AgeOutsideBands => "age in no band",
+            ExclusionReason::SexNotGiven => "sex not given (table by sex)",
+        })
+    }
+}
+
+/// An observation left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Excluded {
+    /// Its position in the observations given (0-based).
+    pub index: usize,
+    /// Why.
+    pub reason: ExclusionReason,
+}
+
+/// Why a derived cell is not written to the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotWrittenReason {
+    /// Fewer than 2 observations: no sample SD.
+    TooFew,
+    /// Every value is the same: SD 0, so no z-score could be computed against it.
+    ZeroSd,
+}
+
+/// One sex × age-band cell of a derivation, written or not.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DerivedCell {
+    /// Sex (`any` when pooled).
+    pub sex: CellSex,
+    /// Age band.
+    pub age: AgeBand,
+    /// Observations in the cell.
+    pub n: u64,
+    /// Mean of the transformed values (n ≥ 1).
+    pub mean: Option<f64>,
+    /// Sample SD (n − 1 denominator) of the transformed values (n ≥ 2).
+    pub sd: Option<f64>,
+}
+
+impl DerivedCell {
+    /// Why the cell is left out of the table, if it is.
+    pub fn not_written(&self) -> Option<NotWrittenReason> {
+        match self.sd {
+            None => Some(NotWrittenReason::TooFew),
+            Some(sd) if sd <= 0.0 => Some(NotWrittenReason::ZeroSd),
+            Some(_) => None,
+        }
+    }
+}
+
+/// Something the user should be told about a derivation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum DeriveWarning {
+    /// A cell with fewer observations than the minimum; written.
+    SmallCell {
+        /// Sex.
+        sex: CellSex,
+        /// Age band.
+        age: AgeBand,
+        /// Observations.
+        n: u64,
+        /// The minimum asked for.
+        minimum: u64,
+    },
+    /// A cell left out of the table.
+    NotWritten {
+        /// Sex.
+        sex: CellSex,
+        /// Age band.
+        age: AgeBand,
+        /// Observations.
+        n: u64,
+        /// Why.
+        reason: NotWrittenReason,
+    },
+    /// Observations left out, by reason.
+    Excluded {
+        /// Why.
+        reason: ExclusionReason,
+        /// How many.
+        count: usize,
+    },
+}
+
+impl fmt::Display for DeriveWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeriveWarning::SmallCell {
+                sex,
+                age,
+                n,
+                minimum,
+            } => write!(
+                f,
+                "{sex}, {age}: small cell, n = {n} < {minimum} (written; its mean and SD are imprecise)"
+            ),
+            DeriveWarning::NotWritten {
+                sex,
+                age,
+                n,
+                reason: NotWrittenReason::TooFew,
+            } => write!(
+                f,
+                "{sex}, {age}: n = {n}, fewer than 2 observations: no SD, cell not written"
+            ),
+            DeriveWarning::NotWritten {
+                sex,
+                age,
+                n,
+                reason: NotWrittenReason::ZeroSd,
+            } => write!(
+                f,
+                "{sex}, {age}: n = {n}, all values equal: SD 0, cell not written"
+            ),
+            DeriveWarning::Excluded { reason, count } => {
+                write!(f, "{count} observation(s) left out: {reason}")
+            }
+        }
+    }
+}
+
+/// A derivation's per-cell results, ready to become a table with [`Derivation::to_table`].
+#[derive(Clone, Debug)]
+pub struct Derivation {
+    options: DeriveOptions,
+    cells: Vec<DerivedCell>,
+    excluded: Vec<Excluded>,
+    observations: usize,
+}
+
+/// A derivation that cannot produce a table.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DeriveError {
+    /// The analyte has no z-scores.
+    #[error("{analyte} has no z-score tables (expected one of lm_ratio, lr_ratio, l13m_ratio, lactulose_recovery_pct, mannitol_recovery_pct)")]
+    NotZscoreAnalyte {
+        /// The analyte.
+        analyte: Analyte,
+    },
+    /// No cell has two observations with different values.
+    #[error("no cell has at least 2 observations with different values ({used} of {observations} observation(s) fell in a cell): nothing to write")]
+    NoCellWritten {
+        /// Observations given.
+        observations: usize,
+        /// Observations in some cell.
+        used: u64,
+    },
+    /// A cell's mean or SD is not a finite number (values so large that their sum overflows).
+    #[error("{sex}, {age}: {error}")]
+    Cell {
+        /// Sex.
+        sex: CellSex,
+        /// Age band.
+        age: AgeBand,
+        /// What is wrong (in the message, so not also a `source`).
+        error: CellError,
+    },
+    /// The date is empty.
+    #[error("the derivation date is empty (required, e.g. 2026-11-25)")]
+    EmptyDate,
+    /// The table built is invalid (e.g. its id).
+    #[error(transparent)]
+    Table(#[from] TableError),
+}
+
+/// What to record in a derived table's source (see [`Derivation::to_table`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TableMeta {
+    /// The table's id (lower-case letters, digits and '-').
+    pub id: String,
+    /// Its title (default: `<analyte> z-score reference derived from <input>`).
+    pub title: Option<String>,
+    /// The input file, as the user named it.
+    pub input: String,
+    /// The row filter applied (`site=BR`), if any.
+    pub filter: Option<String>,
+    /// When the table was derived (ISO 8601, `2026-11-25`): the caller supplies it so the
+    /// library stays deterministic.
+    pub date: String,
+    /// The reference group, for people (`healthy children, Brazil site`).
+    pub population: Option<String>,
+}
+
+/// Derives per-cell n, mean and sample SD of the transformed values.
+///
+/// ```text
+/// t_i  = transform(x_i)                     (ln x_i, or x_i)
+/// mean = Σ t_i / n
+/// SD   = √( Σ (t_i − mean)² / (n − 1) )     (n ≥ 2)
+/// ```
+///
+/// Each observation goes to the cell of its sex (or `any` when pooled) and the band holding its
+/// age (`from ≤ age < below`). Observations with no usable value, age, or (by sex) sex are left
+/// out and listed in [`Derivation::excluded`], never dropped silently.
+///
+/// ```
+/// use lmr::reference::Analyte;
+/// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+///
+/// // ln values −3 ± 0.5, alternating: mean −3, SD 0.5·√(n/(n−1)) = 0.5·√(4/3)
+/// let obs = [-3.5, -2.5, -3.5, -2.5].map(|t: f64| Observation {
+///     value: t.exp(), age_years: Some(2.0), sex: None,
+/// });
+/// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4".parse()?);
+/// let d = derive(obs, &options)?;
+/// let cell = d.cells()[0];
+/// approx::assert_relative_eq!(cell.mean.unwrap(), -3.0, max_relative = 1e-12);
+/// approx::assert_relative_eq!(cell.sd.unwrap(), 0.5 * (4.0f64 / 3.0).sqrt(), max_relative = 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`DeriveError::NotZscoreAnalyte`].
+pub fn derive(
+    observations: impl IntoIterator<Item = Observation>,
+    options: &DeriveOptions,
+) -> Result<Derivation, DeriveError> {
+    if !super::is_zscore_analyte(options.analyte) {
+        return Err(DeriveError::NotZscoreAnalyte {
+            analyte: options.analyte,
+        });
+    }
+    let sexes: &[CellSex] = if options.by_sex {
+        &[CellSex::Female, CellSex::Male]
+    } else {
+        &[CellSex::Any]
+    };
+    let bands = options.bands.as_slice();
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); sexes.len() * bands.len()];
+    let mut excluded = Vec::new();
+    let mut count = 0;
+    for (index, o) in observations.into_iter().enumerate() {
+        count += 1;
+        match place(&o, options) {
+            Ok((slot, t)) => values[slot].push(t),
+            Err(reason) => excluded.push(Excluded { index, reason }),
+        }
+    }
+    let cells = sexes
+        .iter()
+        .flat_map(|&sex| bands.iter().map(move |&age| (sex, age)))
+        .zip(&values)
+        .map(|((sex, age), v)| {
+            let (mean, sd) = mean_sd(v);
+            DerivedCell {
+                sex,
+                age,
+                n: v.len() as u64,
+                mean,
+                sd,
+            }
+        })
+        .collect();
+    Ok(Derivation {
+        options: options.clone(),
+        cells,
+        excluded,
+        observations: count,
+    })
+}
+
+/// The cell slot and transformed value of one observation.
+fn place(o: &Observation, options: &DeriveOptions) -> Result<(usize, f64), ExclusionReason> {
+    let t = options.scale.transform(o.value).map_err(|e| match e {
+        super::NoZscore::NotPositive { .. } => ExclusionReason::ValueNotPositive,
+        _ => ExclusionReason::ValueNotFinite,
+    })?;
+    let age = o.age_years.ok_or(ExclusionReason::AgeNotGiven)?;
+    let bands = options.bands.as_slice();
+    let band = bands
+        .iter()
+        .position(|b| b.contains(age))
+        .ok_or(ExclusionReason::AgeOutsideBands)?;
+    // Slots follow `sexes`: [any] pooled, [female, male] by sex.
+    let sex = match (options.by_sex, o.sex) {
+        (false, _) => 0,
+        (true, Some(Sex::Female)) => 0,
+        (true, Some(Sex::Male)) => 1,
+        (true, None) => return Err(ExclusionReason::SexNotGiven),
+    };
+    Ok((sex * bands.len() + band, t))
+}
+
+/// Mean (n ≥ 1) and sample SD (n ≥ 2; exactly 0 when every value is equal).
+fn mean_sd(v: &[f64]) -> (Option<f64>, Option<f64>) {
+    let Some(&first) = v.first() else {
+        return (None, None);
+    };
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    if v.len() < 2 {
+        return (Some(mean), None);
+    }
+    if v.iter().all(|&x| x == first) {
+        return (Some(first), Some(0.0));
+    }
+    let ss: f64 = v.iter().map(|x| (x - mean).powi(2)).sum();
+    (Some(mean), Some((ss / (n - 1.0)).sqrt()))
+}
+
+impl Derivation {
+    /// Every sex × band cell, written or not: by sex, female then male; bands in order.
+    pub fn cells(&self) -> &[DerivedCell] {
+        &self.cells
+    }
+
+    /// The observations left out, in input order.
+    pub fn excluded(&self) -> &[Excluded] {
+        &self.excluded
+    }
+
+    /// How many observations were given.
+    pub fn observations(&self) -> usize {
+        self.observations
+    }
+
+    /// How many observations fell in a cell.
+    pub fn used(&self) -> u64 {
+        self.cells.iter().map(|c| c.n).sum()
+    }
+
+    /// The options it was derived with.
+    pub fn options(&self) -> &DeriveOptions {
+        &self.options
+    }
+
+    /// What to tell the user: small cells (written), cells not written (n < 2, SD 0), and the
+    /// observations left out, counted by reason.
+    pub fn warnings(&self) -> Vec<DeriveWarning> {
+        let mut out = Vec::new();
+        for c in &self.cells {
+            match c.not_written() {
+                Some(reason) => out.push(DeriveWarning::NotWritten {
+                    sex: c.sex,
+                    age: c.age,
+                    n: c.n,
+                    reason,
+                }),
+                None if c.n < self.options.min_cell_n => out.push(DeriveWarning::SmallCell {
+                    sex: c.sex,
+                    age: c.age,
+                    n: c.n,
+                    minimum: self.options.min_cell_n,
+                }),
+                None => {}
+            }
+        }
+        let mut reasons: Vec<ExclusionReason> = self.excluded.iter().map(|e| e.reason).collect();
+        reasons.sort();
+        reasons.dedup();
+        for reason in reasons {
+            let count = self.excluded.iter().filter(|e| e.reason == reason).count();
+            out.push(DeriveWarning::Excluded { reason, count });
+        }
+        out
+    }
+
+    /// The table: every cell with n ≥ 2 and SD > 0, and a source with status `local` whose
+    /// citation names the input file, the filter and the date, and whose notes list the
+    /// warnings. Write it with [`ZscoreTable::to_toml`].
+    ///
+    /// # Errors
+    /// [`DeriveError::EmptyDate`]; [`DeriveError::NoCellWritten`]; [`DeriveError::Cell`] when a
+    /// mean or SD overflowed; [`DeriveError::Table`] for an invalid id or an empty title.
+    pub fn to_table(&self, meta: &TableMeta) -> Result<ZscoreTable, DeriveError> {
+        if meta.date.trim().is_empty() {
+            return Err(DeriveError::EmptyDate);
+        }
+        let o = &self.options;
+        let mut cells = Vec::new();
+        for c in &self.cells {
+            if let (Some(mean), Some(sd), None) = (c.mean, c.sd, c.not_written()) {
+                let cell =
+                    Cell::new(c.sex, c.age, mean, sd, c.n).map_err(|error| DeriveError::Cell {
+                        sex: c.sex,
+                        age: c.age,
+                        error,
+                    })?;
+                cells.push(cell);
+            }
+        }
+        if cells.is_empty() {
+            return Err(DeriveError::NoCellWritten {
+                observations: self.observations,
+                used: self.used(),
+            });
+        }
+        let rows = match &meta.filter {
+            Some(f) => format!("rows where {f}"),
+            None => "all rows".to_string(),
+        };
+        let citation = format!(
+            "Derived with lmr {} (zscore-reference) from {} ({rows}) on {}",
+            env!("CARGO_PKG_VERSION"),
+            meta.input,
+            meta.date
+        );
+        let transformed = match o.scale {
+            Scale::Ln => format!("ln({})", o.analyte),
+            Scale::Linear => o.analyte.to_string(),
+        };
+        let quote = format!(
+            "n, mean and sample SD (n − 1 denominator) of {transformed} per {} (from ≤ age < below, years); {} of {} observations used; cells with n < 2 or SD 0 not written",
+            if o.by_sex { "sex and age band" } else { "age band, sexes pooled" },
+            self.used(),
+            self.observations
+        );
+        let mut notes = vec![format!(
+            "Status local: derived from the user's own reference group, not a published reference. Minimum cell size {} (a convention, not a guideline).",
+            o.min_cell_n
+        )];
+        notes.extend(self.warnings().iter().map(|w| format!("{w}.")));
+        let spec = TableSpec {
+            id: meta.id.clone(),
+            analyte: o.analyte,
+            scale: o.scale,
+            title: meta.title.clone().unwrap_or_else(|| {
+                format!(
+                    "{} z-score reference derived from {}",
+                    o.analyte, meta.input
+                )
+            }),
+            population: meta.population.clone(),
+            source: Source {
+                citation,
+                doi: None,
+                url: None,
+                quote,
+                status: Verification::Local,
+                notes: Some(notes.join(" ")),
+            },
+            cells,
+        };
+        Ok(ZscoreTable::new(spec, "derived")?)
+    }
+}

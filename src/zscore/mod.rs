@@ -1,0 +1,1055 @@
+//! Age- and sex-specific z-scores against a reference table (LMZ-style normalisation).
+//!
+//! A [`ZscoreTable`] gives, for one analyte (the L:M ratio, a recovery, …), the mean and SD of a
+//! reference group per sex and age band, on a declared [`Scale`]. A value's z-score is
+//!
+//! ```text
+//! z = (transform(x) − mean(sex, age)) / SD(sex, age)
+//!
+//! transform(x) = ln x   on the `ln` scale (x > 0; natural logarithm)
+//!              = x      on the `linear` scale
+//! x            = the value in the analyte's unit: a ratio for lm_ratio / lr_ratio / l13m_ratio,
+//!                percent of the oral dose for lactulose_recovery_pct / mannitol_recovery_pct
+//! ```
+//!
+//! Age bands are **half-open**, `from ≤ age < below` (years), so bands written `0-4,4-7` tile
+//! without overlap: a child of exactly 4.0 y is in the 4-7 band. An age outside every band gets
+//! no z-score ([`NoZscore::AgeOutsideReference`], flag [`Flag::AgeOutsideReference`]): tables are
+//! never extrapolated.
+//!
+//! No table is shipped as the published MAL-ED reference (Kosek et al. 2017): its means and SDs
+//! were not available to the authors of `lmr` (`../shared/science.md` §4.3). Tables are read from
+//! range files (`[[zscore_table]]`, see `docs/zscores.md`), loaded with
+//! [`Registry::load_path`] or [`load_tables`], or derived from a reference group in the user's
+//! own data with [`derive()`] (what the MAL-ED investigators did with their Brazil site).
+//!
+//! ```
+//! use lmr::protocol::Sex;
+//! use lmr::reference::Registry;
+//!
+//! let mut registry = Registry::builtin()?;
+//! registry.add_text("ref.toml", r#"
+//! [[zscore_table]]
+//! id = "my-lmz"
+//! analyte = "lm_ratio"
+//! unit = "ratio"
+//! scale = "ln"
+//! title = "L:M z-scores, synthetic example"
+//! [zscore_table.source]
+//! citation = "synthetic example"
+//! quote = "invented numbers"
+//! status = "local"
+//! [[zscore_table.cell]]
+//! sex = "any"
+//! age_years = { from = 0, below = 4 }
+//! mean = -3.2
+//! sd = 0.5
+//! n = 40
+//! "#, true)?;
+//! let table = registry.zscore_table("my-lmz").expect("loaded");
+//! // ln(0.05) = −2.995732; (−2.995732 − (−3.2)) / 0.5 = 0.408536
+//! let z = table.z(0.05, Some(Sex::Female), Some(2.0))?;
+//! approx::assert_abs_diff_eq!(z.z, 0.408536, epsilon = 1e-6);
+//! // 4.0 y is outside [0, 4): no z, never extrapolated
+//! assert_eq!(table.z(0.05, None, Some(4.0)).unwrap_err().code(), "age_outside_reference");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod derive;
+mod write;
+
+pub use derive::{
+    derive, Derivation, DeriveError, DeriveOptions, DeriveWarning, DerivedCell, Excluded,
+    ExclusionReason, NotWrittenReason, Observation, TableMeta, DEFAULT_MIN_CELL_N,
+};
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use crate::flag::Flag;
+use crate::protocol::Sex;
+use crate::reference::{Analyte, RangeFileError, RangeUnit, Registry, Source, Verification};
+
+/// The analytes a z-score table may be written for.
+pub const ZSCORE_ANALYTES: &[Analyte] = &[
+    Analyte::LmRatio,
+    Analyte::LrRatio,
+    Analyte::L13mRatio,
+    Analyte::LactuloseRecoveryPct,
+    Analyte::MannitolRecoveryPct,
+];
+
+/// Whether a z-score table may be written for `analyte` (the sugar ratios and recoveries).
+pub fn is_zscore_analyte(analyte: Analyte) -> bool {
+    ZSCORE_ANALYTES.contains(&analyte)
+}
+
+/// The output column for an analyte's z-score (`lmz`, `lactulose_z`, `mannitol_z`, `lrz`,
+/// `l13mz`); the id of the table used goes in the same name with `_reference` appended.
+pub fn z_column(analyte: Analyte) -> Option<&'static str> {
+    match analyte {
+        Analyte::LmRatio => Some("lmz"),
+        Analyte::LrRatio => Some("lrz"),
+        Analyte::L13mRatio => Some("l13mz"),
+        Analyte::LactuloseRecoveryPct => Some("lactulose_z"),
+        Analyte::MannitolRecoveryPct => Some("mannitol_z"),
+        _ => None,
+    }
+}
+
+/// The unit a z-score table's values (and the value scored) are in: a ratio, or percent of dose.
+pub fn zscore_unit(analyte: Analyte) -> Option<RangeUnit> {
+    match analyte {
+        Analyte::LmRatio | Analyte::LrRatio | Analyte::L13mRatio => Some(RangeUnit::Ratio),
+        Analyte::LactuloseRecoveryPct | Analyte::MannitolRecoveryPct => Some(RangeUnit::Percent),
+        _ => None,
+    }
+}
+
+/// The scale a table's mean and SD are on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scale {
+    /// Natural logarithm of the value (`ln`); the value must be positive.
+    Ln,
+    /// The value itself (`linear`).
+    Linear,
+}
+
+impl Scale {
+    /// `ln` or `linear`, as written in files.
+    pub fn key(self) -> &'static str {
+        match self {
+            Scale::Ln => "ln",
+            Scale::Linear => "linear",
+        }
+    }
+
+    /// Parses `ln` or `linear` (exactly; `log` is refused because its base is ambiguous).
+    pub fn from_key(key: &str) -> Option<Scale> {
+        match key {
+            "ln" => Some(Scale::Ln),
+            "linear" => Some(Scale::Linear),
+            _ => None,
+        }
+    }
+
+    /// The value on this scale.
+    ///
+    /// ```text
+    /// ln:     t = ln x   (x > 0)
+    /// linear: t = x
+    /// ```
+    ///
+    /// # Errors
+    /// [`NoZscore::NotFinite`] for NaN or ±∞; [`NoZscore::NotPositive`] for x ≤ 0 on the `ln`
+    /// scale.
+    pub fn transform(self, x: f64) -> Result<f64, NoZscore> {
+        if !x.is_finite() {
+            return Err(NoZscore::NotFinite { value: x });
+        }
+        match self {
+            Scale::Ln if x <= 0.0 => Err(NoZscore::NotPositive { value: x }),
+            Scale::Ln => Ok(x.ln()),
+            Scale::Linear => Ok(x),
+        }
+    }
+}
+
+impl FromStr for Scale {
+    type Err = UnknownScale;
+
+    /// Parses `ln` or `linear` (for `--scale`).
+    fn from_str(s: &str) -> Result<Scale, UnknownScale> {
+        Scale::from_key(s.trim()).ok_or_else(|| UnknownScale(s.to_string()))
+    }
+}
+
+/// A scale name that is not `ln` or `linear`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?}: unknown scale (expected \"ln\" for the natural logarithm, or \"linear\")")]
+pub struct UnknownScale(pub String);
+
+impl fmt::Display for Scale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// The sex a cell applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CellSex {
+    /// Girls and women.
+    Female,
+    /// Boys and men.
+    Male,
+    /// Both sexes pooled.
+    Any,
+}
+
+impl CellSex {
+    /// `female`, `male` or `any`, as written in files.
+    pub fn key(self) -> &'static str {
+        match self {
+            CellSex::Female => "female",
+            CellSex::Male => "male",
+            CellSex::Any => "any",
+        }
+    }
+
+    /// Parses `female`, `male` or `any` (exactly, as written by [`Self::key`]).
+    pub fn from_key(key: &str) -> Option<CellSex> {
+        match key {
+            "female" => Some(CellSex::Female),
+            "male" => Some(CellSex::Male),
+            "any" => Some(CellSex::Any),
+            _ => None,
+        }
+    }
+
+    /// Whether a cell of this sex applies to a person of sex `sex` (an `any` cell applies to
+    /// everyone, including a person whose sex is not given).
+    pub fn applies_to(self, sex: Option<Sex>) -> bool {
+        match self {
+            CellSex::Any => true,
+            CellSex::Female => sex == Some(Sex::Female),
+            CellSex::Male => sex == Some(Sex::Male),
+        }
+    }
+
+    /// Whether two cells of these sexes could both apply to one person.
+    fn collides(self, other: CellSex) -> bool {
+        self == other || self == CellSex::Any || other == CellSex::Any
+    }
+}
+
+impl From<Sex> for CellSex {
+    fn from(s: Sex) -> CellSex {
+        match s {
+            Sex::Female => CellSex::Female,
+            Sex::Male => CellSex::Male,
+        }
+    }
+}
+
+impl fmt::Display for CellSex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// An age band in years, **half-open**: it holds the ages `from ≤ age < below`.
+///
+/// Half-open bands tile: `0-4` and `4-7` share the edge 4 and a child of exactly 4.0 y is in
+/// `4-7` only.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AgeBand {
+    from: f64,
+    below: f64,
+}
+
+impl AgeBand {
+    /// The band `from ≤ age < below`.
+    ///
+    /// # Errors
+    /// [`AgeBandProblem::NotANumber`] if an end is not a finite, non-negative number, and
+    /// [`AgeBandProblem::NotPositiveWidth`] unless `from < below`; the error quotes the band as
+    /// `from-below`.
+    pub fn new(from: f64, below: f64) -> Result<AgeBand, AgeBandsError> {
+        let text = format!("{from}-{below}");
+        for bound in [from, below] {
+            if !(bound.is_finite() && bound >= 0.0) {
+                return Err(AgeBandsError {
+                    problem: AgeBandProblem::NotANumber {
+                        item: text.clone(),
+                        bound: bound.to_string(),
+                    },
+                    text,
+                });
+            }
+        }
+        if from >= below {
+            return Err(AgeBandsError {
+                problem: AgeBandProblem::NotPositiveWidth { item: text.clone() },
+                text,
+            });
+        }
+        Ok(AgeBand { from, below })
+    }
+
+    /// The youngest age in the band (years, inclusive).
+    pub fn from(self) -> f64 {
+        self.from
+    }
+
+    /// The age the band stops below (years, exclusive).
+    pub fn below(self) -> f64 {
+        self.below
+    }
+
+    /// Whether `age` (years) is in the band: `from ≤ age < below`.
+    pub fn contains(self, age: f64) -> bool {
+        self.from <= age && age < self.below
+    }
+
+    /// Whether the two bands share any age.
+    pub fn overlaps(self, other: AgeBand) -> bool {
+        self.from < other.below && other.from < self.below
+    }
+
+    /// The band as written in `--age-bands` (`0-4`, `0.5-2`).
+    pub fn label(self) -> String {
+        format!("{}-{}", self.from, self.below)
+    }
+}
+
+impl fmt::Display for AgeBand {
+    /// `0 ≤ age < 4 y`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ≤ age < {} y", self.from, self.below)
+    }
+}
+
+/// Age bands for deriving a table, increasing and non-overlapping (gaps between them are allowed:
+/// ages in a gap are left out and counted).
+///
+/// Parsed from a comma-separated list of `FROM-BELOW` years, each band half-open:
+///
+/// ```
+/// use lmr::zscore::AgeBands;
+/// let bands: AgeBands = "0-4,4-7,7-10".parse()?;
+/// assert_eq!(bands.as_slice().len(), 3);
+/// assert!(bands.as_slice()[1].contains(4.0) && !bands.as_slice()[0].contains(4.0));
+/// assert_eq!(bands.to_string(), "0-4,4-7,7-10");
+/// let err = "0-4,3-7".parse::<AgeBands>().unwrap_err();
+/// assert_eq!(err.to_string(), "age bands \"0-4,3-7\": band \"3-7\" starts before the previous band \"0-4\" ends (bands must be increasing and must not overlap)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgeBands(Vec<AgeBand>);
+
+impl AgeBands {
+    /// Checks a list of bands.
+    ///
+    /// # Errors
+    /// [`AgeBandProblem::Empty`] for no bands; [`AgeBandProblem::Overlap`] when a band starts
+    /// before the previous one ends.
+    pub fn new(bands: Vec<AgeBand>) -> Result<AgeBands, AgeBandsError> {
+        let text = || {
+            bands
+                .iter()
+                .map(|b| b.label())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        if bands.is_empty() {
+            return Err(AgeBandsError {
+                text: String::new(),
+                problem: AgeBandProblem::Empty,
+            });
+        }
+        for pair in bands.windows(2) {
+            if pair[1].from < pair[0].below {
+                return Err(AgeBandsError {
+                    text: text(),
+                    problem: AgeBandProblem::Overlap {
+                        item: pair[1].label(),
+                        previous: pair[0].label(),
+                    },
+                });
+            }
+        }
+        Ok(AgeBands(bands))
+    }
+
+    /// The bands, in increasing order.
+    pub fn as_slice(&self) -> &[AgeBand] {
+        &self.0
+    }
+}
+
+impl FromStr for AgeBands {
+    type Err = AgeBandsError;
+
+    /// Parses `0-4,4-7,7-10` (years; spaces around items are ignored).
+    fn from_str(text: &str) -> Result<AgeBands, AgeBandsError> {
+        let fail = |problem| AgeBandsError {
+            text: text.to_string(),
+            problem,
+        };
+        if text.trim().is_empty() {
+            return Err(fail(AgeBandProblem::Empty));
+        }
+        let mut bands = Vec::new();
+        for item in text.split(',').map(str::trim) {
+            let Some((a, b)) = item.split_once('-') else {
+                return Err(fail(AgeBandProblem::NotARange {
+                    item: item.to_string(),
+                }));
+            };
+            let number = |s: &str| -> Result<f64, AgeBandsError> {
+                s.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite() && *v >= 0.0)
+                    .ok_or_else(|| {
+                        fail(AgeBandProblem::NotANumber {
+                            item: item.to_string(),
+                            bound: s.trim().to_string(),
+                        })
+                    })
+            };
+            let (from, below) = (number(a)?, number(b)?);
+            if from >= below {
+                return Err(fail(AgeBandProblem::NotPositiveWidth {
+                    item: item.to_string(),
+                }));
+            }
+            bands.push(AgeBand { from, below });
+        }
+        AgeBands::new(bands).map_err(|e| fail(e.problem))
+    }
+}
+
+impl fmt::Display for AgeBands {
+    /// `0-4,4-7,7-10`: reads back with [`FromStr`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(&b.label())?;
+        }
+        Ok(())
+    }
+}
+
+/// Age bands that cannot be used. The message quotes the text.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("age bands {text:?}: {problem}")]
+pub struct AgeBandsError {
+    /// The bands as given.
+    pub text: String,
+    /// What is wrong.
+    pub problem: AgeBandProblem,
+}
+
+/// What is wrong with age bands.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AgeBandProblem {
+    /// No band was given.
+    #[error("no bands given (expected e.g. 0-4,4-7,7-10)")]
+    Empty,
+    /// An item is not `FROM-BELOW`.
+    #[error("band {item:?}: expected FROM-BELOW in years, e.g. 0-4")]
+    NotARange {
+        /// The item.
+        item: String,
+    },
+    /// An end is not a finite, non-negative number.
+    #[error("band {item:?}: {bound:?} is not a non-negative number of years")]
+    NotANumber {
+        /// The item.
+        item: String,
+        /// The end.
+        bound: String,
+    },
+    /// `from ≥ below`.
+    #[error("band {item:?}: its width must be positive (FROM < BELOW)")]
+    NotPositiveWidth {
+        /// The item.
+        item: String,
+    },
+    /// A band starts before the previous one ends.
+    #[error("band {item:?} starts before the previous band {previous:?} ends (bands must be increasing and must not overlap)")]
+    Overlap {
+        /// The band.
+        item: String,
+        /// The previous band.
+        previous: String,
+    },
+}
+
+/// One cell of a table: the reference group's mean and SD, on the table's scale, for one sex and
+/// age band.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cell {
+    sex: CellSex,
+    age: AgeBand,
+    mean: f64,
+    sd: f64,
+    n: u64,
+}
+
+impl Cell {
+    /// A cell, checked.
+    ///
+    /// # Errors
+    /// [`CellError::MeanNotFinite`]; [`CellError::SdNotPositive`] unless `sd` is finite and
+    /// > 0; [`CellError::TooFewObservations`] for `n` < 2 (an SD needs two observations).
+    pub fn new(sex: CellSex, age: AgeBand, mean: f64, sd: f64, n: u64) -> Result<Cell, CellError> {
+        if !mean.is_finite() {
+            return Err(CellError::MeanNotFinite { mean });
+        }
+        if !(sd.is_finite() && sd > 0.0) {
+            return Err(CellError::SdNotPositive { sd });
+        }
+        if n < 2 {
+            return Err(CellError::TooFewObservations { n });
+        }
+        Ok(Cell {
+            sex,
+            age,
+            mean,
+            sd,
+            n,
+        })
+    }
+
+    /// The sex it applies to.
+    pub fn sex(&self) -> CellSex {
+        self.sex
+    }
+
+    /// The age band it applies to.
+    pub fn age(&self) -> AgeBand {
+        self.age
+    }
+
+    /// Mean of the transformed values.
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// SD of the transformed values (> 0).
+    pub fn sd(&self) -> f64 {
+        self.sd
+    }
+
+    /// Number of reference observations.
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// The z-score of a value already on the table's scale.
+    ///
+    /// ```text
+    /// z = (t − mean) / SD
+    /// ```
+    pub fn z_of_transformed(&self, t: f64) -> f64 {
+        (t - self.mean) / self.sd
+    }
+}
+
+/// A cell that cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CellError {
+    /// The mean is NaN or infinite.
+    #[error("mean {mean}: expected a finite number")]
+    MeanNotFinite {
+        /// The mean.
+        mean: f64,
+    },
+    /// The SD is not a finite number > 0.
+    #[error("sd {sd}: expected a finite number > 0")]
+    SdNotPositive {
+        /// The SD.
+        sd: f64,
+    },
+    /// Fewer than two observations.
+    #[error("n {n}: a mean and SD need at least 2 observations")]
+    TooFewObservations {
+        /// The count.
+        n: u64,
+    },
+}
+
+impl CellError {
+    /// The file key the error is about (`mean`, `sd` or `n`).
+    pub fn key(&self) -> &'static str {
+        match self {
+            CellError::MeanNotFinite { .. } => "mean",
+            CellError::SdNotPositive { .. } => "sd",
+            CellError::TooFewObservations { .. } => "n",
+        }
+    }
+}
+
+/// What a table is built from (see [`ZscoreTable::new`]).
+#[derive(Clone, Debug)]
+pub struct TableSpec {
+    /// Unique identifier (lower-case letters, digits and '-').
+    pub id: String,
+    /// What it scores; one of [`ZSCORE_ANALYTES`].
+    pub analyte: Analyte,
+    /// The scale of the means and SDs.
+    pub scale: Scale,
+    /// Title for people.
+    pub title: String,
+    /// The reference group (free text).
+    pub population: Option<String>,
+    /// Where the numbers come from.
+    pub source: Source,
+    /// The cells.
+    pub cells: Vec<Cell>,
+}
+
+/// A z-score reference table: per sex and age band, the reference mean and SD of one analyte on a
+/// declared scale, with its source. Built by [`ZscoreTable::new`], the range-file loader, or
+/// [`Derivation::to_table`], so its cells never overlap for one person.
+#[derive(Clone, Debug)]
+pub struct ZscoreTable {
+    id: String,
+    analyte: Analyte,
+    scale: Scale,
+    title: String,
+    population: Option<String>,
+    source: Source,
+    cells: Vec<Cell>,
+    origin: String,
+}
+
+/// A table that cannot be used.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TableError {
+    /// The id has characters other than lower-case letters, digits and '-'.
+    #[error("id {id:?}: use lower-case letters, digits and '-'")]
+    InvalidId {
+        /// The id.
+        id: String,
+    },
+    /// The analyte has no z-scores.
+    #[error("{analyte} has no z-score tables (expected one of lm_ratio, lr_ratio, l13m_ratio, lactulose_recovery_pct, mannitol_recovery_pct)")]
+    NotZscoreAnalyte {
+        /// The analyte.
+        analyte: Analyte,
+    },
+    /// The title is empty.
+    #[error("title is empty (required)")]
+    EmptyTitle,
+    /// A source field is missing (`citation`, `quote`, or `url` for a published source).
+    #[error("source.{field} is missing or empty (required{})", url_hint(.field))]
+    IncompleteSource {
+        /// `citation`, `quote` or `url`.
+        field: &'static str,
+    },
+    /// No cells.
+    #[error("no cells: a table needs at least one [[zscore_table.cell]]")]
+    NoCells,
+    /// Two cells could both apply to one person.
+    #[error("cell[{index}] ({sex}, {age}) overlaps cell[{other}] ({other_sex}, {other_age}): one person must match at most one cell")]
+    Overlap {
+        /// The later cell (0-based).
+        index: usize,
+        /// Its sex.
+        sex: CellSex,
+        /// Its band.
+        age: AgeBand,
+        /// The earlier cell it overlaps.
+        other: usize,
+        /// Its sex.
+        other_sex: CellSex,
+        /// Its band.
+        other_age: AgeBand,
+    },
+}
+
+fn url_hint(field: &str) -> &'static str {
+    if field == "url" {
+        ": a published source needs a doi or a url; only status \"local\" may omit both"
+    } else {
+        ""
+    }
+}
+
+fn outside_span(span: &Option<(f64, f64)>, sex: &Option<Sex>) -> String {
+    match span {
+        Some((from, below)) => {
+            let whom = sex.map(|s| format!(" for {s}")).unwrap_or_default();
+            format!(" (its bands{whom} cover {from} ≤ age < {below} y)")
+        }
+        None => String::new(),
+    }
+}
+
+fn known_ids(known: &[String]) -> String {
+    if known.is_empty() {
+        "none loaded".to_string()
+    } else {
+        known.join(", ")
+    }
+}
+
+pub(crate) fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+impl ZscoreTable {
+    /// A table, checked. `origin` names where it came from (a file path, or e.g. `derived`).
+    ///
+    /// # Errors
+    /// [`TableError::InvalidId`], [`TableError::NotZscoreAnalyte`], [`TableError::EmptyTitle`],
+    /// [`TableError::IncompleteSource`] (empty citation or quote; neither doi nor url unless the
+    /// status is `local`), [`TableError::NoCells`], and [`TableError::Overlap`] when two cells'
+    /// age bands overlap for the same sex (an `any` cell collides with every sex).
+    pub fn new(spec: TableSpec, origin: impl Into<String>) -> Result<ZscoreTable, TableError> {
+        if !valid_id(&spec.id) {
+            return Err(TableError::InvalidId { id: spec.id });
+        }
+        if !is_zscore_analyte(spec.analyte) {
+            return Err(TableError::NotZscoreAnalyte {
+                analyte: spec.analyte,
+            });
+        }
+        if spec.title.trim().is_empty() {
+            return Err(TableError::EmptyTitle);
+        }
+        let blank = |s: &str| s.trim().is_empty();
+        let src = &spec.source;
+        if blank(&src.citation) {
+            return Err(TableError::IncompleteSource { field: "citation" });
+        }
+        if blank(&src.quote) {
+            return Err(TableError::IncompleteSource { field: "quote" });
+        }
+        let has_link = src.doi.as_deref().is_some_and(|s| !blank(s))
+            || src.url.as_deref().is_some_and(|s| !blank(s));
+        if !has_link && src.status != Verification::Local {
+            return Err(TableError::IncompleteSource { field: "url" });
+        }
+        if spec.cells.is_empty() {
+            return Err(TableError::NoCells);
+        }
+        for (i, c) in spec.cells.iter().enumerate() {
+            for (j, d) in spec.cells[..i].iter().enumerate() {
+                if c.sex.collides(d.sex) && c.age.overlaps(d.age) {
+                    return Err(TableError::Overlap {
+                        index: i,
+                        sex: c.sex,
+                        age: c.age,
+                        other: j,
+                        other_sex: d.sex,
+                        other_age: d.age,
+                    });
+                }
+            }
+        }
+        Ok(ZscoreTable {
+            id: spec.id,
+            analyte: spec.analyte,
+            scale: spec.scale,
+            title: spec.title,
+            population: spec.population,
+            source: spec.source,
+            cells: spec.cells,
+            origin: origin.into(),
+        })
+    }
+
+    /// Unique identifier.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// What it scores.
+    pub fn analyte(&self) -> Analyte {
+        self.analyte
+    }
+
+    /// The unit of the values scored (a ratio, or percent of dose).
+    pub fn unit(&self) -> RangeUnit {
+        zscore_unit(self.analyte).unwrap_or(RangeUnit::Ratio)
+    }
+
+    /// The scale of the means and SDs.
+    pub fn scale(&self) -> Scale {
+        self.scale
+    }
+
+    /// Title for people.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The reference group, if stated.
+    pub fn population(&self) -> Option<&str> {
+        self.population.as_deref()
+    }
+
+    /// Where the numbers come from.
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// The cells, in file order.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// Where the table was read from (a path, `builtin:…`, or what the caller named it).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Whether any cell is specific to one sex.
+    pub fn is_by_sex(&self) -> bool {
+        self.cells.iter().any(|c| c.sex != CellSex::Any)
+    }
+
+    /// The cell that applies to a person of this sex and age (years). A sex-specific cell applies
+    /// only when the sex is given; an `any` cell applies to everyone.
+    ///
+    /// # Errors
+    /// [`NoZscore::AgeNotGiven`]; [`NoZscore::AgeOutsideReference`] when no cell's band holds
+    /// the age (never extrapolated); [`NoZscore::SexNotGiven`] when only sex-specific cells hold
+    /// the age and no sex is given; [`NoZscore::SexOutsideReference`] when cells hold the age
+    /// for the other sex only.
+    pub fn cell_for(&self, sex: Option<Sex>, age_years: Option<f64>) -> Result<&Cell, NoZscore> {
+        let age = age_years.ok_or(NoZscore::AgeNotGiven)?;
+        if let Some(c) = self
+            .cells
+            .iter()
+            .find(|c| c.age.contains(age) && c.sex.applies_to(sex))
+        {
+            return Ok(c);
+        }
+        if self.cells.iter().any(|c| c.age.contains(age)) {
+            return Err(match sex {
+                None => NoZscore::SexNotGiven { age },
+                Some(sex) => NoZscore::SexOutsideReference { sex, age },
+            });
+        }
+        let applicable = self.cells.iter().filter(|c| c.sex.applies_to(sex));
+        let (from, below) = applicable.fold((f64::INFINITY, f64::NEG_INFINITY), |(f, b), c| {
+            (f.min(c.age.from), b.max(c.age.below))
+        });
+        Err(NoZscore::AgeOutsideReference {
+            age,
+            sex,
+            span: (from <= below).then_some((from, below)),
+        })
+    }
+
+    /// The z-score of `x` (in [`Self::unit`]) for a person of this sex and age (years).
+    ///
+    /// ```text
+    /// z = (transform(x) − mean(sex, age)) / SD(sex, age)
+    /// transform = ln (scale "ln", x > 0) or identity (scale "linear")
+    /// ```
+    ///
+    /// # Errors
+    /// [`NoZscore::NotFinite`] and [`NoZscore::NotPositive`] (ln of x ≤ 0) from
+    /// [`Scale::transform`]; then every error of [`Self::cell_for`].
+    pub fn z(&self, x: f64, sex: Option<Sex>, age_years: Option<f64>) -> Result<Zscore, NoZscore> {
+        let transformed = self.scale.transform(x)?;
+        let cell = *self.cell_for(sex, age_years)?;
+        Ok(Zscore {
+            z: cell.z_of_transformed(transformed),
+            transformed,
+            cell,
+        })
+    }
+}
+
+/// A z-score with the cell it was computed against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Zscore {
+    /// The z-score.
+    pub z: f64,
+    /// The value on the table's scale (ln x, or x).
+    pub transformed: f64,
+    /// The cell used.
+    pub cell: Cell,
+}
+
+/// Why a value has no z-score. [`Self::code`] gives a stable snake_case code for output.
+#[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NoZscore {
+    /// The value is NaN or infinite.
+    #[error("value {value} is not a finite number")]
+    NotFinite {
+        /// The value.
+        value: f64,
+    },
+    /// The table is on the ln scale and the value is ≤ 0.
+    #[error("value {value} is not positive, so it has no logarithm (the reference table is on the ln scale)")]
+    NotPositive {
+        /// The value.
+        value: f64,
+    },
+    /// No age was given.
+    #[error("age not given (the reference table is by age band)")]
+    AgeNotGiven,
+    /// The age is outside every band that applies; the table is not extrapolated.
+    #[error("age {age} y is outside the reference table{}; not extrapolated", outside_span(.span, .sex))]
+    AgeOutsideReference {
+        /// The age (years).
+        age: f64,
+        /// The sex given.
+        sex: Option<Sex>,
+        /// The youngest and the exclusive oldest age of the bands that apply to this sex, if any.
+        span: Option<(f64, f64)>,
+    },
+    /// The table is by sex at this age and no sex was given.
+    #[error("sex not given (the reference table is by sex at age {age} y)")]
+    SexNotGiven {
+        /// The age (years).
+        age: f64,
+    },
+    /// The table has cells at this age for the other sex only.
+    #[error("the reference table has no {sex} cell at age {age} y")]
+    SexOutsideReference {
+        /// The sex given.
+        sex: Sex,
+        /// The age (years).
+        age: f64,
+    },
+}
+
+impl NoZscore {
+    /// The stable code: `value_not_finite`, `value_not_positive`, `age_not_given`,
+    /// `age_outside_reference`, `sex_not_given` or `sex_outside_reference`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            NoZscore::NotFinite { .. } => "value_not_finite",
+            NoZscore::NotPositive { .. } => "value_not_positive",
+            NoZscore::AgeNotGiven => "age_not_given",
+            NoZscore::AgeOutsideReference { .. } => "age_outside_reference",
+            NoZscore::SexNotGiven { .. } => "sex_not_given",
+            NoZscore::SexOutsideReference { .. } => "sex_outside_reference",
+        }
+    }
+
+    /// The quality flag to raise, if any ([`Flag::AgeOutsideReference`] for an age outside the
+    /// table; the other reasons are missing or unusable input, reported by their code).
+    pub fn flag(&self) -> Option<Flag> {
+        match self {
+            NoZscore::AgeOutsideReference { .. } => Some(Flag::AgeOutsideReference),
+            _ => None,
+        }
+    }
+}
+
+/// Every z-score table in one range file (or in every `*.toml` file of a directory), for
+/// `--zscore-reference FILE`. Ranges and protocols in the file are validated but not returned.
+///
+/// # Errors
+/// Every error of [`Registry::load_path`]; [`RangeFileError::Invalid`] with key `zscore_table`
+/// when the path holds no z-score table.
+pub fn load_tables(path: &Path) -> Result<Vec<ZscoreTable>, RangeFileError> {
+    let mut registry = Registry::default();
+    registry.load_path(path)?;
+    if registry.zscore_tables().is_empty() {
+        return Err(RangeFileError::Invalid {
+            path: path.display().to_string(),
+            key: "zscore_table".into(),
+            problem: "no [[zscore_table]] in this file".into(),
+        });
+    }
+    Ok(registry.zscore_tables().to_vec())
+}
+
+/// A z-score reference named on the command line that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ZscoreReferenceError {
+    /// Neither a loaded table's id nor an existing file.
+    #[error("{id:?}: no z-score table with this id and no such file (known ids: {})", known_ids(.known))]
+    UnknownId {
+        /// The text given.
+        id: String,
+        /// The ids of the tables loaded.
+        known: Vec<String>,
+    },
+    /// The file could not be used.
+    #[error(transparent)]
+    File(#[from] RangeFileError),
+    /// Two tables selected for one analyte.
+    #[error("two z-score tables selected for {analyte}: {first:?} and {second:?} (select one)")]
+    Ambiguous {
+        /// The analyte.
+        analyte: Analyte,
+        /// The first table's id.
+        first: String,
+        /// The second table's id.
+        second: String,
+    },
+}
+
+/// Resolves `--zscore-reference ID|FILE`: the id of a table in `registry` (shipped or loaded
+/// with `--ranges`), else a path to a range file, whose every z-score table is returned.
+///
+/// Ids are lower-case letters, digits and '-', so `lmz.toml` and `./ref` are never read as ids;
+/// an id that also names a file is taken as the id.
+///
+/// # Errors
+/// [`ZscoreReferenceError::UnknownId`] when `spec` is a valid id that names neither a table nor
+/// an existing file; [`ZscoreReferenceError::File`] for every error of [`load_tables`].
+pub fn resolve(registry: &Registry, spec: &str) -> Result<Vec<ZscoreTable>, ZscoreReferenceError> {
+    if let Some(t) = registry.zscore_table(spec) {
+        return Ok(vec![t.clone()]);
+    }
+    let path = Path::new(spec);
+    if valid_id(spec) && !path.exists() {
+        return Err(ZscoreReferenceError::UnknownId {
+            id: spec.to_string(),
+            known: registry
+                .zscore_tables()
+                .iter()
+                .map(|t| t.id.clone())
+                .collect(),
+        });
+    }
+    Ok(load_tables(path)?)
+}
+
+/// The tables selected for one run: at most one per analyte (`lmz` from the `lm_ratio` table,
+/// `lactulose_z` from the `lactulose_recovery_pct` table, …).
+#[derive(Clone, Debug, Default)]
+pub struct ZscoreSelection {
+    tables: Vec<ZscoreTable>,
+}
+
+impl ZscoreSelection {
+    /// Checks that no two tables score the same analyte.
+    ///
+    /// # Errors
+    /// [`ZscoreReferenceError::Ambiguous`] naming the two tables.
+    pub fn new(tables: Vec<ZscoreTable>) -> Result<ZscoreSelection, ZscoreReferenceError> {
+        for (i, t) in tables.iter().enumerate() {
+            if let Some(o) = tables[..i].iter().find(|o| o.analyte == t.analyte) {
+                return Err(ZscoreReferenceError::Ambiguous {
+                    analyte: t.analyte,
+                    first: o.id.clone(),
+                    second: t.id.clone(),
+                });
+            }
+        }
+        Ok(ZscoreSelection { tables })
+    }
+
+    /// The table for `analyte`, if one was selected.
+    pub fn table(&self, analyte: Analyte) -> Option<&ZscoreTable> {
+        self.tables.iter().find(|t| t.analyte == analyte)
+    }
+
+    /// Every selected table.
+    pub fn tables(&self) -> &[ZscoreTable] {
+        &self.tables
+    }
+
+    /// Whether nothing was selected.
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests;

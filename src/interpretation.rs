@@ -46,6 +46,7 @@ use crate::sugar::Sugar;
 use crate::units::{Concentration, Mass, Volume};
 use crate::vitamin_d::{VitaminD, VitaminDForm};
 use crate::zonulin::{HpGenotype, Zonulin, ZonulinError};
+use crate::zscore::{NoZscore, Zscore, ZscoreSelection, ZscoreTable};
 
 /// Id of the shipped plausibility band for mannitol recovery.
 pub const MANNITOL_BAND_ID: &str = "mannitol-recovery-healthy-adults-oral";
@@ -251,6 +252,8 @@ pub enum FlagDetail {
     Zonulin,
     /// A sugar found in baseline (pre-dose) urine.
     Baseline(Sugar),
+    /// Why a value has no z-score.
+    Zscore(NoZscore),
 }
 
 /// Which range a [`FlagDetail::NearBound`] refers to.
@@ -287,6 +290,15 @@ pub struct FlagHit {
     pub flag: Flag,
     /// What it refers to.
     pub detail: FlagDetail,
+}
+
+/// A value scored against a z-score table.
+#[derive(Clone, Copy, Debug)]
+pub struct ZscoreResult<'r> {
+    /// The table.
+    pub table: &'r ZscoreTable,
+    /// The z-score, or why there is none; `None` when the value is missing or censored.
+    pub outcome: Option<Result<Zscore, NoZscore>>,
 }
 
 /// Vitamin D results.
@@ -336,6 +348,8 @@ pub struct Interpretation<'r> {
     pub lr_differences: Vec<Difference>,
     /// Per-fraction results, in the sample's fraction order (empty without fractions).
     pub fractions: Vec<FractionResult>,
+    /// One z-score result per selected table, in [`Interpreter::zscore_tables`] order.
+    pub zscores: Vec<ZscoreResult<'r>>,
     /// Vitamin D, when given.
     pub vitamin_d: Option<VitaminDResult<'r>>,
     /// Zonulin, when given.
@@ -358,6 +372,7 @@ impl Interpretation<'_> {
         self.lr = None;
         self.lr_differences.clear();
         self.fractions.clear();
+        self.zscores.clear();
         if let Some(vd) = &mut self.vitamin_d {
             vd.schemes.clear();
         }
@@ -402,6 +417,7 @@ impl Interpretation<'_> {
 /// Resolved ranges, ready to interpret samples.
 #[derive(Clone, Debug)]
 pub struct Interpreter<'r> {
+    zscores: Option<&'r ZscoreSelection>,
     lm_explicit: Option<&'r ReferenceRange>,
     lr_explicit: Option<&'r ReferenceRange>,
     subtract_baseline: bool,
@@ -500,6 +516,7 @@ impl<'r> Interpreter<'r> {
             .map(|id| pick(registry, "--lr-range", id, Analyte::LrRatio))
             .transpose()?;
         Ok(Interpreter {
+            zscores: None,
             lm_explicit,
             lr_explicit,
             subtract_baseline: options.subtract_baseline,
@@ -511,6 +528,18 @@ impl<'r> Interpreter<'r> {
             vitamin_d_toxicity: quality(VITAMIN_D_TOXICITY_ID, Analyte::VitaminD25oh),
             iom: quality(IOM_2011_ID, Analyte::VitaminD25oh),
         })
+    }
+
+    /// Scores ratios and recoveries against these z-score tables (`--zscore-reference`).
+    pub fn with_zscores(mut self, selection: &'r ZscoreSelection) -> Self {
+        self.zscores = Some(selection);
+        self
+    }
+
+    /// The z-score tables in use, in order (their analytes name the `lmz`, `lactulose_z`, …
+    /// columns).
+    pub fn zscore_tables(&self) -> &'r [ZscoreTable] {
+        self.zscores.map_or(&[], |s| s.tables())
     }
 
     /// The vitamin D schemes in use, in order (their ids name the `vitamin_d_class_*` columns).
@@ -540,6 +569,7 @@ impl<'r> Interpreter<'r> {
     ) -> Result<(), InterpretError> {
         out.clear();
         self.sugars(sample, out)?;
+        self.zscores(sample, out);
         self.vitamin_d(sample, out);
         self.zonulin(sample, out)?;
         Ok(())
@@ -666,6 +696,29 @@ impl<'r> Interpreter<'r> {
             out.lr = Some(self.result(range, ratio, RangeIndex::Lr, out));
         }
         Ok(())
+    }
+
+    fn zscores(&self, sample: &Sample, out: &mut Interpretation<'r>) {
+        for table in self.zscore_tables() {
+            let value = match table.analyte() {
+                Analyte::LmRatio => out.lm_ratio,
+                Analyte::LrRatio => out.lr_ratio,
+                Analyte::L13mRatio => out.l13m_ratio,
+                Analyte::LactuloseRecoveryPct => out.recoveries.get(Sugar::Lactulose).copied(),
+                Analyte::MannitolRecoveryPct => out.recoveries.get(Sugar::Mannitol).copied(),
+                _ => None,
+            };
+            // A censored value has no z-score: its position in the distribution is unknown.
+            let outcome = value
+                .and_then(Censored::exact)
+                .map(|x| table.z(x, sample.protocol.sex, sample.protocol.age_years));
+            if let Some(Err(reason)) = outcome {
+                if let Some(flag) = reason.flag() {
+                    out.flag(flag, FlagDetail::Zscore(reason));
+                }
+            }
+            out.zscores.push(ZscoreResult { table, outcome });
+        }
     }
 
     fn classify_lm(&self, sample: &Sample, ratio: Censored, out: &mut Interpretation<'r>) {

@@ -206,3 +206,43 @@ fn sample_file_errors_name_file_and_key() {
         )
     );
 }
+
+const ZTABLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/examples/zscore-reference-example.toml"
+);
+
+#[test]
+fn zscores_against_a_table_and_no_extrapolation() {
+    // T3 sample: L:M = 0.48 % / 18 % = 0.0266667. Synthetic table, female 0–4 y: ln scale,
+    // mean −3.2, SD 0.5 → z = (ln 0.0266667 + 3.2) / 0.5 = (−3.624341 + 3.2) / 0.5 = −0.848682
+    let base = [
+        "--lactulose",
+        "20 mg/L",
+        "--mannitol",
+        "150 mg/L",
+        "--volume",
+        "1.2 L",
+        "--lactulose-dose",
+        "5 g",
+        "--mannitol-dose",
+        "1 g",
+        "--sex",
+        "F",
+        "--zscore-reference",
+        ZTABLE,
+    ];
+    let v = check_json(&[&base[..], &["--age", "3"]].concat());
+    assert_relative_eq!(num(&v["lmz"]), -0.848_682, epsilon = 1e-6);
+    assert_eq!(v["lmz_reference"], "example-synthetic-lmz");
+    // 30 years is outside every band: no z, flag age_outside_reference
+    let v = check_json(&[&base[..], &["--age", "30"]].concat());
+    assert!(v["lmz"].is_null());
+    let flags: Vec<&str> = v["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(flags.contains(&"age_outside_reference"), "{flags:?}");
+}

@@ -195,6 +195,21 @@ pub fn cells(
             );
         }
     }
+    for (i, table) in interpreter.zscore_tables().iter().enumerate() {
+        let Some(name) = crate::zscore::z_column(table.analyte()) else {
+            continue;
+        };
+        let z = r
+            .and_then(|r| r.zscores.get(i))
+            .and_then(|z| z.outcome)
+            .and_then(Result::ok);
+        field(
+            name,
+            z.map_or(Cell::Empty, |z| Cell::Number(Censored::Exact(z.z))),
+        );
+        let id = z.map_or(Cell::Empty, |_| Cell::Text(table.id()));
+        field(&format!("{name}_reference"), id);
+    }
     let vd = r.and_then(|r| r.vitamin_d.as_ref());
     field(
         "vitamin_d_nmol_l",

@@ -95,6 +95,7 @@ pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
         FlagDetail::VitaminD(n) => format!("25(OH)D {} nmol/L", sig(n)),
         FlagDetail::Zonulin => "zonulin reported with haptoglobin genotype 1-1".into(),
         FlagDetail::Baseline(s) => format!("baseline urine {}", s.name()),
+        FlagDetail::Zscore(reason) => reason.to_string(),
     }
 }
 
@@ -342,6 +343,32 @@ fn classified(
     }
 }
 
+fn zscores(out: &mut String, r: &Interpretation<'_>) {
+    if r.zscores.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nZ-scores (against age- and sex-specific reference tables; not extrapolated)"
+    );
+    for z in &r.zscores {
+        let t = z.table;
+        let name = crate::zscore::z_column(t.analyte()).unwrap_or("z");
+        let text = match z.outcome {
+            Some(Ok(v)) => format!(
+                "{}   (cell {}; table {} [{}])",
+                sig(v.z),
+                v.cell,
+                t.id(),
+                t.source().status.key()
+            ),
+            Some(Err(reason)) => format!("not computed: {reason} (table {})", t.id()),
+            None => format!("not computed: no exact value (table {})", t.id()),
+        };
+        let _ = writeln!(out, "  {name:<12} {text}");
+    }
+}
+
 fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
     let Some(v) = &r.vitamin_d else { return };
     let _ = writeln!(
@@ -435,6 +462,7 @@ pub fn to_text(sample: &Sample, r: &Interpretation<'_>) -> String {
     let mut out = String::new();
     inputs(&mut out, sample);
     sugars(&mut out, sample, r);
+    zscores(&mut out, r);
     vitamin_d(&mut out, r);
     zonulin(&mut out, r);
     if !r.flags.is_empty() {

@@ -482,6 +482,17 @@ pub struct Cell {
     n: u64,
 }
 
+impl fmt::Display for Cell {
+    /// `female, 4–7 y: mean −3.1, SD 0.6 (n 42)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}, {}: mean {}, SD {} (n {})",
+            self.sex, self.age, self.mean, self.sd, self.n
+        )
+    }
+}
+
 impl Cell {
     /// A cell, checked.
     ///

@@ -116,6 +116,13 @@ pub struct RangeOptions {
     /// the detection limit is only flagged (`baseline_sugar_detected`).
     #[arg(long)]
     pub subtract_baseline: bool,
+
+    /// Score ratios and recoveries against an age- and sex-specific z-score table: a table id
+    /// (shipped or from --ranges) or a TOML file of tables (repeatable; at most one table per
+    /// analyte). Adds `lmz`, `lactulose_z`, `mannitol_z` (and `_reference`) as selected. lmr ships
+    /// no table: see docs/zscores.md to load a published one or derive your own.
+    #[arg(long, value_name = "ID|FILE")]
+    pub zscore_reference: Vec<String>,
 }
 
 /// `lmr check`.

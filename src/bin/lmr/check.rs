@@ -10,6 +10,7 @@ use lmr::sugar::Sugar;
 use lmr::units::{Duration, Mass, Volume};
 use lmr::vitamin_d::{VitaminD, VitaminDForm};
 use lmr::zonulin::{HpGenotype, Zonulin, ZonulinError};
+use lmr::zscore::ZscoreSelection;
 
 use crate::args::{CheckArgs, Format, RangeOptions};
 use crate::error::{print, CliError};
@@ -229,12 +230,25 @@ fn require_inputs(a: &CheckArgs, s: &Sample) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The z-score tables named with `--zscore-reference`.
+pub fn zscores(registry: &Registry, r: &RangeOptions) -> Result<ZscoreSelection, CliError> {
+    let mut tables = Vec::new();
+    for spec in &r.zscore_reference {
+        let found = lmr::zscore::resolve(registry, spec)
+            .map_err(|e| CliError::input("--zscore-reference", spec, e))?;
+        tables.extend(found);
+    }
+    ZscoreSelection::new(tables).map_err(|e| CliError::Sample(format!("--zscore-reference: {e}")))
+}
+
 /// Runs `lmr check`.
 pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
     let registry = load_registry(&a.ranges.ranges)?;
     let sample = sample(a, &registry)?;
+    let selection = zscores(&registry, &a.ranges)?;
     let interpreter = Interpreter::new(&registry, &options(&a.ranges))
-        .map_err(|e| CliError::Sample(e.to_string()))?;
+        .map_err(|e| CliError::Sample(e.to_string()))?
+        .with_zscores(&selection);
     let mut result = Interpretation::default();
     interpreter.interpret(&sample, &mut result).map_err(|e| {
         match (&e, &a.ranges.zonulin_range) {

@@ -59,6 +59,7 @@ pub mod reference_interval;
 pub mod report;
 pub mod sample_file;
 pub mod sugar;
+pub mod summary;
 pub mod units;
 pub mod vitamin_d;
 pub mod zonulin;

@@ -19,11 +19,13 @@
 
 use std::fmt::Write as _;
 
+use plotters::coord::combinators::BindKeyPoints;
 use plotters::prelude::*;
 
 use super::output::{measure_rows, significant};
 use super::plot::{
-    extent, histogram, log_bin_edges, log_limits, subsample_indices, tick_label, LogValues,
+    above_diagonal, extent, histogram, log_bin_edges, log_limits, log_ticks, subsample_indices,
+    tick_label, LogValues,
 };
 use super::{Summary, CENSORED_METHOD, QUANTILE_METHOD};
 use crate::reference::ReferenceRange;
@@ -344,21 +346,26 @@ fn lm_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> {
                             String::new()
                         }
                     ),
-                    font(14),
+                    font(16),
                 )
                 .margin(8)
                 .x_label_area_size(34)
                 .y_label_area_size(48)
-                .build_cartesian_2d((lo..hi).log_scale(), 0.0..ymax)?;
+                .build_cartesian_2d(
+                    (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),
+                    0.0..ymax,
+                )?;
             chart
                 .configure_mesh()
                 .disable_x_mesh()
                 .x_desc("L:M ratio (lactulose % ÷ mannitol %), log scale")
                 .y_desc("rows")
+                .y_labels(5)
+                .light_line_style(WHITE.mix(0.0))
                 .x_label_formatter(&|x| tick_label(*x))
                 .y_label_formatter(&|y| format!("{y:.0}"))
-                .label_style(font(11))
-                .axis_desc_style(font(12))
+                .label_style(font(13))
+                .axis_desc_style(font(14))
                 .draw()?;
             chart.draw_series(counts.iter().enumerate().filter(|(_, &c)| c > 0).map(
                 |(j, &c)| {
@@ -372,7 +379,7 @@ fn lm_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> {
                 chart.draw_series(std::iter::once(Text::new(
                     "no L:M range applied to these rows (caveat no_matching_range): no bound drawn",
                     (lo * 1.05, ymax * 0.96),
-                    font(12),
+                    font(14),
                 )))?;
             }
             for (k, r) in p.ranges.iter().enumerate() {
@@ -392,7 +399,7 @@ fn lm_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> {
                     chart.draw_series(std::iter::once(Text::new(
                         text,
                         (b * 1.02, ymax * (0.9 - 0.1 * k as f64)),
-                        font(12).color(&rc),
+                        font(14).color(&rc),
                     )))?;
                 }
             }
@@ -451,12 +458,9 @@ fn scatter_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> {
             r.bands.last().and_then(|b| b.lower).map(|b| b.value),
         )
     });
-    let all = points
-        .iter()
-        .flat_map(|&(_, m, l)| [m, l])
-        .chain(band_lo)
-        .chain(band_hi);
-    let (lo, hi) = extent(all).and_then(|(a, b)| log_limits(a, b))?;
+    let (x0, x1) = extent(points.iter().map(|p| p.1).chain(band_lo).chain(band_hi))
+        .and_then(|(a, b)| log_limits(a, b))?;
+    let (y0, y1) = extent(points.iter().map(|p| p.2)).and_then(|(a, b)| log_limits(a, b))?;
     let keep = subsample_indices(points.len(), options.max_scatter_points);
     let mut svg = String::new();
     let drawn: DrawResult = (|| {
@@ -466,60 +470,64 @@ fn scatter_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> {
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(56)
-            .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())?;
+            .build_cartesian_2d(
+                (x0..x1).log_scale().with_key_points(log_ticks(x0, x1)),
+                (y0..y1).log_scale().with_key_points(log_ticks(y0, y1)),
+            )?;
         chart
             .configure_mesh()
             .x_desc("mannitol recovery (% of dose), log scale")
             .y_desc("lactulose recovery (% of dose), log scale")
             .x_label_formatter(&|x| tick_label(*x))
             .y_label_formatter(&|y| tick_label(*y))
-            .label_style(font(11))
-            .axis_desc_style(font(12))
+            .label_style(font(13))
+            .axis_desc_style(font(14))
             .light_line_style(WHITE.mix(0.0))
             .draw()?;
-        let shade = RGBColor(214, 39, 40).mix(0.12).filled();
-        chart.draw_series(std::iter::once(Polygon::new(
-            vec![(lo, lo), (hi, hi), (lo, hi)],
-            shade,
-        )))?;
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(lo, lo), (hi, hi)],
-            RGBColor(214, 39, 40).stroke_width(1),
-        )))?;
-        chart.draw_series(std::iter::once(Text::new(
-            "lactulose > mannitol: flag lactulose_exceeds_mannitol",
-            (lo * 1.15, hi / 1.25),
-            font(12).color(&RGBColor(170, 20, 20)),
-        )))?;
+        let red = RGBColor(214, 39, 40);
+        let above = above_diagonal(x0, x1, y0, y1);
+        if !above.is_empty() {
+            chart.draw_series(std::iter::once(Polygon::new(above, red.mix(0.12).filled())))?;
+            let (d0, d1) = (x0.max(y0), x1.min(y1));
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(d0, d0), (d1, d1)],
+                red.stroke_width(1),
+            )))?;
+            chart.draw_series(std::iter::once(Text::new(
+                "lactulose > mannitol (above the line y = x): lactulose_exceeds_mannitol",
+                (x0 * 1.08, y1 / 1.35),
+                font(14).color(&RGBColor(170, 20, 20)),
+            )))?;
+        }
         let mband = RGBColor(255, 127, 14);
         let id = band.map_or("", |r| r.id.as_str());
         if let Some(b) = band_lo {
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(lo, lo), (b, hi)],
-                mband.mix(0.12).filled(),
+                [(x0, y0), (b, y1)],
+                mband.mix(0.15).filled(),
             )))?;
             chart.draw_series(std::iter::once(Text::new(
-                format!("mannitol < {} %: low_mannitol_recovery", tick_label(b)),
-                (lo * 1.15, lo * 1.6),
-                font(12).color(&RGBColor(160, 80, 0)),
+                format!("< {} %: low_mannitol_recovery", tick_label(b)),
+                (x0 * 1.08, y0 * 1.9),
+                font(14).color(&RGBColor(160, 80, 0)),
             )))?;
         }
         if let Some(b) = band_hi {
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(b, lo), (hi, hi)],
-                mband.mix(0.12).filled(),
+                [(b, y0), (x1, y1)],
+                mband.mix(0.15).filled(),
             )))?;
             chart.draw_series(std::iter::once(Text::new(
                 format!("> {} %: high_mannitol_recovery", tick_label(b)),
-                (b * 1.05, lo * 1.6),
-                font(12).color(&RGBColor(160, 80, 0)),
+                (b * 1.04, y0 * 1.9),
+                font(14).color(&RGBColor(160, 80, 0)),
             )))?;
         }
         if band_lo.is_some() || band_hi.is_some() {
             chart.draw_series(std::iter::once(Text::new(
-                format!("mannitol band: {id} (adults)"),
-                (lo * 1.15, lo * 1.25),
-                font(11).color(&RGBColor(160, 80, 0)),
+                format!("mannitol band: {id} (applied to adults)"),
+                (x0 * 1.08, y0 * 1.35),
+                font(13).color(&RGBColor(160, 80, 0)),
             )))?;
         }
         for (gi, label) in labels.iter().enumerate() {
@@ -540,10 +548,10 @@ fn scatter_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> {
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.3))
-            .label_font(font(12))
+            .label_font(font(14))
             .draw()?;
         root.present()?;
         Ok(())
@@ -604,14 +612,13 @@ fn vitamin_d_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> 
         return None;
     }
     let bounds = inner_bounds(scheme);
-    let vmax = extent(
-        panels
-            .iter()
-            .flat_map(|(_, v)| v.iter().copied())
-            .chain(bounds.iter().copied()),
-    )
-    .map_or(1.0, |(_, b)| b);
-    let xmax = nice_up(vmax * 1.08);
+    // The axis ends past the scheme's last bound and the 99th percentile; values beyond it
+    // are counted in each panel's title.
+    let mut pooled: Vec<f64> = panels.iter().flat_map(|(_, v)| v.iter().copied()).collect();
+    pooled.sort_by(f64::total_cmp);
+    let p99 = super::quantile_type7(&pooled, 0.99).unwrap_or(1.0);
+    let last_bound = bounds.last().copied().unwrap_or(0.0);
+    let xmax = nice_up((p99 * 1.05).max(last_bound * 1.3));
     let bins = options.bins.max(1);
     let edges: Vec<f64> = (0..=bins).map(|i| xmax * i as f64 / bins as f64).collect();
     let unit = scheme.unit.to_string();
@@ -624,10 +631,22 @@ fn vitamin_d_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> 
         let areas = root.split_evenly((panels.len(), 1));
         for (i, ((label, values), area)) in panels.iter().zip(areas.iter()).enumerate() {
             let counts = histogram(values, &edges);
-            let ymax = (counts.iter().copied().max().unwrap_or(0).max(1) as f64) * 1.3;
+            let beyond = values.iter().filter(|&&v| v > xmax).count();
+            // Headroom above the tallest bar for the band labels.
+            let ymax = (counts.iter().copied().max().unwrap_or(0).max(1) as f64) * 1.6;
+            let title = if beyond > 0 {
+                format!(
+                    "{label}: {} values, {beyond} above {} {unit} not drawn",
+                    values.len(),
+                    tick_label(xmax)
+                )
+            } else {
+                format!("{label}: {} values", values.len())
+            };
             let mut chart = ChartBuilder::on(area)
-                .caption(format!("{label}: {} values", values.len()), font(14))
+                .caption(title, font(16))
                 .margin(8)
+                .margin_right(24)
                 .x_label_area_size(34)
                 .y_label_area_size(48)
                 .build_cartesian_2d(0.0..xmax, 0.0..ymax)?;
@@ -636,25 +655,24 @@ fn vitamin_d_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> 
                 .disable_x_mesh()
                 .x_desc(format!("25(OH)D ({unit})"))
                 .y_desc("rows")
+                .y_labels(5)
+                .light_line_style(WHITE.mix(0.0))
+                .x_label_formatter(&|x| tick_label(*x))
                 .y_label_formatter(&|y| format!("{y:.0}"))
-                .label_style(font(11))
-                .axis_desc_style(font(12))
+                .label_style(font(13))
+                .axis_desc_style(font(14))
                 .draw()?;
-            for (k, b) in scheme.bands.iter().enumerate() {
+            let visible = |b: &crate::reference::Band| {
                 let a = b.lower.map_or(0.0, |x| x.value).max(0.0);
                 let z = b.upper.map_or(xmax, |x| x.value).min(xmax);
-                if z <= a {
-                    continue;
-                }
+                (z > a).then_some((a, z))
+            };
+            for (k, b) in scheme.bands.iter().enumerate() {
+                let Some((a, z)) = visible(b) else { continue };
                 let c = BAND_COLOURS[k % BAND_COLOURS.len()];
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(a, 0.0), (z, ymax)],
                     c.mix(0.25).filled(),
-                )))?;
-                chart.draw_series(std::iter::once(Text::new(
-                    b.label.clone(),
-                    (a + xmax * 0.004, ymax * (0.97 - 0.08 * (k % 2) as f64)),
-                    font(11),
                 )))?;
             }
             let colour = GROUP_COLOURS[i % GROUP_COLOURS.len()];
@@ -666,6 +684,15 @@ fn vitamin_d_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> 
                     )
                 },
             ))?;
+            // Labels last, so that no bar hides them; staggered on three lines.
+            for (k, b) in scheme.bands.iter().enumerate() {
+                let Some((a, _)) = visible(b) else { continue };
+                chart.draw_series(std::iter::once(Text::new(
+                    b.label.clone(),
+                    (a + xmax * 0.004, ymax * (0.97 - 0.08 * (k % 3) as f64)),
+                    font(13),
+                )))?;
+            }
         }
         root.present()?;
         Ok(())
@@ -674,7 +701,7 @@ fn vitamin_d_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> 
         "Histogram of 25(OH)D per group in {unit} ({bins} bins of {} {unit}). Shaded and labelled: \
          the bands of the scheme {} ({}), as that scheme's source states them. Guidelines \
          disagree on these thresholds; other schemes draw other lines.",
-        significant(xmax / bins as f64),
+        tick_label(xmax / bins as f64),
         scheme.id,
         scheme.title
     );

@@ -91,8 +91,13 @@ pub fn log_bin_edges(lo: f64, hi: f64, n: usize) -> Vec<f64> {
         return Vec::new();
     }
     let (a, b) = (lo.ln(), hi.ln());
+    // The ends are exactly `lo` and `hi` (exp(ln x) need not give x back).
     (0..=n)
-        .map(|i| (a + (b - a) * i as f64 / n as f64).exp())
+        .map(|i| match i {
+            0 => lo,
+            i if i == n => hi,
+            i => (a + (b - a) * i as f64 / n as f64).exp(),
+        })
         .collect()
 }
 
@@ -140,13 +145,13 @@ pub fn tick_label(x: f64) -> String {
 }
 
 /// Tick positions of a log axis from `lo` to `hi`: 1, 2 and 5 × 10ⁿ inside the limits
-/// (1 × 10ⁿ only when that gives at least three ticks and the span is over two decades).
+/// (only 1 × 10ⁿ when the limits span more than 3.5 decades).
 pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(lo > 0.0 && hi > lo && hi.is_finite()) {
         return Vec::new();
     }
     let decades = (hi / lo).log10();
-    let steps: &[f64] = if decades > 2.5 {
+    let steps: &[f64] = if decades > 3.5 {
         &[1.0]
     } else {
         &[1.0, 2.0, 5.0]
@@ -232,7 +237,65 @@ mod tests {
         let t = log_ticks(0.01, 0.5);
         assert_eq!(t.len(), 6); // 0.01 0.02 0.05 0.1 0.2 0.5
         assert_relative_eq!(t[5], 0.5, max_relative = 1e-9);
-        assert_eq!(log_ticks(0.001, 10.0).len(), 5); // decades only
+        assert_eq!(log_ticks(0.001, 10.0).len(), 5); // 4 decades: 1 × 10ⁿ only
         assert!(log_ticks(0.0, 1.0).is_empty());
+    }
+}
+
+/// The part of the box `[x0, x1] × [y0, y1]` where `y ≥ x`, as a polygon (empty when none of
+/// the box lies there). On log–log axes the diagonal `y = x` is still a straight line, so the
+/// polygon's straight edges are drawn correctly there too.
+///
+/// ```
+/// use lmr::summary::plot::above_diagonal;
+/// // the upper-left triangle of a square
+/// assert_eq!(above_diagonal(0.0, 1.0, 0.0, 1.0), vec![(0.0, 0.0), (1.0, 1.0), (0.0, 1.0)]);
+/// // a box wholly below the diagonal
+/// assert!(above_diagonal(10.0, 20.0, 0.0, 5.0).is_empty());
+/// ```
+pub fn above_diagonal(x0: f64, x1: f64, y0: f64, y1: f64) -> Vec<(f64, f64)> {
+    // Sutherland–Hodgman: clip the box against the half-plane y − x ≥ 0.
+    let corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)];
+    let inside = |p: (f64, f64)| p.1 - p.0 >= 0.0;
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for i in 0..4 {
+        let a = corners[i];
+        let b = corners[(i + 1) % 4];
+        let (ia, ib) = (inside(a), inside(b));
+        if ia {
+            out.push(a);
+        }
+        if ia != ib {
+            // where y − x = 0 on the segment a → b
+            let (da, db) = (a.1 - a.0, b.1 - b.0);
+            let t = da / (da - db);
+            out.push((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)));
+        }
+    }
+    out.dedup();
+    if out.len() > 1 && out.first() == out.last() {
+        out.pop();
+    }
+    if out.len() < 3 {
+        out.clear();
+    }
+    out
+}
+
+#[cfg(test)]
+mod diagonal_tests {
+    use super::*;
+
+    #[test]
+    fn clip_to_above_diagonal() {
+        // x 2..100, y 0.01..10: the region above y = x is the triangle (2,2), (10,10), (2,10)
+        let p = above_diagonal(2.0, 100.0, 0.01, 10.0);
+        assert_eq!(p.len(), 3);
+        for v in [(2.0, 2.0), (10.0, 10.0), (2.0, 10.0)] {
+            assert!(p.iter().any(|q| (q.0 - v.0).abs() < 1e-12 && (q.1 - v.1).abs() < 1e-12));
+        }
+        // wholly above: the whole box
+        assert_eq!(above_diagonal(0.0, 1.0, 5.0, 6.0).len(), 4);
+        assert!(above_diagonal(5.0, 6.0, 0.0, 1.0).is_empty());
     }
 }

@@ -158,7 +158,7 @@ pub fn html(summary: &Summary, options: &HtmlOptions) -> String {
             s,
             "<figure>\n<h2>{}</h2>\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
             escape(&f.heading),
-            strip_xml_declaration(&f.svg),
+            inline_svg(&f.svg),
             escape(&f.caption)
         );
     }
@@ -254,6 +254,12 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// An SVG document for inlining in HTML: no XML declaration, and no `xmlns` (HTML puts `<svg>`
+/// in the SVG namespace itself), so the page holds no address at all.
+fn inline_svg(svg: &str) -> String {
+    strip_xml_declaration(svg).replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
 }
 
 fn strip_xml_declaration(svg: &str) -> &str {

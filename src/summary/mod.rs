@@ -113,6 +113,8 @@ pub struct ClassKey {
     rank: usize,
     /// The result column (`lm_class`, `vitamin_d_class_iom_2011`, `zonulin_class`).
     pub column: String,
+    /// Rows no range classified sort after the ranges' classes.
+    no_range: bool,
     /// The range that classified the value (`None`: no range applied).
     pub range: Option<String>,
     /// Band index within the range (`usize::MAX` for `unclassified`), for ordering.
@@ -238,6 +240,7 @@ impl Group {
         let key = ClassKey {
             rank,
             column: column.to_string(),
+            no_range: range.is_none(),
             range: range.map(|r| r.id.clone()),
             band: band.unwrap_or(usize::MAX),
             class: range

@@ -292,7 +292,9 @@ mod diagonal_tests {
         let p = above_diagonal(2.0, 100.0, 0.01, 10.0);
         assert_eq!(p.len(), 3);
         for v in [(2.0, 2.0), (10.0, 10.0), (2.0, 10.0)] {
-            assert!(p.iter().any(|q| (q.0 - v.0).abs() < 1e-12 && (q.1 - v.1).abs() < 1e-12));
+            assert!(p
+                .iter()
+                .any(|q| (q.0 - v.0).abs() < 1e-12 && (q.1 - v.1).abs() < 1e-12));
         }
         // wholly above: the whole box
         assert_eq!(above_diagonal(0.0, 1.0, 5.0, 6.0).len(), 4);

@@ -336,7 +336,7 @@ impl Summary {
             let lm = r.lm.as_ref();
             g.count_class(0, "lm_class", lm.map(|x| x.range), lm.and_then(|x| x.band));
             if let Some(x) = lm {
-                if !g.lm_ranges.iter().any(|id| *id == x.range.id) {
+                if !g.lm_ranges.contains(&x.range.id) {
                     g.lm_ranges.push(x.range.id.clone());
                 }
                 self.ranges

@@ -115,7 +115,7 @@ pub fn svg_figures(summary: &Summary, options: &HtmlOptions) -> Vec<Figure> {
 }
 
 /// One self-contained HTML page: title, a table of medians, the figures as inline SVG with
-/// their captions, and the caveats. Nothing is loaded from elsewhere and no script runs.
+/// their captions, the rows per class and per flag, and the caveats. Nothing is loaded from elsewhere and no script runs.
 ///
 /// ```
 /// use lmr::interpretation::{Interpreter, Options};
@@ -162,6 +162,7 @@ pub fn html(summary: &Summary, options: &HtmlOptions) -> String {
             escape(&f.caption)
         );
     }
+    counts_html(&mut s, summary);
     s.push_str("<h2>Caveats</h2>\n<dl class=\"caveats\">\n");
     let mut any = false;
     for c in summary.caveats() {
@@ -235,6 +236,34 @@ fn table_html(s: &mut String, summary: &Summary) {
                     significant(q.q1),
                     significant(q.q3)
                 )),
+            );
+        }
+    }
+    s.push_str("</table>\n");
+}
+
+fn counts_html(s: &mut String, summary: &Summary) {
+    s.push_str(
+        "<h2>Rows per class and per flag</h2>\n<table>\n<tr><th>group</th><th>column</th>\
+         <th>range</th><th>class or flag</th><th>rows</th></tr>\n",
+    );
+    for (key, g) in summary.groups() {
+        let label = escape(&summary.group_label(key));
+        for (k, n) in g.classes() {
+            let _ = writeln!(
+                s,
+                "<tr><td>{label}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{n}</td></tr>",
+                escape(&k.column),
+                k.range.as_deref().map_or("(no range applied)".into(), escape),
+                escape(&k.class)
+            );
+        }
+        for (f, n) in g.flags() {
+            let _ = writeln!(
+                s,
+                "<tr><td>{label}</td><td>flags</td><td></td><td><code>{}</code></td>\
+                 <td class=\"n\">{n}</td></tr>",
+                f.code()
             );
         }
     }

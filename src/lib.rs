@@ -19,6 +19,8 @@
 //! - [`interpretation`]: one sample → recoveries, ratio, classes, [`flag`]s and [`caveat`]s.
 //! - [`vitamin_d`] and [`zonulin`]: their units and rules.
 //! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output.
+//! - [`summary`]: cohort summaries per group (medians, IQRs, class and flag counts) as text,
+//!   JSON or CSV, and an HTML page of figures with the reference ranges drawn.
 //!
 //! ## Example
 //! ```

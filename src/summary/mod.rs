@@ -10,8 +10,8 @@
 //! **Censored values** (a recovery `<0.0125 %` from a urine result below the detection limit, or
 //! a ratio with a censored part) are never treated as exact: they are left out of the median and
 //! IQR and counted apart (`n_below_limit`, `n_above_limit`), so a reader sees how many there were
-//! ([`CENSORED_METHOD`]). Leaving out values below a limit moves the median up; the counts say by
-//! how many values at most.
+//! ([`CENSORED_METHOD`]). Leaving out values below a limit that lies under the median moves the
+//! median of the exact values up; the counts say how many values were left out.
 //!
 //! **Zonulin** is summarised per matrix and unit as reported: serum and stool, or ng/mL and ng/g,
 //! are never pooled.
@@ -408,6 +408,12 @@ impl Summary {
     /// Rows added, in every group.
     pub fn rows(&self) -> u64 {
         self.groups.values().map(|g| g.rows).sum()
+    }
+
+    /// Rows that could not be interpreted, in every group (`lmr summary` exits 3 when this is
+    /// not zero, as `lmr batch` does).
+    pub fn rows_with_error(&self) -> u64 {
+        self.groups.values().map(|g| g.errors).sum()
     }
 
     /// A group's key as text: `site=A, sex=F` (`all rows` without grouping columns).

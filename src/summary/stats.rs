@@ -10,8 +10,8 @@ pub const QUANTILE_METHOD: &str = "Hyndman–Fan type 7 (R's quantile() default)
 /// How censored values are handled, in words (printed with every output).
 pub const CENSORED_METHOD: &str = "values known only as a bound (<LOD, or a ratio with a censored \
      part) are excluded from the median and IQR and counted in n_below_limit / n_above_limit; \
-     with values below a limit excluded, the median of the exact values is higher than the \
-     cohort's would be";
+     when the limits lie below the median, as detection limits usually do, leaving those \
+     values out moves the median of the exact values above the cohort's";
 
 /// The quantile of `sorted` (ascending, finite) at `p` in `[0, 1]`, by Hyndman and Fan's
 /// definition 7 (the default of R's `quantile()`).

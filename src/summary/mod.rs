@@ -1,5 +1,5 @@
 //! Cohort summaries: per group, n, errors, median and IQR of each measure, counts per class and
-//! per flag, as a text table, JSON or CSV, and an HTML page of figures ([`html`]).
+//! per flag, as a text table, JSON or CSV, and an HTML page of figures ([`html()`]).
 //!
 //! A [`Summary`] is fed one interpreted row at a time ([`Summary::add`]) with the values of the
 //! grouping columns (`--by site --by sex`). Groups are kept in sorted order of their values.

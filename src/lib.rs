@@ -21,6 +21,8 @@
 //! - [`zscore`]: age- and sex-specific z-scores against a reference table, and deriving such a
 //!   table from a reference group in the user's own data.
 //! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output.
+//! - [`summary`]: cohort summaries per group (medians, IQRs, class and flag counts) as text,
+//!   JSON or CSV, and an HTML page of figures with the reference ranges drawn.
 //!
 //! ## Example
 //! ```
@@ -61,6 +63,7 @@ pub mod reference_interval;
 pub mod report;
 pub mod sample_file;
 pub mod sugar;
+pub mod summary;
 pub mod units;
 pub mod vitamin_d;
 pub mod zonulin;

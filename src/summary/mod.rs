@@ -1,0 +1,470 @@
+//! Cohort summaries: per group, n, errors, median and IQR of each measure, counts per class and
+//! per flag, as a text table, JSON or CSV, and an HTML page of figures ([`html()`]).
+//!
+//! A [`Summary`] is fed one interpreted row at a time ([`Summary::add`]) with the values of the
+//! grouping columns (`--by site --by sex`). Groups are kept in sorted order of their values.
+//!
+//! **Quantiles** are Hyndman and Fan's definition 7, the default of R's `quantile()`
+//! ([`quantile_type7`], [`QUANTILE_METHOD`]).
+//!
+//! **Censored values** (a recovery `<0.0125 %` from a urine result below the detection limit, or
+//! a ratio with a censored part) are never treated as exact: they are left out of the median and
+//! IQR and counted apart (`n_below_limit`, `n_above_limit`), so a reader sees how many there were
+//! ([`CENSORED_METHOD`]). Leaving out values below a limit that lies under the median moves the
+//! median of the exact values up; the counts say how many values were left out.
+//!
+//! **Zonulin** is summarised per matrix and unit as reported: serum and stool, or ng/mL and ng/g,
+//! are never pooled.
+//!
+//! ```
+//! use lmr::interpretation::{Interpreter, Interpretation, Options, Sample};
+//! use lmr::reference::Registry;
+//! use lmr::summary::Summary;
+//! use lmr::sugar::Sugar;
+//!
+//! let registry = Registry::builtin()?;
+//! let interpreter = Interpreter::new(&registry, &Options::default())?;
+//! let mut summary = Summary::new(&["site"], &interpreter, &registry);
+//! let mut out = Interpretation::default();
+//! for (site, lactulose) in [("A", "20 mg/L"), ("A", "40 mg/L"), ("B", "10 mg/L")] {
+//!     let mut sample = Sample::default();
+//!     sample.set_urine(Sugar::Lactulose, lactulose.parse()?);
+//!     sample.set_urine(Sugar::Mannitol, "150 mg/L".parse()?);
+//!     sample.urine_volume = Some("1 L".parse()?);
+//!     sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+//!     sample.set_dose(Sugar::Mannitol, "1 g".parse()?);
+//!     interpreter.interpret(&sample, &mut out)?;
+//!     summary.add(&[site], Some(&out), false);
+//! }
+//! summary.add(&["B"], None, true); // a row that could not be interpreted
+//! let a = summary.group(&["A"]).unwrap();
+//! assert_eq!(a.rows(), 2);
+//! // 20 mg and 40 mg of 5000 mg: 0.4 % and 0.8 %; median (type 7) 0.6 %
+//! approx::assert_relative_eq!(a.lactulose_recovery().quartiles().unwrap().median, 0.6, max_relative = 1e-12);
+//! assert_eq!(summary.group(&["B"]).unwrap().rows_with_error(), 1);
+//! assert!(summary.to_text().contains("site=A"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod html;
+mod output;
+pub use output::significant;
+pub mod plot;
+mod stats;
+
+pub use html::{html, svg_figures, HtmlOptions};
+pub use stats::{quantile_type7, Measure, Quartiles, CENSORED_METHOD, QUANTILE_METHOD};
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::caveat::Caveat;
+use crate::flag::Flag;
+use crate::interpretation::{Interpretation, Interpreter, MANNITOL_BAND_ID};
+use crate::reference::{Analyte, Matrix, ReferenceRange, Registry, UNCLASSIFIED};
+use crate::sugar::Sugar;
+use crate::zonulin::ZonulinUnit;
+
+/// Output format of [`Summary::render`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned text tables, units in the headers.
+    #[default]
+    Text,
+    /// One JSON object.
+    Json,
+    /// Long ("tidy") CSV, one statistic per row.
+    Csv,
+}
+
+/// A format name that is not `text`, `json` or `csv`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown summary format {0:?} (expected text, json or csv)")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Format, UnknownFormat> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(Format::Text),
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            _ => Err(UnknownFormat(s.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Csv => "csv",
+        })
+    }
+}
+
+/// A classification count's key: which class column, under which range, which band.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ClassKey {
+    /// Sort rank of the column: 0 L:M, 1 + i the i-th vitamin D scheme, then zonulin.
+    rank: usize,
+    /// The result column (`lm_class`, `vitamin_d_class_iom_2011`, `zonulin_class`).
+    pub column: String,
+    /// Rows no range classified sort after the ranges' classes.
+    no_range: bool,
+    /// The range that classified the value (`None`: no range applied).
+    pub range: Option<String>,
+    /// Band index within the range (`usize::MAX` for `unclassified`), for ordering.
+    band: usize,
+    /// The class label, or `unclassified`.
+    pub class: String,
+}
+
+/// Zonulin values of one matrix and one unit (never pooled with another).
+#[derive(Clone, Debug)]
+pub struct ZonulinMeasure {
+    /// The matrix.
+    pub matrix: Matrix,
+    /// The unit as reported.
+    pub unit: ZonulinUnit,
+    /// The values.
+    pub values: Measure,
+}
+
+/// The statistics of one group.
+#[derive(Clone, Debug, Default)]
+pub struct Group {
+    rows: u64,
+    errors: u64,
+    lactulose: Measure,
+    mannitol: Measure,
+    lm_ratio: Measure,
+    vitamin_d: Measure,
+    /// Vitamin D per chosen scheme, in that scheme's unit (for drawing its bands).
+    vitamin_d_schemes: Vec<Measure>,
+    zonulin: Vec<ZonulinMeasure>,
+    classes: BTreeMap<ClassKey, u64>,
+    flags: BTreeMap<Flag, u64>,
+    /// (lactulose %, mannitol %) of rows where both are exact.
+    pairs: Vec<(f64, f64)>,
+    /// L:M ranges that classified a row of this group, by id, in order first seen.
+    lm_ranges: Vec<String>,
+}
+
+impl Group {
+    /// Rows added (with and without errors).
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Rows that could not be interpreted.
+    pub fn rows_with_error(&self) -> u64 {
+        self.errors
+    }
+
+    /// Lactulose recovery, % of dose.
+    pub fn lactulose_recovery(&self) -> &Measure {
+        &self.lactulose
+    }
+
+    /// Mannitol recovery, % of dose.
+    pub fn mannitol_recovery(&self) -> &Measure {
+        &self.mannitol
+    }
+
+    /// L:M ratio of fractional excretions.
+    pub fn lm_ratio(&self) -> &Measure {
+        &self.lm_ratio
+    }
+
+    /// 25(OH)D in nmol/L.
+    pub fn vitamin_d(&self) -> &Measure {
+        &self.vitamin_d
+    }
+
+    /// 25(OH)D in the unit of the `i`-th chosen scheme (as that scheme classified it).
+    pub fn vitamin_d_in_scheme(&self, i: usize) -> Option<&Measure> {
+        self.vitamin_d_schemes.get(i)
+    }
+
+    /// Zonulin, one entry per matrix and unit seen, in order first seen.
+    pub fn zonulin(&self) -> &[ZonulinMeasure] {
+        &self.zonulin
+    }
+
+    /// Rows per class, ordered by column (L:M, vitamin D schemes in chosen order, zonulin), range
+    /// and band.
+    pub fn classes(&self) -> impl Iterator<Item = (&ClassKey, u64)> {
+        self.classes.iter().map(|(k, &n)| (k, n))
+    }
+
+    /// The count of one class of one column (summed over ranges).
+    pub fn class_count(&self, column: &str, class: &str) -> u64 {
+        self.classes
+            .iter()
+            .filter(|(k, _)| k.column == column && k.class == class)
+            .map(|(_, &n)| n)
+            .sum()
+    }
+
+    /// Rows per flag (each row counted once per flag), in [`Flag::ALL`] order.
+    pub fn flags(&self) -> impl Iterator<Item = (Flag, u64)> + '_ {
+        self.flags.iter().map(|(&f, &n)| (f, n))
+    }
+
+    /// Rows carrying `flag`.
+    pub fn flag_count(&self, flag: Flag) -> u64 {
+        self.flags.get(&flag).copied().unwrap_or(0)
+    }
+
+    /// (lactulose %, mannitol %) of the rows where both recoveries are exact, in order added.
+    pub fn recovery_pairs(&self) -> &[(f64, f64)] {
+        &self.pairs
+    }
+
+    /// Ids of the L:M ranges that classified a row of this group, in order first seen.
+    pub fn lm_ranges(&self) -> &[String] {
+        &self.lm_ranges
+    }
+
+    fn count_class(
+        &mut self,
+        rank: usize,
+        column: &str,
+        range: Option<&ReferenceRange>,
+        band: Option<usize>,
+    ) {
+        let key = ClassKey {
+            rank,
+            column: column.to_string(),
+            no_range: range.is_none(),
+            range: range.map(|r| r.id.clone()),
+            band: band.unwrap_or(usize::MAX),
+            class: range
+                .map_or(UNCLASSIFIED, |r| r.band_label(band))
+                .to_string(),
+        };
+        *self.classes.entry(key).or_insert(0) += 1;
+    }
+}
+
+/// A cohort summary, fed one interpreted row at a time.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    by: Vec<String>,
+    groups: BTreeMap<Vec<String>, Group>,
+    /// Every range met (L:M ranges of rows, the explicit one, the schemes, the mannitol band).
+    ranges: BTreeMap<String, ReferenceRange>,
+    lm_explicit: Option<String>,
+    vitamin_d_schemes: Vec<String>,
+    vitamin_d_columns: Vec<String>,
+    mannitol_band: Option<String>,
+    caveats: BTreeSet<Caveat>,
+}
+
+impl Summary {
+    /// An empty summary grouped by the columns `by` (empty: one group of all rows), for rows
+    /// interpreted by `interpreter`. The explicit L:M range, the chosen vitamin D schemes and the
+    /// mannitol plausibility band ([`MANNITOL_BAND_ID`], from `registry`) are kept for the
+    /// figures.
+    pub fn new(by: &[&str], interpreter: &Interpreter<'_>, registry: &Registry) -> Summary {
+        let mut ranges = BTreeMap::new();
+        let mut keep = |r: &ReferenceRange| {
+            ranges.entry(r.id.clone()).or_insert_with(|| r.clone());
+            r.id.clone()
+        };
+        let lm_explicit = interpreter.lm_explicit().map(&mut keep);
+        let vitamin_d_schemes: Vec<String> = interpreter
+            .vitamin_d_schemes()
+            .iter()
+            .map(|r| keep(r))
+            .collect();
+        let mannitol_band = registry
+            .range(MANNITOL_BAND_ID)
+            .filter(|r| r.analyte == Analyte::MannitolRecoveryPct)
+            .map(&mut keep);
+        Summary {
+            by: by.iter().map(|s| s.to_string()).collect(),
+            groups: BTreeMap::new(),
+            ranges,
+            lm_explicit,
+            vitamin_d_columns: vitamin_d_schemes
+                .iter()
+                .map(|id| crate::report::vitamin_d_class_column(id))
+                .collect(),
+            vitamin_d_schemes,
+            mannitol_band,
+            caveats: BTreeSet::new(),
+        }
+    }
+
+    /// Adds one row: `group` holds the values of the `by` columns (in order), `result` the
+    /// row's interpretation. A row with `errored` set counts in [`Group::rows_with_error`] and its
+    /// result, if any, is not used. A group key shorter or longer than `by` is used as given.
+    pub fn add(&mut self, group: &[&str], result: Option<&Interpretation<'_>>, errored: bool) {
+        let n_schemes = self.vitamin_d_schemes.len();
+        let key: Vec<String> = group.iter().map(|s| s.to_string()).collect();
+        let g = self.groups.entry(key).or_default();
+        if g.vitamin_d_schemes.len() < n_schemes {
+            g.vitamin_d_schemes.resize_with(n_schemes, Measure::default);
+        }
+        g.rows += 1;
+        if errored {
+            g.errors += 1;
+            return;
+        }
+        let Some(r) = result else { return };
+        self.caveats.extend(r.caveats.iter().copied());
+        let l = r.recoveries.get(Sugar::Lactulose).copied();
+        let m = r.recoveries.get(Sugar::Mannitol).copied();
+        if let Some(l) = l {
+            g.lactulose.add(l);
+        }
+        if let Some(m) = m {
+            g.mannitol.add(m);
+        }
+        if let (Some(l), Some(m)) = (l.and_then(|c| c.exact()), m.and_then(|c| c.exact())) {
+            if l.is_finite() && m.is_finite() {
+                g.pairs.push((l, m));
+            }
+        }
+        if let Some(ratio) = r.lm_ratio {
+            g.lm_ratio.add(ratio);
+            let lm = r.lm.as_ref();
+            g.count_class(0, "lm_class", lm.map(|x| x.range), lm.and_then(|x| x.band));
+            if let Some(x) = lm {
+                if !g.lm_ranges.contains(&x.range.id) {
+                    g.lm_ranges.push(x.range.id.clone());
+                }
+                self.ranges
+                    .entry(x.range.id.clone())
+                    .or_insert_with(|| x.range.clone());
+            }
+        }
+        if let Some(vd) = &r.vitamin_d {
+            g.vitamin_d.add(crate::censored::Censored::Exact(vd.nmol_l));
+            for (i, s) in vd.schemes.iter().enumerate().take(n_schemes) {
+                g.vitamin_d_schemes[i].add(s.value);
+                g.count_class(1 + i, &self.vitamin_d_columns[i], Some(s.range), s.band);
+            }
+        }
+        if let Some(z) = &r.zonulin {
+            let (matrix, unit) = (z.value.matrix(), z.value.unit());
+            let at = match g
+                .zonulin
+                .iter()
+                .position(|e| e.matrix == matrix && e.unit == unit)
+            {
+                Some(i) => i,
+                None => {
+                    g.zonulin.push(ZonulinMeasure {
+                        matrix,
+                        unit,
+                        values: Measure::default(),
+                    });
+                    g.zonulin.len() - 1
+                }
+            };
+            g.zonulin[at]
+                .values
+                .add(crate::censored::Censored::Exact(z.value.value()));
+            let range = z.range.as_ref();
+            g.count_class(
+                usize::MAX,
+                "zonulin_class",
+                range.map(|x| x.range),
+                range.and_then(|x| x.band),
+            );
+        }
+        // Each row counts once per flag, however many times it was raised.
+        for (i, hit) in r.flags.iter().enumerate() {
+            if !r.flags[..i].iter().any(|e| e.flag == hit.flag) {
+                *g.flags.entry(hit.flag).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// The grouping columns.
+    pub fn by(&self) -> &[String] {
+        &self.by
+    }
+
+    /// The groups, in sorted order of their key values.
+    pub fn groups(&self) -> impl Iterator<Item = (&[String], &Group)> {
+        self.groups.iter().map(|(k, g)| (k.as_slice(), g))
+    }
+
+    /// One group by its key values.
+    pub fn group(&self, key: &[&str]) -> Option<&Group> {
+        self.groups
+            .iter()
+            .find(|(k, _)| k.iter().map(String::as_str).eq(key.iter().copied()))
+            .map(|(_, g)| g)
+    }
+
+    /// Rows added, in every group.
+    pub fn rows(&self) -> u64 {
+        self.groups.values().map(|g| g.rows).sum()
+    }
+
+    /// Rows that could not be interpreted, in every group (`lmr summary` exits 3 when this is
+    /// not zero, as `lmr batch` does).
+    pub fn rows_with_error(&self) -> u64 {
+        self.groups.values().map(|g| g.errors).sum()
+    }
+
+    /// A group's key as text: `site=A, sex=F` (`all rows` without grouping columns).
+    pub fn group_label(&self, key: &[String]) -> String {
+        if key.is_empty() {
+            return "all rows".to_string();
+        }
+        key.iter()
+            .enumerate()
+            .map(|(i, v)| match self.by.get(i) {
+                Some(col) => format!("{col}={v}"),
+                None => v.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// A range met while summarising (an L:M range of a row, the explicit one, a chosen
+    /// vitamin D scheme, the mannitol plausibility band), by id.
+    pub fn range(&self, id: &str) -> Option<&ReferenceRange> {
+        self.ranges.get(id)
+    }
+
+    /// The L:M range named explicitly (`--lm-range`), if any.
+    pub fn lm_explicit(&self) -> Option<&ReferenceRange> {
+        self.lm_explicit.as_deref().and_then(|id| self.range(id))
+    }
+
+    /// The chosen vitamin D schemes, in chosen order.
+    pub fn vitamin_d_schemes(&self) -> impl Iterator<Item = &ReferenceRange> {
+        self.vitamin_d_schemes
+            .iter()
+            .filter_map(|id| self.range(id))
+    }
+
+    /// The mannitol plausibility band ([`MANNITOL_BAND_ID`]) as loaded, if any.
+    pub fn mannitol_band(&self) -> Option<&ReferenceRange> {
+        self.mannitol_band.as_deref().and_then(|id| self.range(id))
+    }
+
+    /// Every caveat carried by a row, each once, in [`Caveat::ALL`] order.
+    pub fn caveats(&self) -> impl Iterator<Item = Caveat> + '_ {
+        self.caveats.iter().copied()
+    }
+
+    /// The summary in `format`.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Text => self.to_text(),
+            Format::Json => self.to_json(),
+            Format::Csv => self.to_csv(),
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! Text, JSON and CSV forms of a [`Summary`].
+
+use serde_json::{json, Map, Value};
+
+use super::{Group, Measure, Summary, CENSORED_METHOD, QUANTILE_METHOD};
+
+/// One row of the measures table: key, label with unit, unit, matrix, values.
+pub(crate) struct MeasureRow<'a> {
+    pub key: &'static str,
+    pub label: String,
+    pub unit: String,
+    pub matrix: Option<&'static str>,
+    pub measure: &'a Measure,
+}
+
+/// The measures of a group, in report order (zonulin per matrix and unit).
+pub(crate) fn measure_rows(g: &Group) -> Vec<MeasureRow<'_>> {
+    let mut rows = vec![
+        MeasureRow {
+            key: "lactulose_recovery_pct",
+            label: "lactulose recovery (% of dose)".into(),
+            unit: "%".into(),
+            matrix: None,
+            measure: &g.lactulose,
+        },
+        MeasureRow {
+            key: "mannitol_recovery_pct",
+            label: "mannitol recovery (% of dose)".into(),
+            unit: "%".into(),
+            matrix: None,
+            measure: &g.mannitol,
+        },
+        MeasureRow {
+            key: "lm_ratio",
+            label: "L:M ratio (ratio of recoveries)".into(),
+            unit: "ratio".into(),
+            matrix: None,
+            measure: &g.lm_ratio,
+        },
+        MeasureRow {
+            key: "vitamin_d_nmol_l",
+            label: "25(OH)D (nmol/L)".into(),
+            unit: "nmol/L".into(),
+            matrix: None,
+            measure: &g.vitamin_d,
+        },
+    ];
+    for z in &g.zonulin {
+        rows.push(MeasureRow {
+            key: "zonulin",
+            label: format!("zonulin, {} ({})", z.matrix, z.unit),
+            unit: z.unit.to_string(),
+            matrix: Some(z.matrix.key()),
+            measure: &z.values,
+        });
+    }
+    rows
+}
+
+/// A number to 4 significant digits, for people (`0.02527`, `13.54`, `1234`).
+pub fn significant(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (3 - magnitude).clamp(0, 12) as usize;
+    format!("{x:.decimals$}")
+}
+
+fn full(x: f64) -> String {
+    let mut b = ryu::Buffer::new();
+    crate::report::write_number(&mut b, x).to_string()
+}
+
+/// Aligned columns: `right[i]` right-aligns column `i`.
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], right: &[bool], indent: &str) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+    }
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::from(indent);
+        for (i, c) in cells.enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            let pad = w.saturating_sub(c.chars().count());
+            if i > 0 {
+                s.push_str("  ");
+            }
+            if right.get(i).copied().unwrap_or(false) {
+                s.extend(std::iter::repeat_n(' ', pad));
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push_str(s.trim_end());
+        out.push('\n');
+    };
+    line(&mut header.iter().copied());
+    for r in rows {
+        line(&mut r.iter().map(String::as_str));
+    }
+}
+
+impl Summary {
+    /// The summary as aligned text tables (one block per group), with the quantile definition
+    /// and the handling of censored values stated at the top.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let by = if self.by.is_empty() {
+            String::new()
+        } else {
+            format!(" by {}", self.by.join(", "))
+        };
+        out.push_str(&format!(
+            "Summary of {} row(s) in {} group(s){by}\n",
+            self.rows(),
+            self.groups.len()
+        ));
+        out.push_str(&format!("Quantiles: {QUANTILE_METHOD}\n"));
+        out.push_str(&format!("Censored values: {CENSORED_METHOD}\n"));
+        for (key, g) in self.groups() {
+            out.push('\n');
+            out.push_str(&format!(
+                "{}: {} row(s), {} with errors\n",
+                self.group_label(key),
+                g.rows,
+                g.errors
+            ));
+            let rows: Vec<Vec<String>> = measure_rows(g)
+                .into_iter()
+                .map(|m| {
+                    let q = m.measure.quartiles();
+                    let f = |v: Option<f64>| v.map_or_else(|| "-".to_string(), significant);
+                    vec![
+                        m.label,
+                        m.measure.n_exact().to_string(),
+                        m.measure.n_below_limit().to_string(),
+                        m.measure.n_above_limit().to_string(),
+                        f(q.map(|q| q.median)),
+                        f(q.map(|q| q.q1)),
+                        f(q.map(|q| q.q3)),
+                        f(q.map(|q| q.iqr())),
+                    ]
+                })
+                .collect();
+            table(
+                &mut out,
+                &[
+                    "measure (unit)",
+                    "n exact",
+                    "n <limit",
+                    "n >limit",
+                    "median",
+                    "Q1",
+                    "Q3",
+                    "IQR",
+                ],
+                &rows,
+                &[false, true, true, true, true, true, true, true],
+                "  ",
+            );
+            let classes: Vec<Vec<String>> = g
+                .classes()
+                .map(|(k, n)| {
+                    vec![
+                        k.column.clone(),
+                        k.range
+                            .clone()
+                            .unwrap_or_else(|| "(no range applied)".into()),
+                        k.class.clone(),
+                        n.to_string(),
+                    ]
+                })
+                .collect();
+            if !classes.is_empty() {
+                out.push('\n');
+                table(
+                    &mut out,
+                    &["class column", "range", "class", "rows"],
+                    &classes,
+                    &[false, false, false, true],
+                    "  ",
+                );
+            }
+            let flags: Vec<Vec<String>> = g
+                .flags()
+                .map(|(f, n)| vec![f.code().to_string(), n.to_string()])
+                .collect();
+            out.push('\n');
+            if flags.is_empty() {
+                out.push_str("  flags: none raised\n");
+            } else {
+                table(&mut out, &["flag", "rows"], &flags, &[false, true], "  ");
+            }
+        }
+        out
+    }
+
+    /// The summary as one JSON object (pretty-printed): `by`, `quantile_method`,
+    /// `censored_values`, and `groups`, each with `key`, `rows`, `rows_with_error`, `measures`,
+    /// `classes` and `flags`. Numbers are written at full precision; a median without exact
+    /// values is `null`.
+    pub fn to_json(&self) -> String {
+        let num = |x: Option<f64>| {
+            x.filter(|x| x.is_finite())
+                .map_or(Value::Null, |x| json!(x))
+        };
+        let groups: Vec<Value> = self
+            .groups()
+            .map(|(key, g)| {
+                let mut k = Map::new();
+                for (i, v) in key.iter().enumerate() {
+                    let col = self.by.get(i).cloned().unwrap_or_else(|| format!("by{i}"));
+                    k.insert(col, json!(v));
+                }
+                let measures: Vec<Value> = measure_rows(g)
+                    .into_iter()
+                    .map(|m| {
+                        let q = m.measure.quartiles();
+                        let mut o = Map::new();
+                        o.insert("measure".into(), json!(m.key));
+                        if let Some(matrix) = m.matrix {
+                            o.insert("matrix".into(), json!(matrix));
+                        }
+                        o.insert("unit".into(), json!(m.unit));
+                        o.insert("n".into(), json!(m.measure.n_exact()));
+                        o.insert("n_below_limit".into(), json!(m.measure.n_below_limit()));
+                        o.insert("n_above_limit".into(), json!(m.measure.n_above_limit()));
+                        o.insert("median".into(), num(q.map(|q| q.median)));
+                        o.insert("q1".into(), num(q.map(|q| q.q1)));
+                        o.insert("q3".into(), num(q.map(|q| q.q3)));
+                        Value::Object(o)
+                    })
+                    .collect();
+                let classes: Vec<Value> = g
+                    .classes()
+                    .map(|(k, n)| {
+                        json!({"column": k.column, "range": k.range, "class": k.class, "rows": n})
+                    })
+                    .collect();
+                let flags: Vec<Value> = g
+                    .flags()
+                    .map(|(f, n)| json!({"flag": f.code(), "rows": n}))
+                    .collect();
+                json!({
+                    "key": Value::Object(k),
+                    "rows": g.rows,
+                    "rows_with_error": g.errors,
+                    "measures": measures,
+                    "classes": classes,
+                    "flags": flags,
+                })
+            })
+            .collect();
+        let v = json!({
+            "by": self.by,
+            "quantile_method": QUANTILE_METHOD,
+            "censored_values": CENSORED_METHOD,
+            "groups": groups,
+        });
+        let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// The summary as long CSV: one row per statistic, with the grouping columns first, then
+    /// `kind, variable, matrix, range, class, unit, n, n_below_limit, n_above_limit, median, q1,
+    /// q3`. `kind` is `rows` (variables `rows`, `rows_with_error`), `measure` (quartiles of the
+    /// exact values, `n` exact values), `class` (`n` rows in the class) or `flag` (`n` rows with
+    /// the flag, `class` holds the code).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        let mut header: Vec<String> = self.by.clone();
+        for h in [
+            "kind",
+            "variable",
+            "matrix",
+            "range",
+            "class",
+            "unit",
+            "n",
+            "n_below_limit",
+            "n_above_limit",
+            "median",
+            "q1",
+            "q3",
+        ] {
+            header.push(h.into());
+        }
+        csv_line(&mut out, header.iter().map(String::as_str));
+        for (key, g) in self.groups() {
+            let mut line = |cells: [&str; 12]| {
+                csv_line(
+                    &mut out,
+                    key.iter().map(String::as_str).chain(cells.iter().copied()),
+                );
+            };
+            let rows = g.rows.to_string();
+            let errors = g.errors.to_string();
+            line(["rows", "rows", "", "", "", "", &rows, "", "", "", "", ""]);
+            line([
+                "rows",
+                "rows_with_error",
+                "",
+                "",
+                "",
+                "",
+                &errors,
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]);
+            for m in measure_rows(g) {
+                let q = m.measure.quartiles();
+                let f = |v: Option<f64>| v.map_or_else(String::new, full);
+                let (n, lo, hi) = (
+                    m.measure.n_exact().to_string(),
+                    m.measure.n_below_limit().to_string(),
+                    m.measure.n_above_limit().to_string(),
+                );
+                let (med, q1, q3) = (
+                    f(q.map(|q| q.median)),
+                    f(q.map(|q| q.q1)),
+                    f(q.map(|q| q.q3)),
+                );
+                line([
+                    "measure",
+                    m.key,
+                    m.matrix.unwrap_or(""),
+                    "",
+                    "",
+                    &m.unit,
+                    &n,
+                    &lo,
+                    &hi,
+                    &med,
+                    &q1,
+                    &q3,
+                ]);
+            }
+            for (k, n) in g.classes() {
+                let n = n.to_string();
+                line([
+                    "class",
+                    &k.column,
+                    "",
+                    k.range.as_deref().unwrap_or(""),
+                    &k.class,
+                    "",
+                    &n,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]);
+            }
+            for (f, n) in g.flags() {
+                let n = n.to_string();
+                line([
+                    "flag",
+                    "flags",
+                    "",
+                    "",
+                    f.code(),
+                    "",
+                    &n,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]);
+            }
+        }
+        out
+    }
+}
+
+/// Writes one CSV record, quoting fields that need it (RFC 4180).
+fn csv_line<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
+    for (i, c) in cells.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if c.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&c.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(c);
+        }
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(significant(0.025271), "0.02527");
+        assert_eq!(significant(13.5432), "13.54");
+        assert_eq!(significant(1234.6), "1235");
+        assert_eq!(significant(0.0), "0");
+        assert_eq!(significant(f64::NAN), "");
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_it() {
+        let mut s = String::new();
+        csv_line(&mut s, ["a", "b,c", "say \"x\""].into_iter());
+        assert_eq!(s, "a,\"b,c\",\"say \"\"x\"\"\"\n");
+    }
+}

@@ -124,11 +124,9 @@ pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
             suggestion: text.trim().replacen(',', ".", 1),
         });
     }
-    let lower = t.to_ascii_lowercase();
-    if lower.starts_with("nan") || lower.starts_with("inf") || lower.starts_with("+inf") {
-        return Err(UnitError::NotFinite { text: text.to_string() });
-    }
-    if lower.starts_with("-inf") {
+    // Checked without allocating: this runs once per numeric cell in a batch.
+    let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    if starts("nan") || starts("inf") || starts("+inf") || starts("-inf") {
         return Err(UnitError::NotFinite { text: text.to_string() });
     }
     let value: f64 = num.parse().map_err(|_| UnitError::NotANumber { text: text.to_string() })?;

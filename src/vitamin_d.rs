@@ -130,11 +130,19 @@ impl VitaminD {
 
     /// The value in nmol/L.
     pub fn in_nmol_per_l(self) -> f64 {
+        // A value reported in nmol/L is returned as reported (not round-tripped through mmol/L,
+        // which would turn 60 into 59.99999999999999).
+        if self.value.unit() == ConcentrationUnit::NmolPerL {
+            return self.value.value();
+        }
         self.value.in_mmol_per_l(self.form.molar_mass()) * 1e6
     }
 
     /// The value in ng/mL (= µg/L).
     pub fn in_ng_per_ml(self) -> f64 {
+        if matches!(self.value.unit(), ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL) {
+            return self.value.value();
+        }
         self.value.in_mg_per_l(Some(self.form.molar_mass())).unwrap_or(0.0) * 1e3
     }
 

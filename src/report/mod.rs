@@ -4,6 +4,7 @@
 mod json;
 mod text;
 
+pub(crate) use json::cell_value;
 pub use json::to_json;
 pub use text::{describe_flag, to_text};
 
@@ -62,62 +63,79 @@ pub fn censored_text(value: Censored) -> String {
     }
 }
 
-/// Calls `field` once per result column with the cell's text, in [`result_columns`] order.
-/// `error` fills the last column (and empties the results).
+/// Calls `field` once per result column with the column's name and the cell, in
+/// [`result_columns`] order. `error` fills the last column (and empties the results).
 ///
-/// This is the one place the columns are filled, for CSV and JSON alike.
+/// This is the one place the columns are named and filled, for CSV and JSON alike; it is
+/// [`for_each_result_cell`] zipped with [`result_columns`].
 pub fn for_each_cell(
     interpreter: &Interpreter<'_>,
     result: Option<&Interpretation<'_>>,
     error: Option<&str>,
     mut field: impl FnMut(&str, Cell<'_>),
 ) {
+    let names = result_columns(interpreter);
+    let mut i = 0;
+    for_each_result_cell(interpreter, result, error, |cell| {
+        field(names.get(i).map_or("", String::as_str), cell);
+        i += 1;
+    });
+}
+
+/// Calls `cell` once per result column, in [`result_columns`] order, without naming the
+/// columns (the batch hot path names them once, from [`result_columns`]). `error` fills the
+/// last column (and empties the results).
+pub fn for_each_result_cell(
+    interpreter: &Interpreter<'_>,
+    result: Option<&Interpretation<'_>>,
+    error: Option<&str>,
+    mut field: impl FnMut(Cell<'_>),
+) {
     let schemes = interpreter.vitamin_d_schemes();
     let Some(r) = result.filter(|_| error.is_none()) else {
-        for c in LEADING_COLUMNS {
-            field(c, Cell::Empty);
+        for _ in 0..LEADING_COLUMNS.len() + schemes.len() + TRAILING_COLUMNS.len() - 1 {
+            field(Cell::Empty);
         }
-        for s in schemes {
-            field(&vitamin_d_class_column(&s.id), Cell::Empty);
-        }
-        for c in &TRAILING_COLUMNS[..4] {
-            field(c, Cell::Empty);
-        }
-        field("error", error.map_or(Cell::Empty, Cell::Text));
+        field(error.map_or(Cell::Empty, Cell::Text));
         return;
     };
-    let rec = |s: Sugar| r.recoveries.get(s).copied().map_or(Cell::Empty, Cell::Number);
-    field("lactulose_recovery_pct", rec(Sugar::Lactulose));
-    field("mannitol_recovery_pct", rec(Sugar::Mannitol));
-    field("lm_ratio", r.lm_ratio.map_or(Cell::Empty, Cell::Number));
-    field("lm_range", r.lm.as_ref().map_or(Cell::Empty, |l| Cell::Text(&l.range.id)));
-    field("lm_class", r.lm_class().map_or(Cell::Empty, Cell::Text));
-    let vd = r.vitamin_d.as_ref();
+    let rec = |s: Sugar| {
+        r.recoveries
+            .get(s)
+            .copied()
+            .map_or(Cell::Empty, Cell::Number)
+    };
+    field(rec(Sugar::Lactulose));
+    field(rec(Sugar::Mannitol));
+    field(r.lm_ratio.map_or(Cell::Empty, Cell::Number));
     field(
-        "vitamin_d_nmol_l",
-        vd.map_or(Cell::Empty, |v| Cell::Number(Censored::Exact(v.nmol_l))),
+        r.lm.as_ref()
+            .map_or(Cell::Empty, |l| Cell::Text(&l.range.id)),
     );
-    for (i, s) in schemes.iter().enumerate() {
+    field(r.lm_class().map_or(Cell::Empty, Cell::Text));
+    let vd = r.vitamin_d.as_ref();
+    field(vd.map_or(Cell::Empty, |v| Cell::Number(Censored::Exact(v.nmol_l))));
+    for i in 0..schemes.len() {
         let cell = vd
             .and_then(|v| v.schemes.get(i))
             .map_or(Cell::Empty, |res| Cell::Text(res.label()));
-        field(&vitamin_d_class_column(&s.id), cell);
+        field(cell);
     }
     let z = r.zonulin.as_ref();
     field(
-        "zonulin_range",
         z.and_then(|z| z.range.as_ref())
             .map_or(Cell::Empty, |res| Cell::Text(&res.range.id)),
     );
-    field(
-        "zonulin_class",
-        z.map_or(Cell::Empty, |z| {
-            Cell::Text(z.range.as_ref().map_or(crate::reference::UNCLASSIFIED, |res| res.label()))
-        }),
-    );
-    field("flags", Cell::Codes(Codes::Flags(r)));
-    field("caveats", Cell::Codes(Codes::Caveats(r)));
-    field("error", Cell::Empty);
+    field(z.map_or(Cell::Empty, |z| {
+        Cell::Text(
+            z.range
+                .as_ref()
+                .map_or(crate::reference::UNCLASSIFIED, |res| res.label()),
+        )
+    }));
+    field(Cell::Codes(Codes::Flags(r)));
+    field(Cell::Codes(Codes::Caveats(r)));
+    field(Cell::Empty);
 }
 
 /// One result cell.

@@ -106,7 +106,7 @@ pub enum UnitError {
 
 /// Splits `"12.5 mg/L"` into (`12.5`, `"mg/L"`), refusing decimal commas, NaN, ±∞ and negatives.
 pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
-    let t = text.trim();
+    let t = trim(text);
     let end = t
         .char_indices()
         .find(|&(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | '+' | '-' | 'e' | 'E' | ',')))
@@ -132,6 +132,16 @@ pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
     let value: f64 = num.parse().map_err(|_| UnitError::NotANumber { text: text.to_string() })?;
     check_amount(value, text)?;
     Ok((value, rest))
+}
+
+/// `text.trim()`, returning at once when both ends are visible ASCII (the common case in a
+/// batch, where this runs several times per cell).
+#[inline]
+pub(crate) fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
 }
 
 /// Refuses NaN, ±∞ and negative values, quoting `text`.
@@ -368,7 +378,7 @@ macro_rules! quantity {
             /// # Errors
             /// As [`FromStr`], plus [`UnitError::MissingUnit`] for a bare number without a default.
             pub fn parse_with_default(text: &str, default_unit: Option<$unit>) -> Result<Self, UnitError> {
-                if text.trim().is_empty() {
+                if trim(text).is_empty() {
                     return Err(UnitError::Empty { example: $example });
                 }
                 let (value, unit) = split_number(text)?;

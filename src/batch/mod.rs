@@ -46,6 +46,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use csv::ByteRecord;
 
+use crate::caveat::Caveat;
 use crate::censored::Censored;
 use crate::flag::Flag;
 use crate::interpretation::{
@@ -53,7 +54,7 @@ use crate::interpretation::{
 };
 use crate::protocol::NamedProtocol;
 use crate::recovery::RecoveryError;
-use crate::report::{cell_value, for_each_result_cell, result_columns, write_number, Cell};
+use crate::report::{cell_value, for_each_result_cell, result_columns, write_number, Cell, Codes};
 
 /// Output format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -141,18 +142,7 @@ fn read_error(e: csv::Error) -> BatchError {
     }
 }
 
-fn write_error(e: csv::Error) -> BatchError {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => BatchError::Write(e),
-        other => BatchError::Write(io::Error::other(format!("{other:?}"))),
-    }
-}
-
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-/// Records per batch handed from the reader thread.
-const BATCH_ROWS: usize = 512;
-/// Batches in flight (bounds memory).
-const IN_FLIGHT: usize = 4;
 /// Rows between progress reports.
 const PROGRESS_EVERY: u64 = 8192;
 
@@ -182,54 +172,77 @@ fn sniff<R: Read>(mut input: R) -> Result<(Dialect, impl Read), BatchError> {
     Ok((Dialect { bom, crlf }, io::Cursor::new(head).chain(input)))
 }
 
+/// Records handed from the reader thread to a worker, with the number of the first row.
 struct Batch {
     records: Vec<ByteRecord>,
     len: usize,
+    first_row: u64,
 }
 
-type Filled = Result<Batch, csv::Error>;
+/// A worker's output for one batch: the formatted bytes and what happened.
+struct Done {
+    bytes: Vec<u8>,
+    stats: Stats,
+    /// Input bytes consumed up to the end of this batch (for progress).
+    input_byte: u64,
+}
 
-/// The reader thread: fills recycled batches until the input ends or fails.
+/// Records per batch.
+const BATCH_ROWS: usize = 256;
+/// Batches queued per worker (bounds memory).
+const QUEUED: usize = 2;
+
+/// The reader thread: fills recycled batches and deals them to the workers in turn (batch `i`
+/// to worker `i % workers`), so the writer can collect results in the same turn and keep order.
 fn read_batches<R: Read>(
     mut rdr: csv::Reader<R>,
-    full: SyncSender<Filled>,
-    empty: Receiver<Batch>,
-) {
-    loop {
-        let mut batch = empty.try_recv().unwrap_or_else(|_| Batch {
+    to_workers: Vec<SyncSender<Batch>>,
+    spare: Receiver<Batch>,
+) -> Result<(), csv::Error> {
+    let mut row = 0u64;
+    for turn in 0.. {
+        let mut batch = spare.try_recv().unwrap_or_else(|_| Batch {
             records: Vec::with_capacity(BATCH_ROWS),
             len: 0,
+            first_row: 0,
         });
         batch.len = 0;
+        batch.first_row = row + 1;
         let mut done = false;
         while batch.len < BATCH_ROWS {
             if batch.records.len() == batch.len {
                 batch.records.push(ByteRecord::new());
             }
-            match rdr.read_byte_record(&mut batch.records[batch.len]) {
-                Ok(true) => batch.len += 1,
-                Ok(false) => {
-                    done = true;
-                    break;
-                }
-                Err(e) => {
-                    let _ = full.send(Err(e));
-                    return;
-                }
+            if rdr.read_byte_record(&mut batch.records[batch.len])? {
+                batch.len += 1;
+            } else {
+                done = true;
+                break;
             }
         }
-        if batch.len > 0 && full.send(Ok(batch)).is_err() {
-            return; // the consumer stopped (a write failed)
+        row += batch.len as u64;
+        if batch.len > 0 && to_workers[turn % to_workers.len()].send(batch).is_err() {
+            return Ok(()); // the run stopped (a write failed)
         }
         if done {
-            return;
+            return Ok(());
         }
     }
+    Ok(())
+}
+
+/// How many threads interpret rows: the cores available, at most 4.
+fn worker_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
 }
 
 /// Interprets every row of `input` and writes them to `output`.
 ///
-/// `progress` is called now and then with the number of input bytes consumed.
+/// The work is shared, in input order: a reader thread parses CSV records into batches and deals
+/// them to interpreting threads in turn (one per core, at most 4); the calling thread collects
+/// their formatted output in the same turn and writes it. Memory is bounded by the batches in
+/// flight, whatever the input size. `progress` is called now and then with the number of input
+/// bytes consumed.
 ///
 /// # Errors
 /// [`BatchError::Header`] when the header is missing or unusable (nothing is written then),
@@ -259,61 +272,104 @@ pub fn run<R: Read + Send, W: Write>(
         .collect();
     let layout = Layout::resolve(&names, options.columns)?;
     let reader = RowReader::new(&layout, options.protocol);
-    let mut sink: Box<dyn Sink + '_> = match options.format {
-        Format::Csv => Box::new(CsvSink::new(
-            output,
-            options.delimiter,
-            &dialect,
-            &header,
-            interpreter,
-        )?),
-        Format::Jsonl => Box::new(JsonlSink::new(output, &names, interpreter)),
+    let sink = || match options.format {
+        Format::Csv => Sink::Csv(CsvFormat::new(options.delimiter, dialect.crlf, interpreter)),
+        Format::Jsonl => Sink::Jsonl(JsonlFormat::new(&names, interpreter)),
     };
+    let mut out = io::BufWriter::with_capacity(1 << 18, output);
+    if let Sink::Csv(mut csv) = sink() {
+        let mut head = Vec::new();
+        if dialect.bom {
+            head.extend_from_slice(UTF8_BOM);
+        }
+        csv.header(&mut head, &header);
+        out.write_all(&head).map_err(BatchError::Write)?;
+    }
 
+    let workers = worker_count();
     std::thread::scope(|scope| {
-        let (full_tx, full_rx) = sync_channel::<Filled>(IN_FLIGHT);
-        let (empty_tx, empty_rx) = sync_channel::<Batch>(IN_FLIGHT + 2);
-        scope.spawn(move || read_batches(rdr, full_tx, empty_rx));
-        let mut state = RowState::default();
-        let mut stats = Stats::default();
-        for batch in full_rx.iter() {
-            let batch = batch.map_err(read_error)?;
-            for record in &batch.records[..batch.len] {
-                stats.rows += 1;
-                let pos = Position {
-                    row: stats.rows,
-                    line: record.position().map_or(0, |p| p.line()),
-                };
-                let outcome = state.interpret(&reader, interpreter, record, pos);
-                match outcome {
-                    Ok(()) => {
-                        stats.interpreted += 1;
-                        if !state.result.flags.is_empty() {
-                            stats.flagged += 1;
-                        }
-                        sink.row(record, layout.width(), Some(&state.result), None)?;
-                    }
-                    Err(e) => {
-                        stats.errors += 1;
-                        state.error.clear();
-                        use std::fmt::Write as _;
-                        let _ = write!(state.error, "{e}");
-                        if stats.first_errors.len() < FIRST_ERRORS {
-                            stats.first_errors.push(state.error.clone());
-                        }
-                        sink.row(record, layout.width(), None, Some(&state.error))?;
+        let (spare_tx, spare_rx) = sync_channel::<Batch>(workers * (QUEUED + 2));
+        let mut to_workers = Vec::with_capacity(workers);
+        let mut from_workers = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let (in_tx, in_rx) = sync_channel::<Batch>(QUEUED);
+            let (out_tx, out_rx) = sync_channel::<Done>(QUEUED);
+            // Output buffers go back to their worker once written.
+            let (back_tx, back_rx) = sync_channel::<Vec<u8>>(QUEUED + 2);
+            to_workers.push(in_tx);
+            from_workers.push((out_rx, back_tx));
+            let (spare_tx, reader, mut sink) = (spare_tx.clone(), &reader, sink());
+            scope.spawn(move || {
+                let mut state = RowState::default();
+                for batch in in_rx {
+                    let mut bytes = back_rx.try_recv().unwrap_or_default();
+                    let stats = state.batch(&batch, reader, interpreter, &mut sink, &mut bytes);
+                    let input_byte = batch.records[..batch.len]
+                        .last()
+                        .and_then(|r| r.position())
+                        .map_or(0, |p| p.byte());
+                    let _ = spare_tx.try_send(batch);
+                    let done = Done {
+                        bytes,
+                        stats,
+                        input_byte,
+                    };
+                    if out_tx.send(done).is_err() {
+                        return; // the writer stopped
                     }
                 }
-                if stats.rows % PROGRESS_EVERY == 0 {
-                    progress(record.position().map_or(0, |p| p.byte()));
+            });
+        }
+        drop(spare_tx);
+        let read = scope.spawn(move || read_batches(rdr, to_workers, spare_rx));
+
+        // Collect in the same turn as the batches were dealt: input order.
+        let mut stats = Stats::default();
+        let mut since_progress = 0u64;
+        let mut write = || -> Result<(), BatchError> {
+            'turns: loop {
+                for (from, back) in &from_workers {
+                    let Ok(done) = from.recv() else {
+                        break 'turns; // the input is exhausted (or the reader failed)
+                    };
+                    out.write_all(&done.bytes).map_err(BatchError::Write)?;
+                    stats.add(done.stats);
+                    let _ = back.try_send(done.bytes);
+                    since_progress += BATCH_ROWS as u64;
+                    if since_progress >= PROGRESS_EVERY {
+                        since_progress = 0;
+                        progress(done.input_byte);
+                    }
                 }
             }
-            // Recycle the batch; if the reader has finished, it is simply dropped.
-            let _ = empty_tx.try_send(batch);
-        }
-        sink.finish()?;
+            out.flush().map_err(BatchError::Write)
+        };
+        let written = write();
+        drop(from_workers); // unblocks the workers and the reader if the write failed
+        let read = read.join().unwrap_or_else(|_| {
+            Err(csv::Error::from(io::Error::other(
+                "the reader thread stopped",
+            )))
+        });
+        written?;
+        read.map_err(read_error)?;
         Ok(stats)
     })
+}
+
+impl Stats {
+    /// Adds a later batch's counts.
+    fn add(&mut self, other: Stats) {
+        self.rows += other.rows;
+        self.interpreted += other.interpreted;
+        self.errors += other.errors;
+        self.flagged += other.flagged;
+        for e in other.first_errors {
+            if self.first_errors.len() < FIRST_ERRORS {
+                self.first_errors.push(e);
+            }
+        }
+    }
 }
 
 /// The per-row buffers, reused across rows.
@@ -326,6 +382,47 @@ struct RowState<'r> {
 }
 
 impl<'r> RowState<'r> {
+    /// Interprets and formats one batch into `out` (cleared first).
+    fn batch(
+        &mut self,
+        batch: &Batch,
+        reader: &RowReader<'_>,
+        interpreter: &Interpreter<'r>,
+        sink: &mut Sink<'_, '_>,
+        out: &mut Vec<u8>,
+    ) -> Stats {
+        out.clear();
+        let mut stats = Stats::default();
+        let width = reader.layout().width();
+        for (i, record) in batch.records[..batch.len].iter().enumerate() {
+            stats.rows += 1;
+            let pos = Position {
+                row: batch.first_row + i as u64,
+                line: record.position().map_or(0, |p| p.line()),
+            };
+            match self.interpret(reader, interpreter, record, pos) {
+                Ok(()) => {
+                    stats.interpreted += 1;
+                    if !self.result.flags.is_empty() {
+                        stats.flagged += 1;
+                    }
+                    sink.row(out, record, width, Some(&self.result), None);
+                }
+                Err(e) => {
+                    stats.errors += 1;
+                    self.error.clear();
+                    use std::fmt::Write as _;
+                    let _ = write!(self.error, "{e}");
+                    if stats.first_errors.len() < FIRST_ERRORS {
+                        stats.first_errors.push(self.error.clone());
+                    }
+                    sink.row(out, record, width, None, Some(&self.error));
+                }
+            }
+        }
+        stats
+    }
+
     fn interpret(
         &mut self,
         reader: &RowReader<'_>,
@@ -384,98 +481,139 @@ fn interpret_error(
     }
 }
 
-/// Where rows go.
-trait Sink {
+/// How rows are formatted.
+enum Sink<'i, 'r> {
+    Csv(CsvFormat<'i, 'r>),
+    Jsonl(JsonlFormat<'i, 'r>),
+}
+
+impl Sink<'_, '_> {
     fn row(
         &mut self,
+        out: &mut Vec<u8>,
         record: &ByteRecord,
         width: usize,
         result: Option<&Interpretation<'_>>,
         error: Option<&str>,
-    ) -> Result<(), BatchError>;
-    fn finish(&mut self) -> Result<(), BatchError>;
+    ) {
+        match self {
+            Sink::Csv(c) => c.row(out, record, width, result, error),
+            Sink::Jsonl(j) => j.row(out, record, result, error),
+        }
+    }
 }
 
-struct CsvSink<'i, 'r, W: Write> {
-    wtr: csv::Writer<W>,
+/// Writes one CSV field, quoted (with `"` doubled) only when it holds the delimiter, a quote or
+/// a line end, as the `csv` crate does by default.
+fn write_csv_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
+    // A fold, not `any`: no early exit, so the compiler can check several bytes at once.
+    let needs_quotes = field.iter().fold(false, |q, &b| {
+        q | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
+    });
+    if !needs_quotes {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for part in field.split_inclusive(|&b| b == b'"') {
+        out.extend_from_slice(part);
+        if part.last() == Some(&b'"') {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
+}
+
+// The caveat cache keys a row's caveats by a bit per caveat.
+const _: () = assert!(Caveat::ALL.len() <= 64);
+
+struct CsvFormat<'i, 'r> {
     interpreter: &'i Interpreter<'r>,
-    scratch: Vec<u8>,
+    delimiter: u8,
+    terminator: &'static [u8],
     number: ryu::Buffer,
+    scratch: Vec<u8>,
+    /// The `caveats` cell, already CSV-encoded, per set of caveats (rows repeat a few sets).
+    caveat_cells: Vec<(u64, Vec<u8>)>,
 }
 
-impl<'i, 'r, W: Write> CsvSink<'i, 'r, W> {
-    fn new(
-        mut output: W,
-        delimiter: u8,
-        dialect: &Dialect,
-        header: &ByteRecord,
-        interpreter: &'i Interpreter<'r>,
-    ) -> Result<Self, BatchError> {
-        if dialect.bom {
-            output.write_all(UTF8_BOM).map_err(BatchError::Write)?;
-        }
-        let mut wtr = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .terminator(if dialect.crlf {
-                csv::Terminator::CRLF
-            } else {
-                csv::Terminator::Any(b'\n')
-            })
-            .from_writer(output);
-        for field in header {
-            wtr.write_field(field).map_err(write_error)?;
-        }
-        for name in result_columns(interpreter) {
-            wtr.write_field(name).map_err(write_error)?;
-        }
-        wtr.write_record(None::<&[u8]>).map_err(write_error)?;
-        Ok(CsvSink {
-            wtr,
+impl<'i, 'r> CsvFormat<'i, 'r> {
+    fn new(delimiter: u8, crlf: bool, interpreter: &'i Interpreter<'r>) -> Self {
+        CsvFormat {
             interpreter,
-            scratch: Vec::with_capacity(256),
+            delimiter,
+            terminator: if crlf { b"\r\n" } else { b"\n" },
             number: ryu::Buffer::new(),
-        })
+            scratch: Vec::with_capacity(1 << 10),
+            caveat_cells: Vec::new(),
+        }
     }
-}
 
-impl<W: Write> Sink for CsvSink<'_, '_, W> {
+    fn header(&mut self, out: &mut Vec<u8>, header: &ByteRecord) {
+        for (i, field) in header.iter().enumerate() {
+            if i > 0 {
+                out.push(self.delimiter);
+            }
+            write_csv_field(out, field, self.delimiter);
+        }
+        for name in result_columns(self.interpreter) {
+            out.push(self.delimiter);
+            write_csv_field(out, name.as_bytes(), self.delimiter);
+        }
+        out.extend_from_slice(self.terminator);
+    }
+
     fn row(
         &mut self,
+        out: &mut Vec<u8>,
         record: &ByteRecord,
         width: usize,
         result: Option<&Interpretation<'_>>,
         error: Option<&str>,
-    ) -> Result<(), BatchError> {
+    ) {
+        let d = self.delimiter;
         for i in 0..width {
-            self.wtr
-                .write_field(record.get(i).unwrap_or_default())
-                .map_err(write_error)?;
-        }
-        let mut failed = None;
-        let (wtr, scratch, number) = (&mut self.wtr, &mut self.scratch, &mut self.number);
-        for_each_result_cell(self.interpreter, result, error, |cell| {
-            scratch.clear();
-            write_cell(cell, scratch, number);
-            if let Err(e) = wtr.write_field(&scratch[..]) {
-                failed.get_or_insert(e);
+            if i > 0 {
+                out.push(d);
             }
-        });
-        if let Some(e) = failed {
-            return Err(write_error(e));
+            write_csv_field(out, record.get(i).unwrap_or_default(), d);
         }
-        self.wtr.write_record(None::<&[u8]>).map_err(write_error)
-    }
-
-    fn finish(&mut self) -> Result<(), BatchError> {
-        self.wtr.flush().map_err(BatchError::Write)
+        let (scratch, number, cache) =
+            (&mut self.scratch, &mut self.number, &mut self.caveat_cells);
+        let numbers_plain = !b"0123456789.eE+-<>".contains(&d);
+        for_each_result_cell(self.interpreter, result, error, |cell| {
+            out.push(d);
+            if let Cell::Codes(Codes::Caveats(r)) = cell {
+                let key = r.caveats.iter().fold(0u64, |m, c| m | 1 << (*c as u32));
+                if let Some((_, cached)) = cache.iter().find(|(k, _)| *k == key) {
+                    out.extend_from_slice(cached);
+                    return;
+                }
+                scratch.clear();
+                cell_text(cell, scratch, number);
+                let mut encoded = Vec::with_capacity(scratch.len() + 2);
+                write_csv_field(&mut encoded, scratch, d);
+                out.extend_from_slice(&encoded);
+                if cache.len() < 256 {
+                    cache.push((key, encoded));
+                }
+                return;
+            }
+            if let (Cell::Number(_), true) = (cell, numbers_plain) {
+                cell_text(cell, out, number); // digits, '.', 'e', '-', '<', '>': never quoted
+                return;
+            }
+            scratch.clear();
+            cell_text(cell, scratch, number);
+            write_csv_field(out, scratch, d);
+        });
+        out.extend_from_slice(self.terminator);
     }
 }
 
-/// A result cell's CSV text: numbers at full precision (`<x`/`>x` when censored), codes
+/// A result cell's text: numbers at full precision (`<x`/`>x` when censored), codes
 /// `;`-separated.
-fn write_cell(cell: Cell<'_>, out: &mut Vec<u8>, number: &mut ryu::Buffer) {
+fn cell_text(cell: Cell<'_>, out: &mut Vec<u8>, number: &mut ryu::Buffer) {
     match cell {
         Cell::Empty => {}
         Cell::Number(c) => {
@@ -491,8 +629,7 @@ fn write_cell(cell: Cell<'_>, out: &mut Vec<u8>, number: &mut ryu::Buffer) {
     }
 }
 
-struct JsonlSink<'i, 'r, W: Write> {
-    out: io::BufWriter<W>,
+struct JsonlFormat<'i, 'r> {
     interpreter: &'i Interpreter<'r>,
     /// `"name":` per input column, then per result column.
     input_keys: Vec<Vec<u8>>,
@@ -506,8 +643,8 @@ fn json_key(name: &str) -> Vec<u8> {
     k
 }
 
-impl<'i, 'r, W: Write> JsonlSink<'i, 'r, W> {
-    fn new(output: W, names: &[String], interpreter: &'i Interpreter<'r>) -> Self {
+impl<'i, 'r> JsonlFormat<'i, 'r> {
+    fn new(names: &[String], interpreter: &'i Interpreter<'r>) -> Self {
         let results = result_columns(interpreter);
         // A key used twice (two input columns, or an input column named like a result key) gets
         // `.1`, `.2`, … on the input column, so every key is unique and the result keys are exact.
@@ -523,66 +660,44 @@ impl<'i, 'r, W: Write> JsonlSink<'i, 'r, W> {
             taken.push(key.clone());
             input_keys.push(json_key(&key));
         }
-        JsonlSink {
-            out: io::BufWriter::with_capacity(1 << 16, output),
+        JsonlFormat {
             interpreter,
             input_keys,
             result_keys: results.iter().map(|r| json_key(r)).collect(),
         }
     }
-}
 
-impl<W: Write> Sink for JsonlSink<'_, '_, W> {
     fn row(
         &mut self,
+        out: &mut Vec<u8>,
         record: &ByteRecord,
-        _width: usize,
         result: Option<&Interpretation<'_>>,
         error: Option<&str>,
-    ) -> Result<(), BatchError> {
-        let out = &mut self.out;
-        let mut write = || -> io::Result<()> {
-            out.write_all(b"{")?;
-            for (i, key) in self.input_keys.iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b",")?;
-                }
-                out.write_all(key)?;
-                match record.get(i) {
-                    Some(f) => serde_json::to_writer(&mut *out, &String::from_utf8_lossy(f))?,
-                    None => out.write_all(b"null")?, // a field missing from a short row
-                }
+    ) {
+        out.push(b'{');
+        for (i, key) in self.input_keys.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
             }
-            let mut keys = self.result_keys.iter();
-            let mut first = self.input_keys.is_empty();
-            let mut failed = None;
-            for_each_result_cell(self.interpreter, result, error, |cell| {
-                let key = keys.next().map_or(&b"\"\":"[..], Vec::as_slice);
-                let comma: &[u8] = if std::mem::take(&mut first) {
-                    b""
-                } else {
-                    b","
-                };
-                let r = out
-                    .write_all(comma)
-                    .and_then(|()| out.write_all(key))
-                    .and_then(|()| {
-                        serde_json::to_writer(&mut *out, &cell_value(cell)).map_err(io::Error::from)
-                    });
-                if let Err(e) = r {
-                    failed.get_or_insert(e);
+            out.extend_from_slice(key);
+            match record.get(i) {
+                // Writing JSON into a Vec cannot fail.
+                Some(f) => {
+                    let _ = serde_json::to_writer(&mut *out, &String::from_utf8_lossy(f));
                 }
-            });
-            if let Some(e) = failed {
-                return Err(e);
+                None => out.extend_from_slice(b"null"), // a field missing from a short row
             }
-            out.write_all(b"}\n")
-        };
-        write().map_err(BatchError::Write)
-    }
-
-    fn finish(&mut self) -> Result<(), BatchError> {
-        self.out.flush().map_err(BatchError::Write)
+        }
+        let mut keys = self.result_keys.iter();
+        let mut first = self.input_keys.is_empty();
+        for_each_result_cell(self.interpreter, result, error, |cell| {
+            if !std::mem::take(&mut first) {
+                out.push(b',');
+            }
+            out.extend_from_slice(keys.next().map_or(&b"\"\":"[..], Vec::as_slice));
+            let _ = serde_json::to_writer(&mut *out, &cell_value(cell));
+        });
+        out.extend_from_slice(b"}\n");
     }
 }
 

@@ -519,7 +519,7 @@ impl<'a> RowReader<'a> {
                 utf8(record.get(*index).unwrap_or_default(), pos, slot, field)?
             }
         };
-        let text = text.trim();
+        let text = crate::units::trim(text);
         if is_missing(text) {
             return Ok(None);
         }

@@ -85,6 +85,40 @@ impl Drop for PendingFile {
     }
 }
 
+/// Where a file output goes.
+enum Output {
+    /// A regular file (new or existing): written through a temporary file.
+    Regular(PendingFile, File),
+    /// Something that is not a regular file (`/dev/null`, a named pipe): written in place,
+    /// never replaced.
+    Special(File),
+}
+
+impl Output {
+    fn open(target: &Path) -> Result<Output, CliError> {
+        match fs::metadata(target) {
+            Ok(m) if m.is_dir() => Err(CliError::Fatal(format!(
+                "-o {}: is a directory (expected a file name)",
+                target.display()
+            ))),
+            Ok(m) if !m.is_file() => {
+                let f = fs::OpenOptions::new()
+                    .write(true)
+                    .open(target)
+                    .map_err(|source| CliError::Io {
+                        context: format!("cannot write output {}", target.display()),
+                        source,
+                    })?;
+                Ok(Output::Special(f))
+            }
+            _ => {
+                let (pending, file) = PendingFile::create(target)?;
+                Ok(Output::Regular(pending, file))
+            }
+        }
+    }
+}
+
 /// Runs `lmr batch`.
 pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     let delimiter = delimiter(&a.delimiter)?;
@@ -115,8 +149,8 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
 
     // The output first: a missing or read-only directory fails before any input is read.
     let to_stdout = a.output.as_deref().is_none_or(|p| p == Path::new("-"));
-    let pending = match &a.output {
-        Some(p) if !to_stdout => Some(PendingFile::create(p)?),
+    let output = match &a.output {
+        Some(p) if !to_stdout => Some(Output::open(p)?),
         _ => None,
     };
 
@@ -150,19 +184,18 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
         }
     };
 
-    let stats = match pending {
-        Some((pending, file)) => {
+    let stats = match output {
+        Some(Output::Special(file)) => {
+            lmr::batch::run(input, &file, &interpreter, &batch_options, &mut progress)?
+        }
+        Some(Output::Regular(pending, file)) => {
             let stats = lmr::batch::run(input, &file, &interpreter, &batch_options, &mut progress)?;
-            file.sync_all().map_err(|source| CliError::Io {
-                context: "writing the output".into(),
-                source,
-            })?;
             drop(file);
             pending.commit()?;
             stats
         }
         None => {
-            let mut out = io::stdout().lock();
+            let mut out = io::stdout();
             let stats =
                 lmr::batch::run(input, &mut out, &interpreter, &batch_options, &mut progress)?;
             out.flush().map_err(|source| CliError::Io {

@@ -30,6 +30,9 @@ pub enum Field {
     LactuloseDose,
     /// Oral mannitol dose.
     MannitolDose,
+    /// Oral sucrose dose (the Dutch sugar absorption test drinks 40 g with lactulose and
+    /// mannitol; its range is declared for that protocol).
+    SucroseDose,
     /// Collection window.
     Collection,
     /// Age.
@@ -69,12 +72,13 @@ pub enum UnitKind {
 
 impl Field {
     /// Every field, in the order of the canonical column list.
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 14] = [
         Field::UrineLactulose,
         Field::UrineMannitol,
         Field::UrineVolume,
         Field::LactuloseDose,
         Field::MannitolDose,
+        Field::SucroseDose,
         Field::Collection,
         Field::Age,
         Field::Sex,
@@ -96,6 +100,7 @@ impl Field {
             Field::UrineVolume => "urine_volume",
             Field::LactuloseDose => "lactulose_dose",
             Field::MannitolDose => "mannitol_dose",
+            Field::SucroseDose => "sucrose_dose",
             Field::Collection => "collection",
             Field::Age => "age",
             Field::Sex => "sex",
@@ -123,7 +128,7 @@ impl Field {
                 UnitKind::Concentration
             }
             Field::UrineVolume => UnitKind::Volume,
-            Field::LactuloseDose | Field::MannitolDose => UnitKind::Mass,
+            Field::LactuloseDose | Field::MannitolDose | Field::SucroseDose => UnitKind::Mass,
             Field::Collection => UnitKind::Duration,
             Field::Age => UnitKind::Age,
             Field::Zonulin => UnitKind::Zonulin,
@@ -350,8 +355,21 @@ struct MapFile {
 pub struct ColumnMap {
     /// (lab header, field, unit) in file order.
     columns: Vec<(String, Field, Option<Unit>)>,
+    /// (lab header, field) of per-row unit columns.
+    unit_columns: Vec<(String, Field)>,
     /// Fixed values per field.
     values: [Option<String>; Field::COUNT],
+}
+
+/// The field a `<name>_unit` column gives the unit of.
+fn unit_column_field(name: &str) -> Option<Field> {
+    let name = name.trim();
+    let cut = name.len().checked_sub("_unit".len())?;
+    let (field, suffix) = (name.get(..cut)?, name.get(cut..)?);
+    if !suffix.eq_ignore_ascii_case("_unit") {
+        return None;
+    }
+    Field::from_name(field).filter(|f| f.unit_kind() != UnitKind::None)
 }
 
 impl ColumnMap {
@@ -392,6 +410,14 @@ impl ColumnMap {
                 MapEntry::Name(n) => (n, None),
                 MapEntry::Full { field, unit } => (field, unit),
             };
+            if let Some(f) = unit_column_field(&name).filter(|_| Field::from_name(&name).is_none())
+            {
+                if unit.is_some() {
+                    return Err(bad(format!("{header:?}: a unit column takes no unit")));
+                }
+                map.unit_columns.push((header, f));
+                continue;
+            }
             let f = field(&name, &header)?;
             let unit = match unit {
                 None => None,
@@ -421,6 +447,14 @@ impl ColumnMap {
     /// The fixed value for a field, if the map sets one.
     pub fn fixed_value(&self, field: Field) -> Option<&str> {
         self.values[field.index()].as_deref()
+    }
+
+    fn lookup_unit_column(&self, header: &str) -> Option<Field> {
+        let h = header.trim();
+        self.unit_columns
+            .iter()
+            .find(|(name, _)| name.trim().eq_ignore_ascii_case(h))
+            .map(|(_, f)| *f)
     }
 
     fn lookup(&self, header: &str) -> Option<(Field, Option<Unit>)> {
@@ -463,6 +497,8 @@ pub struct Slot {
     pub unit: Option<Unit>,
     /// A per-row unit column (`<name>_unit`), 0-based.
     pub unit_column: Option<usize>,
+    /// The unit column's header, as written.
+    pub unit_header: Option<String>,
 }
 
 impl Slot {
@@ -545,19 +581,19 @@ impl Layout {
                         })?),
                     };
                     (f, unit)
-                } else if let Some(f) = name
-                    .get(..name.len().saturating_sub(5))
-                    .filter(|_| {
-                        name.len() > 5 && name[name.len() - 5..].eq_ignore_ascii_case("_unit")
-                    })
-                    .and_then(Field::from_name)
-                    .filter(|f| f.unit_kind() != UnitKind::None)
+                } else if let Some(f) = map
+                    .lookup_unit_column(raw)
+                    .or_else(|| unit_column_field(name))
                 {
-                    if unit_columns[f.index()].is_some() {
+                    if let Some(first) = unit_columns[f.index()] {
                         return Err(HeaderError::Duplicate {
                             field: f,
-                            first: "another unit column".into(),
-                            second: format!("column {column} ({raw:?})"),
+                            first: format!(
+                                "unit column {} ({:?})",
+                                first + 1,
+                                header[first].as_ref()
+                            ),
+                            second: format!("unit column {column} ({raw:?})"),
                         });
                     }
                     unit_columns[f.index()] = Some(index);
@@ -588,6 +624,7 @@ impl Layout {
                 },
                 unit,
                 unit_column: None,
+                unit_header: None,
             });
         }
         for f in Field::ALL {
@@ -603,12 +640,14 @@ impl Layout {
                     source: Source::Fixed(value.to_string()),
                     unit: None,
                     unit_column: None,
+                    unit_header: None,
                 });
             }
         }
         for f in Field::ALL {
             if let (Some(slot), Some(u)) = (&mut layout.slots[f.index()], unit_columns[f.index()]) {
                 slot.unit_column = Some(u);
+                slot.unit_header = Some(header[u].as_ref().to_string());
             }
         }
         let any_column = layout

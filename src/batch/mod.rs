@@ -300,7 +300,10 @@ pub fn run<R: Read + Send, W: Write>(
             from_workers.push((out_rx, back_tx));
             let (spare_tx, reader, mut sink) = (spare_tx.clone(), &reader, sink());
             scope.spawn(move || {
-                let mut state = RowState::default();
+                let mut state = RowState {
+                    line_fix: u64::from(dialect.crlf),
+                    ..RowState::default()
+                };
                 for batch in in_rx {
                     let mut bytes = back_rx.try_recv().unwrap_or_default();
                     let stats = state.batch(&batch, reader, interpreter, &mut sink, &mut bytes);
@@ -379,6 +382,9 @@ struct RowState<'r> {
     below: BelowLimit,
     result: Interpretation<'r>,
     error: String,
+    /// Added to the `csv` crate's line number: 1 in a CRLF file, where a record's position is
+    /// taken before the `\n` of the previous line end is read, so it counts one line short.
+    line_fix: u64,
 }
 
 impl<'r> RowState<'r> {
@@ -398,7 +404,7 @@ impl<'r> RowState<'r> {
             stats.rows += 1;
             let pos = Position {
                 row: batch.first_row + i as u64,
-                line: record.position().map_or(0, |p| p.line()),
+                line: record.position().map_or(0, |p| p.line()) + self.line_fix,
             };
             match self.interpret(reader, interpreter, record, pos) {
                 Ok(()) => {

@@ -331,6 +331,7 @@ impl<'a> RowReader<'a> {
         for (sugar, field) in [
             (Sugar::Lactulose, Field::LactuloseDose),
             (Sugar::Mannitol, Field::MannitolDose),
+            (Sugar::Sucrose, Field::SucroseDose),
         ] {
             if let Some(c) = self.cell(record, field, pos)? {
                 let unit = match c.unit {
@@ -530,7 +531,7 @@ impl<'a> RowReader<'a> {
             if !is_missing(u) {
                 unit = Some(Unit::parse(field.unit_kind(), u).ok_or_else(|| RowError {
                     pos,
-                    column: Some(format!("{}_unit", field.name())),
+                    column: slot.unit_header.clone(),
                     value: u.to_string(),
                     problem: Problem::UnknownUnit {
                         unit: u.to_string(),

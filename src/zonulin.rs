@@ -183,11 +183,11 @@ impl Zonulin {
         range_matrix: Matrix,
         unit: RangeUnit,
     ) -> Result<f64, ZonulinError> {
-        let compatible = match (self.unit, unit) {
-            (ZonulinUnit::NgPerG, RangeUnit::NgPerG) => true,
-            (ZonulinUnit::NgPerMl | ZonulinUnit::UgPerL, RangeUnit::Concentration(_)) => true,
-            _ => false,
-        };
+        let compatible = matches!(
+            (self.unit, unit),
+            (ZonulinUnit::NgPerG, RangeUnit::NgPerG)
+                | (ZonulinUnit::NgPerMl | ZonulinUnit::UgPerL, RangeUnit::Concentration(_))
+        );
         if range_matrix != self.matrix || !compatible {
             return Err(ZonulinError::RangeMismatch {
                 range: range_id.to_string(),

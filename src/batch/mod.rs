@@ -387,6 +387,7 @@ struct RowState<'r> {
     line_fix: u64,
 }
 
+#[allow(clippy::result_large_err)] // see the note in row.rs
 impl<'r> RowState<'r> {
     /// Interprets and formats one batch into `out` (cleared first).
     fn batch(

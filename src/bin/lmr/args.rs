@@ -33,6 +33,7 @@ pub struct Args {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process; boxing buys nothing
 pub enum Command {
     /// Interpret one sample given on the command line.
     #[command(after_long_help = CHECK_EXAMPLES)]

@@ -39,6 +39,8 @@ measure() {
   local best="" best_rss=""
   for _ in 1 2 3; do
     local out
+    rm -f "$WORK/out-$name.csv"   # every run writes a new file (replacing a big one costs time)
+    sync
     $TIME -o "$WORK/time.txt" -f "%e %M" "$@" >/dev/null 2>/dev/null || true
     out=$(tail -1 "$WORK/time.txt")
     local t=${out% *} rss=${out#* }

@@ -303,7 +303,10 @@ impl Interpretation<'_> {
     }
 
     fn caveat(&mut self, caveat: Caveat) {
-        if let Err(at) = self.caveats.binary_search(&caveat) {
+        // Most caveats arrive in order: append without searching.
+        if self.caveats.last().is_none_or(|last| *last < caveat) {
+            self.caveats.push(caveat);
+        } else if let Err(at) = self.caveats.binary_search(&caveat) {
             self.caveats.insert(at, caveat);
         }
     }
@@ -523,22 +526,27 @@ impl<'r> Interpreter<'r> {
 
     /// Whether a quality band applies to this sample: no difference but parts the source leaves
     /// unstated and an age that was not given (adult bands are applied when age is unknown).
-    fn quality_band_applies(range: &ReferenceRange, protocol: &Protocol) -> bool {
-        let mut diffs = Vec::new();
-        range.differences(protocol, &mut diffs);
-        diffs.iter().all(|d| {
+    ///
+    /// `scratch` is a reused buffer (a batch calls this twice per row), left empty.
+    fn quality_band_applies(range: &ReferenceRange, protocol: &Protocol, scratch: &mut Vec<Difference>) -> bool {
+        scratch.clear();
+        range.differences(protocol, scratch);
+        let applies = scratch.iter().all(|d| {
             matches!(
                 d,
                 Difference::Unstated(_) | Difference::Age { sample: None, .. }
             )
-        })
+        });
+        scratch.clear();
+        applies
     }
 
     fn mannitol_flags(&self, sample: &Sample, m: f64, out: &mut Interpretation<'r>) {
         let Some(band) = self.mannitol_band else {
             return;
         };
-        if !Self::quality_band_applies(band, &sample.protocol) {
+        // `lm_differences` is free until the L:M range is chosen, after the quality flags.
+        if !Self::quality_band_applies(band, &sample.protocol, &mut out.lm_differences) {
             return;
         }
         let lo = band.bands.first().and_then(|b| b.upper).map_or(f64::NAN, |b| b.value);
@@ -559,7 +567,10 @@ impl<'r> Interpreter<'r> {
         let Some(band) = self.urine_volume_band else {
             return;
         };
-        if Self::quality_band_applies(band, &sample.protocol) && band.classify(ml) == Some(0) && ml > 0.0 {
+        if Self::quality_band_applies(band, &sample.protocol, &mut out.lm_differences)
+            && band.classify(ml) == Some(0)
+            && ml > 0.0
+        {
             let bound = band.bands[0].upper.map(|b| b.value);
             out.flag(Flag::LowUrineVolume, FlagDetail::UrineVolume(ml, bound));
         }

@@ -107,10 +107,12 @@ pub enum UnitError {
 /// Splits `"12.5 mg/L"` into (`12.5`, `"mg/L"`), refusing decimal commas, NaN, ±∞ and negatives.
 pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
     let t = trim(text);
+    // Every character of the number part is ASCII, so bytes suffice (and a multi-byte
+    // character cannot be split: it ends the number at its first byte).
     let end = t
-        .char_indices()
-        .find(|&(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | '+' | '-' | 'e' | 'E' | ',')))
-        .map_or(t.len(), |(i, _)| i);
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b'e' | b'E' | b',')))
+        .unwrap_or(t.len());
     // An exponent marker directly followed by a letter is the start of a unit, not an exponent.
     let (mut num, mut rest) = t.split_at(end);
     while num.ends_with(['e', 'E']) {
@@ -118,7 +120,7 @@ pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
         rest = &t[num.len()..];
     }
     let rest = rest.trim_start();
-    if num.contains(',') {
+    if num.as_bytes().contains(&b',') {
         return Err(UnitError::DecimalComma {
             text: text.to_string(),
             suggestion: text.trim().replacen(',', ".", 1),
@@ -126,7 +128,8 @@ pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
     }
     // Checked without allocating: this runs once per numeric cell in a batch.
     let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
-    if starts("nan") || starts("inf") || starts("+inf") || starts("-inf") {
+    let leading_digit = t.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    if !leading_digit && (starts("nan") || starts("inf") || starts("+inf") || starts("-inf")) {
         return Err(UnitError::NotFinite { text: text.to_string() });
     }
     let value: f64 = num.parse().map_err(|_| UnitError::NotANumber { text: text.to_string() })?;

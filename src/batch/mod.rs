@@ -231,8 +231,15 @@ fn read_batches<R: Read>(
     Ok(())
 }
 
-/// How many threads interpret rows: the cores available, at most 4.
+/// How many threads interpret rows: `LMR_THREADS` when set (1 to 64), else the cores
+/// available, at most 4.
 fn worker_count() -> usize {
+    if let Some(n) = std::env::var("LMR_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return n.clamp(1, 64);
+    }
     std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
 }
 
@@ -513,11 +520,7 @@ impl Sink<'_, '_> {
 /// Writes one CSV field, quoted (with `"` doubled) only when it holds the delimiter, a quote or
 /// a line end, as the `csv` crate does by default.
 fn write_csv_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
-    // A fold, not `any`: no early exit, so the compiler can check several bytes at once.
-    let needs_quotes = field.iter().fold(false, |q, &b| {
-        q | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
-    });
-    if !needs_quotes {
+    if !needs_quotes(field, delimiter) {
         out.extend_from_slice(field);
         return;
     }
@@ -529,6 +532,14 @@ fn write_csv_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
         }
     }
     out.push(b'"');
+}
+
+/// Whether a field must be quoted: it holds the delimiter, a quote or a line end.
+fn needs_quotes(bytes: &[u8], delimiter: u8) -> bool {
+    // A fold, not `any`: no early exit, so the compiler can check several bytes at once.
+    bytes.iter().fold(false, |q, &b| {
+        q | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
+    })
 }
 
 // The caveat cache keys a row's caveats by a bit per caveat.
@@ -579,11 +590,18 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
         error: Option<&str>,
     ) {
         let d = self.delimiter;
+        // One scan of the whole record: usually no field needs quotes.
+        let plain = !needs_quotes(record.as_slice(), d);
         for i in 0..width {
             if i > 0 {
                 out.push(d);
             }
-            write_csv_field(out, record.get(i).unwrap_or_default(), d);
+            let field = record.get(i).unwrap_or_default();
+            if plain {
+                out.extend_from_slice(field);
+            } else {
+                write_csv_field(out, field, d);
+            }
         }
         let (scratch, number, cache) =
             (&mut self.scratch, &mut self.number, &mut self.caveat_cells);

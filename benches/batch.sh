@@ -17,7 +17,7 @@ WORK=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$WORK"
 TIME=/usr/bin/time
 
-echo "# rows: $ROWS; work dir: $WORK; $(nproc) cores"
+echo "# rows: $ROWS; work dir: $WORK; $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ ! -s "$WORK/cohort-$ROWS.csv" ]; then
   python3 "$BENCH/gen_cohort.py" "$ROWS" > "$WORK/cohort-$ROWS.csv"
 fi
@@ -36,17 +36,18 @@ CSVCOPY="$BENCH/csvcopy/target/release/csvcopy"
 # Runs a command 3 times and keeps the fastest wall time (and that run's peak RSS).
 measure() {
   local name=$1; shift
-  local best="" best_rss=""
+  local best="" best_rss="" best_cpu=""
   for _ in 1 2 3; do
     local out
     rm -f "$WORK/out-$name.csv"   # every run writes a new file (replacing a big one costs time)
     sync
-    $TIME -o "$WORK/time.txt" -f "%e %M" "$@" >/dev/null 2>/dev/null || true
-    out=$(tail -1 "$WORK/time.txt")
-    local t=${out% *} rss=${out#* }
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; best_rss=$rss; fi
+    $TIME -o "$WORK/time.txt" -f "%e %M %U %S" "$@" >/dev/null 2>/dev/null || true
+    read -r t rss u s < <(tail -1 "$WORK/time.txt")
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then
+      best=$t; best_rss=$rss; best_cpu=$(awk "BEGIN{print $u + $s}")
+    fi
   done
-  printf '%s %s %s\n' "$name" "$best" "$best_rss"
+  printf '%s %s %s %s\n' "$name" "$best" "$best_rss" "$best_cpu"
 }
 
 results=$(
@@ -57,11 +58,12 @@ results=$(
   fi
 )
 echo "$results" | awk '
-  { t[$1]=$2; m[$1]=$3; order[NR]=$1 }
+  { t[$1]=$2; m[$1]=$3; c[$1]=$4; order[NR]=$1 }
   END {
-    printf "%-10s %9s %12s %14s %12s\n", "tool", "wall s", "peak MiB", "vs csvcopy", "lmr vs it";
+    printf "%-10s %9s %9s %10s %12s %12s\n", "tool", "wall s", "cpu s", "peak MiB", "vs csvcopy", "lmr vs it";
     for (i=1;i<=NR;i++) { k=order[i];
-      printf "%-10s %9.2f %12.1f %13.2fx %11.2fx\n", k, t[k], m[k]/1024, t[k]/t["csvcopy"], t["lmr"]/t[k] }
+      printf "%-10s %9.2f %9.2f %10.1f %11.2fx %11.2fx\n", k, t[k], c[k], m[k]/1024, t[k]/t["csvcopy"], t["lmr"]/t[k] }
   }'
 rows_out=$(($(wc -l < "$WORK/out-lmr.csv") - 1))
-echo "# lmr rows out: $rows_out (in: $ROWS)"
+echo "# lmr rows out: $rows_out (in: $ROWS); output sizes: $(du -h "$WORK"/out-*.csv | awk '{printf "%s %s  ", $2, $1}')"
+echo "# best of 3 runs each; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -188,7 +188,7 @@ struct Done {
 }
 
 /// Records per batch.
-const BATCH_ROWS: usize = 256;
+const BATCH_ROWS: usize = 512;
 /// Batches queued per worker (bounds memory).
 const QUEUED: usize = 2;
 

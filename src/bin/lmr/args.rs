@@ -58,14 +58,16 @@ followed by the result columns:
 
 Input columns (canonical names; every one optional; the unit in brackets applies to bare numbers):
   urine_lactulose [mg/L]   urine_mannitol [mg/L]   urine_volume [mL]
-  lactulose_dose [g]       mannitol_dose [g]       collection [h]
+  lactulose_dose [g]       mannitol_dose [g]       sucrose_dose [g]   collection [h]
   age [y]   sex   zonulin [ng/mL]   zonulin_matrix   hp_genotype
   vitamin_d [nmol/L]   vitamin_d_form
 A cell may carry its own unit (\"1.2 L\"); a per-row `<name>_unit` column also works. Empty cells
 are missing, never zero. `<0.25`, `ND`, `BLQ`, `< LOD` are results below the detection limit:
 flagged `below_detection_limit`, not errors. Any other column passes through.
+A lab's own headers and units, and values fixed for every row, go in a column map (--columns).
 A row that cannot be interpreted keeps its fields and gets an `error` naming the row, line,
-column, value and what was expected. See docs/batch.md.";
+column, value and what was expected. Interpreting threads: one per core, at most 4
+(LMR_THREADS=N to change). See docs/batch.md.";
 
 const BATCH_EXAMPLES: &str = "\
 Examples:

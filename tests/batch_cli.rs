@@ -683,3 +683,56 @@ fn example_files_run_with_their_column_maps() {
         "a row with no urine results has none"
     );
 }
+
+#[test]
+fn non_utf8_bytes_pass_through_and_are_an_error_only_where_read() {
+    // Latin-1 "é" (0xE9) in a pass-through column and in a read column
+    let mut input = b"name,urine_volume [mL]\nRen\xE9,1200\nx,12\xE90\n".to_vec();
+    let r = batch(&input, &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_rows_kept(&input, &r.stdout, b',');
+    let t = Table::parse(&r.stdout, b',');
+    assert_eq!(&t.rows[0][0], b"Ren\xE9", "bytes written back as read");
+    assert_eq!(t.cell(0, "error"), "");
+    assert_eq!(
+        t.cell(1, "error"),
+        "row 2 (line 3), column \"urine_volume [mL]\", value \"12\u{fffd}0\": not valid UTF-8"
+    );
+    // a header that is not a field name, with a multi-byte character near "_unit", is passed through
+    input = "zonulin\u{e9}_unit,vitamin_d [nmol/L]\nx,50\n"
+        .as_bytes()
+        .to_vec();
+    let r = batch(&input, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn column_map_errors_are_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("map.toml");
+    std::fs::write(
+        &map,
+        "[columns]\n\"VOL\" = { field = \"urine_volume\", unit = \"g\" }\n",
+    )
+    .unwrap();
+    let r = batch(b"VOL\n1\n", &["--columns", map.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("unit \"g\" is not a unit of urine_volume"),
+        "{}",
+        r.stderr
+    );
+    // a field given by a column and by [values]
+    std::fs::write(&map, "[values]\nurine_volume = \"1 L\"\n").unwrap();
+    let r = batch(
+        b"urine_volume [mL]\n1\n",
+        &["--columns", map.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("urine_volume is given twice"),
+        "{}",
+        r.stderr
+    );
+}

@@ -756,6 +756,49 @@ mod tests {
     }
 
     #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let mut out = Vec::new();
+        for f in ["plain", "", "a,b", "say \"hi\"", "two\nlines", "cr\r"] {
+            write_csv_field(&mut out, f.as_bytes(), b',');
+            out.push(b'|');
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "plain||\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|\"cr\r\"|"
+        );
+        let mut out = Vec::new();
+        write_csv_field(&mut out, b"a,b;c", b';');
+        assert_eq!(out, b"\"a,b;c\"");
+    }
+
+    #[test]
+    fn order_is_kept_across_batches_and_workers() {
+        // more rows than one batch, so several workers take turns
+        let mut input = String::from("id,vitamin_d [nmol/L]\n");
+        for i in 0..(BATCH_ROWS * 5 + 7) {
+            input.push_str(&format!(
+                "{i},{}\n",
+                if i % 97 == 0 {
+                    "x".to_string()
+                } else {
+                    (i % 200).to_string()
+                }
+            ));
+        }
+        let (stats, out) = batch(&input, Format::Csv);
+        assert_eq!(stats.rows as usize, BATCH_ROWS * 5 + 7);
+        assert_eq!(stats.errors as usize, (BATCH_ROWS * 5 + 7).div_ceil(97));
+        for (i, line) in out.lines().skip(1).enumerate() {
+            assert!(line.starts_with(&format!("{i},")), "line {i}: {line}");
+        }
+        assert!(
+            stats.first_errors[1].starts_with("row 98 (line 99),"),
+            "{:?}",
+            stats.first_errors
+        );
+    }
+
+    #[test]
     fn missing_header_is_fatal() {
         let registry = Registry::builtin().unwrap();
         let interpreter =

@@ -2,9 +2,10 @@
 //! back byte for byte, the result columns appended.
 //!
 //! [`run`] reads the header once ([`Layout`]), then streams: a reader thread parses CSV records
-//! into recycled batches while the calling thread interprets each row with the same library
-//! calls as `lmr check` and writes it out, in input order. Memory stays flat whatever the input
-//! size; once warm, a row allocates nothing unless it carries an error.
+//! into recycled batches and deals them in turn to interpreting threads, which read each row
+//! ([`RowReader`]), interpret it with the same library calls as `lmr check` and format it; the
+//! calling thread collects their output in the same turn, so rows are written in input order.
+//! Memory stays flat whatever the input size; once warm, a good row allocates nothing.
 //!
 //! A row that cannot be read or interpreted is still written: its fields as read, empty
 //! results, and the `error` column naming the row, the line, the column, the value and what was

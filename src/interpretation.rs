@@ -408,7 +408,10 @@ impl Interpretation<'_> {
     }
 
     fn caveat(&mut self, caveat: Caveat) {
-        if let Err(at) = self.caveats.binary_search(&caveat) {
+        // Most caveats arrive in order: append without searching.
+        if self.caveats.last().is_none_or(|last| *last < caveat) {
+            self.caveats.push(caveat);
+        } else if let Err(at) = self.caveats.binary_search(&caveat) {
             self.caveats.insert(at, caveat);
         }
     }
@@ -801,6 +804,7 @@ impl<'r> Interpreter<'r> {
         let Some(band) = self.mannitol_band else {
             return;
         };
+        // `lm_differences` is free until the L:M range is chosen, after the quality flags.
         if !Self::quality_band_applies(band, &sample.protocol) {
             return;
         }

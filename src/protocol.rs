@@ -132,10 +132,15 @@ pub struct UnknownSex(pub String);
 impl FromStr for Sex {
     type Err = UnknownSex;
     fn from_str(s: &str) -> Result<Self, UnknownSex> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "f" | "female" | "w" => Ok(Sex::Female),
-            "m" | "male" => Ok(Sex::Male),
-            _ => Err(UnknownSex(s.to_string())),
+        // Without allocating: this runs once per row in a batch.
+        let t = s.trim();
+        let is = |w: &str| t.eq_ignore_ascii_case(w);
+        if is("f") || is("female") || is("w") {
+            Ok(Sex::Female)
+        } else if is("m") || is("male") {
+            Ok(Sex::Male)
+        } else {
+            Err(UnknownSex(s.to_string()))
         }
     }
 }

@@ -113,7 +113,7 @@ impl UrineResult {
         text: &str,
         default_unit: Option<ConcentrationUnit>,
     ) -> Result<UrineResult, crate::units::UnitError> {
-        let t = text.trim();
+        let t = crate::units::trim(text);
         if is_below_limit_word(t) {
             return Ok(UrineResult::BelowLimit(None));
         }
@@ -132,9 +132,12 @@ impl UrineResult {
 
 /// Whether `text` is one of [`BELOW_LIMIT_WORDS`] (case-insensitive), without allocating.
 pub fn is_below_limit_word(text: &str) -> bool {
-    BELOW_LIMIT_WORDS
-        .iter()
-        .any(|w| w.eq_ignore_ascii_case(text.trim()))
+    let t = crate::units::trim(text);
+    // A number is never one of the words: the common case returns at once.
+    if t.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    BELOW_LIMIT_WORDS.iter().any(|w| w.eq_ignore_ascii_case(t))
 }
 
 /// The recovery of a possibly censored urine result: exact, or an upper bound (`<x`) when the

@@ -108,11 +108,13 @@ pub enum UnitError {
 
 /// Splits `"12.5 mg/L"` into (`12.5`, `"mg/L"`), refusing decimal commas, NaN, ±∞ and negatives.
 pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
-    let t = text.trim();
+    let t = trim(text);
+    // Every character of the number part is ASCII, so bytes suffice (and a multi-byte
+    // character cannot be split: it ends the number at its first byte).
     let end = t
-        .char_indices()
-        .find(|&(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | '+' | '-' | 'e' | 'E' | ',')))
-        .map_or(t.len(), |(i, _)| i);
+        .bytes()
+        .position(|b| !(b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b'e' | b'E' | b',')))
+        .unwrap_or(t.len());
     // An exponent marker directly followed by a letter is the start of a unit, not an exponent.
     let (mut num, mut rest) = t.split_at(end);
     while num.ends_with(['e', 'E']) {
@@ -120,19 +122,16 @@ pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
         rest = &t[num.len()..];
     }
     let rest = rest.trim_start();
-    if num.contains(',') {
+    if num.as_bytes().contains(&b',') {
         return Err(UnitError::DecimalComma {
             text: text.to_string(),
             suggestion: text.trim().replacen(',', ".", 1),
         });
     }
-    let lower = t.to_ascii_lowercase();
-    if lower.starts_with("nan") || lower.starts_with("inf") || lower.starts_with("+inf") {
-        return Err(UnitError::NotFinite {
-            text: text.to_string(),
-        });
-    }
-    if lower.starts_with("-inf") {
+    // Checked without allocating: this runs once per numeric cell in a batch.
+    let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    let leading_digit = t.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    if !leading_digit && (starts("nan") || starts("inf") || starts("+inf") || starts("-inf")) {
         return Err(UnitError::NotFinite {
             text: text.to_string(),
         });
@@ -142,6 +141,16 @@ pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
     })?;
     check_amount(value, text)?;
     Ok((value, rest))
+}
+
+/// `text.trim()`, returning at once when both ends are visible ASCII (the common case in a
+/// batch, where this runs several times per cell).
+#[inline]
+pub(crate) fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
 }
 
 /// Refuses NaN, ±∞ and negative values, quoting `text`.
@@ -382,7 +391,7 @@ macro_rules! quantity {
             /// # Errors
             /// As [`FromStr`], plus [`UnitError::MissingUnit`] for a bare number without a default.
             pub fn parse_with_default(text: &str, default_unit: Option<$unit>) -> Result<Self, UnitError> {
-                if text.trim().is_empty() {
+                if trim(text).is_empty() {
                     return Err(UnitError::Empty { example: $example });
                 }
                 let (value, unit) = split_number(text)?;

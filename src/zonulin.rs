@@ -120,7 +120,7 @@ impl Zonulin {
         default_unit: Option<ZonulinUnit>,
         matrix: Option<Matrix>,
     ) -> Result<Zonulin, ZonulinError> {
-        if text.trim().is_empty() {
+        if crate::units::trim(text).is_empty() {
             return Err(UnitError::Empty {
                 example: "46 ng/mL",
             }
@@ -147,7 +147,10 @@ impl Zonulin {
     /// # Errors
     /// As [`Zonulin::parse`].
     pub fn new(value: f64, unit: ZonulinUnit, matrix: Matrix) -> Result<Zonulin, ZonulinError> {
-        crate::units::check_amount(value, &format!("{value} {unit}"))?;
+        if !value.is_finite() || value < 0.0 {
+            // The text is built only for the error (a batch calls this once per row).
+            crate::units::check_amount(value, &format!("{value} {unit}"))?;
+        }
         if matrix == Matrix::Urine {
             return Err(ZonulinError::UnknownMatrix(matrix.to_string()));
         }

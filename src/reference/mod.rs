@@ -130,11 +130,17 @@ impl Matrix {
 
     /// Parses a key (case-insensitive).
     pub fn from_key(key: &str) -> Option<Matrix> {
-        match key.trim().to_ascii_lowercase().as_str() {
-            "urine" => Some(Matrix::Urine),
-            "serum" => Some(Matrix::Serum),
-            "stool" | "faeces" | "feces" => Some(Matrix::Stool),
-            _ => None,
+        // Without allocating: a batch calls this once per row.
+        let k = key.trim();
+        let is = |w: &str| k.eq_ignore_ascii_case(w);
+        if is("urine") {
+            Some(Matrix::Urine)
+        } else if is("serum") {
+            Some(Matrix::Serum)
+        } else if is("stool") || is("faeces") || is("feces") {
+            Some(Matrix::Stool)
+        } else {
+            None
         }
     }
 }

@@ -4,6 +4,7 @@
 mod json;
 mod text;
 
+pub(crate) use json::cell_value;
 pub use json::to_json;
 pub use text::{describe_flag, to_text};
 
@@ -15,8 +16,9 @@ use crate::sugar::Sugar;
 ///
 /// The fixed columns (issue 5's contract) come first and always:
 /// `lactulose_recovery_pct, mannitol_recovery_pct, lm_ratio, lm_range, lm_class`. Optional ones
-/// follow them, then `vitamin_d_nmol_l, vitamin_d_class_<id>…, zonulin_range, zonulin_class,
-/// flags, caveats, error`.
+/// follow them (other sugars' recoveries, `lr_*`, `l13m_ratio`, per-fraction columns, z-scores),
+/// then `vitamin_d_nmol_l, vitamin_d_class_<id>…, zonulin_range, zonulin_class, flags, caveats,
+/// error`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layout {
     /// Sugars other than lactulose and mannitol whose `<sugar>_recovery_pct` is written.
@@ -25,7 +27,7 @@ pub struct Layout {
     pub lr: bool,
     /// Write `l13m_ratio`.
     pub l13m: bool,
-    /// Fraction labels whose `<name>_<fraction>` columns are written (wide fractions).
+    /// Fraction column suffixes (`0_2h`), in fraction order, for `<name>_<fraction>` columns.
     pub fractions: Vec<String>,
 }
 
@@ -41,6 +43,21 @@ impl Layout {
                 present.set(s, Some(()));
             }
         }
+        Layout::for_sugars(
+            present.iter().map(|(s, _)| s),
+            sample.fractions.iter().map(|f| f.label.as_str()),
+        )
+    }
+
+    /// The layout for a set of sugars present and fraction labels.
+    pub fn for_sugars<'a>(
+        sugars: impl IntoIterator<Item = Sugar>,
+        fractions: impl IntoIterator<Item = &'a str>,
+    ) -> Layout {
+        let mut present = crate::protocol::SugarMap::default();
+        for s in sugars {
+            present.set(s, Some(()));
+        }
         let has = |s: Sugar| present.get(s).is_some();
         Layout {
             sugars: present
@@ -50,7 +67,7 @@ impl Layout {
                 .collect(),
             lr: has(Sugar::Lactulose) && has(Sugar::Rhamnose),
             l13m: has(Sugar::Lactulose) && (has(Sugar::Mannitol13C1) || has(Sugar::Mannitol13C6)),
-            fractions: sample.fractions.iter().map(|f| f.label.clone()).collect(),
+            fractions: fractions.into_iter().map(fraction_suffix).collect(),
         }
     }
 
@@ -79,7 +96,47 @@ pub fn fraction_suffix(label: &str) -> String {
 
 /// The column for a vitamin D scheme: `vitamin_d_class_<id with - as _>`.
 pub fn vitamin_d_class_column(scheme_id: &str) -> String {
-    format!("vitamin_d_class_{}", scheme_id.replace('-', "_"))
+    ColumnName::VitaminDClass(scheme_id).to_string()
+}
+
+/// A result column's name, built only when printed (`Display`), so that filling cells row by
+/// row allocates nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnName<'a> {
+    /// A fixed name (`lm_ratio`, `flags`, …).
+    Fixed(&'static str),
+    /// `<sugar>_recovery_pct`.
+    Recovery(Sugar),
+    /// `<sugar>_recovery_pct_<fraction>`.
+    FractionRecovery(Sugar, &'a str),
+    /// `<ratio>_<fraction>` (`lm_ratio_0_2h`).
+    FractionRatio(&'static str, &'a str),
+    /// `<z column>_reference`.
+    ZscoreReference(&'static str),
+    /// `vitamin_d_class_<scheme id with - as _>`.
+    VitaminDClass(&'a str),
+}
+
+impl std::fmt::Display for ColumnName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ColumnName::Fixed(n) => f.write_str(n),
+            ColumnName::Recovery(s) => write!(f, "{}_recovery_pct", s.key()),
+            ColumnName::FractionRecovery(s, x) => write!(f, "{}_recovery_pct_{x}", s.key()),
+            ColumnName::FractionRatio(r, x) => write!(f, "{r}_{x}"),
+            ColumnName::ZscoreReference(z) => write!(f, "{z}_reference"),
+            ColumnName::VitaminDClass(id) => {
+                f.write_str("vitamin_d_class_")?;
+                for part in id.split('-').enumerate() {
+                    if part.0 > 0 {
+                        f.write_str("_")?;
+                    }
+                    f.write_str(part.1)?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Every result column, in order, for an interpreter's chosen schemes (standard layout).
@@ -114,85 +171,81 @@ pub fn censored_text(value: Censored) -> String {
     }
 }
 
-/// Calls `field` once per result column with the cell's text, in [`result_columns`] order
-/// (standard layout). `error` fills the last column (and empties the results).
-pub fn for_each_cell(
+/// Calls `field` once per result column (standard layout) with the cell, in [`result_columns`]
+/// order, without naming the columns. `error` fills the last column (and empties the results).
+pub fn for_each_result_cell(
     interpreter: &Interpreter<'_>,
     result: Option<&Interpretation<'_>>,
     error: Option<&str>,
-    field: impl FnMut(&str, Cell<'_>),
+    mut field: impl FnMut(Cell<'_>),
 ) {
-    cells(interpreter, &Layout::default(), result, error, field)
+    cells(interpreter, &Layout::default(), result, error, |_, c| {
+        field(c)
+    })
 }
 
-/// Calls `field` once per result column of `layout` with the cell, in [`columns`] order. With
-/// `error`, or without a result, every result cell is empty and `error` holds the message.
+/// Calls `field` once per result column of `layout` with its name and the cell, in [`columns`]
+/// order. With `error`, or without a result, every result cell is empty and `error` holds the
+/// message.
 ///
-/// This is the one place the columns are named and filled, for CSV and JSON alike. Column names
-/// of optional columns are built only when a layout asks for them.
+/// This is the one place the columns are named and filled, for CSV and JSON alike.
 pub fn cells(
     interpreter: &Interpreter<'_>,
     layout: &Layout,
     result: Option<&Interpretation<'_>>,
     error: Option<&str>,
-    mut field: impl FnMut(&str, Cell<'_>),
+    mut field: impl FnMut(ColumnName<'_>, Cell<'_>),
 ) {
+    use ColumnName::Fixed;
+    fn text(t: Option<&str>) -> Cell<'_> {
+        t.map_or(Cell::Empty, Cell::Text)
+    }
     let r = result.filter(|_| error.is_none());
     let num = |c: Option<Censored>| c.map_or(Cell::Empty, Cell::Number);
     let rec = |s: Sugar| num(r.and_then(|r| r.recoveries.get(s).copied()));
-    field("lactulose_recovery_pct", rec(Sugar::Lactulose));
-    field("mannitol_recovery_pct", rec(Sugar::Mannitol));
-    field("lm_ratio", num(r.and_then(|r| r.lm_ratio)));
-    field(
-        "lm_range",
-        r.and_then(|r| r.lm.as_ref())
-            .map_or(Cell::Empty, |l| Cell::Text(&l.range.id)),
-    );
-    field(
-        "lm_class",
-        r.and_then(|r| r.lm_class()).map_or(Cell::Empty, Cell::Text),
-    );
+    field(Fixed("lactulose_recovery_pct"), rec(Sugar::Lactulose));
+    field(Fixed("mannitol_recovery_pct"), rec(Sugar::Mannitol));
+    field(Fixed("lm_ratio"), num(r.and_then(|r| r.lm_ratio)));
+    let lm = r.and_then(|r| r.lm.as_ref());
+    field(Fixed("lm_range"), text(lm.map(|l| l.range.id.as_str())));
+    field(Fixed("lm_class"), text(r.and_then(|r| r.lm_class())));
     for &s in &layout.sugars {
-        field(&format!("{}_recovery_pct", s.key()), rec(s));
+        field(ColumnName::Recovery(s), rec(s));
     }
     if layout.lr {
-        field("lr_ratio", num(r.and_then(|r| r.lr_ratio)));
+        field(Fixed("lr_ratio"), num(r.and_then(|r| r.lr_ratio)));
         let lr = r.and_then(|r| r.lr.as_ref());
-        field(
-            "lr_range",
-            lr.map_or(Cell::Empty, |l| Cell::Text(&l.range.id)),
-        );
+        field(Fixed("lr_range"), text(lr.map(|l| l.range.id.as_str())));
         let class = r.and_then(|r| {
             r.lr_ratio?;
             Some(lr.map_or(crate::reference::UNCLASSIFIED, |l| l.label()))
         });
-        field("lr_class", class.map_or(Cell::Empty, Cell::Text));
+        field(Fixed("lr_class"), text(class));
     }
     if layout.l13m {
-        field("l13m_ratio", num(r.and_then(|r| r.l13m_ratio)));
+        field(Fixed("l13m_ratio"), num(r.and_then(|r| r.l13m_ratio)));
     }
-    for (i, label) in layout.fractions.iter().enumerate() {
-        let suffix = fraction_suffix(label);
+    for (i, suffix) in layout.fractions.iter().enumerate() {
         let fr = r.and_then(|r| r.fractions.get(i));
         for s in layout.all_sugars() {
             let v = fr.and_then(|f| f.recoveries.get(s).copied());
-            field(&format!("{}_recovery_pct_{suffix}", s.key()), num(v));
+            field(ColumnName::FractionRecovery(s, suffix), num(v));
         }
-        field(
-            &format!("lm_ratio_{suffix}"),
-            num(fr.and_then(|f| f.ratios.lm)),
-        );
+        let ratio = |name, get: fn(&crate::interpretation::Ratios) -> Option<Censored>| {
+            (
+                ColumnName::FractionRatio(name, suffix),
+                num(fr.and_then(|f| get(&f.ratios))),
+            )
+        };
+        let (n, c) = ratio("lm_ratio", |x| x.lm);
+        field(n, c);
         if layout.lr {
-            field(
-                &format!("lr_ratio_{suffix}"),
-                num(fr.and_then(|f| f.ratios.lr)),
-            );
+            let (n, c) = ratio("lr_ratio", |x| x.lr);
+            field(n, c);
         }
         if layout.l13m {
-            field(
-                &format!("l13m_ratio_{suffix}"),
-                num(fr.and_then(|f| f.ratios.l13m)),
-            );
+            let (n, c) = ratio("l13m_ratio", |x| x.l13m);
+            field(n, c);
         }
     }
     for (i, table) in interpreter.zscore_tables().iter().enumerate() {
@@ -203,49 +256,38 @@ pub fn cells(
             .and_then(|r| r.zscores.get(i))
             .and_then(|z| z.outcome)
             .and_then(Result::ok);
+        field(Fixed(name), num(z.map(|z| Censored::Exact(z.z))));
         field(
-            name,
-            z.map_or(Cell::Empty, |z| Cell::Number(Censored::Exact(z.z))),
+            ColumnName::ZscoreReference(name),
+            text(z.map(|_| table.id())),
         );
-        let id = z.map_or(Cell::Empty, |_| Cell::Text(table.id()));
-        field(&format!("{name}_reference"), id);
     }
     let vd = r.and_then(|r| r.vitamin_d.as_ref());
     field(
-        "vitamin_d_nmol_l",
-        vd.map_or(Cell::Empty, |v| Cell::Number(Censored::Exact(v.nmol_l))),
+        Fixed("vitamin_d_nmol_l"),
+        num(vd.map(|v| Censored::Exact(v.nmol_l))),
     );
     for (i, s) in interpreter.vitamin_d_schemes().iter().enumerate() {
-        let cell = vd
-            .and_then(|v| v.schemes.get(i))
-            .map_or(Cell::Empty, |res| Cell::Text(res.label()));
-        field(&vitamin_d_class_column(&s.id), cell);
+        let class = vd.and_then(|v| v.schemes.get(i)).map(|res| res.label());
+        field(ColumnName::VitaminDClass(&s.id), text(class));
     }
     let z = r.and_then(|r| r.zonulin.as_ref());
+    let zr = z.and_then(|z| z.range.as_ref());
     field(
-        "zonulin_range",
-        z.and_then(|z| z.range.as_ref())
-            .map_or(Cell::Empty, |res| Cell::Text(&res.range.id)),
+        Fixed("zonulin_range"),
+        text(zr.map(|res| res.range.id.as_str())),
     );
+    let zclass = z.map(|_| zr.map_or(crate::reference::UNCLASSIFIED, |res| res.label()));
+    field(Fixed("zonulin_class"), text(zclass));
     field(
-        "zonulin_class",
-        z.map_or(Cell::Empty, |z| {
-            Cell::Text(
-                z.range
-                    .as_ref()
-                    .map_or(crate::reference::UNCLASSIFIED, |res| res.label()),
-            )
-        }),
-    );
-    field(
-        "flags",
+        Fixed("flags"),
         r.map_or(Cell::Empty, |r| Cell::Codes(Codes::Flags(r))),
     );
     field(
-        "caveats",
+        Fixed("caveats"),
         r.map_or(Cell::Empty, |r| Cell::Codes(Codes::Caveats(r))),
     );
-    field("error", error.map_or(Cell::Empty, Cell::Text));
+    field(Fixed("error"), text(error));
 }
 
 /// One result cell.

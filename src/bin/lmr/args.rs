@@ -33,14 +33,103 @@ pub struct Args {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process; boxing buys nothing
 pub enum Command {
     /// Interpret one sample given on the command line.
     #[command(after_long_help = CHECK_EXAMPLES)]
     Check(Box<CheckArgs>),
     /// List, show or validate reference ranges and protocols.
     Ranges(RangesArgs),
+    /// Interpret every row of a CSV file (rows in = rows out; results appended as columns).
+    #[command(long_about = BATCH_ABOUT, after_long_help = BATCH_EXAMPLES)]
+    Batch(BatchArgs),
     /// Print every caveat and flag code with its text and source.
     Caveats(CaveatsArgs),
+}
+
+const BATCH_ABOUT: &str = "\
+Interpret every row of a CSV file with the same calls as `lmr check`, streaming (memory does not
+grow with the input). Every input row is written, in order, with every input field unchanged,
+followed by the result columns:
+
+  lactulose_recovery_pct, mannitol_recovery_pct, lm_ratio, lm_range, lm_class, vitamin_d_nmol_l,
+  vitamin_d_class_<scheme>... (one per --vitamin-d-scheme), zonulin_range, zonulin_class,
+  flags, caveats, error
+
+Input columns (canonical names; every one optional; the unit in brackets applies to bare numbers):
+  urine_lactulose [mg/L]   urine_mannitol [mg/L]   urine_volume [mL]
+  lactulose_dose [g]       mannitol_dose [g]       sucrose_dose [g]   collection [h]
+  age [y]   sex   zonulin [ng/mL]   zonulin_matrix   hp_genotype
+  vitamin_d [nmol/L]   vitamin_d_form
+A cell may carry its own unit (\"1.2 L\"); a per-row `<name>_unit` column also works. Empty cells
+are missing, never zero. `<0.25`, `ND`, `BLQ`, `< LOD` are results below the detection limit:
+flagged `below_detection_limit`, not errors. Any other column passes through.
+A lab's own headers and units, and values fixed for every row, go in a column map (--columns).
+A row that cannot be interpreted keeps its fields and gets an `error` naming the row, line,
+column, value and what was expected. Interpreting threads: one per core, at most 4
+(LMR_THREADS=N to change). See docs/batch.md.";
+
+const BATCH_EXAMPLES: &str = "\
+Examples:
+  # Interpret a cohort; results to a new file (written to a temporary file, renamed at the end)
+  lmr batch examples/cohort.csv -o cohort-results.csv
+
+  # A lab's own export: map its headers and units with a column map
+  lmr batch examples/lab-lis-export.csv --columns examples/columns-lab-lis.toml
+
+  # Semicolon-separated input, doses and window from a named protocol, JSON Lines to stdout
+  lmr batch results.csv --delimiter ';' --protocol dutch-sat-hyperosmolar --format jsonl
+
+  # Vitamin D under every shipped scheme; read from stdin
+  cat cohort.csv | lmr batch - --vitamin-d-scheme all
+
+Exit codes:
+  0  every row interpreted
+  1  fatal: unreadable input, missing or unusable header, invalid range file or column map, I/O
+  2  usage error (unknown flag, missing value)
+  3  finished, but some rows carry an `error` (all rows are still written)";
+
+/// Batch output format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// CSV: input columns, then result columns (same delimiter as the input).
+    #[default]
+    Csv,
+    /// JSON Lines: one object per row, input fields and result keys.
+    Jsonl,
+}
+
+/// `lmr batch`.
+#[derive(Debug, ClapArgs)]
+pub struct BatchArgs {
+    /// The input CSV file, or `-` for standard input.
+    #[arg(value_name = "IN.csv|-")]
+    pub input: PathBuf,
+
+    /// Where to write the results (`-` or absent: standard output). A file is written to a
+    /// temporary file in the same directory and renamed when complete.
+    #[arg(short, long, value_name = "OUT|-")]
+    pub output: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = BatchFormat::Csv)]
+    pub format: BatchFormat,
+
+    /// A column map (TOML) naming the lab export's own headers, units and fixed values.
+    #[arg(long, value_name = "MAP.toml")]
+    pub columns: Option<PathBuf>,
+
+    /// Field delimiter: one ASCII character, e.g. ';' (or `tab`).
+    #[arg(long, value_name = "C", default_value = ",")]
+    pub delimiter: String,
+
+    /// No progress bar (it is shown only when stderr is a terminal and the input is a file).
+    #[arg(long)]
+    pub no_progress: bool,
+
+    /// Ranges, protocol and schemes.
+    #[command(flatten)]
+    pub ranges: RangeOptions,
 }
 
 const CHECK_EXAMPLES: &str = "\

@@ -19,6 +19,15 @@ pub enum CliError {
     /// A range file cannot be used (exit 1).
     #[error(transparent)]
     RangeFile(#[from] lmr::reference::RangeFileError),
+    /// A fatal problem with a batch's configuration or files (exit 1).
+    #[error("{0}")]
+    Fatal(String),
+    /// A batch could not run (exit 1).
+    #[error(transparent)]
+    Batch(#[from] lmr::batch::BatchError),
+    /// A column map cannot be used (exit 1).
+    #[error("column map {0}")]
+    ColumnMap(#[from] lmr::batch::ColumnMapError),
     /// I/O (exit 1).
     #[error("{context}: {source}")]
     Io {
@@ -47,13 +56,21 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Input { .. } | CliError::Sample(_) => ExitCode::from(3),
-            CliError::RangeFile(_) | CliError::Io { .. } => ExitCode::from(1),
+            CliError::RangeFile(_)
+            | CliError::Io { .. }
+            | CliError::Batch(_)
+            | CliError::ColumnMap(_)
+            | CliError::Fatal(_) => ExitCode::from(1),
         }
     }
 
     /// Whether this is a closed pipe on output (exit quietly, as `head` expects).
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, CliError::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+        match self {
+            CliError::Io { source, .. } => source.kind() == std::io::ErrorKind::BrokenPipe,
+            CliError::Batch(e) => e.is_broken_pipe(),
+            _ => false,
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod batch;
 mod check;
 mod error;
 mod ranges;
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         Command::Check(a) => check::run(&a),
         Command::Ranges(a) => ranges::run(&a),
+        Command::Batch(a) => batch::run(&a),
         Command::Caveats(a) => ranges::caveats(&a),
     };
     match result {

@@ -1,0 +1,829 @@
+//! Batch interpretation of a CSV file: streaming, rows in = rows out, every input field written
+//! back byte for byte, the result columns appended.
+//!
+//! [`run`] reads the header once ([`Layout`]), then streams: a reader thread parses CSV records
+//! into recycled batches and deals them in turn to interpreting threads, which read each row
+//! ([`RowReader`]), interpret it with the same library calls as `lmr check` and format it; the
+//! calling thread collects their output in the same turn, so rows are written in input order.
+//! Memory stays flat whatever the input size; once warm, a good row allocates nothing.
+//!
+//! A row that cannot be read or interpreted is still written: its fields as read, empty
+//! results, and the `error` column naming the row, the line, the column, the value and what was
+//! expected ([`RowError`]). A record with fewer fields than the header is padded with empty
+//! fields; one with more keeps the header's number of fields and quotes the surplus in `error`.
+//!
+//! # Example
+//! ```
+//! use lmr::batch::{run, ColumnMap, Format, Options};
+//! use lmr::interpretation::{Interpreter, Options as RangeOptions};
+//! use lmr::reference::Registry;
+//!
+//! let registry = Registry::builtin()?;
+//! let interpreter = Interpreter::new(&registry, &RangeOptions::default())?;
+//! let input = "id,urine_lactulose [mg/L],urine_mannitol [mg/L],urine_volume [mL],lactulose_dose [g],mannitol_dose [g],collection [h]\n\
+//!              a,20,150,1200,5,1,5\n\
+//!              b,20,150,-40,5,1,5\n";
+//! let mut out = Vec::new();
+//! let map = ColumnMap::default();
+//! let stats = run(input.as_bytes(), &mut out, &interpreter, &Options::new(&map), &mut |_| {})?;
+//! assert_eq!((stats.rows, stats.interpreted, stats.errors), (2, 1, 1));
+//! let text = String::from_utf8(out)?;
+//! // 20 mg/L × 1.2 L = 24 mg of 5000 mg = 0.48 %
+//! assert!(text.lines().nth(1).unwrap().starts_with("a,20,150,1200,5,1,5,0.48,"));
+//! assert!(text.contains(r#"row 2 (line 3), column ""urine_volume [mL]"", value ""-40"": must not be negative"#));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod columns;
+mod row;
+
+pub use columns::{
+    AgeUnit, ColumnMap, ColumnMapError, Field, HeaderError, Layout, Slot, Source, Unit, UnitKind,
+};
+pub use row::{BelowLimit, Position, Problem, RowError, RowReader};
+
+use std::io::{self, Read, Write};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use csv::ByteRecord;
+
+use crate::caveat::Caveat;
+use crate::censored::Censored;
+use crate::flag::Flag;
+use crate::interpretation::{
+    Field as FlagField, FlagDetail, FlagHit, InterpretError, Interpretation, Interpreter, Sample,
+};
+use crate::protocol::NamedProtocol;
+use crate::recovery::RecoveryError;
+use crate::report::{cell_value, for_each_result_cell, result_columns, write_number, Cell, Codes};
+
+/// Output format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// CSV: the input columns, then the result columns.
+    #[default]
+    Csv,
+    /// JSON Lines: one object per row, input fields under their header names, then the result
+    /// keys (the same names as the CSV result columns).
+    Jsonl,
+}
+
+/// How to run a batch.
+#[derive(Clone, Debug)]
+pub struct Options<'a> {
+    /// Output format.
+    pub format: Format,
+    /// Field delimiter of the input (and of CSV output).
+    pub delimiter: u8,
+    /// Column map (`--columns`).
+    pub columns: &'a ColumnMap,
+    /// A named protocol supplying doses and window missing from a row (`--protocol`).
+    pub protocol: Option<&'a NamedProtocol>,
+}
+
+impl<'a> Options<'a> {
+    /// CSV output, `,` delimiter, no protocol.
+    pub fn new(columns: &'a ColumnMap) -> Options<'a> {
+        Options {
+            format: Format::Csv,
+            delimiter: b',',
+            columns,
+            protocol: None,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Data rows read (= rows written).
+    pub rows: u64,
+    /// Rows interpreted (no error).
+    pub interpreted: u64,
+    /// Rows with an `error`.
+    pub errors: u64,
+    /// Interpreted rows with at least one flag.
+    pub flagged: u64,
+    /// The first few errors, as written in the `error` column.
+    pub first_errors: Vec<String>,
+}
+
+/// How many errors [`Stats::first_errors`] keeps.
+pub const FIRST_ERRORS: usize = 5;
+
+/// What stops a batch. Row problems never do: they go to the `error` column.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BatchError {
+    /// Reading the input failed.
+    #[error("reading the input: {0}")]
+    Read(#[source] io::Error),
+    /// Writing the output failed.
+    #[error("writing the output: {0}")]
+    Write(#[source] io::Error),
+    /// The header cannot be used.
+    #[error("header: {0}")]
+    Header(#[from] HeaderError),
+}
+
+impl BatchError {
+    /// Whether the output was a closed pipe (`lmr batch … | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, BatchError::Write(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+fn read_error(e: csv::Error) -> BatchError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => BatchError::Read(e),
+        other => BatchError::Read(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{other:?}"),
+        )),
+    }
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+/// Rows between progress reports.
+const PROGRESS_EVERY: u64 = 8192;
+
+/// What the first bytes of the input say about its dialect.
+struct Dialect {
+    bom: bool,
+    crlf: bool,
+}
+
+/// Reads the first chunk to detect a UTF-8 BOM (stripped, and written back) and CRLF line ends
+/// (kept in CSV output).
+fn sniff<R: Read>(mut input: R) -> Result<(Dialect, impl Read), BatchError> {
+    let mut head = Vec::with_capacity(1 << 16);
+    input
+        .by_ref()
+        .take(1 << 16)
+        .read_to_end(&mut head)
+        .map_err(BatchError::Read)?;
+    let bom = head.starts_with(UTF8_BOM);
+    if bom {
+        head.drain(..UTF8_BOM.len());
+    }
+    let crlf = head
+        .iter()
+        .position(|&b| b == b'\n')
+        .is_some_and(|i| i > 0 && head[i - 1] == b'\r');
+    Ok((Dialect { bom, crlf }, io::Cursor::new(head).chain(input)))
+}
+
+/// Records handed from the reader thread to a worker, with the number of the first row.
+struct Batch {
+    records: Vec<ByteRecord>,
+    len: usize,
+    first_row: u64,
+}
+
+/// A worker's output for one batch: the formatted bytes and what happened.
+struct Done {
+    bytes: Vec<u8>,
+    stats: Stats,
+    /// Input bytes consumed up to the end of this batch (for progress).
+    input_byte: u64,
+}
+
+/// Records per batch.
+const BATCH_ROWS: usize = 512;
+/// Batches queued per worker (bounds memory).
+const QUEUED: usize = 2;
+
+/// The reader thread: fills recycled batches and deals them to the workers in turn (batch `i`
+/// to worker `i % workers`), so the writer can collect results in the same turn and keep order.
+fn read_batches<R: Read>(
+    mut rdr: csv::Reader<R>,
+    to_workers: Vec<SyncSender<Batch>>,
+    spare: Receiver<Batch>,
+) -> Result<(), csv::Error> {
+    let mut row = 0u64;
+    for turn in 0.. {
+        let mut batch = spare.try_recv().unwrap_or_else(|_| Batch {
+            records: Vec::with_capacity(BATCH_ROWS),
+            len: 0,
+            first_row: 0,
+        });
+        batch.len = 0;
+        batch.first_row = row + 1;
+        let mut done = false;
+        while batch.len < BATCH_ROWS {
+            if batch.records.len() == batch.len {
+                batch.records.push(ByteRecord::new());
+            }
+            if rdr.read_byte_record(&mut batch.records[batch.len])? {
+                batch.len += 1;
+            } else {
+                done = true;
+                break;
+            }
+        }
+        row += batch.len as u64;
+        if batch.len > 0 && to_workers[turn % to_workers.len()].send(batch).is_err() {
+            return Ok(()); // the run stopped (a write failed)
+        }
+        if done {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// How many threads interpret rows: `LMR_THREADS` when set (1 to 64), else the cores
+/// available, at most 4.
+fn worker_count() -> usize {
+    if let Some(n) = std::env::var("LMR_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return n.clamp(1, 64);
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
+}
+
+/// Interprets every row of `input` and writes them to `output`.
+///
+/// The work is shared, in input order: a reader thread parses CSV records into batches and deals
+/// them to interpreting threads in turn (one per core, at most 4); the calling thread collects
+/// their formatted output in the same turn and writes it. Memory is bounded by the batches in
+/// flight, whatever the input size. `progress` is called now and then with the number of input
+/// bytes consumed.
+///
+/// # Errors
+/// [`BatchError::Header`] when the header is missing or unusable (nothing is written then),
+/// [`BatchError::Read`] / [`BatchError::Write`] on I/O failure. Row problems are not errors:
+/// they fill the row's `error` column and count in [`Stats::errors`].
+pub fn run<R: Read + Send, W: Write>(
+    input: R,
+    output: W,
+    interpreter: &Interpreter<'_>,
+    options: &Options<'_>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Stats, BatchError> {
+    let (dialect, input) = sniff(input)?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(options.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(input);
+    let mut header = ByteRecord::new();
+    if !rdr.read_byte_record(&mut header).map_err(read_error)? {
+        return Err(HeaderError::Missing.into());
+    }
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .collect();
+    let layout = Layout::resolve(&names, options.columns)?;
+    let reader = RowReader::new(&layout, options.protocol);
+    let sink = || match options.format {
+        Format::Csv => Sink::Csv(CsvFormat::new(options.delimiter, dialect.crlf, interpreter)),
+        Format::Jsonl => Sink::Jsonl(JsonlFormat::new(&names, interpreter)),
+    };
+    let mut out = io::BufWriter::with_capacity(1 << 18, output);
+    if let Sink::Csv(mut csv) = sink() {
+        let mut head = Vec::new();
+        if dialect.bom {
+            head.extend_from_slice(UTF8_BOM);
+        }
+        csv.header(&mut head, &header);
+        out.write_all(&head).map_err(BatchError::Write)?;
+    }
+
+    let workers = worker_count();
+    std::thread::scope(|scope| {
+        let (spare_tx, spare_rx) = sync_channel::<Batch>(workers * (QUEUED + 2));
+        let mut to_workers = Vec::with_capacity(workers);
+        let mut from_workers = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let (in_tx, in_rx) = sync_channel::<Batch>(QUEUED);
+            let (out_tx, out_rx) = sync_channel::<Done>(QUEUED);
+            // Output buffers go back to their worker once written.
+            let (back_tx, back_rx) = sync_channel::<Vec<u8>>(QUEUED + 2);
+            to_workers.push(in_tx);
+            from_workers.push((out_rx, back_tx));
+            let (spare_tx, reader, mut sink) = (spare_tx.clone(), &reader, sink());
+            scope.spawn(move || {
+                let mut state = RowState {
+                    line_fix: u64::from(dialect.crlf),
+                    ..RowState::default()
+                };
+                for batch in in_rx {
+                    let mut bytes = back_rx.try_recv().unwrap_or_default();
+                    let stats = state.batch(&batch, reader, interpreter, &mut sink, &mut bytes);
+                    let input_byte = batch.records[..batch.len]
+                        .last()
+                        .and_then(|r| r.position())
+                        .map_or(0, |p| p.byte());
+                    let _ = spare_tx.try_send(batch);
+                    let done = Done {
+                        bytes,
+                        stats,
+                        input_byte,
+                    };
+                    if out_tx.send(done).is_err() {
+                        return; // the writer stopped
+                    }
+                }
+            });
+        }
+        drop(spare_tx);
+        let read = scope.spawn(move || read_batches(rdr, to_workers, spare_rx));
+
+        // Collect in the same turn as the batches were dealt: input order.
+        let mut stats = Stats::default();
+        let mut since_progress = 0u64;
+        let mut write = || -> Result<(), BatchError> {
+            'turns: loop {
+                for (from, back) in &from_workers {
+                    let Ok(done) = from.recv() else {
+                        break 'turns; // the input is exhausted (or the reader failed)
+                    };
+                    out.write_all(&done.bytes).map_err(BatchError::Write)?;
+                    stats.add(done.stats);
+                    let _ = back.try_send(done.bytes);
+                    since_progress += BATCH_ROWS as u64;
+                    if since_progress >= PROGRESS_EVERY {
+                        since_progress = 0;
+                        progress(done.input_byte);
+                    }
+                }
+            }
+            out.flush().map_err(BatchError::Write)
+        };
+        let written = write();
+        drop(from_workers); // unblocks the workers and the reader if the write failed
+        let read = read.join().unwrap_or_else(|_| {
+            Err(csv::Error::from(io::Error::other(
+                "the reader thread stopped",
+            )))
+        });
+        written?;
+        read.map_err(read_error)?;
+        Ok(stats)
+    })
+}
+
+impl Stats {
+    /// Adds a later batch's counts.
+    fn add(&mut self, other: Stats) {
+        self.rows += other.rows;
+        self.interpreted += other.interpreted;
+        self.errors += other.errors;
+        self.flagged += other.flagged;
+        for e in other.first_errors {
+            if self.first_errors.len() < FIRST_ERRORS {
+                self.first_errors.push(e);
+            }
+        }
+    }
+}
+
+/// The per-row buffers, reused across rows.
+#[derive(Default)]
+struct RowState<'r> {
+    sample: Sample,
+    below: BelowLimit,
+    result: Interpretation<'r>,
+    error: String,
+    /// Added to the `csv` crate's line number: 1 in a CRLF file, where a record's position is
+    /// taken before the `\n` of the previous line end is read, so it counts one line short.
+    line_fix: u64,
+}
+
+#[allow(clippy::result_large_err)] // see the note in row.rs
+impl<'r> RowState<'r> {
+    /// Interprets and formats one batch into `out` (cleared first).
+    fn batch(
+        &mut self,
+        batch: &Batch,
+        reader: &RowReader<'_>,
+        interpreter: &Interpreter<'r>,
+        sink: &mut Sink<'_, '_>,
+        out: &mut Vec<u8>,
+    ) -> Stats {
+        out.clear();
+        let mut stats = Stats::default();
+        let width = reader.layout().width();
+        for (i, record) in batch.records[..batch.len].iter().enumerate() {
+            stats.rows += 1;
+            let pos = Position {
+                row: batch.first_row + i as u64,
+                line: record.position().map_or(0, |p| p.line()) + self.line_fix,
+            };
+            match self.interpret(reader, interpreter, record, pos) {
+                Ok(()) => {
+                    stats.interpreted += 1;
+                    if !self.result.flags.is_empty() {
+                        stats.flagged += 1;
+                    }
+                    sink.row(out, record, width, Some(&self.result), None);
+                }
+                Err(e) => {
+                    stats.errors += 1;
+                    self.error.clear();
+                    use std::fmt::Write as _;
+                    let _ = write!(self.error, "{e}");
+                    if stats.first_errors.len() < FIRST_ERRORS {
+                        stats.first_errors.push(self.error.clone());
+                    }
+                    sink.row(out, record, width, None, Some(&self.error));
+                }
+            }
+        }
+        stats
+    }
+
+    fn interpret(
+        &mut self,
+        reader: &RowReader<'_>,
+        interpreter: &Interpreter<'r>,
+        record: &ByteRecord,
+        pos: Position,
+    ) -> Result<(), RowError> {
+        reader.read(record, pos, &mut self.sample, &mut self.below)?;
+        interpreter
+            .interpret(&self.sample, &mut self.result)
+            .map_err(|e| interpret_error(e, pos, reader, record))?;
+        for (below, field) in [
+            (self.below.vitamin_d, FlagField::VitaminD),
+            (self.below.zonulin, FlagField::Zonulin),
+        ] {
+            if below {
+                self.result.flags.push(FlagHit {
+                    flag: Flag::BelowDetectionLimit,
+                    detail: FlagDetail::BelowLimit(field),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An interpretation error as a row error naming the column it comes from.
+fn interpret_error(
+    e: InterpretError,
+    pos: Position,
+    reader: &RowReader<'_>,
+    record: &ByteRecord,
+) -> RowError {
+    let field = match &e {
+        InterpretError::Recovery(RecoveryError::ZeroDose { sugar })
+            if *sugar == crate::sugar::Sugar::Mannitol =>
+        {
+            Field::MannitolDose
+        }
+        InterpretError::Recovery(_) => Field::LactuloseDose,
+        _ => Field::Zonulin,
+    };
+    let slot = reader.layout().slot(field);
+    let value = match slot.map(|s| &s.source) {
+        Some(Source::Column { index, .. }) => {
+            String::from_utf8_lossy(record.get(*index).unwrap_or_default()).into_owned()
+        }
+        Some(Source::Fixed(v)) => v.clone(),
+        None => String::new(),
+    };
+    RowError {
+        pos,
+        column: Some(slot.map_or_else(|| "--protocol".to_string(), |s| s.label(field))),
+        value,
+        problem: Problem::Interpretation(e.to_string()),
+    }
+}
+
+/// How rows are formatted.
+enum Sink<'i, 'r> {
+    Csv(CsvFormat<'i, 'r>),
+    Jsonl(JsonlFormat<'i, 'r>),
+}
+
+impl Sink<'_, '_> {
+    fn row(
+        &mut self,
+        out: &mut Vec<u8>,
+        record: &ByteRecord,
+        width: usize,
+        result: Option<&Interpretation<'_>>,
+        error: Option<&str>,
+    ) {
+        match self {
+            Sink::Csv(c) => c.row(out, record, width, result, error),
+            Sink::Jsonl(j) => j.row(out, record, result, error),
+        }
+    }
+}
+
+/// Writes one CSV field, quoted (with `"` doubled) only when it holds the delimiter, a quote or
+/// a line end, as the `csv` crate does by default.
+fn write_csv_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
+    if !needs_quotes(field, delimiter) {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for part in field.split_inclusive(|&b| b == b'"') {
+        out.extend_from_slice(part);
+        if part.last() == Some(&b'"') {
+            out.push(b'"');
+        }
+    }
+    out.push(b'"');
+}
+
+/// Whether a field must be quoted: it holds the delimiter, a quote or a line end.
+fn needs_quotes(bytes: &[u8], delimiter: u8) -> bool {
+    // A fold, not `any`: no early exit, so the compiler can check several bytes at once.
+    bytes.iter().fold(false, |q, &b| {
+        q | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
+    })
+}
+
+// The caveat cache keys a row's caveats by a bit per caveat.
+const _: () = assert!(Caveat::ALL.len() <= 64);
+
+struct CsvFormat<'i, 'r> {
+    interpreter: &'i Interpreter<'r>,
+    delimiter: u8,
+    terminator: &'static [u8],
+    number: ryu::Buffer,
+    scratch: Vec<u8>,
+    /// The `caveats` cell, already CSV-encoded, per set of caveats (rows repeat a few sets).
+    caveat_cells: Vec<(u64, Vec<u8>)>,
+}
+
+impl<'i, 'r> CsvFormat<'i, 'r> {
+    fn new(delimiter: u8, crlf: bool, interpreter: &'i Interpreter<'r>) -> Self {
+        CsvFormat {
+            interpreter,
+            delimiter,
+            terminator: if crlf { b"\r\n" } else { b"\n" },
+            number: ryu::Buffer::new(),
+            scratch: Vec::with_capacity(1 << 10),
+            caveat_cells: Vec::new(),
+        }
+    }
+
+    fn header(&mut self, out: &mut Vec<u8>, header: &ByteRecord) {
+        for (i, field) in header.iter().enumerate() {
+            if i > 0 {
+                out.push(self.delimiter);
+            }
+            write_csv_field(out, field, self.delimiter);
+        }
+        for name in result_columns(self.interpreter) {
+            out.push(self.delimiter);
+            write_csv_field(out, name.as_bytes(), self.delimiter);
+        }
+        out.extend_from_slice(self.terminator);
+    }
+
+    fn row(
+        &mut self,
+        out: &mut Vec<u8>,
+        record: &ByteRecord,
+        width: usize,
+        result: Option<&Interpretation<'_>>,
+        error: Option<&str>,
+    ) {
+        let d = self.delimiter;
+        // One scan of the whole record: usually no field needs quotes.
+        let plain = !needs_quotes(record.as_slice(), d);
+        for i in 0..width {
+            if i > 0 {
+                out.push(d);
+            }
+            let field = record.get(i).unwrap_or_default();
+            if plain {
+                out.extend_from_slice(field);
+            } else {
+                write_csv_field(out, field, d);
+            }
+        }
+        let (scratch, number, cache) =
+            (&mut self.scratch, &mut self.number, &mut self.caveat_cells);
+        let numbers_plain = !b"0123456789.eE+-<>".contains(&d);
+        for_each_result_cell(self.interpreter, result, error, |cell| {
+            out.push(d);
+            if let Cell::Codes(Codes::Caveats(r)) = cell {
+                let key = r.caveats.iter().fold(0u64, |m, c| m | 1 << (*c as u32));
+                if let Some((_, cached)) = cache.iter().find(|(k, _)| *k == key) {
+                    out.extend_from_slice(cached);
+                    return;
+                }
+                scratch.clear();
+                cell_text(cell, scratch, number);
+                let mut encoded = Vec::with_capacity(scratch.len() + 2);
+                write_csv_field(&mut encoded, scratch, d);
+                out.extend_from_slice(&encoded);
+                if cache.len() < 256 {
+                    cache.push((key, encoded));
+                }
+                return;
+            }
+            if let (Cell::Number(_), true) = (cell, numbers_plain) {
+                cell_text(cell, out, number); // digits, '.', 'e', '-', '<', '>': never quoted
+                return;
+            }
+            scratch.clear();
+            cell_text(cell, scratch, number);
+            write_csv_field(out, scratch, d);
+        });
+        out.extend_from_slice(self.terminator);
+    }
+}
+
+/// A result cell's text: numbers at full precision (`<x`/`>x` when censored), codes
+/// `;`-separated.
+fn cell_text(cell: Cell<'_>, out: &mut Vec<u8>, number: &mut ryu::Buffer) {
+    match cell {
+        Cell::Empty => {}
+        Cell::Number(c) => {
+            match c {
+                Censored::Exact(_) => {}
+                Censored::LessThan(_) => out.push(b'<'),
+                Censored::GreaterThan(_) => out.push(b'>'),
+            }
+            out.extend_from_slice(write_number(number, c.number()).as_bytes());
+        }
+        Cell::Text(t) => out.extend_from_slice(t.as_bytes()),
+        Cell::Codes(c) => c.write_joined(out),
+    }
+}
+
+struct JsonlFormat<'i, 'r> {
+    interpreter: &'i Interpreter<'r>,
+    /// `"name":` per input column, then per result column.
+    input_keys: Vec<Vec<u8>>,
+    result_keys: Vec<Vec<u8>>,
+}
+
+/// `"key":` as JSON bytes.
+fn json_key(name: &str) -> Vec<u8> {
+    let mut k = serde_json::to_vec(name).unwrap_or_else(|_| b"\"\"".to_vec());
+    k.push(b':');
+    k
+}
+
+impl<'i, 'r> JsonlFormat<'i, 'r> {
+    fn new(names: &[String], interpreter: &'i Interpreter<'r>) -> Self {
+        let results = result_columns(interpreter);
+        // A key used twice (two input columns, or an input column named like a result key) gets
+        // `.1`, `.2`, … on the input column, so every key is unique and the result keys are exact.
+        let mut taken: Vec<String> = results.clone();
+        let mut input_keys = Vec::with_capacity(names.len());
+        for name in names {
+            let mut key = name.clone();
+            let mut n = 0;
+            while taken.contains(&key) {
+                n += 1;
+                key = format!("{name}.{n}");
+            }
+            taken.push(key.clone());
+            input_keys.push(json_key(&key));
+        }
+        JsonlFormat {
+            interpreter,
+            input_keys,
+            result_keys: results.iter().map(|r| json_key(r)).collect(),
+        }
+    }
+
+    fn row(
+        &mut self,
+        out: &mut Vec<u8>,
+        record: &ByteRecord,
+        result: Option<&Interpretation<'_>>,
+        error: Option<&str>,
+    ) {
+        out.push(b'{');
+        for (i, key) in self.input_keys.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(key);
+            match record.get(i) {
+                // Writing JSON into a Vec cannot fail.
+                Some(f) => {
+                    let _ = serde_json::to_writer(&mut *out, &String::from_utf8_lossy(f));
+                }
+                None => out.extend_from_slice(b"null"), // a field missing from a short row
+            }
+        }
+        let mut keys = self.result_keys.iter();
+        let mut first = self.input_keys.is_empty();
+        for_each_result_cell(self.interpreter, result, error, |cell| {
+            if !std::mem::take(&mut first) {
+                out.push(b',');
+            }
+            out.extend_from_slice(keys.next().map_or(&b"\"\":"[..], Vec::as_slice));
+            let _ = serde_json::to_writer(&mut *out, &cell_value(cell));
+        });
+        out.extend_from_slice(b"}\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::Registry;
+
+    fn batch(input: &str, format: Format) -> (Stats, String) {
+        let registry = Registry::builtin().unwrap();
+        let interpreter =
+            Interpreter::new(&registry, &crate::interpretation::Options::default()).unwrap();
+        let map = ColumnMap::default();
+        let mut o = Options::new(&map);
+        o.format = format;
+        let mut out = Vec::new();
+        let stats = run(input.as_bytes(), &mut out, &interpreter, &o, &mut |_| {}).unwrap();
+        (stats, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn rows_in_rows_out_with_errors_and_ragged_rows() {
+        let input = "id,urine_volume [mL]\na,100\nb,-1\nc\nd,1,2\n";
+        let (stats, out) = batch(input, Format::Csv);
+        assert_eq!((stats.rows, stats.interpreted, stats.errors), (4, 1, 3));
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 5);
+        assert!(lines[3].starts_with("c,,"), "{}", lines[3]);
+        assert!(lines[4].starts_with("d,1,"), "{}", lines[4]);
+        assert!(lines[4].ends_with("row 4 (line 5): 3 fields, but the header has 2; surplus fields, not written as columns: \"\"2\"\"\""));
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let mut out = Vec::new();
+        for f in ["plain", "", "a,b", "say \"hi\"", "two\nlines", "cr\r"] {
+            write_csv_field(&mut out, f.as_bytes(), b',');
+            out.push(b'|');
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "plain||\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|\"cr\r\"|"
+        );
+        let mut out = Vec::new();
+        write_csv_field(&mut out, b"a,b;c", b';');
+        assert_eq!(out, b"\"a,b;c\"");
+    }
+
+    #[test]
+    fn order_is_kept_across_batches_and_workers() {
+        // more rows than one batch, so several workers take turns
+        let mut input = String::from("id,vitamin_d [nmol/L]\n");
+        for i in 0..(BATCH_ROWS * 5 + 7) {
+            input.push_str(&format!(
+                "{i},{}\n",
+                if i % 97 == 0 {
+                    "x".to_string()
+                } else {
+                    (i % 200).to_string()
+                }
+            ));
+        }
+        let (stats, out) = batch(&input, Format::Csv);
+        assert_eq!(stats.rows as usize, BATCH_ROWS * 5 + 7);
+        assert_eq!(stats.errors as usize, (BATCH_ROWS * 5 + 7).div_ceil(97));
+        for (i, line) in out.lines().skip(1).enumerate() {
+            assert!(line.starts_with(&format!("{i},")), "line {i}: {line}");
+        }
+        assert!(
+            stats.first_errors[1].starts_with("row 98 (line 99),"),
+            "{:?}",
+            stats.first_errors
+        );
+    }
+
+    #[test]
+    fn missing_header_is_fatal() {
+        let registry = Registry::builtin().unwrap();
+        let interpreter =
+            Interpreter::new(&registry, &crate::interpretation::Options::default()).unwrap();
+        let map = ColumnMap::default();
+        let e = run(
+            &b""[..],
+            Vec::new(),
+            &interpreter,
+            &Options::new(&map),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(matches!(e, BatchError::Header(HeaderError::Missing)));
+    }
+
+    #[test]
+    fn jsonl_has_input_and_result_keys() {
+        let (_, out) = batch("id,flags,vitamin_d [nmol/L]\nx,f,60\n", Format::Jsonl);
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(v["id"], "x");
+        assert_eq!(v["flags.1"], "f");
+        assert_eq!(v["vitamin_d_nmol_l"], 60.0);
+        assert_eq!(v["vitamin_d_class_iom_2011"], "sufficient");
+        assert!(v["error"].is_null());
+    }
+}

@@ -389,6 +389,21 @@ impl Interpretation<'_> {
         Some(self.lm.as_ref().map_or(UNCLASSIFIED, RangeResult::label))
     }
 
+    /// The value of an analyte in this result, in the analyte's unit (ratio; % of dose; nmol/L
+    /// for vitamin D), possibly censored; `None` when not computed (or for zonulin, whose unit
+    /// and matrix vary by row).
+    pub fn value_of(&self, analyte: Analyte) -> Option<Censored> {
+        match analyte {
+            Analyte::LmRatio => self.lm_ratio,
+            Analyte::LrRatio => self.lr_ratio,
+            Analyte::L13mRatio => self.l13m_ratio,
+            Analyte::LactuloseRecoveryPct => self.recoveries.get(Sugar::Lactulose).copied(),
+            Analyte::MannitolRecoveryPct => self.recoveries.get(Sugar::Mannitol).copied(),
+            Analyte::VitaminD25oh => self.vitamin_d.as_ref().map(|v| Censored::Exact(v.nmol_l)),
+            Analyte::Zonulin | Analyte::UrineVolume => None,
+        }
+    }
+
     /// Flag codes, each once, in order raised.
     pub fn flag_codes(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.flags
@@ -703,14 +718,7 @@ impl<'r> Interpreter<'r> {
 
     fn zscores(&self, sample: &Sample, out: &mut Interpretation<'r>) {
         for table in self.zscore_tables() {
-            let value = match table.analyte() {
-                Analyte::LmRatio => out.lm_ratio,
-                Analyte::LrRatio => out.lr_ratio,
-                Analyte::L13mRatio => out.l13m_ratio,
-                Analyte::LactuloseRecoveryPct => out.recoveries.get(Sugar::Lactulose).copied(),
-                Analyte::MannitolRecoveryPct => out.recoveries.get(Sugar::Mannitol).copied(),
-                _ => None,
-            };
+            let value = out.value_of(table.analyte());
             // A censored value has no z-score: its position in the distribution is unknown.
             let outcome = value
                 .and_then(Censored::exact)

@@ -36,11 +36,13 @@
 
 mod columns;
 mod row;
+mod scan;
 
 pub use columns::{
     AgeUnit, ColumnMap, ColumnMapError, Field, HeaderError, Layout, Slot, Source, Unit, UnitKind,
 };
 pub use row::{BelowLimit, Position, Problem, RowError, RowReader};
+pub use scan::{Scan, Scanned};
 
 use std::io::{self, Read, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};

@@ -45,6 +45,16 @@ pub enum Command {
     Batch(BatchArgs),
     /// Print every caveat and flag code with its text and source.
     Caveats(CaveatsArgs),
+    /// Summarise a cohort by group: n, medians and IQRs, class and flag counts; optional HTML
+    /// page with the cut-offs drawn.
+    #[command(after_long_help = SUMMARY_EXAMPLES)]
+    Summary(Box<SummaryArgs>),
+    /// Establish a reference interval from a lab's own healthy reference group (CLSI EP28-A3c).
+    #[command(name = "reference-interval", after_long_help = REFINT_EXAMPLES)]
+    ReferenceInterval(Box<RefIntArgs>),
+    /// Derive an age- and sex-specific z-score table from a reference group in your own data.
+    #[command(name = "zscore-reference", after_long_help = ZREF_EXAMPLES)]
+    ZscoreReference(Box<ZrefArgs>),
 }
 
 const BATCH_ABOUT: &str = "\
@@ -344,4 +354,202 @@ pub struct CaveatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+const SUMMARY_EXAMPLES: &str = "\
+Examples:
+  lmr summary examples/cohort.csv
+  lmr summary cohort.csv --by site --by sex --html cohort.html
+  lmr summary cohort.csv --by site --format csv > summary.csv
+
+Quartiles are Hyndman–Fan type 7 (R's default). Values below a detection limit are left out of the
+quartiles and counted. Zonulin is summarised per matrix and unit, never pooled.
+
+Exit codes: 0 every row interpreted; 1 fatal; 2 usage; 3 some rows could not be interpreted (they
+are counted as errors in their group).";
+
+const REFINT_EXAMPLES: &str = "\
+Examples:
+  lmr reference-interval healthy.csv --analyte lm_ratio --protocol dutch-sat-hyperosmolar
+  lmr reference-interval healthy.csv --analyte mannitol_recovery_pct --by sex --format json
+  lmr reference-interval healthy.csv --analyte lm_ratio --write-range my-lab-lm.toml --id my-lab-lm \\
+      --population \"healthy adult volunteers, our lab\"
+  lmr check ... --ranges my-lab-lm.toml --lm-range my-lab-lm
+
+Method: CLSI EP28-A3c nonparametric central 95 % interval (rank r = p(n+1)) with 90 % confidence
+intervals of each limit from order statistics (binomial); below 120 individuals per partition a
+log-normal (parametric) and a robust (Horn & Pesce) estimate are given, labelled as such. Dixon's
+outlier rule is applied and reported; Tukey's fences are reported. See docs/reference-interval.md.";
+
+const ZREF_EXAMPLES: &str = "\
+Examples:
+  lmr zscore-reference cohort.csv --analyte lm_ratio --age-bands 0-4,4-7,7-10,10-13,13-19,19-25 \\
+      --by-sex --where site=BR -o brazil-lmz.toml --id brazil-lmz
+  lmr check ... --zscore-reference brazil-lmz.toml
+
+Bands are half-open (from ≤ age < below). Cells with fewer than --min-cell observations are written
+with a warning; cells with fewer than 2 are not written. See docs/zscores.md.";
+
+/// Input shared by the commands that read a cohort CSV.
+#[derive(Debug, ClapArgs)]
+pub struct InputArgs {
+    /// The input CSV file (the columns of `lmr batch`), or `-` for standard input.
+    #[arg(value_name = "IN.csv|-")]
+    pub input: PathBuf,
+
+    /// A column map (TOML) naming the lab export's own headers, units and fixed values.
+    #[arg(long, value_name = "MAP.toml")]
+    pub columns: Option<PathBuf>,
+
+    /// Field delimiter: one ASCII character, e.g. ';' (or `tab`).
+    #[arg(long, value_name = "C", default_value = ",")]
+    pub delimiter: String,
+}
+
+/// Output format of `lmr summary`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// Aligned tables, units in the headers.
+    #[default]
+    Text,
+    /// One JSON object.
+    Json,
+    /// Long ("tidy") CSV, one statistic per row.
+    Csv,
+}
+
+/// `lmr summary`.
+#[derive(Debug, ClapArgs)]
+pub struct SummaryArgs {
+    /// The input.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Group by this column (repeatable: --by site --by sex).
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Vec<String>,
+
+    /// Also write a self-contained HTML page (inline SVG figures, no network).
+    #[arg(long, value_name = "OUT.html")]
+    pub html: Option<PathBuf>,
+
+    /// Also write each figure as an SVG file in this directory.
+    #[arg(long, value_name = "DIR")]
+    pub svg_dir: Option<PathBuf>,
+
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
+
+    /// Ranges, protocol and schemes.
+    #[command(flatten)]
+    pub ranges: RangeOptions,
+}
+
+/// Which outliers `lmr reference-interval` leaves out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ExcludeArg {
+    /// Values flagged by Dixon's D/R rule (CLSI EP28-A3c).
+    #[default]
+    Dixon,
+    /// Values outside Tukey's fences.
+    Tukey,
+    /// Either.
+    Both,
+    /// None (flags are still reported).
+    None,
+}
+
+/// `lmr reference-interval`.
+#[derive(Debug, ClapArgs)]
+pub struct RefIntArgs {
+    /// The input: a file of healthy reference individuals.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// What to establish the interval for: lm_ratio, lr_ratio, l13m_ratio,
+    /// lactulose_recovery_pct, mannitol_recovery_pct or vitamin_d_25oh.
+    #[arg(long, value_name = "ANALYTE")]
+    pub analyte: String,
+
+    /// Partition by this column (repeatable: --by sex).
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Vec<String>,
+
+    /// Which flagged outliers to leave out (always reported).
+    #[arg(long, value_enum, default_value_t = ExcludeArg::Dixon)]
+    pub exclude: ExcludeArg,
+
+    /// Write the interval as a range file (one range per partition) for --ranges.
+    #[arg(long, value_name = "FILE.toml")]
+    pub write_range: Option<PathBuf>,
+
+    /// Id of the written range (default: `local-<analyte>`; partitions add `-<value>`).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// The reference population, for the written range (e.g. "healthy adult volunteers").
+    #[arg(long, value_name = "TEXT")]
+    pub population: Option<String>,
+
+    /// The analytical method, for the written range (e.g. "LC-MS/MS").
+    #[arg(long, value_name = "TEXT")]
+    pub method: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Ranges, protocol and schemes.
+    #[command(flatten)]
+    pub ranges: RangeOptions,
+}
+
+/// `lmr zscore-reference`.
+#[derive(Debug, ClapArgs)]
+pub struct ZrefArgs {
+    /// The input: a file holding the reference group.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// What to derive the table for: lm_ratio, lr_ratio, l13m_ratio, lactulose_recovery_pct or
+    /// mannitol_recovery_pct.
+    #[arg(long, value_name = "ANALYTE")]
+    pub analyte: String,
+
+    /// Age bands in years, half-open (from ≤ age < below), e.g. 0-4,4-7,7-10.
+    #[arg(long, value_name = "BANDS")]
+    pub age_bands: String,
+
+    /// One cell per sex and band (default: sexes pooled).
+    #[arg(long)]
+    pub by_sex: bool,
+
+    /// Use only rows whose COLUMN equals VALUE (repeatable; all must hold), e.g. site=BR.
+    #[arg(long = "where", value_name = "COLUMN=VALUE")]
+    pub filter: Vec<String>,
+
+    /// Scale of the means and SDs: ln (log) or linear.
+    #[arg(long, value_name = "ln|linear", default_value = "ln")]
+    pub scale: String,
+
+    /// Cells with fewer observations are written with a warning.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub min_cell: u64,
+
+    /// Id of the table (default: `local-<analyte>-z`).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// The reference group, for the table's source (e.g. "healthy children, Brazil site").
+    #[arg(long, value_name = "TEXT")]
+    pub population: Option<String>,
+
+    /// Where to write the table (`-` or absent: standard output).
+    #[arg(short, long, value_name = "REF.toml|-")]
+    pub output: Option<PathBuf>,
+
+    /// Ranges, protocol and schemes.
+    #[command(flatten)]
+    pub ranges: RangeOptions,
 }

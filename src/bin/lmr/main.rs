@@ -7,6 +7,7 @@
 mod args;
 mod batch;
 mod check;
+mod cohort;
 mod error;
 mod ranges;
 
@@ -23,6 +24,9 @@ fn main() -> ExitCode {
         Command::Ranges(a) => ranges::run(&a),
         Command::Batch(a) => batch::run(&a),
         Command::Caveats(a) => ranges::caveats(&a),
+        Command::Summary(a) => cohort::summary(&a),
+        Command::ReferenceInterval(a) => cohort::reference_interval(&a),
+        Command::ZscoreReference(a) => cohort::zscore_reference(&a),
     };
     match result {
         Ok(code) => code,

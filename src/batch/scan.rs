@@ -1,0 +1,135 @@
+//! Sequential row access for commands that aggregate rows instead of writing them back
+//! (`lmr summary`, `lmr reference-interval`, `lmr zscore-reference`): the same header
+//! resolution, row reading and interpretation as [`super::run`], one row at a time.
+
+use std::io::Read;
+
+use csv::ByteRecord;
+
+use super::{
+    read_error, sniff, BatchError, HeaderError, Layout, Options, Position, RowReader, RowState,
+    Stats,
+};
+use crate::interpretation::{Interpretation, Interpreter, Sample};
+
+/// One row, as [`Scan::for_each`] hands it over.
+pub struct Scanned<'a, 'r> {
+    /// The record as read (input fields).
+    pub record: &'a ByteRecord,
+    /// Where it is.
+    pub pos: Position,
+    /// The sample read from it (empty when the row could not be read).
+    pub sample: &'a Sample,
+    /// The interpretation, or the row's error text (as `lmr batch` writes it in `error`).
+    pub result: Result<&'a Interpretation<'r>, &'a str>,
+}
+
+/// A CSV input whose header has been read and resolved.
+pub struct Scan<R: Read> {
+    rdr: csv::Reader<R>,
+    names: Vec<String>,
+    layout: Layout,
+    line_fix: u64,
+}
+
+impl Scan<Box<dyn Read>> {
+    /// Reads and resolves the header of `input`.
+    ///
+    /// # Errors
+    /// [`BatchError::Header`] for a missing or unusable header, [`BatchError::Read`] on I/O.
+    pub fn new<R: Read + 'static>(input: R, options: &Options<'_>) -> Result<Self, BatchError> {
+        let (dialect, input) = sniff(input)?;
+        let input: Box<dyn Read> = Box::new(input);
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(options.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut header = ByteRecord::new();
+        if !rdr.read_byte_record(&mut header).map_err(read_error)? {
+            return Err(HeaderError::Missing.into());
+        }
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
+        let layout = Layout::resolve(&names, options.columns)?;
+        Ok(Scan {
+            rdr,
+            names,
+            layout,
+            line_fix: u64::from(dialect.crlf),
+        })
+    }
+}
+
+impl<R: Read> Scan<R> {
+    /// The header's column names, as written.
+    pub fn header(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The index of the column named `name` (exact match, or the name before a ` [unit]`).
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|h| {
+            h == name
+                || h.split_once(" [")
+                    .is_some_and(|(base, _)| base.trim() == name)
+        })
+    }
+
+    /// Reads, interprets and hands over every row in order.
+    ///
+    /// # Errors
+    /// [`BatchError::Read`] when the input cannot be read. Row problems are handed over in
+    /// [`Scanned::result`] and counted in [`Stats::errors`].
+    pub fn for_each<'r>(
+        mut self,
+        interpreter: &Interpreter<'r>,
+        options: &Options<'_>,
+        mut visit: impl FnMut(Scanned<'_, 'r>),
+    ) -> Result<Stats, BatchError> {
+        let reader = RowReader::new(&self.layout, options.protocol);
+        let mut state = RowState {
+            line_fix: self.line_fix,
+            ..RowState::default()
+        };
+        let mut record = ByteRecord::new();
+        let mut stats = Stats::default();
+        while self.rdr.read_byte_record(&mut record).map_err(read_error)? {
+            stats.rows += 1;
+            let pos = Position {
+                row: stats.rows,
+                line: record.position().map_or(0, |p| p.line()) + state.line_fix,
+            };
+            match state.interpret(&reader, interpreter, &record, pos) {
+                Ok(()) => {
+                    stats.interpreted += 1;
+                    if !state.result.flags.is_empty() {
+                        stats.flagged += 1;
+                    }
+                    visit(Scanned {
+                        record: &record,
+                        pos,
+                        sample: &state.sample,
+                        result: Ok(&state.result),
+                    });
+                }
+                Err(e) => {
+                    stats.errors += 1;
+                    state.error = e.to_string();
+                    if stats.first_errors.len() < super::FIRST_ERRORS {
+                        stats.first_errors.push(state.error.clone());
+                    }
+                    visit(Scanned {
+                        record: &record,
+                        pos,
+                        sample: &state.sample,
+                        result: Err(&state.error),
+                    });
+                }
+            }
+        }
+        Ok(stats)
+    }
+}

@@ -1,0 +1,559 @@
+//! Commands that read a whole cohort and aggregate it: `lmr summary`, `lmr reference-interval`
+//! and `lmr zscore-reference`. Rows are read and interpreted exactly as `lmr batch` does
+//! ([`lmr::batch::Scan`]); the statistics are in [`lmr::summary`], [`lmr::reference_interval`]
+//! and [`lmr::zscore`].
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Read;
+use std::path::Path;
+use std::process::ExitCode;
+
+use lmr::batch::{ColumnMap, Format as BatchFormat, Options as BatchOptions, Scan, Stats};
+use lmr::censored::Censored;
+use lmr::interpretation::Interpreter;
+use lmr::protocol::NamedProtocol;
+use lmr::reference::{Analyte, Matrix, Registry};
+use lmr::reference_interval::{self as ri, Exclusion, RangeFileSpec};
+use lmr::summary::{self, HtmlOptions, Summary};
+use lmr::zscore::{self, AgeBands, DeriveOptions, Observation, Scale, TableMeta};
+
+use crate::args::{
+    ExcludeArg, Format, InputArgs, RangeOptions, RefIntArgs, SummaryArgs, SummaryFormat, ZrefArgs,
+};
+use crate::check::{options, zscores};
+use crate::error::{print, CliError};
+use crate::ranges::load_registry;
+
+/// Parses `--delimiter`: one ASCII character other than a quote or line end, or `tab`.
+fn delimiter(text: &str) -> Result<u8, CliError> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        t if t.len() == 1 && t.is_ascii() && !matches!(t, "\"" | "\n" | "\r") => {
+            Ok(t.as_bytes()[0])
+        }
+        t => Err(CliError::input(
+            "--delimiter",
+            t,
+            "expected one ASCII character other than a quote or a line end, e.g. ';' (or `tab`)",
+        )),
+    }
+}
+
+fn open(path: &Path) -> Result<Box<dyn Read>, CliError> {
+    if path == Path::new("-") {
+        return Ok(Box::new(std::io::stdin()));
+    }
+    let f = std::fs::File::open(path).map_err(|source| CliError::Io {
+        context: format!("cannot read {}", path.display()),
+        source,
+    })?;
+    Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, f)))
+}
+
+/// What every cohort command sets up: ranges, protocol, column map, the opened input.
+struct Setup {
+    registry: Registry,
+    map: ColumnMap,
+    delimiter: u8,
+}
+
+impl Setup {
+    fn new(input: &InputArgs, ranges: &RangeOptions) -> Result<Setup, CliError> {
+        let delimiter = delimiter(&input.delimiter)?;
+        let registry = load_registry(&ranges.ranges)?;
+        let map = match &input.columns {
+            Some(p) => ColumnMap::from_path(p)?,
+            None => ColumnMap::default(),
+        };
+        Ok(Setup {
+            registry,
+            map,
+            delimiter,
+        })
+    }
+
+    fn protocol(&self, ranges: &RangeOptions) -> Result<Option<&NamedProtocol>, CliError> {
+        ranges
+            .protocol
+            .as_deref()
+            .map(|id| {
+                self.registry.protocol(id).ok_or_else(|| {
+                    CliError::input("--protocol", id, "no such protocol (see `lmr ranges list`)")
+                })
+            })
+            .transpose()
+    }
+
+    fn batch_options<'a>(&'a self, protocol: Option<&'a NamedProtocol>) -> BatchOptions<'a> {
+        BatchOptions {
+            format: BatchFormat::Csv,
+            delimiter: self.delimiter,
+            columns: &self.map,
+            protocol,
+        }
+    }
+}
+
+/// The indices of `--by` (or `--where`) columns, refusing names the header does not have.
+fn columns_of(
+    scan: &Scan<Box<dyn Read>>,
+    flag: &'static str,
+    names: &[String],
+) -> Result<Vec<usize>, CliError> {
+    names
+        .iter()
+        .map(|n| {
+            scan.column(n).ok_or_else(|| {
+                CliError::input(
+                    flag,
+                    n,
+                    format!(
+                        "no such column in the input (columns: {})",
+                        scan.header().join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The raw text of cell `i` (empty when the row is short).
+fn cell(record: &csv::ByteRecord, i: usize) -> String {
+    String::from_utf8_lossy(record.get(i).unwrap_or_default()).into_owned()
+}
+
+fn analyte(flag: &'static str, text: &str, allowed: &[Analyte]) -> Result<Analyte, CliError> {
+    Analyte::from_key(text)
+        .filter(|a| allowed.contains(a))
+        .ok_or_else(|| {
+            let keys: Vec<&str> = allowed.iter().map(|a| a.key()).collect();
+            CliError::input(flag, text, format!("expected one of {}", keys.join(", ")))
+        })
+}
+
+fn report_stats(stats: &Stats) {
+    eprintln!(
+        "lmr: {} rows read, {} interpreted, {} with errors",
+        stats.rows, stats.interpreted, stats.errors
+    );
+    for e in &stats.first_errors {
+        eprintln!("lmr:   {e}");
+    }
+}
+
+fn exit(stats: &Stats) -> ExitCode {
+    if stats.errors > 0 {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
+    std::fs::write(path, text).map_err(|source| CliError::Io {
+        context: format!("cannot write {}", path.display()),
+        source,
+    })
+}
+
+/// Runs `lmr summary`.
+pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
+    let setup = Setup::new(&a.input, &a.ranges)?;
+    let selection = zscores(&setup.registry, &a.ranges)?;
+    let interpreter = Interpreter::new(&setup.registry, &options(&a.ranges))
+        .map_err(|e| CliError::Sample(e.to_string()))?
+        .with_zscores(&selection);
+    let protocol = setup.protocol(&a.ranges)?;
+    let bopts = setup.batch_options(protocol);
+    let scan = Scan::new(open(&a.input.input)?, &bopts)?;
+    let by_idx = columns_of(&scan, "--by", &a.by)?;
+    let by: Vec<&str> = a.by.iter().map(String::as_str).collect();
+    let mut sum = Summary::new(&by, &interpreter, &setup.registry);
+    let stats = scan.for_each(&interpreter, &bopts, |row| {
+        let group: Vec<String> = by_idx.iter().map(|&i| cell(row.record, i)).collect();
+        let group: Vec<&str> = group.iter().map(String::as_str).collect();
+        match row.result {
+            Ok(r) => sum.add(&group, Some(r), false),
+            Err(_) => sum.add(&group, None, true),
+        }
+    })?;
+    report_stats(&stats);
+    let format = match a.format {
+        SummaryFormat::Text => summary::Format::Text,
+        SummaryFormat::Json => summary::Format::Json,
+        SummaryFormat::Csv => summary::Format::Csv,
+    };
+    print(&sum.render(format))?;
+    let html_options = HtmlOptions {
+        subtitle: Some(a.input.input.display().to_string()),
+        vitamin_d_scheme: a
+            .ranges
+            .vitamin_d_scheme
+            .first()
+            .filter(|s| *s != "all")
+            .cloned(),
+        ..HtmlOptions::default()
+    };
+    if let Some(path) = &a.html {
+        write_file(path, &summary::html(&sum, &html_options))?;
+    }
+    if let Some(dir) = &a.svg_dir {
+        std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+            context: format!("cannot create {}", dir.display()),
+            source,
+        })?;
+        for figure in summary::svg_figures(&sum, &html_options) {
+            write_file(&dir.join(&figure.file_name), &figure.svg)?;
+        }
+    }
+    Ok(exit(&stats))
+}
+
+/// Values of one analyte per partition, with the censored ones counted apart.
+#[derive(Default)]
+struct Partition {
+    values: Vec<f64>,
+    censored: u64,
+    missing: u64,
+}
+
+const INTERVAL_ANALYTES: &[Analyte] = &[
+    Analyte::LmRatio,
+    Analyte::LrRatio,
+    Analyte::L13mRatio,
+    Analyte::LactuloseRecoveryPct,
+    Analyte::MannitolRecoveryPct,
+    Analyte::VitaminD25oh,
+];
+
+fn unit_of(analyte: Analyte) -> (&'static str, Matrix) {
+    match analyte {
+        Analyte::LactuloseRecoveryPct | Analyte::MannitolRecoveryPct => ("%", Matrix::Urine),
+        Analyte::VitaminD25oh => ("nmol/L", Matrix::Serum),
+        _ => ("ratio", Matrix::Urine),
+    }
+}
+
+/// Runs `lmr reference-interval`.
+pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
+    let analyte = analyte("--analyte", &a.analyte, INTERVAL_ANALYTES)?;
+    let setup = Setup::new(&a.input, &a.ranges)?;
+    let interpreter = Interpreter::new(&setup.registry, &options(&a.ranges))
+        .map_err(|e| CliError::Sample(e.to_string()))?;
+    let protocol = setup.protocol(&a.ranges)?;
+    let bopts = setup.batch_options(protocol);
+    let scan = Scan::new(open(&a.input.input)?, &bopts)?;
+    let by_idx = columns_of(&scan, "--by", &a.by)?;
+    let mut parts: BTreeMap<Vec<String>, Partition> = BTreeMap::new();
+    let stats = scan.for_each(&interpreter, &bopts, |row| {
+        let key: Vec<String> = by_idx.iter().map(|&i| cell(row.record, i)).collect();
+        let p = parts.entry(key).or_default();
+        match row.result.ok().and_then(|r| r.value_of(analyte)) {
+            Some(Censored::Exact(x)) => p.values.push(x),
+            Some(_) => p.censored += 1,
+            None => p.missing += 1,
+        }
+    })?;
+    report_stats(&stats);
+    let ri_options = ri::Options {
+        exclude: match a.exclude {
+            ExcludeArg::Dixon => Exclusion::Dixon,
+            ExcludeArg::Tukey => Exclusion::Tukey,
+            ExcludeArg::Both => Exclusion::Both,
+            ExcludeArg::None => Exclusion::None,
+        },
+        // Permeability analytes and 25(OH)D are positive and right-skewed: the robust
+        // (biweight) estimate is made on ln x, as the log-normal one is.
+        robust_log: true,
+        ..ri::Options::default()
+    };
+    let (unit, matrix) = unit_of(analyte);
+    let mut text = String::new();
+    let mut json = Vec::new();
+    let mut files = Vec::new();
+    for (key, p) in &parts {
+        let label = partition_label(&a.by, key);
+        let result = ri::establish(&p.values, &ri_options);
+        match &result {
+            Ok(r) => {
+                describe_interval(&mut text, &label, analyte, unit, p, r);
+                json.push(serde_json::json!({
+                    "partition": a.by.iter().zip(key).map(|(b, k)| (b.clone(), serde_json::json!(k))).collect::<serde_json::Map<_, _>>(),
+                    "analyte": analyte.key(), "unit": unit,
+                    "censored_left_out": p.censored, "missing": p.missing,
+                    "result": r,
+                    "warnings": r.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+                }));
+                if let (Some(_), Some(est)) = (&a.write_range, r.recommended()) {
+                    let spec = range_spec(a, analyte, unit, matrix, key, protocol);
+                    files.push(
+                        ri::range_file_toml(r, est, &spec)
+                            .map_err(|e| CliError::Sample(e.to_string()))?,
+                    );
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(text, "{label}: no interval: {e}");
+                json.push(serde_json::json!({"partition": label, "error": e.to_string()}));
+            }
+        }
+    }
+    match a.format {
+        Format::Text => print(&text)?,
+        Format::Json => print(&(serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"))?,
+    }
+    if let Some(path) = &a.write_range {
+        if files.is_empty() {
+            return Err(CliError::Sample(
+                "no interval could be established: nothing written".into(),
+            ));
+        }
+        write_file(path, &join_range_files(&files))?;
+        eprintln!(
+            "lmr: wrote {} range(s) to {} (load with --ranges)",
+            files.len(),
+            path.display()
+        );
+    }
+    Ok(exit(&stats))
+}
+
+fn partition_label(by: &[String], key: &[String]) -> String {
+    if by.is_empty() {
+        return "all rows".into();
+    }
+    by.iter()
+        .zip(key)
+        .map(|(b, k)| format!("{b}={k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A number to 5 significant digits, for the text report (JSON keeps full precision).
+fn sig(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (4 - x.abs().log10().floor() as i32).max(0) as usize;
+    format!("{x:.digits$}")
+}
+
+fn describe_interval(
+    out: &mut String,
+    label: &str,
+    analyte: Analyte,
+    unit: &str,
+    p: &Partition,
+    r: &ri::ReferenceInterval,
+) {
+    let _ = writeln!(
+        out,
+        "{label}: {} ({unit}); n = {} ({} used, {} excluded; {} censored and {} missing left out)",
+        analyte.key(),
+        r.n_input,
+        r.n_used,
+        r.excluded.len(),
+        p.censored,
+        p.missing
+    );
+    for (method, est) in [("recommended", r.recommended())] {
+        if let Some(e) = est {
+            let ci = |l: &ri::Limit| {
+                l.ci.as_ref()
+                    .map_or(String::from("CI not computable"), |c| {
+                        format!("90 % CI {}–{}", sig(c.lower), sig(c.upper))
+                    })
+            };
+            let _ = writeln!(
+                out,
+                "  {method} ({}): {} – {}   (lower {}; upper {})",
+                e.method.label(),
+                sig(e.lower.value),
+                sig(e.upper.value),
+                ci(&e.lower),
+                ci(&e.upper)
+            );
+        }
+    }
+    for (name, est) in [
+        ("nonparametric", &r.nonparametric),
+        ("log-normal", &r.lognormal),
+        ("robust", &r.robust),
+    ] {
+        if let Some(e) = est {
+            let scale = if e.log_scale { ", on ln x" } else { "" };
+            let _ = writeln!(
+                out,
+                "  {name:<14} {} – {} (n {}{scale})",
+                sig(e.lower.value),
+                sig(e.upper.value),
+                e.n
+            );
+        }
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out, "  warning: {w}");
+    }
+}
+
+fn range_spec(
+    a: &RefIntArgs,
+    analyte: Analyte,
+    unit: &str,
+    matrix: Matrix,
+    key: &[String],
+    protocol: Option<&NamedProtocol>,
+) -> RangeFileSpec {
+    let base =
+        a.id.clone()
+            .unwrap_or_else(|| format!("local-{}", analyte.key().replace('_', "-")));
+    let suffix: String = key
+        .iter()
+        .map(|k| {
+            let k: String = k
+                .to_ascii_lowercase()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            format!("-{k}")
+        })
+        .collect();
+    let date = ri::iso_date(std::time::SystemTime::now());
+    let mut spec = RangeFileSpec::new(
+        format!("{base}{suffix}"),
+        analyte,
+        unit,
+        matrix,
+        a.input.input.display().to_string(),
+        date,
+    );
+    spec.population = a.population.clone();
+    spec.analytical_method = a.method.clone();
+    if let Some(i) = a.by.iter().position(|b| b == "sex") {
+        spec.sex = key.get(i).and_then(|s| s.parse().ok());
+    }
+    if let Some(p) = protocol {
+        spec.doses = p
+            .doses
+            .iter()
+            .map(|(s, d)| (s.key().to_string(), d.mass.to_string()))
+            .collect();
+        spec.collection = p.collection.map(|c| c.to_string());
+    }
+    if !a.by.is_empty() {
+        spec.notes = Some(format!("partition {}", partition_label(&a.by, key)));
+    }
+    spec
+}
+
+/// Several range-file texts as one file: the `schema` line once.
+fn join_range_files(files: &[String]) -> String {
+    let mut out = String::new();
+    for (i, f) in files.iter().enumerate() {
+        for line in f.lines() {
+            if i > 0 && line.trim_start().starts_with("schema") {
+                continue;
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Runs `lmr zscore-reference`.
+pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
+    let analyte = analyte("--analyte", &a.analyte, zscore::ZSCORE_ANALYTES)?;
+    let bands: AgeBands = a
+        .age_bands
+        .parse()
+        .map_err(|e| CliError::input("--age-bands", &a.age_bands, e))?;
+    let scale: Scale = a
+        .scale
+        .parse()
+        .map_err(|e| CliError::input("--scale", &a.scale, e))?;
+    let mut filters = Vec::new();
+    for f in &a.filter {
+        let (col, value) = f
+            .split_once('=')
+            .ok_or_else(|| CliError::input("--where", f, "expected COLUMN=VALUE, e.g. site=BR"))?;
+        filters.push((col.to_string(), value.to_string()));
+    }
+    let setup = Setup::new(&a.input, &a.ranges)?;
+    let interpreter = Interpreter::new(&setup.registry, &options(&a.ranges))
+        .map_err(|e| CliError::Sample(e.to_string()))?;
+    let protocol = setup.protocol(&a.ranges)?;
+    let bopts = setup.batch_options(protocol);
+    let scan = Scan::new(open(&a.input.input)?, &bopts)?;
+    let names: Vec<String> = filters.iter().map(|(c, _)| c.clone()).collect();
+    let where_idx = columns_of(&scan, "--where", &names)?;
+    let mut observations = Vec::new();
+    let (mut filtered_out, mut no_value) = (0u64, 0u64);
+    let stats = scan.for_each(&interpreter, &bopts, |row| {
+        let keep = where_idx
+            .iter()
+            .zip(&filters)
+            .all(|(&i, (_, v))| cell(row.record, i) == *v);
+        if !keep {
+            filtered_out += 1;
+            return;
+        }
+        match row.result.ok().and_then(|r| r.value_of(analyte)) {
+            Some(Censored::Exact(value)) => observations.push(Observation {
+                value,
+                age_years: row.sample.protocol.age_years,
+                sex: row.sample.protocol.sex,
+            }),
+            _ => no_value += 1,
+        }
+    })?;
+    report_stats(&stats);
+    eprintln!(
+        "lmr: {} observations; {} rows filtered out by --where; {} rows without an exact {} (censored, missing or in error)",
+        observations.len(),
+        filtered_out,
+        no_value,
+        analyte.key()
+    );
+    let derive_options = DeriveOptions {
+        analyte,
+        scale,
+        bands,
+        by_sex: a.by_sex,
+        min_cell_n: a.min_cell,
+    };
+    let derivation = zscore::derive(observations, &derive_options)
+        .map_err(|e| CliError::Sample(e.to_string()))?;
+    for w in derivation.warnings() {
+        eprintln!("lmr: warning: {w}");
+    }
+    let meta = TableMeta {
+        id: a
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("local-{}-z", analyte.key().replace('_', "-"))),
+        title: None,
+        input: a.input.input.display().to_string(),
+        filter: (!a.filter.is_empty()).then(|| a.filter.join(", ")),
+        date: ri::iso_date(std::time::SystemTime::now()),
+        population: a.population.clone(),
+    };
+    let table = derivation
+        .to_table(&meta)
+        .map_err(|e| CliError::Sample(e.to_string()))?;
+    let text = table.to_toml();
+    match &a.output {
+        Some(p) if p != Path::new("-") => {
+            write_file(p, &text)?;
+            eprintln!(
+                "lmr: wrote z-score table {:?} to {} (use with --zscore-reference)",
+                meta.id,
+                p.display()
+            );
+        }
+        _ => print(&text)?,
+    }
+    Ok(exit(&stats))
+}

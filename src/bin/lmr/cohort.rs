@@ -204,7 +204,7 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
             source,
         })?;
         for figure in summary::svg_figures(&sum, &html_options) {
-            write_file(&dir.join(&figure.file_name), &figure.svg)?;
+            write_file(&dir.join(figure.file_name), &figure.svg)?;
         }
     }
     Ok(exit(&stats))

@@ -127,6 +127,11 @@ pub struct BatchArgs {
     #[arg(long)]
     pub no_progress: bool,
 
+    /// Long format (a `fraction` column, one row per timed fraction): the column naming the
+    /// sample the rows belong to. Default: the column `sample_id`.
+    #[arg(long, value_name = "COLUMN")]
+    pub sample_id: Option<String>,
+
     /// Ranges, protocol and schemes.
     #[command(flatten)]
     pub ranges: RangeOptions,

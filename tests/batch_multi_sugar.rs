@@ -120,7 +120,6 @@ fn assert_rows_kept(input: &[u8], output: &[u8], delimiter: u8) {
     }
 }
 
-
 /// Runs a batch that must succeed (exit 0), checks the rows, and parses the output.
 fn ok(input: &str, args: &[&str]) -> Table {
     let r = batch(input.as_bytes(), args);
@@ -171,19 +170,47 @@ fn wide_fractions_per_fraction_and_cumulative_by_hand() {
     );
     // 0-2 h: lactulose 10 mg/L × 0.4 L = 4 mg of 5000 mg = 0.08 %; mannitol 100 × 0.4 = 40 mg
     //        of 1000 mg = 4 %; L:M 0.08 / 4 = 0.02
-    assert_relative_eq!(t.number(0, "lactulose_recovery_pct_0_2h"), 0.08, max_relative = REL);
-    assert_relative_eq!(t.number(0, "mannitol_recovery_pct_0_2h"), 4.0, max_relative = REL);
+    assert_relative_eq!(
+        t.number(0, "lactulose_recovery_pct_0_2h"),
+        0.08,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(0, "mannitol_recovery_pct_0_2h"),
+        4.0,
+        max_relative = REL
+    );
     assert_relative_eq!(t.number(0, "lm_ratio_0_2h"), 0.02, max_relative = REL);
     // 2-8 h: lactulose 10 × 0.6 = 6 mg = 0.12 %; mannitol 50 × 0.6 = 30 mg = 3 %; L:M 0.04
-    assert_relative_eq!(t.number(0, "lactulose_recovery_pct_2_8h"), 0.12, max_relative = REL);
-    assert_relative_eq!(t.number(0, "mannitol_recovery_pct_2_8h"), 3.0, max_relative = REL);
+    assert_relative_eq!(
+        t.number(0, "lactulose_recovery_pct_2_8h"),
+        0.12,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(0, "mannitol_recovery_pct_2_8h"),
+        3.0,
+        max_relative = REL
+    );
     assert_relative_eq!(t.number(0, "lm_ratio_2_8h"), 0.04, max_relative = REL);
     // cumulative: lactulose 0.08 + 0.12 = 0.20 %; mannitol 4 + 3 = 7 %; L:M 0.2 / 7 = 0.0285714…
-    assert_relative_eq!(t.number(0, "lactulose_recovery_pct"), 0.2, max_relative = REL);
-    assert_relative_eq!(t.number(0, "mannitol_recovery_pct"), 7.0, max_relative = REL);
+    assert_relative_eq!(
+        t.number(0, "lactulose_recovery_pct"),
+        0.2,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(0, "mannitol_recovery_pct"),
+        7.0,
+        max_relative = REL
+    );
     assert_relative_eq!(t.number(0, "lm_ratio"), 0.2 / 7.0, max_relative = REL);
     // b: only the first fraction: the cumulative equals it, the 2-8 h columns are empty
-    assert_relative_eq!(t.number(1, "lactulose_recovery_pct"), 0.08, max_relative = REL);
+    assert_relative_eq!(
+        t.number(1, "lactulose_recovery_pct"),
+        0.08,
+        max_relative = REL
+    );
     assert_relative_eq!(t.number(1, "lm_ratio"), 0.02, max_relative = REL);
     assert_eq!(t.cell(1, "lactulose_recovery_pct_2_8h"), "");
     assert_eq!(t.cell(1, "lm_ratio_2_8h"), "");
@@ -206,9 +233,21 @@ fn wide_fraction_units_from_unit_column_and_column_map() {
                  a,1,mg/dL,400,1,0.6\n";
     let t = ok(input, &["--columns", map.to_str().unwrap()]);
     // 1 mg/dL = 10 mg/L: 10 × 0.4 = 4 mg = 0.08 %; 10 × 0.6 = 6 mg = 0.12 %; sum 0.20 %
-    assert_relative_eq!(t.number(0, "lactulose_recovery_pct_0_2h"), 0.08, max_relative = REL);
-    assert_relative_eq!(t.number(0, "lactulose_recovery_pct_2_8h"), 0.12, max_relative = REL);
-    assert_relative_eq!(t.number(0, "lactulose_recovery_pct"), 0.2, max_relative = REL);
+    assert_relative_eq!(
+        t.number(0, "lactulose_recovery_pct_0_2h"),
+        0.08,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(0, "lactulose_recovery_pct_2_8h"),
+        0.12,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(0, "lactulose_recovery_pct"),
+        0.2,
+        max_relative = REL
+    );
     assert_eq!(t.cell(0, "mannitol_recovery_pct_0_2h"), "");
 }
 
@@ -243,8 +282,16 @@ fn long_fractions_each_row_alone_and_cumulative_on_the_last() {
     // Each row alone: 0-2 h 4 mg = 0.08 %, 40 mg = 4 %; 2-8 h 6 mg = 0.12 %, 30 mg = 3 %;
     // 8-24 h 2 × 0.5 = 1 mg = 0.02 %, 20 × 0.5 = 10 mg = 1 %.
     for (row, l, m) in [(0, 0.08, 4.0), (1, 0.12, 3.0), (2, 0.02, 1.0)] {
-        assert_relative_eq!(t.number(row, "lactulose_recovery_pct"), l, max_relative = REL);
-        assert_relative_eq!(t.number(row, "mannitol_recovery_pct"), m, max_relative = REL);
+        assert_relative_eq!(
+            t.number(row, "lactulose_recovery_pct"),
+            l,
+            max_relative = REL
+        );
+        assert_relative_eq!(
+            t.number(row, "mannitol_recovery_pct"),
+            m,
+            max_relative = REL
+        );
         assert_relative_eq!(t.number(row, "lm_ratio"), l / m, max_relative = REL);
     }
     // Only A's last row has the cumulative: lactulose 4 + 6 + 1 = 11 mg of 5000 = 0.22 %;
@@ -253,29 +300,65 @@ fn long_fractions_each_row_alone_and_cumulative_on_the_last() {
         assert_eq!(t.cell(row, "lactulose_recovery_pct_cumulative"), "");
         assert_eq!(t.cell(row, "lm_ratio_cumulative"), "");
     }
-    assert_relative_eq!(t.number(2, "lactulose_recovery_pct_cumulative"), 0.22, max_relative = REL);
-    assert_relative_eq!(t.number(2, "mannitol_recovery_pct_cumulative"), 8.0, max_relative = REL);
-    assert_relative_eq!(t.number(2, "lm_ratio_cumulative"), 0.0275, max_relative = REL);
+    assert_relative_eq!(
+        t.number(2, "lactulose_recovery_pct_cumulative"),
+        0.22,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(2, "mannitol_recovery_pct_cumulative"),
+        8.0,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(2, "lm_ratio_cumulative"),
+        0.0275,
+        max_relative = REL
+    );
     // B, one row: its cumulative is itself (20 × 1.2 = 24 mg = 0.48 %; 180 mg = 18 %)
-    assert_relative_eq!(t.number(3, "lactulose_recovery_pct_cumulative"), 0.48, max_relative = REL);
-    assert_relative_eq!(t.number(3, "lm_ratio_cumulative"), 0.48 / 18.0, max_relative = REL);
+    assert_relative_eq!(
+        t.number(3, "lactulose_recovery_pct_cumulative"),
+        0.48,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(3, "lm_ratio_cumulative"),
+        0.48 / 18.0,
+        max_relative = REL
+    );
 }
 
 #[test]
 fn long_fractions_sample_id_option_and_jsonl() {
-    let input = "patient,sample_id,fraction,urine_lactulose [mg/L],urine_volume [mL],lactulose_dose [g]\n\
+    let input =
+        "patient,sample_id,fraction,urine_lactulose [mg/L],urine_volume [mL],lactulose_dose [g]\n\
                  p1,x,0-2h,10,400,5\n\
                  p1,y,2-8h,10,600,5\n";
     // `--sample-id patient`: the `sample_id` column is just another column, the rows are one sample.
     let t = ok(input, &["--sample-id", "patient"]);
     assert_eq!(t.cell(0, "lactulose_recovery_pct_cumulative"), "");
-    assert_relative_eq!(t.number(1, "lactulose_recovery_pct_cumulative"), 0.2, max_relative = REL);
+    assert_relative_eq!(
+        t.number(1, "lactulose_recovery_pct_cumulative"),
+        0.2,
+        max_relative = REL
+    );
     // Without it, `sample_id` groups: x and y are two samples of one fraction each.
     let t = ok(input, &[]);
-    assert_relative_eq!(t.number(0, "lactulose_recovery_pct_cumulative"), 0.08, max_relative = REL);
-    assert_relative_eq!(t.number(1, "lactulose_recovery_pct_cumulative"), 0.12, max_relative = REL);
+    assert_relative_eq!(
+        t.number(0, "lactulose_recovery_pct_cumulative"),
+        0.08,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(1, "lactulose_recovery_pct_cumulative"),
+        0.12,
+        max_relative = REL
+    );
     // JSON Lines: the same keys
-    let r = batch(input.as_bytes(), &["--sample-id", "patient", "--format", "jsonl"]);
+    let r = batch(
+        input.as_bytes(),
+        &["--sample-id", "patient", "--format", "jsonl"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<serde_json::Value> = String::from_utf8(r.stdout)
         .unwrap()
@@ -286,14 +369,20 @@ fn long_fractions_sample_id_option_and_jsonl() {
     assert_eq!(lines[0]["patient"], "p1");
     assert!(lines[0]["lactulose_recovery_pct_cumulative"].is_null());
     assert_relative_eq!(
-        lines[1]["lactulose_recovery_pct_cumulative"].as_f64().unwrap(),
+        lines[1]["lactulose_recovery_pct_cumulative"]
+            .as_f64()
+            .unwrap(),
         0.2,
         max_relative = REL
     );
     // A --sample-id naming no column is fatal
     let r = batch(input.as_bytes(), &["--sample-id", "nobody"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("--sample-id \"nobody\": no such column"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--sample-id \"nobody\": no such column"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -315,9 +404,22 @@ fn long_sample_that_reappears_is_an_error_on_that_row() {
     );
     assert_eq!(t.cell(2, "lactulose_recovery_pct"), "");
     // A's first row was its last (complete) group: it has its cumulative; C is unaffected.
-    assert_relative_eq!(t.number(0, "lactulose_recovery_pct_cumulative"), 0.08, max_relative = REL);
-    assert_relative_eq!(t.number(3, "lactulose_recovery_pct_cumulative"), 0.08, max_relative = REL);
-    assert!(r.stderr.contains("4 rows read, 3 interpreted, 1 with errors"), "{}", r.stderr);
+    assert_relative_eq!(
+        t.number(0, "lactulose_recovery_pct_cumulative"),
+        0.08,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(3, "lactulose_recovery_pct_cumulative"),
+        0.08,
+        max_relative = REL
+    );
+    assert!(
+        r.stderr
+            .contains("4 rows read, 3 interpreted, 1 with errors"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -340,19 +442,37 @@ fn long_ragged_row_inside_a_group_leaves_the_cumulative_empty() {
         "row 2 (line 3): 4 fields, but the header has 8 (the row is kept, padded with empty fields, and not interpreted)"
     );
     // The rows around it are interpreted alone; A's sum would be wrong without row 2: empty.
-    assert_relative_eq!(t.number(0, "lactulose_recovery_pct"), 0.08, max_relative = REL);
-    assert_relative_eq!(t.number(2, "lactulose_recovery_pct"), 0.02, max_relative = REL);
+    assert_relative_eq!(
+        t.number(0, "lactulose_recovery_pct"),
+        0.08,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(2, "lactulose_recovery_pct"),
+        0.02,
+        max_relative = REL
+    );
     assert_eq!(t.cell(2, "lactulose_recovery_pct_cumulative"), "");
     assert_eq!(t.cell(2, "error"), "");
-    assert!(t.cell(3, "error").starts_with("row 4 (line 5): 9 fields, but the header has 8"));
-    assert_relative_eq!(t.number(4, "lactulose_recovery_pct_cumulative"), 0.08, max_relative = REL);
+    assert!(t
+        .cell(3, "error")
+        .starts_with("row 4 (line 5): 9 fields, but the header has 8"));
+    assert_relative_eq!(
+        t.number(4, "lactulose_recovery_pct_cumulative"),
+        0.08,
+        max_relative = REL
+    );
 }
 
 #[test]
 fn long_and_wide_together_or_without_an_id_are_fatal() {
     let r = batch(b"fraction,urine_lactulose [mg/L]\n0-2h,1\n", &[]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("needs a sample id column"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("needs a sample id column"),
+        "{}",
+        r.stderr
+    );
     let r = batch(
         b"sample_id,fraction,urine_lactulose_0_2h [mg/L]\na,0-2h,1\n",
         &[],
@@ -394,7 +514,11 @@ fn rhamnose_monohydrate_dose_and_lr_ratio() {
     );
     // anhydrous: 100 mg/L × 1 L = 100 mg of 1000 mg = 10 %; lactulose 20 mg of 5000 mg = 0.4 %;
     // L:R = 0.4 / 10 = 0.04
-    assert_relative_eq!(t.number(0, "rhamnose_recovery_pct"), 10.0, max_relative = REL);
+    assert_relative_eq!(
+        t.number(0, "rhamnose_recovery_pct"),
+        10.0,
+        max_relative = REL
+    );
     assert_relative_eq!(t.number(0, "lr_ratio"), 0.04, max_relative = REL);
     assert_eq!(t.cell(0, "lr_class"), "unclassified");
     // monohydrate: 1.000 g monohydrate = 0.9011 g rhamnose (science.md T11), so
@@ -411,7 +535,11 @@ fn rhamnose_monohydrate_dose_and_lr_ratio() {
             max_relative = 1e-4
         );
     }
-    assert_relative_eq!(t.number(3, "rhamnose_recovery_pct"), 10.0, max_relative = REL);
+    assert_relative_eq!(
+        t.number(3, "rhamnose_recovery_pct"),
+        10.0,
+        max_relative = REL
+    );
     assert_eq!(
         t.cell(4, "error"),
         "row 5 (line 6), column \"rhamnose_dose_form\", value \"hydrated\": expected anhydrous or monohydrate"
@@ -425,9 +553,21 @@ fn every_sugar_has_its_columns() {
                  a,20,50,10,100,1000,5,100,1,1\n";
     let t = ok(input, &[]);
     // 13C6-mannitol 50 mg of 100 mg = 50 %; sucralose 10 mg of 1000 mg = 1 %; erythritol 10 %
-    assert_relative_eq!(t.number(0, "mannitol_13c6_recovery_pct"), 50.0, max_relative = REL);
-    assert_relative_eq!(t.number(0, "sucralose_recovery_pct"), 1.0, max_relative = REL);
-    assert_relative_eq!(t.number(0, "erythritol_recovery_pct"), 10.0, max_relative = REL);
+    assert_relative_eq!(
+        t.number(0, "mannitol_13c6_recovery_pct"),
+        50.0,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(0, "sucralose_recovery_pct"),
+        1.0,
+        max_relative = REL
+    );
+    assert_relative_eq!(
+        t.number(0, "erythritol_recovery_pct"),
+        10.0,
+        max_relative = REL
+    );
     // L:13C-M = 0.4 / 50 = 0.008
     assert_relative_eq!(t.number(0, "l13m_ratio"), 0.008, max_relative = REL);
 }
@@ -443,21 +583,36 @@ fn baseline_is_flagged_and_subtracted_on_request() {
     );
     // Without --subtract-baseline: 150 × 1.2 = 180 mg = 18 %, flagged
     let t = ok(&input, &[]);
-    assert_relative_eq!(t.number(0, "mannitol_recovery_pct"), 18.0, max_relative = REL);
+    assert_relative_eq!(
+        t.number(0, "mannitol_recovery_pct"),
+        18.0,
+        max_relative = REL
+    );
     assert!(t.cell(0, "flags").contains("baseline_sugar_detected"));
     assert!(!t.cell(1, "flags").contains("baseline_sugar_detected"));
     // With it: (150 − 10) × 1.2 = 168 mg = 16.8 %; L:M 0.48 / 16.8
     let t = ok(&input, &["--subtract-baseline"]);
-    assert_relative_eq!(t.number(0, "mannitol_recovery_pct"), 16.8, max_relative = REL);
+    assert_relative_eq!(
+        t.number(0, "mannitol_recovery_pct"),
+        16.8,
+        max_relative = REL
+    );
     assert_relative_eq!(t.number(0, "lm_ratio"), 0.48 / 16.8, max_relative = REL);
     assert!(t.cell(0, "flags").contains("baseline_sugar_detected"));
     // a baseline below the detection limit is not subtracted
-    assert_relative_eq!(t.number(1, "mannitol_recovery_pct"), 18.0, max_relative = REL);
+    assert_relative_eq!(
+        t.number(1, "mannitol_recovery_pct"),
+        18.0,
+        max_relative = REL
+    );
 }
 
 #[test]
 fn zscore_columns_with_the_example_reference() {
-    let reference = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/zscore-reference-example.toml");
+    let reference = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/zscore-reference-example.toml"
+    );
     let input = "id,urine_lactulose [mg/L],urine_mannitol [mg/L],urine_volume [mL],lactulose_dose [g],mannitol_dose [g],age,sex\n\
                  child,20,150,1200,5,1,2,F\n\
                  adult,20,150,1200,5,1,30,F\n";
@@ -465,7 +620,13 @@ fn zscore_columns_with_the_example_reference() {
     let res = results(&t, 8);
     assert_eq!(
         res[5..10],
-        ["lmz", "lmz_reference", "lactulose_z", "lactulose_z_reference", "vitamin_d_nmol_l"]
+        [
+            "lmz",
+            "lmz_reference",
+            "lactulose_z",
+            "lactulose_z_reference",
+            "vitamin_d_nmol_l"
+        ]
     );
     // L:M = 0.48 / 18 = 0.026667; female 0-4 y: mean −3.2, sd 0.5 on ln:
     // z = (ln 0.026667 + 3.2) / 0.5 = (−3.624341 + 3.2) / 0.5 = −0.848682
@@ -477,9 +638,16 @@ fn zscore_columns_with_the_example_reference() {
     assert_eq!(t.cell(0, "lmz_reference"), "example-synthetic-lmz");
     // lactulose 0.48 %, any sex 0-18 y: mean 0.4, sd 0.2: z = 0.08 / 0.2 = 0.4
     assert_relative_eq!(t.number(0, "lactulose_z"), 0.4, max_relative = 1e-9);
-    assert_eq!(t.cell(0, "lactulose_z_reference"), "example-synthetic-lactulose-z");
+    assert_eq!(
+        t.cell(0, "lactulose_z_reference"),
+        "example-synthetic-lactulose-z"
+    );
     // 30 years is outside the table: no z, flagged, not extrapolated
     assert_eq!(t.cell(1, "lmz"), "");
     assert_eq!(t.cell(1, "lmz_reference"), "");
-    assert!(t.cell(1, "flags").contains("age_outside_reference"), "{}", t.cell(1, "flags"));
+    assert!(
+        t.cell(1, "flags").contains("age_outside_reference"),
+        "{}",
+        t.cell(1, "flags")
+    );
 }

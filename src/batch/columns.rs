@@ -512,9 +512,7 @@ impl Target {
 
 /// Splits `<base>_<a>_<b>h` into the base and the fraction label `<a>_<b>h` (`a`, `b` numbers).
 fn split_fraction(name: &str) -> Option<(&str, &str)> {
-    let body = name
-        .strip_suffix('h')
-        .or_else(|| name.strip_suffix('H'))?;
+    let body = name.strip_suffix('h').or_else(|| name.strip_suffix('H'))?;
     let (rest, b) = body.rsplit_once('_')?;
     let (base, a) = rest.rsplit_once('_')?;
     let number = |t: &str| {
@@ -899,7 +897,11 @@ impl Layout {
                     };
                     let place = layout.fractions[at].slot_mut(part);
                     if let Some(Slot {
-                        source: Source::Column { index: first, header: h },
+                        source:
+                            Source::Column {
+                                index: first,
+                                header: h,
+                            },
                         ..
                     }) = place
                     {
@@ -1047,7 +1049,7 @@ mod tests {
             "collection [min]",
         ];
         let l = Layout::resolve(&h, &ColumnMap::default()).unwrap();
-        let s = l.slot(Field::UrineLactulose).unwrap();
+        let s = l.slot(Field::Urine(Sugar::Lactulose)).unwrap();
         assert_eq!(s.unit, Some(Unit::Concentration(ConcentrationUnit::MgPerL)));
         assert_eq!(
             s.source,
@@ -1101,7 +1103,7 @@ mod tests {
         .unwrap();
         let l = Layout::resolve(&["lac (mg/dl)", "Vol", "zonulin [ng/mL]"], &map).unwrap();
         assert_eq!(
-            l.slot(Field::UrineLactulose).unwrap().unit,
+            l.slot(Field::Urine(Sugar::Lactulose)).unwrap().unit,
             Some(Unit::Concentration(ConcentrationUnit::MgPerDl))
         );
         assert_eq!(l.slot(Field::UrineVolume).unwrap().unit, None);
@@ -1138,5 +1140,49 @@ mod tests {
             "{e}"
         );
         assert!(ColumnMap::from_toml_str("[colums]\n", "m.toml").is_err());
+    }
+
+    #[test]
+    fn per_sugar_names_and_fraction_suffixes() {
+        for f in Field::all() {
+            assert_eq!(Field::from_name(f.name()), Some(f), "{f}");
+        }
+        assert_eq!(Field::COUNT, Field::all().count());
+        assert_eq!(
+            Field::Dose(Sugar::Mannitol13C6).name(),
+            "mannitol_13c6_dose"
+        );
+        assert_eq!(
+            Field::DoseForm(Sugar::Rhamnose).name(),
+            "rhamnose_dose_form"
+        );
+        assert_eq!(Field::Baseline(Sugar::Mannitol).name(), "baseline_mannitol");
+        assert_eq!(
+            split_fraction("urine_lactulose_0_2h"),
+            Some(("urine_lactulose", "0_2h"))
+        );
+        assert_eq!(
+            split_fraction("urine_mannitol_13c1_8_24H"),
+            Some(("urine_mannitol_13c1", "8_24H"))
+        );
+        assert_eq!(split_fraction("urine_mannitol_13c1"), None);
+        assert_eq!(split_fraction("urine_lactulose_x_2h"), None);
+        let l = Layout::resolve(
+            &[
+                "urine_volume_2_8h [L]",
+                "URINE_LACTULOSE_0_2H [mg/L]",
+                "urine_volume_0_2h",
+            ],
+            &ColumnMap::default(),
+        )
+        .unwrap();
+        let labels: Vec<&str> = l.fractions().iter().map(|f| f.label.as_str()).collect();
+        assert_eq!(labels, ["2_8h", "0_2h"]);
+        let e = Layout::resolve(
+            &["urine_volume_0_2h", "urine_volume_0_2h [mL]"],
+            &ColumnMap::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, HeaderError::DuplicateColumn { .. }), "{e}");
     }
 }

@@ -42,8 +42,8 @@ pub use columns::{
     AgeUnit, ColumnMap, ColumnMapError, Field, FractionPart, FractionSlots, HeaderError, Layout,
     Slot, Source, Unit, UnitKind,
 };
-pub use long::MAX_FRACTIONS;
 use long::Long;
+pub use long::MAX_FRACTIONS;
 pub use row::{BelowLimit, Position, Problem, RowError, RowReader};
 
 use std::io::{self, Read, Write};

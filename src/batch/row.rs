@@ -18,10 +18,10 @@ use super::columns::{
     expected_units, AgeUnit, Field, FractionPart, Layout, Slot, Source, Unit, UnitKind,
 };
 use crate::interpretation::{Fraction, Sample};
-use crate::sugar::DoseForm;
 use crate::protocol::{Dose, NamedProtocol, Sex};
 use crate::recovery::{is_below_limit_word, UrineResult};
 use crate::reference::Matrix;
+use crate::sugar::DoseForm;
 use crate::sugar::Sugar;
 use crate::units::{split_number, Concentration, Duration, Mass, UnitError, Volume};
 use crate::vitamin_d::{VitaminD, VitaminDForm};
@@ -136,7 +136,9 @@ pub enum Problem {
     #[error("this sample's rows ended earlier (other samples' rows came between): a sample's fraction rows must be consecutive (the row is kept and not interpreted)")]
     SampleReappears,
     /// A long-format sample with more fraction rows than allowed.
-    #[error("more than {limit} fraction rows for this sample (the row is kept and not interpreted)")]
+    #[error(
+        "more than {limit} fraction rows for this sample (the row is kept and not interpreted)"
+    )]
     TooManyFractions {
         /// The limit.
         limit: usize,
@@ -628,9 +630,8 @@ impl<'a> RowReader<'a> {
             };
             if let Some(slot) = &slots.volume {
                 if let Some(c) = self.slot_cell(record, slot, UnitKind::Volume, pos)? {
-                    let v = Volume::parse_with_default(c.text, volume_unit(c.unit)).map_err(
-                        |e| err(slot, FractionPart::Volume, c.text, Some(e)),
-                    )?;
+                    let v = Volume::parse_with_default(c.text, volume_unit(c.unit))
+                        .map_err(|e| err(slot, FractionPart::Volume, c.text, Some(e)))?;
                     f.volume = Some(v);
                     any = true;
                 }

@@ -651,3 +651,52 @@ fn zscore_columns_with_the_example_reference() {
         t.cell(1, "flags")
     );
 }
+
+#[test]
+fn example_files_run() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let zref = format!("{dir}/examples/zscore-reference-example.toml");
+    for (file, args) in [
+        ("fractions-wide.csv", vec![]),
+        ("fractions-long.csv", vec![]),
+        (
+            "multi-sugar.csv",
+            vec![
+                "--subtract-baseline",
+                "--lr-range",
+                "lutgens-lr-secondary",
+                "--zscore-reference",
+                zref.as_str(),
+            ],
+        ),
+    ] {
+        let input = std::fs::read_to_string(format!("{dir}/examples/{file}")).unwrap();
+        let t = ok(&input, &args);
+        assert!(
+            t.rows.iter().all(|r| r.iter().next_back() == Some(&b""[..])),
+            "{file}: no errors"
+        );
+        if file == "fractions-long.csv" {
+            // L01's last row = W01 of the wide file: 0.22 %, 8 %, 0.0275
+            assert_relative_eq!(
+                t.number(2, "lm_ratio_cumulative"),
+                0.0275,
+                max_relative = REL
+            );
+            let w = ok(
+                &std::fs::read_to_string(format!("{dir}/examples/fractions-wide.csv")).unwrap(),
+                &[],
+            );
+            assert_eq!(w.cell(0, "lm_ratio"), t.cell(2, "lm_ratio_cumulative"));
+            assert_eq!(w.cell(1, "lm_ratio"), t.cell(5, "lm_ratio_cumulative"));
+        }
+        if file == "multi-sugar.csv" {
+            assert_relative_eq!(
+                t.number(0, "mannitol_recovery_pct"),
+                14.0,
+                max_relative = REL
+            );
+            assert_relative_eq!(t.number(2, "lmz"), 0.7168368125465348, max_relative = 1e-9);
+        }
+    }
+}

@@ -673,7 +673,9 @@ fn example_files_run() {
         let input = std::fs::read_to_string(format!("{dir}/examples/{file}")).unwrap();
         let t = ok(&input, &args);
         assert!(
-            t.rows.iter().all(|r| r.iter().next_back() == Some(&b""[..])),
+            t.rows
+                .iter()
+                .all(|r| r.iter().next_back() == Some(&b""[..])),
             "{file}: no errors"
         );
         if file == "fractions-long.csv" {

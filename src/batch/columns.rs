@@ -687,6 +687,8 @@ impl Slot {
 pub struct Layout {
     slots: Vec<Option<Slot>>,
     fractions: Vec<FractionSlots>,
+    /// The sugars with a urine, baseline, dose or dose-form column (or fixed value).
+    sugars: Vec<Sugar>,
     width: usize,
 }
 
@@ -695,6 +697,7 @@ impl Default for Layout {
         Layout {
             slots: vec![None; Field::COUNT],
             fractions: Vec::new(),
+            sugars: Vec::new(),
             width: 0,
         }
     }
@@ -946,6 +949,20 @@ impl Layout {
                 slot.unit_header = Some(header[u].as_ref().to_string());
             }
         }
+        layout.sugars = Sugar::ALL
+            .iter()
+            .copied()
+            .filter(|&s| {
+                [
+                    Field::Urine(s),
+                    Field::Baseline(s),
+                    Field::Dose(s),
+                    Field::DoseForm(s),
+                ]
+                .iter()
+                .any(|&f| layout.slot(f).is_some())
+            })
+            .collect();
         if let Some(id) = sample_id {
             if layout.slot(Field::SampleId).is_none() {
                 return Err(HeaderError::SampleIdNotFound(id.to_string()));
@@ -1000,6 +1017,11 @@ impl Layout {
     /// How a field is read, if the input has it.
     pub fn slot(&self, field: Field) -> Option<&Slot> {
         self.slots.get(field.index())?.as_ref()
+    }
+
+    /// The sugars the rows have a column (or fixed value) for: urine, baseline, dose or form.
+    pub fn sugars(&self) -> &[Sugar] {
+        &self.sugars
     }
 
     /// The timed fractions given in the header (wide format), in header order.

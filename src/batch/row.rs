@@ -364,7 +364,7 @@ impl<'a> RowReader<'a> {
             value: text.to_string(),
             problem,
         };
-        for &sugar in Sugar::ALL {
+        for &sugar in self.layout.sugars() {
             let field = Field::Urine(sugar);
             if let Some(c) = self.cell(record, field, pos)? {
                 let r = UrineResult::parse(c.text, concentration_unit(c.unit))
@@ -389,7 +389,7 @@ impl<'a> RowReader<'a> {
             sample.fractions = fractions;
             self.fractions(record, pos, sample)?;
         }
-        for &sugar in Sugar::ALL {
+        for &sugar in self.layout.sugars() {
             let field = Field::Dose(sugar);
             if let Some(c) = self.cell(record, field, pos)? {
                 let (text, form) = split_dose_form(c.text);
@@ -461,7 +461,7 @@ impl<'a> RowReader<'a> {
             sample.protocol.fill_from(p);
         }
         // The weighed form applies to the dose, whether from the row or from --protocol.
-        for &sugar in Sugar::ALL {
+        for &sugar in self.layout.sugars() {
             let field = Field::DoseForm(sugar);
             if let Some(c) = self.cell(record, field, pos)? {
                 let form = dose_form(c.text).ok_or_else(|| {

@@ -702,3 +702,27 @@ fn example_files_run() {
         }
     }
 }
+
+#[test]
+fn long_format_with_crlf_bom_and_a_quoted_newline() {
+    let input = "\u{feff}sample_id,fraction,note,urine_lactulose [mg/L],urine_volume [mL],lactulose_dose [g]\r\n\
+                 A,0-2h,\"two\r\nlines, and a comma\",10,400,5\r\n\
+                 A,2-8h,,10,600,5\r\n\
+                 B,0-2h,x,-1,400,5\r\n";
+    let r = batch(input.as_bytes(), &[]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_rows_kept(input.as_bytes(), &r.stdout, b',');
+    assert!(r.stdout.starts_with(b"\xEF\xBB\xBF"));
+    assert!(r.stdout.ends_with(b"\r\n"));
+    let t = Table::parse(r.stdout.strip_prefix(b"\xEF\xBB\xBF").unwrap(), b',');
+    assert_relative_eq!(
+        t.number(1, "lactulose_recovery_pct_cumulative"),
+        0.2,
+        max_relative = REL
+    );
+    // the quoted line break makes row 3 start on line 5
+    assert_eq!(
+        t.cell(2, "error"),
+        "row 3 (line 5), column \"urine_lactulose [mg/L]\", value \"-1\": must not be negative"
+    );
+}

@@ -449,6 +449,8 @@ pub struct ColumnMap {
     unit_columns: Vec<(String, Target)>,
     /// Fixed values per field.
     values: Vec<Option<String>>,
+    /// The column naming a long-format row's sample (`--sample-id`), instead of `sample_id`.
+    sample_id: Option<String>,
 }
 
 /// Which part of a timed fraction a column gives.
@@ -613,6 +615,17 @@ impl ColumnMap {
         Ok(map)
     }
 
+    /// Reads the sample id of long-format fraction rows from the column `header` (`--sample-id`)
+    /// instead of the column `sample_id` (which then passes through like any other column).
+    pub fn set_sample_id(&mut self, header: &str) {
+        self.sample_id = Some(header.to_string());
+    }
+
+    /// The column set with [`ColumnMap::set_sample_id`].
+    pub fn sample_id(&self) -> Option<&str> {
+        self.sample_id.as_deref()
+    }
+
     /// The fixed value for a field, if the map sets one.
     pub fn fixed_value(&self, field: Field) -> Option<&str> {
         self.values.get(field.index())?.as_deref()
@@ -761,9 +774,12 @@ impl Layout {
     ///
     /// # Errors
     /// [`HeaderError`] for an unknown unit in brackets, a field given twice, or a header in
-    /// which nothing is recognised.
+    /// which nothing is recognised; [`HeaderError::SampleIdNotFound`] when the map's
+    /// [`ColumnMap::set_sample_id`] column is missing; for a `fraction` column without a sample
+    /// id column ([`HeaderError::NoSampleId`]) or together with fraction columns in the header
+    /// ([`HeaderError::FractionsBothWays`]).
     ///
-    /// # Example
+    /// # Examples
     /// ```
     /// use lmr::batch::{ColumnMap, Field, Layout};
     /// let header = ["id", "urine_volume [mL]", "urine_lactulose", "urine_lactulose_unit"];
@@ -773,33 +789,22 @@ impl Layout {
     /// assert_eq!(layout.slot(Field::Urine(lmr::sugar::Sugar::Lactulose)).unwrap().unit_column, Some(3));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn resolve<S: AsRef<str>>(header: &[S], map: &ColumnMap) -> Result<Layout, HeaderError> {
-        Layout::resolve_with(header, map, None)
-    }
-
-    /// [`Layout::resolve`], with the sample id of long-format fraction rows read from the column
-    /// named `sample_id` (`--sample-id`; default: the column `sample_id`).
     ///
-    /// # Errors
-    /// As [`Layout::resolve`]; also [`HeaderError::SampleIdNotFound`], and for a `fraction`
-    /// column without a sample id column ([`HeaderError::NoSampleId`]) or together with fraction
-    /// columns in the header ([`HeaderError::FractionsBothWays`]).
-    ///
-    /// # Example
+    /// Timed fractions in the header (wide format), and a long-format sample id column:
     /// ```
     /// use lmr::batch::{ColumnMap, Field, Layout};
     /// let header = ["patient", "urine_lactulose_0_2h [mg/L]", "urine_volume_0_2h [mL]", "urine_lactulose_2_8h [mg/L]"];
-    /// let layout = Layout::resolve_with(&header, &ColumnMap::default(), Some("patient"))?;
+    /// let mut map = ColumnMap::default();
+    /// map.set_sample_id("patient");
+    /// let layout = Layout::resolve(&header, &map)?;
     /// let labels: Vec<&str> = layout.fractions().iter().map(|f| f.label.as_str()).collect();
     /// assert_eq!(labels, ["0_2h", "2_8h"]);
-    /// assert!(!layout.is_long());
+    /// assert!(layout.slot(Field::SampleId).is_some());
+    /// assert!(!layout.is_long()); // no `fraction` column
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn resolve_with<S: AsRef<str>>(
-        header: &[S],
-        map: &ColumnMap,
-        sample_id: Option<&str>,
-    ) -> Result<Layout, HeaderError> {
+    pub fn resolve<S: AsRef<str>>(header: &[S], map: &ColumnMap) -> Result<Layout, HeaderError> {
+        let sample_id = map.sample_id();
         let mut layout = Layout {
             width: header.len(),
             ..Layout::default()

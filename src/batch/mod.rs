@@ -86,9 +86,6 @@ pub struct Options<'a> {
     pub columns: &'a ColumnMap,
     /// A named protocol supplying doses and window missing from a row (`--protocol`).
     pub protocol: Option<&'a NamedProtocol>,
-    /// The column naming the sample of long-format fraction rows (`--sample-id`); `None`: the
-    /// column `sample_id`.
-    pub sample_id: Option<&'a str>,
 }
 
 impl<'a> Options<'a> {
@@ -99,7 +96,6 @@ impl<'a> Options<'a> {
             delimiter: b',',
             columns,
             protocol: None,
-            sample_id: None,
         }
     }
 }
@@ -289,7 +285,7 @@ pub fn run<R: Read + Send, W: Write>(
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
-    let layout = Layout::resolve_with(&names, options.columns, options.sample_id)?;
+    let layout = Layout::resolve(&names, options.columns)?;
     let reader = RowReader::new(&layout, options.protocol);
     let report = layout.report_layout();
     let sink = || match options.format {

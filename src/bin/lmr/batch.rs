@@ -135,10 +135,13 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
         })?),
         None => None,
     };
-    let map = match &a.columns {
+    let mut map = match &a.columns {
         Some(p) => ColumnMap::from_path(p)?,
         None => ColumnMap::default(),
     };
+    if let Some(column) = &a.sample_id {
+        map.set_sample_id(column);
+    }
     let batch_options = Options {
         format: match a.format {
             BatchFormat::Csv => Format::Csv,
@@ -147,7 +150,6 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
         delimiter,
         columns: &map,
         protocol,
-        sample_id: a.sample_id.as_deref(),
     };
 
     // The output first: a missing or read-only directory fails before any input is read.

@@ -94,6 +94,11 @@ impl<T> SugarMap<T> {
         self.slots[Self::index(sugar)] = value;
     }
 
+    /// The place of `sugar`'s value.
+    pub(crate) fn slot_mut(&mut self, sugar: Sugar) -> &mut Option<T> {
+        &mut self.slots[Self::index(sugar)]
+    }
+
     /// Removes every value.
     pub fn clear(&mut self) {
         for s in &mut self.slots {

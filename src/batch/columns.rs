@@ -14,25 +14,30 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::protocol::SugarMap;
+use crate::sugar::Sugar;
 use crate::units::{ConcentrationUnit, DurationUnit, MassUnit, VolumeUnit};
 use crate::zonulin::ZonulinUnit;
 
 /// An input field `lmr batch` reads.
+///
+/// The per-sugar fields exist for every sugar in [`Sugar::ALL`]: `urine_<sugar>`,
+/// `<sugar>_dose`, `<sugar>_dose_form` and `baseline_<sugar>` (sugar keys as in
+/// [`Sugar::key`]: `urine_rhamnose`, `mannitol_13c6_dose`, …). A timed fraction's columns carry
+/// the fraction in the name instead (`urine_lactulose_0_2h`, `urine_volume_0_2h`): see
+/// [`Layout::fractions`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Field {
-    /// Urine lactulose concentration.
-    UrineLactulose,
-    /// Urine mannitol concentration.
-    UrineMannitol,
+    /// Urine concentration of a sugar (`urine_<sugar>`).
+    Urine(Sugar),
     /// Urine volume collected.
     UrineVolume,
-    /// Oral lactulose dose.
-    LactuloseDose,
-    /// Oral mannitol dose.
-    MannitolDose,
-    /// Oral sucrose dose (the Dutch sugar absorption test drinks 40 g with lactulose and
-    /// mannitol; its range is declared for that protocol).
-    SucroseDose,
+    /// Oral dose of a sugar (`<sugar>_dose`).
+    Dose(Sugar),
+    /// The form the dose was weighed in (`<sugar>_dose_form`: `anhydrous` or `monohydrate`).
+    DoseForm(Sugar),
+    /// Baseline (pre-dose) urine concentration of a sugar (`baseline_<sugar>`).
+    Baseline(Sugar),
     /// Collection window.
     Collection,
     /// Age.
@@ -49,6 +54,10 @@ pub enum Field {
     VitaminD,
     /// Which 25(OH)D was measured.
     VitaminDForm,
+    /// The timed fraction a row holds (long format: one row per fraction).
+    Fraction,
+    /// The sample a fraction row belongs to (long format; `sample_id`, or `--sample-id`).
+    SampleId,
 }
 
 /// The kind of unit a field takes.
@@ -70,37 +79,73 @@ pub enum UnitKind {
     Zonulin,
 }
 
-impl Field {
-    /// Every field, in the order of the canonical column list.
-    pub const ALL: [Field; 14] = [
-        Field::UrineLactulose,
-        Field::UrineMannitol,
-        Field::UrineVolume,
-        Field::LactuloseDose,
-        Field::MannitolDose,
-        Field::SucroseDose,
-        Field::Collection,
-        Field::Age,
-        Field::Sex,
-        Field::Zonulin,
-        Field::ZonulinMatrix,
-        Field::HpGenotype,
-        Field::VitaminD,
-        Field::VitaminDForm,
-    ];
+const SUGARS: usize = Sugar::ALL.len();
 
+macro_rules! sugar_names {
+    ($pre:literal, $post:literal) => {
+        [
+            concat!($pre, "lactulose", $post),
+            concat!($pre, "mannitol", $post),
+            concat!($pre, "rhamnose", $post),
+            concat!($pre, "sucrose", $post),
+            concat!($pre, "sucralose", $post),
+            concat!($pre, "erythritol", $post),
+            concat!($pre, "mannitol_13c1", $post),
+            concat!($pre, "mannitol_13c6", $post),
+            concat!($pre, "xylose", $post),
+            concat!($pre, "methylglucose", $post),
+        ]
+    };
+}
+
+const URINE_NAMES: [&str; SUGARS] = sugar_names!("urine_", "");
+const DOSE_NAMES: [&str; SUGARS] = sugar_names!("", "_dose");
+const DOSE_FORM_NAMES: [&str; SUGARS] = sugar_names!("", "_dose_form");
+const BASELINE_NAMES: [&str; SUGARS] = sugar_names!("baseline_", "");
+
+/// The fields after the per-sugar ones, in index order.
+const OTHERS: [Field; 10] = [
+    Field::Collection,
+    Field::Age,
+    Field::Sex,
+    Field::Zonulin,
+    Field::ZonulinMatrix,
+    Field::HpGenotype,
+    Field::VitaminD,
+    Field::VitaminDForm,
+    Field::Fraction,
+    Field::SampleId,
+];
+
+impl Field {
     /// The number of fields.
-    pub const COUNT: usize = Field::ALL.len();
+    pub const COUNT: usize = 4 * SUGARS + 1 + OTHERS.len();
+
+    /// Every field, in the order of the canonical column list.
+    pub fn all() -> impl Iterator<Item = Field> {
+        (0..Field::COUNT).map(Field::from_index)
+    }
+
+    fn from_index(i: usize) -> Field {
+        let sugar = |j: usize| Sugar::ALL[j % SUGARS];
+        match i {
+            _ if i < SUGARS => Field::Urine(sugar(i)),
+            _ if i == SUGARS => Field::UrineVolume,
+            _ if i < 2 * SUGARS + 1 => Field::Dose(sugar(i - SUGARS - 1)),
+            _ if i < 3 * SUGARS + 1 => Field::DoseForm(sugar(i - 2 * SUGARS - 1)),
+            _ if i < 4 * SUGARS + 1 => Field::Baseline(sugar(i - 3 * SUGARS - 1)),
+            _ => OTHERS[(i - 4 * SUGARS - 1).min(OTHERS.len() - 1)],
+        }
+    }
 
     /// The canonical column name.
     pub fn name(self) -> &'static str {
         match self {
-            Field::UrineLactulose => "urine_lactulose",
-            Field::UrineMannitol => "urine_mannitol",
+            Field::Urine(s) => URINE_NAMES[s as usize],
             Field::UrineVolume => "urine_volume",
-            Field::LactuloseDose => "lactulose_dose",
-            Field::MannitolDose => "mannitol_dose",
-            Field::SucroseDose => "sucrose_dose",
+            Field::Dose(s) => DOSE_NAMES[s as usize],
+            Field::DoseForm(s) => DOSE_FORM_NAMES[s as usize],
+            Field::Baseline(s) => BASELINE_NAMES[s as usize],
             Field::Collection => "collection",
             Field::Age => "age",
             Field::Sex => "sex",
@@ -109,37 +154,55 @@ impl Field {
             Field::HpGenotype => "hp_genotype",
             Field::VitaminD => "vitamin_d",
             Field::VitaminDForm => "vitamin_d_form",
+            Field::Fraction => "fraction",
+            Field::SampleId => "sample_id",
         }
     }
 
     /// Looks a canonical name up (ASCII case ignored).
     pub fn from_name(name: &str) -> Option<Field> {
         let name = name.trim();
-        Field::ALL
-            .iter()
-            .copied()
-            .find(|f| f.name().eq_ignore_ascii_case(name))
+        Field::all().find(|f| f.name().eq_ignore_ascii_case(name))
     }
 
     /// The kind of unit the field takes.
     pub fn unit_kind(self) -> UnitKind {
         match self {
-            Field::UrineLactulose | Field::UrineMannitol | Field::VitaminD => {
-                UnitKind::Concentration
-            }
+            Field::Urine(_) | Field::Baseline(_) | Field::VitaminD => UnitKind::Concentration,
             Field::UrineVolume => UnitKind::Volume,
-            Field::LactuloseDose | Field::MannitolDose | Field::SucroseDose => UnitKind::Mass,
+            Field::Dose(_) => UnitKind::Mass,
             Field::Collection => UnitKind::Duration,
             Field::Age => UnitKind::Age,
             Field::Zonulin => UnitKind::Zonulin,
-            Field::Sex | Field::ZonulinMatrix | Field::HpGenotype | Field::VitaminDForm => {
-                UnitKind::None
-            }
+            Field::DoseForm(_)
+            | Field::Sex
+            | Field::ZonulinMatrix
+            | Field::HpGenotype
+            | Field::VitaminDForm
+            | Field::Fraction
+            | Field::SampleId => UnitKind::None,
         }
     }
 
     fn index(self) -> usize {
-        self as usize
+        let s = SUGARS;
+        match self {
+            Field::Urine(x) => x as usize,
+            Field::UrineVolume => s,
+            Field::Dose(x) => s + 1 + x as usize,
+            Field::DoseForm(x) => 2 * s + 1 + x as usize,
+            Field::Baseline(x) => 3 * s + 1 + x as usize,
+            Field::Collection => 4 * s + 1,
+            Field::Age => 4 * s + 2,
+            Field::Sex => 4 * s + 3,
+            Field::Zonulin => 4 * s + 4,
+            Field::ZonulinMatrix => 4 * s + 5,
+            Field::HpGenotype => 4 * s + 6,
+            Field::VitaminD => 4 * s + 7,
+            Field::VitaminDForm => 4 * s + 8,
+            Field::Fraction => 4 * s + 9,
+            Field::SampleId => 4 * s + 10,
+        }
     }
 }
 
@@ -277,6 +340,33 @@ pub enum HeaderError {
         /// A hint about the delimiter, if one seems likely.
         hint: &'static str,
     },
+    /// Two columns give the same timed-fraction field.
+    #[error("{name} is given twice: by {first} and by {second}")]
+    DuplicateColumn {
+        /// The canonical name (`urine_lactulose_0_2h`).
+        name: String,
+        /// Where it was first given.
+        first: String,
+        /// Where again.
+        second: String,
+    },
+    /// A `fraction` column (long format) without a column naming the sample.
+    #[error("a fraction column ({fraction:?}) needs a sample id column: name it `sample_id`, or choose one with --sample-id COLUMN")]
+    NoSampleId {
+        /// The fraction column's header.
+        fraction: String,
+    },
+    /// `--sample-id COLUMN` names no header.
+    #[error("--sample-id {0:?}: no such column in the header")]
+    SampleIdNotFound(String),
+    /// Both a `fraction` column (long format) and fraction columns in the header (wide format).
+    #[error("timed fractions are given both as a fraction column ({fraction:?}, one row per fraction) and in column names ({wide:?}): use one form")]
+    FractionsBothWays {
+        /// The fraction column's header.
+        fraction: String,
+        /// A wide fraction column's header.
+        wide: String,
+    },
 }
 
 /// A column map that cannot be read.
@@ -353,23 +443,100 @@ struct MapFile {
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct ColumnMap {
-    /// (lab header, field, unit) in file order.
-    columns: Vec<(String, Field, Option<Unit>)>,
-    /// (lab header, field) of per-row unit columns.
-    unit_columns: Vec<(String, Field)>,
+    /// (lab header, target, unit) in file order.
+    columns: Vec<(String, Target, Option<Unit>)>,
+    /// (lab header, target) of per-row unit columns.
+    unit_columns: Vec<(String, Target)>,
     /// Fixed values per field.
-    values: [Option<String>; Field::COUNT],
+    values: Vec<Option<String>>,
+    /// The column naming a long-format row's sample (`--sample-id`), instead of `sample_id`.
+    sample_id: Option<String>,
 }
 
-/// The field a `<name>_unit` column gives the unit of.
-fn unit_column_field(name: &str) -> Option<Field> {
+/// Which part of a timed fraction a column gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FractionPart {
+    /// The fraction's urine volume (`urine_volume_0_2h`).
+    Volume,
+    /// A sugar's urine concentration in the fraction (`urine_lactulose_0_2h`).
+    Urine(Sugar),
+}
+
+impl FractionPart {
+    fn field(self) -> Field {
+        match self {
+            FractionPart::Volume => Field::UrineVolume,
+            FractionPart::Urine(s) => Field::Urine(s),
+        }
+    }
+}
+
+/// What a column name stands for.
+#[derive(Clone, Debug, PartialEq)]
+enum Target {
+    Field(Field),
+    Fraction { label: String, part: FractionPart },
+}
+
+impl Target {
+    fn unit_kind(&self) -> UnitKind {
+        match self {
+            Target::Field(f) => f.unit_kind(),
+            Target::Fraction { part, .. } => part.field().unit_kind(),
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Target::Field(f) => f.name().to_string(),
+            Target::Fraction { label, part } => format!("{}_{label}", part.field().name()),
+        }
+    }
+
+    /// A canonical name: a field, or a field with a fraction suffix (`urine_lactulose_0_2h`).
+    fn parse(name: &str) -> Option<Target> {
+        let name = name.trim();
+        if let Some(f) = Field::from_name(name) {
+            return Some(Target::Field(f));
+        }
+        let (base, label) = split_fraction(name)?;
+        let part = match Field::from_name(base)? {
+            Field::UrineVolume => FractionPart::Volume,
+            Field::Urine(s) => FractionPart::Urine(s),
+            _ => return None,
+        };
+        Some(Target::Fraction {
+            label: label.to_ascii_lowercase(),
+            part,
+        })
+    }
+}
+
+/// Splits `<base>_<a>_<b>h` into the base and the fraction label `<a>_<b>h` (`a`, `b` numbers).
+fn split_fraction(name: &str) -> Option<(&str, &str)> {
+    let body = name.strip_suffix('h').or_else(|| name.strip_suffix('H'))?;
+    let (rest, b) = body.rsplit_once('_')?;
+    let (base, a) = rest.rsplit_once('_')?;
+    let number = |t: &str| {
+        !t.is_empty()
+            && t.bytes().any(|c| c.is_ascii_digit())
+            && t.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+    };
+    if base.is_empty() || !number(a) || !number(b) {
+        return None;
+    }
+    Some((base, &name[base.len() + 1..]))
+}
+
+/// What a `<name>_unit` column gives the unit of.
+fn unit_column_target(name: &str) -> Option<Target> {
     let name = name.trim();
     let cut = name.len().checked_sub("_unit".len())?;
     let (field, suffix) = (name.get(..cut)?, name.get(cut..)?);
     if !suffix.eq_ignore_ascii_case("_unit") {
         return None;
     }
-    Field::from_name(field).filter(|f| f.unit_kind() != UnitKind::None)
+    Target::parse(field).filter(|t| t.unit_kind() != UnitKind::None)
 }
 
 impl ColumnMap {
@@ -387,6 +554,9 @@ impl ColumnMap {
 
     /// Reads a map from TOML text; `origin` names it in errors.
     ///
+    /// A header may map to any canonical name, including a timed fraction's
+    /// (`urine_lactulose_0_2h`); `[values]` fix fields (not fraction columns) for every row.
+    ///
     /// # Errors
     /// [`ColumnMapError::Format`] for invalid TOML, an unknown field name, a unit the field does
     /// not take, or a header mapped twice.
@@ -396,35 +566,36 @@ impl ColumnMap {
             message,
         };
         let file: MapFile = toml::from_str(text).map_err(|e| bad(e.message().to_string()))?;
-        let field = |name: &str, key: &str| {
-            Field::from_name(name).ok_or_else(|| {
-                bad(format!(
-                    "{key:?}: unknown field {name:?} (expected one of {})",
-                    canonical_list()
-                ))
-            })
+        let unknown = |name: &str, key: &str| {
+            bad(format!(
+                "{key:?}: unknown field {name:?} (expected one of {})",
+                canonical_list()
+            ))
         };
-        let mut map = ColumnMap::default();
+        let mut map = ColumnMap {
+            values: vec![None; Field::COUNT],
+            ..ColumnMap::default()
+        };
         for (header, entry) in file.columns {
             let (name, unit) = match entry {
                 MapEntry::Name(n) => (n, None),
                 MapEntry::Full { field, unit } => (field, unit),
             };
-            if let Some(f) = unit_column_field(&name).filter(|_| Field::from_name(&name).is_none())
-            {
+            if let Some(t) = unit_column_target(&name).filter(|_| Target::parse(&name).is_none()) {
                 if unit.is_some() {
                     return Err(bad(format!("{header:?}: a unit column takes no unit")));
                 }
-                map.unit_columns.push((header, f));
+                map.unit_columns.push((header, t));
                 continue;
             }
-            let f = field(&name, &header)?;
+            let t = Target::parse(&name).ok_or_else(|| unknown(&name, &header))?;
             let unit = match unit {
                 None => None,
-                Some(u) => Some(Unit::parse(f.unit_kind(), &u).ok_or_else(|| {
+                Some(u) => Some(Unit::parse(t.unit_kind(), &u).ok_or_else(|| {
                     bad(format!(
-                        "{header:?}: unit {u:?} is not a unit of {f} (expected one of {})",
-                        expected_units(f.unit_kind())
+                        "{header:?}: unit {u:?} is not a unit of {} (expected one of {})",
+                        t.name(),
+                        expected_units(t.unit_kind())
                     ))
                 })?),
             };
@@ -435,43 +606,56 @@ impl ColumnMap {
             {
                 return Err(bad(format!("{header:?} is mapped twice")));
             }
-            map.columns.push((header, f, unit));
+            map.columns.push((header, t, unit));
         }
         for (name, value) in file.values {
-            let f = field(&name, &name)?;
+            let f = Field::from_name(&name).ok_or_else(|| unknown(&name, &name))?;
             map.values[f.index()] = Some(value);
         }
         Ok(map)
     }
 
-    /// The fixed value for a field, if the map sets one.
-    pub fn fixed_value(&self, field: Field) -> Option<&str> {
-        self.values[field.index()].as_deref()
+    /// Reads the sample id of long-format fraction rows from the column `header` (`--sample-id`)
+    /// instead of the column `sample_id` (which then passes through like any other column).
+    pub fn set_sample_id(&mut self, header: &str) {
+        self.sample_id = Some(header.to_string());
     }
 
-    fn lookup_unit_column(&self, header: &str) -> Option<Field> {
+    /// The column set with [`ColumnMap::set_sample_id`].
+    pub fn sample_id(&self) -> Option<&str> {
+        self.sample_id.as_deref()
+    }
+
+    /// The fixed value for a field, if the map sets one.
+    pub fn fixed_value(&self, field: Field) -> Option<&str> {
+        self.values.get(field.index())?.as_deref()
+    }
+
+    fn lookup_unit_column(&self, header: &str) -> Option<Target> {
         let h = header.trim();
         self.unit_columns
             .iter()
             .find(|(name, _)| name.trim().eq_ignore_ascii_case(h))
-            .map(|(_, f)| *f)
+            .map(|(_, t)| t.clone())
     }
 
-    fn lookup(&self, header: &str) -> Option<(Field, Option<Unit>)> {
+    fn lookup(&self, header: &str) -> Option<(Target, Option<Unit>)> {
         let h = header.trim();
         self.columns
             .iter()
             .find(|(name, _, _)| name.trim().eq_ignore_ascii_case(h))
-            .map(|(_, f, u)| (*f, *u))
+            .map(|(_, t, u)| (t.clone(), *u))
     }
 }
 
 fn canonical_list() -> String {
-    Field::ALL
-        .iter()
-        .map(|f| f.name())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let sugars: Vec<&str> = Sugar::ALL.iter().map(|s| s.key()).collect();
+    let others: Vec<&str> = OTHERS.iter().map(|f| f.name()).collect();
+    format!(
+        "urine_<sugar>, urine_volume, <sugar>_dose, <sugar>_dose_form, baseline_<sugar>, {}, and urine_<sugar>_<a>_<b>h / urine_volume_<a>_<b>h for timed fractions (sugars: {})",
+        others.join(", "),
+        sugars.join(", ")
+    )
 }
 
 /// Where a field's value comes from.
@@ -512,10 +696,54 @@ impl Slot {
 }
 
 /// The resolved header: per field, where it is read from.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Layout {
-    slots: [Option<Slot>; Field::COUNT],
+    slots: Vec<Option<Slot>>,
+    fractions: Vec<FractionSlots>,
+    /// The sugars with a urine, baseline, dose or dose-form column (or fixed value).
+    sugars: Vec<Sugar>,
     width: usize,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            slots: vec![None; Field::COUNT],
+            fractions: Vec::new(),
+            sugars: Vec::new(),
+            width: 0,
+        }
+    }
+}
+
+/// The columns of one timed fraction given in the header (wide format: `urine_lactulose_0_2h`,
+/// `urine_volume_0_2h`).
+#[derive(Clone, Debug, Default)]
+pub struct FractionSlots {
+    /// The fraction's label as written in the header, lower case (`0_2h`); the suffix of its
+    /// result columns.
+    pub label: String,
+    /// The fraction's urine volume column.
+    pub volume: Option<Slot>,
+    /// Each sugar's urine concentration column.
+    pub urine: SugarMap<Slot>,
+}
+
+impl FractionSlots {
+    /// The slot of one part.
+    pub fn slot(&self, part: FractionPart) -> Option<&Slot> {
+        match part {
+            FractionPart::Volume => self.volume.as_ref(),
+            FractionPart::Urine(s) => self.urine.get(s),
+        }
+    }
+
+    fn slot_mut(&mut self, part: FractionPart) -> &mut Option<Slot> {
+        match part {
+            FractionPart::Volume => &mut self.volume,
+            FractionPart::Urine(s) => self.urine.slot_mut(s),
+        }
+    }
 }
 
 /// Splits `name [unit]` into the name and the unit text.
@@ -529,105 +757,173 @@ fn split_header(header: &str) -> (&str, Option<&str>) {
     (h, None)
 }
 
+fn column_slot(index: usize, header: &str, unit: Option<Unit>) -> Slot {
+    Slot {
+        source: Source::Column {
+            index,
+            header: header.to_string(),
+        },
+        unit,
+        unit_column: None,
+        unit_header: None,
+    }
+}
+
 impl Layout {
     /// Resolves a header row (UTF-8 decoded lossily) against the canonical names and `map`.
     ///
     /// # Errors
     /// [`HeaderError`] for an unknown unit in brackets, a field given twice, or a header in
-    /// which nothing is recognised.
+    /// which nothing is recognised; [`HeaderError::SampleIdNotFound`] when the map's
+    /// [`ColumnMap::set_sample_id`] column is missing; for a `fraction` column without a sample
+    /// id column ([`HeaderError::NoSampleId`]) or together with fraction columns in the header
+    /// ([`HeaderError::FractionsBothWays`]).
     ///
-    /// # Example
+    /// # Examples
     /// ```
     /// use lmr::batch::{ColumnMap, Field, Layout};
     /// let header = ["id", "urine_volume [mL]", "urine_lactulose", "urine_lactulose_unit"];
     /// let layout = Layout::resolve(&header, &ColumnMap::default())?;
     /// assert_eq!(layout.width(), 4);
     /// assert!(layout.slot(Field::UrineVolume).is_some());
-    /// assert_eq!(layout.slot(Field::UrineLactulose).unwrap().unit_column, Some(3));
+    /// assert_eq!(layout.slot(Field::Urine(lmr::sugar::Sugar::Lactulose)).unwrap().unit_column, Some(3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// Timed fractions in the header (wide format), and a long-format sample id column:
+    /// ```
+    /// use lmr::batch::{ColumnMap, Field, Layout};
+    /// let header = ["patient", "urine_lactulose_0_2h [mg/L]", "urine_volume_0_2h [mL]", "urine_lactulose_2_8h [mg/L]"];
+    /// let mut map = ColumnMap::default();
+    /// map.set_sample_id("patient");
+    /// let layout = Layout::resolve(&header, &map)?;
+    /// let labels: Vec<&str> = layout.fractions().iter().map(|f| f.label.as_str()).collect();
+    /// assert_eq!(labels, ["0_2h", "2_8h"]);
+    /// assert!(layout.slot(Field::SampleId).is_some());
+    /// assert!(!layout.is_long()); // no `fraction` column
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn resolve<S: AsRef<str>>(header: &[S], map: &ColumnMap) -> Result<Layout, HeaderError> {
+        let sample_id = map.sample_id();
         let mut layout = Layout {
             width: header.len(),
             ..Layout::default()
         };
-        let mut unit_columns: [Option<usize>; Field::COUNT] = [None; Field::COUNT];
+        let mut unit_columns: Vec<(Target, usize)> = Vec::new();
         for (index, raw) in header.iter().enumerate() {
             let raw = raw.as_ref();
             let column = index + 1;
-            let (field, unit) = if let Some((f, u)) = map.lookup(raw) {
-                (f, u)
+            let chosen_id = sample_id.is_some_and(|id| id.trim().eq_ignore_ascii_case(raw.trim()));
+            let (target, unit) = if chosen_id {
+                (Target::Field(Field::SampleId), None)
+            } else if let Some((t, u)) = map.lookup(raw) {
+                (t, u)
             } else {
                 let (name, unit_text) = split_header(raw);
-                if let Some(f) = Field::from_name(name) {
+                if let Some(t) = Target::parse(name) {
                     let unit = match unit_text {
                         None | Some("") => None,
-                        Some(u) if f.unit_kind() == UnitKind::None => {
-                            let _ = u;
+                        Some(_) if t.unit_kind() == UnitKind::None => {
                             return Err(HeaderError::UnitNotAllowed {
                                 column,
                                 header: raw.to_string(),
-                                field: f,
+                                field: match &t {
+                                    Target::Field(f) => *f,
+                                    Target::Fraction { part, .. } => part.field(),
+                                },
                             });
                         }
-                        Some(u) => Some(Unit::parse(f.unit_kind(), u).ok_or_else(|| {
+                        Some(u) => Some(Unit::parse(t.unit_kind(), u).ok_or_else(|| {
                             HeaderError::UnknownUnit {
                                 column,
                                 header: raw.to_string(),
                                 unit: u.to_string(),
-                                field: f,
-                                expected: expected_units(f.unit_kind()),
+                                field: match &t {
+                                    Target::Field(f) => *f,
+                                    Target::Fraction { part, .. } => part.field(),
+                                },
+                                expected: expected_units(t.unit_kind()),
                             }
                         })?),
                     };
-                    (f, unit)
-                } else if let Some(f) = map
+                    (t, unit)
+                } else if let Some(t) = map
                     .lookup_unit_column(raw)
-                    .or_else(|| unit_column_field(name))
+                    .or_else(|| unit_column_target(name))
                 {
-                    if let Some(first) = unit_columns[f.index()] {
-                        return Err(HeaderError::Duplicate {
-                            field: f,
+                    if let Some((_, first)) = unit_columns.iter().find(|(u, _)| *u == t) {
+                        return Err(HeaderError::DuplicateColumn {
+                            name: format!("{}_unit", t.name()),
                             first: format!(
                                 "unit column {} ({:?})",
                                 first + 1,
-                                header[first].as_ref()
+                                header[*first].as_ref()
                             ),
                             second: format!("unit column {column} ({raw:?})"),
                         });
                     }
-                    unit_columns[f.index()] = Some(index);
+                    unit_columns.push((t, index));
                     continue;
                 } else {
                     continue;
                 }
             };
-            if let Some(Slot {
-                source:
-                    Source::Column {
-                        index: first,
-                        header: h,
-                    },
-                ..
-            }) = &layout.slots[field.index()]
-            {
-                return Err(HeaderError::Duplicate {
-                    field,
-                    first: format!("column {} ({h:?})", first + 1),
-                    second: format!("column {column} ({raw:?})"),
-                });
+            // With --sample-id, a column named `sample_id` is just another column.
+            if target == Target::Field(Field::SampleId) && sample_id.is_some() && !chosen_id {
+                continue;
             }
-            layout.slots[field.index()] = Some(Slot {
-                source: Source::Column {
-                    index,
-                    header: raw.to_string(),
-                },
-                unit,
-                unit_column: None,
-                unit_header: None,
-            });
+            let slot = column_slot(index, raw, unit);
+            match target {
+                Target::Field(field) => {
+                    if let Some(Slot {
+                        source:
+                            Source::Column {
+                                index: first,
+                                header: h,
+                            },
+                        ..
+                    }) = &layout.slots[field.index()]
+                    {
+                        return Err(HeaderError::Duplicate {
+                            field,
+                            first: format!("column {} ({h:?})", first + 1),
+                            second: format!("column {column} ({raw:?})"),
+                        });
+                    }
+                    layout.slots[field.index()] = Some(slot);
+                }
+                Target::Fraction { label, part } => {
+                    let at = match layout.fractions.iter().position(|f| f.label == label) {
+                        Some(at) => at,
+                        None => {
+                            layout.fractions.push(FractionSlots {
+                                label: label.clone(),
+                                ..FractionSlots::default()
+                            });
+                            layout.fractions.len() - 1
+                        }
+                    };
+                    let place = layout.fractions[at].slot_mut(part);
+                    if let Some(Slot {
+                        source:
+                            Source::Column {
+                                index: first,
+                                header: h,
+                            },
+                        ..
+                    }) = place
+                    {
+                        return Err(HeaderError::DuplicateColumn {
+                            name: format!("{}_{label}", part.field().name()),
+                            first: format!("column {} ({h:?})", *first + 1),
+                            second: format!("column {column} ({raw:?})"),
+                        });
+                    }
+                    *place = Some(slot);
+                }
+            }
         }
-        for f in Field::ALL {
+        for f in Field::all() {
             if let Some(value) = map.fixed_value(f) {
                 if let Some(slot) = &layout.slots[f.index()] {
                     return Err(HeaderError::Duplicate {
@@ -644,17 +940,64 @@ impl Layout {
                 });
             }
         }
-        for f in Field::ALL {
-            if let (Some(slot), Some(u)) = (&mut layout.slots[f.index()], unit_columns[f.index()]) {
+        for (target, u) in unit_columns {
+            let slot = match &target {
+                Target::Field(f) => layout.slots[f.index()].as_mut(),
+                Target::Fraction { label, part } => layout
+                    .fractions
+                    .iter_mut()
+                    .find(|f| f.label == *label)
+                    .and_then(|f| f.slot_mut(*part).as_mut()),
+            };
+            if let Some(slot) = slot {
                 slot.unit_column = Some(u);
                 slot.unit_header = Some(header[u].as_ref().to_string());
+            }
+        }
+        layout.sugars = Sugar::ALL
+            .iter()
+            .copied()
+            .filter(|&s| {
+                [
+                    Field::Urine(s),
+                    Field::Baseline(s),
+                    Field::Dose(s),
+                    Field::DoseForm(s),
+                ]
+                .iter()
+                .any(|&f| layout.slot(f).is_some())
+            })
+            .collect();
+        if let Some(id) = sample_id {
+            if layout.slot(Field::SampleId).is_none() {
+                return Err(HeaderError::SampleIdNotFound(id.to_string()));
+            }
+        }
+        if let Some(fraction) = layout.slot(Field::Fraction) {
+            let label = fraction.label(Field::Fraction);
+            if layout.slot(Field::SampleId).is_none() {
+                return Err(HeaderError::NoSampleId { fraction: label });
+            }
+            if let Some(wide) = layout
+                .fractions
+                .iter()
+                .flat_map(|f| f.volume.iter().chain(f.urine.iter().map(|(_, s)| s)))
+                .next()
+            {
+                return Err(HeaderError::FractionsBothWays {
+                    fraction: label,
+                    wide: wide.label(Field::UrineVolume),
+                });
             }
         }
         let any_column = layout
             .slots
             .iter()
             .flatten()
-            .any(|s| matches!(s.source, Source::Column { .. }));
+            .filter(|s| !matches!(s.source, Source::Fixed(_)))
+            .count()
+            > usize::from(layout.slot(Field::SampleId).is_some())
+            || !layout.fractions.is_empty();
         if !any_column {
             let found = header
                 .iter()
@@ -678,7 +1021,39 @@ impl Layout {
 
     /// How a field is read, if the input has it.
     pub fn slot(&self, field: Field) -> Option<&Slot> {
-        self.slots[field.index()].as_ref()
+        self.slots.get(field.index())?.as_ref()
+    }
+
+    /// The sugars the rows have a column (or fixed value) for: urine, baseline, dose or form.
+    pub fn sugars(&self) -> &[Sugar] {
+        &self.sugars
+    }
+
+    /// The timed fractions given in the header (wide format), in header order.
+    pub fn fractions(&self) -> &[FractionSlots] {
+        &self.fractions
+    }
+
+    /// Whether rows are timed fractions of samples (long format: a `fraction` column and a
+    /// sample id column).
+    pub fn is_long(&self) -> bool {
+        self.slot(Field::Fraction).is_some() && self.slot(Field::SampleId).is_some()
+    }
+
+    /// The result columns this input calls for: every sugar with a urine column (or fraction
+    /// column), L:R and L:¹³C-M when their sugars are there, per-fraction columns for a wide
+    /// header, and cumulative columns for a long one.
+    pub fn report_layout(&self) -> crate::report::Layout {
+        let sugars = Sugar::ALL.iter().copied().filter(|&s| {
+            self.slot(Field::Urine(s)).is_some()
+                || self.fractions.iter().any(|f| f.urine.get(s).is_some())
+        });
+        let mut layout = crate::report::Layout::for_sugars(
+            sugars,
+            self.fractions.iter().map(|f| f.label.as_str()),
+        );
+        layout.cumulative = self.is_long();
+        layout
     }
 
     /// The number of columns in the header.
@@ -701,7 +1076,7 @@ mod tests {
             "collection [min]",
         ];
         let l = Layout::resolve(&h, &ColumnMap::default()).unwrap();
-        let s = l.slot(Field::UrineLactulose).unwrap();
+        let s = l.slot(Field::Urine(Sugar::Lactulose)).unwrap();
         assert_eq!(s.unit, Some(Unit::Concentration(ConcentrationUnit::MgPerL)));
         assert_eq!(
             s.source,
@@ -755,7 +1130,7 @@ mod tests {
         .unwrap();
         let l = Layout::resolve(&["lac (mg/dl)", "Vol", "zonulin [ng/mL]"], &map).unwrap();
         assert_eq!(
-            l.slot(Field::UrineLactulose).unwrap().unit,
+            l.slot(Field::Urine(Sugar::Lactulose)).unwrap().unit,
             Some(Unit::Concentration(ConcentrationUnit::MgPerDl))
         );
         assert_eq!(l.slot(Field::UrineVolume).unwrap().unit, None);
@@ -792,5 +1167,49 @@ mod tests {
             "{e}"
         );
         assert!(ColumnMap::from_toml_str("[colums]\n", "m.toml").is_err());
+    }
+
+    #[test]
+    fn per_sugar_names_and_fraction_suffixes() {
+        for f in Field::all() {
+            assert_eq!(Field::from_name(f.name()), Some(f), "{f}");
+        }
+        assert_eq!(Field::COUNT, Field::all().count());
+        assert_eq!(
+            Field::Dose(Sugar::Mannitol13C6).name(),
+            "mannitol_13c6_dose"
+        );
+        assert_eq!(
+            Field::DoseForm(Sugar::Rhamnose).name(),
+            "rhamnose_dose_form"
+        );
+        assert_eq!(Field::Baseline(Sugar::Mannitol).name(), "baseline_mannitol");
+        assert_eq!(
+            split_fraction("urine_lactulose_0_2h"),
+            Some(("urine_lactulose", "0_2h"))
+        );
+        assert_eq!(
+            split_fraction("urine_mannitol_13c1_8_24H"),
+            Some(("urine_mannitol_13c1", "8_24H"))
+        );
+        assert_eq!(split_fraction("urine_mannitol_13c1"), None);
+        assert_eq!(split_fraction("urine_lactulose_x_2h"), None);
+        let l = Layout::resolve(
+            &[
+                "urine_volume_2_8h [L]",
+                "URINE_LACTULOSE_0_2H [mg/L]",
+                "urine_volume_0_2h",
+            ],
+            &ColumnMap::default(),
+        )
+        .unwrap();
+        let labels: Vec<&str> = l.fractions().iter().map(|f| f.label.as_str()).collect();
+        assert_eq!(labels, ["2_8h", "0_2h"]);
+        let e = Layout::resolve(
+            &["urine_volume_0_2h", "urine_volume_0_2h [mL]"],
+            &ColumnMap::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, HeaderError::DuplicateColumn { .. }), "{e}");
     }
 }

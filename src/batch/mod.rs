@@ -35,12 +35,16 @@
 //! ```
 
 mod columns;
+mod long;
 mod row;
 mod scan;
 
 pub use columns::{
-    AgeUnit, ColumnMap, ColumnMapError, Field, HeaderError, Layout, Slot, Source, Unit, UnitKind,
+    AgeUnit, ColumnMap, ColumnMapError, Field, FractionPart, FractionSlots, HeaderError, Layout,
+    Slot, Source, Unit, UnitKind,
 };
+use long::Long;
+pub use long::MAX_FRACTIONS;
 pub use row::{BelowLimit, Position, Problem, RowError, RowReader};
 pub use scan::{Scan, Scanned};
 
@@ -57,7 +61,10 @@ use crate::interpretation::{
 };
 use crate::protocol::NamedProtocol;
 use crate::recovery::RecoveryError;
-use crate::report::{cell_value, for_each_result_cell, result_columns, write_number, Cell, Codes};
+use crate::report::{
+    cell_value, cells_with_cumulative, columns as result_columns, write_number, Cell, Codes,
+    Layout as ReportLayout,
+};
 
 /// Output format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -282,9 +289,15 @@ pub fn run<R: Read + Send, W: Write>(
         .collect();
     let layout = Layout::resolve(&names, options.columns)?;
     let reader = RowReader::new(&layout, options.protocol);
+    let report = layout.report_layout();
     let sink = || match options.format {
-        Format::Csv => Sink::Csv(CsvFormat::new(options.delimiter, dialect.crlf, interpreter)),
-        Format::Jsonl => Sink::Jsonl(JsonlFormat::new(&names, interpreter)),
+        Format::Csv => Sink::Csv(CsvFormat::new(
+            options.delimiter,
+            dialect.crlf,
+            interpreter,
+            report.clone(),
+        )),
+        Format::Jsonl => Sink::Jsonl(JsonlFormat::new(&names, interpreter, report.clone())),
     };
     let mut out = io::BufWriter::with_capacity(1 << 18, output);
     if let Sink::Csv(mut csv) = sink() {
@@ -294,6 +307,14 @@ pub fn run<R: Read + Send, W: Write>(
         }
         csv.header(&mut head, &header);
         out.write_all(&head).map_err(BatchError::Write)?;
+    }
+
+    if layout.is_long() {
+        // One row per fraction: a sample's rows wait until the sample ends. Run in this thread.
+        let mut long = Long::new(u64::from(dialect.crlf));
+        let stats = long.run(rdr, &mut out, &reader, interpreter, &mut sink(), progress)?;
+        out.flush().map_err(BatchError::Write)?;
+        return Ok(stats);
     }
 
     let workers = worker_count();
@@ -423,7 +444,7 @@ impl<'r> RowState<'r> {
                     if !self.result.flags.is_empty() {
                         stats.flagged += 1;
                     }
-                    sink.row(out, record, width, Some(&self.result), None);
+                    sink.row(out, record, width, Some(&self.result), None, None);
                 }
                 Err(e) => {
                     stats.errors += 1;
@@ -433,11 +454,31 @@ impl<'r> RowState<'r> {
                     if stats.first_errors.len() < FIRST_ERRORS {
                         stats.first_errors.push(self.error.clone());
                     }
-                    sink.row(out, record, width, None, Some(&self.error));
+                    sink.row(out, record, width, None, Some(&self.error), None);
                 }
             }
         }
         stats
+    }
+
+    /// Writes an error row and counts it.
+    fn error_row(
+        &mut self,
+        e: &dyn std::fmt::Display,
+        record: &ByteRecord,
+        width: usize,
+        sink: &mut Sink<'_, '_>,
+        out: &mut Vec<u8>,
+        stats: &mut Stats,
+    ) {
+        stats.errors += 1;
+        self.error.clear();
+        use std::fmt::Write as _;
+        let _ = write!(self.error, "{e}");
+        if stats.first_errors.len() < FIRST_ERRORS {
+            stats.first_errors.push(self.error.clone());
+        }
+        sink.row(out, record, width, None, Some(&self.error), None);
     }
 
     fn interpret(
@@ -474,12 +515,15 @@ fn interpret_error(
     record: &ByteRecord,
 ) -> RowError {
     let field = match &e {
-        InterpretError::Recovery(RecoveryError::ZeroDose { sugar })
-            if *sugar == crate::sugar::Sugar::Mannitol =>
-        {
-            Field::MannitolDose
+        InterpretError::Recovery(RecoveryError::ZeroDose { sugar }) => Field::Dose(*sugar),
+        InterpretError::FractionsAndWhole => {
+            return RowError {
+                pos,
+                column: None,
+                value: String::new(),
+                problem: Problem::Interpretation(e.to_string()),
+            }
         }
-        InterpretError::Recovery(_) => Field::LactuloseDose,
         _ => Field::Zonulin,
     };
     let slot = reader.layout().slot(field);
@@ -512,10 +556,11 @@ impl Sink<'_, '_> {
         width: usize,
         result: Option<&Interpretation<'_>>,
         error: Option<&str>,
+        cumulative: Option<&Interpretation<'_>>,
     ) {
         match self {
-            Sink::Csv(c) => c.row(out, record, width, result, error),
-            Sink::Jsonl(j) => j.row(out, record, result, error),
+            Sink::Csv(c) => c.row(out, record, width, result, error, cumulative),
+            Sink::Jsonl(j) => j.row(out, record, result, error, cumulative),
         }
     }
 }
@@ -550,6 +595,7 @@ const _: () = assert!(Caveat::ALL.len() <= 64);
 
 struct CsvFormat<'i, 'r> {
     interpreter: &'i Interpreter<'r>,
+    layout: ReportLayout,
     delimiter: u8,
     terminator: &'static [u8],
     number: ryu::Buffer,
@@ -559,9 +605,15 @@ struct CsvFormat<'i, 'r> {
 }
 
 impl<'i, 'r> CsvFormat<'i, 'r> {
-    fn new(delimiter: u8, crlf: bool, interpreter: &'i Interpreter<'r>) -> Self {
+    fn new(
+        delimiter: u8,
+        crlf: bool,
+        interpreter: &'i Interpreter<'r>,
+        layout: ReportLayout,
+    ) -> Self {
         CsvFormat {
             interpreter,
+            layout,
             delimiter,
             terminator: if crlf { b"\r\n" } else { b"\n" },
             number: ryu::Buffer::new(),
@@ -577,7 +629,7 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
             }
             write_csv_field(out, field, self.delimiter);
         }
-        for name in result_columns(self.interpreter) {
+        for name in result_columns(self.interpreter, &self.layout) {
             out.push(self.delimiter);
             write_csv_field(out, name.as_bytes(), self.delimiter);
         }
@@ -591,6 +643,7 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
         width: usize,
         result: Option<&Interpretation<'_>>,
         error: Option<&str>,
+        cumulative: Option<&Interpretation<'_>>,
     ) {
         let d = self.delimiter;
         // One scan of the whole record: usually no field needs quotes.
@@ -609,7 +662,8 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
         let (scratch, number, cache) =
             (&mut self.scratch, &mut self.number, &mut self.caveat_cells);
         let numbers_plain = !b"0123456789.eE+-<>".contains(&d);
-        for_each_result_cell(self.interpreter, result, error, |cell| {
+        let (interpreter, layout) = (self.interpreter, &self.layout);
+        cells_with_cumulative(interpreter, layout, result, cumulative, error, |_, cell| {
             out.push(d);
             if let Cell::Codes(Codes::Caveats(r)) = cell {
                 let key = r.caveats.iter().fold(0u64, |m, c| m | 1 << (*c as u32));
@@ -659,6 +713,7 @@ fn cell_text(cell: Cell<'_>, out: &mut Vec<u8>, number: &mut ryu::Buffer) {
 
 struct JsonlFormat<'i, 'r> {
     interpreter: &'i Interpreter<'r>,
+    layout: ReportLayout,
     /// `"name":` per input column, then per result column.
     input_keys: Vec<Vec<u8>>,
     result_keys: Vec<Vec<u8>>,
@@ -672,8 +727,8 @@ fn json_key(name: &str) -> Vec<u8> {
 }
 
 impl<'i, 'r> JsonlFormat<'i, 'r> {
-    fn new(names: &[String], interpreter: &'i Interpreter<'r>) -> Self {
-        let results = result_columns(interpreter);
+    fn new(names: &[String], interpreter: &'i Interpreter<'r>, layout: ReportLayout) -> Self {
+        let results = result_columns(interpreter, &layout);
         // A key used twice (two input columns, or an input column named like a result key) gets
         // `.1`, `.2`, … on the input column, so every key is unique and the result keys are exact.
         let mut taken: Vec<String> = results.clone();
@@ -690,6 +745,7 @@ impl<'i, 'r> JsonlFormat<'i, 'r> {
         }
         JsonlFormat {
             interpreter,
+            layout,
             input_keys,
             result_keys: results.iter().map(|r| json_key(r)).collect(),
         }
@@ -701,6 +757,7 @@ impl<'i, 'r> JsonlFormat<'i, 'r> {
         record: &ByteRecord,
         result: Option<&Interpretation<'_>>,
         error: Option<&str>,
+        cumulative: Option<&Interpretation<'_>>,
     ) {
         out.push(b'{');
         for (i, key) in self.input_keys.iter().enumerate() {
@@ -718,7 +775,8 @@ impl<'i, 'r> JsonlFormat<'i, 'r> {
         }
         let mut keys = self.result_keys.iter();
         let mut first = self.input_keys.is_empty();
-        for_each_result_cell(self.interpreter, result, error, |cell| {
+        let (interpreter, layout) = (self.interpreter, &self.layout);
+        cells_with_cumulative(interpreter, layout, result, cumulative, error, |_, cell| {
             if !std::mem::take(&mut first) {
                 out.push(b',');
             }

@@ -14,11 +14,14 @@ use std::fmt;
 
 use csv::ByteRecord;
 
-use super::columns::{expected_units, AgeUnit, Field, Layout, Slot, Source, Unit, UnitKind};
-use crate::interpretation::Sample;
+use super::columns::{
+    expected_units, AgeUnit, Field, FractionPart, Layout, Slot, Source, Unit, UnitKind,
+};
+use crate::interpretation::{Fraction, Sample};
 use crate::protocol::{Dose, NamedProtocol, Sex};
 use crate::recovery::{is_below_limit_word, UrineResult};
 use crate::reference::Matrix;
+use crate::sugar::DoseForm;
 use crate::sugar::Sugar;
 use crate::units::{split_number, Concentration, Duration, Mass, UnitError, Volume};
 use crate::vitamin_d::{VitaminD, VitaminDForm};
@@ -66,10 +69,10 @@ pub enum Problem {
         suggestion: String,
     },
     /// A bare number with no unit anywhere.
-    #[error("a bare number needs a unit: put it in the header (`{field} [unit]`), in a `{field}_unit` column, in the column map, or in the cell (expected one of {expected})")]
+    #[error("a bare number needs a unit: put it in the header (`{name} [unit]`), in a `{name}_unit` column, in the column map, or in the cell (expected one of {expected})")]
     MissingUnit {
-        /// The field.
-        field: Field,
+        /// The field's canonical name (`urine_lactulose`, `urine_volume_0_2h`).
+        name: String,
         /// The units accepted.
         expected: &'static str,
     },
@@ -129,6 +132,17 @@ pub enum Problem {
         /// The surplus fields, quoted.
         surplus: String,
     },
+    /// A long-format sample id seen before, with other samples' rows in between.
+    #[error("this sample's rows ended earlier (other samples' rows came between): a sample's fraction rows must be consecutive (the row is kept and not interpreted)")]
+    SampleReappears,
+    /// A long-format sample with more fraction rows than allowed.
+    #[error(
+        "more than {limit} fraction rows for this sample (the row is kept and not interpreted)"
+    )]
+    TooManyFractions {
+        /// The limit.
+        limit: usize,
+    },
     /// The sample cannot be interpreted (e.g. a zonulin range for the other matrix).
     #[error("{0}")]
     Interpretation(String),
@@ -182,6 +196,47 @@ pub struct BelowLimit {
     pub zonulin: bool,
 }
 
+fn concentration_unit(u: Option<Unit>) -> Option<crate::units::ConcentrationUnit> {
+    match u {
+        Some(Unit::Concentration(u)) => Some(u),
+        _ => None,
+    }
+}
+
+fn volume_unit(u: Option<Unit>) -> Option<crate::units::VolumeUnit> {
+    match u {
+        Some(Unit::Volume(u)) => Some(u),
+        _ => None,
+    }
+}
+
+/// `anhydrous` or `monohydrate` (ASCII case ignored).
+fn dose_form(t: &str) -> Option<DoseForm> {
+    let t = t.trim();
+    if t.eq_ignore_ascii_case("anhydrous") {
+        Some(DoseForm::Anhydrous)
+    } else if t.eq_ignore_ascii_case("monohydrate") {
+        Some(DoseForm::Monohydrate)
+    } else {
+        None
+    }
+}
+
+/// Splits a dose cell `1 g monohydrate` into the mass and the form written after it.
+fn split_dose_form(t: &str) -> (&str, Option<DoseForm>) {
+    if !t.as_bytes().last().is_some_and(u8::is_ascii_alphabetic) {
+        return (t, None);
+    }
+    for word in ["monohydrate", "anhydrous"] {
+        if let Some(cut) = t.len().checked_sub(word.len()) {
+            if t.is_char_boundary(cut) && t[cut..].eq_ignore_ascii_case(word) {
+                return (t[..cut].trim_end(), dose_form(word));
+            }
+        }
+    }
+    (t, None)
+}
+
 /// Whether a cell means "missing".
 fn is_missing(t: &str) -> bool {
     t.is_empty() || t.eq_ignore_ascii_case("na") || t.eq_ignore_ascii_case("n/a")
@@ -200,7 +255,7 @@ fn problem(e: UnitError, field: Field, example: &'static str) -> Problem {
         UnitError::Negative { .. } => Problem::Negative,
         UnitError::DecimalComma { suggestion, .. } => Problem::DecimalComma { suggestion },
         UnitError::MissingUnit { .. } => Problem::MissingUnit {
-            field,
+            name: field.name().to_string(),
             expected: expected_units(field.unit_kind()),
         },
         UnitError::UnknownUnit { unit, expected, .. } => Problem::UnknownUnit { unit, expected },
@@ -269,6 +324,8 @@ impl<'a> RowReader<'a> {
         sample: &mut Sample,
         below: &mut BelowLimit,
     ) -> Result<(), RowError> {
+        // Fraction labels are kept across rows (no allocation per row).
+        let fractions = std::mem::take(&mut sample.fractions);
         sample.clear();
         *below = BelowLimit::default();
         let width = self.layout.width();
@@ -307,47 +364,51 @@ impl<'a> RowReader<'a> {
             value: text.to_string(),
             problem,
         };
-        for (sugar, field) in [
-            (Sugar::Lactulose, Field::UrineLactulose),
-            (Sugar::Mannitol, Field::UrineMannitol),
-        ] {
+        for &sugar in self.layout.sugars() {
+            let field = Field::Urine(sugar);
             if let Some(c) = self.cell(record, field, pos)? {
-                let unit = match c.unit {
-                    Some(Unit::Concentration(u)) => Some(u),
-                    _ => None,
-                };
-                let r = UrineResult::parse(c.text, unit)
+                let r = UrineResult::parse(c.text, concentration_unit(c.unit))
                     .map_err(|e| err(field, c.text, problem(e, field, example(field))))?;
                 sample.urine.set(sugar, Some(r));
             }
+            let field = Field::Baseline(sugar);
+            if let Some(c) = self.cell(record, field, pos)? {
+                let r = UrineResult::parse(c.text, concentration_unit(c.unit))
+                    .map_err(|e| err(field, c.text, problem(e, field, example(field))))?;
+                sample.baseline.set(sugar, Some(r));
+            }
         }
         if let Some(c) = self.cell(record, Field::UrineVolume, pos)? {
-            let unit = match c.unit {
-                Some(Unit::Volume(u)) => Some(u),
-                _ => None,
-            };
             let f = Field::UrineVolume;
             sample.urine_volume = Some(
-                Volume::parse_with_default(c.text, unit)
+                Volume::parse_with_default(c.text, volume_unit(c.unit))
                     .map_err(|e| err(f, c.text, problem(e, f, example(f))))?,
             );
         }
-        for (sugar, field) in [
-            (Sugar::Lactulose, Field::LactuloseDose),
-            (Sugar::Mannitol, Field::MannitolDose),
-            (Sugar::Sucrose, Field::SucroseDose),
-        ] {
+        if !self.layout.fractions().is_empty() {
+            sample.fractions = fractions;
+            self.fractions(record, pos, sample)?;
+        }
+        for &sugar in self.layout.sugars() {
+            let field = Field::Dose(sugar);
             if let Some(c) = self.cell(record, field, pos)? {
+                let (text, form) = split_dose_form(c.text);
                 let unit = match c.unit {
                     Some(Unit::Mass(u)) => Some(u),
                     _ => None,
                 };
-                let m = Mass::parse_with_default(c.text, unit)
+                let m = Mass::parse_with_default(text, unit)
                     .map_err(|e| err(field, c.text, problem(e, field, example(field))))?;
                 if m.value() == 0.0 {
                     return Err(err(field, c.text, Problem::ZeroDose));
                 }
-                sample.protocol.doses.set(sugar, Some(Dose::anhydrous(m)));
+                sample.protocol.doses.set(
+                    sugar,
+                    Some(Dose {
+                        mass: m,
+                        form: form.unwrap_or_default(),
+                    }),
+                );
             }
         }
         if let Some(c) = self.cell(record, Field::Collection, pos)? {
@@ -398,6 +459,24 @@ impl<'a> RowReader<'a> {
         }
         if let Some(p) = self.protocol {
             sample.protocol.fill_from(p);
+        }
+        // The weighed form applies to the dose, whether from the row or from --protocol.
+        for &sugar in self.layout.sugars() {
+            let field = Field::DoseForm(sugar);
+            if let Some(c) = self.cell(record, field, pos)? {
+                let form = dose_form(c.text).ok_or_else(|| {
+                    err(
+                        field,
+                        c.text,
+                        Problem::NotOneOf {
+                            expected: "anhydrous or monohydrate",
+                        },
+                    )
+                })?;
+                if let Some(d) = sample.protocol.doses.slot_mut(sugar) {
+                    d.form = form;
+                }
+            }
         }
         self.vitamin_d(record, pos, sample, below, &err)?;
         self.zonulin(record, pos, sample, below, &err)?;
@@ -508,6 +587,79 @@ impl<'a> RowReader<'a> {
         Ok(())
     }
 
+    /// Reads the timed fractions given in the header (wide format) into `sample.fractions`; a
+    /// row with a whole collection and no fraction value keeps no fractions.
+    fn fractions(
+        &self,
+        record: &ByteRecord,
+        pos: Position,
+        sample: &mut Sample,
+    ) -> Result<(), RowError> {
+        let slots = self.layout.fractions();
+        sample.fractions.truncate(slots.len());
+        while sample.fractions.len() < slots.len() {
+            sample.fractions.push(Fraction::default());
+        }
+        let mut any = false;
+        for (f, slots) in sample.fractions.iter_mut().zip(slots) {
+            if f.label != slots.label {
+                f.label.clear();
+                f.label.push_str(&slots.label);
+            }
+            f.volume = None;
+            f.urine.clear();
+            let err = |slot: &Slot, part: FractionPart, text: &str, e: Option<UnitError>| {
+                let field = match part {
+                    FractionPart::Volume => Field::UrineVolume,
+                    FractionPart::Urine(s) => Field::Urine(s),
+                };
+                let problem = match e {
+                    Some(UnitError::MissingUnit { .. }) => Problem::MissingUnit {
+                        name: format!("{}_{}", field.name(), slots.label),
+                        expected: expected_units(field.unit_kind()),
+                    },
+                    Some(e) => problem(e, field, example(field)),
+                    None => Problem::NotUtf8,
+                };
+                RowError {
+                    pos,
+                    column: Some(slot.label(field)),
+                    value: text.to_string(),
+                    problem,
+                }
+            };
+            if let Some(slot) = &slots.volume {
+                if let Some(c) = self.slot_cell(record, slot, UnitKind::Volume, pos)? {
+                    let v = Volume::parse_with_default(c.text, volume_unit(c.unit))
+                        .map_err(|e| err(slot, FractionPart::Volume, c.text, Some(e)))?;
+                    f.volume = Some(v);
+                    any = true;
+                }
+            }
+            for (sugar, slot) in slots.urine.iter() {
+                let part = FractionPart::Urine(sugar);
+                if let Some(c) = self.slot_cell(record, slot, UnitKind::Concentration, pos)? {
+                    let r = UrineResult::parse(c.text, concentration_unit(c.unit))
+                        .map_err(|e| err(slot, part, c.text, Some(e)))?;
+                    f.urine.set(sugar, Some(r));
+                    any = true;
+                }
+            }
+        }
+        if !any && (!sample.urine.is_empty() || sample.urine_volume.is_some()) {
+            sample.fractions.clear();
+        }
+        Ok(())
+    }
+
+    /// The raw bytes of a text field in this row (`None` when the input does not have it).
+    pub fn raw<'x>(&'x self, record: &'x ByteRecord, field: Field) -> Option<&'x [u8]> {
+        match &self.layout.slot(field)?.source {
+            Source::Fixed(v) => Some(v.as_bytes()),
+            Source::Column { index, .. } => Some(record.get(*index).unwrap_or_default()),
+        }
+    }
+
     /// The trimmed text of a field in this row (`None` when missing), with its default unit.
     fn cell<'r>(
         &'r self,
@@ -518,6 +670,32 @@ impl<'a> RowReader<'a> {
         let Some(slot) = self.layout.slot(field) else {
             return Ok(None);
         };
+        self.slot_cell_named(record, slot, field, field.unit_kind(), pos)
+    }
+
+    /// [`Self::cell`] for a slot that is not one of the layout's fields (a fraction column).
+    fn slot_cell<'r>(
+        &'r self,
+        record: &'r ByteRecord,
+        slot: &'r Slot,
+        kind: UnitKind,
+        pos: Position,
+    ) -> Result<Option<Cell<'r>>, RowError> {
+        let field = match kind {
+            UnitKind::Volume => Field::UrineVolume,
+            _ => Field::Urine(Sugar::Lactulose),
+        };
+        self.slot_cell_named(record, slot, field, kind, pos)
+    }
+
+    fn slot_cell_named<'r>(
+        &'r self,
+        record: &'r ByteRecord,
+        slot: &'r Slot,
+        field: Field,
+        kind: UnitKind,
+        pos: Position,
+    ) -> Result<Option<Cell<'r>>, RowError> {
         let text = match &slot.source {
             Source::Fixed(v) => v.as_str(),
             Source::Column { index, .. } => {
@@ -533,13 +711,13 @@ impl<'a> RowReader<'a> {
             let raw = record.get(uc).unwrap_or_default();
             let u = std::str::from_utf8(raw).unwrap_or("\u{fffd}").trim();
             if !is_missing(u) {
-                unit = Some(Unit::parse(field.unit_kind(), u).ok_or_else(|| RowError {
+                unit = Some(Unit::parse(kind, u).ok_or_else(|| RowError {
                     pos,
                     column: slot.unit_header.clone(),
                     value: u.to_string(),
                     problem: Problem::UnknownUnit {
                         unit: u.to_string(),
-                        expected: expected_units(field.unit_kind()),
+                        expected: expected_units(kind),
                     },
                 })?);
             }
@@ -622,13 +800,9 @@ mod tests {
             }
         );
         let e = read(&["urine_lactulose"], &["12.5"]).unwrap_err();
-        assert!(matches!(
-            e.problem,
-            Problem::MissingUnit {
-                field: Field::UrineLactulose,
-                ..
-            }
-        ));
+        assert!(
+            matches!(e.problem, Problem::MissingUnit { ref name, .. } if name == "urine_lactulose")
+        );
         let e = read(&["lactulose_dose [g]"], &["0"]).unwrap_err();
         assert_eq!(e.problem, Problem::ZeroDose);
         let e = read(&["zonulin [ng/mL]"], &["46"]).unwrap_err();

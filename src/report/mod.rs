@@ -29,6 +29,11 @@ pub struct Layout {
     pub l13m: bool,
     /// Fraction column suffixes (`0_2h`), in fraction order, for `<name>_<fraction>` columns.
     pub fractions: Vec<String>,
+    /// Write cumulative columns (`<sugar>_recovery_pct_cumulative`, `lm_ratio_cumulative`, and
+    /// `lr_ratio_cumulative` / `l13m_ratio_cumulative` with [`Layout::lr`] / [`Layout::l13m`])
+    /// just before `vitamin_d_nmol_l`: the batch's long format, where each row is one fraction
+    /// and the sample's last row also carries the sums over its fractions.
+    pub cumulative: bool,
 }
 
 impl Layout {
@@ -68,6 +73,7 @@ impl Layout {
             lr: has(Sugar::Lactulose) && has(Sugar::Rhamnose),
             l13m: has(Sugar::Lactulose) && (has(Sugar::Mannitol13C1) || has(Sugar::Mannitol13C6)),
             fractions: fractions.into_iter().map(fraction_suffix).collect(),
+            cumulative: false,
         }
     }
 
@@ -113,6 +119,10 @@ pub enum ColumnName<'a> {
     FractionRatio(&'static str, &'a str),
     /// `<z column>_reference`.
     ZscoreReference(&'static str),
+    /// `<sugar>_recovery_pct_cumulative`.
+    CumulativeRecovery(Sugar),
+    /// `<ratio>_cumulative` (`lm_ratio_cumulative`).
+    Cumulative(&'static str),
     /// `vitamin_d_class_<scheme id with - as _>`.
     VitaminDClass(&'a str),
 }
@@ -125,6 +135,8 @@ impl std::fmt::Display for ColumnName<'_> {
             ColumnName::FractionRecovery(s, x) => write!(f, "{}_recovery_pct_{x}", s.key()),
             ColumnName::FractionRatio(r, x) => write!(f, "{r}_{x}"),
             ColumnName::ZscoreReference(z) => write!(f, "{z}_reference"),
+            ColumnName::CumulativeRecovery(s) => write!(f, "{}_recovery_pct_cumulative", s.key()),
+            ColumnName::Cumulative(r) => write!(f, "{r}_cumulative"),
             ColumnName::VitaminDClass(id) => {
                 f.write_str("vitamin_d_class_")?;
                 for part in id.split('-').enumerate() {
@@ -194,6 +206,20 @@ pub fn cells(
     layout: &Layout,
     result: Option<&Interpretation<'_>>,
     error: Option<&str>,
+    field: impl FnMut(ColumnName<'_>, Cell<'_>),
+) {
+    cells_with_cumulative(interpreter, layout, result, None, error, field)
+}
+
+/// [`cells`], with the cumulative columns ([`Layout::cumulative`]) filled from `cumulative`:
+/// the interpretation of the whole sample (its fractions summed), given on a long-format
+/// sample's last row and `None` (empty cells) on the others.
+pub fn cells_with_cumulative(
+    interpreter: &Interpreter<'_>,
+    layout: &Layout,
+    result: Option<&Interpretation<'_>>,
+    cumulative: Option<&Interpretation<'_>>,
+    error: Option<&str>,
     mut field: impl FnMut(ColumnName<'_>, Cell<'_>),
 ) {
     use ColumnName::Fixed;
@@ -261,6 +287,29 @@ pub fn cells(
             ColumnName::ZscoreReference(name),
             text(z.map(|_| table.id())),
         );
+    }
+    if layout.cumulative {
+        let c = cumulative.filter(|_| error.is_none());
+        for s in layout.all_sugars() {
+            let v = c.and_then(|c| c.recoveries.get(s).copied());
+            field(ColumnName::CumulativeRecovery(s), num(v));
+        }
+        field(
+            ColumnName::Cumulative("lm_ratio"),
+            num(c.and_then(|c| c.lm_ratio)),
+        );
+        if layout.lr {
+            field(
+                ColumnName::Cumulative("lr_ratio"),
+                num(c.and_then(|c| c.lr_ratio)),
+            );
+        }
+        if layout.l13m {
+            field(
+                ColumnName::Cumulative("l13m_ratio"),
+                num(c.and_then(|c| c.l13m_ratio)),
+            );
+        }
     }
     let vd = r.and_then(|r| r.vitamin_d.as_ref());
     field(

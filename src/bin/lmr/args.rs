@@ -66,18 +66,30 @@ followed by the result columns:
   vitamin_d_class_<scheme>... (one per --vitamin-d-scheme), zonulin_range, zonulin_class,
   flags, caveats, error
 
+Optional columns come only between lm_class and vitamin_d_nmol_l, when the input calls for them:
+<sugar>_recovery_pct for other sugars, lr_ratio/lr_range/lr_class, l13m_ratio, per-fraction
+<name>_<a>_<b>h, lmz/lactulose_z/mannitol_z (+ _reference) with --zscore-reference, and
+<name>_cumulative in long format.
+
 Input columns (canonical names; every one optional; the unit in brackets applies to bare numbers):
   urine_lactulose [mg/L]   urine_mannitol [mg/L]   urine_volume [mL]
   lactulose_dose [g]       mannitol_dose [g]       sucrose_dose [g]   collection [h]
   age [y]   sex   zonulin [ng/mL]   zonulin_matrix   hp_genotype
   vitamin_d [nmol/L]   vitamin_d_form
+  urine_<sugar>, <sugar>_dose, <sugar>_dose_form (anhydrous|monohydrate), baseline_<sugar> for
+  every sugar: lactulose, mannitol, rhamnose, sucrose, sucralose, erythritol, mannitol_13c1,
+  mannitol_13c6, xylose, methylglucose
+Timed fractions: wide, urine_<sugar>_0_2h [mg/L] and urine_volume_0_2h [mL] (any <a>_<b>h);
+or long, one row per fraction with a `fraction` column and a sample id column (`sample_id`, or
+--sample-id COLUMN), a sample's rows consecutive; its last row gets the cumulative columns.
 A cell may carry its own unit (\"1.2 L\"); a per-row `<name>_unit` column also works. Empty cells
 are missing, never zero. `<0.25`, `ND`, `BLQ`, `< LOD` are results below the detection limit:
 flagged `below_detection_limit`, not errors. Any other column passes through.
 A lab's own headers and units, and values fixed for every row, go in a column map (--columns).
 A row that cannot be interpreted keeps its fields and gets an `error` naming the row, line,
 column, value and what was expected. Interpreting threads: one per core, at most 4
-(LMR_THREADS=N to change). See docs/batch.md.";
+(LMR_THREADS=N to change; long-format files run in one). See docs/batch.md and
+docs/multi-sugar.md.";
 
 const BATCH_EXAMPLES: &str = "\
 Examples:
@@ -92,6 +104,10 @@ Examples:
 
   # Vitamin D under every shipped scheme; read from stdin
   cat cohort.csv | lmr batch - --vitamin-d-scheme all
+
+  # Timed fractions, one row per fraction; several sugars with baseline subtraction and L:R
+  lmr batch examples/fractions-long.csv --sample-id sample_id
+  lmr batch examples/multi-sugar.csv --subtract-baseline --lr-range lutgens-lr-secondary
 
 Exit codes:
   0  every row interpreted
@@ -136,6 +152,11 @@ pub struct BatchArgs {
     /// No progress bar (it is shown only when stderr is a terminal and the input is a file).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Long format (a `fraction` column, one row per timed fraction): the column naming the
+    /// sample the rows belong to. Default: the column `sample_id`.
+    #[arg(long, value_name = "COLUMN")]
+    pub sample_id: Option<String>,
 
     /// Ranges, protocol and schemes.
     #[command(flatten)]

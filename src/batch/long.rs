@@ -1,0 +1,256 @@
+//! Long format: one row per timed fraction, rows of a sample consecutive, grouped by sample id.
+//!
+//! Each row is interpreted alone (that fraction as one collection) and written as soon as the
+//! next row shows it is not the sample's last; the last row also gets the cumulative columns
+//! (the sample's fractions summed). Only the current sample's last row waits, so memory stays
+//! flat; the ids of finished samples are remembered as 64-bit hashes (8 bytes each) to report a
+//! sample whose rows are not consecutive. This runs in the calling thread.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::io::{Read, Write};
+
+use csv::ByteRecord;
+
+use super::{
+    read_error, BatchError, Field, Position, Problem, RowError, RowReader, RowState, Sink, Stats,
+    PROGRESS_EVERY,
+};
+use crate::interpretation::{Fraction, Interpretation, Interpreter, Sample};
+
+/// Fraction rows one sample may have; further rows of it are errors.
+pub const MAX_FRACTIONS: usize = 256;
+
+pub(super) struct Long<'r> {
+    state: RowState<'r>,
+    /// The held row: the current sample's latest, which may be its last.
+    held: ByteRecord,
+    held_pos: Option<Position>,
+    held_error: Option<RowError>,
+    /// The current sample's id, its rows so far, and whether every one was interpreted.
+    id: Vec<u8>,
+    rows: usize,
+    group_ok: bool,
+    overflow: bool,
+    /// The fractions so far, and the cumulative sample and result.
+    fractions: Vec<Fraction>,
+    whole: Sample,
+    cumulative: Interpretation<'r>,
+    /// Hashes of finished samples' ids.
+    seen: HashSet<u64, BuildHasherDefault<DefaultHasher>>,
+    out: Vec<u8>,
+}
+
+impl<'r> Long<'r> {
+    pub(super) fn new(line_fix: u64) -> Self {
+        Long {
+            state: RowState {
+                line_fix,
+                ..RowState::default()
+            },
+            held: ByteRecord::new(),
+            held_pos: None,
+            held_error: None,
+            id: Vec::new(),
+            rows: 0,
+            group_ok: true,
+            overflow: false,
+            fractions: Vec::new(),
+            whole: Sample::default(),
+            cumulative: Interpretation::default(),
+            seen: HashSet::default(),
+            out: Vec::with_capacity(1 << 16),
+        }
+    }
+
+    fn hash(&self, id: &[u8]) -> u64 {
+        self.seen.hasher().hash_one(id)
+    }
+
+    /// Reads every row after the header, writes them in order to `output`.
+    pub(super) fn run<R: Read, W: Write>(
+        &mut self,
+        mut rdr: csv::Reader<R>,
+        output: &mut W,
+        reader: &RowReader<'_>,
+        interpreter: &Interpreter<'r>,
+        sink: &mut Sink<'_, '_>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Stats, BatchError> {
+        let mut stats = Stats::default();
+        let mut record = ByteRecord::new();
+        let width = reader.layout().width();
+        while rdr.read_byte_record(&mut record).map_err(read_error)? {
+            stats.rows += 1;
+            let pos = Position {
+                row: stats.rows,
+                line: record.position().map_or(0, |p| p.line()) + self.state.line_fix,
+            };
+            let id = trim(reader.raw(&record, Field::SampleId).unwrap_or_default());
+            let same = self.held_pos.is_some() || self.overflow;
+            let same = same && !id.is_empty() && id == self.id.as_slice();
+            let id_error = |problem| RowError {
+                pos,
+                column: reader
+                    .layout()
+                    .slot(Field::SampleId)
+                    .map(|s| s.label(Field::SampleId)),
+                value: String::from_utf8_lossy(id).into_owned(),
+                problem,
+            };
+            if same && (self.overflow || self.rows >= MAX_FRACTIONS) {
+                if !self.overflow {
+                    // The sample is cut short: its rows so far get no cumulative columns.
+                    self.finish(reader, interpreter, sink, &mut stats, false);
+                    self.overflow = true;
+                }
+                let e = id_error(Problem::TooManyFractions {
+                    limit: MAX_FRACTIONS,
+                });
+                self.state
+                    .error_row(&e, &record, width, sink, &mut self.out, &mut stats);
+            } else if same {
+                // The held row was not the sample's last: write it without cumulative columns.
+                self.write_held(reader, sink, &mut stats, None);
+                self.take(&mut record, pos, reader, interpreter);
+            } else {
+                self.finish(reader, interpreter, sink, &mut stats, true);
+                if !self.id.is_empty() {
+                    let h = self.hash(&self.id);
+                    self.seen.insert(h);
+                }
+                self.overflow = false;
+                self.id.clear();
+                if !id.is_empty() && self.seen.contains(&self.hash(id)) {
+                    let e = id_error(Problem::SampleReappears);
+                    self.state
+                        .error_row(&e, &record, width, sink, &mut self.out, &mut stats);
+                } else {
+                    self.id.extend_from_slice(id);
+                    self.rows = 0;
+                    self.group_ok = true;
+                    self.fractions.clear();
+                    self.take(&mut record, pos, reader, interpreter);
+                }
+            }
+            if self.out.len() >= 1 << 16 {
+                output.write_all(&self.out).map_err(BatchError::Write)?;
+                self.out.clear();
+            }
+            if stats.rows % PROGRESS_EVERY == 0 {
+                progress(record.position().map_or(0, |p| p.byte()));
+            }
+        }
+        self.finish(reader, interpreter, sink, &mut stats, true);
+        output.write_all(&self.out).map_err(BatchError::Write)?;
+        self.out.clear();
+        Ok(stats)
+    }
+
+    /// Holds `record` as the current sample's latest row: interprets it alone and adds its
+    /// fraction to the sample's.
+    fn take(
+        &mut self,
+        record: &mut ByteRecord,
+        pos: Position,
+        reader: &RowReader<'_>,
+        interpreter: &Interpreter<'r>,
+    ) {
+        // The record's buffer goes back to the reader: no copy.
+        std::mem::swap(&mut self.held, record);
+        self.held_pos = Some(pos);
+        self.rows += 1;
+        self.held_error = self
+            .state
+            .interpret(reader, interpreter, &self.held, pos)
+            .err();
+        if self.held_error.is_some() {
+            self.group_ok = false;
+            return;
+        }
+        let label = reader
+            .raw(&self.held, Field::Fraction)
+            .map(|b| String::from_utf8_lossy(trim(b)).into_owned())
+            .unwrap_or_default();
+        let s = &self.state.sample;
+        self.fractions.push(Fraction {
+            label,
+            volume: s.urine_volume,
+            urine: s.urine.clone(),
+        });
+    }
+
+    /// Writes the held row (its result is still the state's), with `cumulative` on it.
+    fn write_held(
+        &mut self,
+        reader: &RowReader<'_>,
+        sink: &mut Sink<'_, '_>,
+        stats: &mut Stats,
+        cumulative: Option<&Interpretation<'_>>,
+    ) {
+        if self.held_pos.take().is_none() {
+            return;
+        }
+        let width = reader.layout().width();
+        match self.held_error.take() {
+            None => {
+                stats.interpreted += 1;
+                if !self.state.result.flags.is_empty() {
+                    stats.flagged += 1;
+                }
+                sink.row(
+                    &mut self.out,
+                    &self.held,
+                    width,
+                    Some(&self.state.result),
+                    None,
+                    cumulative,
+                );
+            }
+            Some(e) => {
+                self.state
+                    .error_row(&e, &self.held, width, sink, &mut self.out, stats);
+            }
+        }
+    }
+
+    /// Ends the current sample: writes its held row, with the cumulative columns when
+    /// `complete` and every row of the sample was interpreted.
+    fn finish(
+        &mut self,
+        reader: &RowReader<'_>,
+        interpreter: &Interpreter<'r>,
+        sink: &mut Sink<'_, '_>,
+        stats: &mut Stats,
+        complete: bool,
+    ) {
+        if self.held_pos.is_none() {
+            return;
+        }
+        let mut have = false;
+        if complete && self.group_ok && self.held_error.is_none() {
+            // The whole sample: the last row's doses, window, age, sex and baseline, and every
+            // row's urine as one fraction.
+            self.whole.clone_from(&self.state.sample);
+            self.whole.urine.clear();
+            self.whole.urine_volume = None;
+            std::mem::swap(&mut self.whole.fractions, &mut self.fractions);
+            have = interpreter
+                .interpret(&self.whole, &mut self.cumulative)
+                .is_ok();
+            std::mem::swap(&mut self.whole.fractions, &mut self.fractions);
+        }
+        let cumulative = std::mem::take(&mut self.cumulative);
+        self.write_held(
+            reader,
+            sink,
+            stats,
+            if have { Some(&cumulative) } else { None },
+        );
+        self.cumulative = cumulative;
+    }
+}
+
+fn trim(b: &[u8]) -> &[u8] {
+    b.trim_ascii()
+}

@@ -477,6 +477,13 @@ fn interpret_error(
         {
             Field::MannitolDose
         }
+        // A recovery too large to compute: the urine result is the usual culprit (a unit).
+        InterpretError::Recovery(RecoveryError::OutOfRange { sugar })
+            if *sugar == crate::sugar::Sugar::Mannitol =>
+        {
+            Field::UrineMannitol
+        }
+        InterpretError::Recovery(RecoveryError::OutOfRange { .. }) => Field::UrineLactulose,
         InterpretError::Recovery(_) => Field::LactuloseDose,
         _ => Field::Zonulin,
     };

@@ -1,0 +1,57 @@
+//! Mutation corpus for `lmr batch` (issue 7): a seeded, deterministic generator takes valid rows
+//! of the canonical columns (docs/batch.md) and breaks them in the ways lab exports break —
+//! garbage numbers, wrong and unknown units, negative and zero values, NaN/inf, huge exponents,
+//! empty cells, missing and extra fields, stray quotes, embedded newlines, invalid UTF-8, a BOM,
+//! mixed line ends, a repeated header line, blank lines, an unterminated quote, other delimiters —
+//! then runs every file through [`lmr::batch::run`] and checks, for every file and every row:
+//!
+//! - no panic, and `Stats` as documented (rows = records in; interpreted + errors = rows);
+//! - rows out = rows in (records counted with the `csv` crate, so quoted newlines count right);
+//! - every input field is byte-identical in the output's leading fields (short rows padded with
+//!   empty fields, long rows cut to the header's width);
+//! - each bad row's `error` names its row, line, column and quotes the value, with the expected
+//!   problem; each good row has no error (and, where the inputs are plain, the exact recovery).
+//!
+//! The generator and its oracle are shared with the soak test (`tests/soak.rs`), which runs more
+//! files and prints the counts in docs/reliability.md.
+
+mod common;
+
+use common::mutation::{check_file, generate_file, Rng, Tally};
+
+/// Total generated data rows run through the library in the normal suite.
+const LIBRARY_ROWS: u64 = 100_000;
+
+#[test]
+fn mutation_corpus_through_the_library_keeps_every_row() {
+    let mut rng = Rng::new(0x5eed_1a7e);
+    let mut tally = Tally::default();
+    while tally.rows < LIBRARY_ROWS {
+        let file = generate_file(&mut rng);
+        check_file(&file, &mut tally);
+    }
+    eprintln!("{tally}");
+    assert!(tally.rows >= LIBRARY_ROWS);
+    assert_eq!(tally.rows_lost, 0);
+    // the corpus really exercises both outcomes, and every mutation kind
+    assert!(tally.error_rows > tally.rows / 10, "{tally}");
+    assert!(tally.good_rows > tally.rows / 4, "{tally}");
+    assert!(tally.fatal_files > 0 && tally.header_only_files > 0, "{tally}");
+    for (kind, n) in tally.kinds() {
+        assert!(n > 0, "mutation {kind} never generated");
+    }
+}
+
+#[test]
+fn mutation_corpus_through_the_binary_matches_the_library() {
+    // Fewer files: each one starts a process. The binary's output must be byte-identical to the
+    // library's, and its exit code the documented one (0, 3 with row errors, 1 fatal).
+    let mut rng = Rng::new(0xb1_0a_27);
+    let mut tally = Tally::default();
+    for _ in 0..40 {
+        let file = generate_file(&mut rng);
+        check_file(&file, &mut tally);
+        common::mutation::check_binary(&file);
+    }
+    assert_eq!(tally.rows_lost, 0);
+}

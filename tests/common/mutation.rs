@@ -581,7 +581,6 @@ pub fn generate_file(rng: &mut Rng) -> File {
         }
     }
     let mut fatal = false;
-    let mut dup_note = false;
     if rng.chance(3) {
         if rng.chance(50) {
             kinds.push("duplicate_field_header");
@@ -590,7 +589,6 @@ pub fn generate_file(rng: &mut Rng) -> File {
         } else {
             kinds.push("duplicate_passthrough_header");
             names.push("note".into());
-            dup_note = true;
         }
     }
     let width = names.len();
@@ -631,7 +629,13 @@ pub fn generate_file(rng: &mut Rng) -> File {
         kinds.push("no_final_newline");
         crlf_header = false;
     }
-    let line_at = |bytes: &[u8]| 1 + bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    // the physical line where the next record starts: counted incrementally
+    let (mut counted, mut lines) = (0usize, 1u64);
+    let mut line_at = |bytes: &[u8]| {
+        lines += bytes[counted..].iter().filter(|&&b| b == b'\n').count() as u64;
+        counted = bytes.len();
+        lines
+    };
     let unterminated = rows > 0 && rng.chance(4);
     let mut records = Vec::with_capacity(rows);
     for n in 0..rows {

@@ -10,7 +10,7 @@ use lmr::batch::{ColumnMap, Format, Options, Stats};
 use lmr::interpretation::Interpreter;
 
 use crate::args::{BatchArgs, BatchFormat};
-use crate::check::options;
+use crate::check::{options, zscores};
 use crate::error::CliError;
 use crate::ranges::load_registry;
 
@@ -123,8 +123,11 @@ impl Output {
 pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     let delimiter = delimiter(&a.delimiter)?;
     let registry = load_registry(&a.ranges.ranges)?;
+    // A bad flag value is fatal here (exit 1): exit 3 means "rows were written, some with errors".
+    let selection = zscores(&registry, &a.ranges).map_err(|e| CliError::Fatal(e.to_string()))?;
     let interpreter = Interpreter::new(&registry, &options(&a.ranges))
-        .map_err(|e| CliError::Fatal(e.to_string()))?;
+        .map_err(|e| CliError::Fatal(e.to_string()))?
+        .with_zscores(&selection);
     let protocol = match &a.ranges.protocol {
         Some(id) => Some(registry.protocol(id).ok_or_else(|| {
             CliError::Fatal(format!(

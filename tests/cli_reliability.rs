@@ -33,19 +33,35 @@ fn every_check_flag_bad_value_exits_3_naming_flag_and_value() {
         match flag {
             "--lactulose" | "--lactulose-dose" => vec![
                 "--lactulose",
-                if flag == "--lactulose" { value } else { "1 mg/L" },
+                if flag == "--lactulose" {
+                    value
+                } else {
+                    "1 mg/L"
+                },
                 "--volume",
                 "1 L",
                 "--lactulose-dose",
-                if flag == "--lactulose-dose" { value } else { "5 g" },
+                if flag == "--lactulose-dose" {
+                    value
+                } else {
+                    "5 g"
+                },
             ],
             "--mannitol" | "--mannitol-dose" => vec![
                 "--mannitol",
-                if flag == "--mannitol" { value } else { "1 mg/L" },
+                if flag == "--mannitol" {
+                    value
+                } else {
+                    "1 mg/L"
+                },
                 "--volume",
                 "1 L",
                 "--mannitol-dose",
-                if flag == "--mannitol-dose" { value } else { "1 g" },
+                if flag == "--mannitol-dose" {
+                    value
+                } else {
+                    "1 g"
+                },
             ],
             "--volume" => vec![
                 "--lactulose",
@@ -74,21 +90,45 @@ fn every_check_flag_bad_value_exits_3_naming_flag_and_value() {
         ("--lactulose", "x mg/L", "not a number"),
         ("--lactulose", "1e999 mg/L", "not a finite number"),
         ("--mannitol", "-2 mg/L", "must not be negative"),
-        ("--mannitol", "12 mL", "\"mL\" is a volume, expected a concentration"),
+        (
+            "--mannitol",
+            "12 mL",
+            "\"mL\" is a volume, expected a concentration",
+        ),
         ("--volume", "1,5 L", "decimal comma"),
         ("--volume", "inf L", "not a finite number"),
-        ("--lactulose-dose", "0 g", "a dose must be greater than zero"),
-        ("--lactulose-dose", "1e-999 g", "a dose must be greater than zero"),
+        (
+            "--lactulose-dose",
+            "0 g",
+            "a dose must be greater than zero",
+        ),
+        (
+            "--lactulose-dose",
+            "1e-999 g",
+            "a dose must be greater than zero",
+        ),
         ("--mannitol-dose", "abc", "not a number"),
         ("--collection", "5 furlongs", "unknown unit \"furlongs\""),
-        ("--collection", "5 mg", "\"mg\" is a mass, expected a duration"),
+        (
+            "--collection",
+            "5 mg",
+            "\"mg\" is a mass, expected a duration",
+        ),
         ("--age", "old", "not a number of years"),
         ("--age", "-1", "expected a non-negative number of years"),
         ("--age", "NaN", "expected a non-negative number of years"),
         ("--sex", "X", "unknown sex"),
         ("--vitamin-d", "20 mL", "\"mL\" is a volume"),
-        ("--vitamin-d", "20 mg/L", "25(OH)D is reported in nmol/L, ng/mL or µg/L"),
-        ("--vitamin-d", "1e308 ng/mL", "too large to convert to nmol/L"),
+        (
+            "--vitamin-d",
+            "20 mg/L",
+            "25(OH)D is reported in nmol/L, ng/mL or µg/L",
+        ),
+        (
+            "--vitamin-d",
+            "1e308 ng/mL",
+            "too large to convert to nmol/L",
+        ),
         ("--vitamin-d-form", "d4", "unknown vitamin D form"),
         ("--zonulin", "abc", "not a number"),
         ("--zonulin-matrix", "urine", "expected serum or stool"),
@@ -99,12 +139,24 @@ fn every_check_flag_bad_value_exits_3_naming_flag_and_value() {
         ("--baseline", "mannitol=-1 mg/L", "must not be negative"),
         ("--protocol", "nope", "no such protocol"),
         ("--lm-range", "nope", "no such range"),
-        ("--lm-range", "iom-2011", "that range is for vitamin_d_25oh, not lm_ratio"),
+        (
+            "--lm-range",
+            "iom-2011",
+            "that range is for vitamin_d_25oh, not lm_ratio",
+        ),
         ("--lr-range", "nope", "no such range"),
         ("--vitamin-d-scheme", "nope", "no such range"),
         ("--zonulin-range", "nope", "no such range"),
-        ("--zonulin-range", "iom-2011", "that range is for vitamin_d_25oh, not zonulin"),
-        ("--zscore-reference", "nope", "no z-score table with this id and no such file"),
+        (
+            "--zonulin-range",
+            "iom-2011",
+            "that range is for vitamin_d_25oh, not zonulin",
+        ),
+        (
+            "--zscore-reference",
+            "nope",
+            "no z-score table with this id and no such file",
+        ),
     ];
     for &(flag, value, says) in cases {
         let mut args = vec!["check"];
@@ -136,9 +188,17 @@ fn file_flags_and_usage_errors() {
     );
     // usage: exit 2, clap names the flag and the value
     for (args, flag, value) in [
-        (vec!["check", VD[0], VD[1], "--format", "xml"], "--format", "xml"),
+        (
+            vec!["check", VD[0], VD[1], "--format", "xml"],
+            "--format",
+            "xml",
+        ),
         (vec!["batch", "-", "--format", "xml"], "--format", "xml"),
-        (vec!["ranges", "list", "--format", "yaml"], "--format", "yaml"),
+        (
+            vec!["ranges", "list", "--format", "yaml"],
+            "--format",
+            "yaml",
+        ),
     ] {
         let (code, err) = stderr_of(&args, Some(""));
         assert_eq!(code, 2, "{args:?}: {err}");
@@ -169,21 +229,66 @@ fn every_batch_flag_bad_value_is_fatal_naming_flag_and_value() {
     let missing_ranges = dir.path().join("no-ranges.toml");
     let s = |p: &Path| p.to_str().expect("utf-8 path").to_string();
     let cases: Vec<(Vec<String>, String)> = vec![
-        (vec!["--delimiter".into(), "ab".into()], "--delimiter \"ab\": expected one ASCII character".into()),
-        (vec!["--delimiter".into(), "\"".into()], "--delimiter \"\\\"\": expected one ASCII character".into()),
-        (vec!["--delimiter".into(), "µ".into()], "--delimiter \"µ\": expected one ASCII character".into()),
-        (vec!["--delimiter".into(), "".into()], "--delimiter \"\": expected one ASCII character".into()),
-        (vec!["--protocol".into(), "nope".into()], "--protocol \"nope\": no such protocol".into()),
-        (vec!["--lm-range".into(), "nope".into()], "--lm-range \"nope\": no such range".into()),
-        (vec!["--lm-range".into(), "iom-2011".into()], "--lm-range \"iom-2011\": that range is for vitamin_d_25oh, not lm_ratio".into()),
-        (vec!["--vitamin-d-scheme".into(), "nope".into()], "--vitamin-d-scheme \"nope\": no such range".into()),
-        (vec!["--zonulin-range".into(), "nope".into()], "--zonulin-range \"nope\": no such range".into()),
-        (vec!["--zonulin-range".into(), "iom-2011".into()], "--zonulin-range \"iom-2011\": that range is for vitamin_d_25oh, not zonulin".into()),
-        (vec!["--lr-range".into(), "nope".into()], "--lr-range \"nope\": no such range".into()),
-        (vec!["--zscore-reference".into(), "nope".into()], "--zscore-reference \"nope\": no z-score table".into()),
-        (vec!["--columns".into(), s(&missing_map)], format!("column map {}: ", missing_map.display())),
-        (vec!["--columns".into(), s(&bad_map)], format!("column map {}: ", bad_map.display())),
-        (vec!["--ranges".into(), s(&missing_ranges)], format!("{}: cannot read: ", missing_ranges.display())),
+        (
+            vec!["--delimiter".into(), "ab".into()],
+            "--delimiter \"ab\": expected one ASCII character".into(),
+        ),
+        (
+            vec!["--delimiter".into(), "\"".into()],
+            "--delimiter \"\\\"\": expected one ASCII character".into(),
+        ),
+        (
+            vec!["--delimiter".into(), "µ".into()],
+            "--delimiter \"µ\": expected one ASCII character".into(),
+        ),
+        (
+            vec!["--delimiter".into(), "".into()],
+            "--delimiter \"\": expected one ASCII character".into(),
+        ),
+        (
+            vec!["--protocol".into(), "nope".into()],
+            "--protocol \"nope\": no such protocol".into(),
+        ),
+        (
+            vec!["--lm-range".into(), "nope".into()],
+            "--lm-range \"nope\": no such range".into(),
+        ),
+        (
+            vec!["--lm-range".into(), "iom-2011".into()],
+            "--lm-range \"iom-2011\": that range is for vitamin_d_25oh, not lm_ratio".into(),
+        ),
+        (
+            vec!["--vitamin-d-scheme".into(), "nope".into()],
+            "--vitamin-d-scheme \"nope\": no such range".into(),
+        ),
+        (
+            vec!["--zonulin-range".into(), "nope".into()],
+            "--zonulin-range \"nope\": no such range".into(),
+        ),
+        (
+            vec!["--zonulin-range".into(), "iom-2011".into()],
+            "--zonulin-range \"iom-2011\": that range is for vitamin_d_25oh, not zonulin".into(),
+        ),
+        (
+            vec!["--lr-range".into(), "nope".into()],
+            "--lr-range \"nope\": no such range".into(),
+        ),
+        (
+            vec!["--zscore-reference".into(), "nope".into()],
+            "--zscore-reference \"nope\": no z-score table".into(),
+        ),
+        (
+            vec!["--columns".into(), s(&missing_map)],
+            format!("column map {}: ", missing_map.display()),
+        ),
+        (
+            vec!["--columns".into(), s(&bad_map)],
+            format!("column map {}: ", bad_map.display()),
+        ),
+        (
+            vec!["--ranges".into(), s(&missing_ranges)],
+            format!("{}: cannot read: ", missing_ranges.display()),
+        ),
     ];
     for (args, says) in cases {
         let o = lmr()
@@ -297,10 +402,7 @@ fn a_failed_run_never_replaces_a_good_output() {
         ),
         // a field twice
         (
-            write(
-                "twice.csv",
-                b"urine_volume [mL],urine_volume [L]\n1,2\n",
-            ),
+            write("twice.csv", b"urine_volume [mL],urine_volume [L]\n1,2\n"),
             "urine_volume is given twice",
         ),
         // input missing
@@ -346,6 +448,9 @@ fn a_failed_run_never_replaces_a_good_output() {
     assert_eq!(o.status.code(), Some(0));
     let text = std::fs::read_to_string(&out).expect("written");
     assert!(text.starts_with("id,vitamin_d [nmol/L],"), "{text}");
-    assert!(text.lines().nth(1).expect("row").starts_with("a,50,"), "{text}");
+    assert!(
+        text.lines().nth(1).expect("row").starts_with("a,50,"),
+        "{text}"
+    );
     assert_eq!(text.lines().count(), 2);
 }

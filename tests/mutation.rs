@@ -36,7 +36,10 @@ fn mutation_corpus_through_the_library_keeps_every_row() {
     // the corpus really exercises both outcomes, and every mutation kind
     assert!(tally.error_rows > tally.rows / 10, "{tally}");
     assert!(tally.good_rows > tally.rows / 4, "{tally}");
-    assert!(tally.fatal_files > 0 && tally.header_only_files > 0, "{tally}");
+    assert!(
+        tally.fatal_files > 0 && tally.header_only_files > 0,
+        "{tally}"
+    );
     for (kind, n) in tally.kinds() {
         assert!(n > 0, "mutation {kind} never generated");
     }

@@ -51,8 +51,16 @@ fn seeds() -> Seeds {
     Seeds {
         csv: vec![
             (read("examples/cohort.csv"), b',', ColumnMap::default()),
-            (read("examples/field-study-export.csv"), b',', map("examples/columns-field-study.toml")),
-            (read("examples/lab-lis-export.csv"), b';', map("examples/columns-lab-lis.toml")),
+            (
+                read("examples/field-study-export.csv"),
+                b',',
+                map("examples/columns-field-study.toml"),
+            ),
+            (
+                read("examples/lab-lis-export.csv"),
+                b';',
+                map("examples/columns-lab-lis.toml"),
+            ),
         ],
         toml,
     }
@@ -60,12 +68,59 @@ fn seeds() -> Seeds {
 
 /// Bytes that matter to the parsers, to splice in.
 const TOKENS: &[&[u8]] = &[
-    b",", b";", b"\t", b"\"", b"\"\"", b"\n", b"\r\n", b"\r", b"\xEF\xBB\xBF", b"\xff", b"\xc3",
-    b"NaN", b"inf", b"-", b"1e999", b"1e-999", b"1e308", b"0", b"-0", b"12,5", b" mg/L", b" g/L",
-    b" mmol/L", b" \xc2\xb5g/mL", b" mL", b" L", b" g", b" h", b" min", b" months", b"<", b"ND",
-    b"[", b"]", b"[[range]]", b"[[range.band]]", b"=", b"{", b"}", b"value = ", b"inclusive = true",
-    b"upper", b"lower", b"id = \"x\"", b"\"\"\"", b"'", b"#", b"urine_lactulose [mg/L]",
-    b"zonulin", b"serum", b"stool", b"1-1", b"total",
+    b",",
+    b";",
+    b"\t",
+    b"\"",
+    b"\"\"",
+    b"\n",
+    b"\r\n",
+    b"\r",
+    b"\xEF\xBB\xBF",
+    b"\xff",
+    b"\xc3",
+    b"NaN",
+    b"inf",
+    b"-",
+    b"1e999",
+    b"1e-999",
+    b"1e308",
+    b"0",
+    b"-0",
+    b"12,5",
+    b" mg/L",
+    b" g/L",
+    b" mmol/L",
+    b" \xc2\xb5g/mL",
+    b" mL",
+    b" L",
+    b" g",
+    b" h",
+    b" min",
+    b" months",
+    b"<",
+    b"ND",
+    b"[",
+    b"]",
+    b"[[range]]",
+    b"[[range.band]]",
+    b"=",
+    b"{",
+    b"}",
+    b"value = ",
+    b"inclusive = true",
+    b"upper",
+    b"lower",
+    b"id = \"x\"",
+    b"\"\"\"",
+    b"'",
+    b"#",
+    b"urine_lactulose [mg/L]",
+    b"zonulin",
+    b"serum",
+    b"stool",
+    b"1-1",
+    b"total",
 ];
 
 /// A random input: a mutated seed, or random bytes from the tokens, or raw random bytes.
@@ -174,7 +229,10 @@ fn round(rng: &mut Rng, seeds: &Seeds, interpreter: &Interpreter<'_>, counts: &m
     let input = match rng.below(10) {
         // the header kept, the rows (repeated) mutated: most inputs get past the header
         0..=6 => {
-            let cut = seed_csv.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let cut = seed_csv
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
             let (head, body) = seed_csv.split_at(cut);
             let body = body.repeat(rng.below(30) + 1);
             let mut input = head.to_vec();
@@ -202,13 +260,18 @@ fn round(rng: &mut Rng, seeds: &Seeds, interpreter: &Interpreter<'_>, counts: &m
         let mut out = Vec::new();
         match run(&input[..], &mut out, interpreter, &options, &mut |_| {}) {
             Ok(stats) => {
-                let body = input.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&input);
+                let body = input
+                    .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+                    .unwrap_or(&input);
                 let rows_in = records(body, delimiter).len() as u64 - 1;
                 rows = rows_in;
                 assert_eq!(stats.rows, rows_in, "Stats.rows");
                 assert_eq!(stats.interpreted + stats.errors, stats.rows);
                 let rows_out = if jsonl {
-                    let lines: Vec<&[u8]> = out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+                    let lines: Vec<&[u8]> = out
+                        .split(|&b| b == b'\n')
+                        .filter(|l| !l.is_empty())
+                        .collect();
                     for l in &lines {
                         serde_json::from_slice::<serde_json::Value>(l).expect("each line is JSON");
                     }
@@ -230,7 +293,12 @@ fn round(rng: &mut Rng, seeds: &Seeds, interpreter: &Interpreter<'_>, counts: &m
     counts.batch_rows += rows;
     counts.batch_rows_lost += lost;
     counts.batch_refused += u64::from(refused);
-    assert_eq!(lost, 0, "rows lost on {:?}", String::from_utf8_lossy(&input));
+    assert_eq!(
+        lost,
+        0,
+        "rows lost on {:?}",
+        String::from_utf8_lossy(&input)
+    );
 
     // range files
     let text = fuzz_input(rng, &seeds.toml);
@@ -356,5 +424,8 @@ fn soak_every_parser_and_the_mutation_corpus() {
     );
     assert_eq!(counts.panics, 0);
     assert_eq!(counts.batch_rows_lost, 0);
-    assert_eq!((tally.panics, tally.rows_lost, tally.fields_changed), (0, 0, 0));
+    assert_eq!(
+        (tally.panics, tally.rows_lost, tally.fields_changed),
+        (0, 0, 0)
+    );
 }

@@ -430,7 +430,10 @@ fn mutate_cell(
             }
             Kind::VitD => {
                 set(b"1e308 ng/mL", false);
-                ("huge_value_overflow", Some("too large to convert to nmol/L"))
+                (
+                    "huge_value_overflow",
+                    Some("too large to convert to nmol/L"),
+                )
             }
             _ => {
                 set(b"1e300", false);
@@ -817,7 +820,10 @@ impl fmt::Display for Tally {
             f,
             "| files | bytes | rows | good rows | rows with error | rows lost | fields changed | panics | fatal files | header-only files | error line off (after a blank line / mixed line ends) |"
         )?;
-        writeln!(f, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+        writeln!(
+            f,
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        )?;
         writeln!(
             f,
             "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -881,7 +887,10 @@ pub fn records(bytes: &[u8], delimiter: u8) -> Vec<ByteRecord> {
         .from_reader(bytes);
     let mut out = Vec::new();
     let mut r = ByteRecord::new();
-    while rdr.read_byte_record(&mut r).expect("the csv crate reads it") {
+    while rdr
+        .read_byte_record(&mut r)
+        .expect("the csv crate reads it")
+    {
         out.push(r.clone());
     }
     out
@@ -899,10 +908,15 @@ pub fn check_file(file: &File, tally: &mut Tally) {
     for k in &file.kinds {
         *tally.kinds.entry(k).or_default() += 1;
     }
-    let run = catch_unwind(AssertUnwindSafe(|| run_library(&file.bytes, file.delimiter)));
+    let run = catch_unwind(AssertUnwindSafe(|| {
+        run_library(&file.bytes, file.delimiter)
+    }));
     let Ok((result, out)) = run else {
         tally.panics += 1;
-        panic!("lmr::batch::run panicked on:\n{:?}", String::from_utf8_lossy(&file.bytes));
+        panic!(
+            "lmr::batch::run panicked on:\n{:?}",
+            String::from_utf8_lossy(&file.bytes)
+        );
     };
     let context = || String::from_utf8_lossy(&file.bytes).into_owned();
     if file.fatal {
@@ -931,7 +945,11 @@ pub fn check_file(file: &File, tally: &mut Tally) {
         "generator and csv disagree: {:?}",
         context()
     );
-    assert_eq!(out.starts_with(b"\xEF\xBB\xBF"), file.bom, "BOM written back");
+    assert_eq!(
+        out.starts_with(b"\xEF\xBB\xBF"),
+        file.bom,
+        "BOM written back"
+    );
     let output = records(strip_bom(&out), file.delimiter);
     tally.rows += file.records.len() as u64;
     tally.rows_lost += (input.len() as u64).saturating_sub(output.len() as u64);
@@ -946,7 +964,10 @@ pub fn check_file(file: &File, tally: &mut Tally) {
     assert_eq!(header[..w], input[0].iter().collect::<Vec<_>>()[..]);
     let names: Vec<&[u8]> = results.iter().map(|s| s.as_bytes()).collect();
     assert_eq!(header[w..], names[..]);
-    let first_line_end = strip_bom(&out).iter().position(|&b| b == b'\n').unwrap_or(0);
+    let first_line_end = strip_bom(&out)
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(0);
     assert_eq!(
         first_line_end > 0 && strip_bom(&out)[first_line_end - 1] == b'\r',
         file.crlf_header,
@@ -957,7 +978,12 @@ pub fn check_file(file: &File, tally: &mut Tally) {
         std::fs::write(path, &file.bytes).expect("dump");
     }
     let err_col = w + results.len() - 1;
-    let col = |name: &str| w + results.iter().position(|r| r == name).expect("result column");
+    let col = |name: &str| {
+        w + results
+            .iter()
+            .position(|r| r == name)
+            .expect("result column")
+    };
     let mut errors = 0;
     for (k, ((line, exact_line, expect), (inp, outp))) in file
         .records

@@ -875,7 +875,7 @@ pub fn run_library(bytes: &[u8], delimiter: u8) -> (Result<Stats, BatchError>, V
 
 /// The result column names for the default options.
 fn result_columns() -> Vec<String> {
-    with_interpreter(|i| lmr::report::result_columns(i))
+    with_interpreter(lmr::report::result_columns)
 }
 
 /// CSV records of `bytes` as `lmr` reads them (no header handling, flexible).

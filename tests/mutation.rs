@@ -72,3 +72,30 @@ fn mutation_corpus_through_the_binary_matches_the_library() {
     }
     assert_eq!(tally.rows_lost, 0);
 }
+
+#[test]
+fn error_lines_are_exact_after_blank_lines_mixed_line_ends_and_quoted_breaks() {
+    // line 1 header (CRLF); 2 good; 3 blank; 4 bad; 5-6 a quoted break; 7 bad (LF); 8 blank (CRLF);
+    // 9 bad, then an unterminated quote from line 10 to the end
+    let input =
+        b"id,vitamin_d [nmol/L]\r\na,50\r\n\r\nb,-1\n\"c\nc\",60\r\nd,x\n\r\ne,nan\r\nf,\"7\n8\n";
+    let (result, out) = common::mutation::run_library(input, b',');
+    let stats = result.expect("runs");
+    assert_eq!((stats.rows, stats.errors), (6, 4));
+    let errors: Vec<String> = common::mutation::records(&out, b',')
+        .iter()
+        .skip(1)
+        .map(|r| String::from_utf8_lossy(r.get(r.len() - 1).unwrap_or_default()).into_owned())
+        .filter(|e| !e.is_empty())
+        .map(|e| e.split(':').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "row 2 (line 4), column \"vitamin_d [nmol/L]\", value \"-1\"",
+            "row 4 (line 7), column \"vitamin_d [nmol/L]\", value \"x\"",
+            "row 5 (line 9), column \"vitamin_d [nmol/L]\", value \"nan\"",
+            "row 6 (line 10), column \"vitamin_d [nmol/L]\", value \"7\\n8\"",
+        ]
+    );
+}

@@ -660,6 +660,9 @@ impl<'r> Interpreter<'r> {
                     .iter()
                     .filter_map(|f| f.recoveries.get(sugar).copied())
                     .reduce(add_censored);
+                if sum.is_some_and(|s| !s.number().is_finite()) {
+                    return Err(RecoveryError::OutOfRange { sugar }.into());
+                }
                 out.recoveries.set(sugar, sum);
             }
         }

@@ -31,12 +31,20 @@ pub enum RecoveryError {
         /// The sugar.
         sugar: Sugar,
     },
+    /// Concentration × volume ÷ dose does not fit in a number (e.g. `1e308 g/L`): never written
+    /// as a (wrong) finite value or left silently empty.
+    #[error("{sugar} recovery is too large to compute (concentration × volume ÷ dose overflows; check the units)")]
+    OutOfRange {
+        /// The sugar.
+        sugar: Sugar,
+    },
 }
 
 /// Percent of the oral dose of `sugar` recovered in urine.
 ///
 /// # Errors
-/// [`RecoveryError::ZeroDose`] when the dose is zero.
+/// [`RecoveryError::ZeroDose`] when the dose is zero, [`RecoveryError::OutOfRange`] when the
+/// result is not a finite number.
 ///
 /// # Example
 /// ```
@@ -64,7 +72,11 @@ pub fn recovery_percent(
     let mg_per_l = concentration
         .in_mg_per_l(Some(sugar.molar_mass()))
         .unwrap_or(0.0);
-    Ok(mg_per_l * volume.in_litres() / dose_mg * 100.0)
+    let r = mg_per_l * volume.in_litres() / dose_mg * 100.0;
+    if !r.is_finite() {
+        return Err(RecoveryError::OutOfRange { sugar });
+    }
+    Ok(r)
 }
 
 /// A urine result as reported: a concentration, or "below the detection limit" with the limit when

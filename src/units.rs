@@ -173,7 +173,8 @@ fn unit_key(unit: &str, buf: &mut [u8; 16]) -> Option<usize> {
     let mut n = 0;
     for c in unit.chars() {
         let c = match c {
-            'µ' | 'μ' => 'u',
+            // the micro sign, Greek mu, and Greek capital mu (what upper-casing `µ` gives)
+            'µ' | 'μ' | 'Μ' => 'u',
             ' ' => continue,
             c if c.is_ascii() => c.to_ascii_lowercase(),
             _ => return None,
@@ -216,7 +217,7 @@ macro_rules! unit_enum {
                 match self { $($name::$variant => $factor),+ }
             }
 
-            /// Looks a unit spelling up (case-insensitive; `µ`, `μ` and `u` are the same).
+            /// Looks a unit spelling up (case-insensitive; `µ`, `μ`, `Μ` and `u` are the same).
             pub fn lookup(unit: &str) -> Option<Self> {
                 let mut buf = [0u8; 16];
                 let n = unit_key(unit, &mut buf)?;

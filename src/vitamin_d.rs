@@ -97,6 +97,9 @@ pub enum VitaminDError {
     /// A concentration unit that 25(OH)D is not reported in.
     #[error("{0}: 25(OH)D is reported in nmol/L, ng/mL or µg/L")]
     Unit(String),
+    /// A value too large to convert to nmol/L (e.g. `1e308 ng/mL`).
+    #[error("too large to convert to nmol/L")]
+    OutOfRange,
     /// An unknown form.
     #[error("{0:?}: unknown vitamin D form (expected total, d3 or d2)")]
     UnknownForm(String),
@@ -113,12 +116,20 @@ impl VitaminD {
     /// A result from its concentration and form.
     ///
     /// # Errors
-    /// [`VitaminDError::Unit`] unless the unit is nmol/L, ng/mL or µg/L.
+    /// [`VitaminDError::Unit`] unless the unit is nmol/L, ng/mL or µg/L;
+    /// [`VitaminDError::OutOfRange`] when the value in nmol/L is not a finite number.
     pub fn new(value: Concentration, form: VitaminDForm) -> Result<VitaminD, VitaminDError> {
         match value.unit() {
             ConcentrationUnit::NmolPerL
             | ConcentrationUnit::NgPerMl
-            | ConcentrationUnit::UgPerL => Ok(VitaminD { value, form }),
+            | ConcentrationUnit::UgPerL => {
+                let v = VitaminD { value, form };
+                if v.in_nmol_per_l().is_finite() {
+                    Ok(v)
+                } else {
+                    Err(VitaminDError::OutOfRange)
+                }
+            }
             _ => Err(VitaminDError::Unit(value.to_string())),
         }
     }

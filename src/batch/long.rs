@@ -13,8 +13,8 @@ use std::io::{Read, Write};
 use csv::ByteRecord;
 
 use super::{
-    read_error, BatchError, Field, Position, Problem, RowError, RowReader, RowState, Sink, Stats,
-    PROGRESS_EVERY,
+    read_error, record_line, BatchError, Field, Position, Problem, RowError, RowReader, RowState,
+    Sink, Stats, Tail, PROGRESS_EVERY,
 };
 use crate::interpretation::{Fraction, Interpretation, Interpreter, Sample};
 
@@ -42,12 +42,9 @@ pub(super) struct Long<'r> {
 }
 
 impl<'r> Long<'r> {
-    pub(super) fn new(line_fix: u64) -> Self {
+    pub(super) fn new() -> Self {
         Long {
-            state: RowState {
-                line_fix,
-                ..RowState::default()
-            },
+            state: RowState::default(),
             held: ByteRecord::new(),
             held_pos: None,
             held_error: None,
@@ -70,7 +67,7 @@ impl<'r> Long<'r> {
     /// Reads every row after the header, writes them in order to `output`.
     pub(super) fn run<R: Read, W: Write>(
         &mut self,
-        mut rdr: csv::Reader<R>,
+        mut rdr: csv::Reader<Tail<R>>,
         output: &mut W,
         reader: &RowReader<'_>,
         interpreter: &Interpreter<'r>,
@@ -84,7 +81,7 @@ impl<'r> Long<'r> {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,
-                line: record.position().map_or(0, |p| p.line()) + self.state.line_fix,
+                line: record_line(&rdr, &record),
             };
             let id = trim(reader.raw(&record, Field::SampleId).unwrap_or_default());
             let same = self.held_pos.is_some() || self.overflow;

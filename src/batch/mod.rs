@@ -182,9 +182,75 @@ fn sniff<R: Read>(mut input: R) -> Result<(Dialect, impl Read), BatchError> {
     Ok((Dialect { bom, crlf }, io::Cursor::new(head).chain(input)))
 }
 
-/// Records handed from the reader thread to a worker, with the number of the first row.
+/// The input as the `csv` reader reads it, remembering the last [`TAIL`] bytes, so the reader
+/// thread can tell how a record ended (the `csv` crate's record positions are taken before the
+/// line ends it skips, so they miscount lines after a blank line or a change of line end).
+struct Tail<R> {
+    inner: R,
+    ring: Vec<u8>,
+    /// Bytes read so far.
+    read: u64,
+}
+
+/// Bytes kept: more than the `csv` reader's buffer (64 KiB), so a record's last byte is always
+/// still here when the record is returned.
+const TAIL: usize = 1 << 18;
+
+impl<R: Read> Read for Tail<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for chunk in buf[..n].chunks(TAIL) {
+            let start = (self.read % TAIL as u64) as usize;
+            let first = chunk.len().min(TAIL - start);
+            self.ring[start..start + first].copy_from_slice(&chunk[..first]);
+            self.ring[..chunk.len() - first].copy_from_slice(&chunk[first..]);
+            self.read += chunk.len() as u64;
+        }
+        Ok(n)
+    }
+}
+
+impl<R> Tail<R> {
+    fn new(inner: R) -> Tail<R> {
+        Tail {
+            inner,
+            ring: vec![0; TAIL],
+            read: 0,
+        }
+    }
+
+    /// The byte at input offset `at`, if still kept.
+    fn byte(&self, at: u64) -> Option<u8> {
+        (at < self.read && self.read - at <= TAIL as u64)
+            .then(|| self.ring[(at % TAIL as u64) as usize])
+    }
+}
+
+/// The physical line where the record just read starts: the reader's line after it, less the
+/// line breaks inside it and the `\n` that ended it (if one did).
+fn record_line<R: Read>(rdr: &csv::Reader<Tail<R>>, record: &ByteRecord) -> u64 {
+    let end = rdr.position();
+    let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+    let before_end = |back: u64| {
+        end.byte()
+            .checked_sub(back)
+            .and_then(|at| rdr.get_ref().byte(at))
+    };
+    // An unterminated quote ends the record at the end of the input: a final `\n` is then the
+    // field's own (already counted inside), not a line end after it.
+    let last_field_ends_lf = record
+        .get(record.len().saturating_sub(1))
+        .is_some_and(|f| f.last() == Some(&b'\n'));
+    let ended_by_lf =
+        before_end(1) == Some(b'\n') && !(last_field_ends_lf && before_end(2) != Some(b'"'));
+    end.line().saturating_sub(inside + u64::from(ended_by_lf))
+}
+
+/// Records handed from the reader thread to a worker, with the number of the first row and the
+/// line where each record starts.
 struct Batch {
     records: Vec<ByteRecord>,
+    lines: Vec<u64>,
     len: usize,
     first_row: u64,
 }
@@ -205,7 +271,7 @@ const QUEUED: usize = 2;
 /// The reader thread: fills recycled batches and deals them to the workers in turn (batch `i`
 /// to worker `i % workers`), so the writer can collect results in the same turn and keep order.
 fn read_batches<R: Read>(
-    mut rdr: csv::Reader<R>,
+    mut rdr: csv::Reader<Tail<R>>,
     to_workers: Vec<SyncSender<Batch>>,
     spare: Receiver<Batch>,
 ) -> Result<(), csv::Error> {
@@ -213,10 +279,12 @@ fn read_batches<R: Read>(
     for turn in 0.. {
         let mut batch = spare.try_recv().unwrap_or_else(|_| Batch {
             records: Vec::with_capacity(BATCH_ROWS),
+            lines: Vec::with_capacity(BATCH_ROWS),
             len: 0,
             first_row: 0,
         });
         batch.len = 0;
+        batch.lines.clear();
         batch.first_row = row + 1;
         let mut done = false;
         while batch.len < BATCH_ROWS {
@@ -224,6 +292,8 @@ fn read_batches<R: Read>(
                 batch.records.push(ByteRecord::new());
             }
             if rdr.read_byte_record(&mut batch.records[batch.len])? {
+                let line = record_line(&rdr, &batch.records[batch.len]);
+                batch.lines.push(line);
                 batch.len += 1;
             } else {
                 done = true;
@@ -278,7 +348,7 @@ pub fn run<R: Read + Send, W: Write>(
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(input);
+        .from_reader(Tail::new(input));
     let mut header = ByteRecord::new();
     if !rdr.read_byte_record(&mut header).map_err(read_error)? {
         return Err(HeaderError::Missing.into());
@@ -311,7 +381,7 @@ pub fn run<R: Read + Send, W: Write>(
 
     if layout.is_long() {
         // One row per fraction: a sample's rows wait until the sample ends. Run in this thread.
-        let mut long = Long::new(u64::from(dialect.crlf));
+        let mut long = Long::new();
         let stats = long.run(rdr, &mut out, &reader, interpreter, &mut sink(), progress)?;
         out.flush().map_err(BatchError::Write)?;
         return Ok(stats);
@@ -331,10 +401,7 @@ pub fn run<R: Read + Send, W: Write>(
             from_workers.push((out_rx, back_tx));
             let (spare_tx, reader, mut sink) = (spare_tx.clone(), &reader, sink());
             scope.spawn(move || {
-                let mut state = RowState {
-                    line_fix: u64::from(dialect.crlf),
-                    ..RowState::default()
-                };
+                let mut state = RowState::default();
                 for batch in in_rx {
                     let mut bytes = back_rx.try_recv().unwrap_or_default();
                     let stats = state.batch(&batch, reader, interpreter, &mut sink, &mut bytes);
@@ -413,9 +480,6 @@ struct RowState<'r> {
     below: BelowLimit,
     result: Interpretation<'r>,
     error: String,
-    /// Added to the `csv` crate's line number: 1 in a CRLF file, where a record's position is
-    /// taken before the `\n` of the previous line end is read, so it counts one line short.
-    line_fix: u64,
 }
 
 #[allow(clippy::result_large_err)] // see the note in row.rs
@@ -436,7 +500,7 @@ impl<'r> RowState<'r> {
             stats.rows += 1;
             let pos = Position {
                 row: batch.first_row + i as u64,
-                line: record.position().map_or(0, |p| p.line()) + self.line_fix,
+                line: batch.lines[i],
             };
             match self.interpret(reader, interpreter, record, pos) {
                 Ok(()) => {
@@ -524,6 +588,8 @@ fn interpret_error(
                 problem: Problem::Interpretation(e.to_string()),
             }
         }
+        // A recovery too large to compute: the urine result is the usual culprit (a unit).
+        InterpretError::Recovery(RecoveryError::OutOfRange { sugar }) => Field::Urine(*sugar),
         _ => Field::Zonulin,
     };
     let slot = reader.layout().slot(field);

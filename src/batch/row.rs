@@ -24,7 +24,7 @@ use crate::reference::Matrix;
 use crate::sugar::DoseForm;
 use crate::sugar::Sugar;
 use crate::units::{split_number, Concentration, Duration, Mass, UnitError, Volume};
-use crate::vitamin_d::{VitaminD, VitaminDForm};
+use crate::vitamin_d::{VitaminD, VitaminDError, VitaminDForm};
 use crate::zonulin::{HpGenotype, Zonulin, ZonulinError};
 
 /// Where a row is: `row` is the 1-based data row (the header is not counted), `line` the
@@ -517,8 +517,13 @@ impl<'a> RowReader<'a> {
         };
         let conc = Concentration::parse_with_default(c.text, unit)
             .map_err(|e| err(f, c.text, problem(e, f, example(f))))?;
-        sample.vitamin_d =
-            Some(VitaminD::new(conc, form).map_err(|_| err(f, c.text, Problem::VitaminDUnit))?);
+        sample.vitamin_d = Some(VitaminD::new(conc, form).map_err(|e| {
+            let p = match e {
+                VitaminDError::Unit(_) => Problem::VitaminDUnit,
+                other => Problem::Interpretation(other.to_string()),
+            };
+            err(f, c.text, p)
+        })?);
         Ok(())
     }
 

@@ -7,8 +7,8 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use super::{
-    read_error, sniff, BatchError, HeaderError, Layout, Options, Position, RowReader, RowState,
-    Stats,
+    read_error, record_line, sniff, BatchError, HeaderError, Layout, Options, Position, RowReader,
+    RowState, Stats, Tail,
 };
 use crate::interpretation::{Interpretation, Interpreter, Sample};
 
@@ -26,10 +26,9 @@ pub struct Scanned<'a, 'r> {
 
 /// A CSV input whose header has been read and resolved.
 pub struct Scan<R: Read> {
-    rdr: csv::Reader<R>,
+    rdr: csv::Reader<Tail<R>>,
     names: Vec<String>,
     layout: Layout,
-    line_fix: u64,
 }
 
 impl Scan<Box<dyn Read>> {
@@ -38,13 +37,13 @@ impl Scan<Box<dyn Read>> {
     /// # Errors
     /// [`BatchError::Header`] for a missing or unusable header, [`BatchError::Read`] on I/O.
     pub fn new<R: Read + 'static>(input: R, options: &Options<'_>) -> Result<Self, BatchError> {
-        let (dialect, input) = sniff(input)?;
+        let (_dialect, input) = sniff(input)?;
         let input: Box<dyn Read> = Box::new(input);
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(options.delimiter)
             .has_headers(false)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(Tail::new(input));
         let mut header = ByteRecord::new();
         if !rdr.read_byte_record(&mut header).map_err(read_error)? {
             return Err(HeaderError::Missing.into());
@@ -54,12 +53,7 @@ impl Scan<Box<dyn Read>> {
             .map(|h| String::from_utf8_lossy(h).into_owned())
             .collect();
         let layout = Layout::resolve(&names, options.columns)?;
-        Ok(Scan {
-            rdr,
-            names,
-            layout,
-            line_fix: u64::from(dialect.crlf),
-        })
+        Ok(Scan { rdr, names, layout })
     }
 }
 
@@ -90,17 +84,14 @@ impl<R: Read> Scan<R> {
         mut visit: impl FnMut(Scanned<'_, 'r>),
     ) -> Result<Stats, BatchError> {
         let reader = RowReader::new(&self.layout, options.protocol);
-        let mut state = RowState {
-            line_fix: self.line_fix,
-            ..RowState::default()
-        };
+        let mut state = RowState::default();
         let mut record = ByteRecord::new();
         let mut stats = Stats::default();
         while self.rdr.read_byte_record(&mut record).map_err(read_error)? {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,
-                line: record.position().map_or(0, |p| p.line()) + state.line_fix,
+                line: record_line(&self.rdr, &record),
             };
             match state.interpret(&reader, interpreter, &record, pos) {
                 Ok(()) => {

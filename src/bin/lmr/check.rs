@@ -72,7 +72,7 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
         None => Sample::default(),
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|source| CliError::Io {
-                context: format!("reading {}", path.display()),
+                context: format!("--sample {}: cannot read", path.display()),
                 source,
             })?;
             lmr::sample_file::parse(&path.display().to_string(), &text)
@@ -96,7 +96,16 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
         &mut s.urine_volume,
         opt("--volume", &a.volume, str::parse::<Volume>)?,
     );
-    let dose = |flag, v: &Option<String>| opt(flag, v, |t| t.parse::<Mass>().map(Dose::anhydrous));
+    let dose = |flag, v: &Option<String>| {
+        opt(flag, v, |t| {
+            let m = t.parse::<Mass>().map_err(|e| e.to_string())?;
+            if m.value() == 0.0 {
+                // named here: the recovery's own error cannot say which flag gave the dose
+                return Err("a dose must be greater than zero".to_string());
+            }
+            Ok(Dose::anhydrous(m))
+        })
+    };
     if let Some(d) = dose("--lactulose-dose", &a.lactulose_dose)? {
         s.protocol.doses.set(Sugar::Lactulose, Some(d));
     }

@@ -575,9 +575,9 @@ fn fatal_errors_exit_1() {
         &["--ranges", bad.to_str().unwrap()],
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
-    // unknown protocol
+    // unknown protocol: a rejected flag value (exit 3, issue 7), nothing written
     let r = batch(b"vitamin_d [nmol/L]\n50\n", &["--protocol", "nope"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 3);
 }
 
 #[test]

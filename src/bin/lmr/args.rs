@@ -113,7 +113,8 @@ Exit codes:
   0  every row interpreted
   1  fatal: unreadable input, missing or unusable header, invalid range file or column map, I/O
   2  usage error (unknown flag, missing value)
-  3  finished, but some rows carry an `error` (all rows are still written)";
+  3  a flag value was rejected (nothing written), or the run finished but some rows carry an
+     `error` (all rows are still written)";
 
 /// Batch output format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

@@ -12,18 +12,8 @@ use lmr::interpretation::Interpreter;
 use crate::args::{BatchArgs, BatchFormat};
 use crate::check::{options, zscores};
 use crate::error::CliError;
+use crate::input::{delimiter, protocol};
 use crate::ranges::load_registry;
-
-/// Parses `--delimiter`: one ASCII character, or `tab` / `\t`.
-fn delimiter(text: &str) -> Result<u8, CliError> {
-    match text {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        t if t.len() == 1 && t.is_ascii() && t != "\"" && t != "\n" && t != "\r" => Ok(t.as_bytes()[0]),
-        t => Err(CliError::Fatal(format!(
-            "--delimiter {t:?}: expected one ASCII character other than a quote or a line end, e.g. ';' (or `tab`)"
-        ))),
-    }
-}
 
 /// An output file being written: a temporary file in the target's directory, renamed over the
 /// target when complete and removed if the run fails, so a failed run never leaves a
@@ -123,18 +113,11 @@ impl Output {
 pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     let delimiter = delimiter(&a.delimiter)?;
     let registry = load_registry(&a.ranges.ranges)?;
-    let selection = zscores(&registry, &a.ranges).map_err(|e| CliError::Fatal(e.to_string()))?;
+    let selection = zscores(&registry, &a.ranges)?;
     let interpreter = Interpreter::new(&registry, &options(&a.ranges))
-        .map_err(|e| CliError::Fatal(e.to_string()))?
+        .map_err(|e| CliError::Sample(e.to_string()))?
         .with_zscores(&selection);
-    let protocol = match &a.ranges.protocol {
-        Some(id) => Some(registry.protocol(id).ok_or_else(|| {
-            CliError::Fatal(format!(
-                "--protocol {id:?}: no such protocol (see `lmr ranges list`)"
-            ))
-        })?),
-        None => None,
-    };
+    let protocol = protocol(&registry, a.ranges.protocol.as_deref())?;
     let mut map = match &a.columns {
         Some(p) => ColumnMap::from_path(p)?,
         None => ColumnMap::default(),

@@ -23,22 +23,8 @@ use crate::args::{
 };
 use crate::check::{options, zscores};
 use crate::error::{print, CliError};
+use crate::input::{delimiter, protocol};
 use crate::ranges::load_registry;
-
-/// Parses `--delimiter`: one ASCII character other than a quote or line end, or `tab`.
-fn delimiter(text: &str) -> Result<u8, CliError> {
-    match text {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        t if t.len() == 1 && t.is_ascii() && !matches!(t, "\"" | "\n" | "\r") => {
-            Ok(t.as_bytes()[0])
-        }
-        t => Err(CliError::input(
-            "--delimiter",
-            t,
-            "expected one ASCII character other than a quote or a line end, e.g. ';' (or `tab`)",
-        )),
-    }
-}
 
 fn open(path: &Path) -> Result<Box<dyn Read>, CliError> {
     if path == Path::new("-") {
@@ -74,15 +60,7 @@ impl Setup {
     }
 
     fn protocol(&self, ranges: &RangeOptions) -> Result<Option<&NamedProtocol>, CliError> {
-        ranges
-            .protocol
-            .as_deref()
-            .map(|id| {
-                self.registry.protocol(id).ok_or_else(|| {
-                    CliError::input("--protocol", id, "no such protocol (see `lmr ranges list`)")
-                })
-            })
-            .transpose()
+        protocol(&self.registry, ranges.protocol.as_deref())
     }
 
     fn batch_options<'a>(&'a self, protocol: Option<&'a NamedProtocol>) -> BatchOptions<'a> {

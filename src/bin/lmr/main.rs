@@ -9,6 +9,7 @@ mod batch;
 mod check;
 mod cohort;
 mod error;
+mod input;
 mod ranges;
 
 use std::process::ExitCode;

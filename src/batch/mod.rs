@@ -323,6 +323,39 @@ fn worker_count() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
 }
 
+/// A CSV input with its header read and resolved.
+struct Opened<R> {
+    rdr: csv::Reader<Tail<R>>,
+    header: ByteRecord,
+    names: Vec<String>,
+    layout: Layout,
+}
+
+/// Opens the (sniffed) input as CSV and reads and resolves its header.
+fn open<R: Read>(input: R, options: &Options<'_>) -> Result<Opened<R>, BatchError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(options.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(Tail::new(input));
+    let mut header = ByteRecord::new();
+    if !rdr.read_byte_record(&mut header).map_err(read_error)? {
+        return Err(HeaderError::Missing.into());
+    }
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .collect();
+    let layout = Layout::resolve(&names, options.columns)?;
+    Ok(Opened {
+        rdr,
+        header,
+        names,
+        layout,
+    })
+}
+
 /// Interprets every row of `input` and writes them to `output`.
 ///
 /// The work is shared, in input order: a reader thread parses CSV records into batches and deals
@@ -343,21 +376,12 @@ pub fn run<R: Read + Send, W: Write>(
     progress: &mut dyn FnMut(u64),
 ) -> Result<Stats, BatchError> {
     let (dialect, input) = sniff(input)?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(options.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(Tail::new(input));
-    let mut header = ByteRecord::new();
-    if !rdr.read_byte_record(&mut header).map_err(read_error)? {
-        return Err(HeaderError::Missing.into());
-    }
-    let names: Vec<String> = header
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).into_owned())
-        .collect();
-    let layout = Layout::resolve(&names, options.columns)?;
+    let Opened {
+        rdr,
+        header,
+        names,
+        layout,
+    } = open(input, options)?;
     let reader = RowReader::new(&layout, options.protocol);
     let report = layout.report_layout();
     let sink = || match options.format {

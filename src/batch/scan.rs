@@ -7,8 +7,8 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use super::{
-    read_error, record_line, sniff, BatchError, HeaderError, Layout, Options, Position, RowReader,
-    RowState, Stats, Tail,
+    read_error, record_line, sniff, BatchError, Layout, Options, Position, RowReader, RowState,
+    Stats, Tail,
 };
 use crate::interpretation::{Interpretation, Interpreter, Sample};
 
@@ -39,20 +39,9 @@ impl Scan<Box<dyn Read>> {
     pub fn new<R: Read + 'static>(input: R, options: &Options<'_>) -> Result<Self, BatchError> {
         let (_dialect, input) = sniff(input)?;
         let input: Box<dyn Read> = Box::new(input);
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(options.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(Tail::new(input));
-        let mut header = ByteRecord::new();
-        if !rdr.read_byte_record(&mut header).map_err(read_error)? {
-            return Err(HeaderError::Missing.into());
-        }
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).into_owned())
-            .collect();
-        let layout = Layout::resolve(&names, options.columns)?;
+        let super::Opened {
+            rdr, names, layout, ..
+        } = super::open(input, options)?;
         Ok(Scan { rdr, names, layout })
     }
 }

@@ -24,7 +24,7 @@ fi
 IN="$WORK/cohort-$ROWS.csv"
 echo "# input: $(du -h "$IN" | cut -f1)"
 
-(cd "$REPO" && cargo build --release --quiet)
+(cd "$REPO" && cargo build --release --quiet && cargo build --release --quiet --bench floor_same_output)
 cargo build --release --quiet --manifest-path "$BENCH/csvcopy/Cargo.toml"
 if ! python3 -c 'import polars' 2>/dev/null; then
   pip install --quiet polars || echo "# polars could not be installed; skipping it"
@@ -32,6 +32,8 @@ fi
 
 LMR="$REPO/target/release/lmr"
 CSVCOPY="$BENCH/csvcopy/target/release/csvcopy"
+# The same copy floor for an output as large as lmr's (benches/floor_same_output.rs).
+FLOOR=$(ls -t "$REPO"/target/release/deps/floor_same_output-* | grep -v '\.d$' | head -1)
 
 # Runs a command 3 times and keeps the fastest wall time (and that run's peak RSS).
 measure() {
@@ -52,6 +54,7 @@ measure() {
 
 results=$(
   measure csvcopy "$CSVCOPY" "$IN" "$WORK/out-csvcopy.csv"
+  measure floor-519 "$FLOOR" "$IN" "$WORK/out-floor-519.csv"
   measure lmr "$LMR" batch "$IN" -o "$WORK/out-lmr.csv" --columns "$REPO/benches/cohort-map.toml" --no-progress
   if python3 -c 'import polars' 2>/dev/null; then
     measure polars python3 "$BENCH/peer_polars.py" "$IN" "$WORK/out-polars.csv"
@@ -60,9 +63,9 @@ results=$(
 echo "$results" | awk '
   { t[$1]=$2; m[$1]=$3; c[$1]=$4; order[NR]=$1 }
   END {
-    printf "%-10s %9s %9s %10s %12s %12s\n", "tool", "wall s", "cpu s", "peak MiB", "vs csvcopy", "lmr vs it";
+    printf "%-12s %9s %9s %10s %12s %12s\n", "tool", "wall s", "cpu s", "peak MiB", "vs csvcopy", "lmr vs it";
     for (i=1;i<=NR;i++) { k=order[i];
-      printf "%-10s %9.2f %9.2f %10.1f %11.2fx %11.2fx\n", k, t[k], c[k], m[k]/1024, t[k]/t["csvcopy"], t["lmr"]/t[k] }
+      printf "%-12s %9.2f %9.2f %10.1f %11.2fx %11.2fx\n", k, t[k], c[k], m[k]/1024, t[k]/t["csvcopy"], t["lmr"]/t[k] }
   }'
 rows_out=$(($(wc -l < "$WORK/out-lmr.csv") - 1))
 echo "# lmr rows out: $rows_out (in: $ROWS); output sizes: $(du -h "$WORK"/out-*.csv | awk '{printf "%s %s  ", $2, $1}')"

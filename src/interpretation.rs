@@ -471,12 +471,12 @@ fn pick<'r>(
     Ok(r)
 }
 
-/// The vitamin D schemes `all` expands to: every scheme that has bands or statements, except
-/// the quality band for toxicity (a flag, not a scheme).
+/// The vitamin D schemes `all` expands to: every shipped scheme (or the user file that replaced
+/// it), except the quality band for toxicity (a flag, not a scheme).
 fn all_vitamin_d_schemes(registry: &Registry) -> impl Iterator<Item = &ReferenceRange> {
     registry
         .ranges_for(Analyte::VitaminD25oh)
-        .filter(|r| r.id != VITAMIN_D_TOXICITY_ID)
+        .filter(|r| r.id != VITAMIN_D_TOXICITY_ID && registry.is_shipped(&r.id))
 }
 
 impl<'r> Interpreter<'r> {

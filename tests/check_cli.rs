@@ -433,6 +433,8 @@ fn rejected_values_exit_3_naming_flag_and_value() {
         (&["--vitamin-d", "20 ng/mL", "--lm-range", "iom-2011"], "lmr: --lm-range \"iom-2011\": that range is for vitamin_d_25oh, not lm_ratio"),
         (&["--vitamin-d", "20 ng/mL", "--protocol", "nope"], "lmr: --protocol \"nope\": no such protocol (see `lmr ranges list`)"),
         (&["--lactulose-dose", "5 g"], "lmr: nothing to interpret"),
+        (&["--vitamin-d", "20 ng/mL", "--hp-genotype", "1-1"], "lmr: --hp-genotype given without --zonulin"),
+        (&["--vitamin-d", "20 ng/mL", "--zonulin-range", "enterosan-serum"], "lmr: --zonulin-range given without --zonulin"),
     ];
     for (args, expected) in cases {
         let (code, stderr) = check_fails(args);
@@ -575,6 +577,69 @@ lower = { value = 50, inclusive = true }
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["vitamin_d_class_iom_2011"], "below_50");
+}
+
+#[test]
+fn vitamin_d_scheme_all_is_every_shipped_scheme_not_a_users_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.toml");
+    std::fs::write(
+        &path,
+        r#"[[range]]
+id = "my-lab-vd"
+analyte = "vitamin_d_25oh"
+unit = "nmol/L"
+title = "my lab"
+selection = "explicit"
+[range.source]
+citation = "my lab"
+url = "https://example.org"
+quote = "q"
+status = "verified"
+[range.applies_to]
+matrix = "serum"
+[[range.band]]
+label = "all"
+"#,
+    )
+    .unwrap();
+    let out = lmr()
+        .args([
+            "check",
+            "--vitamin-d",
+            "40 nmol/L",
+            "--vitamin-d-scheme",
+            "all",
+            "--format",
+            "json",
+            "--ranges",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // the eight shipped schemes (science.md B2), and neither the user's nor the toxicity band
+    let schemes: Vec<&str> = v
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| k.starts_with("vitamin_d_class_"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        schemes,
+        [
+            "vitamin_d_class_ects_2019",
+            "vitamin_d_class_endocrine_2011",
+            "vitamin_d_class_endocrine_2024",
+            "vitamin_d_class_iom_2011",
+            "vitamin_d_class_nice_cks_2022",
+            "vitamin_d_class_nos_2013",
+            "vitamin_d_class_ros_2018",
+            "vitamin_d_class_sacn_2016"
+        ]
+    );
 }
 
 #[test]

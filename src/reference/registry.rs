@@ -39,6 +39,8 @@ pub struct Registry {
     ranges: Vec<ReferenceRange>,
     protocols: Vec<NamedProtocol>,
     zscore_tables: Vec<ZscoreTable>,
+    /// Ids of the ranges shipped in `reference-ranges/` (a user file may replace one).
+    shipped: Vec<String>,
 }
 
 impl Registry {
@@ -53,7 +55,14 @@ impl Registry {
             let overrides = r.add_text(&format!("{BUILTIN_PREFIX}{path}"), text, false)?;
             debug_assert!(overrides.is_empty());
         }
+        r.shipped = r.ranges.iter().map(|x| x.id.clone()).collect();
         Ok(r)
+    }
+
+    /// Whether a range with this id ships with lmr (it may have been replaced by a user file of
+    /// the same id, which then takes its place).
+    pub fn is_shipped(&self, id: &str) -> bool {
+        self.shipped.iter().any(|s| s == id)
     }
 
     /// Adds a user's range file, or every `*.toml` file in a directory (sorted by name). A range or

@@ -222,10 +222,16 @@ fn require_inputs(a: &CheckArgs, s: &Sample) -> Result<(), CliError> {
             }
         }
     }
-    if a.zonulin_matrix.is_some() && a.zonulin.is_none() {
-        return Err(CliError::Sample(
-            "--zonulin-matrix given without --zonulin".into(),
-        ));
+    if a.zonulin.is_none() {
+        // A zonulin option without a value would silently do nothing.
+        let given = [
+            ("--zonulin-matrix", a.zonulin_matrix.is_some()),
+            ("--zonulin-range", a.ranges.zonulin_range.is_some()),
+            ("--hp-genotype", a.hp_genotype.is_some()),
+        ];
+        if let Some((flag, _)) = given.iter().find(|(_, g)| *g) {
+            return Err(CliError::Sample(format!("{flag} given without --zonulin")));
+        }
     }
     let nothing = s.urine.is_empty()
         && s.fractions.is_empty()

@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use lmr::batch::{ColumnMap, Format, Options, Stats};
-use lmr::interpretation::Interpreter;
 
 use crate::args::{BatchArgs, BatchFormat};
-use crate::check::{options, zscores};
+use crate::check::{interpreter, zscores};
 use crate::error::CliError;
 use crate::input::{delimiter, protocol};
 use crate::ranges::load_registry;
@@ -114,9 +113,7 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     let delimiter = delimiter(&a.delimiter)?;
     let registry = load_registry(&a.ranges.ranges)?;
     let selection = zscores(&registry, &a.ranges)?;
-    let interpreter = Interpreter::new(&registry, &options(&a.ranges))
-        .map_err(|e| CliError::Sample(e.to_string()))?
-        .with_zscores(&selection);
+    let interpreter = interpreter(&registry, &a.ranges)?.with_zscores(&selection);
     let protocol = protocol(&registry, a.ranges.protocol.as_deref())?;
     let mut map = match &a.columns {
         Some(p) => ColumnMap::from_path(p)?,

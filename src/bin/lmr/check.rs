@@ -28,6 +28,15 @@ fn opt<T, E: std::fmt::Display>(
         .transpose()
 }
 
+/// The interpreter for the shared range flags; an unknown or wrong-analyte range id is a
+/// rejected flag value (exit 3).
+pub fn interpreter<'r>(
+    registry: &'r Registry,
+    r: &RangeOptions,
+) -> Result<Interpreter<'r>, CliError> {
+    Interpreter::new(registry, &options(r)).map_err(|e| CliError::Sample(e.to_string()))
+}
+
 /// Builds the interpreter options from the shared range flags.
 pub fn options(r: &RangeOptions) -> lmr::interpretation::Options {
     lmr::interpretation::Options {
@@ -261,9 +270,7 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
     let registry = load_registry(&a.ranges.ranges)?;
     let sample = sample(a, &registry)?;
     let selection = zscores(&registry, &a.ranges)?;
-    let interpreter = Interpreter::new(&registry, &options(&a.ranges))
-        .map_err(|e| CliError::Sample(e.to_string()))?
-        .with_zscores(&selection);
+    let interpreter = interpreter(&registry, &a.ranges)?.with_zscores(&selection);
     let mut result = Interpretation::default();
     interpreter.interpret(&sample, &mut result).map_err(|e| {
         match (&e, &a.ranges.zonulin_range) {

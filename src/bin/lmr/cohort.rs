@@ -11,7 +11,6 @@ use std::process::ExitCode;
 
 use lmr::batch::{ColumnMap, Format as BatchFormat, Options as BatchOptions, Scan, Stats};
 use lmr::censored::Censored;
-use lmr::interpretation::Interpreter;
 use lmr::protocol::NamedProtocol;
 use lmr::reference::{Analyte, Matrix, Registry};
 use lmr::reference_interval::{self as ri, Exclusion, RangeFileSpec};
@@ -21,7 +20,7 @@ use lmr::zscore::{self, AgeBands, DeriveOptions, Observation, Scale, TableMeta};
 use crate::args::{
     ExcludeArg, Format, InputArgs, RangeOptions, RefIntArgs, SummaryArgs, SummaryFormat, ZrefArgs,
 };
-use crate::check::{options, zscores};
+use crate::check::{interpreter, zscores};
 use crate::error::{print, CliError};
 use crate::input::{delimiter, protocol};
 use crate::ranges::load_registry;
@@ -139,9 +138,7 @@ fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
 pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
     let setup = Setup::new(&a.input, &a.ranges)?;
     let selection = zscores(&setup.registry, &a.ranges)?;
-    let interpreter = Interpreter::new(&setup.registry, &options(&a.ranges))
-        .map_err(|e| CliError::Sample(e.to_string()))?
-        .with_zscores(&selection);
+    let interpreter = interpreter(&setup.registry, &a.ranges)?.with_zscores(&selection);
     let protocol = setup.protocol(&a.ranges)?;
     let bopts = setup.batch_options(protocol);
     let scan = Scan::new(open(&a.input.input)?, &bopts)?;
@@ -217,8 +214,7 @@ fn unit_of(analyte: Analyte) -> (&'static str, Matrix) {
 pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
     let analyte = analyte("--analyte", &a.analyte, INTERVAL_ANALYTES)?;
     let setup = Setup::new(&a.input, &a.ranges)?;
-    let interpreter = Interpreter::new(&setup.registry, &options(&a.ranges))
-        .map_err(|e| CliError::Sample(e.to_string()))?;
+    let interpreter = interpreter(&setup.registry, &a.ranges)?;
     let protocol = setup.protocol(&a.ranges)?;
     let bopts = setup.batch_options(protocol);
     let scan = Scan::new(open(&a.input.input)?, &bopts)?;
@@ -460,8 +456,7 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
         filters.push((col.to_string(), value.to_string()));
     }
     let setup = Setup::new(&a.input, &a.ranges)?;
-    let interpreter = Interpreter::new(&setup.registry, &options(&a.ranges))
-        .map_err(|e| CliError::Sample(e.to_string()))?;
+    let interpreter = interpreter(&setup.registry, &a.ranges)?;
     let protocol = setup.protocol(&a.ranges)?;
     let bopts = setup.batch_options(protocol);
     let scan = Scan::new(open(&a.input.input)?, &bopts)?;

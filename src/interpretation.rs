@@ -370,6 +370,10 @@ pub struct Interpretation<'r> {
     pub lr: Option<RangeResult<'r>>,
     /// How the sample's protocol differs from the L:R range's.
     pub lr_differences: Vec<Difference>,
+    /// The form the rhamnose dose was weighed in, whenever an L:R ratio exists: the L:R ratio's
+    /// denominator depends on it (1 g monohydrate is 0.9011 g of rhamnose), so every L:R result
+    /// reports it.
+    pub lr_rhamnose_dose_form: Option<crate::sugar::DoseForm>,
     /// Per-fraction results, in the sample's fraction order (empty without fractions).
     pub fractions: Vec<FractionResult>,
     /// One z-score result per selected table, in [`Interpreter::zscore_tables`] order.
@@ -395,6 +399,7 @@ impl Interpretation<'_> {
         self.l13m_ratio = None;
         self.lr = None;
         self.lr_differences.clear();
+        self.lr_rhamnose_dose_form = None;
         self.fractions.clear();
         self.zscores.clear();
         if let Some(vd) = &mut self.vitamin_d {
@@ -737,6 +742,10 @@ impl<'r> Interpreter<'r> {
         let ratios = Ratios::of(&out.recoveries);
         out.lm_ratio = ratios.lm;
         out.lr_ratio = ratios.lr;
+        out.lr_rhamnose_dose_form = ratios
+            .lr
+            .and(sample.protocol.doses.get(Sugar::Rhamnose))
+            .map(|d| d.form);
         out.l13m_ratio = ratios.l13m;
         if ratios.lm.is_some() || ratios.lr.is_some() || ratios.l13m.is_some() {
             out.caveat(Caveat::RatioOfFractionalExcretions);

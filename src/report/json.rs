@@ -63,11 +63,17 @@ fn range_json(r: &ReferenceRange) -> Value {
 }
 
 fn result_json(res: &RangeResult<'_>) -> Value {
+    let wording = res
+        .band
+        .and_then(|i| res.range.bands.get(i))
+        .and_then(|b| b.wording.as_deref());
     json!({
         "range": range_json(res.range),
         "value": cell_value(Cell::Number(res.value)),
         "unit": res.range.unit.to_string(),
         "class": res.label(),
+        "class_wording": wording,
+        "class_wording_is": wording.map(|_| super::SOURCE_WORDS),
     })
 }
 

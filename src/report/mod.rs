@@ -12,6 +12,11 @@ use crate::censored::Censored;
 use crate::interpretation::{Interpretation, Interpreter};
 use crate::sugar::Sugar;
 
+/// How a band's wording is presented: a source's label for its study group, never a finding about
+/// the person tested (issue 14).
+pub const SOURCE_WORDS: &str =
+    "the source's description of its study group in this band, not a finding about this person";
+
 /// Which optional result columns a run writes, besides the fixed ones.
 ///
 /// The fixed columns (issue 5's contract) come first and always:
@@ -23,7 +28,7 @@ use crate::sugar::Sugar;
 pub struct Layout {
     /// Sugars other than lactulose and mannitol whose `<sugar>_recovery_pct` is written.
     pub sugars: Vec<Sugar>,
-    /// Write `lr_ratio, lr_range, lr_class`.
+    /// Write `lr_ratio, lr_range, lr_class, lr_rhamnose_dose_form`.
     pub lr: bool,
     /// Write `l13m_ratio`.
     pub l13m: bool,
@@ -247,6 +252,8 @@ pub fn cells_with_cumulative(
             Some(lr.map_or(crate::reference::UNCLASSIFIED, |l| l.label()))
         });
         field(Fixed("lr_class"), text(class));
+        let form = r.and_then(|r| r.lr_rhamnose_dose_form).map(|f| f.key());
+        field(Fixed("lr_rhamnose_dose_form"), text(form));
     }
     if layout.l13m {
         field(Fixed("l13m_ratio"), num(r.and_then(|r| r.l13m_ratio)));

@@ -132,6 +132,10 @@ fn range_line(out: &mut String, res: &RangeResult<'_>) {
             unit_suffix(r)
         ))
     );
+    if let Some(w) = band.and_then(|b| b.wording.as_deref()) {
+        let _ = writeln!(out, "  source's words: \"{w}\"");
+        let _ = writeln!(out, "         ({})", super::SOURCE_WORDS);
+    }
     let _ = writeln!(out, "  range: {} — {}", r.id, r.title);
     let _ = writeln!(
         out,
@@ -300,6 +304,13 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
             "\nL:R ratio {}   (lactulose % ÷ L-rhamnose %: a ratio of fractional excretions)",
             censored(ratio)
         );
+        if let Some(form) = r.lr_rhamnose_dose_form {
+            let _ = writeln!(
+                out,
+                "  rhamnose dose form: {} (the L:R ratio divides by the rhamnose in the dose; 1 g monohydrate is 0.9011 g of rhamnose)",
+                form.key()
+            );
+        }
         classified(
             out,
             r.lr.as_ref(),

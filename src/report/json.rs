@@ -208,6 +208,15 @@ pub fn to_json(
             "lm_ratio_definition": "lactulose recovery % ÷ mannitol recovery % (ratio of fractional excretions, not of concentrations)",
             "lm_range": result.lm.as_ref().map(result_json),
             "protocol_differences": result.lm_differences.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "lm_also_matched": result.lm_also_matched.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            "lm_nearest_protocols": if result.lm_ratio.is_some() && result.lm.is_none() {
+                interpreter.nearest_protocols(sample).iter().map(|(p, gaps)| json!({
+                    "id": p.id,
+                    "differences": gaps.iter().map(|g| g.to_string()).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>()
+            } else {
+                Vec::new()
+            },
             "lr_range": result.lr.as_ref().map(result_json),
             "lr_protocol_differences": result.lr_differences.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
             "fractions": sample.fractions.iter().zip(&result.fractions).map(|(f, fr)| json!({

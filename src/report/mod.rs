@@ -6,7 +6,7 @@ mod text;
 
 pub(crate) use json::cell_value;
 pub use json::to_json;
-pub use text::{describe_flag, to_text};
+pub use text::{describe_flag, to_text, to_text_with_nearest};
 
 use crate::censored::Censored;
 use crate::interpretation::{Interpretation, Interpreter};

@@ -343,6 +343,14 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         &r.lm_differences,
         "unclassified — no reference range matches this sample's protocol",
     );
+    if !r.lm_also_matched.is_empty() {
+        let ids: Vec<&str> = r.lm_also_matched.iter().map(|x| x.id.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "  also matched (not used; the range above takes precedence): {}",
+            ids.join(", ")
+        );
+    }
 }
 
 /// The range a ratio was classified with and how the sample's protocol differs from it, or why
@@ -482,9 +490,41 @@ fn zonulin(out: &mut String, r: &Interpretation<'_>) {
 /// source, protocol), vitamin D under each scheme side by side, zonulin with its caveats first,
 /// flags explained, caveats.
 pub fn to_text(sample: &Sample, r: &Interpretation<'_>) -> String {
+    text_report(sample, r, "")
+}
+
+/// [`to_text`], and for an `unclassified` L:M ratio, the nearest named protocols (shipped or
+/// loaded) and what differs from each.
+pub fn to_text_with_nearest(
+    interpreter: &crate::interpretation::Interpreter<'_>,
+    sample: &Sample,
+    r: &Interpretation<'_>,
+) -> String {
+    let mut nearest = String::new();
+    if r.lm_ratio.is_some() && r.lm.is_none() {
+        for (p, gaps) in interpreter.nearest_protocols(sample) {
+            let what: Vec<String> = gaps.iter().map(|g| g.to_string()).collect();
+            let _ = writeln!(
+                nearest,
+                "  nearest named protocol: {} ({}); differs: {}",
+                p.id,
+                p.title,
+                if what.is_empty() {
+                    "nothing".into()
+                } else {
+                    what.join("; ")
+                }
+            );
+        }
+    }
+    text_report(sample, r, &nearest)
+}
+
+fn text_report(sample: &Sample, r: &Interpretation<'_>, nearest: &str) -> String {
     let mut out = String::new();
     inputs(&mut out, sample);
     sugars(&mut out, sample, r);
+    out.push_str(nearest);
     zscores(&mut out, r);
     vitamin_d(&mut out, r);
     zonulin(&mut out, r);

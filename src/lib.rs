@@ -54,6 +54,7 @@
 pub mod batch;
 pub mod caveat;
 pub mod censored;
+pub mod files;
 pub mod flag;
 pub mod interpretation;
 pub mod protocol;

@@ -30,7 +30,7 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 
 /// The input that is the file `id`, if any. `-` stands for standard input; a directory stands
 /// for every file in it (a `--ranges` directory).
-fn input_matching<'a>(id: (u64, u64), inputs: &[&'a Path]) -> Option<PathBuf> {
+fn input_matching(id: (u64, u64), inputs: &[&Path]) -> Option<PathBuf> {
     for &input in inputs {
         let p = if input == Path::new("-") {
             Path::new("/dev/stdin")

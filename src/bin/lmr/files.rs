@@ -35,8 +35,7 @@ pub fn check_stdout(inputs: &[PathBuf]) -> Result<(), CliError> {
     if lmr::files::stdout_is_closed() {
         return Err(CliError::Io {
             context: "standard output".into(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::Other,
+            source: std::io::Error::other(
                 "is closed: nothing could be written (redirect it, e.g. > out.txt or > /dev/null)",
             ),
         });

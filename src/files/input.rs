@@ -174,6 +174,63 @@ impl<R: Read> Read for Latin1<R> {
     }
 }
 
+/// The character encoding of an input (`--encoding`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (the default). Bytes that are not UTF-8 are kept as they are in CSV output and
+    /// refused, with the line and column, in JSON output.
+    #[default]
+    Utf8,
+    /// Latin-1 (ISO 8859-1): transcoded to UTF-8 as it is read ([`Latin1`]).
+    Latin1,
+}
+
+impl Encoding {
+    /// `input`, read as UTF-8.
+    pub fn reader<R: Read>(self, input: R) -> Decoded<R> {
+        match self {
+            Encoding::Utf8 => Decoded::Utf8(input),
+            Encoding::Latin1 => Decoded::Latin1(Latin1::new(input)),
+        }
+    }
+}
+
+/// Not one of the encodings lmr reads.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("unknown encoding (expected utf-8 or latin1)")]
+pub struct UnknownEncoding;
+
+impl std::str::FromStr for Encoding {
+    type Err = UnknownEncoding;
+
+    /// `utf-8` (`utf8`) or `latin1` (`latin-1`, `iso-8859-1`), in any case.
+    fn from_str(s: &str) -> Result<Encoding, UnknownEncoding> {
+        match s.to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "latin1" | "latin-1" | "iso-8859-1" | "iso8859-1" => Ok(Encoding::Latin1),
+            _ => Err(UnknownEncoding),
+        }
+    }
+}
+
+/// An input as read in its [`Encoding`].
+#[derive(Debug)]
+pub enum Decoded<R> {
+    /// As it is.
+    Utf8(R),
+    /// Transcoded from Latin-1.
+    Latin1(Latin1<R>),
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Decoded::Utf8(r) => r.read(buf),
+            Decoded::Latin1(r) => r.read(buf),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

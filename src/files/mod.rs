@@ -37,7 +37,7 @@ mod input;
 mod output;
 
 pub use cleanup::remove_on_signal;
-pub use input::{read_regular, Latin1, Quoted, QUOTE_CHARS};
+pub use input::{read_regular, Decoded, Encoding, Latin1, Quoted, UnknownEncoding, QUOTE_CHARS};
 pub use output::{refuse_stdout_onto_input, same_file, stdout_is_closed, OutputFile};
 
 use std::path::PathBuf;
@@ -81,11 +81,11 @@ pub enum FileError {
         what: &'static str,
     },
     /// An I/O error.
-    #[error("{path}: cannot {action}: {source}")]
+    #[error("cannot {action} {path}: {source}")]
     Io {
         /// The path.
         path: PathBuf,
-        /// What was being done ("write", "read", "rename the finished output onto").
+        /// What was being done ("write", "read", "put the finished output in place at").
         action: &'static str,
         /// The cause.
         #[source]

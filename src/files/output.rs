@@ -157,7 +157,7 @@ impl OutputFile {
                 let file = fs::OpenOptions::new()
                     .write(true)
                     .open(&dest)
-                    .map_err(|e| io("write", e))?;
+                    .map_err(|e| io("write output", e))?;
                 return Ok(OutputFile {
                     target: target.to_path_buf(),
                     inner: Inner::Special(file),
@@ -181,12 +181,12 @@ impl OutputFile {
             .rand_bytes(6)
             .permissions(Permissions::from_mode(0o666))
             .tempfile_in(dir)
-            .map_err(|e| io("write", e))?;
+            .map_err(|e| io("write output", e))?;
         cleanup::register(file.path());
         let registered = Registered(file.path().to_path_buf());
         if let Some(p) = permissions {
             // Exactly the replaced file's mode (not subject to the umask).
-            fs::set_permissions(file.path(), p).map_err(|e| io("write", e))?;
+            fs::set_permissions(file.path(), p).map_err(|e| io("write output", e))?;
         }
         Ok(OutputFile {
             target: target.to_path_buf(),
@@ -214,7 +214,7 @@ impl OutputFile {
             action,
             source,
         };
-        self.flush().map_err(|e| io("write", e))?;
+        self.flush().map_err(|e| io("write output", e))?;
         match self.inner {
             Inner::Special(_) => Ok(()),
             Inner::Temp {
@@ -225,7 +225,7 @@ impl OutputFile {
                 let result = file
                     .persist(&dest)
                     .map(drop)
-                    .map_err(|e| io("rename the finished output onto", e.error));
+                    .map_err(|e| io("put the finished output in place at", e.error));
                 drop(registered);
                 result
             }

@@ -48,6 +48,8 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
         delimiter,
         columns: &map,
         protocol,
+        max_record_size: a.reading.max_record_size,
+        encoding: a.reading.encoding,
     };
 
     let from_stdin = a.input == Path::new("-");

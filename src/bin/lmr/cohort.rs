@@ -19,7 +19,8 @@ use lmr::summary::{self, HtmlOptions, Summary};
 use lmr::zscore::{self, AgeBands, DeriveOptions, Observation, Scale, TableMeta};
 
 use crate::args::{
-    ExcludeArg, Format, InputArgs, RangeOptions, RefIntArgs, SummaryArgs, SummaryFormat, ZrefArgs,
+    ExcludeArg, Format, InputArgs, RangeOptions, ReadArgs, RefIntArgs, SummaryArgs, SummaryFormat,
+    ZrefArgs,
 };
 use crate::check::{interpreter, zscores};
 use crate::error::{print, CliError};
@@ -43,6 +44,7 @@ struct Setup {
     registry: Registry,
     map: ColumnMap,
     delimiter: u8,
+    reading: ReadArgs,
 }
 
 impl Setup {
@@ -57,6 +59,7 @@ impl Setup {
             registry,
             map,
             delimiter,
+            reading: input.reading.clone(),
         })
     }
 
@@ -70,6 +73,8 @@ impl Setup {
             delimiter: self.delimiter,
             columns: &self.map,
             protocol,
+            max_record_size: self.reading.max_record_size,
+            encoding: self.reading.encoding,
         }
     }
 }

@@ -54,3 +54,31 @@ pub fn write_all(mut out: OutputFile, text: &str) -> Result<(), CliError> {
         })?;
     Ok(out.commit()?)
 }
+
+/// Parses `--max-record-size`: bytes, or with a suffix K, M or G (binary: 1K = 1024).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_uppercase()),
+        _ => (t, 'B'),
+    };
+    let shift = match unit {
+        'B' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => return Err("expected a number of bytes, e.g. 1048576, 512K or 4M".into()),
+    };
+    match digits.trim().parse::<u64>() {
+        Ok(n) if n > 0 => n
+            .checked_mul(1 << shift)
+            .ok_or_else(|| "too large".to_string()),
+        _ => Err("expected a positive number of bytes, e.g. 1048576, 512K or 4M".into()),
+    }
+}
+
+/// Parses `--encoding`.
+pub fn parse_encoding(text: &str) -> Result<lmr::files::Encoding, String> {
+    text.parse()
+        .map_err(|e: lmr::files::UnknownEncoding| e.to_string())
+}

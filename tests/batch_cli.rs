@@ -84,11 +84,8 @@ fn result_columns_are_in_the_contract_order() {
         t.header[1..],
         [
             "lactulose_recovery_pct",
-            "lactulose_recovery_pct_bound",
             "mannitol_recovery_pct",
-            "mannitol_recovery_pct_bound",
             "lm_ratio",
-            "lm_ratio_bound",
             "lm_range",
             "lm_class",
             "vitamin_d_nmol_l",
@@ -101,7 +98,7 @@ fn result_columns_are_in_the_contract_order() {
             "error",
         ]
     );
-    assert_eq!(t.cell(0, "vitamin_d_nmol_l"), "60");
+    assert_eq!(t.cell(0, "vitamin_d_nmol_l"), "60.0");
     assert_eq!(t.cell(0, "vitamin_d_class_iom_2011"), "sufficient");
 }
 
@@ -135,28 +132,31 @@ fn every_kind_of_bad_row_is_kept_with_its_error() {
         "row 6 (line 7): 3 fields, but the header has 10 (the row is kept, padded with empty fields, and not interpreted)",
         r#"row 7 (line 8): 12 fields, but the header has 10; surplus fields, not written as columns: "extra", "more""#,
         r#"row 8 (line 9), column "lactulose_dose [g]", value "0": a dose must be greater than zero"#,
-        r#"row 9 (line 10), column "sex", value "X": expected F, M, female or male"#,
+        r#"row 9 (line 10), column "sex", value "X": unknown sex (expected F, M, female or male)"#,
         r#"row 10 (line 11), column "zonulin [ng/mL]", value "46": zonulin needs its matrix: add a zonulin_matrix column (serum or stool) or set zonulin_matrix under [values] in the column map"#,
         r#"row 11 (line 12), column "urine_volume [mL]", value "1200 mg": "mg" is a mass, expected a volume (one of L, dL, mL)"#,
     ];
     for (i, e) in expected.iter().enumerate() {
         assert_eq!(t.cell(i, "error"), *e, "row {}", i + 1);
-        if !e.is_empty() {
-            for c in [
-                "lactulose_recovery_pct",
-                "lm_ratio",
-                "lm_class",
-                "flags",
-                "caveats",
-            ] {
-                assert_eq!(
-                    t.cell(i, c),
-                    "",
-                    "row {}: results are empty on an error",
-                    i + 1
-                );
-            }
+    }
+    // Each analyte stands alone: a rejected cell empties only the results that need it.
+    for i in [1, 2, 3, 4, 7, 10] {
+        assert_eq!(t.cell(i, "lactulose_recovery_pct"), "", "row {}", i + 1);
+    }
+    for i in [5, 6] {
+        for c in ["mannitol_recovery_pct", "lm_ratio", "flags", "caveats"] {
+            assert_eq!(t.cell(i, c), "", "row {}: not read, no results", i + 1);
         }
+    }
+    // a bad lactulose cell: mannitol 150 mg/L × 1.2 L = 180 mg of 1000 mg = 18 %
+    assert_relative_eq!(
+        t.number(1, "mannitol_recovery_pct"),
+        18.0,
+        max_relative = REL
+    );
+    // a bad sex or zonulin cell leaves the ratio: 0.48 % / 18 % = 0.026667
+    for i in [8, 9] {
+        assert_relative_eq!(t.number(i, "lm_ratio"), 0.48 / 18.0, max_relative = REL);
     }
     assert_relative_eq!(
         t.number(0, "lactulose_recovery_pct"),
@@ -211,18 +211,20 @@ fn below_detection_limit_strings_are_flagged_not_errors() {
         assert_eq!(t.cell(i, "error"), "");
     }
     // <0.25 mg/L × 0.9 L = <0.225 mg of 5000 mg = <0.0045 %; 180 × 0.9 = 162 mg of 1000 mg = 16.2 %
-    // the number column stays empty (numeric); the bound goes to the companion column
-    assert_eq!(t.cell(0, "lactulose_recovery_pct"), "");
-    assert_eq!(t.cell(0, "lactulose_recovery_pct_bound"), "<0.0045");
-    assert_eq!(t.cell(0, "mannitol_recovery_pct_bound"), "");
+    assert!(t.cell(0, "lactulose_recovery_pct").starts_with('<'));
+    assert_relative_eq!(
+        t.number(0, "lactulose_recovery_pct"),
+        0.0045,
+        max_relative = REL
+    );
     assert_relative_eq!(
         t.number(0, "mannitol_recovery_pct"),
         16.2,
         max_relative = REL
     );
-    // ratio < 0.0045 / 16.2 = 0.000277777… (an upper bound), at 10 significant digits
-    assert_eq!(t.cell(0, "lm_ratio"), "");
-    assert_eq!(t.cell(0, "lm_ratio_bound"), "<0.0002777777778");
+    // ratio < 0.0045 / 16.2 (an upper bound)
+    assert!(t.cell(0, "lm_ratio").starts_with('<'));
+    assert_relative_eq!(t.number(0, "lm_ratio"), 0.0045 / 16.2, max_relative = REL);
     // without a stated limit: no recovery, no ratio; mannitol still computed
     for i in 1..4 {
         assert_eq!(t.cell(i, "lactulose_recovery_pct"), "");
@@ -354,10 +356,13 @@ fn jsonl_one_object_per_row() {
         a["sucrose_dose [g]"], "",
         "an empty input field is an empty string"
     );
-    // <0.225 mg of 5000 mg = <0.0045 %: the number is null, the bound a string beside it
-    assert!(a["lactulose_recovery_pct"].is_null());
-    assert_eq!(a["lactulose_recovery_pct_bound"], "<0.0045");
-    assert!(a["mannitol_recovery_pct_bound"].is_null());
+    // <0.225 mg of 5000 mg: a censored number is a string; an exact one a number
+    assert_eq!(
+        a["lactulose_recovery_pct"]
+            .as_str()
+            .map(|s| s.starts_with('<')),
+        Some(true)
+    );
     assert_relative_eq!(
         a["mannitol_recovery_pct"].as_f64().unwrap(),
         16.2,

@@ -551,7 +551,8 @@ impl<'r> RowState<'r> {
         }
     }
 
-    /// Counts a row: interpreted (and flagged), or with an error (the first few kept).
+    /// Counts a row: interpreted (and flagged), or with an error (the first few kept); the
+    /// flags of a row with errors are in its output, not in the count.
     fn count(&self, outcome: Outcome, stats: &mut Stats) {
         if outcome == Outcome::Clean {
             stats.interpreted += 1;
@@ -561,7 +562,7 @@ impl<'r> RowState<'r> {
                 stats.first_errors.push(self.error.clone());
             }
         }
-        if outcome != Outcome::Failed && !self.result.flags.is_empty() {
+        if outcome == Outcome::Clean && !self.result.flags.is_empty() {
             stats.flagged += 1;
         }
     }

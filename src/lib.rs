@@ -60,6 +60,7 @@ pub mod analyte;
 pub mod batch;
 pub mod caveat;
 pub mod censored;
+pub mod files;
 pub mod flag;
 pub mod interpretation;
 pub mod number;

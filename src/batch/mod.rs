@@ -123,13 +123,21 @@ pub const FIRST_ERRORS: usize = 5;
 pub enum BatchError {
     /// Reading the input failed.
     #[error("reading the input: {0}")]
-    Read(#[source] io::Error),
+    Read(io::Error),
     /// Writing the output failed.
     #[error("writing the output: {0}")]
-    Write(#[source] io::Error),
+    Write(io::Error),
     /// The header cannot be used.
     #[error("header: {0}")]
-    Header(#[from] HeaderError),
+    Header(HeaderError),
+}
+
+// Each cause is printed once: in the message above, so the variants hold it without being a
+// `source()` (a `#[from]` would make it one).
+impl From<HeaderError> for BatchError {
+    fn from(e: HeaderError) -> Self {
+        BatchError::Header(e)
+    }
 }
 
 impl BatchError {
@@ -140,11 +148,13 @@ impl BatchError {
 }
 
 fn read_error(e: csv::Error) -> BatchError {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => BatchError::Read(e),
-        other => BatchError::Read(io::Error::new(
+    // The csv crate's own message (never its Debug text) for what is not an I/O error.
+    let message = (!e.is_io_error()).then(|| e.to_string());
+    match (e.into_kind(), message) {
+        (csv::ErrorKind::Io(e), _) => BatchError::Read(e),
+        (_, message) => BatchError::Read(io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("{other:?}"),
+            message.unwrap_or_default(),
         )),
     }
 }

@@ -304,3 +304,91 @@ fn zscore_reference_refuses_bad_bands() {
         .unwrap()
         .starts_with("lmr: --age-bands \"4-0\""));
 }
+
+/// `lmr reference-interval --write-range` on `csv` with `extra` arguments: (exit code, stderr,
+/// the written range file's text).
+fn write_interval(csv: &str, extra: &[&str]) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "ref.csv", csv);
+    let range = dir.path().join("out.toml");
+    let out = lmr()
+        .args(["reference-interval", "--analyte", "mannitol_recovery_pct"])
+        .args(extra)
+        .arg(&p)
+        .arg("--write-range")
+        .arg(&range)
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(&range).unwrap_or_default();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        text,
+    )
+}
+
+#[test]
+fn reference_interval_writes_the_protocol_the_rows_share() {
+    // Every row: 5 g lactulose, 1 g mannitol, 5 h (issue 14: not `unstated`).
+    let (code, stderr, text) = write_interval(&mannitol_series(120), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        text.contains(r#"doses = { "lactulose" = "5 g", "mannitol" = "1 g" }"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"collection = "5 h""#), "{text}");
+    assert!(!text.contains("unstated"), "{text}");
+}
+
+#[test]
+fn reference_interval_refuses_rows_of_different_protocols_naming_them() {
+    // rows 1..=119 on 5 g / 1 g; the last row (line 121) on 5 g / 2 g
+    let mut csv = mannitol_series(119);
+    csv.push_str("r120,A,F,30,10,600,1000,5,2,5\n");
+    let (code, stderr, text) = write_interval(&csv, &[]);
+    assert_ne!(code, Some(0));
+    assert!(
+        stderr.contains("do not share one protocol: line 2 has lactulose 5 g, mannitol 1 g; 5 h, line 121 has lactulose 5 g, mannitol 2 g; 5 h"),
+        "{stderr}"
+    );
+    assert!(text.is_empty(), "nothing written: {text}");
+}
+
+#[test]
+fn reference_interval_keeps_only_the_rows_of_the_named_protocol() {
+    // --protocol dutch-sat-low-osmolar is 5 g lactulose, 2 g mannitol, 5 h: 120 rows on that
+    // protocol (mannitol k × 10 mg/L in 1 L of 2 g = 0.5 k %) plus 3 rows on 5 g / 1 g, left out
+    // and counted; the file says the named protocol, which the rows used really had.
+    let mut csv = HEADER.to_string();
+    for k in 1..=120 {
+        let _ = writeln!(csv, "r{k},A,F,30,10,{},1000,5,2,5", k * 10);
+    }
+    for k in 1..=3 {
+        let _ = writeln!(csv, "x{k},A,F,30,10,100,1000,5,1,5");
+    }
+    let (code, stderr, text) = write_interval(&csv, &["--protocol", "dutch-sat-low-osmolar"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        text.contains(r#"doses = { "lactulose" = "5 g", "mannitol" = "2 g" }"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"collection = "5 h""#), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "ref.csv", &csv);
+    let out = lmr()
+        .args([
+            "reference-interval",
+            "--analyte",
+            "mannitol_recovery_pct",
+            "--protocol",
+            "dutch-sat-low-osmolar",
+            "--format",
+            "json",
+        ])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["off_protocol_left_out"], 3);
+    assert_eq!(v[0]["result"]["n_input"], 120);
+}

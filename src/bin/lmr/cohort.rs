@@ -213,6 +213,10 @@ struct Partition {
     values: Vec<f64>,
     censored: u64,
     missing: u64,
+    /// Rows left out because their protocol is not the one named with --protocol.
+    off_protocol: u64,
+    /// The protocol of the rows used (urine-sugar analytes).
+    shared: ri::SharedProtocol,
 }
 
 const INTERVAL_ANALYTES: &[Analyte] = &[
@@ -243,10 +247,21 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
     let scan = Scan::new(open(&a.input.input)?, &bopts)?;
     let by_idx = columns_of(&scan, "--by", &a.by)?;
     let mut parts: BTreeMap<Vec<String>, Partition> = BTreeMap::new();
+    // A urine-sugar interval belongs to one protocol: rows are checked against --protocol (and
+    // left out, counted, when they differ), or must all share one (issue 14).
+    let sugar = !matches!(analyte, Analyte::VitaminD25oh | Analyte::Zonulin);
     let stats = scan.for_each(&interpreter, &bopts, |row| {
         let key: Vec<String> = by_idx.iter().map(|&i| cell(row.record, i)).collect();
         let p = parts.entry(key).or_default();
-        match row.result.ok().and_then(|r| r.value_of(analyte)) {
+        let value = row.result.ok().and_then(|r| r.value_of(analyte));
+        if sugar && value.is_some() {
+            if protocol.is_some_and(|named| !ri::on_protocol(named, &row.sample.protocol)) {
+                p.off_protocol += 1;
+                return;
+            }
+            p.shared.add(&row.sample.protocol, row.pos.line);
+        }
+        match value {
             Some(Censored::Exact(x)) => p.values.push(x),
             Some(_) => p.censored += 1,
             None => p.missing += 1,
@@ -279,11 +294,22 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
                     "partition": a.by.iter().zip(key).map(|(b, k)| (b.clone(), serde_json::json!(k))).collect::<serde_json::Map<_, _>>(),
                     "analyte": analyte.key(), "unit": unit,
                     "censored_left_out": p.censored, "missing": p.missing,
+                    "off_protocol_left_out": p.off_protocol,
                     "result": r,
                     "warnings": r.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
                 }));
                 if let (Some(_), Some(est)) = (&a.write_range, r.recommended()) {
-                    let spec = range_spec(a, analyte, unit, matrix, key, protocol);
+                    let mut spec = range_spec(a, analyte, unit, matrix, key, protocol);
+                    if sugar && protocol.is_none() {
+                        let shared = p
+                            .shared
+                            .protocol()
+                            .map_err(|e| CliError::Sample(format!("{label}: {e}")))?;
+                        if let Some(shared) = shared {
+                            spec.doses = ri::spec_doses(shared);
+                            spec.collection = shared.collection.map(|c| c.to_string());
+                        }
+                    }
                     range_texts.push(
                         ri::range_file_toml(r, est, &spec)
                             .map_err(|e| CliError::Sample(e.to_string()))?,
@@ -385,6 +411,13 @@ fn describe_interval(
             );
         }
     }
+    if p.off_protocol > 0 {
+        let _ = writeln!(
+            out,
+            "  {} row(s) left out: their doses or window are not those of --protocol",
+            p.off_protocol
+        );
+    }
     for w in &r.warnings {
         let _ = writeln!(out, "  warning: {w}");
     }
@@ -427,11 +460,11 @@ fn range_spec(
         spec.sex = key.get(i).and_then(|s| s.parse().ok());
     }
     if let Some(p) = protocol {
-        spec.doses = p
-            .doses
-            .iter()
-            .map(|(s, d)| (s.key().to_string(), d.mass.to_string()))
-            .collect();
+        let named = lmr::protocol::Protocol {
+            doses: p.doses.clone(),
+            ..Default::default()
+        };
+        spec.doses = ri::spec_doses(&named);
         spec.collection = p.collection.map(|c| c.to_string());
     }
     if !a.by.is_empty() {

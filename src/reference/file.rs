@@ -175,6 +175,9 @@ struct ProtocolDoc {
     doses: BTreeMap<String, String>,
     #[serde(default)]
     dose_forms: BTreeMap<String, String>,
+    /// The test solution's strength per sugar (the dose is then the volume drunk × strength).
+    #[serde(default)]
+    solutions: BTreeMap<String, String>,
     collection: Option<String>,
     population: Option<String>,
     source: Option<SourceDoc>,
@@ -746,10 +749,22 @@ fn protocol(cx: &Ctx<'_>, index: usize, doc: ProtocolDoc) -> Result<NamedProtoco
     }
     let k = |key: &str| format!("protocol[{id}].{key}");
     let doses = cx.doses(doc.doses, doc.dose_forms, &format!("protocol[{id}]"))?;
-    if doses.is_empty() {
-        return Err(cx.err(k("doses"), "missing: a protocol needs at least one dose"));
+    let mut solutions = SugarMap::default();
+    for (name, text) in doc.solutions {
+        let key = k(&format!("solutions.{name}"));
+        let sugar: Sugar = name.parse().map_err(|e| cx.err(&key, format!("{e}")))?;
+        let strength: crate::protocol::Strength =
+            text.parse().map_err(|e| cx.err(&key, format!("{e}")))?;
+        solutions.set(sugar, Some(strength));
+    }
+    if doses.is_empty() && solutions.is_empty() {
+        return Err(cx.err(
+            k("doses"),
+            "missing: a protocol needs at least one dose (or a solution strength)",
+        ));
     }
     Ok(NamedProtocol {
+        solutions,
         title: cx.text(doc.title, &k("title"))?,
         collection: cx.duration(doc.collection, &k("collection"))?,
         population: doc.population,

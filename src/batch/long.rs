@@ -185,9 +185,9 @@ impl<'r> Long<'r> {
         stats: &mut Stats,
         cumulative: Option<&Interpretation<'_>>,
     ) {
-        if self.held_pos.take().is_none() {
+        let Some(pos) = self.held_pos.take() else {
             return;
-        }
+        };
         let width = reader.layout().width();
         match self.held_error.take() {
             None => {
@@ -195,6 +195,11 @@ impl<'r> Long<'r> {
                 if !self.state.result.flags.is_empty() {
                     stats.flagged += 1;
                 }
+                let facts = super::Facts {
+                    row: pos.row,
+                    sample: &self.state.sample,
+                    error: None,
+                };
                 sink.row(
                     &mut self.out,
                     &self.held,
@@ -202,6 +207,7 @@ impl<'r> Long<'r> {
                     Some(&self.state.result),
                     None,
                     cumulative,
+                    facts,
                 );
             }
             Some(e) => {

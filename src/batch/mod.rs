@@ -75,6 +75,9 @@ pub enum Format {
     /// JSON Lines: one object per row, input fields under their header names, then the result
     /// keys (the same names as the CSV result columns).
     Jsonl,
+    /// FHIR R4 NDJSON: one `Bundle` per row ([`crate::report::fhir`]); a row that cannot be
+    /// interpreted gets a `Bundle` holding an `OperationOutcome` that names the field and value.
+    FhirNdjson,
 }
 
 /// How to run a batch.
@@ -392,6 +395,9 @@ pub fn run<R: Read + Send, W: Write>(
             report.clone(),
         )),
         Format::Jsonl => Sink::Jsonl(JsonlFormat::new(&names, interpreter, report.clone())),
+        Format::FhirNdjson => Sink::Fhir {
+            long: layout.is_long(),
+        },
     };
     let mut out = io::BufWriter::with_capacity(1 << 18, output);
     if let Sink::Csv(mut csv) = sink() {
@@ -532,7 +538,12 @@ impl<'r> RowState<'r> {
                     if !self.result.flags.is_empty() {
                         stats.flagged += 1;
                     }
-                    sink.row(out, record, width, Some(&self.result), None, None);
+                    let facts = Facts {
+                        row: pos.row,
+                        sample: &self.sample,
+                        error: None,
+                    };
+                    sink.row(out, record, width, Some(&self.result), None, None, facts);
                 }
                 Err(e) => {
                     stats.errors += 1;
@@ -542,7 +553,12 @@ impl<'r> RowState<'r> {
                     if stats.first_errors.len() < FIRST_ERRORS {
                         stats.first_errors.push(self.error.clone());
                     }
-                    sink.row(out, record, width, None, Some(&self.error), None);
+                    let facts = Facts {
+                        row: pos.row,
+                        sample: &self.sample,
+                        error: Some(&e),
+                    };
+                    sink.row(out, record, width, None, Some(&self.error), None, facts);
                 }
             }
         }
@@ -552,7 +568,7 @@ impl<'r> RowState<'r> {
     /// Writes an error row and counts it.
     fn error_row(
         &mut self,
-        e: &dyn std::fmt::Display,
+        e: &RowError,
         record: &ByteRecord,
         width: usize,
         sink: &mut Sink<'_, '_>,
@@ -566,7 +582,12 @@ impl<'r> RowState<'r> {
         if stats.first_errors.len() < FIRST_ERRORS {
             stats.first_errors.push(self.error.clone());
         }
-        sink.row(out, record, width, None, Some(&self.error), None);
+        let facts = Facts {
+            row: e.pos.row,
+            sample: &self.sample,
+            error: Some(e),
+        };
+        sink.row(out, record, width, None, Some(&self.error), None, facts);
     }
 
     fn interpret(
@@ -636,9 +657,22 @@ fn interpret_error(
 enum Sink<'i, 'r> {
     Csv(CsvFormat<'i, 'r>),
     Jsonl(JsonlFormat<'i, 'r>),
+    /// FHIR NDJSON; `long`: each row is one timed fraction of a sample.
+    Fhir {
+        long: bool,
+    },
+}
+
+/// What a row format needs besides the cells: the row number, the sample as read, the error.
+#[derive(Clone, Copy)]
+struct Facts<'a> {
+    row: u64,
+    sample: &'a Sample,
+    error: Option<&'a RowError>,
 }
 
 impl Sink<'_, '_> {
+    #[allow(clippy::too_many_arguments)] // one call per row; a struct would be rebuilt per row
     fn row(
         &mut self,
         out: &mut Vec<u8>,
@@ -647,12 +681,36 @@ impl Sink<'_, '_> {
         result: Option<&Interpretation<'_>>,
         error: Option<&str>,
         cumulative: Option<&Interpretation<'_>>,
+        facts: Facts<'_>,
     ) {
         match self {
             Sink::Csv(c) => c.row(out, record, width, result, error, cumulative),
             Sink::Jsonl(j) => j.row(out, record, result, error, cumulative),
+            Sink::Fhir { long } => fhir_row(out, *long, result, error, facts),
         }
     }
+}
+
+/// One row as a FHIR `Bundle` on one line.
+fn fhir_row(
+    out: &mut Vec<u8>,
+    long: bool,
+    result: Option<&Interpretation<'_>>,
+    error: Option<&str>,
+    facts: Facts<'_>,
+) {
+    use crate::report::fhir;
+    let bundle = match (facts.error, result, error) {
+        (Some(e), _, _) => {
+            fhir::error_bundle(e.pos.row, e.column.as_deref(), &e.value, &e.to_string())
+        }
+        (None, Some(r), None) if long => fhir::fraction_row_bundle(facts.sample, r, facts.row),
+        (None, Some(r), None) => fhir::bundle(facts.sample, r, Some(facts.row)),
+        (None, _, e) => fhir::error_bundle(facts.row, None, "", e.unwrap_or_default()),
+    };
+    // Writing JSON into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, &bundle);
+    out.push(b'\n');
 }
 
 /// Writes one CSV field, quoted (with `"` doubled) only when it holds the delimiter, a quote or

@@ -12,7 +12,7 @@ use lmr::vitamin_d::{VitaminD, VitaminDForm};
 use lmr::zonulin::{HpGenotype, Zonulin, ZonulinError};
 use lmr::zscore::ZscoreSelection;
 
-use crate::args::{CheckArgs, Format, RangeOptions};
+use crate::args::{CheckArgs, CheckFormat, RangeOptions};
 use crate::error::{print, CliError};
 use crate::ranges::load_registry;
 
@@ -280,11 +280,17 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
         }
     })?;
     let text = match a.format {
-        Format::Text => lmr::report::to_text(&sample, &result),
-        Format::Json => {
+        CheckFormat::Text => lmr::report::to_text(&sample, &result),
+        CheckFormat::Json => {
             let mut t =
                 serde_json::to_string_pretty(&lmr::report::to_json(&interpreter, &sample, &result))
                     .unwrap_or_default();
+            t.push('\n');
+            t
+        }
+        CheckFormat::Fhir => {
+            let bundle = lmr::report::fhir::bundle(&sample, &result, None);
+            let mut t = serde_json::to_string_pretty(&bundle).unwrap_or_default();
             t.push('\n');
             t
         }

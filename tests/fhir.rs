@@ -293,3 +293,18 @@ fn batch_writes_one_bundle_per_row() {
         .unwrap()
         .starts_with("row 3 (line 4)"));
 }
+
+#[test]
+fn a_result_below_the_limit_is_an_observation_without_a_value() {
+    let registry = Registry::builtin().unwrap();
+    let mut s = Sample::default();
+    lmr::sample::apply_fields(&mut s, [("vitamin_d", "<10 nmol/L")], &registry).unwrap();
+    assert!(s.below_limit.vitamin_d);
+    let b = interpret(&s, &RangeOptions::default());
+    let v = obs(&b, "vitamin_d");
+    assert!(v.get("valueQuantity").is_none());
+    assert!(v["dataAbsentReason"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("below the assay's detection"));
+}

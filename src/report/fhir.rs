@@ -376,6 +376,9 @@ pub struct Observation {
     /// The value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value_quantity: Option<Quantity>,
+    /// Why there is no value (a result below the assay's limit, the limit not given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_absent_reason: Option<CodeableConcept>,
     /// The range's verdict: a coding where the band maps, the band label in `text`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub interpretation: Vec<CodeableConcept>,
@@ -559,6 +562,7 @@ fn observation(code: CodeableConcept, value: Option<Quantity>, specimen: &str) -
         category: laboratory(),
         code,
         value_quantity: value,
+        data_absent_reason: None,
         interpretation: Vec::new(),
         note: Vec::new(),
         specimen: Some(Reference {
@@ -815,6 +819,20 @@ fn build(sample: &Sample, result: &Interpretation<'_>, row: Option<u64>, whole: 
     }
 
     let identifier = row.and_then(row_identifier);
+    // A vitamin D or zonulin result reported below the assay's limit, without the limit: an
+    // observation with no value, so the result and its flag are not lost.
+    for (below, key, specimen) in [
+        (sample.below_limit.vitamin_d, "vitamin_d", "serum"),
+        (sample.below_limit.zonulin, "zonulin", "specimen as given"),
+    ] {
+        if below {
+            let mut o = observation(table.code(key, None, &Fit::default()), None, specimen);
+            o.data_absent_reason = Some(CodeableConcept::text(
+                "below the assay's detection or quantification limit (the limit was not given)",
+            ));
+            b.other.push(o);
+        }
+    }
     let row = row.unwrap_or(0);
     let notes = notes(result);
     let sugar_panel = b.other.is_empty() && b.urine.len() > 1;
@@ -933,6 +951,7 @@ mod tests {
             "l13m_ratio",
             "vitamin_d",
             "vitamin_d_mass",
+            "zonulin",
             "zonulin_serum",
             "zonulin_stool",
             "{sugar}_dose",

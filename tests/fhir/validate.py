@@ -140,6 +140,8 @@ CHECKS = {
     "everything": ["--lactulose", "20 mg/L", "--mannitol", "150 mg/L", "--volume", "1.2 L",
                    "--lactulose-dose", "5 g", "--mannitol-dose", "1 g", "--collection", "5 h",
                    "--vitamin-d", "62 nmol/L", "--zonulin", "46 ng/mL", "--zonulin-matrix", "serum"],
+    # below the assay's limit, the limit not given by the flags' parser: no value, a reason
+    "below-limit": ["--vitamin-d", "<10 nmol/L", "--zonulin", "<5 ng/mL", "--zonulin-matrix", "serum"],
     "fractions": ["--sample", os.path.join(HERE, "..", "..", "examples", "sample-mayo-fractions.toml")],
 }
 
@@ -179,6 +181,13 @@ if d:
 d = docs.get("vitamin-d-d3")
 if d:
     check("25(OH)D3 nmol/L: LOINC 14635-7", by_code(d, "14635-7") is not None)
+
+d = docs.get("below-limit")
+if d:
+    v = by_code(d, "vitamin_d")
+    check("vitamin D below the limit: dataAbsentReason, flag kept",
+          v is not None and "valueQuantity" not in v and "dataAbsentReason" in v
+          and any(n["text"].startswith("flag below_detection_limit") for n in d["entry"][0]["resource"].get("note", [])))
 
 # Batch: good, censored and bad rows; rows in = rows out.
 csv = (

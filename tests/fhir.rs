@@ -228,13 +228,14 @@ fn zonulin_above_the_labs_limit_is_high() {
 
 #[test]
 fn an_error_row_names_field_and_value() {
-    let b = serde_json::to_value(fhir::error_bundle(
-        7,
-        Some("urine_volume [mL]"),
-        "-40",
-        "row 7 (line 8), column \"urine_volume [mL]\", value \"-40\": must not be negative",
-    ))
-    .unwrap();
+    let problem = fhir::RowProblem {
+        field: Some("urine_volume [mL]"),
+        value: "-40",
+        message:
+            "row 7 (line 8), column \"urine_volume [mL]\", value \"-40\": must not be negative"
+                .into(),
+    };
+    let b = serde_json::to_value(fhir::error_bundle(7, &[problem])).unwrap();
     assert_eq!(b["identifier"]["value"], "7");
     let o = &b["entry"][0]["resource"];
     assert_eq!(o["resourceType"], "OperationOutcome");

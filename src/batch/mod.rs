@@ -504,12 +504,23 @@ impl Stats {
 #[derive(Default)]
 struct RowState<'r> {
     sample: Sample,
-    below: BelowLimit,
     result: Interpretation<'r>,
+    /// The row's problems (every rejected cell), and their text as written in `error`.
+    errors: Vec<RowError>,
     error: String,
 }
 
-#[allow(clippy::result_large_err)] // see the note in row.rs
+/// What reading and interpreting one row gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Every given input was read and interpreted.
+    Clean,
+    /// Some cells were rejected: the results that did not need them are kept.
+    Partial,
+    /// The row could not be read at all (its field count); no results.
+    Failed,
+}
+
 impl<'r> RowState<'r> {
     /// Interprets and formats one batch into `out` (cleared first).
     fn batch(
@@ -524,45 +535,50 @@ impl<'r> RowState<'r> {
         let mut stats = Stats::default();
         let width = reader.layout().width();
         for (i, record) in batch.records[..batch.len].iter().enumerate() {
-            stats.rows += 1;
             let pos = Position {
                 row: batch.first_row + i as u64,
                 line: batch.lines[i],
             };
-            match self.interpret(reader, interpreter, record, pos) {
-                Ok(()) => {
-                    stats.interpreted += 1;
-                    if !self.result.flags.is_empty() {
-                        stats.flagged += 1;
-                    }
-                    let facts = Facts {
-                        row: pos.row,
-                        sample: &self.sample,
-                        error: None,
-                    };
-                    sink.row(out, record, width, Some(&self.result), None, None, facts);
-                }
-                Err(e) => {
-                    stats.errors += 1;
-                    self.error.clear();
-                    use std::fmt::Write as _;
-                    let _ = write!(self.error, "{e}");
-                    if stats.first_errors.len() < FIRST_ERRORS {
-                        stats.first_errors.push(self.error.clone());
-                    }
-                    let facts = Facts {
-                        row: pos.row,
-                        sample: &self.sample,
-                        error: Some(&e),
-                    };
-                    sink.row(out, record, width, None, Some(&self.error), None, facts);
-                }
-            }
+            stats.rows += 1;
+            let outcome = self.interpret(reader, interpreter, record, pos);
+            self.count(outcome, &mut stats);
+            let (result, error) = self.output(outcome);
+            let facts = Facts {
+                row: pos.row,
+                sample: &self.sample,
+                errors: &self.errors,
+            };
+            sink.row(out, record, width, result, error, None, facts);
         }
         stats
     }
 
-    /// Writes an error row and counts it.
+    /// The result and the error text to write for `outcome`.
+    fn output(&self, outcome: Outcome) -> (Option<&Interpretation<'r>>, Option<&str>) {
+        match outcome {
+            Outcome::Clean => (Some(&self.result), None),
+            Outcome::Partial => (Some(&self.result), Some(&self.error)),
+            Outcome::Failed => (None, Some(&self.error)),
+        }
+    }
+
+    /// Counts a row: interpreted (and flagged), or with an error (the first few kept); the
+    /// flags of a row with errors are in its output, not in the count.
+    fn count(&self, outcome: Outcome, stats: &mut Stats) {
+        if outcome == Outcome::Clean {
+            stats.interpreted += 1;
+        } else {
+            stats.errors += 1;
+            if stats.first_errors.len() < FIRST_ERRORS {
+                stats.first_errors.push(self.error.clone());
+            }
+        }
+        if outcome == Outcome::Clean && !self.result.flags.is_empty() {
+            stats.flagged += 1;
+        }
+    }
+
+    /// Writes an error row (a row-level problem: no results) and counts it.
     fn error_row(
         &mut self,
         e: &RowError,
@@ -572,33 +588,51 @@ impl<'r> RowState<'r> {
         out: &mut Vec<u8>,
         stats: &mut Stats,
     ) {
-        stats.errors += 1;
         self.error.clear();
         use std::fmt::Write as _;
         let _ = write!(self.error, "{e}");
-        if stats.first_errors.len() < FIRST_ERRORS {
-            stats.first_errors.push(self.error.clone());
-        }
+        self.count(Outcome::Failed, stats);
         let facts = Facts {
             row: e.pos.row,
             sample: &self.sample,
-            error: Some(e),
+            errors: std::slice::from_ref(e),
         };
         sink.row(out, record, width, None, Some(&self.error), None, facts);
     }
 
+    /// Reads and interprets one row. Every rejected cell is listed in `self.error`,
+    /// `;`-separated; the results that did not need it stay in `self.result`.
     fn interpret(
         &mut self,
         reader: &RowReader<'_>,
         interpreter: &Interpreter<'r>,
         record: &ByteRecord,
         pos: Position,
-    ) -> Result<(), RowError> {
-        reader.read(record, pos, &mut self.sample, &mut self.below)?;
-        self.sample.below_limit = self.below;
-        interpreter
-            .interpret(&self.sample, &mut self.result)
-            .map_err(|e| interpret_error(e, pos, reader, record))
+    ) -> Outcome {
+        self.errors.clear();
+        self.error.clear();
+        let outcome = match reader.read(record, pos, &mut self.sample, &mut self.errors) {
+            Err(e) => {
+                self.errors.push(e);
+                self.result.clear();
+                Outcome::Failed
+            }
+            Ok(()) => {
+                if let Err(e) = interpreter.interpret(&self.sample, &mut self.result) {
+                    self.errors.push(interpret_error(e, pos, reader, record));
+                }
+                if self.errors.is_empty() {
+                    return Outcome::Clean;
+                }
+                Outcome::Partial
+            }
+        };
+        use std::fmt::Write as _;
+        for (i, e) in self.errors.iter().enumerate() {
+            let sep = if i > 0 { "; " } else { "" };
+            let _ = write!(self.error, "{sep}{e}");
+        }
+        outcome
     }
 }
 
@@ -654,7 +688,9 @@ enum Sink<'i, 'r> {
 struct Facts<'a> {
     row: u64,
     sample: &'a Sample,
-    error: Option<&'a RowError>,
+    /// Every rejected cell of the row (with results kept for what did not need them), or the
+    /// row-level problem (no results).
+    errors: &'a [RowError],
 }
 
 impl Sink<'_, '_> {
@@ -677,7 +713,8 @@ impl Sink<'_, '_> {
     }
 }
 
-/// One row as a FHIR `Bundle` on one line.
+/// One row as a FHIR `Bundle` on one line: its results, and an `OperationOutcome` naming every
+/// rejected field and value.
 fn fhir_row(
     out: &mut Vec<u8>,
     long: bool,
@@ -686,13 +723,35 @@ fn fhir_row(
     facts: Facts<'_>,
 ) {
     use crate::report::fhir;
-    let bundle = match (facts.error, result, error) {
-        (Some(e), _, _) => {
-            fhir::error_bundle(e.pos.row, e.column.as_deref(), &e.value, &e.to_string())
+    let mut problems: Vec<fhir::RowProblem<'_>> = facts
+        .errors
+        .iter()
+        .map(|e| fhir::RowProblem {
+            field: e.column.as_deref(),
+            value: &e.value,
+            message: e.to_string(),
+        })
+        .collect();
+    if problems.is_empty() {
+        if let Some(e) = error {
+            problems.push(fhir::RowProblem {
+                field: None,
+                value: "",
+                message: e.to_string(),
+            });
         }
-        (None, Some(r), None) if long => fhir::fraction_row_bundle(facts.sample, r, facts.row),
-        (None, Some(r), None) => fhir::bundle(facts.sample, r, Some(facts.row)),
-        (None, _, e) => fhir::error_bundle(facts.row, None, "", e.unwrap_or_default()),
+    }
+    let bundle = match result {
+        Some(r) => {
+            let mut b = if long {
+                fhir::fraction_row_bundle(facts.sample, r, facts.row)
+            } else {
+                fhir::bundle(facts.sample, r, Some(facts.row))
+            };
+            fhir::add_problems(&mut b, facts.row, &problems);
+            b
+        }
+        None => fhir::error_bundle(facts.row, &problems),
     };
     // Writing JSON into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, &bundle);

@@ -901,30 +901,63 @@ fn notes(result: &Interpretation<'_>) -> Vec<Annotation> {
     out
 }
 
-/// The bundle for a row that could not be interpreted: one `OperationOutcome` whose issue names
-/// the field and its value (`field`, `value`) and carries the whole message.
-pub fn error_bundle(row: u64, field: Option<&str>, value: &str, message: &str) -> Bundle {
-    let details = match field {
-        Some(f) => format!("field {f:?}, value {value:?}"),
-        None => "the row as a whole".to_string(),
-    };
+/// One problem with a batch row: the field (the column as the user wrote it; `None` for the
+/// row as a whole), its value, and the whole message (row, line, column, value, what is wrong).
+#[derive(Clone, Debug)]
+pub struct RowProblem<'a> {
+    /// The column.
+    pub field: Option<&'a str>,
+    /// The value as given.
+    pub value: &'a str,
+    /// The whole message.
+    pub message: String,
+}
+
+/// An `OperationOutcome` with one error issue per problem.
+fn outcome(problems: &[RowProblem<'_>]) -> OperationOutcome {
+    OperationOutcome {
+        resource_type: "OperationOutcome",
+        issue: problems
+            .iter()
+            .map(|p| Issue {
+                severity: "error",
+                code: "invalid",
+                details: CodeableConcept::text(match p.field {
+                    Some(f) => format!("field {f:?}, value {:?}", p.value),
+                    None => "the row as a whole".to_string(),
+                }),
+                diagnostics: p.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The bundle for a row that could not be interpreted at all: one `OperationOutcome` whose
+/// issues name each field and its value and carry the whole message.
+pub fn error_bundle(row: u64, problems: &[RowProblem<'_>]) -> Bundle {
     Bundle {
         resource_type: "Bundle",
         identifier: row_identifier(row),
         kind: "collection",
         entry: vec![Entry {
             full_url: uuid(row, 0),
-            resource: Resource::OperationOutcome(OperationOutcome {
-                resource_type: "OperationOutcome",
-                issue: vec![Issue {
-                    severity: "error",
-                    code: "invalid",
-                    details: CodeableConcept::text(details),
-                    diagnostics: message.to_string(),
-                }],
-            }),
+            resource: Resource::OperationOutcome(outcome(problems)),
         }],
     }
+}
+
+/// Adds an `OperationOutcome` for the fields of a row that were rejected while the rest of the
+/// row was interpreted (nothing when `problems` is empty).
+pub fn add_problems(bundle: &mut Bundle, row: u64, problems: &[RowProblem<'_>]) {
+    if problems.is_empty() {
+        return;
+    }
+    // Entry ids: the panel (if any) 0, the observations from 1; len + 1 is always free.
+    let index = bundle.entry.len() + 1;
+    bundle.entry.push(Entry {
+        full_url: uuid(row, index),
+        resource: Resource::OperationOutcome(outcome(problems)),
+    });
 }
 
 /// `urn:lmr:batch-row` identifier for a data row.

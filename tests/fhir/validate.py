@@ -196,6 +196,7 @@ csv = (
     "censored,<0.5,200,1000,5,2,5,,,\n"
     "bad,20,150,-40,5,1,5,,,\n"
     "vitd,,,,,,,75,,\n"
+    "partial,30,200,1000,5,2,5,abc,,\n"
 )
 with tempfile.TemporaryDirectory() as t:
     path = os.path.join(t, "in.csv")
@@ -204,12 +205,18 @@ with tempfile.TemporaryDirectory() as t:
     p = lmr("batch", path, "--format", "fhir-ndjson", "--no-progress")
     check("batch exit 3 (a row has an error)", p.returncode == 3, p.stderr)
     lines = p.stdout.splitlines()
-    check("batch: rows in = rows out (4)", len(lines) == 4, str(len(lines)))
+    check("batch: rows in = rows out (5)", len(lines) == 5, str(len(lines)))
     for i, line in enumerate(lines, 1):
         doc = json.loads(line)
         validate(f"batch row {i}", doc)
         check(f"batch row {i}: identifier", doc.get("identifier", {}).get("value") == str(i))
-    if len(lines) == 4:
+    if len(lines) == 5:
+        part = json.loads(lines[4])
+        kinds = [e["resource"]["resourceType"] for e in part["entry"]]
+        issues = [e["resource"] for e in part["entry"] if e["resource"]["resourceType"] == "OperationOutcome"]
+        check("partial row: its results and an OperationOutcome for the rejected cell",
+              by_code(part, "74899-6") is not None and len(issues) == 1
+              and '"abc"' in issues[0]["issue"][0]["details"]["text"], str(kinds))
         bad = json.loads(lines[2])["entry"][0]["resource"]
         issue = bad["issue"][0] if bad["resourceType"] == "OperationOutcome" else {}
         check("bad row: OperationOutcome naming field and value",

@@ -303,7 +303,9 @@ impl CodeableConcept {
 /// A FHIR `Quantity` with a UCUM unit.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Quantity {
-    /// The number (for a censored value: the bound).
+    /// The number (for a censored value: the bound), written by lmr's one number formatter
+    /// ([`crate::number::json`]: 10 significant digits, whole numbers without a point).
+    #[serde(serialize_with = "lab_number")]
     pub value: f64,
     /// `<` or `>` for a censored value.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -314,6 +316,10 @@ pub struct Quantity {
     pub system: &'static str,
     /// The UCUM code.
     pub code: String,
+}
+
+fn lab_number<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    crate::number::json(*x).serialize(s)
 }
 
 /// A FHIR `Reference` (lmr writes `reference` for `hasMember`, `display` for `specimen`).
@@ -426,21 +432,6 @@ pub struct Issue {
 // Building a bundle
 // ---------------------------------------------------------------------------------------------
 
-/// Significant digits kept in FHIR decimals: far beyond any assay's precision, and enough to
-/// drop the binary noise of a division (`0.011159999999999998` → `0.01116`).
-const SIGNIFICANT: usize = 12;
-
-/// A number as FHIR writes it: rounded to [`SIGNIFICANT`] digits, so that the shortest decimal
-/// that reads back to it carries no binary noise.
-pub fn decimal(x: f64) -> f64 {
-    if !x.is_finite() || x == 0.0 {
-        return x;
-    }
-    format!("{x:.prec$e}", prec = SIGNIFICANT - 1)
-        .parse()
-        .unwrap_or(x)
-}
-
 /// A deterministic `urn:uuid` (version-4 layout) from the row and the entry's index, so that
 /// output is reproducible and every entry of an NDJSON file has its own id.
 fn uuid(row: u64, index: usize) -> String {
@@ -454,7 +445,7 @@ fn uuid(row: u64, index: usize) -> String {
 
 fn quantity(table: &CodeTable, value: Censored, unit: &str) -> Quantity {
     Quantity {
-        value: decimal(value.number()),
+        value: value.number(),
         comparator: match value {
             Censored::Exact(_) => None,
             Censored::LessThan(_) => Some("<"),
@@ -1021,12 +1012,11 @@ mod tests {
     }
 
     #[test]
-    fn decimals_lose_binary_noise_not_precision() {
-        // 0.48 / 43.01 is 0.011160195303417810…: 12 significant digits kept
-        assert_eq!(decimal(0.011159999999999998), 0.01116);
-        assert_eq!(decimal(0.1 + 0.2), 0.3);
-        assert_eq!(decimal(0.48 / 43.01), 0.0111601953034);
-        assert_eq!(decimal(123456.0), 123456.0);
+    fn quantities_use_the_one_number_formatter() {
+        let t = CodeTable::builtin();
+        let q = |x| serde_json::to_string(&exact(t, x, "%")).unwrap();
+        assert!(q(0.011159999999999998).starts_with(r#"{"value":0.01116,"#));
+        assert!(q(5.0).starts_with(r#"{"value":5,"#));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Output: the result columns (shared by `lmr check --format json` and `lmr batch`), the JSON
 //! object, and the text report a lab scientist reads in ten seconds.
 
+pub mod fhir;
 mod json;
 mod text;
 

@@ -117,6 +117,31 @@ pub enum InterpretError {
     FractionsAndWhole,
 }
 
+/// Pre-test conditions a lab records, each known to change sugar-test results (see the caveat
+/// `sugar_test_interferences`); `None` when not recorded. Each `Some(true)` raises the flag of the
+/// same name; an `egfr` below 60 mL/min/1.73 m² raises `reduced_renal_function`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pretest {
+    /// NSAIDs or aspirin taken before the test.
+    pub nsaid: Option<bool>,
+    /// Alcohol taken before the test.
+    pub alcohol: Option<bool>,
+    /// A laxative taken before the test.
+    pub laxative: Option<bool>,
+    /// Oral corticosteroids taken before the test.
+    pub steroid: Option<bool>,
+    /// Diarrhoea shortly before the test.
+    pub recent_diarrhoea: Option<bool>,
+    /// Glucose in the urine.
+    pub glycosuria: Option<bool>,
+    /// Estimated GFR, mL/min/1.73 m².
+    pub egfr: Option<f64>,
+}
+
+/// eGFR below which renal function is reduced, mL/min/1.73 m²: KDIGO 2012 "decreased GFR",
+/// GFR categories G3a–G5 (Kidney Int Suppl 2013;3:19–62, doi:10.1038/kisup.2012.64).
+pub const REDUCED_EGFR_BELOW: f64 = 60.0;
+
 /// One sample's inputs. Every part is optional; a sample is interpreted for what it has.
 #[derive(Clone, Debug, Default)]
 pub struct Sample {
@@ -140,6 +165,8 @@ pub struct Sample {
     /// Results reported below the assay's limit (`<10 ng/mL`, `ND`) for the analytes whose
     /// value is then left out (the urine sugars keep theirs in [`UrineResult::BelowLimit`]).
     pub below_limit: BelowLimit,
+    /// What was recorded about the person before the test (drugs, diarrhoea, glycosuria, eGFR).
+    pub pretest: Pretest,
 }
 
 /// Vitamin D and zonulin results reported below the assay's limit: no value to classify, but
@@ -213,6 +240,7 @@ impl Sample {
 
     /// Clears every field (for reuse across batch rows).
     pub fn clear(&mut self) {
+        self.pretest = Pretest::default();
         self.urine.clear();
         self.urine_volume = None;
         self.protocol.clear();
@@ -298,6 +326,10 @@ pub enum FlagDetail {
     Baseline(Sugar),
     /// Why a value has no z-score.
     Zscore(NoZscore),
+    /// A pre-test condition recorded as yes (the flag names it).
+    Pretest,
+    /// The eGFR given, mL/min/1.73 m².
+    Egfr(f64),
     /// An adult quality band that was not applied: the band's id, and whether the age and the
     /// collection window were missing.
     NotChecked {
@@ -685,6 +717,7 @@ impl<'r> Interpreter<'r> {
             // Nothing of a sugar test that failed half way is kept.
             out.clear();
         }
+        pretest_flags(&sample.pretest, out);
         self.vitamin_d(sample, out);
         let zonulin = self.zonulin(sample, out);
         for (below, field) in [
@@ -1238,6 +1271,25 @@ impl<'r> Interpreter<'r> {
         };
         out.zonulin = Some(ZonulinResult { value: z, range });
         Ok(())
+    }
+}
+
+/// The flags of the pre-test conditions recorded as yes, and of an eGFR below 60.
+fn pretest_flags(p: &Pretest, out: &mut Interpretation<'_>) {
+    for (answer, flag) in [
+        (p.nsaid, Flag::PretestNsaid),
+        (p.alcohol, Flag::PretestAlcohol),
+        (p.laxative, Flag::PretestLaxative),
+        (p.steroid, Flag::PretestSteroid),
+        (p.recent_diarrhoea, Flag::RecentDiarrhoea),
+        (p.glycosuria, Flag::Glycosuria),
+    ] {
+        if answer == Some(true) {
+            out.flag(flag, FlagDetail::Pretest);
+        }
+    }
+    if let Some(e) = p.egfr.filter(|&e| e < REDUCED_EGFR_BELOW) {
+        out.flag(Flag::ReducedRenalFunction, FlagDetail::Egfr(e));
     }
 }
 

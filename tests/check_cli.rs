@@ -900,3 +900,44 @@ fn a_users_range_takes_precedence_over_a_builtin_one_and_the_others_are_named() 
         "{text}"
     );
 }
+
+#[test]
+fn each_pretest_input_raises_its_flag() {
+    // Each yes/no input raises the flag of the same name on yes, nothing on no (issue 14).
+    let base = ["--vitamin-d", "60 nmol/L"];
+    for name in [
+        "pretest_nsaid",
+        "pretest_alcohol",
+        "pretest_laxative",
+        "pretest_steroid",
+        "recent_diarrhoea",
+        "glycosuria",
+    ] {
+        let flag = format!("--{}", name.replace('_', "-"));
+        let yes = check_json(&[&base[..], &[flag.as_str(), "yes"]].concat());
+        assert_eq!(codes(&yes, "flags"), vec![name.to_string()], "{name}");
+        let no = check_json(&[&base[..], &[flag.as_str(), "no"]].concat());
+        assert!(codes(&no, "flags").is_empty(), "{name}");
+    }
+    // eGFR, both sides of KDIGO 2012's 60 mL/min/1.73 m² ("GFR <60 mL/min/1.73 m2 (GFR categories
+    // G3a–G5)"): 59.9 is reduced, 60 is not
+    let egfr = |v: &str| codes(&check_json(&[&base[..], &["--egfr", v]].concat()), "flags");
+    assert_eq!(egfr("59.9"), vec!["reduced_renal_function"]);
+    assert_eq!(egfr("59.9 mL/min/1.73 m²"), vec!["reduced_renal_function"]);
+    assert!(egfr("60").is_empty());
+    assert!(egfr("60 mL/min/1.73m2").is_empty());
+    // a bad answer is refused naming the flag and the value (exit 3)
+    let out = lmr()
+        .args([
+            "check",
+            "--vitamin-d",
+            "60 nmol/L",
+            "--pretest-nsaid",
+            "maybe",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--pretest-nsaid \"maybe\""), "{err}");
+}

@@ -89,6 +89,8 @@ pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
         FlagDetail::Zonulin => "zonulin reported with haptoglobin genotype 1-1".into(),
         FlagDetail::Baseline(s) => format!("baseline urine {}", s.name()),
         FlagDetail::Zscore(reason) => reason.to_string(),
+        FlagDetail::Pretest => "recorded before the test".into(),
+        FlagDetail::Egfr(e) => format!("eGFR {} mL/min/1.73 m² (< 60)", sig(e)),
         FlagDetail::NotChecked {
             band,
             no_age,

@@ -154,7 +154,7 @@ impl fmt::Display for SampleErrors {
 impl std::error::Error for SampleErrors {}
 
 /// The field names [`from_fields`] knows, for messages.
-pub const FIELD_NAMES: &str = "lactulose, mannitol, <sugar> (or urine_<sugar>), volume (or urine_volume), <sugar>_dose, <sugar>_dose_form, dose_volume, <sugar>_solution, baseline_<sugar>, collection, age, sex, vitamin_d, vitamin_d_form, zonulin, zonulin_matrix, hp_genotype, protocol, sugar, dose, baseline";
+pub const FIELD_NAMES: &str = "lactulose, mannitol, <sugar> (or urine_<sugar>), volume (or urine_volume), <sugar>_dose, <sugar>_dose_form, dose_volume, <sugar>_solution, baseline_<sugar>, collection, age, sex, vitamin_d, vitamin_d_form, zonulin, zonulin_matrix, hp_genotype, protocol, pretest_nsaid, pretest_alcohol, pretest_laxative, pretest_steroid, recent_diarrhoea, glycosuria, egfr, sugar, dose, baseline";
 
 /// What a field name means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,6 +175,9 @@ enum Name {
     ZonulinMatrix,
     HpGenotype,
     Protocol,
+    /// A yes/no pre-test condition (`pretest_nsaid`, …, `glycosuria`).
+    Pretest(PretestField),
+    Egfr,
     UrinePair,
     DosePair,
     BaselinePair,
@@ -197,9 +200,11 @@ impl Name {
             "zonulin_matrix" => Name::ZonulinMatrix,
             "hp_genotype" => Name::HpGenotype,
             "protocol" => Name::Protocol,
+            "egfr" => Name::Egfr,
             "sugar" => Name::UrinePair,
             "dose" => Name::DosePair,
             "baseline" => Name::BaselinePair,
+            k if PretestField::lookup(k).is_some() => Name::Pretest(PretestField::lookup(k)?),
             k => {
                 if let Some(s) = k.strip_prefix("urine_").and_then(sugar) {
                     Name::Urine(s)
@@ -237,6 +242,8 @@ impl Name {
             Name::ZonulinMatrix => "zonulin_matrix".into(),
             Name::HpGenotype => "hp_genotype".into(),
             Name::Protocol => "protocol".into(),
+            Name::Pretest(p) => p.name().into(),
+            Name::Egfr => "egfr".into(),
             Name::UrinePair => "sugar".into(),
             Name::DosePair => "dose".into(),
             Name::BaselinePair => "baseline".into(),
@@ -254,6 +261,63 @@ impl Name {
             Name::DosePair => Name::Dose(sugar),
             Name::BaselinePair => Name::Baseline(sugar),
             other => other,
+        }
+    }
+}
+
+/// The yes/no pre-test fields, each raising the flag of the same name when `yes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PretestField {
+    /// `pretest_nsaid`: NSAIDs or aspirin before the test.
+    Nsaid,
+    /// `pretest_alcohol`.
+    Alcohol,
+    /// `pretest_laxative`.
+    Laxative,
+    /// `pretest_steroid`: oral corticosteroids.
+    Steroid,
+    /// `recent_diarrhoea`.
+    RecentDiarrhoea,
+    /// `glycosuria`.
+    Glycosuria,
+}
+
+impl PretestField {
+    /// Every yes/no pre-test field.
+    pub const ALL: [PretestField; 6] = [
+        PretestField::Nsaid,
+        PretestField::Alcohol,
+        PretestField::Laxative,
+        PretestField::Steroid,
+        PretestField::RecentDiarrhoea,
+        PretestField::Glycosuria,
+    ];
+
+    /// The field's name (as a column, a sample-file key, and `lmr check --pretest-nsaid` etc.).
+    pub fn name(self) -> &'static str {
+        match self {
+            PretestField::Nsaid => "pretest_nsaid",
+            PretestField::Alcohol => "pretest_alcohol",
+            PretestField::Laxative => "pretest_laxative",
+            PretestField::Steroid => "pretest_steroid",
+            PretestField::RecentDiarrhoea => "recent_diarrhoea",
+            PretestField::Glycosuria => "glycosuria",
+        }
+    }
+
+    fn lookup(key: &str) -> Option<PretestField> {
+        PretestField::ALL.into_iter().find(|f| f.name() == key)
+    }
+
+    /// Where the answer is kept in a sample.
+    pub fn slot(self, p: &mut crate::interpretation::Pretest) -> &mut Option<bool> {
+        match self {
+            PretestField::Nsaid => &mut p.nsaid,
+            PretestField::Alcohol => &mut p.alcohol,
+            PretestField::Laxative => &mut p.laxative,
+            PretestField::Steroid => &mut p.steroid,
+            PretestField::RecentDiarrhoea => &mut p.recent_diarrhoea,
+            PretestField::Glycosuria => &mut p.glycosuria,
         }
     }
 }
@@ -402,6 +466,14 @@ fn read(s: &mut Sample, given: &[Given], registry: &Registry, errors: &mut Vec<F
                 Ok(x) => s.hp_genotype = Some(x),
                 Err(p) => take(g, p),
             },
+            Name::Pretest(field) => match parse::yes_no(&g.text) {
+                Ok(x) => *field.slot(&mut s.pretest) = Some(x),
+                Err(p) => take(g, p),
+            },
+            Name::Egfr => match parse::egfr(&g.text) {
+                Ok(x) => s.pretest.egfr = Some(x),
+                Err(p) => take(g, p),
+            },
             _ => {}
         }
     }
@@ -534,6 +606,30 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.iter().next().unwrap().problem(), &Problem::Repeated);
+    }
+
+    #[test]
+    fn pretest_fields_through_the_sample_layer() {
+        let s = from_fields(
+            [
+                ("pretest_nsaid", "yes"),
+                ("glycosuria", "No"),
+                ("egfr", "55"),
+            ],
+            &registry(),
+        )
+        .unwrap();
+        assert_eq!(s.pretest.nsaid, Some(true));
+        assert_eq!(s.pretest.glycosuria, Some(false));
+        assert_eq!(s.pretest.egfr, Some(55.0));
+        assert_eq!(s.pretest.alcohol, None);
+        let e = from_fields(
+            [("pretest_steroid", "sometimes"), ("egfr", "-3")],
+            &registry(),
+        )
+        .unwrap_err();
+        let fields: Vec<_> = e.iter().map(FieldError::field).collect();
+        assert_eq!(fields, ["pretest_steroid", "egfr"]);
     }
 
     #[test]

@@ -459,6 +459,65 @@ pub fn hp_genotype(text: &str) -> Result<HpGenotype, Problem> {
     })
 }
 
+/// A yes/no answer for a pre-test condition (`pretest_nsaid`, `glycosuria`, …): `yes`, `y`,
+/// `true`, `1` or `no`, `n`, `false`, `0`, in any case.
+///
+/// ```
+/// use lmr::sample::parse::yes_no;
+/// assert_eq!(yes_no("Yes"), Ok(true));
+/// assert_eq!(yes_no("0"), Ok(false));
+/// assert!(yes_no("maybe").is_err());
+/// ```
+///
+/// # Errors
+/// [`Problem::NotOneOf`].
+pub fn yes_no(text: &str) -> Result<bool, Problem> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" => Ok(true),
+        "no" | "n" | "false" | "0" => Ok(false),
+        _ => Err(Problem::NotOneOf {
+            what: "answer",
+            expected: "yes or no",
+        }),
+    }
+}
+
+/// The units an eGFR is accepted in (all the same quantity, mL/min/1.73 m²).
+const EGFR_UNITS: &str = "mL/min/1.73 m² (also written mL/min/1.73m2 or mL/min per 1.73 m²)";
+
+/// An estimated glomerular filtration rate in mL/min/1.73 m² (a bare number is read in that unit).
+///
+/// ```
+/// use lmr::sample::parse::egfr;
+/// assert_eq!(egfr("59 mL/min/1.73 m²"), Ok(59.0));
+/// assert_eq!(egfr("60"), Ok(60.0));
+/// assert!(egfr("59 mL/min").is_err()); // not normalised to body surface area
+/// ```
+///
+/// # Errors
+/// [`Problem::NotANumber`], [`Problem::Negative`], [`Problem::UnknownUnit`].
+pub fn egfr(text: &str) -> Result<f64, Problem> {
+    let (value, unit) =
+        crate::units::split_number(text).map_err(|e| Problem::from_unit(e, "59 mL/min/1.73 m²"))?;
+    let key: String = unit
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
+        .replace('²', "2")
+        .replace("per", "/");
+    if !(key.is_empty() || key == "ml/min/1.73m2") {
+        return Err(Problem::UnknownUnit {
+            unit: unit.to_string(),
+            expected: EGFR_UNITS,
+        });
+    }
+    if value < 0.0 {
+        return Err(Problem::Negative);
+    }
+    Ok(value)
+}
+
 /// A named protocol (`dutch-sat-hyperosmolar`) from `registry`.
 ///
 /// # Errors

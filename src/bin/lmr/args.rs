@@ -324,6 +324,35 @@ pub struct CheckArgs {
     #[arg(long, value_name = "1-1|2-1|2-2", allow_hyphen_values = true)]
     pub hp_genotype: Option<String>,
 
+    /// NSAIDs or aspirin taken before the test: yes or no (raises pretest_nsaid).
+    #[arg(long, value_name = "yes|no", allow_hyphen_values = true)]
+    pub pretest_nsaid: Option<String>,
+
+    /// Alcohol taken before the test: yes or no (raises pretest_alcohol).
+    #[arg(long, value_name = "yes|no", allow_hyphen_values = true)]
+    pub pretest_alcohol: Option<String>,
+
+    /// A laxative taken before the test: yes or no (raises pretest_laxative).
+    #[arg(long, value_name = "yes|no", allow_hyphen_values = true)]
+    pub pretest_laxative: Option<String>,
+
+    /// Oral corticosteroids taken before the test: yes or no (raises pretest_steroid).
+    #[arg(long, value_name = "yes|no", allow_hyphen_values = true)]
+    pub pretest_steroid: Option<String>,
+
+    /// Diarrhoea shortly before the test: yes or no (raises recent_diarrhoea).
+    #[arg(long, value_name = "yes|no", allow_hyphen_values = true)]
+    pub recent_diarrhoea: Option<String>,
+
+    /// Glucose in the urine (e.g. diabetes): yes or no (raises glycosuria).
+    #[arg(long, value_name = "yes|no", allow_hyphen_values = true)]
+    pub glycosuria: Option<String>,
+
+    /// Estimated GFR in mL/min/1.73 m², e.g. 55; below 60 (KDIGO 2012: decreased GFR) raises
+    /// reduced_renal_function.
+    #[arg(long, value_name = "mL/min/1.73 m²", allow_hyphen_values = true)]
+    pub egfr: Option<String>,
+
     /// Urine concentration of any probe sugar, as SUGAR=CONC (repeatable), e.g.
     /// `--sugar rhamnose="20 mg/dL" --sugar sucralose="1.2 mg/L"`. Sugars: lactulose, mannitol,
     /// rhamnose, sucrose, sucralose, erythritol, mannitol_13c1, mannitol_13c6, xylose, methylglucose.

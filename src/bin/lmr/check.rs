@@ -54,6 +54,13 @@ fn fields(a: &CheckArgs) -> Vec<(&'static str, String)> {
     one("zonulin", &a.zonulin);
     one("zonulin_matrix", &a.zonulin_matrix);
     one("hp_genotype", &a.hp_genotype);
+    one("pretest_nsaid", &a.pretest_nsaid);
+    one("pretest_alcohol", &a.pretest_alcohol);
+    one("pretest_laxative", &a.pretest_laxative);
+    one("pretest_steroid", &a.pretest_steroid);
+    one("recent_diarrhoea", &a.recent_diarrhoea);
+    one("glycosuria", &a.glycosuria);
+    one("egfr", &a.egfr);
     one("protocol", &a.ranges.protocol);
     for (name, values) in [
         ("sugar", &a.sugar),

@@ -217,8 +217,9 @@ with tempfile.TemporaryDirectory() as t:
         check("partial row: its results and an OperationOutcome for the rejected cell",
               by_code(part, "74899-6") is not None and len(issues) == 1
               and '"abc"' in issues[0]["issue"][0]["details"]["text"], str(kinds))
-        bad = json.loads(lines[2])["entry"][0]["resource"]
-        issue = bad["issue"][0] if bad["resourceType"] == "OperationOutcome" else {}
+        bad = [e["resource"] for e in json.loads(lines[2])["entry"]
+               if e["resource"]["resourceType"] == "OperationOutcome"]
+        issue = bad[0]["issue"][0] if bad else {"details": {"text": ""}}
         check("bad row: OperationOutcome naming field and value",
               '"urine_volume [mL]"' in issue.get("details", {}).get("text", "") and '"-40"' in issue["details"]["text"],
               json.dumps(bad))

@@ -659,6 +659,7 @@ mod tests {
             id: "p".into(),
             title: "t".into(),
             doses,
+            solutions: SugarMap::default(),
             collection: Some("5 h".parse().unwrap()),
             population: None,
             source: crate::source::Source {

@@ -18,12 +18,14 @@
 //! ```
 
 mod file;
+mod problem;
 mod registry;
 mod zscore_tables;
 
 pub use crate::analyte::{Analyte, Matrix, RangeUnit};
 pub use crate::source::{Source, Verification};
 pub use file::RangeFileError;
+pub use problem::{RangeProblem, Word};
 pub use registry::{Override, Registry};
 pub use zscore_tables::{load_zscore_tables, ZscoreReferenceError};
 
@@ -312,6 +314,11 @@ pub struct ReferenceRange {
 }
 
 impl ReferenceRange {
+    /// Whether the range was shipped with lmr (rather than read from a user's file).
+    pub fn is_builtin(&self) -> bool {
+        self.origin.starts_with("builtin:")
+    }
+
     /// The index of the band holding `x`, or `None` when the range has no bands.
     pub fn classify(&self, x: f64) -> Option<usize> {
         self.bands.iter().position(|b| b.contains(x))

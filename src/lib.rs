@@ -23,6 +23,7 @@
 //! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output.
 //! - [`summary`]: cohort summaries per group (medians, IQRs, class and flag counts) as text,
 //!   JSON or CSV, and an HTML page of figures with the reference ranges drawn.
+//! - `serve` (feature `serve`, on by default): `lmr serve`, a local web page and JSON API.
 //!
 //! ## Example
 //! ```
@@ -63,6 +64,8 @@ pub mod reference;
 pub mod reference_interval;
 pub mod report;
 pub mod sample_file;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod sugar;
 pub mod summary;
 pub mod units;

@@ -11,6 +11,8 @@ mod cohort;
 mod error;
 mod input;
 mod ranges;
+#[cfg(feature = "serve")]
+mod serve;
 
 use std::process::ExitCode;
 
@@ -28,6 +30,8 @@ fn main() -> ExitCode {
         Command::Summary(a) => cohort::summary(&a),
         Command::ReferenceInterval(a) => cohort::reference_interval(&a),
         Command::ZscoreReference(a) => cohort::zscore_reference(&a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -137,6 +137,19 @@ pub struct Sample {
     /// Timed urine fractions (e.g. 0–2 h, 2–8 h, 8–24 h). When present, recoveries are summed over
     /// the fractions and `urine` / `urine_volume` must be empty.
     pub fractions: Vec<Fraction>,
+    /// Results reported below the assay's limit (`<10 ng/mL`, `ND`) for the analytes whose
+    /// value is then left out (the urine sugars keep theirs in [`UrineResult::BelowLimit`]).
+    pub below_limit: BelowLimit,
+}
+
+/// Vitamin D and zonulin results reported below the assay's limit: no value to classify, but
+/// flagged `below_detection_limit`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BelowLimit {
+    /// 25(OH)D was below the limit.
+    pub vitamin_d: bool,
+    /// Zonulin was below the limit.
+    pub zonulin: bool,
 }
 
 /// One timed urine fraction.
@@ -208,6 +221,7 @@ impl Sample {
         self.hp_genotype = None;
         self.baseline.clear();
         self.fractions.clear();
+        self.below_limit = BelowLimit::default();
     }
 }
 
@@ -590,6 +604,14 @@ impl<'r> Interpreter<'r> {
         self.zscores(sample, out);
         self.vitamin_d(sample, out);
         self.zonulin(sample, out)?;
+        for (below, field) in [
+            (sample.below_limit.vitamin_d, Field::VitaminD),
+            (sample.below_limit.zonulin, Field::Zonulin),
+        ] {
+            if below {
+                out.flag(Flag::BelowDetectionLimit, FlagDetail::BelowLimit(field));
+            }
+        }
         Ok(())
     }
 

@@ -427,7 +427,7 @@ fn rejected_values_exit_3_naming_flag_and_value() {
          "lmr: --lactulose \"12.5 mg/L\": a recovery needs the urine volume: add --volume"),
         (&["--lactulose", "12.5 mg/L", "--volume", "1 L"],
          "lmr: --lactulose \"12.5 mg/L\": a recovery needs the oral dose: add --lactulose-dose (or --protocol)"),
-        (&["--vitamin-d", "20 ng/mL", "--age", "old"], "lmr: --age \"old\": not a number of years"),
+        (&["--vitamin-d", "20 ng/mL", "--age", "old"], "lmr: --age \"old\": not an age (expected a number of years, or a number and a unit: \"35\", \"18 months\", \"2 y\")"),
         (&["--vitamin-d", "20 ng/mL", "--sex", "X"], "lmr: --sex \"X\": unknown sex (expected F, M, female or male)"),
         (&["--vitamin-d", "20 ng/mL", "--lm-range", "nope"], "lmr: --lm-range \"nope\": no such range (see `lmr ranges list`)"),
         (&["--vitamin-d", "20 ng/mL", "--lm-range", "iom-2011"], "lmr: --lm-range \"iom-2011\": that range is for vitamin_d_25oh, not lm_ratio"),
@@ -679,4 +679,39 @@ fn help_documents_exit_codes() {
     let out = lmr().args(["check", "--help"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("3  an input value was rejected"));
+}
+
+#[test]
+fn censored_vitamin_d_zonulin_and_age_in_months_are_read_as_batch_reads_them() {
+    // The cells `batch` accepts: below-limit vitamin D and zonulin are flagged, not rejected;
+    // "18 months" is 18 / 12 = 1.5 years.
+    let v = check_json(&[
+        "--vitamin-d",
+        "<10 ng/mL",
+        "--zonulin",
+        "ND",
+        "--age",
+        "18 months",
+    ]);
+    assert_eq!(codes(&v, "flags"), vec!["below_detection_limit"]);
+    assert!(v["vitamin_d_nmol_l"].is_null());
+    assert_eq!(v["details"]["inputs"]["age_years"], 1.5);
+}
+
+#[test]
+fn every_rejected_flag_is_reported() {
+    let (code, stderr) = check_fails(&[
+        "--lactulose",
+        "12,5 mg/L",
+        "--volume",
+        "-5 mL",
+        "--lactulose-dose",
+        "5 g",
+    ]);
+    assert_eq!(code, 3);
+    assert_eq!(
+        stderr,
+        "lmr: --lactulose \"12,5 mg/L\": decimal comma (write \"12.5 mg/L\" with a decimal point)\n\
+         lmr: --volume \"-5 mL\": must not be negative\n"
+    );
 }

@@ -1094,7 +1094,7 @@ fn cli_vitamin_d_and_zonulin_with_sugars() {
 fn cli_rejections_exit_3_naming_the_flag_and_value() {
     rejected(
         &["--zonulin", "50 ng/mL"],
-        "--zonulin \"50 ng/mL\": zonulin value \"50 ng/mL\" has no matrix: say whether it is serum or stool (values are never comparable across matrices); add --zonulin-matrix serum or --zonulin-matrix stool",
+        "--zonulin \"50 ng/mL\": zonulin needs its matrix, serum or stool (values are never comparable across matrices); add --zonulin-matrix serum or --zonulin-matrix stool",
     );
     rejected(
         &["--zonulin-matrix", "serum"],
@@ -1102,7 +1102,7 @@ fn cli_rejections_exit_3_naming_the_flag_and_value() {
     );
     rejected(
         &["--zonulin", "50 ng/mL", "--zonulin-matrix", "urine"],
-        "--zonulin-matrix \"urine\": expected serum or stool",
+        "--zonulin-matrix \"urine\": unknown zonulin matrix (expected serum or stool)",
     );
     rejected(
         &["--zonulin", "50 ng/mL", "--zonulin-matrix", "serum", "--zonulin-range", "enterosan-stool"],
@@ -1110,7 +1110,7 @@ fn cli_rejections_exit_3_naming_the_flag_and_value() {
     );
     rejected(
         &["--zonulin", "61 ng/g", "--zonulin-matrix", "serum"],
-        "--zonulin \"61 ng/g\": 61 ng/g (serum): ng/g is a stool unit, but the matrix is serum",
+        "--zonulin \"61 ng/g\": ng/g is a stool unit, but the matrix is serum",
     );
     rejected(
         &["--zonulin", "-1 ng/mL", "--zonulin-matrix", "serum"],
@@ -1144,7 +1144,7 @@ fn cli_rejections_exit_3_naming_the_flag_and_value() {
     );
     rejected(
         &["--vitamin-d", "5 mg/L"],
-        "--vitamin-d \"5 mg/L\": 5 mg/L: 25(OH)D is reported in nmol/L, ng/mL or µg/L",
+        "--vitamin-d \"5 mg/L\": 25(OH)D is reported in nmol/L, ng/mL or µg/L",
     );
     rejected(
         &["--vitamin-d", "20 ng/mL", "--vitamin-d-form", "d4"],

@@ -30,14 +30,24 @@ pub(super) fn error(
         .into_response()
 }
 
-/// A rejected input as a 422 answer.
-pub(super) fn rejected(r: &Rejected) -> Response {
-    error(
+/// Rejected inputs as a 422 answer: the first as `error`/`field`/`value`, every one under
+/// `errors`.
+pub(super) fn rejected(list: &[Rejected]) -> Response {
+    let all: Vec<Value> = list
+        .iter()
+        .map(|r| json!({"error": r.message, "field": r.field, "value": r.value}))
+        .collect();
+    let first = all
+        .first()
+        .cloned()
+        .unwrap_or_else(|| json!({"error": "rejected"}));
+    let body = json!({"error": first["error"], "field": first["field"], "value": first["value"], "errors": all});
+    (
         StatusCode::UNPROCESSABLE_ENTITY,
-        &r.message,
-        r.field.as_deref(),
-        r.value.as_deref(),
+        [(header::CONTENT_TYPE, "application/json")],
+        format!("{body}\n"),
     )
+        .into_response()
 }
 
 /// A body the extractor refused (too large: 413; unreadable: 400).
@@ -99,11 +109,11 @@ pub(super) async fn check(
     };
     let pairs = match pairs(&object) {
         Ok(p) => p,
-        Err(r) => return rejected(&r),
+        Err(r) => return rejected(&[r]),
     };
     match check::document(&state.registry, &pairs) {
         Ok(text) => ([(header::CONTENT_TYPE, "application/json")], text).into_response(),
-        Err(r) => rejected(&r),
+        Err(list) => rejected(&list),
     }
 }
 
@@ -120,7 +130,15 @@ fn pairs(object: &Map<String, Value>) -> Result<Vec<(String, String)>, Rejected>
             other => Err(Rejected {
                 field: Some(key.clone()),
                 value: Some(other.to_string()),
-                message: format!("{key}: expected a string, a number or a boolean"),
+                message: format!(
+                    "--{} {other}: expected a string, a number or a boolean{}",
+                    key.replace('_', "-"),
+                    if REPEATABLE.contains(&key.as_str()) {
+                        ", or a list of them"
+                    } else {
+                        ""
+                    }
+                ),
             }),
         };
         match value {

@@ -42,21 +42,21 @@ const OPTIONS: &[&str] = &[
 ];
 
 /// An answer that is not the streamed result: status and JSON error.
-struct Refusal(Response);
+struct Refusal(Box<Response>);
 
 impl Refusal {
     fn new(status: StatusCode, message: impl AsRef<str>) -> Refusal {
-        Refusal(error(status, message.as_ref(), None, None))
+        Refusal(Box::new(error(status, message.as_ref(), None, None)))
     }
 
     fn field(field: &str, value: &str, message: impl std::fmt::Display) -> Refusal {
         let text = format!("--{} {value:?}: {message}", field.replace('_', "-"));
-        Refusal(error(
+        Refusal(Box::new(error(
             StatusCode::UNPROCESSABLE_ENTITY,
             &text,
             Some(field),
             Some(value),
-        ))
+        )))
     }
 }
 
@@ -249,12 +249,12 @@ struct Setup {
 fn setup(registry: &Registry, up: &Upload) -> Result<Setup, Refusal> {
     let mut columns = match &up.columns {
         Some(text) => ColumnMap::from_toml_str(text, "the column map").map_err(|e| {
-            Refusal(error(
+            Refusal(Box::new(error(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &format!("column map {e}"),
                 Some("columns"),
                 None,
-            ))
+            )))
         })?,
         None => ColumnMap::default(),
     };
@@ -391,7 +391,7 @@ pub(super) async fn interpret(
 ) -> Response {
     match interpret_inner(state, query, request).await {
         Ok(r) => r,
-        Err(Refusal(r)) => r,
+        Err(Refusal(r)) => *r,
     }
 }
 
@@ -516,7 +516,7 @@ pub(super) async fn summary(
             html,
         )
             .into_response(),
-        Err(Refusal(r)) => r,
+        Err(Refusal(r)) => *r,
     }
 }
 

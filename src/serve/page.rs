@@ -33,7 +33,7 @@ pub(super) fn error(status: StatusCode, message: &str) -> Response {
 
 /// `GET /`: the empty form.
 pub(super) async fn index(State(state): State<Shared>) -> Response {
-    Html(sample_page(&state.registry, &[], None, None)).into_response()
+    Html(sample_page(&state.registry, &[], None, &[])).into_response()
 }
 
 /// `POST /`: the form filled in → the same form, with the result or the field error.
@@ -45,13 +45,7 @@ pub(super) async fn check(
         Ok(f) => f,
         Err(e) => return error(e.status(), &e.body_text()),
     };
-    let fields = match fields(&form) {
-        Ok(f) => f,
-        Err(r) => {
-            let page = sample_page(&state.registry, &form, None, Some(&r));
-            return (StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response();
-        }
-    };
+    let fields = fields(&form);
     match check::document(&state.registry, &fields) {
         Ok(text) => {
             let doc: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -59,12 +53,12 @@ pub(super) async fn check(
                 &state.registry,
                 &form,
                 Some((&doc, &text)),
-                None,
+                &[],
             ))
             .into_response()
         }
-        Err(r) => {
-            let page = sample_page(&state.registry, &form, None, Some(&r));
+        Err(rejected) => {
+            let page = sample_page(&state.registry, &form, None, &rejected);
             (StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response()
         }
     }
@@ -164,49 +158,31 @@ fn last<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// The form's fields as the inputs of `lmr check`.
-fn fields(form: &[(String, String)]) -> Result<Vec<(String, String)>, Rejected> {
-    let quantities = quantities();
-    let mut out = Vec::new();
-    for (k, v) in form {
-        if v.trim().is_empty() || k.ends_with("_unit") {
-            continue;
-        }
-        let unit = last(form, &format!("{k}_unit"));
-        if quantities.iter().any(|q| q.name == *k) {
-            out.push((k.clone(), combine(v, unit)));
-        } else if let Some((kind, sugar)) = k.split_once('.') {
-            if !matches!(kind, "sugar" | "dose" | "baseline") || sugar.parse::<Sugar>().is_err() {
-                return Err(unknown(k, v));
-            }
-            out.push((kind.to_string(), format!("{sugar}={}", combine(v, unit))));
-        } else if k == "subtract_baseline" {
-            out.push((k.clone(), "true".into()));
-        } else if check::FIELDS.contains(&k.as_str()) {
-            out.push((k.clone(), v.trim().to_string()));
-        } else {
-            return Err(unknown(k, v));
-        }
-    }
-    Ok(out)
+/// The form's fields as the inputs of `lmr check`: a value and its `<name>_unit` choice
+/// become one text; empty fields are left out.
+fn fields(form: &[(String, String)]) -> Vec<(String, String)> {
+    form.iter()
+        .filter(|(k, v)| !v.trim().is_empty() && !k.ends_with("_unit"))
+        .map(|(k, v)| (k.clone(), combine(v, last(form, &format!("{k}_unit")))))
+        .collect()
 }
 
-fn unknown(k: &str, v: &str) -> Rejected {
-    Rejected {
-        field: None,
-        value: Some(v.to_string()),
-        message: format!("unknown form field {k:?}"),
-    }
-}
-
-/// The form input a rejected field belongs to (`sugar` + `rhamnose=…` → `sugar.rhamnose`).
+/// The form input a rejected field belongs to: its own name, or for the `SUGAR=VALUE` pairs of
+/// the API the sugar's field (`dose` + `rhamnose=…` → `rhamnose_dose`).
 fn target(r: &Rejected) -> Option<String> {
     let field = r.field.as_deref()?;
-    if matches!(field, "sugar" | "dose" | "baseline") {
-        let sugar = r.value.as_deref()?.split_once('=')?.0.trim();
-        return Some(format!("{field}.{sugar}"));
-    }
-    Some(field.to_string())
+    let sugar = || {
+        r.value
+            .as_deref()?
+            .split_once('=')
+            .map(|(s, _)| s.trim().to_string())
+    };
+    Some(match field {
+        "sugar" => sugar()?,
+        "dose" => format!("{}_dose", sugar()?),
+        "baseline" => format!("baseline_{}", sugar()?),
+        f => f.to_string(),
+    })
 }
 
 /// Writes the form and, below it, the result.
@@ -214,26 +190,20 @@ fn sample_page(
     registry: &Registry,
     form: &[(String, String)],
     result: Option<(&Value, &str)>,
-    rejected: Option<&Rejected>,
+    rejected: &[Rejected],
 ) -> String {
-    let target = rejected.and_then(target);
-    let f = FormWriter {
-        form,
-        target: target.as_deref(),
-        rejected,
-    };
+    let f = FormWriter { form, rejected };
     let mut b = String::new();
     b.push_str("<h1>Interpret one sample</h1>\n<p class=\"lead\">The inputs of <code>lmr check</code>. Give a value and pick its unit; a value may also carry its own unit (<code>1.2 L</code>). Every field is optional: give the urine sugars with volume and doses, or 25(OH)D, or zonulin, or any mix.</p>\n");
-    if let Some(r) = rejected {
-        let link = target
-            .as_deref()
-            .map(|t| format!(" <a href=\"#{}\">Go to the field</a>", esc(&field_id(t))))
-            .unwrap_or_default();
-        let _ = write!(
-            b,
-            "<div class=\"alert\" role=\"alert\" id=\"form-error\"><p><strong>Not interpreted.</strong> {}{link}</p></div>\n",
-            esc(&r.message)
-        );
+    if !rejected.is_empty() {
+        b.push_str("<div class=\"alert\" role=\"alert\" id=\"form-error\"><p><strong>Not interpreted.</strong></p><ul>");
+        for r in rejected {
+            let link = target(r)
+                .map(|t| format!(" <a href=\"#{}\">Go to the field</a>", esc(&field_id(&t))))
+                .unwrap_or_default();
+            let _ = write!(b, "<li>{}{link}</li>", esc(&r.message));
+        }
+        b.push_str("</ul></div>\n");
     }
     b.push_str("<form method=\"post\" action=\"/\" novalidate>\n");
     let q = quantities();
@@ -268,7 +238,7 @@ fn sample_page(
         &mut b,
         "age",
         "Age (years)",
-        "decimals allowed: 1.5 for 18 months",
+        "decimals allowed (1.5), or with a unit: 18 months",
         "decimal",
     );
     let sexes = [
@@ -457,15 +427,14 @@ fn option_text(id: &str, title: &str) -> String {
     format!("{id} — {t}")
 }
 
-/// An HTML id for a field name (`sugar.rhamnose` → `f-sugar-rhamnose`).
+/// An HTML id for a field name (`lactulose_dose` → `f-lactulose-dose`).
 fn field_id(name: &str) -> String {
     format!("f-{}", name.replace(['.', '_'], "-"))
 }
 
 struct FormWriter<'a> {
     form: &'a [(String, String)],
-    target: Option<&'a str>,
-    rejected: Option<&'a Rejected>,
+    rejected: &'a [Rejected],
 }
 
 impl FormWriter<'_> {
@@ -479,19 +448,28 @@ impl FormWriter<'_> {
 
     /// The error beside field `name`, and the attributes its input takes.
     fn error(&self, name: &str) -> (String, String) {
-        match (self.target, self.rejected) {
-            (Some(t), Some(r)) if t == name => {
-                let id = format!("{}-error", field_id(name));
-                (
-                    format!(
-                        "<p class=\"field-error\" id=\"{id}\">{}</p>",
-                        esc(&r.message)
-                    ),
-                    format!(" aria-invalid=\"true\" aria-describedby=\"{id}\" autofocus"),
-                )
-            }
-            _ => (String::new(), String::new()),
+        let mine: Vec<String> = self
+            .rejected
+            .iter()
+            .filter(|r| target(r).as_deref() == Some(name))
+            .map(|r| esc(&r.message))
+            .collect();
+        if mine.is_empty() {
+            return (String::new(), String::new());
         }
+        let id = format!("{}-error", field_id(name));
+        // The first rejected field takes the focus when the page opens.
+        let first = self.rejected.first().and_then(target).as_deref() == Some(name);
+        (
+            format!(
+                "<p class=\"field-error\" id=\"{id}\">{}</p>",
+                mine.join("<br>")
+            ),
+            format!(
+                " aria-invalid=\"true\" aria-describedby=\"{id}\"{}",
+                if first { " autofocus" } else { "" }
+            ),
+        )
     }
 
     fn quantity(&self, b: &mut String, q: &Quantity) {
@@ -527,7 +505,7 @@ impl FormWriter<'_> {
             let sel = if u == chosen { " selected" } else { "" };
             let _ = write!(b, "<option{sel}>{}</option>", esc(u));
         }
-        let _ = write!(b, "</select></span>{hint}{err}</div>\n");
+        let _ = write!(b, "</select></span>{hint}{err}</div>");
     }
 
     fn text(&self, b: &mut String, name: &str, label: &str, hint: &str, mode: &str) {
@@ -540,7 +518,7 @@ impl FormWriter<'_> {
         };
         let _ = write!(
             b,
-            "<div class=\"field\"><label for=\"{id}\">{}</label><input type=\"text\" inputmode=\"{mode}\" id=\"{id}\" name=\"{}\" value=\"{}\" autocomplete=\"off\"{attrs}{described}><span class=\"hint\" id=\"{id}-hint\">{}</span>{err}</div>\n",
+            "<div class=\"field\"><label for=\"{id}\">{}</label><input type=\"text\" inputmode=\"{mode}\" id=\"{id}\" name=\"{}\" value=\"{}\" autocomplete=\"off\"{attrs}{described}><span class=\"hint\" id=\"{id}-hint\">{}</span>{err}</div>",
             esc(label),
             esc(name),
             esc(self.value(name)),
@@ -577,7 +555,7 @@ impl FormWriter<'_> {
         if !hint.is_empty() {
             let _ = write!(b, "<span class=\"hint\">{}</span>", esc(hint));
         }
-        let _ = write!(b, "{err}</div>\n");
+        let _ = write!(b, "{err}</div>");
     }
 
     fn checkbox(&self, b: &mut String, name: &str, label: &str) {
@@ -588,7 +566,7 @@ impl FormWriter<'_> {
         } else {
             " checked"
         };
-        let _ = write!(b, "<div class=\"field check\"><input type=\"checkbox\" id=\"{id}\" name=\"{}\"{checked}{attrs}><label for=\"{id}\">{}</label>{err}</div>\n", esc(name), esc(label));
+        let _ = write!(b, "<div class=\"field check\"><input type=\"checkbox\" id=\"{id}\" name=\"{}\"{checked}{attrs}><label for=\"{id}\">{}</label>{err}</div>", esc(name), esc(label));
     }
 
     fn checkboxes(&self, b: &mut String, name: &str, legend: &str, options: &[(String, String)]) {
@@ -607,7 +585,7 @@ impl FormWriter<'_> {
             };
             let _ = write!(b, "<div class=\"check\"><input type=\"checkbox\" id=\"{id}\" name=\"{}\" value=\"{}\"{checked}><label for=\"{id}\">{}</label></div>", esc(name), esc(value), esc(text));
         }
-        let _ = write!(b, "{err}</fieldset>\n");
+        let _ = write!(b, "{err}</fieldset>");
     }
 }
 
@@ -842,7 +820,7 @@ fn result_section(b: &mut String, registry: &Registry, doc: &Value, json_text: &
         );
     }
     b.push_str("</dl>");
-    let _ = write!(b, "<details><summary>The same result as JSON (<code>lmr check --format json</code>)</summary><pre id=\"json\">{}</pre></details>\n</section>\n", esc(json_text));
+    let _ = write!(b, "<details><summary>The same result as JSON (<code>lmr check --format json</code>)</summary><pre id=\"json\">{}</pre></details>\n</section>", esc(json_text));
 }
 
 fn differences(b: &mut String, list: &Value, heading: &str) {
@@ -870,8 +848,7 @@ pub(super) async fn batch(State(state): State<Shared>) -> Response {
     );
     let f = FormWriter {
         form: &[],
-        target: None,
-        rejected: None,
+        rejected: &[],
     };
     let delimiters = [(",", "comma ,"), (";", "semicolon ;"), ("tab", "tab")]
         .map(|(a, c)| (a.to_string(), c.to_string()));
@@ -942,6 +919,6 @@ mod tests {
             value: Some("rhamnose=abc".into()),
             message: String::new(),
         };
-        assert_eq!(target(&r).as_deref(), Some("dose.rhamnose"));
+        assert_eq!(target(&r).as_deref(), Some("rhamnose_dose"));
     }
 }

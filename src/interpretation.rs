@@ -26,7 +26,7 @@
 //!
 //! let mut out = Interpretation::default();
 //! interpreter.interpret(&sample, &mut out)?;
-//! // science.md T3: 0.48 % and 18.0 %, ratio 0.026667
+//! // hand-worked, FE% = C × V / dose × 100: 0.48 % and 18.0 %, ratio 0.026667
 //! approx::assert_relative_eq!(out.lm_ratio.unwrap().exact().unwrap(), 0.48 / 18.0, max_relative = 1e-12);
 //! assert_eq!(out.lm_class(), Some("unclassified")); // no verified range for 5 g / 1 g, 5 h
 //! assert!(out.caveat_codes().any(|c| c == "no_matching_range"));
@@ -268,6 +268,16 @@ pub enum FlagDetail {
     Baseline(Sugar),
     /// Why a value has no z-score.
     Zscore(NoZscore),
+    /// An adult quality band that was not applied: the band's id, and whether the age and the
+    /// collection window were missing.
+    NotChecked {
+        /// The quality band's range id.
+        band: &'static str,
+        /// The age was not given.
+        no_age: bool,
+        /// The collection window was not given.
+        no_window: bool,
+    },
 }
 
 /// Which range a [`FlagDetail::NearBound`] refers to.
@@ -591,19 +601,27 @@ impl<'r> Interpreter<'r> {
 
     /// Interprets `sample` into `out` (cleared first).
     ///
+    /// Each analyte stands alone: when the sugar test cannot be computed, `out` still holds the
+    /// vitamin D and zonulin results (and the other way round), and the error says what failed.
+    ///
     /// # Errors
-    /// [`InterpretError`] when a recovery cannot be computed (a zero dose) or a zonulin value
-    /// does not fit the chosen range's matrix.
+    /// [`InterpretError`] when a recovery cannot be computed (a zero dose, an overflow) or a
+    /// zonulin value does not fit the chosen range's matrix; the first such error.
     pub fn interpret(
         &self,
         sample: &Sample,
         out: &mut Interpretation<'r>,
     ) -> Result<(), InterpretError> {
         out.clear();
-        self.sugars(sample, out)?;
-        self.zscores(sample, out);
+        let sugars = self.sugars(sample, out);
+        if sugars.is_ok() {
+            self.zscores(sample, out);
+        } else {
+            // Nothing of a sugar test that failed half way is kept.
+            out.clear();
+        }
         self.vitamin_d(sample, out);
-        self.zonulin(sample, out)?;
+        let zonulin = self.zonulin(sample, out);
         for (below, field) in [
             (sample.below_limit.vitamin_d, Field::VitaminD),
             (sample.below_limit.zonulin, Field::Zonulin),
@@ -612,7 +630,7 @@ impl<'r> Interpreter<'r> {
                 out.flag(Flag::BelowDetectionLimit, FlagDetail::BelowLimit(field));
             }
         }
-        Ok(())
+        sugars.and(zonulin)
     }
 
     /// Recoveries of one collection (the whole sample, or one fraction) into `recoveries`.
@@ -675,7 +693,7 @@ impl<'r> Interpreter<'r> {
                 fr.ratios = Ratios::of(&fr.recoveries);
                 out.fractions.push(fr);
             }
-            // Cumulative recovery is the sum over fractions (science.md §2.1): Σ(Cᵢ·Vᵢ) / D.
+            // Cumulative recovery is the sum over fractions (WASH Benefits EED analysis code, github.com/washb-eed-substudies/ee-secondary): Σ(Cᵢ·Vᵢ) / D.
             for &sugar in Sugar::ALL {
                 let sum = out
                     .fractions
@@ -711,6 +729,7 @@ impl<'r> Interpreter<'r> {
             out.caveat(Caveat::LmRatioNotDiagnostic);
             out.caveat(Caveat::ProtocolsNotStandardised);
             out.caveat(Caveat::HighBetweenPersonVariation);
+            out.caveat(Caveat::SugarTestInterferences);
         }
         if let Some(Censored::Exact(m)) = m {
             self.mannitol_flags(sample, m, out);
@@ -820,25 +839,54 @@ impl<'r> Interpreter<'r> {
         }
     }
 
-    /// Whether a quality band applies to this sample: no difference but parts the source leaves
-    /// unstated and an age that was not given (adult bands are applied when age is unknown).
-    fn quality_band_applies(range: &ReferenceRange, protocol: &Protocol) -> bool {
+    /// Whether a quality band applies to this sample. A band applies only to the population and
+    /// window its source covers: the sample's age and collection window must be given, and nothing
+    /// may differ but the parts the source leaves unstated. With an unknown age or window the band
+    /// is not applied and the row is flagged `quality_band_not_checked` (returns `false`); a known
+    /// age or window outside the band (a child, a 2 h window) is simply out of scope.
+    fn quality_band_applies(
+        range: &ReferenceRange,
+        band: &'static str,
+        protocol: &Protocol,
+        out: &mut Interpretation<'_>,
+    ) -> bool {
         let mut applies = true;
         range.for_each_difference(protocol, |d| {
-            applies &= matches!(
-                d,
-                Difference::Unstated(_) | Difference::Age { sample: None, .. }
-            );
+            applies &= matches!(d, Difference::Unstated(_));
         });
-        applies
+        let (no_age, no_window) = (protocol.age_years.is_none(), protocol.collection.is_none());
+        let out_of_scope = {
+            let mut known_mismatch = false;
+            range.for_each_difference(protocol, |d| {
+                known_mismatch |= match d {
+                    Difference::Age { sample, .. } => sample.is_some(),
+                    Difference::Collection { sample, .. }
+                    | Difference::CollectionOutside { sample, .. } => sample.is_some(),
+                    Difference::Unstated(_) => false,
+                    _ => true,
+                };
+            });
+            known_mismatch
+        };
+        if !out_of_scope && (no_age || no_window) {
+            out.flag(
+                Flag::QualityBandNotChecked,
+                FlagDetail::NotChecked {
+                    band,
+                    no_age,
+                    no_window,
+                },
+            );
+            return false;
+        }
+        applies && !no_window
     }
 
     fn mannitol_flags(&self, sample: &Sample, m: f64, out: &mut Interpretation<'r>) {
         let Some(band) = self.mannitol_band else {
             return;
         };
-        // `lm_differences` is free until the L:M range is chosen, after the quality flags.
-        if !Self::quality_band_applies(band, &sample.protocol) {
+        if !Self::quality_band_applies(band, MANNITOL_BAND_ID, &sample.protocol, out) {
             return;
         }
         let lo = band
@@ -872,9 +920,9 @@ impl<'r> Interpreter<'r> {
         let Some(band) = self.urine_volume_band else {
             return;
         };
-        if Self::quality_band_applies(band, &sample.protocol)
+        if ml > 0.0
+            && Self::quality_band_applies(band, URINE_VOLUME_BAND_ID, &sample.protocol, out)
             && band.classify(ml) == Some(0)
-            && ml > 0.0
         {
             let bound = band.bands[0].upper.map(|b| b.value);
             out.flag(Flag::LowUrineVolume, FlagDetail::UrineVolume(ml, bound));
@@ -978,6 +1026,11 @@ impl<'r> Interpreter<'r> {
         let Some(z) = sample.zonulin else {
             return Ok(());
         };
+        // Checked first: a value the chosen range cannot take leaves no zonulin result at all.
+        let ranged = match self.zonulin_range {
+            Some(r) => Some((r, z.in_range_unit(&r.id, r.applies_to.matrix, r.unit)?)),
+            None => None,
+        };
         for c in [
             Caveat::ZonulinAssayNotPrehaptoglobin2,
             Caveat::ZonulinNoAgreementWithSugarTests,
@@ -989,13 +1042,12 @@ impl<'r> Interpreter<'r> {
         if sample.hp_genotype == Some(HpGenotype::Hp11) {
             out.flag(Flag::Hp11ZonulinReported, FlagDetail::Zonulin);
         }
-        let range = match self.zonulin_range {
+        let range = match ranged {
             None => {
                 out.caveat(Caveat::ZonulinNoRangeChosen);
                 None
             }
-            Some(r) => {
-                let x = z.in_range_unit(&r.id, r.applies_to.matrix, r.unit)?;
+            Some((r, x)) => {
                 let value = Censored::Exact(x);
                 self.classify_into(r, value, RangeIndex::Zonulin, out);
                 Some(RangeResult {

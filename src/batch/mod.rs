@@ -498,12 +498,23 @@ impl Stats {
 #[derive(Default)]
 struct RowState<'r> {
     sample: Sample,
-    below: BelowLimit,
     result: Interpretation<'r>,
+    /// The row's problems (every rejected cell), and their text as written in `error`.
+    errors: Vec<RowError>,
     error: String,
 }
 
-#[allow(clippy::result_large_err)] // see the note in row.rs
+/// What reading and interpreting one row gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Every given input was read and interpreted.
+    Clean,
+    /// Some cells were rejected: the results that did not need them are kept.
+    Partial,
+    /// The row could not be read at all (its field count); no results.
+    Failed,
+}
+
 impl<'r> RowState<'r> {
     /// Interprets and formats one batch into `out` (cleared first).
     fn batch(
@@ -518,35 +529,45 @@ impl<'r> RowState<'r> {
         let mut stats = Stats::default();
         let width = reader.layout().width();
         for (i, record) in batch.records[..batch.len].iter().enumerate() {
-            stats.rows += 1;
             let pos = Position {
                 row: batch.first_row + i as u64,
                 line: batch.lines[i],
             };
-            match self.interpret(reader, interpreter, record, pos) {
-                Ok(()) => {
-                    stats.interpreted += 1;
-                    if !self.result.flags.is_empty() {
-                        stats.flagged += 1;
-                    }
-                    sink.row(out, record, width, Some(&self.result), None, None);
-                }
-                Err(e) => {
-                    stats.errors += 1;
-                    self.error.clear();
-                    use std::fmt::Write as _;
-                    let _ = write!(self.error, "{e}");
-                    if stats.first_errors.len() < FIRST_ERRORS {
-                        stats.first_errors.push(self.error.clone());
-                    }
-                    sink.row(out, record, width, None, Some(&self.error), None);
-                }
-            }
+            stats.rows += 1;
+            let outcome = self.interpret(reader, interpreter, record, pos);
+            self.count(outcome, &mut stats);
+            let (result, error) = self.output(outcome);
+            sink.row(out, record, width, result, error, None);
         }
         stats
     }
 
-    /// Writes an error row and counts it.
+    /// The result and the error text to write for `outcome`.
+    fn output(&self, outcome: Outcome) -> (Option<&Interpretation<'r>>, Option<&str>) {
+        match outcome {
+            Outcome::Clean => (Some(&self.result), None),
+            Outcome::Partial => (Some(&self.result), Some(&self.error)),
+            Outcome::Failed => (None, Some(&self.error)),
+        }
+    }
+
+    /// Counts a row: interpreted (and flagged), or with an error (the first few kept); the
+    /// flags of a row with errors are in its output, not in the count.
+    fn count(&self, outcome: Outcome, stats: &mut Stats) {
+        if outcome == Outcome::Clean {
+            stats.interpreted += 1;
+        } else {
+            stats.errors += 1;
+            if stats.first_errors.len() < FIRST_ERRORS {
+                stats.first_errors.push(self.error.clone());
+            }
+        }
+        if outcome == Outcome::Clean && !self.result.flags.is_empty() {
+            stats.flagged += 1;
+        }
+    }
+
+    /// Writes an error row (a row-level problem: no results) and counts it.
     fn error_row(
         &mut self,
         e: &dyn std::fmt::Display,
@@ -556,28 +577,46 @@ impl<'r> RowState<'r> {
         out: &mut Vec<u8>,
         stats: &mut Stats,
     ) {
-        stats.errors += 1;
         self.error.clear();
         use std::fmt::Write as _;
         let _ = write!(self.error, "{e}");
-        if stats.first_errors.len() < FIRST_ERRORS {
-            stats.first_errors.push(self.error.clone());
-        }
+        self.count(Outcome::Failed, stats);
         sink.row(out, record, width, None, Some(&self.error), None);
     }
 
+    /// Reads and interprets one row. Every rejected cell is listed in `self.error`,
+    /// `;`-separated; the results that did not need it stay in `self.result`.
     fn interpret(
         &mut self,
         reader: &RowReader<'_>,
         interpreter: &Interpreter<'r>,
         record: &ByteRecord,
         pos: Position,
-    ) -> Result<(), RowError> {
-        reader.read(record, pos, &mut self.sample, &mut self.below)?;
-        self.sample.below_limit = self.below;
-        interpreter
-            .interpret(&self.sample, &mut self.result)
-            .map_err(|e| interpret_error(e, pos, reader, record))
+    ) -> Outcome {
+        self.errors.clear();
+        self.error.clear();
+        let outcome = match reader.read(record, pos, &mut self.sample, &mut self.errors) {
+            Err(e) => {
+                self.errors.push(e);
+                self.result.clear();
+                Outcome::Failed
+            }
+            Ok(()) => {
+                if let Err(e) = interpreter.interpret(&self.sample, &mut self.result) {
+                    self.errors.push(interpret_error(e, pos, reader, record));
+                }
+                if self.errors.is_empty() {
+                    return Outcome::Clean;
+                }
+                Outcome::Partial
+            }
+        };
+        use std::fmt::Write as _;
+        for (i, e) in self.errors.iter().enumerate() {
+            let sep = if i > 0 { "; " } else { "" };
+            let _ = write!(self.error, "{sep}{e}");
+        }
+        outcome
     }
 }
 

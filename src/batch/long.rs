@@ -13,8 +13,8 @@ use std::io::{Read, Write};
 use csv::ByteRecord;
 
 use super::{
-    read_error, record_line, BatchError, Field, Outcome, Position, Problem, RowError, RowReader,
-    RowState, Sink, Stats, Tail, PROGRESS_EVERY,
+    next_record, read_error, record_line, BatchError, Field, Outcome, Position, Problem, RowError,
+    RowReader, RowState, Sink, Stats, Tail, PROGRESS_EVERY,
 };
 use crate::interpretation::{Fraction, Interpretation, Interpreter, Sample};
 
@@ -77,7 +77,7 @@ impl<'r> Long<'r> {
         let mut stats = Stats::default();
         let mut record = ByteRecord::new();
         let width = reader.layout().width();
-        while rdr.read_byte_record(&mut record).map_err(read_error)? {
+        while next_record(&mut rdr, &mut record).map_err(read_error)? {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,

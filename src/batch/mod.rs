@@ -48,18 +48,20 @@ pub use long::MAX_FRACTIONS;
 pub use row::{BelowLimit, Position, Problem, RowError, RowReader};
 pub use scan::{Scan, Scanned};
 
+pub use crate::files::Encoding;
+
 use std::io::{self, Read, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use csv::ByteRecord;
 
 use crate::caveat::Caveat;
-use crate::censored::Censored;
 use crate::interpretation::{InterpretError, Interpretation, Interpreter, Sample};
+use crate::number;
 use crate::protocol::NamedProtocol;
 use crate::recovery::RecoveryError;
 use crate::report::{
-    cell_value, cells_with_cumulative, columns as result_columns, write_number, Cell, Codes,
+    cells_with_cumulative, columns as result_columns, write_censored, Cell, Codes,
     Layout as ReportLayout,
 };
 
@@ -85,7 +87,16 @@ pub struct Options<'a> {
     pub columns: &'a ColumnMap,
     /// A named protocol supplying doses and window missing from a row (`--protocol`).
     pub protocol: Option<&'a NamedProtocol>,
+    /// The longest record (header or row, in bytes) read before the input is refused
+    /// (`--max-record-size`): memory stays bounded whatever the input (an unterminated quote,
+    /// a file without line ends). Default [`MAX_RECORD_SIZE`].
+    pub max_record_size: u64,
+    /// The input's character encoding (`--encoding`).
+    pub encoding: Encoding,
 }
+
+/// The default [`Options::max_record_size`]: 1 MiB, far above any real row.
+pub const MAX_RECORD_SIZE: u64 = 1 << 20;
 
 impl<'a> Options<'a> {
     /// CSV output, `,` delimiter, no protocol.
@@ -95,6 +106,8 @@ impl<'a> Options<'a> {
             delimiter: b',',
             columns,
             protocol: None,
+            max_record_size: MAX_RECORD_SIZE,
+            encoding: Encoding::Utf8,
         }
     }
 }
@@ -130,6 +143,25 @@ pub enum BatchError {
     /// The header cannot be used.
     #[error("header: {0}")]
     Header(#[from] HeaderError),
+    /// A record (header or row) is longer than [`Options::max_record_size`]. Reading stops
+    /// there: without a closing quote there is no telling where the next row begins.
+    #[error("line {line}: a record longer than {limit} bytes (--max-record-size); stopped there (an unterminated quote, or not a CSV file?)")]
+    RecordTooLarge {
+        /// The line where the record starts (or the first line after the last good record).
+        line: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// JSON Lines output, and a field that is not UTF-8: JSON cannot carry it unaltered.
+    #[error("line {line}, column {column:?}: {problem}; JSON Lines cannot carry it unaltered: declare the input's encoding (--encoding latin1) or convert it to UTF-8 (iconv -f latin1 -t utf-8)")]
+    NotUtf8 {
+        /// The line where the record starts.
+        line: u64,
+        /// The column (its header name, or its number from 1 for the header itself).
+        column: String,
+        /// Where the bad byte is.
+        problem: String,
+    },
 }
 
 impl BatchError {
@@ -141,7 +173,10 @@ impl BatchError {
 
 fn read_error(e: csv::Error) -> BatchError {
     match e.into_kind() {
-        csv::ErrorKind::Io(e) => BatchError::Read(e),
+        csv::ErrorKind::Io(e) => match e.get_ref().and_then(|i| i.downcast_ref::<Refused>()) {
+            Some(Refused(r)) => (**r).clone_error(),
+            None => BatchError::Read(e),
+        },
         other => BatchError::Read(io::Error::new(
             io::ErrorKind::InvalidData,
             format!("{other:?}"),
@@ -159,7 +194,7 @@ struct Dialect {
     crlf: bool,
 }
 
-/// Reads the first chunk to detect a UTF-8 BOM (stripped, and written back) and CRLF line ends
+/// Reads the first chunk to detect a UTF-8 BOM (stripped by the `csv` reader, written back) and CRLF line ends
 /// (kept in CSV output).
 fn sniff<R: Read>(mut input: R) -> Result<(Dialect, impl Read), BatchError> {
     let mut head = Vec::with_capacity(1 << 16);
@@ -168,10 +203,9 @@ fn sniff<R: Read>(mut input: R) -> Result<(Dialect, impl Read), BatchError> {
         .take(1 << 16)
         .read_to_end(&mut head)
         .map_err(BatchError::Read)?;
+    // The `csv` reader strips the first BOM itself (and only the first: a second one is
+    // part of the first header name, and comes back as it was).
     let bom = head.starts_with(UTF8_BOM);
-    if bom {
-        head.drain(..UTF8_BOM.len());
-    }
     let crlf = head
         .iter()
         .position(|&b| b == b'\n')
@@ -187,7 +221,57 @@ struct Tail<R> {
     ring: Vec<u8>,
     /// Bytes read so far.
     read: u64,
+    /// Where the last record read by the `csv` reader ended, and the line after it.
+    record_end: u64,
+    next_line: u64,
+    /// [`Options::max_record_size`].
+    limit: u64,
+    /// JSON Lines output from UTF-8 input: every field must be UTF-8.
+    require_utf8: bool,
+    /// The header's names, for messages.
+    names: Vec<String>,
 }
+
+/// A reading error that carries a [`BatchError`] through the `csv` reader (as an I/O error).
+#[derive(Debug)]
+struct Refused(Box<BatchError>);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl BatchError {
+    /// A copy of the errors [`Refused`] carries (the others never travel that way).
+    fn clone_error(&self) -> BatchError {
+        match self {
+            BatchError::RecordTooLarge { line, limit } => BatchError::RecordTooLarge {
+                line: *line,
+                limit: *limit,
+            },
+            BatchError::NotUtf8 {
+                line,
+                column,
+                problem,
+            } => BatchError::NotUtf8 {
+                line: *line,
+                column: column.clone(),
+                problem: problem.clone(),
+            },
+            other => BatchError::Read(io::Error::other(other.to_string())),
+        }
+    }
+
+    fn into_io(self) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, Refused(Box::new(self)))
+    }
+}
+
+/// The `csv` reader's buffer: the reader may hold this much beyond the record it is parsing.
+const CSV_BUFFER: usize = 1 << 16;
 
 /// Bytes kept: more than the `csv` reader's buffer (64 KiB), so a record's last byte is always
 /// still here when the record is returned.
@@ -195,6 +279,13 @@ const TAIL: usize = 1 << 18;
 
 impl<R: Read> Read for Tail<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.read - self.record_end > self.limit + CSV_BUFFER as u64 {
+            return Err(BatchError::RecordTooLarge {
+                line: self.next_line,
+                limit: self.limit,
+            }
+            .into_io());
+        }
         let n = self.inner.read(buf)?;
         for chunk in buf[..n].chunks(TAIL) {
             let start = (self.read % TAIL as u64) as usize;
@@ -208,11 +299,16 @@ impl<R: Read> Read for Tail<R> {
 }
 
 impl<R> Tail<R> {
-    fn new(inner: R) -> Tail<R> {
+    fn new(inner: R, options: &Options<'_>) -> Tail<R> {
         Tail {
             inner,
             ring: vec![0; TAIL],
             read: 0,
+            record_end: 0,
+            next_line: 1,
+            limit: options.max_record_size,
+            require_utf8: options.format == Format::Jsonl,
+            names: Vec::new(),
         }
     }
 
@@ -243,6 +339,51 @@ fn record_line<R: Read>(rdr: &csv::Reader<Tail<R>>, record: &ByteRecord) -> u64 
     end.line().saturating_sub(inside + u64::from(ended_by_lf))
 }
 
+/// Reads the next record, enforcing [`Options::max_record_size`] (the reader's buffer may run
+/// up to [`CSV_BUFFER`] bytes past it before it is noticed) and, for JSON Lines, UTF-8.
+fn next_record<R: Read>(
+    rdr: &mut csv::Reader<Tail<R>>,
+    record: &mut ByteRecord,
+) -> Result<bool, csv::Error> {
+    if !rdr.read_byte_record(record)? {
+        return Ok(false);
+    }
+    let end = rdr.position().clone();
+    let tail = rdr.get_ref();
+    let too_long = record.as_slice().len() as u64 > tail.limit;
+    let line = tail.next_line;
+    if too_long {
+        let limit = tail.limit;
+        return Err(BatchError::RecordTooLarge { line, limit }.into_io().into());
+    }
+    if tail.require_utf8 && std::str::from_utf8(record.as_slice()).is_err() {
+        let line = record_line(rdr, record);
+        let names = &rdr.get_ref().names;
+        for (i, field) in record.iter().enumerate() {
+            if let Err(e) = std::str::from_utf8(field) {
+                let at = e.valid_up_to();
+                let column = names.get(i).cloned().unwrap_or_else(|| (i + 1).to_string());
+                let problem = format!(
+                    "byte {} of the field (0x{:02X}) is not UTF-8",
+                    at + 1,
+                    field[at]
+                );
+                return Err(BatchError::NotUtf8 {
+                    line,
+                    column,
+                    problem,
+                }
+                .into_io()
+                .into());
+            }
+        }
+    }
+    let tail = rdr.get_mut();
+    tail.record_end = end.byte();
+    tail.next_line = end.line();
+    Ok(true)
+}
+
 /// Records handed from the reader thread to a worker, with the number of the first row and the
 /// line where each record starts.
 struct Batch {
@@ -260,8 +401,12 @@ struct Done {
     input_byte: u64,
 }
 
-/// Records per batch.
+/// Records per batch, at most.
 const BATCH_ROWS: usize = 512;
+/// Bytes of records per batch, at most (one record may take it past this).
+const BATCH_BYTES: usize = 1 << 20;
+/// A record longer than this gets a fresh buffer rather than keeping its large one.
+const BIG_RECORD: usize = 1 << 16;
 /// Batches queued per worker (bounds memory).
 const QUEUED: usize = 2;
 
@@ -284,11 +429,17 @@ fn read_batches<R: Read>(
         batch.lines.clear();
         batch.first_row = row + 1;
         let mut done = false;
-        while batch.len < BATCH_ROWS {
+        let mut bytes = 0;
+        while batch.len < BATCH_ROWS && bytes < BATCH_BYTES {
             if batch.records.len() == batch.len {
                 batch.records.push(ByteRecord::new());
+            } else if batch.records[batch.len].as_slice().len() > BIG_RECORD {
+                // Do not keep a long record's buffer for reuse: memory would grow with
+                // (records in flight) × (longest record).
+                batch.records[batch.len] = ByteRecord::new();
             }
-            if rdr.read_byte_record(&mut batch.records[batch.len])? {
+            if next_record(&mut rdr, &mut batch.records[batch.len])? {
+                bytes += batch.records[batch.len].as_slice().len();
                 let line = record_line(&rdr, &batch.records[batch.len]);
                 batch.lines.push(line);
                 batch.len += 1;
@@ -334,10 +485,10 @@ fn open<R: Read>(input: R, options: &Options<'_>) -> Result<Opened<R>, BatchErro
         .delimiter(options.delimiter)
         .has_headers(false)
         .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(Tail::new(input));
+        .buffer_capacity(CSV_BUFFER)
+        .from_reader(Tail::new(input, options));
     let mut header = ByteRecord::new();
-    if !rdr.read_byte_record(&mut header).map_err(read_error)? {
+    if !next_record(&mut rdr, &mut header).map_err(read_error)? {
         return Err(HeaderError::Missing.into());
     }
     let names: Vec<String> = header
@@ -345,6 +496,7 @@ fn open<R: Read>(input: R, options: &Options<'_>) -> Result<Opened<R>, BatchErro
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
     let layout = Layout::resolve(&names, options.columns)?;
+    rdr.get_mut().names.clone_from(&names);
     Ok(Opened {
         rdr,
         header,
@@ -372,7 +524,7 @@ pub fn run<R: Read + Send, W: Write>(
     options: &Options<'_>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Stats, BatchError> {
-    let (dialect, input) = sniff(input)?;
+    let (dialect, input) = sniff(options.encoding.reader(input))?;
     let Opened {
         rdr,
         header,
@@ -713,7 +865,6 @@ struct CsvFormat<'i, 'r> {
     layout: ReportLayout,
     delimiter: u8,
     terminator: &'static [u8],
-    number: ryu::Buffer,
     scratch: Vec<u8>,
     /// The `caveats` cell, already CSV-encoded, per set of caveats (rows repeat a few sets).
     caveat_cells: Vec<(u64, Vec<u8>)>,
@@ -731,7 +882,6 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
             layout,
             delimiter,
             terminator: if crlf { b"\r\n" } else { b"\n" },
-            number: ryu::Buffer::new(),
             scratch: Vec::with_capacity(1 << 10),
             caveat_cells: Vec::new(),
         }
@@ -774,8 +924,7 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
                 write_csv_field(out, field, d);
             }
         }
-        let (scratch, number, cache) =
-            (&mut self.scratch, &mut self.number, &mut self.caveat_cells);
+        let (scratch, cache) = (&mut self.scratch, &mut self.caveat_cells);
         let numbers_plain = !b"0123456789.eE+-<>".contains(&d);
         let (interpreter, layout) = (self.interpreter, &self.layout);
         cells_with_cumulative(interpreter, layout, result, cumulative, error, |_, cell| {
@@ -787,7 +936,7 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
                     return;
                 }
                 scratch.clear();
-                cell_text(cell, scratch, number);
+                cell_text(cell, scratch);
                 let mut encoded = Vec::with_capacity(scratch.len() + 2);
                 write_csv_field(&mut encoded, scratch, d);
                 out.extend_from_slice(&encoded);
@@ -796,33 +945,63 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
                 }
                 return;
             }
-            if let (Cell::Number(_), true) = (cell, numbers_plain) {
-                cell_text(cell, out, number); // digits, '.', 'e', '-', '<', '>': never quoted
+            if let (Cell::Number(_) | Cell::Bound(_), true) = (cell, numbers_plain) {
+                cell_text(cell, out); // digits, '.', 'e', '-', '<', '>': never quoted
                 return;
             }
             scratch.clear();
-            cell_text(cell, scratch, number);
+            cell_text(cell, scratch);
             write_csv_field(out, scratch, d);
         });
         out.extend_from_slice(self.terminator);
     }
 }
 
-/// A result cell's text: numbers at full precision (`<x`/`>x` when censored), codes
-/// `;`-separated.
-fn cell_text(cell: Cell<'_>, out: &mut Vec<u8>, number: &mut ryu::Buffer) {
+/// A result cell's text: numbers by [`number::write`], bounds `<x`/`>x`, codes `;`-separated.
+fn cell_text(cell: Cell<'_>, out: &mut Vec<u8>) {
     match cell {
         Cell::Empty => {}
-        Cell::Number(c) => {
-            match c {
-                Censored::Exact(_) => {}
-                Censored::LessThan(_) => out.push(b'<'),
-                Censored::GreaterThan(_) => out.push(b'>'),
-            }
-            out.extend_from_slice(write_number(number, c.number()).as_bytes());
-        }
+        Cell::Number(x) => number::write(out, x, number::DIGITS),
+        Cell::Bound(c) => write_censored(out, c),
         Cell::Text(t) => out.extend_from_slice(t.as_bytes()),
         Cell::Codes(c) => c.write_joined(out),
+    }
+}
+
+/// A result cell as JSON: numbers by [`number::write`] (the CSV text), `null` when empty,
+/// strings escaped, codes as an array of strings.
+fn write_json_cell(cell: Cell<'_>, out: &mut Vec<u8>, scratch: &mut Vec<u8>) {
+    match cell {
+        Cell::Empty => out.extend_from_slice(b"null"),
+        Cell::Number(x) if x.is_finite() => number::write(out, x, number::DIGITS),
+        Cell::Number(_) => out.extend_from_slice(b"null"),
+        Cell::Bound(c) => {
+            out.push(b'"');
+            write_censored(out, c);
+            out.push(b'"');
+        }
+        Cell::Text(t) => {
+            // Writing JSON into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, t);
+        }
+        Cell::Codes(c) => {
+            scratch.clear();
+            c.write_joined(scratch);
+            out.push(b'[');
+            // Codes are ASCII identifiers: quoting each is enough.
+            for (i, code) in scratch.split(|&b| b == b';').enumerate() {
+                if code.is_empty() {
+                    continue;
+                }
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.push(b'"');
+                out.extend_from_slice(code);
+                out.push(b'"');
+            }
+            out.push(b']');
+        }
     }
 }
 
@@ -832,6 +1011,7 @@ struct JsonlFormat<'i, 'r> {
     /// `"name":` per input column, then per result column.
     input_keys: Vec<Vec<u8>>,
     result_keys: Vec<Vec<u8>>,
+    scratch: Vec<u8>,
 }
 
 /// `"key":` as JSON bytes.
@@ -863,6 +1043,7 @@ impl<'i, 'r> JsonlFormat<'i, 'r> {
             layout,
             input_keys,
             result_keys: results.iter().map(|r| json_key(r)).collect(),
+            scratch: Vec::with_capacity(1 << 10),
         }
     }
 
@@ -890,13 +1071,13 @@ impl<'i, 'r> JsonlFormat<'i, 'r> {
         }
         let mut keys = self.result_keys.iter();
         let mut first = self.input_keys.is_empty();
-        let (interpreter, layout) = (self.interpreter, &self.layout);
+        let (interpreter, layout, scratch) = (self.interpreter, &self.layout, &mut self.scratch);
         cells_with_cumulative(interpreter, layout, result, cumulative, error, |_, cell| {
             if !std::mem::take(&mut first) {
                 out.push(b',');
             }
             out.extend_from_slice(keys.next().map_or(&b"\"\":"[..], Vec::as_slice));
-            let _ = serde_json::to_writer(&mut *out, &cell_value(cell));
+            write_json_cell(cell, out, scratch);
         });
         out.extend_from_slice(b"}\n");
     }

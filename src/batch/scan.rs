@@ -7,8 +7,8 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use super::{
-    read_error, record_line, sniff, BatchError, Layout, Options, Outcome, Position, RowReader,
-    RowState, Stats, Tail,
+    next_record, read_error, record_line, sniff, BatchError, Layout, Options, Outcome, Position,
+    RowReader, RowState, Stats, Tail,
 };
 use crate::interpretation::{Interpretation, Interpreter, Sample};
 
@@ -38,7 +38,7 @@ impl Scan<Box<dyn Read>> {
     /// # Errors
     /// [`BatchError::Header`] for a missing or unusable header, [`BatchError::Read`] on I/O.
     pub fn new<R: Read + 'static>(input: R, options: &Options<'_>) -> Result<Self, BatchError> {
-        let (_dialect, input) = sniff(input)?;
+        let (_dialect, input) = sniff(options.encoding.reader(input))?;
         let input: Box<dyn Read> = Box::new(input);
         let super::Opened {
             rdr, names, layout, ..
@@ -77,7 +77,7 @@ impl<R: Read> Scan<R> {
         let mut state = RowState::default();
         let mut record = ByteRecord::new();
         let mut stats = Stats::default();
-        while self.rdr.read_byte_record(&mut record).map_err(read_error)? {
+        while next_record(&mut self.rdr, &mut record).map_err(read_error)? {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,

@@ -21,6 +21,7 @@ use tokio::sync::mpsc;
 use super::api::{content_type_is, error};
 use super::Shared;
 use crate::batch::{BatchError, ColumnMap, Format, Options as BatchOptions, Scan};
+use crate::files::Encoding;
 use crate::interpretation::{Interpreter, Options};
 use crate::reference::Registry;
 use crate::summary::{self, HtmlOptions, Summary};
@@ -38,6 +39,7 @@ const OPTIONS: &[&str] = &[
     "subtract_baseline",
     "zscore_reference",
     "sample_id",
+    "encoding",
     "by",
 ];
 
@@ -244,6 +246,23 @@ struct Setup {
     options: Options,
     tables: Vec<crate::zscore::ZscoreTable>,
     protocol: Option<String>,
+    encoding: Encoding,
+}
+
+impl Setup {
+    /// The library's batch options for this setup.
+    fn batch_options<'a>(&'a self, registry: &'a Registry, format: Format) -> BatchOptions<'a> {
+        BatchOptions {
+            format,
+            delimiter: self.delimiter,
+            protocol: self
+                .protocol
+                .as_deref()
+                .and_then(|id| registry.protocol(id)),
+            encoding: self.encoding,
+            ..BatchOptions::new(&self.columns)
+        }
+    }
 }
 
 fn setup(registry: &Registry, up: &Upload) -> Result<Setup, Refusal> {
@@ -286,6 +305,10 @@ fn setup(registry: &Registry, up: &Upload) -> Result<Setup, Refusal> {
             ))
         }
     };
+    let encoding = match up.get("encoding") {
+        None => Encoding::default(),
+        Some(t) => t.parse().map_err(|e| Refusal::field("encoding", t, e))?,
+    };
     let protocol = up.get("protocol").map(str::to_string);
     if let Some(id) = &protocol {
         if registry.protocol(id).is_none() {
@@ -320,6 +343,7 @@ fn setup(registry: &Registry, up: &Upload) -> Result<Setup, Refusal> {
         options,
         tables,
         protocol,
+        encoding,
     })
 }
 
@@ -402,7 +426,7 @@ async fn interpret_inner(
 ) -> Result<Response, Refusal> {
     let query = query_pairs(query)?;
     let upload = receive(&state, query, request).await?;
-    let setup = setup(&state.registry, &upload)?;
+    let mut setup = setup(&state.registry, &upload)?;
     let (tx, mut rx) = mpsc::channel::<Message>(4);
     let format = setup.format;
     let run_state = state.clone();
@@ -412,22 +436,14 @@ async fn interpret_inner(
         let failed = |e| {
             let _ = tx.blocking_send(Message::Failed(e));
         };
-        let Ok(selection) = ZscoreSelection::new(setup.tables) else {
+        let Ok(selection) = ZscoreSelection::new(std::mem::take(&mut setup.tables)) else {
             return;
         };
         let Ok(interpreter) = Interpreter::new(registry, &setup.options) else {
             return;
         };
         let interpreter = interpreter.with_zscores(&selection);
-        let options = BatchOptions {
-            format: setup.format,
-            delimiter: setup.delimiter,
-            columns: &setup.columns,
-            protocol: setup
-                .protocol
-                .as_deref()
-                .and_then(|id| registry.protocol(id)),
-        };
+        let options = setup.batch_options(registry, setup.format);
         let mut out = ChannelWriter {
             tx: tx.clone(),
             buf: Vec::with_capacity(CHUNK),
@@ -522,25 +538,17 @@ pub(super) async fn summary(
 
 fn summarise(
     registry: &Registry,
-    setup: Setup,
+    mut setup: Setup,
     file: File,
     by: &[String],
     scheme: Option<String>,
 ) -> Result<String, Refusal> {
-    let selection = ZscoreSelection::new(setup.tables)
+    let selection = ZscoreSelection::new(std::mem::take(&mut setup.tables))
         .map_err(|e| Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     let interpreter = Interpreter::new(registry, &setup.options)
         .map_err(|e| Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?
         .with_zscores(&selection);
-    let options = BatchOptions {
-        format: Format::Csv,
-        delimiter: setup.delimiter,
-        columns: &setup.columns,
-        protocol: setup
-            .protocol
-            .as_deref()
-            .and_then(|id| registry.protocol(id)),
-    };
+    let options = setup.batch_options(registry, Format::Csv);
     let scan = Scan::new(std::io::BufReader::with_capacity(1 << 16, file), &options)
         .map_err(|e| batch_refusal(&e))?;
     let mut by_idx = Vec::with_capacity(by.len());

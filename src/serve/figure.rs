@@ -125,8 +125,7 @@ fn short(label: &str, max: usize) -> String {
 
 /// A bound as written in range files (no trailing zeros).
 fn number(v: f64) -> String {
-    let mut buf = ryu::Buffer::new();
-    crate::report::write_number(&mut buf, v).to_string()
+    crate::number::format(v, crate::number::DIGITS)
 }
 
 #[cfg(test)]

@@ -589,26 +589,17 @@ impl FormWriter<'_> {
     }
 }
 
-/// A number for people: four significant digits (the JSON below the result has every digit).
+/// A number for people: the text reports' significant digits (the JSON below the result has
+/// every digit lmr writes).
 fn num(v: &Value) -> String {
     match v {
-        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), sig4),
+        Value::Number(n) => n.as_f64().map_or_else(
+            || n.to_string(),
+            |x| crate::number::Number::text(x).to_string(),
+        ),
         Value::String(s) => s.clone(),
         Value::Null => "—".into(),
         other => other.to_string(),
-    }
-}
-
-fn sig4(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return x.to_string();
-    }
-    let digits = (3 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
-    let s = format!("{x:.digits$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
     }
 }
 
@@ -902,14 +893,6 @@ mod tests {
         // A value with its own unit, or a word, is passed on as typed.
         assert_eq!(combine("1.2 L", Some("mL")), "1.2 L");
         assert_eq!(combine("ND", Some("mg/L")), "ND");
-    }
-
-    #[test]
-    fn four_significant_digits() {
-        // 49.92012779552716 → 49.92; 0.0600 → 0.06; 1234.5 → 1235 (rounded half to even by format)
-        assert_eq!(sig4(49.92012779552716), "49.92");
-        assert_eq!(sig4(0.06), "0.06");
-        assert_eq!(sig4(0.012345), "0.01235");
     }
 
     #[test]

@@ -292,7 +292,8 @@ fn setup(registry: &Registry, up: &Upload) -> Result<Setup, Refusal> {
     let format = match up.get("format").unwrap_or("csv") {
         "csv" => Format::Csv,
         "jsonl" => Format::Jsonl,
-        t => return Err(Refusal::field("format", t, "expected csv or jsonl")),
+        "fhir-ndjson" => Format::FhirNdjson,
+        t => return Err(Refusal::field("format", t, "expected csv, jsonl or fhir-ndjson")),
     };
     let subtract_baseline = match up.get("subtract_baseline") {
         None | Some("false" | "off" | "no" | "0") => false,
@@ -478,6 +479,7 @@ async fn interpret_inner(
     let (kind, ext) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::Jsonl => ("application/x-ndjson", "jsonl"),
+        Format::FhirNdjson => ("application/fhir+ndjson", "ndjson"),
     };
     let disposition = format!("attachment; filename=\"{}\"", download_name(ext));
     let mut headers = HeaderMap::new();

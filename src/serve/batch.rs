@@ -293,7 +293,13 @@ fn setup(registry: &Registry, up: &Upload) -> Result<Setup, Refusal> {
         "csv" => Format::Csv,
         "jsonl" => Format::Jsonl,
         "fhir-ndjson" => Format::FhirNdjson,
-        t => return Err(Refusal::field("format", t, "expected csv, jsonl or fhir-ndjson")),
+        t => {
+            return Err(Refusal::field(
+                "format",
+                t,
+                "expected csv, jsonl or fhir-ndjson",
+            ))
+        }
     };
     let subtract_baseline = match up.get("subtract_baseline") {
         None | Some("false" | "off" | "no" | "0") => false,

@@ -43,7 +43,8 @@ pub enum Command {
     /// Interpret every row of a CSV file (rows in = rows out; results appended as columns).
     #[command(long_about = BATCH_ABOUT, after_long_help = BATCH_EXAMPLES)]
     Batch(BatchArgs),
-    /// Print every caveat and flag code with its text and source.
+    /// Print every caveat and flag code with its text and source, or one code's (`lmr caveats
+    /// CODE`).
     Caveats(CaveatsArgs),
     /// Summarise a cohort by group: n, medians and IQRs, class and flag counts; optional HTML
     /// page with the cut-offs drawn.
@@ -158,6 +159,9 @@ Examples:
   # Vitamin D under every shipped scheme; read from stdin
   cat cohort.csv | lmr batch - --vitamin-d-scheme all
 
+  # FHIR R4 NDJSON: one Bundle per row, an OperationOutcome for a row that cannot be read
+  lmr batch examples/cohort.csv --format fhir-ndjson -o cohort.ndjson
+
   # Timed fractions, one row per fraction; several sugars with baseline subtraction and L:R
   lmr batch examples/fractions-long.csv --sample-id sample_id
   lmr batch examples/multi-sugar.csv --subtract-baseline --lr-range lutgens-lr-secondary
@@ -254,6 +258,10 @@ Examples:
 
   # Zonulin, compared with one lab's serum cut-off
   lmr check --zonulin \"52 ng/mL\" --zonulin-matrix serum --zonulin-range enterosan-serum
+
+  # The same sample as a FHIR R4 Bundle (LOINC/lmr codes, UCUM units; see docs/fhir.md)
+  lmr check --protocol dutch-sat-hyperosmolar --lactulose \"30 mg/L\" --mannitol \"200 mg/L\" \\
+            --volume \"1 L\" --format fhir
 
 Values take a unit: \"9.21 mg/L\", \"9.21mg/L\", \"0.58 mmol/L\", \"1.857 L\", \"300 min\".
 A result below the detection limit may be written \"<2.5 mg/L\" or \"ND\".
@@ -462,6 +470,9 @@ pub enum RangesAction {
 /// `lmr caveats`.
 #[derive(Debug, ClapArgs)]
 pub struct CaveatsArgs {
+    /// Print only this code's text and sources (a caveat or a flag code, e.g.
+    /// `sugar_test_general`, or a former code such as `lm_ratio_not_diagnostic`).
+    pub code: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

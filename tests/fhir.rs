@@ -282,8 +282,14 @@ fn batch_writes_one_bundle_per_row() {
         obs(&lines[1], "lactulose_recovery")["valueQuantity"]["comparator"],
         "<"
     );
-    // row c: the error
-    let issue = &lines[2]["entry"][0]["resource"]["issue"][0];
+    // row c: the error (beside the results that did not need the volume)
+    let outcome = lines[2]["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["resource"]["resourceType"] == "OperationOutcome")
+        .expect("an OperationOutcome");
+    let issue = &outcome["resource"]["issue"][0];
     assert_eq!(
         issue["details"]["text"],
         "field \"urine_volume [mL]\", value \"-40\""

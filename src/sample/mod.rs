@@ -6,7 +6,8 @@
 //! sugar by its key (`rhamnose`, `sucralose`, … or `urine_<sugar>`), `volume` (or
 //! `urine_volume`), `<sugar>_dose`, `<sugar>_dose_form`, `baseline_<sugar>`, `collection`, `age`,
 //! `sex`, `vitamin_d`, `vitamin_d_form`, `zonulin`, `zonulin_matrix`, `hp_genotype`, `protocol`,
-//! and the repeatable pairs `sugar`, `dose`, `baseline` (`SUGAR=VALUE`). An empty value, `NA` or
+//! `dose_volume` and `<sugar>_solution` (a drink: dose = volume × strength), and the repeatable
+//! pairs `sugar`, `dose`, `baseline`, `solution` (`SUGAR=VALUE`). An empty value, `NA` or
 //! `N/A` is missing, never zero. Every rejected field is reported, not only the first.
 //!
 //! ```
@@ -154,7 +155,7 @@ impl fmt::Display for SampleErrors {
 impl std::error::Error for SampleErrors {}
 
 /// The field names [`from_fields`] knows, for messages.
-pub const FIELD_NAMES: &str = "lactulose, mannitol, <sugar> (or urine_<sugar>), volume (or urine_volume), <sugar>_dose, <sugar>_dose_form, dose_volume, <sugar>_solution, baseline_<sugar>, collection, age, sex, vitamin_d, vitamin_d_form, zonulin, zonulin_matrix, hp_genotype, protocol, sugar, dose, baseline";
+pub const FIELD_NAMES: &str = "lactulose, mannitol, <sugar> (or urine_<sugar>), volume (or urine_volume), <sugar>_dose, <sugar>_dose_form, dose_volume, <sugar>_solution, baseline_<sugar>, collection, age, sex, vitamin_d, vitamin_d_form, zonulin, zonulin_matrix, hp_genotype, protocol, sugar, dose, baseline, solution";
 
 /// What a field name means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,6 +179,7 @@ enum Name {
     UrinePair,
     DosePair,
     BaselinePair,
+    SolutionPair,
 }
 
 impl Name {
@@ -200,6 +202,7 @@ impl Name {
             "sugar" => Name::UrinePair,
             "dose" => Name::DosePair,
             "baseline" => Name::BaselinePair,
+            "solution" => Name::SolutionPair,
             k => {
                 if let Some(s) = k.strip_prefix("urine_").and_then(sugar) {
                     Name::Urine(s)
@@ -240,11 +243,15 @@ impl Name {
             Name::UrinePair => "sugar".into(),
             Name::DosePair => "dose".into(),
             Name::BaselinePair => "baseline".into(),
+            Name::SolutionPair => "solution".into(),
         }
     }
 
     fn repeatable(self) -> bool {
-        matches!(self, Name::UrinePair | Name::DosePair | Name::BaselinePair)
+        matches!(
+            self,
+            Name::UrinePair | Name::DosePair | Name::BaselinePair | Name::SolutionPair
+        )
     }
 
     /// The pair forms stand for the single fields of their sugar.
@@ -253,6 +260,7 @@ impl Name {
             Name::UrinePair => Name::Urine(sugar),
             Name::DosePair => Name::Dose(sugar),
             Name::BaselinePair => Name::Baseline(sugar),
+            Name::SolutionPair => Name::Solution(sugar),
             other => other,
         }
     }

@@ -54,11 +54,13 @@ fn fields(a: &CheckArgs) -> Vec<(&'static str, String)> {
     one("zonulin", &a.zonulin);
     one("zonulin_matrix", &a.zonulin_matrix);
     one("hp_genotype", &a.hp_genotype);
+    one("dose_volume", &a.dose_volume);
     one("protocol", &a.ranges.protocol);
     for (name, values) in [
         ("sugar", &a.sugar),
         ("dose", &a.dose),
         ("baseline", &a.baseline),
+        ("solution", &a.solution),
     ] {
         f.extend(values.iter().map(|v| (name, v.clone())));
     }

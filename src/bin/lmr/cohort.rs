@@ -32,9 +32,9 @@ fn open(path: &Path) -> Result<Box<dyn Read>, CliError> {
     if path == Path::new("-") {
         return Ok(Box::new(std::io::stdin()));
     }
-    let f = std::fs::File::open(path).map_err(|source| CliError::Io {
+    let f = std::fs::File::open(path).map_err(|error| CliError::Io {
         context: format!("cannot read {}", path.display()),
-        source,
+        error,
     })?;
     Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, f)))
 }
@@ -190,16 +190,15 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
         files::write_all(file, &summary::html(&sum, &html_options))?;
     }
     if let Some(dir) = &a.svg_dir {
-        std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+        std::fs::create_dir_all(dir).map_err(|error| CliError::Io {
             context: format!("cannot create {}", dir.display()),
-            source,
+            error,
         })?;
         for figure in summary::svg_figures(&sum, &html_options) {
             let path = dir.join(figure.file_name);
             files::write_all(
-                output_file(Some(&path), &a.input, &a.ranges)?.ok_or_else(|| {
-                    CliError::Fatal(format!("{}: not a file name", path.display()))
-                })?,
+                output_file(Some(&path), &a.input, &a.ranges)?
+                    .ok_or_else(|| CliError::NotAFileName { path: path.clone() })?,
                 &figure.svg,
             )?;
         }

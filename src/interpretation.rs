@@ -495,6 +495,8 @@ impl Interpretation<'_> {
     }
 
     fn caveat(&mut self, caveat: Caveat) {
+        // A general point is carried by its analyte's standing code (lean rows, nothing lost).
+        let caveat = caveat.merged_into().unwrap_or(caveat);
         // Most caveats arrive in order: append without searching.
         if self.caveats.last().is_none_or(|last| *last < caveat) {
             self.caveats.push(caveat);

@@ -106,6 +106,9 @@ Examples:
   # Vitamin D under every shipped scheme; read from stdin
   cat cohort.csv | lmr batch - --vitamin-d-scheme all
 
+  # FHIR R4 NDJSON: one Bundle per row, an OperationOutcome for a row that cannot be read
+  lmr batch examples/cohort.csv --format fhir-ndjson -o cohort.ndjson
+
   # Timed fractions, one row per fraction; several sugars with baseline subtraction and L:R
   lmr batch examples/fractions-long.csv --sample-id sample_id
   lmr batch examples/multi-sugar.csv --subtract-baseline --lr-range lutgens-lr-secondary
@@ -202,6 +205,10 @@ Examples:
 
   # Zonulin, compared with one lab's serum cut-off
   lmr check --zonulin \"52 ng/mL\" --zonulin-matrix serum --zonulin-range enterosan-serum
+
+  # The same sample as a FHIR R4 Bundle (LOINC/lmr codes, UCUM units; see docs/fhir.md)
+  lmr check --protocol dutch-sat-hyperosmolar --lactulose \"30 mg/L\" --mannitol \"200 mg/L\" \\
+            --volume \"1 L\" --format fhir
 
 Values take a unit: \"9.21 mg/L\", \"9.21mg/L\", \"0.58 mmol/L\", \"1.857 L\", \"300 min\".
 A result below the detection limit may be written \"<2.5 mg/L\" or \"ND\".

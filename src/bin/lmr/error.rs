@@ -19,6 +19,10 @@ pub enum CliError {
     /// A range file cannot be used (exit 1).
     #[error(transparent)]
     RangeFile(#[from] lmr::reference::RangeFileError),
+    /// `lmr serve` cannot listen or stopped with an error (exit 1).
+    #[cfg(feature = "serve")]
+    #[error("{0}")]
+    Serve(lmr::serve::ServeError),
     /// An output path that names no file (exit 1).
     #[error("{}: not a file name", .path.display())]
     NotAFileName {
@@ -74,6 +78,8 @@ impl CliError {
             | CliError::ColumnMap(_)
             | CliError::File(_)
             | CliError::NotAFileName { .. } => ExitCode::from(1),
+            #[cfg(feature = "serve")]
+            CliError::Serve(_) => ExitCode::from(1),
         }
     }
 

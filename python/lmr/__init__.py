@@ -229,7 +229,8 @@ def interpret(frame: Any, columns: Union[None, str, os.PathLike, Mapping] = None
     interface (``__arrow_c_stream__``: a pyarrow Table or RecordBatchReader, ...). Its
     columns are named as for ``lmr batch`` (``urine_lactulose [mg/L]``, ``age [y]``, ...) or
     mapped with ``columns``: the path of a column map (TOML) or a dict of the same shape,
-    e.g. ``{"columns": {"urine_lactulose": {"header": "LAC", "unit": "mg/L"}}}``.
+    e.g. ``{"columns": {"LAC": {"field": "urine_lactulose", "unit": "mg/L"}},
+    "values": {"collection": "5 h"}}``.
 
     The result has every input column unchanged (same names, types, order and index), then
     the result columns with ``lmr batch``'s names, one row per input row in the same order:
@@ -252,14 +253,15 @@ def interpret(frame: Any, columns: Union[None, str, os.PathLike, Mapping] = None
 
     >>> import lmr
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"id": ["a", "b"], "vitamin_d [ng/mL]": ["20", "<4"]})
+    >>> df = pd.DataFrame({"id": ["a", "b"], "vitamin_d [ng/mL]": ["30", "<4"]})
     >>> out = lmr.interpret(df)
+    >>> # 30 ng/mL × 1000 / 400.64 g/mol = 74.880 nmol/L: IOM 2011 "sufficient" (50 to 125)
     >>> out[["id", "vitamin_d_nmol_l", "vitamin_d_class_iom_2011"]]
       id  vitamin_d_nmol_l vitamin_d_class_iom_2011
-    0  a         49.920128                inadequate
+    0  a         74.880192               sufficient
     1  b               NaN                      NaN
-    >>> str(out["vitamin_d_nmol_l"].dtype)
-    'float64'
+    >>> str(out["vitamin_d_nmol_l"].dtype), out.loc[1, "flags"]
+    ('float64', 'below_detection_limit')
     """
     kind = _kind(frame)
     range_options = _range_options(options)

@@ -42,6 +42,10 @@ pub enum Caveat {
     ZonulinNotValidated,
     /// No zonulin range was chosen.
     ZonulinNoRangeChosen,
+    /// Conditions known to change sugar-test results (renal function, bacteria, drugs, diet, …).
+    SugarTestInterferences,
+    /// Several ranges matched the sample's protocol; the result names the one used.
+    SeveralRangesMatched,
 }
 
 impl Caveat {
@@ -64,6 +68,8 @@ impl Caveat {
         Caveat::ZonulinNotStandardised,
         Caveat::ZonulinNotValidated,
         Caveat::ZonulinNoRangeChosen,
+        Caveat::SugarTestInterferences,
+        Caveat::SeveralRangesMatched,
     ];
 
     /// The stable code.
@@ -86,6 +92,8 @@ impl Caveat {
             Caveat::ZonulinNotStandardised => "zonulin_not_standardised",
             Caveat::ZonulinNotValidated => "zonulin_not_validated",
             Caveat::ZonulinNoRangeChosen => "zonulin_no_range_chosen",
+            Caveat::SugarTestInterferences => "sugar_test_interferences",
+            Caveat::SeveralRangesMatched => "several_ranges_matched",
         }
     }
 
@@ -101,14 +109,16 @@ impl Caveat {
             Caveat::SecondarySource => "The chosen range was seen only in a secondary source (a review, summary or lab page), not in the original publication.",
             Caveat::LocalReferenceInterval => "The chosen range was derived from a local reference group (lmr reference-interval); it applies only to that lab's protocol, assay and population, with the uncertainty its own n and confidence intervals state.",
             Caveat::VitaminDTotalConvertedAsD3 => "Total 25(OH)D was converted between ng/mL and nmol/L with the molar mass of 25(OH)D3 (400.64 g/mol, × 2.496); for 25(OH)D2 the factor is 2.423.",
-            Caveat::VitaminDAssayVariation => "25(OH)D results vary between assays and laboratories; results are comparable only from assays standardised through the Vitamin D Standardization Program (VDSP).",
+            Caveat::VitaminDAssayVariation => "25(OH)D results vary between assays and laboratories (high inter-assay and inter-laboratory variation); standardising measurement, e.g. through the Vitamin D Standardization Program (VDSP), is advised, so compare results from different assays or labs with care.",
             Caveat::VitaminDThresholdsDisputed => "Guidelines disagree on 25(OH)D thresholds. The Endocrine Society (2024) no longer endorses its earlier sufficiency/insufficiency definitions, finds that trial evidence does not establish thresholds that predict benefit, and suggests against routine testing without established indications.",
             Caveat::VitaminDNotPermeability => "Laboratory and animal studies link vitamin D signalling to tight-junction proteins, but human trial evidence that vitamin D status changes intestinal permeability is limited and inconsistent: a vitamin D result says nothing about this person's permeability.",
-            Caveat::ZonulinAssayNotPrehaptoglobin2 => "Commercial 'zonulin' ELISAs were shown not to detect pre-haptoglobin-2 (zonulin); they capture other proteins such as complement C3 or properdin. The value is zonulin-family-peptide immunoreactivity, not zonulin.",
-            Caveat::ZonulinNoAgreementWithSugarTests => "Serum 'zonulin' measured by commercial kits has not agreed with sugar-absorption measures of intestinal permeability.",
+            Caveat::ZonulinAssayNotPrehaptoglobin2 => "Commercial 'zonulin' ELISAs were shown not to detect pre-haptoglobin-2 (zonulin): the assays by CUSABIO (Wuhan, China; top matches haptoglobin and complement C3) and Immundiagnostik AG (Bensheim, Germany; top match complement C3), and a widely used commercial kit that recognised properdin. The value is zonulin-family-peptide immunoreactivity, not zonulin.",
+            Caveat::ZonulinNoAgreementWithSugarTests => "In 34 healthy adults, serum 'zonulin' measured by ELISA did not correlate with the urinary lactulose:rhamnose ratio (r = −0.016); one small pilot study, so agreement with sugar-absorption tests is unproven, not disproven.",
             Caveat::ZonulinNotStandardised => "Zonulin kits use different antibodies, with no reference material or traceability; values from different kits or labs are not comparable, and serum and stool values are never interchangeable.",
             Caveat::ZonulinNotValidated => "No guideline validates zonulin as a diagnostic test; it is never combined with the L:M ratio into a score.",
             Caveat::ZonulinNoRangeChosen => "lmr ships no 'normal' zonulin range; name a lab's range with --zonulin-range to compare the value with that lab's cut-off.",
+            Caveat::SugarTestInterferences => "Sugar-test results change with: reduced renal function (the sugars reach the urine through the kidney); bacterial fermentation of the sugars (small-intestinal bacterial overgrowth; colonic bacteria ferment lactulose and mannitol); NSAIDs or aspirin before the test (lactulose excretion rises, mannitol and rhamnose fall); alcohol, laxatives, oral corticosteroids, and dietary sugar alcohols or artificial sweeteners before the test (studies exclude NSAIDs/aspirin for 1 week, oral corticosteroids for 6 weeks, sweeteners, lactulose and mannitol for 2 days); diabetes with glycosuria (one lab declines fasting urine glucose above 105 mg/dL); and recent diarrhoea (raised ratios). Record them (pretest_* columns, glycosuria, recent_diarrhoea, egfr) so lmr can flag them.",
+            Caveat::SeveralRangesMatched => "More than one reference range matched this sample's protocol; the class is from the range named in the result (a user's range takes precedence over a built-in one for the same protocol, then the first by id). The others were not used.",
         }
     }
 
@@ -116,22 +126,24 @@ impl Caveat {
     pub fn source(self) -> &'static str {
         match self {
             Caveat::LmRatioNotDiagnostic => "Lacy BE, Wise JL, Cangemi DJ. Leaky Gut Syndrome: Myths and Management. Gastroenterol Hepatol (N Y) 2024;20(5) (PMC11345991) [V]; Cleveland Clinic, Leaky Gut Syndrome [V]",
-            Caveat::RatioOfFractionalExcretions => "Catassi et al., Gut 1997;40:215 (\"urinary L%/M% ratio\") [V]; EFO:0011032 [V]; science.md §2.2",
-            Caveat::NoMatchingRange => "science.md §0.2, §4.1; J Transl Med 2023 doi:10.1186/s12967-023-04091-w (\"Normal range in healthy individuals still require to be established\") [V]",
-            Caveat::ProtocolsNotStandardised => "Sequeira et al. 2014 (researchspace.auckland.ac.nz 2292/33821) [V]; Lee et al. 2014 [V]; Uil et al. 2000 [V]",
-            Caveat::HighBetweenPersonVariation => "Khoshbin et al., Gastroenterology 2021;161:463-475.e13, doi:10.1053/j.gastro.2021.04.020 [V]",
-            Caveat::ProtocolNotFullyStated => "science.md §0.2",
-            Caveat::SecondarySource => "science.md labels: [V-sec]",
-            Caveat::LocalReferenceInterval => "CLSI EP28-A3c (labs establish or verify their own reference intervals); science.md §0.2",
-            Caveat::VitaminDTotalConvertedAsD3 => "science.md B1: 25(OH)D3 400.64 g/mol, 25(OH)D2 412.66 g/mol [computed]",
-            Caveat::VitaminDAssayVariation => "SACN, Vitamin D and Health (2016) para 6.375 [V]; Lips et al. (ECTS), Eur J Endocrinol 2019;180(4):P23-P54, doi:10.1530/EJE-18-0736 [V]",
+            Caveat::RatioOfFractionalExcretions => "Catassi C et al., Gut 1997;40:215 (\"urinary L%/M% ratio\") [V]; EFO:0011032 \"fractional excretion of lactulose to mannitol ratio\" [V]",
+            Caveat::NoMatchingRange => "J Transl Med 2023, doi:10.1186/s12967-023-04091-w (\"Normal range in healthy individuals still require to be established\") [V]; Sequeira IR et al., PLoS One 2014;9(6):e99256 (\"Variations between currently used test protocols preclude meaningful comparisons between studies\") [V]",
+            Caveat::ProtocolsNotStandardised => "Sequeira IR, Lentle RG, Kruger MC, Hurst RD. Standardising the lactulose mannitol test of gut permeability to minimise error and promote comparability. PLoS One 2014;9(6):e99256 [V]; Lee GO et al. 2014 (HPLC-PAD vs LC-MS/MS) [V]; Uil JJ et al., Dig Liver Dis 2000;32:195–200 [V]",
+            Caveat::HighBetweenPersonVariation => "Khoshbin K et al., Gastroenterology 2021;161:463-475.e13, doi:10.1053/j.gastro.2021.04.020 (\"Median COVinter was 76.5%\") [V]",
+            Caveat::ProtocolNotFullyStated => "the range file's applies_to.unstated list, taken from what its source does (not) state",
+            Caveat::SecondarySource => "the range file's source.status = \"secondary\" (seen only in a review, summary or lab page)",
+            Caveat::LocalReferenceInterval => "CLSI EP28-A3c (labs establish or verify their own reference intervals); the range file written by lmr reference-interval",
+            Caveat::VitaminDTotalConvertedAsD3 => "molar masses from standard atomic weights: 25(OH)D3 C27H44O2 400.64 g/mol, 25(OH)D2 C28H44O2 412.66 g/mol",
+            Caveat::VitaminDAssayVariation => "SACN, Vitamin D and Health (2016) para 6.375 (\"high inter-assay and inter-laboratory variation\") [V]; Lips P et al. (ECTS), Eur J Endocrinol 2019;180(4):P23-P54, doi:10.1530/EJE-18-0736 (standardise measurement, e.g. VDSP) [V]",
             Caveat::VitaminDThresholdsDisputed => "Demay MB et al., J Clin Endocrinol Metab 2024;109(8):1907-1947, doi:10.1210/clinem/dgae290 [V]; McCartney CR et al., J Clin Endocrinol Metab 2024;109(8):1948-1954 [V]",
-            Caveat::VitaminDNotPermeability => "Sun J, Zhang YG, Cells 2022;11(7):1129, doi:10.3390/cells11071129 [V]; Cancer Prev Res 2021;14(3):393 [V]; science.md B3",
-            Caveat::ZonulinAssayNotPrehaptoglobin2 => "Scheffler L et al., Front Endocrinol 2018;9:22, doi:10.3389/fendo.2018.00022 [V]; Ajamian M et al., PLoS One 2019;14(1):e0210728, doi:10.1371/journal.pone.0210728 [V]",
-            Caveat::ZonulinNoAgreementWithSugarTests => "Power N et al., Front Physiol 2021;12:645303, doi:10.3389/fphys.2021.645303 [V title]; Tatucu-Babet OA et al. (pilot, lactulose–rhamnose, n = 34) [V title]",
-            Caveat::ZonulinNotStandardised => "science.md A3.6 [U: no reference material or external quality scheme found]; GANZIMMUN (zonulin-family peptides) [V]",
-            Caveat::ZonulinNotValidated => "Lacy BE et al., Gastroenterol Hepatol (N Y) 2024;20(5) (PMC11345991) [V]; science.md §0.8",
-            Caveat::ZonulinNoRangeChosen => "science.md §0.8 and A2",
+            Caveat::VitaminDNotPermeability => "Sun J, Zhang YG, Cells 2022;11(7):1129, doi:10.3390/cells11071129 [V]; Cancer Prev Res 2021;14(3):393 [V]; Endocrine Society 2024 (Demay MB et al., doi:10.1210/clinem/dgae290) [V]",
+            Caveat::ZonulinAssayNotPrehaptoglobin2 => "Ajamian M, Steer D, Rosella G, Gibson PR. Serum zonulin as a marker of intestinal mucosal barrier function: May not be what it seems. PLoS One 2019;14(1):e0210728, doi:10.1371/journal.pone.0210728 (CUSABIO and Immundiagnostik AG assays) [V]; Scheffler L et al., Front Endocrinol 2018;9:22, doi:10.3389/fendo.2018.00022 (a widely used commercial ELISA; kit not named in the abstract) [V]",
+            Caveat::ZonulinNoAgreementWithSugarTests => "Tatucu-Babet OA, Forsyth A, Owen E, et al. Serum zonulin measured by enzyme-linked immunosorbent assay may not be a reliable marker of small intestinal permeability in healthy adults. Nutr Res 2020 (June):82–92 (\"No correlation was observed between the lactulose-rhamnose ratio and zonulin (r = -.016, P =.929)\") [V]. Power N et al., Front Physiol 2021;12:645303, doi:10.3389/fphys.2021.645303 is titled on zonulin but its abstract reports ZO-1 and I-FABP against the L:M ratio, so it is not cited for zonulin",
+            Caveat::ZonulinNotStandardised => "GANZIMMUN (renamed its serum test 'Zonulin-Familien-Peptide im Serum' because the ELISAs also detect other proteins) [V]; Enterosan (\"nur als grobe Orientierung\") [V]; no reference material or external quality scheme for zonulin was found in any source seen",
+            Caveat::ZonulinNotValidated => "Lacy BE et al., Gastroenterol Hepatol (N Y) 2024;20(5) (PMC11345991): \"no validated test currently exists to make this diagnosis\" [V]",
+            Caveat::ZonulinNoRangeChosen => "the zonulin range files under reference-ranges/zonulin/ are single labs' or studies' limits, each tied to its matrix, unit and kit; none is a validated cut-off",
+            Caveat::SugarTestInterferences => "renal function: BioHealth Laboratory (\"accuracy of the results is dependent on … normal renal function\") [V-sec]; bacteria: \"If SIBO is present, the bacteria may ferment the lactulose, causing a false negative\" (alisonvickery.com.au test page) [V-sec], \"75% of lactulose and mannitol are fermented by colonic bacteria\" (Rush protocol, pubcompare.ai) [V-sec], stool cultures degraded mannitol (Eur J Clin Invest 1982;12(6):485–491) [V]; NSAIDs/aspirin: Sequeira IR et al., Clin Exp Pharmacol Physiol 2013 (PMID 24033480) and PLoS One 2014;9(6):e99256 [V]; exclusion windows: Mayo Clinic permeability studies (NCT02098057; mayo.edu cls-20144022): NSAIDs or aspirin within the past week, oral corticosteroids within 6 weeks, sucralose, aspartame, lactulose or mannitol 2 days before, alcohol beyond <21 units per week [V]; laxatives and alcohol the day before (gamma.al) [V-sec]; sorbitol/xylitol and sorbitol- or mannitol-containing drugs (Genova kit, walkinlab.com) [V-sec]; glycosuria: Genova kit \"We CANNOT perform this test on diabetics with >105mg/dl fasting urine glucose concentration\" [V-sec]; diarrhoea: J Pediatr Gastroenterol Nutr 1985;4(4):568–574 [V], Hossain MI et al., PLoS One 2016;11(12):e0164447 [V]",
+            Caveat::SeveralRangesMatched => "lmr's selection rule (docs/range-format.md): a range file in --ranges-dir replaces or joins the built-in ones; cut-offs are specific to protocol and population (Sequeira 2014) [V]",
         }
     }
 

@@ -31,12 +31,28 @@ pub enum Flag {
     BelowDetectionLimit,
     /// 25(OH)D above 125 nmol/L.
     VitaminDAbove125NmolL,
-    /// 25(OH)D above 375 nmol/L.
+    /// 25(OH)D above 150 ng/mL (375 nmol/L).
     VitaminDToxicityRange,
     /// A zonulin value reported for a haptoglobin 1-1 person.
     Hp11ZonulinReported,
     /// A probe sugar measured above the detection limit in baseline (pre-dose) urine.
     BaselineSugarDetected,
+    /// An adult quality band was not applied because the age or collection window is unknown.
+    QualityBandNotChecked,
+    /// NSAIDs or aspirin taken before the test.
+    PretestNsaid,
+    /// Alcohol taken before the test.
+    PretestAlcohol,
+    /// An osmotic laxative taken before the test.
+    PretestLaxative,
+    /// Oral corticosteroids taken before the test.
+    PretestSteroid,
+    /// Diarrhoea shortly before the test.
+    RecentDiarrhoea,
+    /// Glucose in the urine (glycosuria, e.g. diabetes).
+    Glycosuria,
+    /// eGFR below 60 mL/min/1.73 m² (reduced renal function).
+    ReducedRenalFunction,
 }
 
 impl Flag {
@@ -56,6 +72,14 @@ impl Flag {
         Flag::VitaminDToxicityRange,
         Flag::Hp11ZonulinReported,
         Flag::BaselineSugarDetected,
+        Flag::QualityBandNotChecked,
+        Flag::PretestNsaid,
+        Flag::PretestAlcohol,
+        Flag::PretestLaxative,
+        Flag::PretestSteroid,
+        Flag::RecentDiarrhoea,
+        Flag::Glycosuria,
+        Flag::ReducedRenalFunction,
     ];
 
     /// The stable code.
@@ -75,15 +99,23 @@ impl Flag {
             Flag::VitaminDToxicityRange => "vitamin_d_toxicity_range",
             Flag::Hp11ZonulinReported => "hp11_zonulin_reported",
             Flag::BaselineSugarDetected => "baseline_sugar_detected",
+            Flag::QualityBandNotChecked => "quality_band_not_checked",
+            Flag::PretestNsaid => "pretest_nsaid",
+            Flag::PretestAlcohol => "pretest_alcohol",
+            Flag::PretestLaxative => "pretest_laxative",
+            Flag::PretestSteroid => "pretest_steroid",
+            Flag::RecentDiarrhoea => "recent_diarrhoea",
+            Flag::Glycosuria => "glycosuria",
+            Flag::ReducedRenalFunction => "reduced_renal_function",
         }
     }
 
     /// What the flag means, in one line.
     pub fn explanation(self) -> &'static str {
         match self {
-            Flag::LactuloseExceedsMannitol => "lactulose recovery exceeds mannitol recovery, which is implausible for a ratio of fractional excretions (healthy values 0.01–0.05); a concentration ratio may have been entered, or a unit, dose or volume is wrong",
+            Flag::LactuloseExceedsMannitol => "lactulose recovery exceeds mannitol recovery (L:M ratio above 1); healthy adults and older children have ratios far below 1 (adult controls 0.0123 ± 0.0081), so past the first weeks of life check whether a concentration ratio was entered or a unit, dose or volume is wrong; in newborns a ratio above 1 is expected (1.27 ± 0.73 on day 1 of life), and MAL-ED infants at 3 months had site means of 0.10–0.17",
             Flag::RecoveryOver100 => "a recovery above 100 % of the oral dose is physically impossible: check the unit, the dose and the urine volume; the value is kept so the error is visible",
-            Flag::LowMannitolRecovery => "mannitol recovery is below the band seen in healthy adults after an oral dose; possible incomplete urine collection, dose not (fully) taken, or reduced absorptive surface",
+            Flag::LowMannitolRecovery => "mannitol recovery is below the 8.0–39.6 % seen in healthy volunteers after an oral dose (applied to adults with a stated collection window only); possible incomplete urine collection, dose not (fully) taken, or reduced absorptive surface",
             Flag::HighMannitolRecovery => "mannitol recovery is above the band seen in healthy adults after an oral dose; possible dietary or baseline mannitol, or a unit, dose or volume error",
             Flag::ImplausibleUrineVolume => "urine volume is zero although concentrations were reported; recoveries cannot be right",
             Flag::LowUrineVolume => "urine volume is below the volume at which L:M ratios and mannitol recovery were shown to shift in adults over a 5–6 h collection",
@@ -92,28 +124,44 @@ impl Flag {
             Flag::AgeOutsideReference => "the age is outside every age band of the z-score reference table, so no z-score is given: a reference is never extrapolated beyond the ages it was derived from",
             Flag::BelowDetectionLimit => "a result was reported below the assay's detection or quantification limit; it is treated as censored (not zero), and results that depend on it are bounds or left empty",
             Flag::VitaminDAbove125NmolL => "25(OH)D above 125 nmol/L (50 ng/mL), where the IOM sees potential reason for concern about adverse effects",
-            Flag::VitaminDToxicityRange => "25(OH)D above 375 nmol/L (150 ng/mL), the range described as the hallmark of vitamin D toxicity; read it beside serum calcium, not on its own",
+            Flag::VitaminDToxicityRange => "25(OH)D higher than 150 ng/mL (375 nmol/L), the range described as the hallmark of vitamin D toxicity due to overdosing; read it beside serum calcium, not on its own",
             Flag::Hp11ZonulinReported => "the person is haptoglobin 1-1, who cannot make pre-haptoglobin-2 (zonulin); a measured 'zonulin' value therefore reflects cross-reacting proteins",
             Flag::BaselineSugarDetected => "the sugar was measured above the detection limit in baseline (pre-dose) urine, e.g. dietary mannitol; the recovery includes it unless --subtract-baseline is given, and subtraction assumes the background stayed constant",
+            Flag::QualityBandNotChecked => "an adult quality band (mannitol recovery 8.0–39.6 %, urine volume < 500 mL over 5–6 h) was not applied because the age or the collection window is not given: its source covers adults only, so the row was not checked against it",
+            Flag::PretestNsaid => "NSAIDs or aspirin were taken before the test: aspirin raised lactulose excretion and lowered mannitol and rhamnose excretion, raising the ratio",
+            Flag::PretestAlcohol => "alcohol was taken before the test; permeability studies exclude alcohol intake beyond a safe limit, and lab preparations ask to avoid it the day before",
+            Flag::PretestLaxative => "a laxative was taken before the test; lab preparations ask to avoid laxatives, and products containing sorbitol or mannitol may affect the results",
+            Flag::PretestSteroid => "oral corticosteroids were taken before the test; permeability studies exclude their use within the previous 6 weeks",
+            Flag::RecentDiarrhoea => "diarrhoea shortly before the test: acute gastroenteritis raised the L/R ratio about tenfold (0.43 ± 0.31 vs 0.045 ± 0.018 after recovery), and diarrhoea in the previous three days raised the odds of L:M ≥ 0.09 (adjusted odds ratio 4.00)",
+            Flag::Glycosuria => "glucose in the urine (e.g. diabetes): a commercial lab declines the test with a fasting urine glucose above 105 mg/dL because it interferes with the measurement",
+            Flag::ReducedRenalFunction => "eGFR below 60 mL/min/1.73 m² (KDIGO GFR categories G3a–G5, decreased GFR): the sugars reach the urine through the kidney, and labs state that accuracy depends on normal renal function",
         }
     }
 
     /// Where the rule comes from.
     pub fn source(self) -> &'static str {
         match self {
-            Flag::LactuloseExceedsMannitol => "science.md §5 (engineering rule [U]); healthy FE ratios 0.01–0.05 from §4.2 [V]",
-            Flag::RecoveryOver100 => "science.md §0.5 and §5: impossible for an oral probe",
-            Flag::LowMannitolRecovery | Flag::HighMannitolRecovery => "band from range file mannitol-recovery-healthy-adults-oral (Scand J Gastroenterol, scilit b73a4941…: 8.0–39.6 % of the ingested amount) [V]; applied as a soft flag for adults only",
-            Flag::ImplausibleUrineVolume => "logic: a recovery needs urine; no validated urine-volume sanity range exists (science.md §5, §8 item 8)",
-            Flag::LowUrineVolume => "range file urine-volume-adult-5-6h (Clin Lab 2011;57:909-918: LMR 0.02 ± 0.02 at ≥500 mL vs 0.04 ± 0.04 at <500 mL) [V]",
-            Flag::NearBoundary => "science.md B1: flag results within conversion rounding (about 0.2 %) of a boundary; tolerance per range file",
-            Flag::ProtocolMismatch => "science.md §0.2 and §4: cut-offs are specific to protocol and population",
-            Flag::AgeOutsideReference => "science.md §4.3 and §0.7: z-scores are age- and sex-specific (MAL-ED, Kosek 2017 [V]); issue 6: ages outside the table are not extrapolated",
-            Flag::BelowDetectionLimit => "science.md §0.6 and §5: censored values are never zero and never silently replaced by the limit",
+            Flag::LactuloseExceedsMannitol => "Dastych M et al., Dig Dis Sci 2008 (adult controls L/M 0.0123 ± 0.0081) [V]; Catassi C et al., J Pediatr Gastroenterol Nutr 1995;21(4):383–386, doi:10.1097/00005176-199511000-00003 (healthy term neonates: 1.27 ± 0.73 on day 1, 0.34 ± 0.36 on day 7, 0.22 ± 0.21 on day 30) [V]; Kosek MN et al., J Pediatr Gastroenterol Nutr 2017;65(1):31–39, doi:10.1097/MPG.0000000000001610 (MAL-ED boys at 3 months: L:M site means 0.10–0.17) [V]",
+            Flag::RecoveryOver100 => "arithmetic: an oral probe cannot be excreted in a larger amount than was swallowed",
+            Flag::LowMannitolRecovery | Flag::HighMannitolRecovery => "range file mannitol-recovery-healthy-adults-oral: Evaluation of mannitol for use as a probe marker of gastrointestinal permeability in man, Eur J Clin Invest 1982;12(6):485–491, doi:10.1111/j.1365-2362.1982.tb02230.x (\"Urinary recovery following oral loading was 8·0–39·6% of the ingested amount\"; the same abstract warns that urinary mannitol measurement \"may be subject to error\" because mannitol occurs naturally in urine) [V]",
+            Flag::ImplausibleUrineVolume => "arithmetic: a recovery needs urine; no validated urine-volume sanity range was found in any source seen",
+            Flag::LowUrineVolume => "range file urine-volume-adult-5-6h: Mattioli F et al., Clin Lab 2011;57:909–918 (LMR 0.02 ± 0.02 at ≥500 mL vs 0.04 ± 0.04 at <500 mL) [V]",
+            Flag::NearBoundary => "arithmetic: 25(OH)D3 conversion factors in use differ by about 0.2 % (2.5 vs 2.496 nmol/L per ng/mL); tolerance per range file (near_boundary_relative)",
+            Flag::ProtocolMismatch => "Sequeira IR et al., PLoS One 2014;9(6):e99256 (\"Variations between currently used test protocols preclude meaningful comparisons between studies\") [V]; Uil JJ et al., Dig Liver Dis 2000;32:195–200 (osmolarity changes sensitivity) [V]",
+            Flag::AgeOutsideReference => "Kosek MN et al., J Pediatr Gastroenterol Nutr 2017;65(1):31–39, doi:10.1097/MPG.0000000000001610 (age- and sex-specific z-scores) [V]; a reference is not extrapolated beyond the ages it was derived from",
+            Flag::BelowDetectionLimit => "censored-data practice: a value below a limit is an interval [0, limit), never zero and never the limit itself",
             Flag::VitaminDAbove125NmolL => "range file iom-2011: \"There may be reason for concern at serum 25OHD levels above 125 nmol/L (50 ng/mL)\" (IOM 2011 report brief p.14) [V]",
-            Flag::VitaminDToxicityRange => "range file vitamin-d-toxicity: Marcinowska-Suchowierska et al., Front Endocrinol 2018;9:550, doi:10.3389/fendo.2018.00550 [V]; Dudenkov et al., Mayo Clin Proc 2015 [V]",
-            Flag::Hp11ZonulinReported => "inference from Vanuytsel 2013 (doi:10.4161/tisb.27321) and Scheffler 2018 (doi:10.3389/fendo.2018.00022), both [V]",
-            Flag::BaselineSugarDetected => "Khoshbin 2021: baseline sugars >3-fold above the LLOQ for 12C-mannitol in all participants [V]; Grover 2016 (13C-mannitol ~20-fold lower baseline) [V]; science.md §3, §5",
+            Flag::VitaminDToxicityRange => "range file vitamin-d-toxicity: Marcinowska-Suchowierska E et al., Front Endocrinol 2018;9:550, doi:10.3389/fendo.2018.00550 (\"concentrations higher than 150 ng/ml (375 nmol/l) are the hallmark of VDT due to vitamin D overdosing\") [V]; Dudenkov DV et al., Mayo Clin Proc 2015 [V]",
+            Flag::Hp11ZonulinReported => "inference from Vanuytsel T et al., Tissue Barriers 2013;1(5):e27321, doi:10.4161/tisb.27321 (zonulin is pre-haptoglobin-2) and Scheffler L et al., Front Endocrinol 2018;9:22, doi:10.3389/fendo.2018.00022, both [V]",
+            Flag::BaselineSugarDetected => "Khoshbin K et al., Gastroenterology 2021;161:463–475.e13, doi:10.1053/j.gastro.2021.04.020 (baseline sugars >3-fold above the LLOQ: 12C-mannitol in all participants) [V]; Grover M et al., 2016, PMC4920698 (13C-mannitol ~20-fold lower baseline contamination) [V]",
+            Flag::QualityBandNotChecked => "range files mannitol-recovery-healthy-adults-oral (Eur J Clin Invest 1982;12(6):485–491, healthy volunteers) and urine-volume-adult-5-6h (Mattioli F et al., Clin Lab 2011;57:909–918); a band applies only to the population, dose and window its source covers",
+            Flag::PretestNsaid => "Sequeira IR et al., Clin Exp Pharmacol Physiol 2013 (PMID 24033480: after 600 mg aspirin \"the cumulative rate of excretion of the smaller sugars (i.e. mannitol and rhamnose) was significantly reduced whereas that of lactulose was increased\") [V]; Sequeira IR et al., PLoS One 2014;9(6):e99256 (\"Half-hourly lactulose excretions were generally increased after dosage with aspirin whilst those of mannitol were unchanged\") [V]; Mayo Clinic permeability studies exclude \"Use of NSAIDs or aspirin within the past week\" (NCT02098057) [V]",
+            Flag::PretestAlcohol => "Mayo Clinic permeability study exclusion \"Alcohol intake beyond the recommended safe limit (<21 units per week)\" (mayo.edu study cls-20144022) [V]; lab preparation \"The Day Before the Test: Avoid: milk, alcohol, red meat, laxatives, anti-inflammatory drugs, aspirin\" (gamma.al intestinal permeability page) [V-sec]",
+            Flag::PretestLaxative => "lab preparation \"Avoid: … laxatives …\" the day before (gamma.al intestinal permeability page) [V-sec]; Genova kit instructions: \"drugs that contain sorbitol and/or mannitol – may affect your test results\" (walkinlab.com) [V-sec]",
+            Flag::PretestSteroid => "Mayo Clinic permeability studies exclude \"Use of oral corticosteroids within the previous 6 weeks\" (NCT02098057; mayo.edu cls-20144022) [V]",
+            Flag::RecentDiarrhoea => "Intestinal sugar permeability: relationship to diarrhoeal disease and small bowel morphology, J Pediatr Gastroenterol Nutr 1985;4(4):568–574 (PubMed 4032170) [V]; Hossain MI et al., PLoS One 2016;11(12):e0164447 (diarrhoea within the previous three days, AOR 4.00) [V]",
+            Flag::Glycosuria => "Genova Intestinal Permeability kit instructions: \"We CANNOT perform this test on diabetics with >105mg/dl fasting urine glucose concentration\" (walkinlab.com) [V-sec]",
+            Flag::ReducedRenalFunction => "KDIGO 2012 Clinical Practice Guideline for the Evaluation and Management of CKD, Kidney Int Suppl 2013;3:19–62, doi:10.1038/kisup.2012.64 (GFR categories; \"Decreased GFR; GFR <60 mL/min/1.73 m2 (GFR categories G3a–G5)\", as reproduced in J Intensive Care 2016, doi:10.1186/s40560-016-0146-3, Table 2) [V-sec]; BioHealth Laboratory: \"the accuracy of the results is dependent on … normal renal function\" [V-sec]",
         }
     }
 

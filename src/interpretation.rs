@@ -26,7 +26,7 @@
 //!
 //! let mut out = Interpretation::default();
 //! interpreter.interpret(&sample, &mut out)?;
-//! // science.md T3: 0.48 % and 18.0 %, ratio 0.026667
+//! // hand-worked, FE% = C × V / dose × 100: 0.48 % and 18.0 %, ratio 0.026667
 //! approx::assert_relative_eq!(out.lm_ratio.unwrap().exact().unwrap(), 0.48 / 18.0, max_relative = 1e-12);
 //! assert_eq!(out.lm_class(), Some("unclassified")); // no verified range for 5 g / 1 g, 5 h
 //! assert!(out.caveat_codes().any(|c| c == "no_matching_range"));
@@ -137,6 +137,19 @@ pub struct Sample {
     /// Timed urine fractions (e.g. 0–2 h, 2–8 h, 8–24 h). When present, recoveries are summed over
     /// the fractions and `urine` / `urine_volume` must be empty.
     pub fractions: Vec<Fraction>,
+    /// Results reported below the assay's limit (`<10 ng/mL`, `ND`) for the analytes whose
+    /// value is then left out (the urine sugars keep theirs in [`UrineResult::BelowLimit`]).
+    pub below_limit: BelowLimit,
+}
+
+/// Vitamin D and zonulin results reported below the assay's limit: no value to classify, but
+/// flagged `below_detection_limit`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BelowLimit {
+    /// 25(OH)D was below the limit.
+    pub vitamin_d: bool,
+    /// Zonulin was below the limit.
+    pub zonulin: bool,
 }
 
 /// One timed urine fraction.
@@ -208,6 +221,7 @@ impl Sample {
         self.hp_genotype = None;
         self.baseline.clear();
         self.fractions.clear();
+        self.below_limit = BelowLimit::default();
     }
 }
 
@@ -254,6 +268,16 @@ pub enum FlagDetail {
     Baseline(Sugar),
     /// Why a value has no z-score.
     Zscore(NoZscore),
+    /// An adult quality band that was not applied: the band's id, and whether the age and the
+    /// collection window were missing.
+    NotChecked {
+        /// The quality band's range id.
+        band: &'static str,
+        /// The age was not given.
+        no_age: bool,
+        /// The collection window was not given.
+        no_window: bool,
+    },
 }
 
 /// Which range a [`FlagDetail::NearBound`] refers to.
@@ -590,6 +614,14 @@ impl<'r> Interpreter<'r> {
         self.zscores(sample, out);
         self.vitamin_d(sample, out);
         self.zonulin(sample, out)?;
+        for (below, field) in [
+            (sample.below_limit.vitamin_d, Field::VitaminD),
+            (sample.below_limit.zonulin, Field::Zonulin),
+        ] {
+            if below {
+                out.flag(Flag::BelowDetectionLimit, FlagDetail::BelowLimit(field));
+            }
+        }
         Ok(())
     }
 
@@ -653,7 +685,7 @@ impl<'r> Interpreter<'r> {
                 fr.ratios = Ratios::of(&fr.recoveries);
                 out.fractions.push(fr);
             }
-            // Cumulative recovery is the sum over fractions (science.md §2.1): Σ(Cᵢ·Vᵢ) / D.
+            // Cumulative recovery is the sum over fractions (WASH Benefits EED analysis code, github.com/washb-eed-substudies/ee-secondary): Σ(Cᵢ·Vᵢ) / D.
             for &sugar in Sugar::ALL {
                 let sum = out
                     .fractions
@@ -689,6 +721,7 @@ impl<'r> Interpreter<'r> {
             out.caveat(Caveat::LmRatioNotDiagnostic);
             out.caveat(Caveat::ProtocolsNotStandardised);
             out.caveat(Caveat::HighBetweenPersonVariation);
+            out.caveat(Caveat::SugarTestInterferences);
         }
         if let Some(Censored::Exact(m)) = m {
             self.mannitol_flags(sample, m, out);
@@ -798,25 +831,54 @@ impl<'r> Interpreter<'r> {
         }
     }
 
-    /// Whether a quality band applies to this sample: no difference but parts the source leaves
-    /// unstated and an age that was not given (adult bands are applied when age is unknown).
-    fn quality_band_applies(range: &ReferenceRange, protocol: &Protocol) -> bool {
+    /// Whether a quality band applies to this sample. A band applies only to the population and
+    /// window its source covers: the sample's age and collection window must be given, and nothing
+    /// may differ but the parts the source leaves unstated. With an unknown age or window the band
+    /// is not applied and the row is flagged `quality_band_not_checked` (returns `false`); a known
+    /// age or window outside the band (a child, a 2 h window) is simply out of scope.
+    fn quality_band_applies(
+        range: &ReferenceRange,
+        band: &'static str,
+        protocol: &Protocol,
+        out: &mut Interpretation<'_>,
+    ) -> bool {
         let mut applies = true;
         range.for_each_difference(protocol, |d| {
-            applies &= matches!(
-                d,
-                Difference::Unstated(_) | Difference::Age { sample: None, .. }
-            );
+            applies &= matches!(d, Difference::Unstated(_));
         });
-        applies
+        let (no_age, no_window) = (protocol.age_years.is_none(), protocol.collection.is_none());
+        let out_of_scope = {
+            let mut known_mismatch = false;
+            range.for_each_difference(protocol, |d| {
+                known_mismatch |= match d {
+                    Difference::Age { sample, .. } => sample.is_some(),
+                    Difference::Collection { sample, .. }
+                    | Difference::CollectionOutside { sample, .. } => sample.is_some(),
+                    Difference::Unstated(_) => false,
+                    _ => true,
+                };
+            });
+            known_mismatch
+        };
+        if !out_of_scope && (no_age || no_window) {
+            out.flag(
+                Flag::QualityBandNotChecked,
+                FlagDetail::NotChecked {
+                    band,
+                    no_age,
+                    no_window,
+                },
+            );
+            return false;
+        }
+        applies && !no_window
     }
 
     fn mannitol_flags(&self, sample: &Sample, m: f64, out: &mut Interpretation<'r>) {
         let Some(band) = self.mannitol_band else {
             return;
         };
-        // `lm_differences` is free until the L:M range is chosen, after the quality flags.
-        if !Self::quality_band_applies(band, &sample.protocol) {
+        if !Self::quality_band_applies(band, MANNITOL_BAND_ID, &sample.protocol, out) {
             return;
         }
         let lo = band
@@ -850,9 +912,9 @@ impl<'r> Interpreter<'r> {
         let Some(band) = self.urine_volume_band else {
             return;
         };
-        if Self::quality_band_applies(band, &sample.protocol)
+        if ml > 0.0
+            && Self::quality_band_applies(band, URINE_VOLUME_BAND_ID, &sample.protocol, out)
             && band.classify(ml) == Some(0)
-            && ml > 0.0
         {
             let bound = band.bands[0].upper.map(|b| b.value);
             out.flag(Flag::LowUrineVolume, FlagDetail::UrineVolume(ml, bound));

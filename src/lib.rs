@@ -16,6 +16,8 @@
 //! - [`recovery`] and [`ratio`]: the formulas. [`censored`]: values below a detection limit.
 //! - [`reference`]: range files, validation, the registry of shipped and user ranges.
 //! - [`reference_interval`]: a lab's own reference interval (CLSI EP28-A3c), written as a range file.
+//! - [`sample`]: one parser per input field; a sample from named fields (`check` flags, CSV
+//!   cells, the Python package, `lmr serve`), and the `lmr check` document.
 //! - [`interpretation`]: one sample → recoveries, ratio, classes, [`flag`]s and [`caveat`]s.
 //! - [`vitamin_d`] and [`zonulin`]: their units and rules.
 //! - [`zscore`]: age- and sex-specific z-scores against a reference table, and deriving such a
@@ -62,6 +64,7 @@ pub mod recovery;
 pub mod reference;
 pub mod reference_interval;
 pub mod report;
+pub mod sample;
 pub mod sample_file;
 pub mod sugar;
 pub mod summary;

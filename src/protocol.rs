@@ -36,7 +36,7 @@ impl Dose {
     ///
     /// ```
     /// use lmr::{protocol::Dose, sugar::Sugar};
-    /// // science.md T11: 1.000 g monohydrate = 0.9011 g rhamnose
+    /// // hand-worked, 164.157 / 182.172 = 0.90111: 1.000 g monohydrate = 0.9011 g rhamnose
     /// let d = Dose::parse("1 g monohydrate")?;
     /// approx::assert_relative_eq!(d.sugar_mg(Sugar::Rhamnose), 901.1, epsilon = 0.05);
     /// # Ok::<(), Box<dyn std::error::Error>>(())

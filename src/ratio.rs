@@ -6,12 +6,12 @@
 //!     = (C_L ÷ C_M) × (D_M ÷ D_L)          the urine volume cancels
 //! ```
 //! This is the standard "L:M", "LMR" or "L%/M%" (Catassi 1997, Gut 40:215: "urinary L%/M% ratio";
-//! EFO:0011032 "fractional excretion of lactulose to mannitol ratio") — `../shared/science.md` §2.2.
+//! EFO:0011032 "fractional excretion of lactulose to mannitol ratio"); Catassi C et al., Gut 1997;40:215 ("urinary L%/M% ratio").
 //!
 //! It is **not** the ratio of concentrations. The two agree only when the doses are equal in mass
 //! (mass-concentration ratio) or in moles (molar-concentration ratio). Under the common 5 g / 1 g
 //! protocol the concentration ratio is 5 × the L:M: a concentration ratio of 0.15 is an L:M of 0.03
-//! (`../shared/science.md` T9). Because both recoveries are in percent of their own dose, the
+//! (hand-worked). Because both recoveries are in percent of their own dose, the
 //! ratio is the same whether the concentrations were reported in mass or in molar units, as long as
 //! each is converted with its own sugar's molar mass.
 //!
@@ -27,7 +27,7 @@ use crate::censored::Censored;
 /// # Example
 /// ```
 /// use lmr::{censored::Censored, ratio::fractional_excretion_ratio};
-/// // science.md T3: 0.48 % ÷ 18.0 % = 0.026667
+/// // hand-worked, FE% = C × V / dose × 100: 0.48 % ÷ 18.0 % = 0.026667
 /// let r = fractional_excretion_ratio(Censored::Exact(0.48), Censored::Exact(18.0)).unwrap();
 /// approx::assert_relative_eq!(r.exact().unwrap(), 0.48 / 18.0, max_relative = 1e-15);
 /// ```
@@ -41,7 +41,7 @@ pub fn fractional_excretion_ratio(numerator: Censored, denominator: Censored) ->
 /// Useful for reading a lab's concentration ratio correctly. `None` for a zero mannitol dose.
 ///
 /// ```
-/// // science.md T9: an L:M of 0.03 under 5 g / 1 g is a concentration ratio of 0.15
+/// // hand-worked, FE ratio × dose ratio: an L:M of 0.03 under 5 g / 1 g is a concentration ratio of 0.15
 /// let c = lmr::ratio::concentration_ratio_for(0.03, 5000.0, 1000.0).unwrap();
 /// approx::assert_relative_eq!(c, 0.15, max_relative = 1e-12);
 /// ```

@@ -10,7 +10,7 @@
 //! Source: the WASH Benefits Bangladesh EED analysis code states it exactly: "% lactulose recovery =
 //! (urine concentration lactulose (mg/L) * urine volume (L) * 100 / total lactulose dosed (mg))"
 //! (washb-eed-substudies/ee-secondary, `EE-BD-urine-ipcw.R`) [V-sec]; medicalalgorithms.com gives
-//! the mg/dL form (`../shared/science.md` §2.1).
+//! the mg/dL form (WASH Benefits EED analysis code, github.com/washb-eed-substudies/ee-secondary; medicalalgorithms.com L/R page).
 //!
 //! A recovery above 100 % is impossible for an oral probe; it is computed, kept and flagged
 //! (`recovery_over_100`), because it almost always means a unit, dose or volume error that the
@@ -49,7 +49,7 @@ pub enum RecoveryError {
 /// # Example
 /// ```
 /// use lmr::{recovery::recovery_percent, protocol::Dose, sugar::Sugar};
-/// // science.md T3: 20 mg/L × 1.2 L = 24 mg; 24 mg ÷ 5000 mg × 100 = 0.48 %
+/// // hand-worked, FE% = C × V / dose × 100: 20 mg/L × 1.2 L = 24 mg; 24 mg ÷ 5000 mg × 100 = 0.48 %
 /// let r = recovery_percent(
 ///     Sugar::Lactulose,
 ///     "20 mg/L".parse()?,

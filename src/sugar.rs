@@ -2,7 +2,7 @@
 //!
 //! Molar masses are computed from standard atomic weights (C 12.011, H 1.008, O 15.999, Cl 35.45;
 //! ¹³C 13.003355) and checked against the secondary sources named on each constant
-//! (`../shared/science.md` §1). They are physical constants, not reference ranges, so they live here
+//! (computed from standard atomic weights: C 12.011, H 1.008, O 15.999, Cl 35.45). They are physical constants, not reference ranges, so they live here
 //! beside the type they describe.
 //!
 //! Two probes can share a molar mass (L-rhamnose monohydrate and mannitol are both 182.17 g/mol;
@@ -45,7 +45,7 @@ pub enum Sugar {
     Methylglucose,
 }
 
-/// How sure a constant is (`../shared/science.md` labels).
+/// How sure a constant is (the source statuses verified / secondary / local).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConstantStatus {
     /// Computed from standard atomic weights and matched by a secondary source.
@@ -242,7 +242,7 @@ impl DoseForm {
     /// anhydrous:    1
     /// monohydrate:  M(sugar) / (M(sugar) + M(H2O))
     /// ```
-    /// For L-rhamnose: 164.157 / 182.172 = 0.90111 (`../shared/science.md` T11).
+    /// For L-rhamnose: 164.157 / 182.172 = 0.90111 (computed from standard atomic weights).
     pub fn sugar_fraction(self, sugar: Sugar) -> f64 {
         match self {
             DoseForm::Anhydrous => 1.0,
@@ -256,7 +256,7 @@ mod tests {
     use super::*;
     use approx::assert_relative_eq;
 
-    /// Standard atomic weights used in science.md §1.
+    /// Standard atomic weights used in standard atomic weights (C 12.011, H 1.008, O 15.999, Cl 35.45).
     fn mass_from_formula(c: f64, c13: f64, h: f64, o: f64, cl: f64) -> f64 {
         c * 12.011 + c13 * 13.003355 + h * 1.008 + o * 15.999 + cl * 35.45
     }
@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn rhamnose_monohydrate_fraction() {
-        // science.md T11: 1.000 g monohydrate = 0.9011 g rhamnose
+        // hand-worked, 164.157 / 182.172 = 0.90111: 1.000 g monohydrate = 0.9011 g rhamnose
         let f = DoseForm::Monohydrate.sugar_fraction(Sugar::Rhamnose);
         assert_relative_eq!(f, 0.9011, epsilon = 5e-5);
     }

@@ -602,7 +602,7 @@ mod tests {
 
     #[test]
     fn molar_needs_molar_mass() {
-        // science.md T6: 0.58 mmol/L lactulose × 342.297 g/mol = 198.53226 mg/L
+        // hand-worked: 0.58 mmol/L lactulose × 342.297 g/mol = 198.53226 mg/L
         let c: Concentration = "0.58 mmol/L".parse().unwrap();
         assert!(matches!(
             c.in_mg_per_l(None),

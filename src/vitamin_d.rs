@@ -27,13 +27,13 @@ use crate::units::{Concentration, ConcentrationUnit};
 ///
 /// # Source
 /// 400.647 from standard atomic weights [computed]; converter pages list 400.64 ("Vitamin D (25-OH)
-/// 400.64 g/mol; 100 mcg/L → 249.6 nmol/L", devutl.com) [V-sec]; `../shared/science.md` B1.
+/// 400.64 g/mol; 100 mcg/L → 249.6 nmol/L", devutl.com) [V-sec].
 pub const MOLAR_MASS_25OH_D3: f64 = 400.64;
 
 /// Molar mass of 25-hydroxyvitamin D2 (ercalcidiol, C28H44O2), g/mol.
 ///
 /// # Source
-/// From standard atomic weights [computed]; `../shared/science.md` B1 (factor 2.423).
+/// From standard atomic weights [computed] (factor 2.423).
 pub const MOLAR_MASS_25OH_D2: f64 = 412.66;
 
 /// Which 25(OH)D was measured.
@@ -149,7 +149,7 @@ impl VitaminD {
     pub fn in_nmol_per_l(self) -> f64 {
         match self.value.unit() {
             ConcentrationUnit::NmolPerL => self.value.value(),
-            // 1 ng/mL = 1 µg/L = 1000 / M nmol/L (science.md B1)
+            // 1 ng/mL = 1 µg/L = 1000 / M nmol/L (standard atomic weights)
             ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL => {
                 self.value.value() * 1000.0 / self.form.molar_mass()
             }
@@ -193,7 +193,7 @@ mod tests {
 
     #[test]
     fn science_b1_exact_conversions() {
-        // science.md B1: 20 ng/mL = 49.92; 30 = 74.88; 50 = 124.80; 150 = 374.40 nmol/L (× 1000/400.64)
+        // hand-worked with 400.64 g/mol: 20 ng/mL = 49.92; 30 = 74.88; 50 = 124.80; 150 = 374.40 nmol/L (× 1000/400.64)
         for (ng, nmol) in [
             (20.0, 49.92),
             (30.0, 74.88),
@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn d2_uses_its_own_molar_mass() {
-        // 1000/412.66 = 2.42330 nmol/L per ng/mL (science.md B1: 2.423)
+        // 1000/412.66 = 2.42330 nmol/L per ng/mL (C28H44O2, standard atomic weights)
         let d = vd("10 ng/mL", VitaminDForm::D2);
         assert_relative_eq!(d.in_nmol_per_l(), 24.2330, epsilon = 5e-5);
         let d3 = vd("10 ng/mL", VitaminDForm::D3);

@@ -56,11 +56,13 @@ fn good_rows_exact_results() {
     assert_relative_eq!(t.number(1, "lm_ratio"), 0.06, max_relative = REL);
     assert_eq!(t.cell(1, "lm_range"), "dutch-sat-hyperosmolar-5h");
     assert_eq!(t.cell(1, "lm_class"), "within");
-    assert_eq!(t.cell(1, "flags"), "");
+    // no age is given, so the adult quality bands (mannitol recovery, urine volume) are not
+    // applied and the row says so (issue 14)
+    assert_eq!(t.cell(1, "flags"), "quality_band_not_checked");
     assert_eq!(t.cell(1, "error"), "");
     assert!(
         r.stderr
-            .contains("lmr: 2 rows read, 2 interpreted, 0 with errors, 0 with flags"),
+            .contains("lmr: 2 rows read, 2 interpreted, 0 with errors, 2 with flags"),
         "{}",
         r.stderr
     );
@@ -160,7 +162,7 @@ fn every_kind_of_bad_row_is_kept_with_its_error() {
     );
     assert!(
         r.stderr
-            .contains("lmr: 11 rows read, 1 interpreted, 10 with errors, 0 with flags"),
+            .contains("lmr: 11 rows read, 1 interpreted, 10 with errors, 1 with flags"),
         "{}",
         r.stderr
     );
@@ -363,7 +365,11 @@ fn jsonl_one_object_per_row() {
         16.2,
         max_relative = REL
     );
-    assert_eq!(a["flags"], serde_json::json!(["below_detection_limit"]));
+    // no age given: the adult mannitol band is not applied, and the row says so
+    assert_eq!(
+        a["flags"],
+        serde_json::json!(["below_detection_limit", "quality_band_not_checked"])
+    );
     assert!(a["caveats"]
         .as_array()
         .unwrap()

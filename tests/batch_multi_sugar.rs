@@ -409,7 +409,7 @@ fn rhamnose_monohydrate_dose_and_lr_ratio() {
     );
     assert_relative_eq!(t.number(0, "lr_ratio"), 0.04, max_relative = REL);
     assert_eq!(t.cell(0, "lr_class"), "unclassified");
-    // monohydrate: 1.000 g monohydrate = 0.9011 g rhamnose (science.md T11), so
+    // monohydrate: 1.000 g monohydrate = 0.9011 g rhamnose (164.157 / 182.172, standard atomic weights), so
     // 100 mg / 901.1 mg = 11.097 %; L:R = 0.4 / 11.097 = 0.03604
     for row in [1, 2] {
         assert_relative_eq!(

@@ -1,6 +1,7 @@
 //! End-to-end tests of `lmr check`, `lmr ranges` and `lmr caveats` (issue 3).
 //!
-//! Every expected number is computed by hand from the formulas in `../shared/science.md` §2
+//! Every expected number is computed by hand from the published formulas (WASH Benefits EED analysis
+//! code; medicalalgorithms.com L/R page)
 //! (recovery % = C × V ÷ D × 100; L:M = recovery_L ÷ recovery_M), shown in the comments.
 
 use approx::assert_relative_eq;
@@ -87,7 +88,7 @@ fn issue_example_recoveries_ratio_and_no_matching_range() {
         0.342_059_4 / 13.537_53,
         max_relative = 1e-9
     );
-    // No shipped verified range is for adults on 5 g / 1 g, 5 h (science.md §0.2).
+    // No shipped verified range is for adults on 5 g / 1 g, 5 h (docs/sources.md: no verified range for that protocol was found).
     assert_eq!(v["lm_class"], "unclassified");
     assert!(v["lm_range"].is_null());
     let caveats = codes(&v, "caveats");
@@ -166,7 +167,8 @@ fn dutch_sat_protocol_matches_its_range_on_both_sides_of_the_bound() {
     // 50 mg/L → 1.0 % / 10 % = 0.1 > 0.089 → above, not near the bound (12 % away)
     let v = check_json(&[&base[..], &["--lactulose", "50 mg/L"]].concat());
     assert_eq!(v["lm_class"], "above");
-    assert!(codes(&v, "flags").is_empty());
+    // no age: the adult mannitol band is not applied, and the result says so
+    assert_eq!(codes(&v, "flags"), vec!["quality_band_not_checked"]);
 }
 
 #[test]
@@ -233,6 +235,10 @@ fn science_t4_recovery_over_100_is_kept_and_flagged() {
         "5 g",
         "--mannitol-dose",
         "1 g",
+        "--collection",
+        "5 h",
+        "--age",
+        "40",
     ]);
     assert_relative_eq!(
         v["mannitol_recovery_pct"].as_f64().unwrap(),
@@ -265,6 +271,10 @@ fn lactulose_exceeds_mannitol_and_low_mannitol() {
         "5 g",
         "--mannitol-dose",
         "1 g",
+        "--collection",
+        "5 h",
+        "--age",
+        "40",
     ]);
     let flags = codes(&v, "flags");
     assert!(
@@ -315,6 +325,86 @@ fn low_urine_volume_in_an_adult_5h_collection() {
         "8",
     ]);
     assert!(!codes(&v, "flags").contains(&"low_urine_volume".to_string()));
+}
+
+/// The adult mannitol band, both sides of each bound in % (Eur J Clin Invest 1982;12(6):485–491,
+/// doi:10.1111/j.1365-2362.1982.tb02230.x: "Urinary recovery following oral loading was 8·0–39·6%
+/// of the ingested amount"), applied only with an adult age and a collection window (issue 14).
+fn mannitol_flags(mannitol: &str, extra: &[&str]) -> Vec<String> {
+    sugar_flags(mannitol, "1 L", extra)
+}
+
+/// Flag codes for 10 mg/L lactulose and `mannitol` in `volume` after 5 g / 1 g, plus `extra` flags.
+fn sugar_flags(mannitol: &str, volume: &str, extra: &[&str]) -> Vec<String> {
+    let v = check_json(
+        &[
+            &[
+                "--lactulose",
+                "10 mg/L",
+                "--mannitol",
+                mannitol,
+                "--volume",
+                volume,
+                "--lactulose-dose",
+                "5 g",
+                "--mannitol-dose",
+                "1 g",
+            ][..],
+            extra,
+        ]
+        .concat(),
+    );
+    codes(&v, "flags")
+}
+
+#[test]
+fn mannitol_band_both_sides_of_both_bounds_for_adults_only() {
+    let adult = ["--age", "40", "--collection", "5 h"];
+    let has = |m: &str, f: &str| mannitol_flags(m, &adult).contains(&f.to_string());
+    // M mg/L × 1 L of 1000 mg: 79.9 mg/L = 7.99 % < 8.0 → low; 80 mg/L = 8.0 % → plausible
+    assert!(has("79.9 mg/L", "low_mannitol_recovery"));
+    assert!(!has("80 mg/L", "low_mannitol_recovery"));
+    // 396 mg/L = 39.6 % → plausible (inclusive); 396.1 mg/L = 39.61 % > 39.6 → high
+    assert!(!has("396 mg/L", "high_mannitol_recovery"));
+    assert!(has("396.1 mg/L", "high_mannitol_recovery"));
+    // 18 and 65 are both adult ages: the band applies at both
+    assert!(
+        mannitol_flags("50 mg/L", &["--age", "18", "--collection", "5 h"])
+            .contains(&"low_mannitol_recovery".to_string())
+    );
+    // a child (17 y, or an infant's 5 % recovery, MAL-ED site means 1.34–5.88 %): out of the
+    // band's scope, no flag and nothing "not checked"
+    let child = mannitol_flags("50 mg/L", &["--age", "17", "--collection", "5 h"]);
+    assert!(child.is_empty(), "{child:?}");
+    // age unknown, or window unknown: not applied, and the result says it was not checked
+    for extra in [&["--collection", "5 h"][..], &["--age", "40"][..], &[][..]] {
+        let f = mannitol_flags("50 mg/L", extra);
+        assert_eq!(f, vec!["quality_band_not_checked"], "{extra:?}");
+    }
+}
+
+#[test]
+fn urine_volume_band_needs_an_adult_age_and_a_5_to_6_h_window() {
+    // Mattioli F et al., Clin Lab 2011;57:909–918: LMR differs at < 500 vs ≥ 500 mL.
+    // 200 mg/L × 0.499 L = 99.8 mg of 1000 mg = 9.98 %, a plausible mannitol recovery.
+    let flags = |vol: &str, extra: &[&str]| sugar_flags("200 mg/L", vol, extra);
+    let adult_5h = ["--age", "40", "--collection", "5 h"];
+    assert!(flags("499 mL", &adult_5h).contains(&"low_urine_volume".to_string()));
+    assert!(!flags("500 mL", &adult_5h).contains(&"low_urine_volume".to_string()));
+    // 6 h is inside the band's 5–6 h; a 2 h window is outside it: no adult volume flag
+    assert!(flags("499 mL", &["--age", "40", "--collection", "6 h"])
+        .contains(&"low_urine_volume".to_string()));
+    // (80 mL × 200 mg/L = 16 mg of 1000 mg = 1.6 %: the mannitol band still flags it, low)
+    let two_h = flags("80 mL", &["--age", "40", "--collection", "2 h"]);
+    assert_eq!(two_h, vec!["low_mannitol_recovery"]);
+    // an infant's 80 mL collection over 5 h: out of scope, no adult flag
+    assert!(!flags("80 mL", &["--age", "0.75", "--collection", "5 h"])
+        .contains(&"low_urine_volume".to_string()));
+    // unknown age: not applied, and said so
+    assert_eq!(
+        flags("80 mL", &["--collection", "5 h"]),
+        vec!["quality_band_not_checked"]
+    );
 }
 
 #[test]
@@ -427,7 +517,7 @@ fn rejected_values_exit_3_naming_flag_and_value() {
          "lmr: --lactulose \"12.5 mg/L\": a recovery needs the urine volume: add --volume"),
         (&["--lactulose", "12.5 mg/L", "--volume", "1 L"],
          "lmr: --lactulose \"12.5 mg/L\": a recovery needs the oral dose: add --lactulose-dose (or --protocol)"),
-        (&["--vitamin-d", "20 ng/mL", "--age", "old"], "lmr: --age \"old\": not a number of years"),
+        (&["--vitamin-d", "20 ng/mL", "--age", "old"], "lmr: --age \"old\": not an age (expected a number of years, or a number and a unit: \"35\", \"18 months\", \"2 y\")"),
         (&["--vitamin-d", "20 ng/mL", "--sex", "X"], "lmr: --sex \"X\": unknown sex (expected F, M, female or male)"),
         (&["--vitamin-d", "20 ng/mL", "--lm-range", "nope"], "lmr: --lm-range \"nope\": no such range (see `lmr ranges list`)"),
         (&["--vitamin-d", "20 ng/mL", "--lm-range", "iom-2011"], "lmr: --lm-range \"iom-2011\": that range is for vitamin_d_25oh, not lm_ratio"),
@@ -619,7 +709,7 @@ label = "all"
         .unwrap();
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    // the eight shipped schemes (science.md B2), and neither the user's nor the toxicity band
+    // the eight shipped schemes (docs/sources.md), and neither the user's nor the toxicity band
     let schemes: Vec<&str> = v
         .as_object()
         .unwrap()
@@ -679,4 +769,39 @@ fn help_documents_exit_codes() {
     let out = lmr().args(["check", "--help"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("3  an input value was rejected"));
+}
+
+#[test]
+fn censored_vitamin_d_zonulin_and_age_in_months_are_read_as_batch_reads_them() {
+    // The cells `batch` accepts: below-limit vitamin D and zonulin are flagged, not rejected;
+    // "18 months" is 18 / 12 = 1.5 years.
+    let v = check_json(&[
+        "--vitamin-d",
+        "<10 ng/mL",
+        "--zonulin",
+        "ND",
+        "--age",
+        "18 months",
+    ]);
+    assert_eq!(codes(&v, "flags"), vec!["below_detection_limit"]);
+    assert!(v["vitamin_d_nmol_l"].is_null());
+    assert_eq!(v["details"]["inputs"]["age_years"], 1.5);
+}
+
+#[test]
+fn every_rejected_flag_is_reported() {
+    let (code, stderr) = check_fails(&[
+        "--lactulose",
+        "12,5 mg/L",
+        "--volume",
+        "-5 mL",
+        "--lactulose-dose",
+        "5 g",
+    ]);
+    assert_eq!(code, 3);
+    assert_eq!(
+        stderr,
+        "lmr: --lactulose \"12,5 mg/L\": decimal comma (write \"12.5 mg/L\" with a decimal point)\n\
+         lmr: --volume \"-5 mL\": must not be negative\n"
+    );
 }

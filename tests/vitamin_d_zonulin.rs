@@ -3,11 +3,11 @@
 //! the 20 ng/mL flip; D2 vs D3; the upper-end flags; every zonulin refusal with its message; and
 //! `lmr check` end to end.
 //!
-//! The expected bounds and bound conventions are written here from `../shared/science.md`
-//! (Part 2, sections A2 and B1–B2; each table cites its section and quotes the wording), **not**
-//! read from the range files, so a data error in a file fails a test.
+//! The expected bounds and bound conventions are written here from each scheme's or lab's own
+//! source (each table cites it and quotes the wording), **not** read from the range files, so a data
+//! error in a file fails a test.
 //!
-//! Conversions (science.md B1): 1 ng/mL = 1000 / 400.64 = 2.49601 nmol/L for 25(OH)D3 (and for
+//! Conversions (standard atomic weights): 1 ng/mL = 1000 / 400.64 = 2.49601 nmol/L for 25(OH)D3 (and for
 //! total 25(OH)D, converted as D3); 1 nmol/L = 0.40064 ng/mL; 25(OH)D2: 1000 / 412.66 = 2.42330.
 
 use std::collections::BTreeSet;
@@ -117,7 +117,7 @@ fn class_of(value: &str, scheme: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// One shipped scheme: id, native unit, and (value as entered, expected class) rows written from
-/// science.md. Each scheme lists every bound: just below, exactly at, just above (native unit), and
+/// the scheme's source. Each scheme lists every bound: just below, exactly at, just above (native unit), and
 /// just below / just above entered in the other unit.
 struct SchemeCase {
     id: &'static str,
@@ -128,7 +128,7 @@ struct SchemeCase {
 }
 
 const SCHEMES: &[SchemeCase] = &[
-    // science.md B2 "Scheme US-IOM-2011", native unit nmol/L; labels fixed by the issue:
+    // IOM 2011, Dietary Reference Intakes for Calcium and Vitamin D, report brief p.14, native unit nmol/L; labels fixed by the issue:
     //   "<30 nmol/L … at risk of deficiency"                         → x < 30
     //   "inadequacy at … between 30 and 50 nmol/L"                    → 30 ≤ x < 50
     //   "sufficient at … at least 50 nmol/L (20 ng/mL)"               → 50 ≤ x (≤ 125)
@@ -158,7 +158,8 @@ const SCHEMES: &[SchemeCase] = &[
             ("50.09 µg/L", "above_reason_for_concern"),
         ],
     },
-    // science.md B2 "Scheme ENDO-2011", native unit ng/mL:
+    // Holick MF et al., J Clin Endocrinol Metab 2011;96(7):1911–1930 (as restated by McCartney CR et al.,
+    // JCEM 2024;109(8):1948–1954), native unit ng/mL:
     //   deficiency "<20 ng/mL (50 nmol/L)"                            → x < 20
     //   insufficiency "recommend [20, 30)"                            → 20 ≤ x < 30
     //   sufficiency "at least 30 ng/mL [75 nmol/L]"                   → x ≥ 30
@@ -184,7 +185,7 @@ const SCHEMES: &[SchemeCase] = &[
             ("74.90 nmol/L", "sufficiency"),
         ],
     },
-    // science.md B2 "Scheme UK-SACN-2016", native unit nmol/L:
+    // SACN, Vitamin D and Health (2016) paras 6.375–6.376, native unit nmol/L:
     //   "the current threshold for increased risk of vitamin D deficiency, of < 25 nmol/L … is
     //   retained" → x < 25; "At or above" → x ≥ 25
     SchemeCase {
@@ -200,7 +201,7 @@ const SCHEMES: &[SchemeCase] = &[
             ("10.03 ng/mL", "at_or_above_population_protective_level"),
         ],
     },
-    // science.md B2 "Scheme UK-NOS-2013", native unit nmol/L:
+    // National Osteoporosis Society, Vitamin D and Bone Health (2013), native unit nmol/L:
     //   "serum 25OHD < 30 nmol/L is deficient"                        → x < 30
     //   "30–50 nmol/L may be inadequate in some people" (closed)      → 30 ≤ x ≤ 50
     //   "> 50 nmol/L is sufficient for almost the whole population"   → x > 50
@@ -224,7 +225,7 @@ const SCHEMES: &[SchemeCase] = &[
             ("20.04 ng/mL", "sufficient_for_almost_the_whole_population"),
         ],
     },
-    // science.md B2 "Scheme UK-ROS-2018", native unit nmol/L: only "<25 nmol/L (as opposed to a
+    // Royal Osteoporosis Society 2018 update (guidelinesfornurses.co.uk), native unit nmol/L: only "<25 nmol/L (as opposed to a
     // previous threshold of <30 nmol/L)" is [V]; the 25–50 and > 50 bands are [U] and not shipped,
     // so ≥ 25 is the plain complement.
     SchemeCase {
@@ -242,8 +243,9 @@ const SCHEMES: &[SchemeCase] = &[
             ("29.99 nmol/L", "not_deficient"),
         ],
     },
-    // science.md B2 "Scheme UK-NICE-CKS" [V-sec], native unit nmol/L: "Deficiency < 25",
-    // "Insufficiency 25–50", "Sufficient > 50" → x < 25; 25 ≤ x ≤ 50; x > 50.
+    // Summary page crediting "official NHS guidance" (secondary; ntro.it.com), native unit nmol/L:
+    // "below 25 nmol/L indicates deficiency", "25–50 nmol/L is insufficient", "over 50 nmol/L is
+    // sufficient" → x < 25; 25 ≤ x ≤ 50; x > 50.
     SchemeCase {
         id: "nice-cks-2022",
         native_unit: "nmol/L",
@@ -262,7 +264,7 @@ const SCHEMES: &[SchemeCase] = &[
             ("20.04 ng/mL", "sufficient"),
         ],
     },
-    // science.md B2 "Optional extra schemes", ECTS 2019, native unit nmol/L:
+    // Lips P et al. (ECTS), Eur J Endocrinol 2019;180(4):P23–P54, doi:10.1530/EJE-18-0736, native unit nmol/L:
     //   "deficiency < 50 nmol/L (20 ng/mL); severe deficiency < 30 nmol/L (12 ng/mL)"
     //   → severe x < 30; deficiency (the rest of < 50) 30 ≤ x < 50; x ≥ 50 the complement
     SchemeCase {
@@ -292,7 +294,7 @@ fn every_boundary_of_every_scheme_both_sides_in_both_units() {
             assert_eq!(
                 class_of(value, case.id),
                 *expected,
-                "{} at {value}: science.md says {expected}",
+                "{} at {value}: the source says {expected}",
                 case.id
             );
         }
@@ -300,7 +302,7 @@ fn every_boundary_of_every_scheme_both_sides_in_both_units() {
 }
 
 #[test]
-fn each_scheme_has_the_native_unit_and_exactly_the_bounds_of_science_md() {
+fn each_scheme_has_the_native_unit_and_exactly_the_bounds_of_its_source() {
     for case in SCHEMES {
         let r = registry()
             .range(case.id)
@@ -389,8 +391,8 @@ fn all_expands_to_every_shipped_scheme_but_not_the_toxicity_band() {
 
 #[test]
 fn endocrine_2024_classifies_nothing_and_carries_its_statements() {
-    // science.md B2 "Scheme ENDO-2024": "this scheme reports the value with these statements and
-    // does not classify".
+    // Demay MB et al., JCEM 2024;109(8):1907–1947, doi:10.1210/clinem/dgae290 endorses no 25(OH)D
+    // thresholds, so the scheme reports the value with its statements and does not classify.
     for value in [
         "5 ng/mL",
         "20 ng/mL",
@@ -423,7 +425,7 @@ fn endocrine_2024_classifies_nothing_and_carries_its_statements() {
 
 #[test]
 fn the_20_ng_ml_flip_with_near_boundary_naming_the_bounds() {
-    // science.md B1: "20.0 ng/mL converts to 49.92 nmol/L. That is '≥ 20 ng/mL' (adequate) but
+    // hand-worked with 400.64 g/mol: "20.0 ng/mL converts to 49.92 nmol/L. That is '≥ 20 ng/mL' (adequate) but
     // '< 50 nmol/L' (inadequate)." 20 × 1000 / 400.64 = 49.920128 nmol/L.
     let out = vd("20 ng/mL", &["iom-2011", "endocrine-2011"]);
     assert_relative_eq!(out.nmol_l, 49.920_128, max_relative = 1e-7);
@@ -463,7 +465,7 @@ fn the_20_ng_ml_flip_with_near_boundary_naming_the_bounds() {
 
 #[test]
 fn d2_and_d3_convert_with_their_own_molar_mass() {
-    // science.md B1: 25(OH)D3 400.64 g/mol (× 2.49601), 25(OH)D2 412.66 g/mol (× 2.42330).
+    // hand-worked with 400.64 g/mol: 25(OH)D3 400.64 g/mol (× 2.49601), 25(OH)D2 412.66 g/mol (× 2.42330).
     // 10 ng/mL D2 = 10 × 1000 / 412.66 = 24.2330 nmol/L; D3 = 10 × 1000 / 400.64 = 24.9601.
     let d2 = vd_form("10 ng/mL", VitaminDForm::D2, &[]);
     let d3 = vd_form("10 ng/mL", VitaminDForm::D3, &[]);
@@ -498,30 +500,33 @@ fn d2_and_d3_convert_with_their_own_molar_mass() {
 
 #[test]
 fn upper_end_flags() {
-    // science.md B2 HIGH/TOXICITY: reason for concern "above 125 nmol/L (50 ng/mL)" (IOM);
-    // "concentrations higher than 150 ng/ml (375 nmol/l) are the hallmark of VDT"; issue 4 fixes
-    // the flag at > 375 nmol/L.
+    // IOM 2011 report brief p.14: "There may be reason for concern at serum 25OHD levels above
+    // 125 nmol/L (50 ng/mL)" (native unit nmol/L). Marcinowska-Suchowierska E et al., Front
+    // Endocrinol 2018;9:550, doi:10.3389/fendo.2018.00550: "concentrations higher than 150 ng/ml
+    // (375 nmol/l) are the hallmark of VDT" (native unit ng/mL: the bound is 150 ng/mL, exclusive).
     let flags = |v: &str| vd(v, &["sacn-2016"]).flags;
     assert!(!flags("125 nmol/L").contains(&"vitamin_d_above_125_nmol_l"));
     assert!(flags("125.01 nmol/L").contains(&"vitamin_d_above_125_nmol_l"));
     // 50.07 ng/mL = 124.975 nmol/L; 50.09 ng/mL = 125.025
     assert!(!flags("50.07 ng/mL").contains(&"vitamin_d_above_125_nmol_l"));
     assert!(flags("50.09 ng/mL").contains(&"vitamin_d_above_125_nmol_l"));
-    let at_375 = flags("375 nmol/L");
-    assert!(at_375.contains(&"vitamin_d_above_125_nmol_l"));
-    assert!(!at_375.contains(&"vitamin_d_toxicity_range"));
-    assert!(flags("375.1 nmol/L").contains(&"vitamin_d_toxicity_range"));
-    // 150 ng/mL = 374.40 nmol/L: not above 375, but within rounding of that bound: near_boundary
-    // names the toxicity bound (|374.40 − 375| / 375 = 0.0016 ≤ 0.002)
-    let out = vd("150 ng/mL", &["sacn-2016"]);
-    assert!(!out.flags.contains(&"vitamin_d_toxicity_range"));
-    assert_eq!(out.near, vec![("vitamin-d-toxicity".to_string(), 375.0)]);
-    assert!(out
+    // toxicity, both sides of 150 ng/mL in the source's unit: 150.0 is not "higher than 150",
+    // 150.1 is.
+    let at_150 = vd("150 ng/mL", &["sacn-2016"]);
+    assert!(at_150.flags.contains(&"vitamin_d_above_125_nmol_l"));
+    assert!(!at_150.flags.contains(&"vitamin_d_toxicity_range"));
+    assert!(flags("150.1 ng/mL").contains(&"vitamin_d_toxicity_range"));
+    // 150 ng/mL sits on the bound itself: near_boundary names it, in the file's unit
+    assert_eq!(at_150.near, vec![("vitamin-d-toxicity".to_string(), 150.0)]);
+    assert!(at_150
         .described
         .iter()
-        .any(|d| d.contains("the bound 375 nmol/L of vitamin-d-toxicity")));
-    // 150.3 ng/mL = 375.15 nmol/L: flagged
-    assert!(flags("150.3 ng/mL").contains(&"vitamin_d_toxicity_range"));
+        .any(|d| d.contains("the bound 150 ng/mL of vitamin-d-toxicity")));
+    // entered in nmol/L: 374.65 nmol/L × 400.64 / 1000 = 150.10 ng/mL, higher than 150: flagged
+    // (the issue's case; a bound of 375 nmol/L would have let it pass). 374.3 nmol/L = 149.96 ng/mL:
+    // not flagged.
+    assert!(flags("374.65 nmol/L").contains(&"vitamin_d_toxicity_range"));
+    assert!(!flags("374.3 nmol/L").contains(&"vitamin_d_toxicity_range"));
     // 50 ng/mL = 124.80 nmol/L with iom-2011 not chosen: near the 125 bound of iom-2011
     assert_eq!(
         vd("50 ng/mL", &["sacn-2016"]).near,
@@ -639,8 +644,9 @@ fn zonulin_class(value: &str, matrix: Matrix, range: &str) -> String {
         .0
 }
 
-/// science.md A2, each lab range with its bound convention "as written"; the value entered in
-/// ng/mL and in µg/L (the same quantity, A1 "ng/mL, which equals µg/L") where the matrix is
+/// Each lab's own page (Enterosan, medics.ch; Knyazev 2023 via vitamindservice.de), each range with
+/// its bound convention as written; the value entered in ng/mL and in µg/L (the same quantity:
+/// 1 ng/mL = 1 µg/L) where the matrix is
 /// reported per volume.
 /// (range id, matrix, native unit, (value as entered, expected class) rows).
 type ZonulinCase = (
@@ -1053,7 +1059,7 @@ fn cli_zonulin_json_columns() {
 
 #[test]
 fn cli_vitamin_d_and_zonulin_with_sugars() {
-    // each can be given with the sugars (and the sugars without them); science.md T3 inputs
+    // each can be given with the sugars (and the sugars without them); hand-worked inputs (5 g / 1 g, 1.2 L, 20 and 150 mg/L)
     let sugars = [
         "--lactulose",
         "20 mg/L",
@@ -1094,7 +1100,7 @@ fn cli_vitamin_d_and_zonulin_with_sugars() {
 fn cli_rejections_exit_3_naming_the_flag_and_value() {
     rejected(
         &["--zonulin", "50 ng/mL"],
-        "--zonulin \"50 ng/mL\": zonulin value \"50 ng/mL\" has no matrix: say whether it is serum or stool (values are never comparable across matrices); add --zonulin-matrix serum or --zonulin-matrix stool",
+        "--zonulin \"50 ng/mL\": zonulin needs its matrix, serum or stool (values are never comparable across matrices); add --zonulin-matrix serum or --zonulin-matrix stool",
     );
     rejected(
         &["--zonulin-matrix", "serum"],
@@ -1102,7 +1108,7 @@ fn cli_rejections_exit_3_naming_the_flag_and_value() {
     );
     rejected(
         &["--zonulin", "50 ng/mL", "--zonulin-matrix", "urine"],
-        "--zonulin-matrix \"urine\": expected serum or stool",
+        "--zonulin-matrix \"urine\": unknown zonulin matrix (expected serum or stool)",
     );
     rejected(
         &["--zonulin", "50 ng/mL", "--zonulin-matrix", "serum", "--zonulin-range", "enterosan-stool"],
@@ -1110,7 +1116,7 @@ fn cli_rejections_exit_3_naming_the_flag_and_value() {
     );
     rejected(
         &["--zonulin", "61 ng/g", "--zonulin-matrix", "serum"],
-        "--zonulin \"61 ng/g\": 61 ng/g (serum): ng/g is a stool unit, but the matrix is serum",
+        "--zonulin \"61 ng/g\": ng/g is a stool unit, but the matrix is serum",
     );
     rejected(
         &["--zonulin", "-1 ng/mL", "--zonulin-matrix", "serum"],
@@ -1144,7 +1150,7 @@ fn cli_rejections_exit_3_naming_the_flag_and_value() {
     );
     rejected(
         &["--vitamin-d", "5 mg/L"],
-        "--vitamin-d \"5 mg/L\": 5 mg/L: 25(OH)D is reported in nmol/L, ng/mL or µg/L",
+        "--vitamin-d \"5 mg/L\": 25(OH)D is reported in nmol/L, ng/mL or µg/L",
     );
     rejected(
         &["--vitamin-d", "20 ng/mL", "--vitamin-d-form", "d4"],

@@ -212,37 +212,7 @@ impl fmt::Display for Field {
     }
 }
 
-/// A unit for age: years or months.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AgeUnit {
-    /// Years.
-    Years,
-    /// Months (divided by 12).
-    Months,
-}
-
-impl AgeUnit {
-    /// Looks a spelling up: `y`, `yr`, `years`, `mo`, `months`, … (ASCII case ignored).
-    pub fn lookup(text: &str) -> Option<AgeUnit> {
-        let t = text.trim();
-        let any = |list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(t));
-        if any(&["y", "yr", "yrs", "year", "years", "a"]) {
-            Some(AgeUnit::Years)
-        } else if any(&["mo", "mos", "month", "months"]) {
-            Some(AgeUnit::Months)
-        } else {
-            None
-        }
-    }
-
-    /// Years per unit.
-    pub fn years(self) -> f64 {
-        match self {
-            AgeUnit::Years => 1.0,
-            AgeUnit::Months => 1.0 / 12.0,
-        }
-    }
-}
+pub use crate::sample::AgeUnit;
 
 /// A unit a bare number in a column takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

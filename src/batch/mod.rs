@@ -57,10 +57,7 @@ use csv::ByteRecord;
 
 use crate::caveat::Caveat;
 use crate::censored::Censored;
-use crate::flag::Flag;
-use crate::interpretation::{
-    Field as FlagField, FlagDetail, FlagHit, InterpretError, Interpretation, Interpreter, Sample,
-};
+use crate::interpretation::{InterpretError, Interpretation, Interpreter, Sample};
 use crate::protocol::NamedProtocol;
 use crate::recovery::RecoveryError;
 use crate::report::{
@@ -583,21 +580,10 @@ impl<'r> RowState<'r> {
         pos: Position,
     ) -> Result<(), RowError> {
         reader.read(record, pos, &mut self.sample, &mut self.below)?;
+        self.sample.below_limit = self.below;
         interpreter
             .interpret(&self.sample, &mut self.result)
-            .map_err(|e| interpret_error(e, pos, reader, record))?;
-        for (below, field) in [
-            (self.below.vitamin_d, FlagField::VitaminD),
-            (self.below.zonulin, FlagField::Zonulin),
-        ] {
-            if below {
-                self.result.flags.push(FlagHit {
-                    flag: Flag::BelowDetectionLimit,
-                    detail: FlagDetail::BelowLimit(field),
-                });
-            }
-        }
-        Ok(())
+            .map_err(|e| interpret_error(e, pos, reader, record))
     }
 }
 

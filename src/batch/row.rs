@@ -187,14 +187,7 @@ impl fmt::Display for RowError {
 
 impl std::error::Error for RowError {}
 
-/// Results below a detection limit outside the urine sugars (those are in the [`Sample`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct BelowLimit {
-    /// 25(OH)D was below the limit (left out of the sample).
-    pub vitamin_d: bool,
-    /// Zonulin was below the limit (left out of the sample).
-    pub zonulin: bool,
-}
+pub use crate::interpretation::BelowLimit;
 
 fn concentration_unit(u: Option<Unit>) -> Option<crate::units::ConcentrationUnit> {
     match u {

@@ -16,7 +16,7 @@ use crate::zscore::{
 };
 
 /// Default relative distance from a bound that counts as "near" it: about the conversion rounding
-/// between 2.5 and 2.496 nmol/L per ng/mL (0.16 %), which `../shared/science.md` B1 recommends
+/// between 2.5 and 2.496 nmol/L per ng/mL (0.16 %), which the conversion with the 25(OH)D3 molar mass (400.64 g/mol) implies
 /// flagging ("within conversion rounding (about 0.2%)").
 const DEFAULT_NEAR_BOUNDARY_RELATIVE: f64 = 0.002;
 

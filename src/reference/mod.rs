@@ -187,7 +187,7 @@ pub enum Selection {
     Explicit,
 }
 
-/// How sure the source of a range is (`../shared/science.md` labels).
+/// How sure the source of a range is (the source statuses verified / secondary / local).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verification {
     /// [V]: seen in the source named.

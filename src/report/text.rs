@@ -57,7 +57,7 @@ pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
         }
         FlagDetail::MannitolBand(m, lo, hi) => {
             format!(
-                "mannitol recovery {} % (healthy adults, oral: {lo}–{hi} %)",
+                "mannitol recovery {} % (healthy volunteers, oral: {lo}–{hi} %)",
                 sig(m)
             )
         }
@@ -96,6 +96,18 @@ pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
         FlagDetail::Zonulin => "zonulin reported with haptoglobin genotype 1-1".into(),
         FlagDetail::Baseline(s) => format!("baseline urine {}", s.name()),
         FlagDetail::Zscore(reason) => reason.to_string(),
+        FlagDetail::NotChecked {
+            band,
+            no_age,
+            no_window,
+        } => {
+            let missing = match (no_age, no_window) {
+                (true, true) => "age and collection window",
+                (true, false) => "age",
+                _ => "collection window",
+            };
+            format!("{band} not applied: {missing} not given (its source covers adults only)")
+        }
     }
 }
 

@@ -18,7 +18,7 @@
 //! never extrapolated.
 //!
 //! No table is shipped as the published MAL-ED reference (Kosek et al. 2017): its means and SDs
-//! were not available to the authors of `lmr` (`../shared/science.md` §4.3). Tables are read from
+//! were not available to the authors of `lmr` (Kosek MN et al., J Pediatr Gastroenterol Nutr 2017;65(1):31–39, doi:10.1097/MPG.0000000000001610: the reference means and SDs are in supplementary content that was not seen). Tables are read from
 //! range files (`[[zscore_table]]`, see `docs/zscores.md`), loaded with
 //! [`Registry::load_path`] or [`load_tables`], or derived from a reference group in the user's
 //! own data with [`derive()`] (what the MAL-ED investigators did with their Brazil site).

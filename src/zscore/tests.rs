@@ -687,7 +687,7 @@ fn a_table_file_resolves_by_path_and_by_id() {
 
 #[test]
 fn no_shipped_table_claims_to_be_the_published_reference() {
-    // science.md §0.7 / §4.3: the Kosek 2017 means and SDs are not verified, so none is shipped.
+    // Kosek 2017 (doi:10.1097/MPG.0000000000001610): the Kosek 2017 means and SDs are not verified, so none is shipped.
     assert!(Registry::builtin().unwrap().zscore_tables().is_empty());
     assert!(EXAMPLE.contains("SYNTHETIC") && EXAMPLE.contains("NOT the MAL-ED"));
 }

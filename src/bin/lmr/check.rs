@@ -2,31 +2,15 @@
 
 use std::process::ExitCode;
 
-use lmr::interpretation::{InterpretError, Interpretation, Interpreter, Sample};
-use lmr::protocol::{Dose, Sex};
-use lmr::recovery::UrineResult;
-use lmr::reference::{Matrix, Registry};
-use lmr::sugar::Sugar;
-use lmr::units::{Duration, Mass, Volume};
-use lmr::vitamin_d::{VitaminD, VitaminDForm};
-use lmr::zonulin::{HpGenotype, Zonulin, ZonulinError};
+use lmr::interpretation::{InterpretError, Interpreter, Sample};
+use lmr::reference::Registry;
+use lmr::sample::check::{self, CheckError, CheckOptions};
+use lmr::sample::{FieldError, Problem, SampleErrors};
 use lmr::zscore::ZscoreSelection;
 
 use crate::args::{CheckArgs, Format, RangeOptions};
 use crate::error::{print, CliError};
 use crate::ranges::load_registry;
-
-/// Parses an optional flag value with `parse`, naming the flag in the error.
-fn opt<T, E: std::fmt::Display>(
-    flag: &'static str,
-    value: &Option<String>,
-    parse: impl FnOnce(&str) -> Result<T, E>,
-) -> Result<Option<T>, CliError> {
-    value
-        .as_deref()
-        .map(|v| parse(v).map_err(|e| CliError::input(flag, v, e)))
-        .transpose()
-}
 
 /// The interpreter for the shared range flags; an unknown or wrong-analyte range id is a
 /// rejected flag value (exit 3).
@@ -48,34 +32,95 @@ pub fn options(r: &RangeOptions) -> lmr::interpretation::Options {
     }
 }
 
-/// Parses `SUGAR=VALUE` pairs of a repeatable flag into `map`, each value with `parse`.
-fn sugar_pairs<T, E: std::fmt::Display>(
-    flag: &'static str,
-    values: &[String],
-    map: &mut lmr::protocol::SugarMap<T>,
-    parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<(), CliError> {
-    for v in values {
-        let (name, value) = v.split_once('=').ok_or_else(|| {
-            CliError::input(flag, v, "expected SUGAR=VALUE, e.g. rhamnose=\"20 mg/dL\"")
-        })?;
-        let sugar: Sugar = name.parse().map_err(|e| CliError::input(flag, v, e))?;
-        let value = value.trim().trim_matches('"');
-        map.set(
-            sugar,
-            Some(parse(value).map_err(|e| CliError::input(flag, v, e))?),
-        );
+/// The flags of a sample as `(field, value)` pairs, named as [`lmr::sample::from_fields`] reads
+/// them.
+fn fields(a: &CheckArgs) -> Vec<(&'static str, String)> {
+    let mut f = Vec::new();
+    let mut one = |name: &'static str, v: &Option<String>| {
+        if let Some(v) = v {
+            f.push((name, v.clone()));
+        }
+    };
+    one("lactulose", &a.lactulose);
+    one("mannitol", &a.mannitol);
+    one("volume", &a.volume);
+    one("lactulose_dose", &a.lactulose_dose);
+    one("mannitol_dose", &a.mannitol_dose);
+    one("collection", &a.collection);
+    one("age", &a.age);
+    one("sex", &a.sex);
+    one("vitamin_d", &a.vitamin_d);
+    one("vitamin_d_form", &a.vitamin_d_form);
+    one("zonulin", &a.zonulin);
+    one("zonulin_matrix", &a.zonulin_matrix);
+    one("hp_genotype", &a.hp_genotype);
+    one("protocol", &a.ranges.protocol);
+    for (name, values) in [
+        ("sugar", &a.sugar),
+        ("dose", &a.dose),
+        ("baseline", &a.baseline),
+    ] {
+        f.extend(values.iter().map(|v| (name, v.clone())));
     }
-    Ok(())
+    f
 }
 
-/// Sets `slot` when the flag was given (flags win over a sample file).
-fn set_if<T>(slot: &mut Option<T>, value: Option<T>) {
-    if value.is_some() {
-        *slot = value;
+/// The flag a field comes from (`lactulose_dose` → `--lactulose-dose`); fields of a sample file
+/// (`fraction[0]`) keep their name.
+fn flag(field: &str) -> String {
+    if field.contains('[') {
+        field.to_string()
+    } else {
+        format!("--{}", field.replace('_', "-"))
     }
 }
 
+/// One rejected field, said in flags: `--volume "-5 mL": must not be negative`.
+fn describe(e: &FieldError) -> String {
+    let (f, v) = (flag(e.field()), e.value());
+    match e.problem() {
+        Problem::Without { without } => format!("{f} given without {}", flag(without)),
+        Problem::NeedsInput { what, add } => {
+            let add = match add.as_str() {
+                "dose" => format!("--dose {v}=MASS (or --protocol)"),
+                "volume" => "--volume".to_string(),
+                a => format!("{} (or --protocol)", flag(a)),
+            };
+            format!("{f} {v:?}: a recovery needs the {what}: add {add}")
+        }
+        p @ Problem::MissingMatrix => {
+            format!("{f} {v:?}: {p}; add --zonulin-matrix serum or --zonulin-matrix stool")
+        }
+        p => format!("{f} {v:?}: {p}"),
+    }
+}
+
+/// Every rejected field, one per line (main prefixes the first with `lmr: `).
+fn rejected(errors: &SampleErrors) -> CliError {
+    let lines: Vec<String> = errors.iter().map(describe).collect();
+    CliError::Sample(lines.join("\nlmr: "))
+}
+
+/// The check's errors in flags.
+fn check_error(e: CheckError, a: &CheckArgs) -> CliError {
+    match e {
+        CheckError::Fields(errors) => rejected(&errors),
+        CheckError::Zscore { spec, source } => CliError::input("--zscore-reference", &spec, source),
+        CheckError::ZscoreSelection(e) => CliError::Sample(format!("--zscore-reference: {e}")),
+        // A range for the other matrix (or unit) names the flag that chose it.
+        CheckError::Interpret(e @ InterpretError::Zonulin(_)) => match &a.ranges.zonulin_range {
+            Some(id) => CliError::input("--zonulin-range", id, e),
+            None => CliError::Sample(e.to_string()),
+        },
+        CheckError::Nothing => CliError::Sample(
+            "nothing to interpret: give urine sugars (--lactulose, --mannitol with --volume and doses), --vitamin-d or --zonulin".into(),
+        ),
+        e => CliError::Sample(e.to_string()),
+    }
+}
+
+/// The sample: a `--sample` file (if any), then the flags, read through the library's one
+/// sample layer so `check` accepts exactly the values `batch` does.
 fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
     let mut s = match &a.sample {
         None => Sample::default(),
@@ -88,170 +133,16 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
                 .map_err(|e| CliError::Sample(e.to_string()))?
         }
     };
-    let urine = |flag, v: &Option<String>| opt(flag, v, |t| UrineResult::parse(t, None));
-    if let Some(r) = urine("--lactulose", &a.lactulose)? {
-        s.urine.set(Sugar::Lactulose, Some(r));
-    }
-    if let Some(r) = urine("--mannitol", &a.mannitol)? {
-        s.urine.set(Sugar::Mannitol, Some(r));
-    }
-    sugar_pairs("--sugar", &a.sugar, &mut s.urine, |t| {
-        UrineResult::parse(t, None)
-    })?;
-    sugar_pairs("--baseline", &a.baseline, &mut s.baseline, |t| {
-        UrineResult::parse(t, None)
-    })?;
-    set_if(
-        &mut s.urine_volume,
-        opt("--volume", &a.volume, str::parse::<Volume>)?,
-    );
-    let dose = |flag, v: &Option<String>| {
-        opt(flag, v, |t| {
-            let m = t.parse::<Mass>().map_err(|e| e.to_string())?;
-            if m.value() == 0.0 {
-                // named here: the recovery's own error cannot say which flag gave the dose
-                return Err("a dose must be greater than zero".to_string());
-            }
-            Ok(Dose::anhydrous(m))
-        })
-    };
-    if let Some(d) = dose("--lactulose-dose", &a.lactulose_dose)? {
-        s.protocol.doses.set(Sugar::Lactulose, Some(d));
-    }
-    if let Some(d) = dose("--mannitol-dose", &a.mannitol_dose)? {
-        s.protocol.doses.set(Sugar::Mannitol, Some(d));
-    }
-    sugar_pairs("--dose", &a.dose, &mut s.protocol.doses, Dose::parse)?;
-    set_if(
-        &mut s.protocol.collection,
-        opt("--collection", &a.collection, str::parse::<Duration>)?,
-    );
-    let age = opt("--age", &a.age, |t| {
-        let y: f64 = t
-            .trim()
-            .parse()
-            .map_err(|_| "not a number of years".to_string())?;
-        if !y.is_finite() || y < 0.0 {
-            return Err("expected a non-negative number of years".to_string());
-        }
-        Ok(y)
-    })?;
-    set_if(&mut s.protocol.age_years, age);
-    set_if(
-        &mut s.protocol.sex,
-        opt("--sex", &a.sex, str::parse::<Sex>)?,
-    );
-    if let Some(id) = &a.ranges.protocol {
-        let p = registry.protocol(id).ok_or_else(|| {
-            CliError::input("--protocol", id, "no such protocol (see `lmr ranges list`)")
-        })?;
-        s.protocol.fill_from(p);
-    }
-    let form = opt(
-        "--vitamin-d-form",
-        &a.vitamin_d_form,
-        str::parse::<VitaminDForm>,
-    )?
-    .unwrap_or_default();
-    s.vitamin_d = opt("--vitamin-d", &a.vitamin_d, |t| {
-        let c = t
-            .parse()
-            .map_err(|e: lmr::units::UnitError| e.to_string())?;
-        VitaminD::new(c, form).map_err(|e| e.to_string())
-    })?;
-    let matrix = opt("--zonulin-matrix", &a.zonulin_matrix, |t| {
-        Matrix::from_key(t)
-            .filter(|m| *m != Matrix::Urine)
-            .ok_or("expected serum or stool")
-    })?;
-    s.zonulin = opt("--zonulin", &a.zonulin, |t| {
-        Zonulin::parse(t, None, matrix).map_err(|e| match e {
-            ZonulinError::MissingMatrix(_) => {
-                format!("{e}; add --zonulin-matrix serum or --zonulin-matrix stool")
-            }
-            e => e.to_string(),
-        })
-    })?;
-    s.hp_genotype = opt("--hp-genotype", &a.hp_genotype, str::parse::<HpGenotype>)?;
-    require_inputs(a, &s)?;
+    let given = fields(a);
+    lmr::sample::apply_fields(
+        &mut s,
+        given.iter().map(|(n, v)| (*n, v.as_str())),
+        registry,
+    )
+    .map_err(|e| rejected(&e))?;
+    lmr::sample::check::require(&s, &given, a.ranges.zonulin_range.is_some())
+        .map_err(|e| check_error(e, a))?;
     Ok(s)
-}
-
-/// A urine result without what its recovery needs is a usage mistake worth naming.
-fn require_inputs(a: &CheckArgs, s: &Sample) -> Result<(), CliError> {
-    for (sugar, _) in s.urine.iter() {
-        let (flag, value, dose_flag) = match sugar {
-            Sugar::Lactulose if a.lactulose.is_some() => (
-                "--lactulose",
-                a.lactulose.clone().unwrap_or_default(),
-                "--lactulose-dose".to_string(),
-            ),
-            Sugar::Mannitol if a.mannitol.is_some() => (
-                "--mannitol",
-                a.mannitol.clone().unwrap_or_default(),
-                "--mannitol-dose".to_string(),
-            ),
-            _ => (
-                "--sugar",
-                sugar.key().to_string(),
-                format!("--dose {}=MASS", sugar.key()),
-            ),
-        };
-        if s.urine_volume.is_none() {
-            return Err(CliError::input(
-                flag,
-                &value,
-                "a recovery needs the urine volume: add --volume",
-            ));
-        }
-        if s.protocol.doses.get(sugar).is_none() {
-            return Err(CliError::input(
-                flag,
-                &value,
-                format!("a recovery needs the oral dose: add {dose_flag} (or --protocol)"),
-            ));
-        }
-    }
-    for (i, f) in s.fractions.iter().enumerate() {
-        if f.volume.is_none() && !f.urine.is_empty() {
-            return Err(CliError::Sample(format!(
-                "fraction {} ({:?}) has no volume",
-                i + 1,
-                f.label
-            )));
-        }
-        for (sugar, _) in f.urine.iter() {
-            if s.protocol.doses.get(sugar).is_none() {
-                return Err(CliError::Sample(format!(
-                    "fraction {:?} has {} but no {} dose is given",
-                    f.label,
-                    sugar.key(),
-                    sugar.key()
-                )));
-            }
-        }
-    }
-    if a.zonulin.is_none() {
-        // A zonulin option without a value would silently do nothing.
-        let given = [
-            ("--zonulin-matrix", a.zonulin_matrix.is_some()),
-            ("--zonulin-range", a.ranges.zonulin_range.is_some()),
-            ("--hp-genotype", a.hp_genotype.is_some()),
-        ];
-        if let Some((flag, _)) = given.iter().find(|(_, g)| *g) {
-            return Err(CliError::Sample(format!("{flag} given without --zonulin")));
-        }
-    }
-    let nothing = s.urine.is_empty()
-        && s.fractions.is_empty()
-        && s.vitamin_d.is_none()
-        && s.zonulin.is_none();
-    if nothing {
-        return Err(CliError::Sample(
-            "nothing to interpret: give urine sugars (--lactulose, --mannitol with --volume and doses), --vitamin-d or --zonulin".into(),
-        ));
-    }
-    Ok(())
 }
 
 /// The z-score tables named with `--zscore-reference`.
@@ -269,26 +160,19 @@ pub fn zscores(registry: &Registry, r: &RangeOptions) -> Result<ZscoreSelection,
 pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
     let registry = load_registry(&a.ranges.ranges)?;
     let sample = sample(a, &registry)?;
-    let selection = zscores(&registry, &a.ranges)?;
-    let interpreter = interpreter(&registry, &a.ranges)?.with_zscores(&selection);
-    let mut result = Interpretation::default();
-    interpreter.interpret(&sample, &mut result).map_err(|e| {
-        match (&e, &a.ranges.zonulin_range) {
-            // A range for the other matrix (or unit) names the flag that chose it.
-            (InterpretError::Zonulin(_), Some(id)) => CliError::input("--zonulin-range", id, e),
-            _ => CliError::Sample(e.to_string()),
-        }
-    })?;
-    let text = match a.format {
-        Format::Text => lmr::report::to_text(&sample, &result),
-        Format::Json => {
-            let mut t =
-                serde_json::to_string_pretty(&lmr::report::to_json(&interpreter, &sample, &result))
-                    .unwrap_or_default();
-            t.push('\n');
-            t
-        }
+    let options = CheckOptions {
+        ranges: options(&a.ranges),
+        zscore_reference: a.ranges.zscore_reference.clone(),
     };
+    let text = match a.format {
+        Format::Text => check::interpret(&sample, &registry, &options, |_, s, r| {
+            lmr::report::to_text(s, r)
+        }),
+        Format::Json => check::interpret(&sample, &registry, &options, |i, s, r| {
+            check::render_json(&lmr::report::to_json(i, s, r))
+        }),
+    }
+    .map_err(|e| check_error(e, a))?;
     print(&text)?;
     Ok(ExitCode::SUCCESS)
 }

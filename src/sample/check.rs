@@ -1,0 +1,250 @@
+//! One sample checked: fields and range options in, the document `lmr check --format json`
+//! prints out. `lmr check`, the Python `lmr.check` and `lmr serve`'s `POST /api/check` share it,
+//! so they agree byte for byte.
+//!
+//! ```
+//! use lmr::reference::Registry;
+//! use lmr::sample::{check_json, CheckOptions};
+//!
+//! let registry = Registry::builtin()?;
+//! let doc = check_json(
+//!     [("lactulose", "20 mg/L"), ("mannitol", "150 mg/L"), ("volume", "1.2 L"),
+//!      ("lactulose_dose", "5 g"), ("mannitol_dose", "1 g")],
+//!     &registry,
+//!     &CheckOptions::default(),
+//! )?;
+//! let v: serde_json::Value = serde_json::from_str(&doc)?;
+//! // 20 mg/L × 1.2 L = 24 mg of 5000 mg = 0.48 %; 150 × 1.2 = 180 mg of 1000 mg = 18 %
+//! approx::assert_relative_eq!(v["lm_ratio"].as_f64().unwrap(), 0.48 / 18.0, max_relative = 1e-9);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use serde_json::Value;
+
+use super::{apply_fields, FieldError, Problem, SampleErrors};
+use crate::interpretation::{
+    ConfigError, InterpretError, Interpretation, Interpreter, Options, Sample,
+};
+use crate::reference::Registry;
+use crate::sugar::Sugar;
+use crate::zscore::{ZscoreReferenceError, ZscoreSelection};
+
+/// The range options of a check (`lmr check`'s `--lm-range`, `--vitamin-d-scheme`,
+/// `--zonulin-range`, `--lr-range`, `--subtract-baseline`, `--zscore-reference`).
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Which ranges classify.
+    pub ranges: Options,
+    /// Z-score tables by id or file (`--zscore-reference`).
+    pub zscore_reference: Vec<String>,
+}
+
+/// Why a check gives no document.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckError {
+    /// Rejected fields (each names the field and the value).
+    #[error(transparent)]
+    Fields(#[from] SampleErrors),
+    /// A range option that cannot be used.
+    #[error(transparent)]
+    Range(#[from] ConfigError),
+    /// A z-score table that cannot be used (`spec` is the id or file given).
+    #[error("{spec:?}: {source}")]
+    Zscore {
+        /// The id or file given.
+        spec: String,
+        /// Why.
+        source: ZscoreReferenceError,
+    },
+    /// The tables selected cannot be used together.
+    #[error("{0}")]
+    ZscoreSelection(ZscoreReferenceError),
+    /// The sample cannot be interpreted with the chosen ranges (e.g. a zonulin range for the
+    /// other matrix).
+    #[error(transparent)]
+    Interpret(#[from] InterpretError),
+    /// No analyte was given.
+    #[error("nothing to interpret: give urine sugars (lactulose, mannitol with volume and doses), vitamin_d or zonulin")]
+    Nothing,
+}
+
+/// Refuses a sample that a check cannot usefully interpret: a urine result without what its
+/// recovery needs, a fraction without volume or dose, a zonulin option without zonulin, or no
+/// analyte at all. `given` are the fields as given (names as in [`super::from_fields`]);
+/// `zonulin_range` says whether a zonulin range was chosen.
+///
+/// # Errors
+/// [`CheckError::Fields`] (every such field) or [`CheckError::Nothing`].
+pub fn require<N: AsRef<str>, V: AsRef<str>>(
+    sample: &Sample,
+    given: &[(N, V)],
+    zonulin_range: bool,
+) -> Result<(), CheckError> {
+    let value_of = |name: &str| {
+        given
+            .iter()
+            .find(|(n, v)| n.as_ref() == name && !super::parse::is_missing(v.as_ref()))
+            .map(|(_, v)| v.as_ref().to_string())
+    };
+    let mut errors = Vec::new();
+    for (sugar, _) in sample.urine.iter() {
+        let (field, value, dose) = match sugar {
+            Sugar::Lactulose | Sugar::Mannitol if value_of(sugar.key()).is_some() => (
+                sugar.key().to_string(),
+                value_of(sugar.key()).unwrap_or_default(),
+                format!("{}_dose", sugar.key()),
+            ),
+            _ => ("sugar".to_string(), sugar.key().to_string(), "dose".into()),
+        };
+        let needs = if sample.urine_volume.is_none() {
+            Some(("urine volume", "volume".to_string()))
+        } else if sample.protocol.doses.get(sugar).is_none() {
+            Some(("oral dose", dose))
+        } else {
+            None
+        };
+        if let Some((what, add)) = needs {
+            errors.push(FieldError::new(
+                field,
+                value,
+                Problem::NeedsInput { what, add },
+            ));
+        }
+    }
+    for (i, f) in sample.fractions.iter().enumerate() {
+        if f.volume.is_none() && !f.urine.is_empty() {
+            errors.push(FieldError::new(
+                format!("fraction[{i}]"),
+                &f.label,
+                Problem::NeedsInput {
+                    what: "fraction volume",
+                    add: "volume".into(),
+                },
+            ));
+        }
+        for (sugar, _) in f.urine.iter() {
+            if sample.protocol.doses.get(sugar).is_none() {
+                errors.push(FieldError::new(
+                    format!("fraction[{i}]"),
+                    &f.label,
+                    Problem::NeedsInput {
+                        what: "oral dose",
+                        add: format!("{}_dose", sugar.key()),
+                    },
+                ));
+            }
+        }
+    }
+    if value_of("zonulin").is_none() && sample.zonulin.is_none() && !sample.below_limit.zonulin {
+        // A zonulin option without a value would silently do nothing.
+        for name in ["zonulin_matrix", "hp_genotype"] {
+            if let Some(v) = value_of(name) {
+                errors.push(FieldError::new(
+                    name,
+                    v,
+                    Problem::Without { without: "zonulin" },
+                ));
+            }
+        }
+        if zonulin_range {
+            errors.push(FieldError::new(
+                "zonulin_range",
+                "",
+                Problem::Without { without: "zonulin" },
+            ));
+        }
+    }
+    SampleErrors::check(errors)?;
+    let nothing = sample.urine.is_empty()
+        && sample.fractions.is_empty()
+        && sample.vitamin_d.is_none()
+        && sample.zonulin.is_none()
+        && !sample.below_limit.vitamin_d
+        && !sample.below_limit.zonulin;
+    if nothing {
+        return Err(CheckError::Nothing);
+    }
+    Ok(())
+}
+
+/// Interprets a checked sample and renders it with `render` (the JSON document, the text
+/// report): the z-score tables and ranges of `options` resolved against `registry`.
+///
+/// # Errors
+/// [`CheckError::Zscore`], [`CheckError::ZscoreSelection`], [`CheckError::Range`],
+/// [`CheckError::Interpret`].
+pub fn interpret<T>(
+    sample: &Sample,
+    registry: &Registry,
+    options: &CheckOptions,
+    render: impl FnOnce(&Interpreter<'_>, &Sample, &Interpretation<'_>) -> T,
+) -> Result<T, CheckError> {
+    let mut tables = Vec::new();
+    for spec in &options.zscore_reference {
+        let found =
+            crate::zscore::resolve(registry, spec).map_err(|source| CheckError::Zscore {
+                spec: spec.clone(),
+                source,
+            })?;
+        tables.extend(found);
+    }
+    let selection = ZscoreSelection::new(tables).map_err(CheckError::ZscoreSelection)?;
+    let interpreter = Interpreter::new(registry, &options.ranges)?.with_zscores(&selection);
+    let mut result = Interpretation::default();
+    interpreter.interpret(sample, &mut result)?;
+    Ok(render(&interpreter, sample, &result))
+}
+
+/// The check document as a JSON value.
+///
+/// # Errors
+/// [`CheckError`]: every rejected field, an unusable option, or nothing to interpret.
+pub fn check_value<I, N, V>(
+    fields: I,
+    registry: &Registry,
+    options: &CheckOptions,
+) -> Result<Value, CheckError>
+where
+    I: IntoIterator<Item = (N, V)>,
+    N: AsRef<str>,
+    V: AsRef<str>,
+{
+    let given: Vec<(String, String)> = fields
+        .into_iter()
+        .map(|(n, v)| (n.as_ref().to_string(), v.as_ref().to_string()))
+        .collect();
+    let mut sample = Sample::default();
+    apply_fields(
+        &mut sample,
+        given.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        registry,
+    )?;
+    require(&sample, &given, options.ranges.zonulin_range.is_some())?;
+    interpret(&sample, registry, options, crate::report::to_json)
+}
+
+/// The document `lmr check --format json` prints for these fields and options: pretty JSON
+/// and a final newline.
+///
+/// # Errors
+/// As [`check_value`].
+pub fn check_json<I, N, V>(
+    fields: I,
+    registry: &Registry,
+    options: &CheckOptions,
+) -> Result<String, CheckError>
+where
+    I: IntoIterator<Item = (N, V)>,
+    N: AsRef<str>,
+    V: AsRef<str>,
+{
+    Ok(render_json(&check_value(fields, registry, options)?))
+}
+
+/// Pretty JSON with a final newline (how `lmr check` prints its document).
+pub fn render_json(v: &Value) -> String {
+    let mut t = serde_json::to_string_pretty(v).unwrap_or_default();
+    t.push('\n');
+    t
+}

@@ -1,0 +1,495 @@
+//! One parser per input field. Each takes the trimmed text (and the unit a bare number takes,
+//! where the context supplies one: a CSV header, a `_unit` column, a column map) and returns the
+//! typed value or a [`Problem`] saying what was expected. The caller names the field and quotes
+//! the value ([`super::FieldError`]).
+//!
+//! ```
+//! use lmr::sample::parse;
+//! use lmr::units::ConcentrationUnit;
+//! // a censored urine result keeps its limit: "<0.25" under a [mg/L] header
+//! let r = parse::concentration("<0.25", Some(ConcentrationUnit::MgPerL))?;
+//! assert!(matches!(r, lmr::recovery::UrineResult::BelowLimit(Some(c)) if c.value() == 0.25));
+//! // 18 months = 18 / 12 = 1.5 years
+//! assert_eq!(parse::age("18 months", None)?, 1.5);
+//! assert_eq!(parse::age("old", None).unwrap_err().to_string(),
+//!     "not an age (expected a number of years, or a number and a unit: \"35\", \"18 months\", \"2 y\")");
+//! # Ok::<(), lmr::sample::Problem>(())
+//! ```
+
+use crate::protocol::{Dose, NamedProtocol, Sex};
+use crate::recovery::{is_below_limit_word, UrineResult};
+use crate::reference::{Matrix, Registry};
+use crate::sugar::DoseForm;
+use crate::units::{
+    split_number, Concentration, ConcentrationUnit, Duration, DurationUnit, Mass, MassUnit,
+    UnitError, Volume, VolumeUnit,
+};
+use crate::vitamin_d::{VitaminD, VitaminDError, VitaminDForm};
+use crate::zonulin::{HpGenotype, Zonulin, ZonulinError, ZonulinUnit};
+
+/// What is wrong with one input value. The field and the value itself are carried by
+/// [`super::FieldError`]; a problem says what was expected.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The number part does not parse.
+    #[error("not a number (expected a number, optionally with a unit, e.g. {example:?})")]
+    NotANumber {
+        /// A valid example.
+        example: &'static str,
+    },
+    /// NaN or infinity (including a number too large for a double, `1e400`).
+    #[error("not a finite number")]
+    NotFinite,
+    /// A negative amount.
+    #[error("must not be negative")]
+    Negative,
+    /// A zero dose.
+    #[error("a dose must be greater than zero")]
+    ZeroDose,
+    /// A decimal comma.
+    #[error("decimal comma (write {suggestion:?} with a decimal point)")]
+    DecimalComma {
+        /// The text with a point.
+        suggestion: String,
+    },
+    /// A bare number with no unit anywhere.
+    #[error("a bare number needs a unit (expected one of {expected})")]
+    MissingUnit {
+        /// The units accepted.
+        expected: &'static str,
+    },
+    /// An unknown unit.
+    #[error("unknown unit {unit:?} (expected one of {expected})")]
+    UnknownUnit {
+        /// The unit text.
+        unit: String,
+        /// The units accepted.
+        expected: &'static str,
+    },
+    /// A unit of another dimension.
+    #[error("{unit:?} is a {found}, expected a {wanted} (one of {expected})")]
+    WrongDimension {
+        /// The unit text.
+        unit: String,
+        /// Its dimension.
+        found: &'static str,
+        /// The dimension wanted.
+        wanted: &'static str,
+        /// The units accepted.
+        expected: &'static str,
+    },
+    /// A unit 25(OH)D is not reported in.
+    #[error("25(OH)D is reported in nmol/L, ng/mL or µg/L")]
+    VitaminDUnit,
+    /// A value too large to convert (`1e308 ng/mL` in nmol/L).
+    #[error("too large to convert to {to}")]
+    TooLarge {
+        /// The unit it was converted to.
+        to: &'static str,
+    },
+    /// Zonulin without a matrix.
+    #[error(
+        "zonulin needs its matrix, serum or stool (values are never comparable across matrices)"
+    )]
+    MissingMatrix,
+    /// ng/g for serum.
+    #[error("ng/g is a stool unit, but the matrix is serum")]
+    UnitMatrix,
+    /// A value that is not one of a fixed list.
+    #[error("unknown {what} (expected {expected})")]
+    NotOneOf {
+        /// What the value names (`sex`).
+        what: &'static str,
+        /// The accepted values.
+        expected: &'static str,
+    },
+    /// An age that does not parse.
+    #[error("not an age (expected a number of years, or a number and a unit: \"35\", \"18 months\", \"2 y\")")]
+    NotAnAge,
+    /// No protocol has this id.
+    #[error("no such protocol (see `lmr ranges list`)")]
+    UnknownProtocol,
+    /// A `SUGAR=VALUE` pair that is not one.
+    #[error("expected SUGAR=VALUE, e.g. rhamnose=\"20 mg/dL\"")]
+    NotAPair,
+    /// A sugar name lmr does not know.
+    #[error("unknown sugar {name:?} (expected one of {expected})")]
+    UnknownSugar {
+        /// The name given.
+        name: String,
+        /// The sugars known.
+        expected: &'static str,
+    },
+    /// A field name lmr does not know.
+    #[error("unknown field (expected one of {expected})")]
+    UnknownField {
+        /// The field names known.
+        expected: &'static str,
+    },
+    /// The same field given twice.
+    #[error("given more than once")]
+    Repeated,
+    /// A result needs another input that was not given.
+    #[error("a recovery needs the {what}: add {add}")]
+    NeedsInput {
+        /// What is needed (`urine volume`).
+        what: &'static str,
+        /// The field that gives it (`volume`).
+        add: String,
+    },
+    /// A field given without the one it qualifies.
+    #[error("given without {without}")]
+    Without {
+        /// The field it qualifies.
+        without: &'static str,
+    },
+}
+
+impl Problem {
+    /// The problem for a quantity that did not parse (`example` shows a valid value).
+    pub fn from_unit(e: UnitError, example: &'static str) -> Problem {
+        match e {
+            UnitError::Empty { .. } | UnitError::NotANumber { .. } => {
+                Problem::NotANumber { example }
+            }
+            UnitError::NotFinite { .. } => Problem::NotFinite,
+            UnitError::Negative { .. } => Problem::Negative,
+            UnitError::DecimalComma { suggestion, .. } => Problem::DecimalComma { suggestion },
+            UnitError::MissingUnit { expected, .. } => Problem::MissingUnit { expected },
+            UnitError::UnknownUnit { unit, expected, .. } => {
+                Problem::UnknownUnit { unit, expected }
+            }
+            UnitError::WrongDimension {
+                unit,
+                found,
+                wanted,
+                expected,
+                ..
+            } => Problem::WrongDimension {
+                unit,
+                found,
+                wanted,
+                expected,
+            },
+            UnitError::NeedsMolarMass { unit, .. } => Problem::UnknownUnit {
+                unit: unit.to_string(),
+                expected: "a mass concentration",
+            },
+        }
+    }
+}
+
+/// A result reported as a value, or as below the assay's limit (`<10 ng/mL`, `ND`).
+#[derive(Clone, Copy, Debug)]
+pub enum Reading<T> {
+    /// A value.
+    Value(T),
+    /// Below the detection or quantification limit.
+    BelowLimit,
+}
+
+/// Whether a cell means "missing": empty, `NA` or `N/A`.
+pub fn is_missing(text: &str) -> bool {
+    let t = crate::units::trim(text);
+    t.is_empty() || t.eq_ignore_ascii_case("na") || t.eq_ignore_ascii_case("n/a")
+}
+
+/// Whether a value is a "below the detection limit" result (`<x`, `ND`, `BLQ`, `< LOD`, …).
+pub fn is_below_limit(text: &str) -> bool {
+    let t = crate::units::trim(text);
+    t.starts_with('<') || is_below_limit_word(t)
+}
+
+/// A urine sugar concentration, possibly censored (`<0.25`, `ND`).
+///
+/// # Errors
+/// The [`Problem`] of the number or unit.
+pub fn concentration(text: &str, unit: Option<ConcentrationUnit>) -> Result<UrineResult, Problem> {
+    UrineResult::parse(text, unit).map_err(|e| Problem::from_unit(e, "12.5 mg/L"))
+}
+
+/// A urine volume (`1857 mL`, `1.857 L`).
+///
+/// # Errors
+/// The [`Problem`] of the number or unit.
+pub fn volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Problem> {
+    Volume::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "1857 mL"))
+}
+
+/// `anhydrous` or `monohydrate` (ASCII case ignored).
+///
+/// # Errors
+/// [`Problem::NotOneOf`].
+pub fn dose_form(text: &str) -> Result<DoseForm, Problem> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("anhydrous") {
+        Ok(DoseForm::Anhydrous)
+    } else if t.eq_ignore_ascii_case("monohydrate") {
+        Ok(DoseForm::Monohydrate)
+    } else {
+        Err(Problem::NotOneOf {
+            what: "dose form",
+            expected: "anhydrous or monohydrate",
+        })
+    }
+}
+
+/// Splits a dose `1 g monohydrate` into the mass and the form written after it.
+fn split_dose_form(t: &str) -> (&str, Option<DoseForm>) {
+    if !t.as_bytes().last().is_some_and(u8::is_ascii_alphabetic) {
+        return (t, None);
+    }
+    for word in ["monohydrate", "anhydrous"] {
+        if let Some(cut) = t.len().checked_sub(word.len()) {
+            if t.is_char_boundary(cut) && t[cut..].eq_ignore_ascii_case(word) {
+                return (t[..cut].trim_end(), dose_form(word).ok());
+            }
+        }
+    }
+    (t, None)
+}
+
+/// An oral dose: a mass (`5 g`), optionally followed by the form it was weighed in
+/// (`1 g monohydrate`); anhydrous when not said.
+///
+/// # Errors
+/// The [`Problem`] of the mass, or [`Problem::ZeroDose`].
+pub fn dose(text: &str, unit: Option<MassUnit>) -> Result<Dose, Problem> {
+    let (mass, form) = split_dose_form(crate::units::trim(text));
+    let m = Mass::parse_with_default(mass, unit).map_err(|e| Problem::from_unit(e, "5 g"))?;
+    if m.value() == 0.0 {
+        return Err(Problem::ZeroDose);
+    }
+    Ok(Dose {
+        mass: m,
+        form: form.unwrap_or_default(),
+    })
+}
+
+/// The urine collection window from the dose (`5 h`, `300 min`).
+///
+/// # Errors
+/// The [`Problem`] of the number or unit.
+pub fn collection(text: &str, unit: Option<DurationUnit>) -> Result<Duration, Problem> {
+    Duration::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "5 h"))
+}
+
+/// The unit of an age.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgeUnit {
+    /// Years.
+    Years,
+    /// Months (divided by 12).
+    Months,
+}
+
+impl AgeUnit {
+    /// Looks a spelling up: `y`, `yr`, `years`, `mo`, `months`, … (ASCII case ignored).
+    pub fn lookup(text: &str) -> Option<AgeUnit> {
+        let t = text.trim();
+        let any = |list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(t));
+        if any(&["y", "yr", "yrs", "year", "years", "a"]) {
+            Some(AgeUnit::Years)
+        } else if any(&["mo", "mos", "month", "months"]) {
+            Some(AgeUnit::Months)
+        } else {
+            None
+        }
+    }
+
+    /// Years per unit.
+    pub fn years(self) -> f64 {
+        match self {
+            AgeUnit::Years => 1.0,
+            AgeUnit::Months => 1.0 / 12.0,
+        }
+    }
+}
+
+/// The units an age accepts, for messages.
+pub const AGE_UNITS: &str = "years (y, yr, years) or months (mo, months)";
+
+/// An age in years: `35`, `1.5`, `18 months`, `2 y`. A bare number takes `unit` (years when
+/// `None`).
+///
+/// # Errors
+/// [`Problem::NotAnAge`], [`Problem::UnknownUnit`], or the number's problem.
+pub fn age(text: &str, unit: Option<AgeUnit>) -> Result<f64, Problem> {
+    let (value, unit_text) = split_number(text).map_err(|e| match e {
+        UnitError::Empty { .. } | UnitError::NotANumber { .. } => Problem::NotAnAge,
+        e => Problem::from_unit(e, "35"),
+    })?;
+    let unit = if unit_text.is_empty() {
+        unit.unwrap_or(AgeUnit::Years)
+    } else {
+        AgeUnit::lookup(unit_text).ok_or_else(|| Problem::UnknownUnit {
+            unit: unit_text.to_string(),
+            expected: AGE_UNITS,
+        })?
+    };
+    Ok(value * unit.years())
+}
+
+/// Sex: `F`, `M`, `female`, `male` (case ignored).
+///
+/// # Errors
+/// [`Problem::NotOneOf`].
+pub fn sex(text: &str) -> Result<Sex, Problem> {
+    text.parse::<Sex>().map_err(|_| Problem::NotOneOf {
+        what: "sex",
+        expected: "F, M, female or male",
+    })
+}
+
+/// Which 25(OH)D was measured: `total`, `d3` or `d2`.
+///
+/// # Errors
+/// [`Problem::NotOneOf`].
+pub fn vitamin_d_form(text: &str) -> Result<VitaminDForm, Problem> {
+    text.parse::<VitaminDForm>().map_err(|_| Problem::NotOneOf {
+        what: "vitamin D form",
+        expected: "total, d3 or d2",
+    })
+}
+
+/// Serum 25(OH)D (`20 ng/mL`, `50 nmol/L`), or below the limit (`<10 ng/mL`, `ND`).
+///
+/// # Errors
+/// The number's or unit's [`Problem`], [`Problem::VitaminDUnit`], [`Problem::TooLarge`].
+pub fn vitamin_d(
+    text: &str,
+    unit: Option<ConcentrationUnit>,
+    form: VitaminDForm,
+) -> Result<Reading<VitaminD>, Problem> {
+    if is_below_limit(text) {
+        // the limit must still read as a number where one is given (`<abc` is no result)
+        if let Some(rest) = crate::units::trim(text).strip_prefix('<') {
+            let rest = rest.trim_start_matches('=');
+            if !is_below_limit_word(text) {
+                Concentration::parse_with_default(rest, unit)
+                    .map_err(|e| Problem::from_unit(e, "20 ng/mL"))?;
+            }
+        }
+        return Ok(Reading::BelowLimit);
+    }
+    let c = Concentration::parse_with_default(text, unit)
+        .map_err(|e| Problem::from_unit(e, "20 ng/mL"))?;
+    VitaminD::new(c, form)
+        .map(Reading::Value)
+        .map_err(|e| match e {
+            VitaminDError::OutOfRange => Problem::TooLarge { to: "nmol/L" },
+            _ => Problem::VitaminDUnit,
+        })
+}
+
+/// The zonulin matrix: `serum` or `stool`.
+///
+/// # Errors
+/// [`Problem::NotOneOf`] (urine included: zonulin is not read in urine).
+pub fn zonulin_matrix(text: &str) -> Result<Matrix, Problem> {
+    Matrix::from_key(text.trim())
+        .filter(|m| *m != Matrix::Urine)
+        .ok_or(Problem::NotOneOf {
+            what: "zonulin matrix",
+            expected: "serum or stool",
+        })
+}
+
+/// The units zonulin accepts, for messages.
+pub const ZONULIN_UNITS: &str = "ng/mL, µg/L, ng/g";
+
+/// Zonulin (`46 ng/mL` serum, `61 ng/g` stool), or below the limit; the matrix is required for
+/// a value.
+///
+/// # Errors
+/// [`Problem::MissingMatrix`], [`Problem::UnitMatrix`], or the number's or unit's problem.
+pub fn zonulin(
+    text: &str,
+    unit: Option<ZonulinUnit>,
+    matrix: Option<Matrix>,
+) -> Result<Reading<Zonulin>, Problem> {
+    if is_below_limit(text) {
+        return Ok(Reading::BelowLimit);
+    }
+    Zonulin::parse(text, unit, matrix)
+        .map(Reading::Value)
+        .map_err(|e| match e {
+            ZonulinError::Value(u) => Problem::from_unit(u, "46 ng/mL"),
+            ZonulinError::Unit { unit, .. } => Problem::UnknownUnit {
+                unit,
+                expected: ZONULIN_UNITS,
+            },
+            ZonulinError::MissingMatrix(_) => Problem::MissingMatrix,
+            ZonulinError::UnitMatrix { .. } => Problem::UnitMatrix,
+            _ => Problem::NotOneOf {
+                what: "zonulin matrix",
+                expected: "serum or stool",
+            },
+        })
+}
+
+/// Haptoglobin genotype: `1-1`, `2-1` or `2-2`.
+///
+/// # Errors
+/// [`Problem::NotOneOf`].
+pub fn hp_genotype(text: &str) -> Result<HpGenotype, Problem> {
+    text.parse::<HpGenotype>().map_err(|_| Problem::NotOneOf {
+        what: "haptoglobin genotype",
+        expected: "1-1, 2-1 or 2-2",
+    })
+}
+
+/// A named protocol (`dutch-sat-hyperosmolar`) from `registry`.
+///
+/// # Errors
+/// [`Problem::UnknownProtocol`].
+pub fn protocol<'r>(text: &str, registry: &'r Registry) -> Result<&'r NamedProtocol, Problem> {
+    registry
+        .protocol(text.trim())
+        .ok_or(Problem::UnknownProtocol)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_units() {
+        // 18 months ÷ 12 = 1.5 years; 6 mo = 0.5 years; a bare 35 under a [months] header = 35/12
+        assert_eq!(age("18 months", None).unwrap(), 1.5);
+        assert_eq!(age("6 mo", None).unwrap(), 0.5);
+        assert_eq!(age("35", None).unwrap(), 35.0);
+        assert!((age("35", Some(AgeUnit::Months)).unwrap() - 35.0 / 12.0).abs() < 1e-15);
+        assert_eq!(age("-1", None).unwrap_err(), Problem::Negative);
+        assert!(matches!(
+            age("3 weeks", None).unwrap_err(),
+            Problem::UnknownUnit { .. }
+        ));
+    }
+
+    #[test]
+    fn censored_vitamin_d_and_zonulin() {
+        assert!(matches!(
+            vitamin_d("<10 ng/mL", None, VitaminDForm::Total).unwrap(),
+            Reading::BelowLimit
+        ));
+        assert!(matches!(
+            zonulin("ND", None, None).unwrap(),
+            Reading::BelowLimit
+        ));
+        assert_eq!(
+            zonulin("46 ng/mL", None, None).unwrap_err(),
+            Problem::MissingMatrix
+        );
+    }
+
+    #[test]
+    fn doses() {
+        // 1 g monohydrate keeps the form; 0 g is refused
+        let d = dose("1 g monohydrate", None).unwrap();
+        assert_eq!(d.form, DoseForm::Monohydrate);
+        assert_eq!(d.mass.in_milligrams(), 1000.0);
+        assert_eq!(dose("0 g", None).unwrap_err(), Problem::ZeroDose);
+    }
+}

@@ -73,6 +73,50 @@ impl Ranges {
     }
 }
 
+/// A rejected field: `(field, value, message)`.
+type Rejected = (String, String, String);
+
+/// `lmr check --format json`'s document for `fields` (`(name, text)` pairs named like its
+/// flags with underscores): `("ok", json)`, or `("errors", [(field, value, message), ...])`
+/// naming every rejected field. An unusable option raises `ValueError`.
+#[pyfunction]
+fn check(
+    py: Python<'_>,
+    fields: Vec<(String, String)>,
+    ranges: Ranges,
+) -> PyResult<(&'static str, Py<PyAny>)> {
+    use lmr::sample::{check_json, CheckError, CheckOptions};
+    let registry = ranges.registry()?;
+    let options = CheckOptions {
+        ranges: ranges.options(),
+        zscore_reference: ranges.zscore_reference.clone(),
+    };
+    let rejected = |list: Vec<Rejected>| -> PyResult<(&'static str, Py<PyAny>)> {
+        Ok(("errors", list.into_pyobject(py)?.into_any().unbind()))
+    };
+    match check_json(fields, &registry, &options) {
+        Ok(doc) => Ok(("ok", doc.into_pyobject(py)?.into_any().unbind())),
+        Err(CheckError::Fields(errors)) => rejected(
+            errors
+                .iter()
+                .map(|e| (e.field().to_string(), e.value().to_string(), e.to_string()))
+                .collect(),
+        ),
+        // A range for the other matrix (or unit) names the option that chose it.
+        Err(e @ CheckError::Interpret(lmr::interpretation::InterpretError::Zonulin(_))) => {
+            match &ranges.zonulin_range {
+                Some(id) => rejected(vec![(
+                    "zonulin_range".into(),
+                    id.clone(),
+                    format!("zonulin_range {id:?}: {e}"),
+                )]),
+                None => Err(value_error(e)),
+            }
+        }
+        Err(e) => Err(value_error(e)),
+    }
+}
+
 pub(crate) fn value_error(e: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(e.to_string())
 }
@@ -80,6 +124,7 @@ pub(crate) fn value_error(e: impl std::fmt::Display) -> PyErr {
 #[pymodule]
 fn _lmr(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(interpret::interpret, m)?)?;
     m.add_function(wrap_pyfunction!(frames::ranges, m)?)?;
     m.add_function(wrap_pyfunction!(frames::caveats, m)?)?;

@@ -97,7 +97,10 @@ fn run(
 ) -> PyResult<Output> {
     let probe = Columnar::new(layout, interpreter, protocol).map_err(value_error)?;
     let names = probe.columns();
-    let quantity: Vec<bool> = names.iter().map(|n| lmr::batch::is_quantity_column(n)).collect();
+    let quantity: Vec<bool> = names
+        .iter()
+        .map(|n| lmr::batch::is_quantity_column(n))
+        .collect();
 
     // Every input column as text, once (numbers and dates as Arrow writes them, null as empty).
     let text: Vec<Vec<StringArray>> = batches
@@ -269,7 +272,11 @@ impl Builder {
     }
 }
 
-fn interpret_piece(columnar: &mut Columnar<'_, '_>, piece: &Piece<'_>, quantity: &[bool]) -> Column {
+fn interpret_piece(
+    columnar: &mut Columnar<'_, '_>,
+    piece: &Piece<'_>,
+    quantity: &[bool],
+) -> Column {
     let mut builders: Vec<Builder> = quantity
         .iter()
         .map(|&q| {
@@ -285,7 +292,11 @@ fn interpret_piece(columnar: &mut Columnar<'_, '_>, piece: &Piece<'_>, quantity:
     for r in piece.start..piece.start + piece.len {
         record.clear();
         for c in piece.columns {
-            record.push_field(if c.is_null(r) { b"" } else { c.value(r).as_bytes() });
+            record.push_field(if c.is_null(r) {
+                b""
+            } else {
+                c.value(r).as_bytes()
+            });
         }
         let row = piece.first_row + (r - piece.start) as u64;
         columnar.row(&record, row, |i, cell| {

@@ -127,7 +127,13 @@ impl<'a, 'r> Columnar<'a, 'r> {
                 if !state.result.flags.is_empty() {
                     self.stats.flagged += 1;
                 }
-                cells(self.interpreter, &self.report, Some(&state.result), None, &mut each);
+                cells(
+                    self.interpreter,
+                    &self.report,
+                    Some(&state.result),
+                    None,
+                    &mut each,
+                );
             }
             Err(e) => {
                 self.stats.errors += 1;
@@ -137,7 +143,13 @@ impl<'a, 'r> Columnar<'a, 'r> {
                 if self.stats.first_errors.len() < FIRST_ERRORS {
                     self.stats.first_errors.push(state.error.clone());
                 }
-                cells(self.interpreter, &self.report, None, Some(&state.error), &mut each);
+                cells(
+                    self.interpreter,
+                    &self.report,
+                    None,
+                    Some(&state.error),
+                    &mut each,
+                );
             }
         }
     }
@@ -189,8 +201,16 @@ mod tests {
             got.push((i, text));
         };
         // 20 mg/L × 1.2 L = 24 mg of 5000 mg = 0.48 %; 150 mg/L × 1.2 L = 180 mg of 1000 mg = 18 %
-        c.row(&record(&["20", "150", "1200", "5", "1", "5"]), 1, &mut collect);
-        c.row(&record(&["20", "150", "-40", "5", "1", "5"]), 2, &mut collect);
+        c.row(
+            &record(&["20", "150", "1200", "5", "1", "5"]),
+            1,
+            &mut collect,
+        );
+        c.row(
+            &record(&["20", "150", "-40", "5", "1", "5"]),
+            2,
+            &mut collect,
+        );
         let n = names.len();
         assert_eq!(got.len(), 2 * n);
         assert!(got.iter().take(n).enumerate().all(|(k, (i, _))| k == *i));

@@ -601,19 +601,27 @@ impl<'r> Interpreter<'r> {
 
     /// Interprets `sample` into `out` (cleared first).
     ///
+    /// Each analyte stands alone: when the sugar test cannot be computed, `out` still holds the
+    /// vitamin D and zonulin results (and the other way round), and the error says what failed.
+    ///
     /// # Errors
-    /// [`InterpretError`] when a recovery cannot be computed (a zero dose) or a zonulin value
-    /// does not fit the chosen range's matrix.
+    /// [`InterpretError`] when a recovery cannot be computed (a zero dose, an overflow) or a
+    /// zonulin value does not fit the chosen range's matrix; the first such error.
     pub fn interpret(
         &self,
         sample: &Sample,
         out: &mut Interpretation<'r>,
     ) -> Result<(), InterpretError> {
         out.clear();
-        self.sugars(sample, out)?;
-        self.zscores(sample, out);
+        let sugars = self.sugars(sample, out);
+        if sugars.is_ok() {
+            self.zscores(sample, out);
+        } else {
+            // Nothing of a sugar test that failed half way is kept.
+            out.clear();
+        }
         self.vitamin_d(sample, out);
-        self.zonulin(sample, out)?;
+        let zonulin = self.zonulin(sample, out);
         for (below, field) in [
             (sample.below_limit.vitamin_d, Field::VitaminD),
             (sample.below_limit.zonulin, Field::Zonulin),
@@ -622,7 +630,7 @@ impl<'r> Interpreter<'r> {
                 out.flag(Flag::BelowDetectionLimit, FlagDetail::BelowLimit(field));
             }
         }
-        Ok(())
+        sugars.and(zonulin)
     }
 
     /// Recoveries of one collection (the whole sample, or one fraction) into `recoveries`.
@@ -1018,6 +1026,11 @@ impl<'r> Interpreter<'r> {
         let Some(z) = sample.zonulin else {
             return Ok(());
         };
+        // Checked first: a value the chosen range cannot take leaves no zonulin result at all.
+        let ranged = match self.zonulin_range {
+            Some(r) => Some((r, z.in_range_unit(&r.id, r.applies_to.matrix, r.unit)?)),
+            None => None,
+        };
         for c in [
             Caveat::ZonulinAssayNotPrehaptoglobin2,
             Caveat::ZonulinNoAgreementWithSugarTests,
@@ -1029,13 +1042,12 @@ impl<'r> Interpreter<'r> {
         if sample.hp_genotype == Some(HpGenotype::Hp11) {
             out.flag(Flag::Hp11ZonulinReported, FlagDetail::Zonulin);
         }
-        let range = match self.zonulin_range {
+        let range = match ranged {
             None => {
                 out.caveat(Caveat::ZonulinNoRangeChosen);
                 None
             }
-            Some(r) => {
-                let x = z.in_range_unit(&r.id, r.applies_to.matrix, r.unit)?;
+            Some((r, x)) => {
                 let value = Censored::Exact(x);
                 self.classify_into(r, value, RangeIndex::Zonulin, out);
                 Some(RangeResult {

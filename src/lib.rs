@@ -12,6 +12,8 @@
 //! ## Modules, by domain
 //! - [`units`]: quantities as types (concentration, volume, mass, duration, percent).
 //! - [`sugar`]: the probes, their formulas and molar masses.
+//! - [`analyte`]: what is measured, in which specimen and unit. [`source`]: where a reference
+//!   number comes from and how sure it is.
 //! - [`protocol`]: doses, collection window, age and sex.
 //! - [`recovery`] and [`ratio`]: the formulas. [`censored`]: values below a detection limit.
 //! - [`reference`]: range files, validation, the registry of shipped and user ranges.
@@ -53,9 +55,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod analyte;
 pub mod batch;
 pub mod caveat;
 pub mod censored;
+pub mod files;
 pub mod flag;
 pub mod interpretation;
 pub mod protocol;
@@ -66,9 +70,25 @@ pub mod reference_interval;
 pub mod report;
 pub mod sample;
 pub mod sample_file;
+pub mod source;
 pub mod sugar;
 pub mod summary;
 pub mod units;
 pub mod vitamin_d;
 pub mod zonulin;
 pub mod zscore;
+
+// The main types, flat, so a newcomer finds them at `lmr::` (their modules say more).
+pub use analyte::{Analyte, Matrix, RangeUnit};
+pub use batch::{BatchError, ColumnMap, RowError};
+pub use caveat::Caveat;
+pub use censored::Censored;
+pub use flag::Flag;
+pub use interpretation::{Interpretation, Interpreter, Sample};
+pub use protocol::{Dose, NamedProtocol, Protocol, Sex, SugarMap};
+pub use reference::{RangeFileError, ReferenceRange, Registry};
+pub use reference_interval::ReferenceInterval;
+pub use source::{Source, Verification};
+pub use sugar::Sugar;
+pub use units::{Concentration, Duration, Mass, Percent, UnitError, Volume};
+pub use zscore::{ZscoreSelection, ZscoreTable};

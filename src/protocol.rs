@@ -208,7 +208,7 @@ pub struct NamedProtocol {
     /// Population, where the source states it.
     pub population: Option<String>,
     /// Where it comes from.
-    pub source: crate::reference::Source,
+    pub source: crate::source::Source,
     /// The file it was read from.
     pub origin: String,
 }

@@ -132,28 +132,31 @@ fn every_kind_of_bad_row_is_kept_with_its_error() {
         "row 6 (line 7): 3 fields, but the header has 10 (the row is kept, padded with empty fields, and not interpreted)",
         r#"row 7 (line 8): 12 fields, but the header has 10; surplus fields, not written as columns: "extra", "more""#,
         r#"row 8 (line 9), column "lactulose_dose [g]", value "0": a dose must be greater than zero"#,
-        r#"row 9 (line 10), column "sex", value "X": expected F, M, female or male"#,
+        r#"row 9 (line 10), column "sex", value "X": unknown sex (expected F, M, female or male)"#,
         r#"row 10 (line 11), column "zonulin [ng/mL]", value "46": zonulin needs its matrix: add a zonulin_matrix column (serum or stool) or set zonulin_matrix under [values] in the column map"#,
         r#"row 11 (line 12), column "urine_volume [mL]", value "1200 mg": "mg" is a mass, expected a volume (one of L, dL, mL)"#,
     ];
     for (i, e) in expected.iter().enumerate() {
         assert_eq!(t.cell(i, "error"), *e, "row {}", i + 1);
-        if !e.is_empty() {
-            for c in [
-                "lactulose_recovery_pct",
-                "lm_ratio",
-                "lm_class",
-                "flags",
-                "caveats",
-            ] {
-                assert_eq!(
-                    t.cell(i, c),
-                    "",
-                    "row {}: results are empty on an error",
-                    i + 1
-                );
-            }
+    }
+    // Each analyte stands alone: a rejected cell empties only the results that need it.
+    for i in [1, 2, 3, 4, 7, 10] {
+        assert_eq!(t.cell(i, "lactulose_recovery_pct"), "", "row {}", i + 1);
+    }
+    for i in [5, 6] {
+        for c in ["mannitol_recovery_pct", "lm_ratio", "flags", "caveats"] {
+            assert_eq!(t.cell(i, c), "", "row {}: not read, no results", i + 1);
         }
+    }
+    // a bad lactulose cell: mannitol 150 mg/L × 1.2 L = 180 mg of 1000 mg = 18 %
+    assert_relative_eq!(
+        t.number(1, "mannitol_recovery_pct"),
+        18.0,
+        max_relative = REL
+    );
+    // a bad sex or zonulin cell leaves the ratio: 0.48 % / 18 % = 0.026667
+    for i in [8, 9] {
+        assert_relative_eq!(t.number(i, "lm_ratio"), 0.48 / 18.0, max_relative = REL);
     }
     assert_relative_eq!(
         t.number(0, "lactulose_recovery_pct"),

@@ -430,7 +430,7 @@ fn rhamnose_monohydrate_dose_and_lr_ratio() {
     );
     assert_eq!(
         t.cell(4, "error"),
-        "row 5 (line 6), column \"rhamnose_dose_form\", value \"hydrated\": expected anhydrous or monohydrate"
+        "row 5 (line 6), column \"rhamnose_dose_form\", value \"hydrated\": unknown dose form (expected anhydrous or monohydrate)"
     );
 }
 

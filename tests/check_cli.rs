@@ -517,7 +517,7 @@ fn rejected_values_exit_3_naming_flag_and_value() {
          "lmr: --lactulose \"12.5 mg/L\": a recovery needs the urine volume: add --volume"),
         (&["--lactulose", "12.5 mg/L", "--volume", "1 L"],
          "lmr: --lactulose \"12.5 mg/L\": a recovery needs the oral dose: add --lactulose-dose (or --protocol)"),
-        (&["--vitamin-d", "20 ng/mL", "--age", "old"], "lmr: --age \"old\": not an age (expected a number of years, or a number and a unit: \"35\", \"18 months\", \"2 y\")"),
+        (&["--vitamin-d", "20 ng/mL", "--age", "old"], "lmr: --age \"old\": not a number (expected an age in years, or a number and a unit: \"35\", \"18 months\", \"2 y\")"),
         (&["--vitamin-d", "20 ng/mL", "--sex", "X"], "lmr: --sex \"X\": unknown sex (expected F, M, female or male)"),
         (&["--vitamin-d", "20 ng/mL", "--lm-range", "nope"], "lmr: --lm-range \"nope\": no such range (see `lmr ranges list`)"),
         (&["--vitamin-d", "20 ng/mL", "--lm-range", "iom-2011"], "lmr: --lm-range \"iom-2011\": that range is for vitamin_d_25oh, not lm_ratio"),

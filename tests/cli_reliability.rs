@@ -114,7 +114,7 @@ fn every_check_flag_bad_value_exits_3_naming_flag_and_value() {
             "5 mg",
             "\"mg\" is a mass, expected a duration",
         ),
-        ("--age", "old", "not an age (expected a number of years"),
+        ("--age", "old", "not a number (expected an age in years"),
         ("--age", "-1", "must not be negative"),
         ("--age", "NaN", "not a finite number"),
         ("--sex", "X", "unknown sex (expected F, M, female or male)"),

@@ -286,6 +286,9 @@ fn round(rng: &mut Rng, seeds: &Seeds, interpreter: &Interpreter<'_>, counts: &m
                 assert!(out.is_empty(), "a refused input wrote output");
                 refused = true;
             }
+            // JSON Lines refuses (exit 1, line and column named) a field it cannot carry
+            // unaltered; the rows before it are written.
+            Err(BatchError::NotUtf8 { .. }) if jsonl => refused = true,
             Err(e) => panic!("an in-memory input failed with {e}"),
         }
     });

@@ -44,7 +44,8 @@ impl Ranges {
     fn zscores(&self, registry: &Registry) -> PyResult<ZscoreSelection> {
         let mut tables = Vec::new();
         for spec in &self.zscore_reference {
-            let found = lmr::zscore::resolve(registry, spec)
+            let found = registry
+                .zscore_reference(spec)
                 .map_err(|e| PyValueError::new_err(format!("zscore_reference={spec:?}: {e}")))?;
             tables.extend(found);
         }

@@ -39,7 +39,7 @@
 
 use csv::ByteRecord;
 
-use super::{BatchError, Layout, Position, RowReader, RowState, Stats, FIRST_ERRORS};
+use super::{BatchError, Layout, Position, RowReader, RowState, Stats};
 use crate::interpretation::Interpreter;
 use crate::protocol::NamedProtocol;
 use crate::report::{cells, columns as result_columns, Cell, Layout as ReportLayout};
@@ -111,7 +111,6 @@ impl<'a, 'r> Columnar<'a, 'r> {
 
     /// Interprets `record` (data row `row`, from 1; its fields in header order, missing ones
     /// read as empty) and calls `cell` with each result column's index and cell.
-    #[allow(clippy::result_large_err)] // see the note in row.rs
     pub fn row(&mut self, record: &ByteRecord, row: u64, mut cell: impl FnMut(usize, Cell<'_>)) {
         let pos = Position { row, line: row + 1 };
         self.stats.rows += 1;
@@ -121,37 +120,10 @@ impl<'a, 'r> Columnar<'a, 'r> {
             i += 1;
         };
         let state = &mut self.state;
-        match state.interpret(&self.reader, self.interpreter, record, pos) {
-            Ok(()) => {
-                self.stats.interpreted += 1;
-                if !state.result.flags.is_empty() {
-                    self.stats.flagged += 1;
-                }
-                cells(
-                    self.interpreter,
-                    &self.report,
-                    Some(&state.result),
-                    None,
-                    &mut each,
-                );
-            }
-            Err(e) => {
-                self.stats.errors += 1;
-                state.error.clear();
-                use std::fmt::Write as _;
-                let _ = write!(state.error, "{e}");
-                if self.stats.first_errors.len() < FIRST_ERRORS {
-                    self.stats.first_errors.push(state.error.clone());
-                }
-                cells(
-                    self.interpreter,
-                    &self.report,
-                    None,
-                    Some(&state.error),
-                    &mut each,
-                );
-            }
-        }
+        let outcome = state.interpret(&self.reader, self.interpreter, record, pos);
+        state.count(outcome, &mut self.stats);
+        let (result, error) = state.output(outcome);
+        cells(self.interpreter, &self.report, result, error, &mut each);
     }
 
     /// What the rows so far did.

@@ -13,8 +13,8 @@ use std::io::{Read, Write};
 use csv::ByteRecord;
 
 use super::{
-    read_error, record_line, BatchError, Field, Position, Problem, RowError, RowReader, RowState,
-    Sink, Stats, Tail, PROGRESS_EVERY,
+    next_record, read_error, record_line, BatchError, Field, Outcome, Position, Problem, RowError,
+    RowReader, RowState, Sink, Stats, Tail, PROGRESS_EVERY,
 };
 use crate::interpretation::{Fraction, Interpretation, Interpreter, Sample};
 
@@ -26,7 +26,7 @@ pub(super) struct Long<'r> {
     /// The held row: the current sample's latest, which may be its last.
     held: ByteRecord,
     held_pos: Option<Position>,
-    held_error: Option<RowError>,
+    held_outcome: Outcome,
     /// The current sample's id, its rows so far, and whether every one was interpreted.
     id: Vec<u8>,
     rows: usize,
@@ -47,7 +47,7 @@ impl<'r> Long<'r> {
             state: RowState::default(),
             held: ByteRecord::new(),
             held_pos: None,
-            held_error: None,
+            held_outcome: Outcome::Clean,
             id: Vec::new(),
             rows: 0,
             group_ok: true,
@@ -77,7 +77,7 @@ impl<'r> Long<'r> {
         let mut stats = Stats::default();
         let mut record = ByteRecord::new();
         let width = reader.layout().width();
-        while rdr.read_byte_record(&mut record).map_err(read_error)? {
+        while next_record(&mut rdr, &mut record).map_err(read_error)? {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,
@@ -157,11 +157,8 @@ impl<'r> Long<'r> {
         std::mem::swap(&mut self.held, record);
         self.held_pos = Some(pos);
         self.rows += 1;
-        self.held_error = self
-            .state
-            .interpret(reader, interpreter, &self.held, pos)
-            .err();
-        if self.held_error.is_some() {
+        self.held_outcome = self.state.interpret(reader, interpreter, &self.held, pos);
+        if self.held_outcome != Outcome::Clean {
             self.group_ok = false;
             return;
         }
@@ -189,26 +186,11 @@ impl<'r> Long<'r> {
             return;
         }
         let width = reader.layout().width();
-        match self.held_error.take() {
-            None => {
-                stats.interpreted += 1;
-                if !self.state.result.flags.is_empty() {
-                    stats.flagged += 1;
-                }
-                sink.row(
-                    &mut self.out,
-                    &self.held,
-                    width,
-                    Some(&self.state.result),
-                    None,
-                    cumulative,
-                );
-            }
-            Some(e) => {
-                self.state
-                    .error_row(&e, &self.held, width, sink, &mut self.out, stats);
-            }
-        }
+        let outcome = self.held_outcome;
+        self.state.count(outcome, stats);
+        let (result, error) = self.state.output(outcome);
+        let cumulative = cumulative.filter(|_| outcome == Outcome::Clean);
+        sink.row(&mut self.out, &self.held, width, result, error, cumulative);
     }
 
     /// Ends the current sample: writes its held row, with the cumulative columns when
@@ -225,7 +207,7 @@ impl<'r> Long<'r> {
             return;
         }
         let mut have = false;
-        if complete && self.group_ok && self.held_error.is_none() {
+        if complete && self.group_ok && self.held_outcome == Outcome::Clean {
             // The whole sample: the last row's doses, window, age, sex and baseline, and every
             // row's urine as one fraction.
             self.whole.clone_from(&self.state.sample);

@@ -50,6 +50,8 @@ pub use long::MAX_FRACTIONS;
 pub use row::{BelowLimit, Position, Problem, RowError, RowReader};
 pub use scan::{Scan, Scanned};
 
+pub use crate::files::Encoding;
+
 use std::io::{self, Read, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -87,7 +89,16 @@ pub struct Options<'a> {
     pub columns: &'a ColumnMap,
     /// A named protocol supplying doses and window missing from a row (`--protocol`).
     pub protocol: Option<&'a NamedProtocol>,
+    /// The longest record (header or row, in bytes) read before the input is refused
+    /// (`--max-record-size`): memory stays bounded whatever the input (an unterminated quote,
+    /// a file without line ends). Default [`MAX_RECORD_SIZE`].
+    pub max_record_size: u64,
+    /// The input's character encoding (`--encoding`).
+    pub encoding: Encoding,
 }
+
+/// The default [`Options::max_record_size`]: 1 MiB, far above any real row.
+pub const MAX_RECORD_SIZE: u64 = 1 << 20;
 
 impl<'a> Options<'a> {
     /// CSV output, `,` delimiter, no protocol.
@@ -97,6 +108,8 @@ impl<'a> Options<'a> {
             delimiter: b',',
             columns,
             protocol: None,
+            max_record_size: MAX_RECORD_SIZE,
+            encoding: Encoding::Utf8,
         }
     }
 }
@@ -136,6 +149,25 @@ pub enum BatchError {
     /// time and cannot group them by sample.
     #[error("the long layout (a `fraction` column, one row per timed fraction) is read by `lmr batch` only; give one row per sample (wide fraction columns)")]
     LongLayout,
+    /// A record (header or row) is longer than [`Options::max_record_size`]. Reading stops
+    /// there: without a closing quote there is no telling where the next row begins.
+    #[error("line {line}: a record longer than {limit} bytes (--max-record-size); stopped there (an unterminated quote, or not a CSV file?)")]
+    RecordTooLarge {
+        /// The line where the record starts (or the first line after the last good record).
+        line: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// JSON Lines output, and a field that is not UTF-8: JSON cannot carry it unaltered.
+    #[error("line {line}, column {column:?}: {problem}; JSON Lines cannot carry it unaltered: declare the input's encoding (--encoding latin1) or convert it to UTF-8 (iconv -f latin1 -t utf-8)")]
+    NotUtf8 {
+        /// The line where the record starts.
+        line: u64,
+        /// The column (its header name, or its number from 1 for the header itself).
+        column: String,
+        /// Where the bad byte is.
+        problem: String,
+    },
 }
 
 impl BatchError {
@@ -147,7 +179,10 @@ impl BatchError {
 
 fn read_error(e: csv::Error) -> BatchError {
     match e.into_kind() {
-        csv::ErrorKind::Io(e) => BatchError::Read(e),
+        csv::ErrorKind::Io(e) => match e.get_ref().and_then(|i| i.downcast_ref::<Refused>()) {
+            Some(Refused(r)) => (**r).clone_error(),
+            None => BatchError::Read(e),
+        },
         other => BatchError::Read(io::Error::new(
             io::ErrorKind::InvalidData,
             format!("{other:?}"),
@@ -165,7 +200,7 @@ struct Dialect {
     crlf: bool,
 }
 
-/// Reads the first chunk to detect a UTF-8 BOM (stripped, and written back) and CRLF line ends
+/// Reads the first chunk to detect a UTF-8 BOM (stripped by the `csv` reader, written back) and CRLF line ends
 /// (kept in CSV output).
 fn sniff<R: Read>(mut input: R) -> Result<(Dialect, impl Read), BatchError> {
     let mut head = Vec::with_capacity(1 << 16);
@@ -174,10 +209,9 @@ fn sniff<R: Read>(mut input: R) -> Result<(Dialect, impl Read), BatchError> {
         .take(1 << 16)
         .read_to_end(&mut head)
         .map_err(BatchError::Read)?;
+    // The `csv` reader strips the first BOM itself (and only the first: a second one is
+    // part of the first header name, and comes back as it was).
     let bom = head.starts_with(UTF8_BOM);
-    if bom {
-        head.drain(..UTF8_BOM.len());
-    }
     let crlf = head
         .iter()
         .position(|&b| b == b'\n')
@@ -193,7 +227,57 @@ struct Tail<R> {
     ring: Vec<u8>,
     /// Bytes read so far.
     read: u64,
+    /// Where the last record read by the `csv` reader ended, and the line after it.
+    record_end: u64,
+    next_line: u64,
+    /// [`Options::max_record_size`].
+    limit: u64,
+    /// JSON Lines output from UTF-8 input: every field must be UTF-8.
+    require_utf8: bool,
+    /// The header's names, for messages.
+    names: Vec<String>,
 }
+
+/// A reading error that carries a [`BatchError`] through the `csv` reader (as an I/O error).
+#[derive(Debug)]
+struct Refused(Box<BatchError>);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl BatchError {
+    /// A copy of the errors [`Refused`] carries (the others never travel that way).
+    fn clone_error(&self) -> BatchError {
+        match self {
+            BatchError::RecordTooLarge { line, limit } => BatchError::RecordTooLarge {
+                line: *line,
+                limit: *limit,
+            },
+            BatchError::NotUtf8 {
+                line,
+                column,
+                problem,
+            } => BatchError::NotUtf8 {
+                line: *line,
+                column: column.clone(),
+                problem: problem.clone(),
+            },
+            other => BatchError::Read(io::Error::other(other.to_string())),
+        }
+    }
+
+    fn into_io(self) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, Refused(Box::new(self)))
+    }
+}
+
+/// The `csv` reader's buffer: the reader may hold this much beyond the record it is parsing.
+const CSV_BUFFER: usize = 1 << 16;
 
 /// Bytes kept: more than the `csv` reader's buffer (64 KiB), so a record's last byte is always
 /// still here when the record is returned.
@@ -201,6 +285,13 @@ const TAIL: usize = 1 << 18;
 
 impl<R: Read> Read for Tail<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.read - self.record_end > self.limit + CSV_BUFFER as u64 {
+            return Err(BatchError::RecordTooLarge {
+                line: self.next_line,
+                limit: self.limit,
+            }
+            .into_io());
+        }
         let n = self.inner.read(buf)?;
         for chunk in buf[..n].chunks(TAIL) {
             let start = (self.read % TAIL as u64) as usize;
@@ -214,11 +305,16 @@ impl<R: Read> Read for Tail<R> {
 }
 
 impl<R> Tail<R> {
-    fn new(inner: R) -> Tail<R> {
+    fn new(inner: R, options: &Options<'_>) -> Tail<R> {
         Tail {
             inner,
             ring: vec![0; TAIL],
             read: 0,
+            record_end: 0,
+            next_line: 1,
+            limit: options.max_record_size,
+            require_utf8: options.format == Format::Jsonl,
+            names: Vec::new(),
         }
     }
 
@@ -249,6 +345,51 @@ fn record_line<R: Read>(rdr: &csv::Reader<Tail<R>>, record: &ByteRecord) -> u64 
     end.line().saturating_sub(inside + u64::from(ended_by_lf))
 }
 
+/// Reads the next record, enforcing [`Options::max_record_size`] (the reader's buffer may run
+/// up to [`CSV_BUFFER`] bytes past it before it is noticed) and, for JSON Lines, UTF-8.
+fn next_record<R: Read>(
+    rdr: &mut csv::Reader<Tail<R>>,
+    record: &mut ByteRecord,
+) -> Result<bool, csv::Error> {
+    if !rdr.read_byte_record(record)? {
+        return Ok(false);
+    }
+    let end = rdr.position().clone();
+    let tail = rdr.get_ref();
+    let too_long = record.as_slice().len() as u64 > tail.limit;
+    let line = tail.next_line;
+    if too_long {
+        let limit = tail.limit;
+        return Err(BatchError::RecordTooLarge { line, limit }.into_io().into());
+    }
+    if tail.require_utf8 && std::str::from_utf8(record.as_slice()).is_err() {
+        let line = record_line(rdr, record);
+        let names = &rdr.get_ref().names;
+        for (i, field) in record.iter().enumerate() {
+            if let Err(e) = std::str::from_utf8(field) {
+                let at = e.valid_up_to();
+                let column = names.get(i).cloned().unwrap_or_else(|| (i + 1).to_string());
+                let problem = format!(
+                    "byte {} of the field (0x{:02X}) is not UTF-8",
+                    at + 1,
+                    field[at]
+                );
+                return Err(BatchError::NotUtf8 {
+                    line,
+                    column,
+                    problem,
+                }
+                .into_io()
+                .into());
+            }
+        }
+    }
+    let tail = rdr.get_mut();
+    tail.record_end = end.byte();
+    tail.next_line = end.line();
+    Ok(true)
+}
+
 /// Records handed from the reader thread to a worker, with the number of the first row and the
 /// line where each record starts.
 struct Batch {
@@ -266,8 +407,12 @@ struct Done {
     input_byte: u64,
 }
 
-/// Records per batch.
+/// Records per batch, at most.
 const BATCH_ROWS: usize = 512;
+/// Bytes of records per batch, at most (one record may take it past this).
+const BATCH_BYTES: usize = 1 << 20;
+/// A record longer than this gets a fresh buffer rather than keeping its large one.
+const BIG_RECORD: usize = 1 << 16;
 /// Batches queued per worker (bounds memory).
 const QUEUED: usize = 2;
 
@@ -290,11 +435,17 @@ fn read_batches<R: Read>(
         batch.lines.clear();
         batch.first_row = row + 1;
         let mut done = false;
-        while batch.len < BATCH_ROWS {
+        let mut bytes = 0;
+        while batch.len < BATCH_ROWS && bytes < BATCH_BYTES {
             if batch.records.len() == batch.len {
                 batch.records.push(ByteRecord::new());
+            } else if batch.records[batch.len].as_slice().len() > BIG_RECORD {
+                // Do not keep a long record's buffer for reuse: memory would grow with
+                // (records in flight) × (longest record).
+                batch.records[batch.len] = ByteRecord::new();
             }
-            if rdr.read_byte_record(&mut batch.records[batch.len])? {
+            if next_record(&mut rdr, &mut batch.records[batch.len])? {
+                bytes += batch.records[batch.len].as_slice().len();
                 let line = record_line(&rdr, &batch.records[batch.len]);
                 batch.lines.push(line);
                 batch.len += 1;
@@ -340,10 +491,10 @@ fn open<R: Read>(input: R, options: &Options<'_>) -> Result<Opened<R>, BatchErro
         .delimiter(options.delimiter)
         .has_headers(false)
         .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(Tail::new(input));
+        .buffer_capacity(CSV_BUFFER)
+        .from_reader(Tail::new(input, options));
     let mut header = ByteRecord::new();
-    if !rdr.read_byte_record(&mut header).map_err(read_error)? {
+    if !next_record(&mut rdr, &mut header).map_err(read_error)? {
         return Err(HeaderError::Missing.into());
     }
     let names: Vec<String> = header
@@ -351,6 +502,7 @@ fn open<R: Read>(input: R, options: &Options<'_>) -> Result<Opened<R>, BatchErro
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
     let layout = Layout::resolve(&names, options.columns)?;
+    rdr.get_mut().names.clone_from(&names);
     Ok(Opened {
         rdr,
         header,
@@ -378,7 +530,7 @@ pub fn run<R: Read + Send, W: Write>(
     options: &Options<'_>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Stats, BatchError> {
-    let (dialect, input) = sniff(input)?;
+    let (dialect, input) = sniff(options.encoding.reader(input))?;
     let Opened {
         rdr,
         header,
@@ -504,12 +656,23 @@ impl Stats {
 #[derive(Default)]
 struct RowState<'r> {
     sample: Sample,
-    below: BelowLimit,
     result: Interpretation<'r>,
+    /// The row's problems (every rejected cell), and their text as written in `error`.
+    errors: Vec<RowError>,
     error: String,
 }
 
-#[allow(clippy::result_large_err)] // see the note in row.rs
+/// What reading and interpreting one row gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Every given input was read and interpreted.
+    Clean,
+    /// Some cells were rejected: the results that did not need them are kept.
+    Partial,
+    /// The row could not be read at all (its field count); no results.
+    Failed,
+}
+
 impl<'r> RowState<'r> {
     /// Interprets and formats one batch into `out` (cleared first).
     fn batch(
@@ -524,35 +687,45 @@ impl<'r> RowState<'r> {
         let mut stats = Stats::default();
         let width = reader.layout().width();
         for (i, record) in batch.records[..batch.len].iter().enumerate() {
-            stats.rows += 1;
             let pos = Position {
                 row: batch.first_row + i as u64,
                 line: batch.lines[i],
             };
-            match self.interpret(reader, interpreter, record, pos) {
-                Ok(()) => {
-                    stats.interpreted += 1;
-                    if !self.result.flags.is_empty() {
-                        stats.flagged += 1;
-                    }
-                    sink.row(out, record, width, Some(&self.result), None, None);
-                }
-                Err(e) => {
-                    stats.errors += 1;
-                    self.error.clear();
-                    use std::fmt::Write as _;
-                    let _ = write!(self.error, "{e}");
-                    if stats.first_errors.len() < FIRST_ERRORS {
-                        stats.first_errors.push(self.error.clone());
-                    }
-                    sink.row(out, record, width, None, Some(&self.error), None);
-                }
-            }
+            stats.rows += 1;
+            let outcome = self.interpret(reader, interpreter, record, pos);
+            self.count(outcome, &mut stats);
+            let (result, error) = self.output(outcome);
+            sink.row(out, record, width, result, error, None);
         }
         stats
     }
 
-    /// Writes an error row and counts it.
+    /// The result and the error text to write for `outcome`.
+    fn output(&self, outcome: Outcome) -> (Option<&Interpretation<'r>>, Option<&str>) {
+        match outcome {
+            Outcome::Clean => (Some(&self.result), None),
+            Outcome::Partial => (Some(&self.result), Some(&self.error)),
+            Outcome::Failed => (None, Some(&self.error)),
+        }
+    }
+
+    /// Counts a row: interpreted (and flagged), or with an error (the first few kept); the
+    /// flags of a row with errors are in its output, not in the count.
+    fn count(&self, outcome: Outcome, stats: &mut Stats) {
+        if outcome == Outcome::Clean {
+            stats.interpreted += 1;
+        } else {
+            stats.errors += 1;
+            if stats.first_errors.len() < FIRST_ERRORS {
+                stats.first_errors.push(self.error.clone());
+            }
+        }
+        if outcome == Outcome::Clean && !self.result.flags.is_empty() {
+            stats.flagged += 1;
+        }
+    }
+
+    /// Writes an error row (a row-level problem: no results) and counts it.
     fn error_row(
         &mut self,
         e: &dyn std::fmt::Display,
@@ -562,28 +735,46 @@ impl<'r> RowState<'r> {
         out: &mut Vec<u8>,
         stats: &mut Stats,
     ) {
-        stats.errors += 1;
         self.error.clear();
         use std::fmt::Write as _;
         let _ = write!(self.error, "{e}");
-        if stats.first_errors.len() < FIRST_ERRORS {
-            stats.first_errors.push(self.error.clone());
-        }
+        self.count(Outcome::Failed, stats);
         sink.row(out, record, width, None, Some(&self.error), None);
     }
 
+    /// Reads and interprets one row. Every rejected cell is listed in `self.error`,
+    /// `;`-separated; the results that did not need it stay in `self.result`.
     fn interpret(
         &mut self,
         reader: &RowReader<'_>,
         interpreter: &Interpreter<'r>,
         record: &ByteRecord,
         pos: Position,
-    ) -> Result<(), RowError> {
-        reader.read(record, pos, &mut self.sample, &mut self.below)?;
-        self.sample.below_limit = self.below;
-        interpreter
-            .interpret(&self.sample, &mut self.result)
-            .map_err(|e| interpret_error(e, pos, reader, record))
+    ) -> Outcome {
+        self.errors.clear();
+        self.error.clear();
+        let outcome = match reader.read(record, pos, &mut self.sample, &mut self.errors) {
+            Err(e) => {
+                self.errors.push(e);
+                self.result.clear();
+                Outcome::Failed
+            }
+            Ok(()) => {
+                if let Err(e) = interpreter.interpret(&self.sample, &mut self.result) {
+                    self.errors.push(interpret_error(e, pos, reader, record));
+                }
+                if self.errors.is_empty() {
+                    return Outcome::Clean;
+                }
+                Outcome::Partial
+            }
+        };
+        use std::fmt::Write as _;
+        for (i, e) in self.errors.iter().enumerate() {
+            let sep = if i > 0 { "; " } else { "" };
+            let _ = write!(self.error, "{sep}{e}");
+        }
+        outcome
     }
 }
 

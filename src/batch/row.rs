@@ -14,19 +14,11 @@ use std::fmt;
 
 use csv::ByteRecord;
 
-use super::columns::{
-    expected_units, AgeUnit, Field, FractionPart, Layout, Slot, Source, Unit, UnitKind,
-};
+use super::columns::{expected_units, Field, FractionPart, Layout, Slot, Source, Unit, UnitKind};
 use crate::interpretation::{Fraction, Sample};
-use crate::protocol::{Dose, NamedProtocol, Sex};
-use crate::recovery::{is_below_limit_word, UrineResult};
-use crate::reference::Matrix;
-use crate::sugar::DoseForm;
-use crate::sugar::Sugar;
-use crate::units::{split_number, Concentration, Duration, Mass, UnitError, Volume};
-use crate::vitamin_d::{VitaminD, VitaminDError, VitaminDForm};
-use crate::zonulin::{HpGenotype, Zonulin, ZonulinError};
-
+use crate::protocol::NamedProtocol;
+use crate::sample::parse::{self, Reading};
+use crate::sample::Problem as SampleProblem;
 /// Where a row is: `row` is the 1-based data row (the header is not counted), `line` the
 /// 1-based physical line where the record starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,27 +39,9 @@ impl fmt::Display for Position {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Problem {
-    /// The number part does not parse.
-    #[error("not a number (expected a number, optionally with a unit, e.g. {example:?})")]
-    NotANumber {
-        /// A valid example.
-        example: &'static str,
-    },
-    /// NaN or infinity.
-    #[error("not a finite number")]
-    NotFinite,
-    /// A negative amount.
-    #[error("must not be negative")]
-    Negative,
-    /// A zero dose.
-    #[error("a dose must be greater than zero")]
-    ZeroDose,
-    /// A decimal comma.
-    #[error("decimal comma (write {suggestion:?} with a decimal point)")]
-    DecimalComma {
-        /// The text with a point.
-        suggestion: String,
-    },
+    /// A value the sample layer rejected (the same problem `lmr check` reports for the flag).
+    #[error(transparent)]
+    Value(SampleProblem),
     /// A bare number with no unit anywhere.
     #[error("a bare number needs a unit: put it in the header (`{name} [unit]`), in a `{name}_unit` column, in the column map, or in the cell (expected one of {expected})")]
     MissingUnit {
@@ -76,41 +50,9 @@ pub enum Problem {
         /// The units accepted.
         expected: &'static str,
     },
-    /// An unknown unit.
-    #[error("unknown unit {unit:?} (expected one of {expected})")]
-    UnknownUnit {
-        /// The unit text.
-        unit: String,
-        /// The units accepted.
-        expected: &'static str,
-    },
-    /// A unit of another dimension.
-    #[error("{unit:?} is a {found}, expected a {wanted} (one of {expected})")]
-    WrongDimension {
-        /// The unit text.
-        unit: String,
-        /// Its dimension.
-        found: &'static str,
-        /// The dimension wanted.
-        wanted: &'static str,
-        /// The units accepted.
-        expected: &'static str,
-    },
-    /// A unit 25(OH)D is not reported in.
-    #[error("25(OH)D is reported in nmol/L, ng/mL or µg/L")]
-    VitaminDUnit,
     /// Zonulin without a matrix.
     #[error("zonulin needs its matrix: add a zonulin_matrix column (serum or stool) or set zonulin_matrix under [values] in the column map")]
     MissingMatrix,
-    /// ng/g for serum.
-    #[error("ng/g is a stool unit, but the matrix is serum")]
-    UnitMatrix,
-    /// A value that is not one of a fixed list.
-    #[error("expected {expected}")]
-    NotOneOf {
-        /// The accepted values.
-        expected: &'static str,
-    },
     /// Bytes that are not UTF-8 in a column lmr reads.
     #[error("not valid UTF-8")]
     NotUtf8,
@@ -148,6 +90,21 @@ pub enum Problem {
     Interpretation(String),
 }
 
+impl Problem {
+    /// The row problem for a value the sample layer rejected; `name` is the field's canonical
+    /// name, for the advice on a missing unit.
+    fn of(p: SampleProblem, name: impl FnOnce() -> String) -> Problem {
+        match p {
+            SampleProblem::MissingUnit { expected } => Problem::MissingUnit {
+                name: name(),
+                expected,
+            },
+            SampleProblem::MissingMatrix => Problem::MissingMatrix,
+            p => Problem::Value(p),
+        }
+    }
+}
+
 /// A row that cannot be interpreted, with where and why.
 ///
 /// ```
@@ -156,7 +113,7 @@ pub enum Problem {
 ///     pos: Position { row: 12, line: 13 },
 ///     column: Some("urine_volume [mL]".into()),
 ///     value: "-40".into(),
-///     problem: Problem::Negative,
+///     problem: Problem::Value(lmr::sample::Problem::Negative),
 /// };
 /// assert_eq!(e.to_string(), r#"row 12 (line 13), column "urine_volume [mL]", value "-40": must not be negative"#);
 /// ```
@@ -203,83 +160,6 @@ fn volume_unit(u: Option<Unit>) -> Option<crate::units::VolumeUnit> {
     }
 }
 
-/// `anhydrous` or `monohydrate` (ASCII case ignored).
-fn dose_form(t: &str) -> Option<DoseForm> {
-    let t = t.trim();
-    if t.eq_ignore_ascii_case("anhydrous") {
-        Some(DoseForm::Anhydrous)
-    } else if t.eq_ignore_ascii_case("monohydrate") {
-        Some(DoseForm::Monohydrate)
-    } else {
-        None
-    }
-}
-
-/// Splits a dose cell `1 g monohydrate` into the mass and the form written after it.
-fn split_dose_form(t: &str) -> (&str, Option<DoseForm>) {
-    if !t.as_bytes().last().is_some_and(u8::is_ascii_alphabetic) {
-        return (t, None);
-    }
-    for word in ["monohydrate", "anhydrous"] {
-        if let Some(cut) = t.len().checked_sub(word.len()) {
-            if t.is_char_boundary(cut) && t[cut..].eq_ignore_ascii_case(word) {
-                return (t[..cut].trim_end(), dose_form(word));
-            }
-        }
-    }
-    (t, None)
-}
-
-/// Whether a cell means "missing".
-fn is_missing(t: &str) -> bool {
-    t.is_empty() || t.eq_ignore_ascii_case("na") || t.eq_ignore_ascii_case("n/a")
-}
-
-/// Whether a cell is a "below the detection limit" result.
-fn is_below_limit(t: &str) -> bool {
-    t.starts_with('<') || is_below_limit_word(t)
-}
-
-/// Maps a unit error onto the cell problem (the value itself is quoted by [`RowError`]).
-fn problem(e: UnitError, field: Field, example: &'static str) -> Problem {
-    match e {
-        UnitError::Empty { .. } | UnitError::NotANumber { .. } => Problem::NotANumber { example },
-        UnitError::NotFinite { .. } => Problem::NotFinite,
-        UnitError::Negative { .. } => Problem::Negative,
-        UnitError::DecimalComma { suggestion, .. } => Problem::DecimalComma { suggestion },
-        UnitError::MissingUnit { .. } => Problem::MissingUnit {
-            name: field.name().to_string(),
-            expected: expected_units(field.unit_kind()),
-        },
-        UnitError::UnknownUnit { unit, expected, .. } => Problem::UnknownUnit { unit, expected },
-        UnitError::WrongDimension {
-            unit,
-            found,
-            wanted,
-            expected,
-            ..
-        } => Problem::WrongDimension {
-            unit,
-            found,
-            wanted,
-            expected,
-        },
-        other => Problem::Interpretation(other.to_string()),
-    }
-}
-
-fn example(field: Field) -> &'static str {
-    match field.unit_kind() {
-        UnitKind::Concentration => "12.5 mg/L",
-        UnitKind::Volume => "1857 mL",
-        UnitKind::Mass => "5 g",
-        UnitKind::Duration => "5 h",
-        UnitKind::Age => "35",
-        UnitKind::Zonulin => "46 ng/mL",
-        UnitKind::None => "",
-    }
-}
-
 /// Reads rows into samples, by the layout resolved from the header.
 #[derive(Clone, Debug)]
 pub struct RowReader<'a> {
@@ -291,6 +171,55 @@ pub struct RowReader<'a> {
 struct Cell<'r> {
     text: &'r str,
     unit: Option<Unit>,
+}
+
+/// The cells of one row being read, and the problems found so far.
+struct Row<'x, 'r> {
+    reader: &'x RowReader<'r>,
+    record: &'x ByteRecord,
+    pos: Position,
+    errors: &'x mut Vec<RowError>,
+}
+
+impl<'x> Row<'x, '_> {
+    /// The cell of `field`, if the row has a value for it; a cell that cannot be read (not
+    /// UTF-8, an unknown unit in its unit column) is recorded and counts as missing.
+    fn cell(&mut self, field: Field) -> Option<Cell<'x>> {
+        let reader: &'x RowReader<'_> = self.reader;
+        match reader.cell(self.record, field, self.pos) {
+            Ok(c) => c,
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    /// Records that `field`'s value `text` was rejected.
+    fn reject(&mut self, field: Field, text: &str, p: SampleProblem) {
+        self.errors.push(RowError {
+            pos: self.pos,
+            column: self.reader.layout.slot(field).map(|s| s.label(field)),
+            value: text.to_string(),
+            problem: Problem::of(p, || field.name().to_string()),
+        });
+    }
+
+    /// Parses `field`'s cell with `parse`; `None` when missing or rejected (recorded).
+    fn read<T>(
+        &mut self,
+        field: Field,
+        parse: impl FnOnce(&str, Option<Unit>) -> Result<T, SampleProblem>,
+    ) -> Option<T> {
+        let c = self.cell(field)?;
+        match parse(c.text, c.unit) {
+            Ok(v) => Some(v),
+            Err(p) => {
+                self.reject(field, c.text, p);
+                None
+            }
+        }
+    }
 }
 
 impl<'a> RowReader<'a> {
@@ -305,294 +234,176 @@ impl<'a> RowReader<'a> {
         self.layout
     }
 
-    /// Reads `record` (data row `pos`) into `sample` (cleared first).
+    /// Reads `record` (data row `pos`) into `sample` (cleared first), through the sample
+    /// layer's parsers ([`crate::sample::parse`]), so a cell means what the same text means to
+    /// `lmr check`.
+    ///
+    /// Each analyte stands alone: a cell that cannot be read is left out of the sample and
+    /// recorded in `errors` (every such cell, in column order of the fields), and the rest of
+    /// the row is read.
     ///
     /// # Errors
-    /// A [`RowError`] for the first cell that cannot be read, or a record whose field count
-    /// differs from the header's.
+    /// A [`RowError`] for a record whose field count differs from the header's (nothing is
+    /// read then).
     pub fn read(
         &self,
         record: &ByteRecord,
         pos: Position,
         sample: &mut Sample,
-        below: &mut BelowLimit,
+        errors: &mut Vec<RowError>,
     ) -> Result<(), RowError> {
         // Fraction labels are kept across rows (no allocation per row).
         let fractions = std::mem::take(&mut sample.fractions);
         sample.clear();
-        *below = BelowLimit::default();
-        let width = self.layout.width();
-        if record.len() < width {
-            return Err(RowError {
-                pos,
-                column: None,
-                value: String::new(),
-                problem: Problem::TooFewFields {
-                    found: record.len(),
-                    expected: width,
-                },
+        self.check_width(record, pos)?;
+        let mut row = Row {
+            reader: self,
+            record,
+            pos,
+            errors,
+        };
+        for &sugar in self.layout.sugars() {
+            let unit = concentration_unit;
+            let urine = row.read(Field::Urine(sugar), |t, u| parse::concentration(t, unit(u)));
+            sample.urine.set(sugar, urine);
+            let base = row.read(Field::Baseline(sugar), |t, u| {
+                parse::concentration(t, unit(u))
             });
+            sample.baseline.set(sugar, base);
         }
-        if record.len() > width {
+        sample.urine_volume = row.read(Field::UrineVolume, |t, u| parse::volume(t, volume_unit(u)));
+        if !self.layout.fractions().is_empty() {
+            sample.fractions = fractions;
+            self.fractions(&mut row, sample);
+        }
+        for &sugar in self.layout.sugars() {
+            let dose = row.read(Field::Dose(sugar), |t, u| {
+                let unit = match u {
+                    Some(Unit::Mass(u)) => Some(u),
+                    _ => None,
+                };
+                parse::dose(t, unit)
+            });
+            sample.protocol.doses.set(sugar, dose);
+        }
+        sample.protocol.collection = row.read(Field::Collection, |t, u| {
+            let unit = match u {
+                Some(Unit::Duration(u)) => Some(u),
+                _ => None,
+            };
+            parse::collection(t, unit)
+        });
+        sample.protocol.age_years = row.read(Field::Age, |t, u| {
+            let unit = match u {
+                Some(Unit::Age(u)) => Some(u),
+                _ => None,
+            };
+            parse::age(t, unit)
+        });
+        sample.protocol.sex = row.read(Field::Sex, |t, _| parse::sex(t));
+        if let Some(p) = self.protocol {
+            sample.protocol.fill_from(p);
+        }
+        // The weighed form applies to the dose, whether from the row or from --protocol.
+        for &sugar in self.layout.sugars() {
+            if let Some(form) = row.read(Field::DoseForm(sugar), |t, _| parse::dose_form(t)) {
+                if let Some(d) = sample.protocol.doses.slot_mut(sugar) {
+                    d.form = form;
+                }
+            }
+        }
+        self.vitamin_d(&mut row, sample);
+        self.zonulin(&mut row, sample);
+        Ok(())
+    }
+
+    /// A record must have the header's number of fields.
+    fn check_width(&self, record: &ByteRecord, pos: Position) -> Result<(), RowError> {
+        let width = self.layout.width();
+        let problem = if record.len() < width {
+            Problem::TooFewFields {
+                found: record.len(),
+                expected: width,
+            }
+        } else if record.len() > width {
             let surplus = record
                 .iter()
                 .skip(width)
                 .map(|f| format!("{:?}", String::from_utf8_lossy(f)))
                 .collect::<Vec<_>>()
                 .join(", ");
-            return Err(RowError {
-                pos,
-                column: None,
-                value: String::new(),
-                problem: Problem::TooManyFields {
-                    found: record.len(),
-                    expected: width,
-                    surplus,
-                },
-            });
-        }
-        let err = |field: Field, text: &str, problem: Problem| RowError {
-            pos,
-            column: self.layout.slot(field).map(|s| s.label(field)),
-            value: text.to_string(),
-            problem,
+            Problem::TooManyFields {
+                found: record.len(),
+                expected: width,
+                surplus,
+            }
+        } else {
+            return Ok(());
         };
-        for &sugar in self.layout.sugars() {
-            let field = Field::Urine(sugar);
-            if let Some(c) = self.cell(record, field, pos)? {
-                let r = UrineResult::parse(c.text, concentration_unit(c.unit))
-                    .map_err(|e| err(field, c.text, problem(e, field, example(field))))?;
-                sample.urine.set(sugar, Some(r));
-            }
-            let field = Field::Baseline(sugar);
-            if let Some(c) = self.cell(record, field, pos)? {
-                let r = UrineResult::parse(c.text, concentration_unit(c.unit))
-                    .map_err(|e| err(field, c.text, problem(e, field, example(field))))?;
-                sample.baseline.set(sugar, Some(r));
-            }
-        }
-        if let Some(c) = self.cell(record, Field::UrineVolume, pos)? {
-            let f = Field::UrineVolume;
-            sample.urine_volume = Some(
-                Volume::parse_with_default(c.text, volume_unit(c.unit))
-                    .map_err(|e| err(f, c.text, problem(e, f, example(f))))?,
-            );
-        }
-        if !self.layout.fractions().is_empty() {
-            sample.fractions = fractions;
-            self.fractions(record, pos, sample)?;
-        }
-        for &sugar in self.layout.sugars() {
-            let field = Field::Dose(sugar);
-            if let Some(c) = self.cell(record, field, pos)? {
-                let (text, form) = split_dose_form(c.text);
-                let unit = match c.unit {
-                    Some(Unit::Mass(u)) => Some(u),
-                    _ => None,
-                };
-                let m = Mass::parse_with_default(text, unit)
-                    .map_err(|e| err(field, c.text, problem(e, field, example(field))))?;
-                if m.value() == 0.0 {
-                    return Err(err(field, c.text, Problem::ZeroDose));
+        Err(RowError {
+            pos,
+            column: None,
+            value: String::new(),
+            problem,
+        })
+    }
+
+    fn vitamin_d(&self, row: &mut Row<'_, '_>, sample: &mut Sample) {
+        let before = row.errors.len();
+        let form = match row.cell(Field::VitaminDForm) {
+            // a form cell that could not be read (not UTF-8) is not a missing form
+            None if row.errors.len() > before => None,
+            None => Some(Default::default()),
+            Some(c) => match parse::vitamin_d_form(c.text) {
+                Ok(f) => Some(f),
+                Err(p) => {
+                    row.reject(Field::VitaminDForm, c.text, p);
+                    None
                 }
-                sample.protocol.doses.set(
-                    sugar,
-                    Some(Dose {
-                        mass: m,
-                        form: form.unwrap_or_default(),
-                    }),
-                );
-            }
+            },
+        };
+        // A bad form leaves the value out: converting it as another form would be wrong.
+        let Some(form) = form else { return };
+        match row.read(Field::VitaminD, |t, u| {
+            parse::vitamin_d(t, concentration_unit(u), form)
+        }) {
+            Some(Reading::Value(v)) => sample.vitamin_d = Some(v),
+            Some(Reading::BelowLimit) => sample.below_limit.vitamin_d = true,
+            None => {}
         }
-        if let Some(c) = self.cell(record, Field::Collection, pos)? {
-            let unit = match c.unit {
-                Some(Unit::Duration(u)) => Some(u),
+    }
+
+    fn zonulin(&self, row: &mut Row<'_, '_>, sample: &mut Sample) {
+        sample.hp_genotype = row.read(Field::HpGenotype, |t, _| parse::hp_genotype(t));
+        let before = row.errors.len();
+        let matrix = match row.cell(Field::ZonulinMatrix) {
+            None if row.errors.len() > before => return,
+            None => None,
+            Some(c) => match parse::zonulin_matrix(c.text) {
+                Ok(m) => Some(m),
+                Err(p) => {
+                    row.reject(Field::ZonulinMatrix, c.text, p);
+                    return;
+                }
+            },
+        };
+        let value = row.read(Field::Zonulin, |t, u| {
+            let unit = match u {
+                Some(Unit::Zonulin(u)) => Some(u),
                 _ => None,
             };
-            let f = Field::Collection;
-            sample.protocol.collection = Some(
-                Duration::parse_with_default(c.text, unit)
-                    .map_err(|e| err(f, c.text, problem(e, f, example(f))))?,
-            );
+            parse::zonulin(t, unit, matrix)
+        });
+        match value {
+            Some(Reading::Value(z)) => sample.zonulin = Some(z),
+            Some(Reading::BelowLimit) => sample.below_limit.zonulin = true,
+            None => {}
         }
-        if let Some(c) = self.cell(record, Field::Age, pos)? {
-            let f = Field::Age;
-            let (value, unit_text) =
-                split_number(c.text).map_err(|e| err(f, c.text, problem(e, f, example(f))))?;
-            let unit = if unit_text.is_empty() {
-                match c.unit {
-                    Some(Unit::Age(u)) => u,
-                    _ => AgeUnit::Years,
-                }
-            } else {
-                AgeUnit::lookup(unit_text).ok_or_else(|| {
-                    err(
-                        f,
-                        c.text,
-                        Problem::UnknownUnit {
-                            unit: unit_text.to_string(),
-                            expected: expected_units(UnitKind::Age),
-                        },
-                    )
-                })?
-            };
-            sample.protocol.age_years = Some(value * unit.years());
-        }
-        if let Some(c) = self.cell(record, Field::Sex, pos)? {
-            let s = c.text.parse::<Sex>().map_err(|_| {
-                err(
-                    Field::Sex,
-                    c.text,
-                    Problem::NotOneOf {
-                        expected: "F, M, female or male",
-                    },
-                )
-            })?;
-            sample.protocol.sex = Some(s);
-        }
-        if let Some(p) = self.protocol {
-            sample.protocol.fill_from(p);
-        }
-        // The weighed form applies to the dose, whether from the row or from --protocol.
-        for &sugar in self.layout.sugars() {
-            let field = Field::DoseForm(sugar);
-            if let Some(c) = self.cell(record, field, pos)? {
-                let form = dose_form(c.text).ok_or_else(|| {
-                    err(
-                        field,
-                        c.text,
-                        Problem::NotOneOf {
-                            expected: "anhydrous or monohydrate",
-                        },
-                    )
-                })?;
-                if let Some(d) = sample.protocol.doses.slot_mut(sugar) {
-                    d.form = form;
-                }
-            }
-        }
-        self.vitamin_d(record, pos, sample, below, &err)?;
-        self.zonulin(record, pos, sample, below, &err)?;
-        Ok(())
-    }
-
-    fn vitamin_d(
-        &self,
-        record: &ByteRecord,
-        pos: Position,
-        sample: &mut Sample,
-        below: &mut BelowLimit,
-        err: &dyn Fn(Field, &str, Problem) -> RowError,
-    ) -> Result<(), RowError> {
-        let form = match self.cell(record, Field::VitaminDForm, pos)? {
-            Some(c) => c.text.parse::<VitaminDForm>().map_err(|_| {
-                err(
-                    Field::VitaminDForm,
-                    c.text,
-                    Problem::NotOneOf {
-                        expected: "total, d3 or d2",
-                    },
-                )
-            })?,
-            None => VitaminDForm::Total,
-        };
-        let Some(c) = self.cell(record, Field::VitaminD, pos)? else {
-            return Ok(());
-        };
-        if is_below_limit(c.text) {
-            below.vitamin_d = true;
-            return Ok(());
-        }
-        let f = Field::VitaminD;
-        let unit = match c.unit {
-            Some(Unit::Concentration(u)) => Some(u),
-            _ => None,
-        };
-        let conc = Concentration::parse_with_default(c.text, unit)
-            .map_err(|e| err(f, c.text, problem(e, f, example(f))))?;
-        sample.vitamin_d = Some(VitaminD::new(conc, form).map_err(|e| {
-            let p = match e {
-                VitaminDError::Unit(_) => Problem::VitaminDUnit,
-                other => Problem::Interpretation(other.to_string()),
-            };
-            err(f, c.text, p)
-        })?);
-        Ok(())
-    }
-
-    fn zonulin(
-        &self,
-        record: &ByteRecord,
-        pos: Position,
-        sample: &mut Sample,
-        below: &mut BelowLimit,
-        err: &dyn Fn(Field, &str, Problem) -> RowError,
-    ) -> Result<(), RowError> {
-        if let Some(c) = self.cell(record, Field::HpGenotype, pos)? {
-            let g = c.text.parse::<HpGenotype>().map_err(|_| {
-                err(
-                    Field::HpGenotype,
-                    c.text,
-                    Problem::NotOneOf {
-                        expected: "1-1, 2-1 or 2-2",
-                    },
-                )
-            })?;
-            sample.hp_genotype = Some(g);
-        }
-        let matrix = match self.cell(record, Field::ZonulinMatrix, pos)? {
-            Some(c) => Some(
-                Matrix::from_key(c.text)
-                    .filter(|m| *m != Matrix::Urine)
-                    .ok_or_else(|| {
-                        err(
-                            Field::ZonulinMatrix,
-                            c.text,
-                            Problem::NotOneOf {
-                                expected: "serum or stool",
-                            },
-                        )
-                    })?,
-            ),
-            None => None,
-        };
-        let Some(c) = self.cell(record, Field::Zonulin, pos)? else {
-            return Ok(());
-        };
-        if is_below_limit(c.text) {
-            below.zonulin = true;
-            return Ok(());
-        }
-        let f = Field::Zonulin;
-        let unit = match c.unit {
-            Some(Unit::Zonulin(u)) => Some(u),
-            _ => None,
-        };
-        let z = Zonulin::parse(c.text, unit, matrix).map_err(|e| {
-            let p = match e {
-                ZonulinError::Value(u) => problem(u, f, example(f)),
-                ZonulinError::Unit { unit, .. } => Problem::UnknownUnit {
-                    unit,
-                    expected: expected_units(UnitKind::Zonulin),
-                },
-                ZonulinError::MissingMatrix(_) => Problem::MissingMatrix,
-                ZonulinError::UnitMatrix { .. } => Problem::UnitMatrix,
-                other => Problem::Interpretation(other.to_string()),
-            };
-            err(f, c.text, p)
-        })?;
-        sample.zonulin = Some(z);
-        Ok(())
     }
 
     /// Reads the timed fractions given in the header (wide format) into `sample.fractions`; a
     /// row with a whole collection and no fraction value keeps no fractions.
-    fn fractions(
-        &self,
-        record: &ByteRecord,
-        pos: Position,
-        sample: &mut Sample,
-    ) -> Result<(), RowError> {
+    fn fractions(&self, row: &mut Row<'_, '_>, sample: &mut Sample) {
         let slots = self.layout.fractions();
         sample.fractions.truncate(slots.len());
         while sample.fractions.len() < slots.len() {
@@ -606,48 +417,52 @@ impl<'a> RowReader<'a> {
             }
             f.volume = None;
             f.urine.clear();
-            let err = |slot: &Slot, part: FractionPart, text: &str, e: Option<UnitError>| {
-                let field = match part {
-                    FractionPart::Volume => Field::UrineVolume,
-                    FractionPart::Urine(s) => Field::Urine(s),
+            let parts = slots
+                .volume
+                .iter()
+                .map(|s| (FractionPart::Volume, s))
+                .chain(
+                    slots
+                        .urine
+                        .iter()
+                        .map(|(s, slot)| (FractionPart::Urine(s), slot)),
+                );
+            for (part, slot) in parts {
+                let (field, kind) = match part {
+                    FractionPart::Volume => (Field::UrineVolume, UnitKind::Volume),
+                    FractionPart::Urine(s) => (Field::Urine(s), UnitKind::Concentration),
                 };
-                let problem = match e {
-                    Some(UnitError::MissingUnit { .. }) => Problem::MissingUnit {
-                        name: format!("{}_{}", field.name(), slots.label),
-                        expected: expected_units(field.unit_kind()),
-                    },
-                    Some(e) => problem(e, field, example(field)),
-                    None => Problem::NotUtf8,
+                let c = match self.slot_cell_named(row.record, slot, field, kind, row.pos) {
+                    Ok(Some(c)) => c,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        row.errors.push(e);
+                        continue;
+                    }
                 };
-                RowError {
-                    pos,
-                    column: Some(slot.label(field)),
-                    value: text.to_string(),
-                    problem,
-                }
-            };
-            if let Some(slot) = &slots.volume {
-                if let Some(c) = self.slot_cell(record, slot, UnitKind::Volume, pos)? {
-                    let v = Volume::parse_with_default(c.text, volume_unit(c.unit))
-                        .map_err(|e| err(slot, FractionPart::Volume, c.text, Some(e)))?;
-                    f.volume = Some(v);
-                    any = true;
-                }
-            }
-            for (sugar, slot) in slots.urine.iter() {
-                let part = FractionPart::Urine(sugar);
-                if let Some(c) = self.slot_cell(record, slot, UnitKind::Concentration, pos)? {
-                    let r = UrineResult::parse(c.text, concentration_unit(c.unit))
-                        .map_err(|e| err(slot, part, c.text, Some(e)))?;
-                    f.urine.set(sugar, Some(r));
-                    any = true;
+                let read = match part {
+                    FractionPart::Volume => {
+                        parse::volume(c.text, volume_unit(c.unit)).map(|v| f.volume = Some(v))
+                    }
+                    FractionPart::Urine(s) => {
+                        parse::concentration(c.text, concentration_unit(c.unit))
+                            .map(|r| f.urine.set(s, Some(r)))
+                    }
+                };
+                match read {
+                    Ok(()) => any = true,
+                    Err(p) => row.errors.push(RowError {
+                        pos: row.pos,
+                        column: Some(slot.label(field)),
+                        value: c.text.to_string(),
+                        problem: Problem::of(p, || format!("{}_{}", field.name(), slots.label)),
+                    }),
                 }
             }
         }
         if !any && (!sample.urine.is_empty() || sample.urine_volume.is_some()) {
             sample.fractions.clear();
         }
-        Ok(())
     }
 
     /// The raw bytes of a text field in this row (`None` when the input does not have it).
@@ -671,21 +486,6 @@ impl<'a> RowReader<'a> {
         self.slot_cell_named(record, slot, field, field.unit_kind(), pos)
     }
 
-    /// [`Self::cell`] for a slot that is not one of the layout's fields (a fraction column).
-    fn slot_cell<'r>(
-        &'r self,
-        record: &'r ByteRecord,
-        slot: &'r Slot,
-        kind: UnitKind,
-        pos: Position,
-    ) -> Result<Option<Cell<'r>>, RowError> {
-        let field = match kind {
-            UnitKind::Volume => Field::UrineVolume,
-            _ => Field::Urine(Sugar::Lactulose),
-        };
-        self.slot_cell_named(record, slot, field, kind, pos)
-    }
-
     fn slot_cell_named<'r>(
         &'r self,
         record: &'r ByteRecord,
@@ -701,22 +501,22 @@ impl<'a> RowReader<'a> {
             }
         };
         let text = crate::units::trim(text);
-        if is_missing(text) {
+        if parse::is_missing(text) {
             return Ok(None);
         }
         let mut unit = slot.unit;
         if let Some(uc) = slot.unit_column {
             let raw = record.get(uc).unwrap_or_default();
             let u = std::str::from_utf8(raw).unwrap_or("\u{fffd}").trim();
-            if !is_missing(u) {
+            if !parse::is_missing(u) {
                 unit = Some(Unit::parse(kind, u).ok_or_else(|| RowError {
                     pos,
                     column: slot.unit_header.clone(),
                     value: u.to_string(),
-                    problem: Problem::UnknownUnit {
+                    problem: Problem::Value(SampleProblem::UnknownUnit {
                         unit: u.to_string(),
                         expected: expected_units(kind),
-                    },
+                    }),
                 })?);
             }
         }
@@ -742,17 +542,51 @@ fn utf8<'r>(
 mod tests {
     use super::*;
     use crate::batch::columns::ColumnMap;
+    use crate::recovery::UrineResult;
+    use crate::sugar::Sugar;
     use approx::assert_relative_eq;
 
     const POS: Position = Position { row: 12, line: 13 };
 
+    /// Reads one row; the first rejected cell is the error (see `every_rejected_cell` for all).
     fn read(header: &[&str], row: &[&str]) -> Result<(Sample, BelowLimit), RowError> {
+        let (s, mut errors) = read_all(header, row)?;
+        match errors.is_empty() {
+            true => Ok((s.clone(), s.below_limit)),
+            false => Err(errors.remove(0)),
+        }
+    }
+
+    fn read_all(header: &[&str], row: &[&str]) -> Result<(Sample, Vec<RowError>), RowError> {
         let layout = Layout::resolve(header, &ColumnMap::default()).unwrap();
         let reader = RowReader::new(&layout, None);
         let mut s = Sample::default();
-        let mut b = BelowLimit::default();
-        reader.read(&ByteRecord::from(row.to_vec()), POS, &mut s, &mut b)?;
-        Ok((s, b))
+        let mut errors = Vec::new();
+        reader.read(&ByteRecord::from(row.to_vec()), POS, &mut s, &mut errors)?;
+        Ok((s, errors))
+    }
+
+    #[test]
+    fn every_rejected_cell_and_the_rest_read() {
+        let h = [
+            "urine_lactulose [mg/L]",
+            "vitamin_d [ng/mL]",
+            "zonulin [ng/mL]",
+            "urine_volume [mL]",
+        ];
+        let (s, errors) = read_all(&h, &["12,5", "20", "46", "-1"]).unwrap();
+        let columns: Vec<_> = errors.iter().map(|e| e.column.clone().unwrap()).collect();
+        assert_eq!(
+            columns,
+            [
+                "urine_lactulose [mg/L]",
+                "urine_volume [mL]",
+                "zonulin [ng/mL]"
+            ]
+        );
+        // vitamin D stands alone: 20 ng/mL read
+        assert!(s.vitamin_d.is_some());
+        assert!(s.urine.get(Sugar::Lactulose).is_none());
     }
 
     #[test]
@@ -793,16 +627,16 @@ mod tests {
         let e = read(&["urine_lactulose [mg/L]"], &["12,5"]).unwrap_err();
         assert_eq!(
             e.problem,
-            Problem::DecimalComma {
+            Problem::Value(SampleProblem::DecimalComma {
                 suggestion: "12.5".into()
-            }
+            })
         );
         let e = read(&["urine_lactulose"], &["12.5"]).unwrap_err();
         assert!(
             matches!(e.problem, Problem::MissingUnit { ref name, .. } if name == "urine_lactulose")
         );
         let e = read(&["lactulose_dose [g]"], &["0"]).unwrap_err();
-        assert_eq!(e.problem, Problem::ZeroDose);
+        assert_eq!(e.problem, Problem::Value(SampleProblem::ZeroDose));
         let e = read(&["zonulin [ng/mL]"], &["46"]).unwrap_err();
         assert_eq!(e.problem, Problem::MissingMatrix);
         let e = read(&["a", "b", "sex"], &["1", "2"]).unwrap_err();

@@ -7,8 +7,8 @@ use std::io::Read;
 use csv::ByteRecord;
 
 use super::{
-    read_error, record_line, sniff, BatchError, Layout, Options, Position, RowReader, RowState,
-    Stats, Tail,
+    next_record, read_error, record_line, sniff, BatchError, Layout, Options, Outcome, Position,
+    RowReader, RowState, Stats, Tail,
 };
 use crate::interpretation::{Interpretation, Interpreter, Sample};
 
@@ -20,7 +20,8 @@ pub struct Scanned<'a, 'r> {
     pub pos: Position,
     /// The sample read from it (empty when the row could not be read).
     pub sample: &'a Sample,
-    /// The interpretation, or the row's error text (as `lmr batch` writes it in `error`).
+    /// The interpretation, or the row's error text (as `lmr batch` writes it in `error`); a row
+    /// with any rejected cell is an error here (cohort statistics use complete rows only).
     pub result: Result<&'a Interpretation<'r>, &'a str>,
 }
 
@@ -37,7 +38,7 @@ impl Scan<Box<dyn Read>> {
     /// # Errors
     /// [`BatchError::Header`] for a missing or unusable header, [`BatchError::Read`] on I/O.
     pub fn new<R: Read + 'static>(input: R, options: &Options<'_>) -> Result<Self, BatchError> {
-        let (_dialect, input) = sniff(input)?;
+        let (_dialect, input) = sniff(options.encoding.reader(input))?;
         let input: Box<dyn Read> = Box::new(input);
         let super::Opened {
             rdr, names, layout, ..
@@ -76,39 +77,24 @@ impl<R: Read> Scan<R> {
         let mut state = RowState::default();
         let mut record = ByteRecord::new();
         let mut stats = Stats::default();
-        while self.rdr.read_byte_record(&mut record).map_err(read_error)? {
+        while next_record(&mut self.rdr, &mut record).map_err(read_error)? {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,
                 line: record_line(&self.rdr, &record),
             };
-            match state.interpret(&reader, interpreter, &record, pos) {
-                Ok(()) => {
-                    stats.interpreted += 1;
-                    if !state.result.flags.is_empty() {
-                        stats.flagged += 1;
-                    }
-                    visit(Scanned {
-                        record: &record,
-                        pos,
-                        sample: &state.sample,
-                        result: Ok(&state.result),
-                    });
-                }
-                Err(e) => {
-                    stats.errors += 1;
-                    state.error = e.to_string();
-                    if stats.first_errors.len() < super::FIRST_ERRORS {
-                        stats.first_errors.push(state.error.clone());
-                    }
-                    visit(Scanned {
-                        record: &record,
-                        pos,
-                        sample: &state.sample,
-                        result: Err(&state.error),
-                    });
-                }
-            }
+            let outcome = state.interpret(&reader, interpreter, &record, pos);
+            state.count(outcome, &mut stats);
+            let result = match outcome {
+                Outcome::Clean => Ok(&state.result),
+                Outcome::Partial | Outcome::Failed => Err(state.error.as_str()),
+            };
+            visit(Scanned {
+                record: &record,
+                pos,
+                sample: &state.sample,
+                result,
+            });
         }
         Ok(stats)
     }

@@ -51,6 +51,12 @@ pub enum RangeFileError {
         /// What is wrong.
         problem: String,
     },
+    /// A file named as a z-score reference holds no `[[zscore_table]]`.
+    #[error("{path}: key `zscore_table`: no [[zscore_table]] in this file")]
+    NoZscoreTable {
+        /// The path.
+        path: String,
+    },
     /// Two ranges (or protocols) in the loaded files share an id.
     #[error("{path}: key `{key}`: duplicate id {id:?} (also in {other})")]
     DuplicateId {

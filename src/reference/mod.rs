@@ -19,164 +19,23 @@
 
 mod file;
 mod registry;
+mod zscore_tables;
 
+pub use crate::analyte::{Analyte, Matrix, RangeUnit};
+pub use crate::source::{Source, Verification};
 pub use file::RangeFileError;
 pub use registry::{Override, Registry};
+pub use zscore_tables::{load_zscore_tables, ZscoreReferenceError};
 
 use std::fmt;
 
 use crate::censored::Censored;
 use crate::protocol::{same_amount, Dose, Protocol, Sex, SugarMap};
 use crate::sugar::Sugar;
-use crate::units::{ConcentrationUnit, Duration, Mass};
+use crate::units::{Duration, Mass};
 
 /// The class printed when no range classified a value.
 pub const UNCLASSIFIED: &str = "unclassified";
-
-/// What a range measures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Analyte {
-    /// Lactulose : mannitol ratio of fractional excretions.
-    LmRatio,
-    /// Lactulose : L-rhamnose ratio of fractional excretions.
-    LrRatio,
-    /// Lactulose : ¹³C-mannitol ratio of fractional excretions.
-    L13mRatio,
-    /// Lactulose recovery, % of dose.
-    LactuloseRecoveryPct,
-    /// Mannitol recovery, % of dose.
-    MannitolRecoveryPct,
-    /// Serum 25-hydroxyvitamin D.
-    VitaminD25oh,
-    /// Zonulin-family-peptide immunoreactivity (serum or stool).
-    Zonulin,
-    /// Urine volume collected (quality checks).
-    UrineVolume,
-}
-
-impl Analyte {
-    /// Every analyte.
-    pub const ALL: &'static [Analyte] = &[
-        Analyte::LmRatio,
-        Analyte::LrRatio,
-        Analyte::L13mRatio,
-        Analyte::LactuloseRecoveryPct,
-        Analyte::MannitolRecoveryPct,
-        Analyte::VitaminD25oh,
-        Analyte::Zonulin,
-        Analyte::UrineVolume,
-    ];
-
-    /// The key used in range files and columns.
-    pub fn key(self) -> &'static str {
-        match self {
-            Analyte::LmRatio => "lm_ratio",
-            Analyte::LrRatio => "lr_ratio",
-            Analyte::L13mRatio => "l13m_ratio",
-            Analyte::LactuloseRecoveryPct => "lactulose_recovery_pct",
-            Analyte::MannitolRecoveryPct => "mannitol_recovery_pct",
-            Analyte::VitaminD25oh => "vitamin_d_25oh",
-            Analyte::Zonulin => "zonulin",
-            Analyte::UrineVolume => "urine_volume",
-        }
-    }
-
-    /// Parses a key.
-    pub fn from_key(key: &str) -> Option<Analyte> {
-        Analyte::ALL.iter().copied().find(|a| a.key() == key)
-    }
-
-    /// Whether the analyte is measured in urine after an oral sugar dose.
-    pub fn is_urine_sugar(self) -> bool {
-        matches!(
-            self,
-            Analyte::LmRatio
-                | Analyte::LrRatio
-                | Analyte::L13mRatio
-                | Analyte::LactuloseRecoveryPct
-                | Analyte::MannitolRecoveryPct
-                | Analyte::UrineVolume
-        )
-    }
-}
-
-impl fmt::Display for Analyte {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-/// The specimen a value was measured in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Matrix {
-    /// Urine.
-    Urine,
-    /// Serum.
-    Serum,
-    /// Stool.
-    Stool,
-}
-
-impl Matrix {
-    /// The key used in files and columns.
-    pub fn key(self) -> &'static str {
-        match self {
-            Matrix::Urine => "urine",
-            Matrix::Serum => "serum",
-            Matrix::Stool => "stool",
-        }
-    }
-
-    /// Parses a key (case-insensitive).
-    pub fn from_key(key: &str) -> Option<Matrix> {
-        // Without allocating: a batch calls this once per row.
-        let k = key.trim();
-        let is = |w: &str| k.eq_ignore_ascii_case(w);
-        if is("urine") {
-            Some(Matrix::Urine)
-        } else if is("serum") {
-            Some(Matrix::Serum)
-        } else if is("stool") || is("faeces") || is("feces") {
-            Some(Matrix::Stool)
-        } else {
-            None
-        }
-    }
-}
-
-impl fmt::Display for Matrix {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-/// The unit a range's bounds are written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RangeUnit {
-    /// Dimensionless ratio.
-    Ratio,
-    /// Percent.
-    Percent,
-    /// A concentration unit.
-    Concentration(ConcentrationUnit),
-    /// Nanograms per gram (stool).
-    NgPerG,
-    /// Millilitres (urine volume).
-    Millilitres,
-}
-
-impl fmt::Display for RangeUnit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RangeUnit::Ratio => f.write_str("ratio"),
-            RangeUnit::Percent => f.write_str("%"),
-            RangeUnit::Concentration(u) => write!(f, "{u}"),
-            RangeUnit::NgPerG => f.write_str("ng/g"),
-            RangeUnit::Millilitres => f.write_str("mL"),
-        }
-    }
-}
 
 /// Whether a range may be matched to a sample automatically.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,48 +44,6 @@ pub enum Selection {
     Automatic,
     /// Used only when the user names it.
     Explicit,
-}
-
-/// How sure the source of a range is (the source statuses verified / secondary / local).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verification {
-    /// [V]: seen in the source named.
-    Verified,
-    /// [V-sec]: seen only in a secondary source.
-    Secondary,
-    /// Derived by the user from their own reference group (for example with
-    /// [`crate::reference_interval`]): not a published source, so it needs no DOI or URL; it is
-    /// as good as that group, its size and the method used, which the source's citation and notes
-    /// state.
-    Local,
-}
-
-impl Verification {
-    /// `verified` or `secondary`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Verification::Verified => "verified",
-            Verification::Secondary => "secondary",
-            Verification::Local => "local",
-        }
-    }
-}
-
-/// Where a range comes from.
-#[derive(Clone, Debug)]
-pub struct Source {
-    /// Full citation.
-    pub citation: String,
-    /// DOI, if any.
-    pub doi: Option<String>,
-    /// URL, if any.
-    pub url: Option<String>,
-    /// The wording that fixes the numbers and bound conventions.
-    pub quote: String,
-    /// How sure it is.
-    pub status: Verification,
-    /// Notes (judgement calls, what was not seen).
-    pub notes: Option<String>,
 }
 
 /// One end of a band.

@@ -197,8 +197,8 @@ pub fn for_each_result_cell(
 }
 
 /// Calls `field` once per result column of `layout` with its name and the cell, in [`columns`]
-/// order. With `error`, or without a result, every result cell is empty and `error` holds the
-/// message.
+/// order. Without a result every result cell is empty; `error` holds the row's problems (a
+/// row with rejected cells keeps the results that did not need them).
 ///
 /// This is the one place the columns are named and filled, for CSV and JSON alike.
 pub fn cells(
@@ -226,7 +226,8 @@ pub fn cells_with_cumulative(
     fn text(t: Option<&str>) -> Cell<'_> {
         t.map_or(Cell::Empty, Cell::Text)
     }
-    let r = result.filter(|_| error.is_none());
+    // A row with rejected cells keeps the results that did not need them.
+    let r = result;
     let num = |c: Option<Censored>| c.map_or(Cell::Empty, Cell::Number);
     let rec = |s: Sugar| num(r.and_then(|r| r.recoveries.get(s).copied()));
     field(Fixed("lactulose_recovery_pct"), rec(Sugar::Lactulose));
@@ -289,7 +290,7 @@ pub fn cells_with_cumulative(
         );
     }
     if layout.cumulative {
-        let c = cumulative.filter(|_| error.is_none());
+        let c = cumulative;
         for s in layout.all_sugars() {
             let v = c.and_then(|c| c.recoveries.get(s).copied());
             field(ColumnName::CumulativeRecovery(s), num(v));

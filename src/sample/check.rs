@@ -25,9 +25,9 @@ use super::{apply_fields, FieldError, Problem, SampleErrors};
 use crate::interpretation::{
     ConfigError, InterpretError, Interpretation, Interpreter, Options, Sample,
 };
-use crate::reference::Registry;
+use crate::reference::{Registry, ZscoreReferenceError};
 use crate::sugar::Sugar;
-use crate::zscore::{ZscoreReferenceError, ZscoreSelection};
+use crate::zscore::{AmbiguousTables, ZscoreSelection};
 
 /// The range options of a check (`lmr check`'s `--lm-range`, `--vitamin-d-scheme`,
 /// `--zonulin-range`, `--lr-range`, `--subtract-baseline`, `--zscore-reference`).
@@ -59,7 +59,7 @@ pub enum CheckError {
     },
     /// The tables selected cannot be used together.
     #[error("{0}")]
-    ZscoreSelection(ZscoreReferenceError),
+    ZscoreSelection(AmbiguousTables),
     /// The sample cannot be interpreted with the chosen ranges (e.g. a zonulin range for the
     /// other matrix).
     #[error(transparent)]
@@ -182,8 +182,9 @@ pub fn interpret<T>(
 ) -> Result<T, CheckError> {
     let mut tables = Vec::new();
     for spec in &options.zscore_reference {
-        let found =
-            crate::zscore::resolve(registry, spec).map_err(|source| CheckError::Zscore {
+        let found = registry
+            .zscore_reference(spec)
+            .map_err(|source| CheckError::Zscore {
                 spec: spec.clone(),
                 source,
             })?;

@@ -12,7 +12,7 @@
 //! // 18 months = 18 / 12 = 1.5 years
 //! assert_eq!(parse::age("18 months", None)?, 1.5);
 //! assert_eq!(parse::age("old", None).unwrap_err().to_string(),
-//!     "not an age (expected a number of years, or a number and a unit: \"35\", \"18 months\", \"2 y\")");
+//!     "not a number (expected an age in years, or a number and a unit: \"35\", \"18 months\", \"2 y\")");
 //! # Ok::<(), lmr::sample::Problem>(())
 //! ```
 
@@ -105,7 +105,7 @@ pub enum Problem {
         expected: &'static str,
     },
     /// An age that does not parse.
-    #[error("not an age (expected a number of years, or a number and a unit: \"35\", \"18 months\", \"2 y\")")]
+    #[error("not a number (expected an age in years, or a number and a unit: \"35\", \"18 months\", \"2 y\")")]
     NotAnAge,
     /// No protocol has this id.
     #[error("no such protocol (see `lmr ranges list`)")]

@@ -6,8 +6,9 @@ use std::fmt;
 use super::{
     AgeBand, AgeBands, Cell, CellError, CellSex, Scale, TableError, TableSpec, ZscoreTable,
 };
+use crate::analyte::Analyte;
 use crate::protocol::Sex;
-use crate::reference::{Analyte, Source, Verification};
+use crate::source::{Source, Verification};
 
 /// The default minimum cell size below which a derived cell is written with a warning.
 ///

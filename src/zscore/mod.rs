@@ -20,7 +20,8 @@
 //! No table is shipped as the published MAL-ED reference (Kosek et al. 2017): its means and SDs
 //! were not available to the authors of `lmr` (Kosek MN et al., J Pediatr Gastroenterol Nutr 2017;65(1):31–39, doi:10.1097/MPG.0000000000001610: the reference means and SDs are in supplementary content that was not seen). Tables are read from
 //! range files (`[[zscore_table]]`, see `docs/zscores.md`), loaded with
-//! [`Registry::load_path`] or [`load_tables`], or derived from a reference group in the user's
+//! [`crate::reference::Registry::load_path`] or [`crate::reference::load_zscore_tables`] (the
+//! range-file layer reads them; this module only computes with them), or derived from a reference group in the user's
 //! own data with [`derive()`] (what the MAL-ED investigators did with their Brazil site).
 //!
 //! ```
@@ -64,12 +65,12 @@ pub use derive::{
 };
 
 use std::fmt;
-use std::path::Path;
 use std::str::FromStr;
 
+use crate::analyte::{Analyte, RangeUnit};
 use crate::flag::Flag;
 use crate::protocol::Sex;
-use crate::reference::{Analyte, RangeFileError, RangeUnit, Registry, Source, Verification};
+use crate::source::{Source, Verification};
 
 /// The analytes a z-score table may be written for.
 pub const ZSCORE_ANALYTES: &[Analyte] = &[
@@ -686,14 +687,6 @@ fn outside_span(span: &Option<(f64, f64)>, sex: &Option<Sex>) -> String {
     }
 }
 
-fn known_ids(known: &[String]) -> String {
-    if known.is_empty() {
-        "none loaded".to_string()
-    } else {
-        known.join(", ")
-    }
-}
-
 pub(crate) fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -948,77 +941,16 @@ impl NoZscore {
     }
 }
 
-/// Every z-score table in one range file (or in every `*.toml` file of a directory), for
-/// `--zscore-reference FILE`. Ranges and protocols in the file are validated but not returned.
-///
-/// # Errors
-/// Every error of [`Registry::load_path`]; [`RangeFileError::Invalid`] with key `zscore_table`
-/// when the path holds no z-score table.
-pub fn load_tables(path: &Path) -> Result<Vec<ZscoreTable>, RangeFileError> {
-    let mut registry = Registry::default();
-    registry.load_path(path)?;
-    if registry.zscore_tables().is_empty() {
-        return Err(RangeFileError::Invalid {
-            path: path.display().to_string(),
-            key: "zscore_table".into(),
-            problem: "no [[zscore_table]] in this file".into(),
-        });
-    }
-    Ok(registry.zscore_tables().to_vec())
-}
-
-/// A z-score reference named on the command line that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ZscoreReferenceError {
-    /// Neither a loaded table's id nor an existing file.
-    #[error("{id:?}: no z-score table with this id and no such file (known ids: {})", known_ids(.known))]
-    UnknownId {
-        /// The text given.
-        id: String,
-        /// The ids of the tables loaded.
-        known: Vec<String>,
-    },
-    /// The file could not be used.
-    #[error(transparent)]
-    File(#[from] RangeFileError),
-    /// Two tables selected for one analyte.
-    #[error("two z-score tables selected for {analyte}: {first:?} and {second:?} (select one)")]
-    Ambiguous {
-        /// The analyte.
-        analyte: Analyte,
-        /// The first table's id.
-        first: String,
-        /// The second table's id.
-        second: String,
-    },
-}
-
-/// Resolves `--zscore-reference ID|FILE`: the id of a table in `registry` (shipped or loaded
-/// with `--ranges`), else a path to a range file, whose every z-score table is returned.
-///
-/// Ids are lower-case letters, digits and '-', so `lmz.toml` and `./ref` are never read as ids;
-/// an id that also names a file is taken as the id.
-///
-/// # Errors
-/// [`ZscoreReferenceError::UnknownId`] when `spec` is a valid id that names neither a table nor
-/// an existing file; [`ZscoreReferenceError::File`] for every error of [`load_tables`].
-pub fn resolve(registry: &Registry, spec: &str) -> Result<Vec<ZscoreTable>, ZscoreReferenceError> {
-    if let Some(t) = registry.zscore_table(spec) {
-        return Ok(vec![t.clone()]);
-    }
-    let path = Path::new(spec);
-    if valid_id(spec) && !path.exists() {
-        return Err(ZscoreReferenceError::UnknownId {
-            id: spec.to_string(),
-            known: registry
-                .zscore_tables()
-                .iter()
-                .map(|t| t.id.clone())
-                .collect(),
-        });
-    }
-    Ok(load_tables(path)?)
+/// Two tables selected for one analyte (each analyte takes at most one table in a run).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("two z-score tables selected for {analyte}: {first:?} and {second:?} (select one)")]
+pub struct AmbiguousTables {
+    /// The analyte.
+    pub analyte: Analyte,
+    /// The first table's id.
+    pub first: String,
+    /// The second table's id.
+    pub second: String,
 }
 
 /// The tables selected for one run: at most one per analyte (`lmz` from the `lm_ratio` table,
@@ -1032,11 +964,11 @@ impl ZscoreSelection {
     /// Checks that no two tables score the same analyte.
     ///
     /// # Errors
-    /// [`ZscoreReferenceError::Ambiguous`] naming the two tables.
-    pub fn new(tables: Vec<ZscoreTable>) -> Result<ZscoreSelection, ZscoreReferenceError> {
+    /// [`AmbiguousTables`] naming the two tables.
+    pub fn new(tables: Vec<ZscoreTable>) -> Result<ZscoreSelection, AmbiguousTables> {
         for (i, t) in tables.iter().enumerate() {
             if let Some(o) = tables[..i].iter().find(|o| o.analyte == t.analyte) {
-                return Err(ZscoreReferenceError::Ambiguous {
+                return Err(AmbiguousTables {
                     analyte: t.analyte,
                     first: o.id.clone(),
                     second: t.id.clone(),
@@ -1061,6 +993,3 @@ impl ZscoreSelection {
         self.tables.is_empty()
     }
 }
-
-#[cfg(test)]
-mod tests;

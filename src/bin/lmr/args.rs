@@ -159,9 +159,29 @@ pub struct BatchArgs {
     #[arg(long, value_name = "COLUMN")]
     pub sample_id: Option<String>,
 
+    /// Encoding and record size.
+    #[command(flatten)]
+    pub reading: ReadArgs,
+
     /// Ranges, protocol and schemes.
     #[command(flatten)]
     pub ranges: RangeOptions,
+}
+
+/// How a CSV input is read (see docs/reliability.md).
+#[derive(Clone, Debug, ClapArgs)]
+pub struct ReadArgs {
+    /// The longest record (a row, or the header) read, in bytes (suffix K, M or G for KiB, MiB,
+    /// GiB). A longer one stops the run with exit 1 naming its line: memory stays bounded
+    /// whatever the input (an unterminated quote, a file with no line ends).
+    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = crate::files::parse_size)]
+    pub max_record_size: u64,
+
+    /// The input's character encoding: utf-8, or latin1 (ISO 8859-1, transcoded to UTF-8 as it
+    /// is read; the output is UTF-8). With utf-8, JSON Lines output refuses a field that is not
+    /// UTF-8 (exit 1, naming line and column) rather than alter it; CSV output keeps its bytes.
+    #[arg(long, value_name = "utf-8|latin1", default_value = "utf-8", value_parser = crate::files::parse_encoding)]
+    pub encoding: lmr::files::Encoding,
 }
 
 const CHECK_EXAMPLES: &str = "\
@@ -426,6 +446,10 @@ pub struct InputArgs {
     /// Field delimiter: one ASCII character, e.g. ';' (or `tab`).
     #[arg(long, value_name = "C", default_value = ",")]
     pub delimiter: String,
+
+    /// Encoding and record size.
+    #[command(flatten)]
+    pub reading: ReadArgs,
 }
 
 /// Output format of `lmr summary`.

@@ -1,9 +1,9 @@
 //! `lmr batch`: a CSV file in, every row interpreted, results appended. The work is in
 //! [`lmr::batch`]; this is argument handling, files, the progress bar and the summary.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use lmr::batch::{ColumnMap, Format, Options, Stats};
@@ -11,105 +11,23 @@ use lmr::batch::{ColumnMap, Format, Options, Stats};
 use crate::args::{BatchArgs, BatchFormat};
 use crate::check::{interpreter, zscores};
 use crate::error::CliError;
+use crate::files;
 use crate::input::{delimiter, protocol};
 use crate::ranges::load_registry;
 
-/// An output file being written: a temporary file in the target's directory, renamed over the
-/// target when complete and removed if the run fails, so a failed run never leaves a
-/// half-written file where a good one was.
-struct PendingFile {
-    temp: PathBuf,
-    target: PathBuf,
-    done: bool,
-}
-
-impl PendingFile {
-    fn create(target: &Path) -> Result<(PendingFile, File), CliError> {
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = dir.join(format!(".{name}.lmr-{}.tmp", std::process::id()));
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .map_err(|source| CliError::Io {
-                context: format!("cannot write output {}", target.display()),
-                source,
-            })?;
-        Ok((
-            PendingFile {
-                temp,
-                target: target.to_path_buf(),
-                done: false,
-            },
-            file,
-        ))
-    }
-
-    fn commit(mut self) -> Result<(), CliError> {
-        fs::rename(&self.temp, &self.target).map_err(|source| CliError::Io {
-            context: format!(
-                "renaming {} to {}",
-                self.temp.display(),
-                self.target.display()
-            ),
-            source,
-        })?;
-        self.done = true;
-        Ok(())
-    }
-}
-
-impl Drop for PendingFile {
-    fn drop(&mut self) {
-        if !self.done {
-            let _ = fs::remove_file(&self.temp);
-        }
-    }
-}
-
-/// Where a file output goes.
-enum Output {
-    /// A regular file (new or existing): written through a temporary file.
-    Regular(PendingFile, File),
-    /// Something that is not a regular file (`/dev/null`, a named pipe): written in place,
-    /// never replaced.
-    Special(File),
-}
-
-impl Output {
-    fn open(target: &Path) -> Result<Output, CliError> {
-        match fs::metadata(target) {
-            Ok(m) if m.is_dir() => Err(CliError::Fatal(format!(
-                "-o {}: is a directory (expected a file name)",
-                target.display()
-            ))),
-            Ok(m) if !m.is_file() => {
-                let f = fs::OpenOptions::new()
-                    .write(true)
-                    .open(target)
-                    .map_err(|source| CliError::Io {
-                        context: format!("cannot write output {}", target.display()),
-                        source,
-                    })?;
-                Ok(Output::Special(f))
-            }
-            _ => {
-                let (pending, file) = PendingFile::create(target)?;
-                Ok(Output::Regular(pending, file))
-            }
-        }
-    }
-}
-
 /// Runs `lmr batch`.
 pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
+    // The output first, before anything is read: an output that is one of the inputs, or in a
+    // missing or read-only directory, is refused with nothing read and nothing written.
+    let inputs = files::inputs(&a.input, a.columns.as_deref(), &a.ranges);
+    let to_stdout = a.output.as_deref().is_none_or(|p| p == Path::new("-"));
+    let output = match &a.output {
+        Some(p) if !to_stdout => Some(files::output(p, &inputs)?),
+        _ => {
+            files::check_stdout(&inputs)?;
+            None
+        }
+    };
     let delimiter = delimiter(&a.delimiter)?;
     let registry = load_registry(&a.ranges.ranges)?;
     let selection = zscores(&registry, &a.ranges)?;
@@ -130,13 +48,8 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
         delimiter,
         columns: &map,
         protocol,
-    };
-
-    // The output first: a missing or read-only directory fails before any input is read.
-    let to_stdout = a.output.as_deref().is_none_or(|p| p == Path::new("-"));
-    let output = match &a.output {
-        Some(p) if !to_stdout => Some(Output::open(p)?),
-        _ => None,
+        max_record_size: a.reading.max_record_size,
+        encoding: a.reading.encoding,
     };
 
     let from_stdin = a.input == Path::new("-");
@@ -170,13 +83,15 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     };
 
     let stats = match output {
-        Some(Output::Special(file)) => {
-            lmr::batch::run(input, &file, &interpreter, &batch_options, &mut progress)?
-        }
-        Some(Output::Regular(pending, file)) => {
-            let stats = lmr::batch::run(input, &file, &interpreter, &batch_options, &mut progress)?;
-            drop(file);
-            pending.commit()?;
+        Some(mut file) => {
+            let stats = lmr::batch::run(
+                input,
+                &mut file,
+                &interpreter,
+                &batch_options,
+                &mut progress,
+            )?;
+            file.commit()?;
             stats
         }
         None => {

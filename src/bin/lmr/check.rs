@@ -149,7 +149,8 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
 pub fn zscores(registry: &Registry, r: &RangeOptions) -> Result<ZscoreSelection, CliError> {
     let mut tables = Vec::new();
     for spec in &r.zscore_reference {
-        let found = lmr::zscore::resolve(registry, spec)
+        let found = registry
+            .zscore_reference(spec)
             .map_err(|e| CliError::input("--zscore-reference", spec, e))?;
         tables.extend(found);
     }

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use lmr::batch::{ColumnMap, Format as BatchFormat, Options as BatchOptions, Scan, Stats};
 use lmr::censored::Censored;
+use lmr::files::OutputFile;
 use lmr::protocol::NamedProtocol;
 use lmr::reference::{Analyte, Matrix, Registry};
 use lmr::reference_interval::{self as ri, Exclusion, RangeFileSpec};
@@ -18,10 +19,12 @@ use lmr::summary::{self, HtmlOptions, Summary};
 use lmr::zscore::{self, AgeBands, DeriveOptions, Observation, Scale, TableMeta};
 
 use crate::args::{
-    ExcludeArg, Format, InputArgs, RangeOptions, RefIntArgs, SummaryArgs, SummaryFormat, ZrefArgs,
+    ExcludeArg, Format, InputArgs, RangeOptions, ReadArgs, RefIntArgs, SummaryArgs, SummaryFormat,
+    ZrefArgs,
 };
 use crate::check::{interpreter, zscores};
 use crate::error::{print, CliError};
+use crate::files;
 use crate::input::{delimiter, protocol};
 use crate::ranges::load_registry;
 
@@ -41,6 +44,7 @@ struct Setup {
     registry: Registry,
     map: ColumnMap,
     delimiter: u8,
+    reading: ReadArgs,
 }
 
 impl Setup {
@@ -55,6 +59,7 @@ impl Setup {
             registry,
             map,
             delimiter,
+            reading: input.reading.clone(),
         })
     }
 
@@ -68,6 +73,8 @@ impl Setup {
             delimiter: self.delimiter,
             columns: &self.map,
             protocol,
+            max_record_size: self.reading.max_record_size,
+            encoding: self.reading.encoding,
         }
     }
 }
@@ -127,15 +134,24 @@ fn exit(stats: &Stats) -> ExitCode {
     }
 }
 
-fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
-    std::fs::write(path, text).map_err(|source| CliError::Io {
-        context: format!("cannot write {}", path.display()),
-        source,
-    })
+/// Opens `path` for writing unless it is `-` (standard output), refusing one of the inputs.
+fn output_file(
+    path: Option<&Path>,
+    input: &InputArgs,
+    ranges: &RangeOptions,
+) -> Result<Option<OutputFile>, CliError> {
+    match path {
+        Some(p) if p != Path::new("-") => {
+            let inputs = files::inputs(&input.input, input.columns.as_deref(), ranges);
+            files::output(p, &inputs).map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Runs `lmr summary`.
 pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
+    let html_file = output_file(a.html.as_deref(), &a.input, &a.ranges)?;
     let setup = Setup::new(&a.input, &a.ranges)?;
     let selection = zscores(&setup.registry, &a.ranges)?;
     let interpreter = interpreter(&setup.registry, &a.ranges)?.with_zscores(&selection);
@@ -170,8 +186,8 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
             .cloned(),
         ..HtmlOptions::default()
     };
-    if let Some(path) = &a.html {
-        write_file(path, &summary::html(&sum, &html_options))?;
+    if let Some(file) = html_file {
+        files::write_all(file, &summary::html(&sum, &html_options))?;
     }
     if let Some(dir) = &a.svg_dir {
         std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
@@ -179,7 +195,13 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
             source,
         })?;
         for figure in summary::svg_figures(&sum, &html_options) {
-            write_file(&dir.join(figure.file_name), &figure.svg)?;
+            let path = dir.join(figure.file_name);
+            files::write_all(
+                output_file(Some(&path), &a.input, &a.ranges)?.ok_or_else(|| {
+                    CliError::Fatal(format!("{}: not a file name", path.display()))
+                })?,
+                &figure.svg,
+            )?;
         }
     }
     Ok(exit(&stats))
@@ -213,6 +235,7 @@ fn unit_of(analyte: Analyte) -> (&'static str, Matrix) {
 /// Runs `lmr reference-interval`.
 pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
     let analyte = analyte("--analyte", &a.analyte, INTERVAL_ANALYTES)?;
+    let range_file = output_file(a.write_range.as_deref(), &a.input, &a.ranges)?;
     let setup = Setup::new(&a.input, &a.ranges)?;
     let interpreter = interpreter(&setup.registry, &a.ranges)?;
     let protocol = setup.protocol(&a.ranges)?;
@@ -245,7 +268,7 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
     let (unit, matrix) = unit_of(analyte);
     let mut text = String::new();
     let mut json = Vec::new();
-    let mut files = Vec::new();
+    let mut range_texts = Vec::new();
     for (key, p) in &parts {
         let label = partition_label(&a.by, key);
         let result = ri::establish(&p.values, &ri_options);
@@ -261,7 +284,7 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
                 }));
                 if let (Some(_), Some(est)) = (&a.write_range, r.recommended()) {
                     let spec = range_spec(a, analyte, unit, matrix, key, protocol);
-                    files.push(
+                    range_texts.push(
                         ri::range_file_toml(r, est, &spec)
                             .map_err(|e| CliError::Sample(e.to_string()))?,
                     );
@@ -277,16 +300,16 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
         Format::Text => print(&text)?,
         Format::Json => print(&(serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"))?,
     }
-    if let Some(path) = &a.write_range {
-        if files.is_empty() {
+    if let (Some(path), Some(file)) = (&a.write_range, range_file) {
+        if range_texts.is_empty() {
             return Err(CliError::Sample(
                 "no interval could be established: nothing written".into(),
             ));
         }
-        write_file(path, &join_range_files(&files))?;
+        files::write_all(file, &join_range_files(&range_texts))?;
         eprintln!(
             "lmr: wrote {} range(s) to {} (load with --ranges)",
-            files.len(),
+            range_texts.len(),
             path.display()
         );
     }
@@ -440,6 +463,7 @@ fn join_range_files(files: &[String]) -> String {
 /// Runs `lmr zscore-reference`.
 pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
     let analyte = analyte("--analyte", &a.analyte, zscore::ZSCORE_ANALYTES)?;
+    let table_file = output_file(a.output.as_deref(), &a.input, &a.ranges)?;
     let bands: AgeBands = a
         .age_bands
         .parse()
@@ -517,16 +541,16 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
         .to_table(&meta)
         .map_err(|e| CliError::Sample(e.to_string()))?;
     let text = table.to_toml();
-    match &a.output {
-        Some(p) if p != Path::new("-") => {
-            write_file(p, &text)?;
+    match table_file {
+        Some(file) => {
+            let shown = file.path().display().to_string();
+            files::write_all(file, &text)?;
             eprintln!(
-                "lmr: wrote z-score table {:?} to {} (use with --zscore-reference)",
+                "lmr: wrote z-score table {:?} to {shown} (use with --zscore-reference)",
                 meta.id,
-                p.display()
             );
         }
-        _ => print(&text)?,
+        None => print(&text)?,
     }
     Ok(exit(&stats))
 }

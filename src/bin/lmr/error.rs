@@ -28,6 +28,9 @@ pub enum CliError {
     /// A column map cannot be used (exit 1).
     #[error("column map {0}")]
     ColumnMap(#[from] lmr::batch::ColumnMapError),
+    /// An output that would replace an input, or a file that cannot be used (exit 1).
+    #[error(transparent)]
+    File(#[from] lmr::files::FileError),
     /// I/O (exit 1).
     #[error("{context}: {source}")]
     Io {
@@ -60,6 +63,7 @@ impl CliError {
             | CliError::Io { .. }
             | CliError::Batch(_)
             | CliError::ColumnMap(_)
+            | CliError::File(_)
             | CliError::Fatal(_) => ExitCode::from(1),
         }
     }

@@ -9,6 +9,7 @@ mod batch;
 mod check;
 mod cohort;
 mod error;
+mod files;
 mod input;
 mod ranges;
 
@@ -20,7 +21,23 @@ use crate::args::{Args, Command};
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let result = match args.command {
+    // A stopped run leaves no temporary output behind.
+    if let Err(e) = lmr::files::remove_on_signal() {
+        eprintln!("lmr: warning: cannot watch for SIGINT/SIGTERM/SIGHUP: {e}");
+    }
+    let to_stdout =
+        |o: &Option<std::path::PathBuf>| o.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    let writes_stdout = match &args.command {
+        Command::Batch(a) => to_stdout(&a.output),
+        Command::ZscoreReference(a) => to_stdout(&a.output),
+        _ => true,
+    };
+    let result = if writes_stdout {
+        files::check_stdout(&[])
+    } else {
+        Ok(())
+    };
+    let result = result.and_then(|()| match args.command {
         Command::Check(a) => check::run(&a),
         Command::Ranges(a) => ranges::run(&a),
         Command::Batch(a) => batch::run(&a),
@@ -28,7 +45,7 @@ fn main() -> ExitCode {
         Command::Summary(a) => cohort::summary(&a),
         Command::ReferenceInterval(a) => cohort::reference_interval(&a),
         Command::ZscoreReference(a) => cohort::zscore_reference(&a),
-    };
+    });
     match result {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,

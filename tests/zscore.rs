@@ -3,10 +3,15 @@
 
 use approx::assert_relative_eq;
 
-use super::*;
+use lmr::analyte::{Analyte, RangeUnit};
+use lmr::flag::Flag;
+use lmr::protocol::Sex;
+use lmr::reference::{load_zscore_tables, Registry};
+use lmr::source::Verification;
+use lmr::zscore::*;
 
 /// The synthetic example table shipped for the docs (examples/zscore-reference-example.toml).
-const EXAMPLE: &str = include_str!("../../examples/zscore-reference-example.toml");
+const EXAMPLE: &str = include_str!("../examples/zscore-reference-example.toml");
 
 /// ln(0.05), to full precision.
 const LN_0_05: f64 = -2.995732273553991;
@@ -638,13 +643,13 @@ fn a_table_file_resolves_by_path_and_by_id() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("example.toml");
     std::fs::write(&path, EXAMPLE).unwrap();
-    let tables = load_tables(&path).unwrap();
+    let tables = load_zscore_tables(&path).unwrap();
     assert_eq!(tables.len(), 2);
     assert_eq!(tables[0].origin(), path.display().to_string());
 
     let builtin = Registry::builtin().unwrap();
     let spec = path.to_str().unwrap();
-    let selection = ZscoreSelection::new(resolve(&builtin, spec).unwrap()).unwrap();
+    let selection = ZscoreSelection::new(builtin.zscore_reference(spec).unwrap()).unwrap();
     assert_eq!(
         selection.table(Analyte::LmRatio).map(ZscoreTable::id),
         Some("example-synthetic-lmz")
@@ -659,11 +664,15 @@ fn a_table_file_resolves_by_path_and_by_id() {
 
     let mut registry = Registry::builtin().unwrap();
     registry.load_path(&path).unwrap();
-    let by_id = resolve(&registry, "example-synthetic-lmz").unwrap();
+    let by_id = registry.zscore_reference("example-synthetic-lmz").unwrap();
     assert_eq!(by_id.len(), 1);
-    let e = resolve(&registry, "no-such-table").unwrap_err().to_string();
+    let e = registry
+        .zscore_reference("no-such-table")
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "\"no-such-table\": no z-score table with this id and no such file (known ids: example-synthetic-lmz, example-synthetic-lactulose-z)");
-    let e = resolve(&builtin, "/no/such/ref.toml")
+    let e = builtin
+        .zscore_reference("/no/such/ref.toml")
         .unwrap_err()
         .to_string();
     assert!(e.starts_with("/no/such/ref.toml: cannot read:"), "{e}");
@@ -678,7 +687,7 @@ fn a_table_file_resolves_by_path_and_by_id() {
     // a range file with no z-score table
     let ranges = dir.path().join("ranges.toml");
     std::fs::write(&ranges, "schema = 1\n").unwrap();
-    let e = load_tables(&ranges).unwrap_err().to_string();
+    let e = load_zscore_tables(&ranges).unwrap_err().to_string();
     assert!(
         e.ends_with("ranges.toml: key `zscore_table`: no [[zscore_table]] in this file"),
         "{e}"

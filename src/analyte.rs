@@ -1,0 +1,160 @@
+//! What is measured ([`Analyte`]), in which specimen ([`Matrix`]), and in which unit a range's
+//! bounds are written ([`RangeUnit`]): the vocabulary that reference ranges, z-score tables and
+//! reports share, kept below all of them.
+//!
+//! ```
+//! use lmr::analyte::{Analyte, Matrix};
+//!
+//! assert_eq!(Analyte::from_key("lm_ratio"), Some(Analyte::LmRatio));
+//! assert!(Analyte::LmRatio.is_urine_sugar());
+//! assert_eq!(Matrix::from_key(" Faeces "), Some(Matrix::Stool));
+//! ```
+
+use std::fmt;
+
+use crate::units::ConcentrationUnit;
+
+/// What a range measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Analyte {
+    /// Lactulose : mannitol ratio of fractional excretions.
+    LmRatio,
+    /// Lactulose : L-rhamnose ratio of fractional excretions.
+    LrRatio,
+    /// Lactulose : ¹³C-mannitol ratio of fractional excretions.
+    L13mRatio,
+    /// Lactulose recovery, % of dose.
+    LactuloseRecoveryPct,
+    /// Mannitol recovery, % of dose.
+    MannitolRecoveryPct,
+    /// Serum 25-hydroxyvitamin D.
+    VitaminD25oh,
+    /// Zonulin-family-peptide immunoreactivity (serum or stool).
+    Zonulin,
+    /// Urine volume collected (quality checks).
+    UrineVolume,
+}
+
+impl Analyte {
+    /// Every analyte.
+    pub const ALL: &'static [Analyte] = &[
+        Analyte::LmRatio,
+        Analyte::LrRatio,
+        Analyte::L13mRatio,
+        Analyte::LactuloseRecoveryPct,
+        Analyte::MannitolRecoveryPct,
+        Analyte::VitaminD25oh,
+        Analyte::Zonulin,
+        Analyte::UrineVolume,
+    ];
+
+    /// The key used in range files and columns.
+    pub fn key(self) -> &'static str {
+        match self {
+            Analyte::LmRatio => "lm_ratio",
+            Analyte::LrRatio => "lr_ratio",
+            Analyte::L13mRatio => "l13m_ratio",
+            Analyte::LactuloseRecoveryPct => "lactulose_recovery_pct",
+            Analyte::MannitolRecoveryPct => "mannitol_recovery_pct",
+            Analyte::VitaminD25oh => "vitamin_d_25oh",
+            Analyte::Zonulin => "zonulin",
+            Analyte::UrineVolume => "urine_volume",
+        }
+    }
+
+    /// Parses a key.
+    pub fn from_key(key: &str) -> Option<Analyte> {
+        Analyte::ALL.iter().copied().find(|a| a.key() == key)
+    }
+
+    /// Whether the analyte is measured in urine after an oral sugar dose.
+    pub fn is_urine_sugar(self) -> bool {
+        matches!(
+            self,
+            Analyte::LmRatio
+                | Analyte::LrRatio
+                | Analyte::L13mRatio
+                | Analyte::LactuloseRecoveryPct
+                | Analyte::MannitolRecoveryPct
+                | Analyte::UrineVolume
+        )
+    }
+}
+
+impl fmt::Display for Analyte {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// The specimen a value was measured in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Matrix {
+    /// Urine.
+    Urine,
+    /// Serum.
+    Serum,
+    /// Stool.
+    Stool,
+}
+
+impl Matrix {
+    /// The key used in files and columns.
+    pub fn key(self) -> &'static str {
+        match self {
+            Matrix::Urine => "urine",
+            Matrix::Serum => "serum",
+            Matrix::Stool => "stool",
+        }
+    }
+
+    /// Parses a key (case-insensitive).
+    pub fn from_key(key: &str) -> Option<Matrix> {
+        // Without allocating: a batch calls this once per row.
+        let k = key.trim();
+        let is = |w: &str| k.eq_ignore_ascii_case(w);
+        if is("urine") {
+            Some(Matrix::Urine)
+        } else if is("serum") {
+            Some(Matrix::Serum)
+        } else if is("stool") || is("faeces") || is("feces") {
+            Some(Matrix::Stool)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for Matrix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// The unit a range's bounds are written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeUnit {
+    /// Dimensionless ratio.
+    Ratio,
+    /// Percent.
+    Percent,
+    /// A concentration unit.
+    Concentration(ConcentrationUnit),
+    /// Nanograms per gram (stool).
+    NgPerG,
+    /// Millilitres (urine volume).
+    Millilitres,
+}
+
+impl fmt::Display for RangeUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RangeUnit::Ratio => f.write_str("ratio"),
+            RangeUnit::Percent => f.write_str("%"),
+            RangeUnit::Concentration(u) => write!(f, "{u}"),
+            RangeUnit::NgPerG => f.write_str("ng/g"),
+            RangeUnit::Millilitres => f.write_str("mL"),
+        }
+    }
+}

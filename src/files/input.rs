@@ -1,0 +1,259 @@
+//! Reading configuration files with bounded memory, quoting values with bounded length, and
+//! Latin-1 input.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Read};
+use std::path::Path;
+
+use super::FileError;
+
+/// At most this many characters of a value are quoted in an error cell or message; a longer
+/// value is cut there, marked `…`, and its length in bytes is given.
+pub const QUOTE_CHARS: usize = 64;
+
+/// A value quoted for a message: Rust string syntax, at most [`QUOTE_CHARS`] characters of it.
+///
+/// ```
+/// use lmr::files::Quoted;
+/// assert_eq!(Quoted("-40").to_string(), r#""-40""#);
+/// let long = "x".repeat(1000);
+/// assert_eq!(Quoted(&long).to_string(), format!("\"{}…\" (1000 bytes)", "x".repeat(64)));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(QUOTE_CHARS) {
+            None => write!(f, "{:?}", self.0),
+            Some((cut, _)) => {
+                let head = format!("{:?}", &self.0[..cut]);
+                let head = head.strip_suffix('"').unwrap_or(&head);
+                write!(f, "{head}…\" ({} bytes)", self.0.len())
+            }
+        }
+    }
+}
+
+/// What a file that is not a regular file is, for messages.
+pub(super) fn kind(m: &fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = m.file_type();
+    if t.is_dir() {
+        "directory"
+    } else if t.is_fifo() {
+        "named pipe (FIFO)"
+    } else if t.is_char_device() {
+        "character device"
+    } else if t.is_block_device() {
+        "block device"
+    } else if t.is_socket() {
+        "socket"
+    } else {
+        "special file"
+    }
+}
+
+/// Reads a whole text file, only if it is a regular file (checked before opening it, so a FIFO
+/// or a device never blocks or streams without end) of at most `limit` bytes. `what` names the
+/// kind of file in the message ("a range file").
+///
+/// ```
+/// use lmr::files::{read_regular, FileError};
+/// let dir = tempfile::tempdir()?;
+/// let p = dir.path().join("r.toml");
+/// std::fs::write(&p, "schema = 1\n")?;
+/// assert_eq!(read_regular(&p, 100, "a range file")?, "schema = 1\n");
+/// assert!(matches!(read_regular(&p, 4, "a range file"), Err(FileError::TooLarge { .. })));
+/// assert!(matches!(read_regular(dir.path(), 100, "a range file"), Err(FileError::NotRegular { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`FileError::NotRegular`], [`FileError::TooLarge`], or [`FileError::Io`] (including text
+/// that is not UTF-8).
+pub fn read_regular(path: &Path, limit: u64, what: &'static str) -> Result<String, FileError> {
+    let io = |source| FileError::Io {
+        path: path.to_path_buf(),
+        action: "read",
+        source,
+    };
+    let meta = fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(FileError::NotRegular {
+            path: path.to_path_buf(),
+            kind: kind(&meta),
+        });
+    }
+    let too_large = |size| FileError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+        what,
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    fs::File::open(path)
+        .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64)); // it grew since it was measured
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        io(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "not UTF-8 text (byte {} is not valid UTF-8)",
+                e.utf8_error().valid_up_to() + 1
+            ),
+        ))
+    })
+}
+
+/// An input declared Latin-1 (ISO 8859-1), read as UTF-8: each byte is the code point of the
+/// same number, so bytes 0x80–0xFF become two UTF-8 bytes and nothing is lost or guessed.
+///
+/// ```
+/// use std::io::Read;
+/// let mut text = String::new();
+/// lmr::files::Latin1::new(&b"Jos\xE9"[..]).read_to_string(&mut text)?;
+/// assert_eq!(text, "José");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Latin1<R> {
+    inner: R,
+    /// The second byte of a character that did not fit in the caller's buffer.
+    pending: Option<u8>,
+}
+
+impl<R> Latin1<R> {
+    /// Wraps a Latin-1 reader.
+    pub fn new(inner: R) -> Latin1<R> {
+        Latin1 {
+            inner,
+            pending: None,
+        }
+    }
+}
+
+impl<R: Read> Read for Latin1<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if let Some(b) = self.pending.take() {
+            buf[0] = b;
+            return Ok(1);
+        }
+        // At most half the room: every byte may become two.
+        let mut raw = [0u8; 8192];
+        let want = (buf.len() / 2).clamp(1, raw.len());
+        let got = self.inner.read(&mut raw[..want])?;
+        let mut n = 0;
+        for &b in &raw[..got] {
+            if b < 0x80 {
+                buf[n] = b;
+                n += 1;
+            } else {
+                buf[n] = 0xC0 | (b >> 6);
+                n += 1;
+                let second = 0x80 | (b & 0x3F);
+                if n < buf.len() {
+                    buf[n] = second;
+                    n += 1;
+                } else {
+                    self.pending = Some(second);
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// The character encoding of an input (`--encoding`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (the default). Bytes that are not UTF-8 are kept as they are in CSV output and
+    /// refused, with the line and column, in JSON output.
+    #[default]
+    Utf8,
+    /// Latin-1 (ISO 8859-1): transcoded to UTF-8 as it is read ([`Latin1`]).
+    Latin1,
+}
+
+impl Encoding {
+    /// `input`, read as UTF-8.
+    pub fn reader<R: Read>(self, input: R) -> Decoded<R> {
+        match self {
+            Encoding::Utf8 => Decoded::Utf8(input),
+            Encoding::Latin1 => Decoded::Latin1(Latin1::new(input)),
+        }
+    }
+}
+
+/// Not one of the encodings lmr reads.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("unknown encoding (expected utf-8 or latin1)")]
+pub struct UnknownEncoding;
+
+impl std::str::FromStr for Encoding {
+    type Err = UnknownEncoding;
+
+    /// `utf-8` (`utf8`) or `latin1` (`latin-1`, `iso-8859-1`), in any case.
+    fn from_str(s: &str) -> Result<Encoding, UnknownEncoding> {
+        match s.to_ascii_lowercase().as_str() {
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "latin1" | "latin-1" | "iso-8859-1" | "iso8859-1" => Ok(Encoding::Latin1),
+            _ => Err(UnknownEncoding),
+        }
+    }
+}
+
+/// An input as read in its [`Encoding`].
+#[derive(Debug)]
+pub enum Decoded<R> {
+    /// As it is.
+    Utf8(R),
+    /// Transcoded from Latin-1.
+    Latin1(Latin1<R>),
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Decoded::Utf8(r) => r.read(buf),
+            Decoded::Latin1(r) => r.read(buf),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin1_upper_half_is_two_utf8_bytes_even_one_byte_at_a_time() {
+        // 0xE9 = é = U+00E9 → UTF-8 C3 A9; 0xFF = ÿ → C3 BF.
+        let mut r = Latin1::new(&b"a\xE9\xFF"[..]);
+        let mut out = Vec::new();
+        let mut one = [0u8; 1];
+        while r.read(&mut one).unwrap() == 1 {
+            out.push(one[0]);
+        }
+        assert_eq!(out, b"a\xC3\xA9\xC3\xBF");
+    }
+
+    #[test]
+    fn quoted_cuts_at_a_character_boundary() {
+        // 65 two-byte characters: 64 are kept.
+        let s = "é".repeat(65);
+        assert_eq!(
+            Quoted(&s).to_string(),
+            format!("\"{}…\" (130 bytes)", "é".repeat(64))
+        );
+    }
+}

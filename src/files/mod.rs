@@ -1,0 +1,94 @@
+//! Files, handled so that lmr never loses one and never grows memory with one.
+//!
+//! * [`OutputFile`]: every file lmr writes. It refuses, before anything is read, an output that
+//!   is the same file as an input (device and inode compared, so symbolic and hard links are
+//!   caught); it writes to a short-named temporary file beside the target, with the permissions
+//!   of the file it replaces, and renames it over the target only when complete. The temporary
+//!   file is removed on error, and on SIGINT, SIGTERM or SIGHUP once [`remove_on_signal`] is
+//!   installed. A target that is a symbolic link is written *through*: the file it points to
+//!   is replaced and the link stays.
+//! * [`read_regular`]: a configuration file read whole, only if it is a regular file no larger
+//!   than a stated limit (a FIFO or a device is refused before it is opened, so nothing blocks).
+//! * [`Quoted`]: a value quoted in a message, at most [`QUOTE_CHARS`] characters of it.
+//! * [`Latin1`]: an input declared Latin-1 (ISO 8859-1), transcoded to UTF-8 as it is read.
+//!
+//! # Example
+//! ```
+//! use std::io::Write;
+//! use lmr::files::OutputFile;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let input = dir.path().join("cohort.csv");
+//! std::fs::write(&input, "id\n1\n")?;
+//! // An output naming the input is refused before anything is written.
+//! let err = OutputFile::create(&input, &[input.as_path()]).unwrap_err();
+//! assert!(err.to_string().contains("is the same file as the input"));
+//! // Any other output is written whole, or not at all.
+//! let target = dir.path().join("out.csv");
+//! let mut out = OutputFile::create(&target, &[input.as_path()])?;
+//! out.write_all(b"id,result\n1,ok\n")?;
+//! out.commit()?;
+//! assert_eq!(std::fs::read_to_string(&target)?, "id,result\n1,ok\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod cleanup;
+mod input;
+mod output;
+
+pub use cleanup::remove_on_signal;
+pub use input::{read_regular, Decoded, Encoding, Latin1, Quoted, UnknownEncoding, QUOTE_CHARS};
+pub use output::{refuse_stdout_onto_input, same_file, stdout_is_closed, OutputFile};
+
+use std::path::PathBuf;
+
+/// What stops a file from being read or written safely. Each names the path(s).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// The output is the same file as an input (directly, or through a link).
+    #[error("output {output} is the same file as the input {input}: refusing to overwrite an input (choose another output name)")]
+    SameFile {
+        /// The output as named.
+        output: PathBuf,
+        /// The input as named.
+        input: PathBuf,
+    },
+    /// The output names a directory.
+    #[error("output {0}: is a directory (expected a file name)")]
+    IsDirectory(PathBuf),
+    /// The output is a symbolic link to nothing.
+    #[error("output {0}: is a symbolic link to a file that does not exist (lmr writes through links; create the target or name another output)")]
+    DanglingLink(PathBuf),
+    /// A file that should be a regular file is not (a FIFO, a device, a socket).
+    #[error("{path}: is a {kind}, not a regular file")]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+    /// A file is larger than the limit for its kind.
+    #[error("{path}: {size} bytes, more than the limit of {limit} bytes for {what}")]
+    TooLarge {
+        /// The path.
+        path: PathBuf,
+        /// Its size in bytes (at least).
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+        /// What kind of file it is.
+        what: &'static str,
+    },
+    /// An I/O error.
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// What was being done ("write", "read", "put the finished output in place at").
+        action: &'static str,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}

@@ -106,8 +106,11 @@ fn issue_example_recoveries_ratio_and_no_matching_range() {
         keys,
         [
             "lactulose_recovery_pct",
+            "lactulose_recovery_pct_bound",
             "mannitol_recovery_pct",
+            "mannitol_recovery_pct_bound",
             "lm_ratio",
+            "lm_ratio_bound",
             "lm_range",
             "lm_class",
             "vitamin_d_nmol_l",
@@ -132,7 +135,8 @@ fn issue_example_text_report_names_units_and_the_caveat() {
         "{text}"
     );
     assert!(
-        text.contains("0.3421 %  = 17.10 mg excreted of 5000 mg"),
+        // 9.21 mg/L × 1.857 L = 17.10297 mg → 4 significant digits 17.10 → shortest text 17.1
+        text.contains("0.3421 %  = 17.1 mg excreted of 5000 mg"),
         "{text}"
     );
     assert!(text.contains("L:M ratio 0.02527"), "{text}");
@@ -160,7 +164,7 @@ fn dutch_sat_protocol_matches_its_range_on_both_sides_of_the_bound() {
         "1 L",
     ];
     let v = check_json(&[&base[..], &["--lactulose", "44.5 mg/L"]].concat());
-    assert_relative_eq!(v["lm_ratio"].as_f64().unwrap(), 0.089, max_relative = 1e-12);
+    assert_relative_eq!(v["lm_ratio"].as_f64().unwrap(), 0.089, max_relative = 1e-9);
     assert_eq!(v["lm_range"], "dutch-sat-hyperosmolar-5h");
     assert_eq!(v["lm_class"], "within");
     assert!(codes(&v, "flags").contains(&"near_boundary".to_string()));
@@ -243,7 +247,7 @@ fn science_t4_recovery_over_100_is_kept_and_flagged() {
     assert_relative_eq!(
         v["mannitol_recovery_pct"].as_f64().unwrap(),
         180.0,
-        max_relative = 1e-12
+        max_relative = 1e-9
     );
     let flags = codes(&v, "flags");
     assert!(
@@ -440,8 +444,13 @@ fn below_detection_limit_gives_bounds() {
         "--mannitol-dose",
         "1 g",
     ]);
-    assert_eq!(v["lactulose_recovery_pct"], "<0.05");
-    assert_eq!(v["lm_ratio"], "<0.005");
+    // censored: the number key is null (numeric columns hold numbers), the bound beside it
+    assert!(v["lactulose_recovery_pct"].is_null());
+    assert_eq!(v["lactulose_recovery_pct_bound"], "<0.05");
+    assert!(v["lm_ratio"].is_null());
+    assert_eq!(v["lm_ratio_bound"], "<0.005");
+    assert_eq!(v["mannitol_recovery_pct"], 10);
+    assert!(v["mannitol_recovery_pct_bound"].is_null());
     assert!(codes(&v, "flags").contains(&"below_detection_limit".to_string()));
     // ND without a limit: no recovery, no ratio, still flagged
     let v = check_json(&[
@@ -491,7 +500,7 @@ fn molar_input_gives_the_same_ratio_as_mass_input() {
     assert_relative_eq!(
         mass["lm_ratio"].as_f64().unwrap(),
         0.020,
-        max_relative = 1e-12
+        max_relative = 1e-9
     );
     assert_relative_eq!(
         molar["lm_ratio"].as_f64().unwrap(),
@@ -803,5 +812,90 @@ fn every_rejected_flag_is_reported() {
         stderr,
         "lmr: --lactulose \"12,5 mg/L\": decimal comma (write \"12.5 mg/L\" with a decimal point)\n\
          lmr: --volume \"-5 mL\": must not be negative\n"
+    );
+}
+
+/// A user's automatic L:M range for the Dutch SAT hyperosmolar protocol (lactulose 5 g, mannitol
+/// 2 g, sucrose 40 g; 5 h), with a made-up cut-off of 0.05 for the test.
+const MY_DUTCH_RANGE: &str = r#"schema = 1
+[[range]]
+id = "my-lab-dutch-sat"
+analyte = "lm_ratio"
+unit = "ratio"
+title = "My lab: Dutch SAT hyperosmolar, 5 h (local cut-off, test data)"
+selection = "automatic"
+[range.source]
+citation = "My lab's own reference group (test data)"
+url = "https://example.org/my-lab"
+quote = "within < 0.05"
+status = "verified"
+[range.applies_to]
+matrix = "urine"
+[range.applies_to.protocol]
+doses = { lactulose = "5 g", mannitol = "2 g", sucrose = "40 g" }
+collection = "5 h"
+[[range.band]]
+label = "within"
+upper = { value = 0.05, inclusive = false }
+[[range.band]]
+label = "above"
+lower = { value = 0.05, inclusive = true }
+"#;
+
+#[test]
+fn a_users_range_takes_precedence_over_a_builtin_one_and_the_others_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("my-lab.toml");
+    std::fs::write(&path, MY_DUTCH_RANGE).unwrap();
+    // 30 mg/L × 1 L = 30 mg of 5000 mg = 0.6 %; 100 mg/L × 1 L = 100 mg of 2000 mg = 5 %;
+    // L:M = 0.6 / 5 = 0.12: above both the user's 0.05 and the built-in 0.089
+    let base = [
+        "--protocol",
+        "dutch-sat-hyperosmolar",
+        "--lactulose",
+        "30 mg/L",
+        "--mannitol",
+        "100 mg/L",
+        "--volume",
+        "1 L",
+    ];
+    let with_user = [&base[..], &["--ranges", path.to_str().unwrap()]].concat();
+    let v = check_json(&with_user);
+    assert_relative_eq!(v["lm_ratio"].as_f64().unwrap(), 0.12, max_relative = 1e-12);
+    assert_eq!(v["lm_range"], "my-lab-dutch-sat");
+    assert!(codes(&v, "caveats").contains(&"several_ranges_matched".to_string()));
+    assert_eq!(
+        v["details"]["lm_also_matched"],
+        serde_json::json!(["dutch-sat-hyperosmolar-5h"])
+    );
+    // where the two disagree, the user's band decides: 15 mg/L → 0.3 % / 5 % = 0.06, "above" the
+    // user's 0.05 but "within" the built-in ≤ 0.089
+    let at_006 = |extra: &[&str]| {
+        let args: Vec<&str> = base
+            .iter()
+            .copied()
+            .map(|a| if a == "30 mg/L" { "15 mg/L" } else { a })
+            .chain(extra.iter().copied())
+            .collect();
+        check_json(&args)
+    };
+    let v = at_006(&["--ranges", path.to_str().unwrap()]);
+    assert_relative_eq!(v["lm_ratio"].as_f64().unwrap(), 0.06, max_relative = 1e-12);
+    assert_eq!(v["lm_class"], "above");
+    assert_eq!(at_006(&[])["lm_class"], "within");
+    // without the user's file, the built-in range is used and nothing else matched
+    let v = check_json(&base);
+    assert_eq!(v["lm_range"], "dutch-sat-hyperosmolar-5h");
+    assert!(!codes(&v, "caveats").contains(&"several_ranges_matched".to_string()));
+    assert_eq!(v["details"]["lm_also_matched"], serde_json::json!([]));
+    // the text report names the range used and the one that also matched
+    let out = lmr().arg("check").args(&with_user).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("range: my-lab-dutch-sat"), "{text}");
+    assert!(
+        text.contains(
+            "also matched (not used; the range above takes precedence): dutch-sat-hyperosmolar-5h"
+        ),
+        "{text}"
     );
 }

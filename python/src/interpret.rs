@@ -17,7 +17,7 @@ use lmr::batch::{ColumnMap, Columnar, Layout};
 use lmr::censored::Censored;
 use lmr::interpretation::Interpreter;
 use lmr::protocol::NamedProtocol;
-use lmr::report::{censored_text, Cell};
+use lmr::report::{censored_text, write_censored, Cell};
 
 use crate::{value_error, Ranges};
 
@@ -236,8 +236,8 @@ struct Column {
     builders: Vec<Builder>,
 }
 
-/// A result column being built: numbers (float64, null when empty or censored; a censored
-/// value is carried by its companion column) or text.
+/// A result column being built: numbers (float64, null when empty or censored: a censored
+/// value is in the column's `_bound` companion, text) or text.
 enum Builder {
     Number(Float64Builder),
     Text(StringBuilder),
@@ -304,10 +304,9 @@ fn interpret_piece(
             match (cell, &mut *b) {
                 (Cell::Empty, Builder::Number(n)) => n.append_null(),
                 (Cell::Empty, Builder::Text(t)) => t.append_null(),
-                (Cell::Number(Censored::Exact(x)), Builder::Number(n)) => n.append_value(x),
-                (Cell::Number(_), Builder::Number(n)) => n.append_null(),
-                (Cell::Number(c), Builder::Text(t)) => {
-                    t.append_value(censored_text(c));
+                (Cell::Number(x), Builder::Number(n)) => n.append_value(x),
+                (Cell::Number(x), Builder::Text(t)) => {
+                    t.append_value(censored_text(Censored::Exact(x)));
                 }
                 (cell, b) => {
                     b.make_text();
@@ -316,6 +315,7 @@ fn interpret_piece(
                         match cell {
                             Cell::Text(s) => scratch.extend_from_slice(s.as_bytes()),
                             Cell::Codes(c) => c.write_joined(&mut scratch),
+                            Cell::Bound(c) => write_censored(&mut scratch, c),
                             _ => {}
                         }
                         t.append_value(String::from_utf8_lossy(&scratch));

@@ -344,13 +344,12 @@ pub enum HeaderError {
 #[non_exhaustive]
 pub enum ColumnMapError {
     /// The file cannot be read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The path.
         path: String,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
+        /// The cause (printed in the message, so not also a `source()`).
+        error: std::io::Error,
     },
     /// Not valid TOML or not the map format.
     #[error("{path}: {message}")]
@@ -515,9 +514,9 @@ impl ColumnMap {
     /// # Errors
     /// [`ColumnMapError`] when the file cannot be read or is not a valid map.
     pub fn from_path(path: &Path) -> Result<ColumnMap, ColumnMapError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ColumnMapError::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| ColumnMapError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         Self::from_toml_str(&text, &path.display().to_string())
     }

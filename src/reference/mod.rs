@@ -18,18 +18,21 @@
 //! ```
 
 mod file;
+mod problem;
 mod registry;
 mod zscore_tables;
 
 pub use crate::analyte::{Analyte, Matrix, RangeUnit};
 pub use crate::source::{Source, Verification};
 pub use file::RangeFileError;
+pub use problem::{RangeProblem, Word};
 pub use registry::{Override, Registry};
 pub use zscore_tables::{load_zscore_tables, ZscoreReferenceError};
 
 use std::fmt;
 
 use crate::censored::Censored;
+use crate::number::Number;
 use crate::protocol::{same_amount, Dose, Protocol, Sex, SugarMap};
 use crate::sugar::Sugar;
 use crate::units::{Duration, Mass};
@@ -84,12 +87,20 @@ impl Band {
 
     /// The band written as an interval (`30 ≤ x < 50`, `x > 125`).
     pub fn interval(&self) -> String {
-        let lo = self
-            .lower
-            .map(|b| format!("{} {} ", b.value, if b.inclusive { "≤" } else { "<" }));
-        let hi = self
-            .upper
-            .map(|b| format!(" {} {}", if b.inclusive { "≤" } else { "<" }, b.value));
+        let lo = self.lower.map(|b| {
+            format!(
+                "{} {} ",
+                Number(b.value),
+                if b.inclusive { "≤" } else { "<" }
+            )
+        });
+        let hi = self.upper.map(|b| {
+            format!(
+                " {} {}",
+                if b.inclusive { "≤" } else { "<" },
+                Number(b.value)
+            )
+        });
         match (lo, hi) {
             (None, None) => "any value".to_string(),
             (lo, hi) => format!("{}x{}", lo.unwrap_or_default(), hi.unwrap_or_default()),
@@ -303,6 +314,11 @@ pub struct ReferenceRange {
 }
 
 impl ReferenceRange {
+    /// Whether the range was shipped with lmr (rather than read from a user's file).
+    pub fn is_builtin(&self) -> bool {
+        self.origin.starts_with("builtin:")
+    }
+
     /// The index of the band holding `x`, or `None` when the range has no bands.
     pub fn classify(&self, x: f64) -> Option<usize> {
         self.bands.iter().position(|b| b.contains(x))

@@ -73,9 +73,9 @@ impl Registry {
     /// [`RangeFileError::Io`] if a path cannot be read, and any validation error of the files; two
     /// files of the user's with the same id are a [`RangeFileError::DuplicateId`].
     pub fn load_path(&mut self, path: &Path) -> Result<Vec<Override>, RangeFileError> {
-        let io = |source| RangeFileError::Io {
+        let io = |error| RangeFileError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         };
         let meta = std::fs::metadata(path).map_err(io)?;
         let files = if meta.is_dir() {
@@ -93,9 +93,9 @@ impl Registry {
         let mut overrides: Vec<Override> = Vec::new();
         for f in files {
             let name = f.display().to_string();
-            let text = std::fs::read_to_string(&f).map_err(|source| RangeFileError::Io {
+            let text = std::fs::read_to_string(&f).map_err(|error| RangeFileError::Io {
                 path: name.clone(),
-                source,
+                error,
             })?;
             for o in self.add_text(&name, &text, true)? {
                 if let Some(earlier) = overrides

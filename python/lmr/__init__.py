@@ -236,7 +236,9 @@ def interpret(frame: Any, columns: Union[None, str, os.PathLike, Mapping] = None
     the result columns with ``lmr batch``'s names, one row per input row in the same order:
 
     - quantities (recoveries, ratios, z-scores, ``vitamin_d_nmol_l``) are float64, empty
-      (NaN / null) when not computable;
+      (NaN / null) when not computable or censored; a censored one (from an input below a
+      detection limit) is in its text companion ``<quantity>_bound`` (``"<0.12"``), as in
+      ``lmr batch``;
     - ranges, classes and ``error`` are text, empty when absent;
     - ``flags`` and ``caveats`` are ``;``-separated code strings, exactly as ``lmr batch``
       writes them (``lmr.caveats()`` has each code's text and source); split them with

@@ -69,6 +69,10 @@ def test_pandas_rows_values_dtypes_and_error():
     assert math.isnan(censored["lactulose_recovery_pct"])
     assert math.isnan(censored["lm_ratio"])
     assert censored["mannitol_recovery_pct"] == pytest.approx(18.0, rel=1e-12)
+    # ... and in the text companion: 5 mg/L × 1.2 L / 5000 mg × 100 = 0.12 %; 0.12 / 18
+    assert censored["lactulose_recovery_pct_bound"] == "<0.12"
+    assert censored["lm_ratio_bound"] == "<0.006666666667"  # 10 significant digits
+    assert pd.isna(good["lactulose_recovery_pct_bound"])
     assert pd.isna(censored["error"])
 
     bad = out.loc[30]

@@ -225,6 +225,36 @@ impl Sample {
     }
 }
 
+/// An input a result needed but the sample did not give (the `missing_inputs` column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MissingInput {
+    /// The urine volume: no recovery (a ratio may still come from the dose ratio).
+    UrineVolume,
+    /// A sugar's oral dose (or drink volume and solution strength).
+    Dose(Sugar),
+}
+
+impl MissingInput {
+    /// The input's canonical column name (`urine_volume`, `lactulose_dose`).
+    pub fn name(self) -> &'static str {
+        match self {
+            MissingInput::UrineVolume => "urine_volume",
+            MissingInput::Dose(s) => match s {
+                Sugar::Lactulose => "lactulose_dose",
+                Sugar::Mannitol => "mannitol_dose",
+                Sugar::Rhamnose => "rhamnose_dose",
+                Sugar::Sucrose => "sucrose_dose",
+                Sugar::Sucralose => "sucralose_dose",
+                Sugar::Erythritol => "erythritol_dose",
+                Sugar::Mannitol13C1 => "mannitol_13c1_dose",
+                Sugar::Mannitol13C6 => "mannitol_13c6_dose",
+                Sugar::Xylose => "xylose_dose",
+                Sugar::Methylglucose => "methylglucose_dose",
+            },
+        }
+    }
+}
+
 /// A value classified under a range.
 #[derive(Clone, Copy, Debug)]
 pub struct RangeResult<'r> {
@@ -389,6 +419,9 @@ pub struct Interpretation<'r> {
     pub flags: Vec<FlagHit>,
     /// Caveats, in [`Caveat::ALL`] order, each once.
     pub caveats: Vec<Caveat>,
+    /// Inputs a result needed but the sample did not give (a urine result without volume or
+    /// dose), each once, in the order met.
+    pub missing: Vec<MissingInput>,
 }
 
 impl Interpretation<'_> {
@@ -413,6 +446,7 @@ impl Interpretation<'_> {
         self.zonulin = None;
         self.flags.clear();
         self.caveats.clear();
+        self.missing.clear();
     }
 
     /// The L:M class: the band label, `unclassified` when a ratio exists but no range classified
@@ -451,11 +485,18 @@ impl Interpretation<'_> {
         self.caveats.iter().map(|c| c.code())
     }
 
+    /// The missing-input names.
+    pub fn missing_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.missing.iter().map(|m| m.name())
+    }
+
     fn flag(&mut self, flag: Flag, detail: FlagDetail) {
         self.flags.push(FlagHit { flag, detail });
     }
 
     fn caveat(&mut self, caveat: Caveat) {
+        // A general point is carried by its analyte's standing code (lean rows, nothing lost).
+        let caveat = caveat.merged_into().unwrap_or(caveat);
         // Most caveats arrive in order: append without searching.
         if self.caveats.last().is_none_or(|last| *last < caveat) {
             self.caveats.push(caveat);
@@ -667,6 +708,7 @@ impl<'r> Interpreter<'r> {
         volume: Option<Volume>,
         recoveries: &mut SugarMap<Censored>,
         flags: &mut Vec<FlagHit>,
+        missing: &mut Vec<MissingInput>,
     ) -> Result<(), InterpretError> {
         for (sugar, result) in urine.iter() {
             if let UrineResult::BelowLimit(_) = result {
@@ -675,7 +717,16 @@ impl<'r> Interpreter<'r> {
                     detail: FlagDetail::BelowLimit(Field::Urine(sugar)),
                 });
             }
-            let (Some(volume), Some(dose)) = (volume, sample.protocol.doses.get(sugar)) else {
+            let dose = sample.protocol.doses.get(sugar);
+            for (absent, m) in [
+                (volume.is_none(), MissingInput::UrineVolume),
+                (dose.is_none(), MissingInput::Dose(sugar)),
+            ] {
+                if absent && !missing.contains(&m) {
+                    missing.push(m);
+                }
+            }
+            let (Some(volume), Some(dose)) = (volume, dose) else {
                 continue;
             };
             let result = match (self.subtract_baseline, sample.baseline.get(sugar)) {
@@ -698,6 +749,7 @@ impl<'r> Interpreter<'r> {
                 sample.urine_volume,
                 &mut recoveries,
                 &mut out.flags,
+                &mut out.missing,
             )?;
             out.recoveries = recoveries;
             if let Some(volume) = sample.urine_volume {
@@ -715,6 +767,7 @@ impl<'r> Interpreter<'r> {
                     f.volume,
                     &mut fr.recoveries,
                     &mut out.flags,
+                    &mut out.missing,
                 )?;
                 fr.ratios = Ratios::of(&fr.recoveries);
                 out.fractions.push(fr);
@@ -768,7 +821,10 @@ impl<'r> Interpreter<'r> {
                 );
             }
         }
-        let ratios = Ratios::of(&out.recoveries);
+        let mut ratios = Ratios::of(&out.recoveries);
+        if sample.fractions.is_empty() {
+            self.ratios_without_recoveries(sample, &mut ratios, out)?;
+        }
         out.lm_ratio = ratios.lm;
         out.lr_ratio = ratios.lr;
         out.lr_rhamnose_dose_form = ratios
@@ -786,6 +842,88 @@ impl<'r> Interpreter<'r> {
             range.differences(&sample.protocol, &mut out.lr_differences);
             note_differences(out, RangeIndex::Lr);
             out.lr = Some(self.result(range, ratio, RangeIndex::Lr, out));
+        }
+        Ok(())
+    }
+
+    /// Fills the ratios the recoveries could not give from the concentrations and the dose
+    /// ratio: (C_L·V/D_L) ÷ (C_M·V/D_M) = (C_L/C_M) × (D_M/D_L), so the urine volume is not
+    /// needed, and for one drink D_L/D_M = S_L/S_M, so neither is the volume drunk. The doses
+    /// are used when both sugars of a ratio have one, else the solution strengths.
+    fn ratios_without_recoveries(
+        &self,
+        sample: &Sample,
+        ratios: &mut Ratios,
+        out: &mut Interpretation<'r>,
+    ) -> Result<(), InterpretError> {
+        if ratios.lm.is_some() && ratios.lr.is_some() && ratios.l13m.is_some() {
+            return Ok(());
+        }
+        let litre = Volume::new(1.0, crate::units::VolumeUnit::L).ok();
+        let (mut by_dose, mut by_strength) = (SugarMap::default(), SugarMap::default());
+        if sample.urine_volume.is_some() {
+            // the recoveries (computed, or not computable for want of a dose) are the source
+            return Ok(());
+        }
+        // Only the sugars of a ratio that can be formed: both urine results, and both doses or
+        // both strengths.
+        let p = &sample.protocol;
+        let both = |a: Sugar, b: Sugar| {
+            sample.urine.get(a).is_some()
+                && sample.urine.get(b).is_some()
+                && ((p.doses.get(a).is_some() && p.doses.get(b).is_some())
+                    || (p.solutions.get(a).is_some() && p.solutions.get(b).is_some()))
+        };
+        let dens = [
+            Sugar::Mannitol,
+            Sugar::Rhamnose,
+            Sugar::Mannitol13C1,
+            Sugar::Mannitol13C6,
+        ];
+        let in_a_ratio = |s: Sugar| match s {
+            Sugar::Lactulose => dens.iter().any(|&d| both(Sugar::Lactulose, d)),
+            d => dens.contains(&d) && both(Sugar::Lactulose, d),
+        };
+        for (sugar, result) in sample.urine.iter() {
+            if !in_a_ratio(sugar) {
+                continue;
+            }
+            let result = match (self.subtract_baseline, sample.baseline.get(sugar)) {
+                (true, Some(UrineResult::Measured(b))) => net_of_baseline(sugar, *result, *b),
+                _ => *result,
+            };
+            let Some(litre) = litre else { continue };
+            // per litre of urine: the volume cancels in the ratio
+            if let Some(dose) = sample.protocol.doses.get(sugar) {
+                by_dose.set(sugar, recovery(sugar, result, litre, dose)?);
+            }
+            if let Some(s) = sample.protocol.solutions.get(sugar) {
+                // per mL of solution: the volume drunk cancels in the ratio
+                let per_ml = Mass::new(s.mg_per_ml(), crate::units::MassUnit::Mg)
+                    .map_err(|_| RecoveryError::OutOfRange { sugar })?;
+                by_strength.set(
+                    sugar,
+                    recovery(sugar, result, litre, &Dose::anhydrous(per_ml))?,
+                );
+            }
+        }
+        let (d, st) = (Ratios::of(&by_dose), Ratios::of(&by_strength));
+        let mut used = false;
+        for (slot, a, b) in [
+            (&mut ratios.lm, d.lm, st.lm),
+            (&mut ratios.lr, d.lr, st.lr),
+            (&mut ratios.l13m, d.l13m, st.l13m),
+        ] {
+            if slot.is_none() {
+                *slot = a.or(b);
+                used |= slot.is_some();
+            }
+        }
+        if used {
+            out.caveat(Caveat::RatioWithoutRecoveries);
+            out.caveat(Caveat::LmRatioNotDiagnostic);
+            out.caveat(Caveat::ProtocolsNotStandardised);
+            out.caveat(Caveat::SugarTestInterferences);
         }
         Ok(())
     }
@@ -1148,5 +1286,163 @@ fn add_censored(a: Censored, b: Censored) -> Censored {
         (Censored::GreaterThan(x), Censored::Exact(y) | Censored::GreaterThan(y))
         | (Censored::Exact(x), Censored::GreaterThan(y)) => Censored::GreaterThan(x + y),
         (x, y) => Censored::LessThan(x.number() + y.number()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! One sample at a time against the shipped ranges, every expected value worked by hand.
+
+    use super::*;
+    use crate::vitamin_d::VitaminDForm;
+    use approx::assert_relative_eq;
+
+    fn registry() -> Registry {
+        Registry::builtin().expect("shipped ranges load")
+    }
+
+    /// The Dutch SAT (hyperosmolar: 5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h urine; Uil
+    /// 1996, cut-off 0.089) with `l` and `m` mg/L in 1 L of urine.
+    fn dutch(registry: &Registry, l: &str, m: &str) -> Sample {
+        let mut s = Sample::default();
+        s.protocol.fill_from(
+            registry
+                .protocol("dutch-sat-hyperosmolar")
+                .expect("shipped"),
+        );
+        s.set_urine(Sugar::Lactulose, l.parse().unwrap());
+        s.set_urine(Sugar::Mannitol, m.parse().unwrap());
+        s.urine_volume = Some("1 L".parse().unwrap());
+        s
+    }
+
+    fn interpret<'r>(interpreter: &Interpreter<'r>, sample: &Sample) -> Interpretation<'r> {
+        let mut out = Interpretation::default();
+        interpreter.interpret(sample, &mut out).expect("interprets");
+        out
+    }
+
+    #[test]
+    fn a_matching_protocol_classifies_automatically() {
+        let registry = registry();
+        let interpreter = Interpreter::new(&registry, &Options::default()).unwrap();
+        // 30 mg/L × 1 L = 30 mg of 5000 mg = 0.6 %; 200 mg of 2000 mg = 10 %; 0.6 / 10 = 0.06
+        let out = interpret(&interpreter, &dutch(&registry, "30 mg/L", "200 mg/L"));
+        let l = out
+            .recoveries
+            .get(Sugar::Lactulose)
+            .unwrap()
+            .exact()
+            .unwrap();
+        let m = out
+            .recoveries
+            .get(Sugar::Mannitol)
+            .unwrap()
+            .exact()
+            .unwrap();
+        assert_relative_eq!(l, 0.6, max_relative = 1e-12);
+        assert_relative_eq!(m, 10.0, max_relative = 1e-12);
+        assert_relative_eq!(
+            out.lm_ratio.unwrap().exact().unwrap(),
+            0.06,
+            max_relative = 1e-12
+        );
+        assert_eq!(
+            out.lm.as_ref().unwrap().range.id,
+            "dutch-sat-hyperosmolar-5h"
+        );
+        assert_eq!(out.lm_class(), Some("within")); // 0.06 ≤ 0.089
+        assert!(out.lm_differences.is_empty());
+
+        // 100 mg/L: 2 % / 10 % = 0.2 > 0.089
+        let out = interpret(&interpreter, &dutch(&registry, "100 mg/L", "200 mg/L"));
+        assert_relative_eq!(
+            out.lm_ratio.unwrap().exact().unwrap(),
+            0.2,
+            max_relative = 1e-12
+        );
+        assert_eq!(out.lm_class(), Some("above"));
+    }
+
+    #[test]
+    fn a_different_protocol_is_unclassified_and_says_why() {
+        let registry = registry();
+        let interpreter = Interpreter::new(&registry, &Options::default()).unwrap();
+        let mut sample = dutch(&registry, "30 mg/L", "200 mg/L");
+        sample.protocol.collection = Some("6 h".parse().unwrap());
+        let out = interpret(&interpreter, &sample);
+        // the ratio is still computed (0.06), but no range applies to a 6 h collection
+        assert_relative_eq!(
+            out.lm_ratio.unwrap().exact().unwrap(),
+            0.06,
+            max_relative = 1e-12
+        );
+        assert_eq!(out.lm_class(), Some(UNCLASSIFIED));
+        assert!(out.caveat_codes().any(|c| c == "no_matching_range"));
+    }
+
+    #[test]
+    fn a_range_named_for_another_protocol_classifies_with_a_mismatch_flag() {
+        let registry = registry();
+        let options = Options {
+            lm_range: Some("dutch-sat-hyperosmolar-5h".into()),
+            ..Options::default()
+        };
+        let interpreter = Interpreter::new(&registry, &options).unwrap();
+        let mut sample = dutch(&registry, "30 mg/L", "200 mg/L");
+        sample.protocol.collection = Some("6 h".parse().unwrap());
+        let out = interpret(&interpreter, &sample);
+        assert_eq!(out.lm_class(), Some("within"));
+        assert!(out.flag_codes().any(|c| c == "protocol_mismatch"));
+        assert!(matches!(
+            out.lm_differences.as_slice(),
+            [Difference::Collection {
+                sample: Some(_),
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn vitamin_d_alone_is_classified_without_urine_sugars() {
+        let registry = registry();
+        let interpreter = Interpreter::new(&registry, &Options::default()).unwrap();
+        let mut sample = Sample::default();
+        // 20 ng/mL × 1000 / 400.64 g/mol = 49.9201 nmol/L: below the IOM 2011 50 nmol/L bound,
+        // and within 0.2 % of it (|49.9201 − 50| = 0.0799 ≤ 0.002 × 50 = 0.1): near_boundary
+        let vd = VitaminD::new("20 ng/mL".parse().unwrap(), VitaminDForm::D3).unwrap();
+        sample.vitamin_d = Some(vd);
+        let out = interpret(&interpreter, &sample);
+        assert!(out.lm_ratio.is_none() && out.recoveries.is_empty());
+        let v = out.vitamin_d.as_ref().unwrap();
+        assert_relative_eq!(v.nmol_l, 49.920128, max_relative = 1e-6);
+        assert_relative_eq!(v.ng_ml, 20.0, max_relative = 1e-12);
+        let iom = v
+            .schemes
+            .iter()
+            .find(|s| s.range.id == IOM_2011_ID)
+            .unwrap();
+        assert_eq!(iom.label(), "at_risk_of_inadequacy");
+        assert!(out.flag_codes().any(|c| c == "near_boundary"));
+    }
+
+    #[test]
+    fn an_unknown_range_name_is_a_configuration_error() {
+        let registry = registry();
+        let options = Options {
+            lm_range: Some("no-such-range".into()),
+            ..Options::default()
+        };
+        assert!(Interpreter::new(&registry, &options).is_err());
+    }
+
+    #[test]
+    fn a_cleared_result_holds_nothing_from_the_last_sample() {
+        let registry = registry();
+        let interpreter = Interpreter::new(&registry, &Options::default()).unwrap();
+        let mut out = interpret(&interpreter, &dutch(&registry, "30 mg/L", "200 mg/L"));
+        out.clear();
+        assert!(out.lm_ratio.is_none() && out.lm.is_none() && out.recoveries.is_empty());
+        assert_eq!(out.flag_codes().count() + out.caveat_codes().count(), 0);
     }
 }

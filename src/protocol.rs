@@ -9,7 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::sugar::{DoseForm, Sugar};
-use crate::units::{Duration, Mass};
+use crate::units::{split_number, Duration, Mass, MassUnit, UnitError, Volume};
 
 /// An oral dose: the mass weighed and the form it was weighed in.
 #[derive(Clone, Copy, Debug)]
@@ -63,6 +63,161 @@ impl Dose {
         self.mass.in_milligrams() * self.form.sugar_fraction(sugar)
     }
 }
+
+/// The concentration of a sugar in the test drink, as mg of sugar per mL of solution.
+///
+/// Field studies record the volume a child drank of a solution of known strength (WASH Benefits,
+/// MAL-ED: 250 mg/mL lactulose + 50 mg/mL mannitol, 2 mL/kg up to 20 mL); the dose is then
+/// volume × strength, the same for every sugar in the drink.
+///
+/// ```
+/// use lmr::protocol::Strength;
+/// let s: Strength = "250 mg/mL".parse()?;
+/// // 12 mL × 250 mg/mL = 3000 mg
+/// assert_eq!(s.dose("12 mL".parse()?)?.in_milligrams(), 3000.0);
+/// assert_eq!("5 g/100 mL".parse::<Strength>()?.mg_per_ml(), 50.0); // 5000 mg / 100 mL
+/// assert_eq!("50 g/L".parse::<Strength>()?.mg_per_ml(), 50.0);     // 50 000 mg / 1000 mL
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Strength {
+    mg_per_ml: f64,
+    unit: StrengthUnit,
+    value: f64,
+}
+
+/// A unit of solution strength.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrengthUnit {
+    /// Milligrams per millilitre (= g/L).
+    MgPerMl,
+    /// Grams per litre (= mg/mL).
+    GPerL,
+    /// Grams per 100 mL (= g/dL).
+    GPer100Ml,
+}
+
+impl StrengthUnit {
+    /// The units accepted, for messages.
+    pub const EXPECTED: &'static str = "mg/mL, g/L, g/100 mL, g/dL";
+
+    /// Looks a spelling up (`mg/mL`, `g/L`, `g/100 mL`, `g/dL`; case and spaces ignored).
+    pub fn lookup(text: &str) -> Option<StrengthUnit> {
+        let key: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match key.as_str() {
+            "mg/ml" => Some(StrengthUnit::MgPerMl),
+            "g/l" => Some(StrengthUnit::GPerL),
+            "g/100ml" | "g/dl" => Some(StrengthUnit::GPer100Ml),
+            _ => None,
+        }
+    }
+
+    fn mg_per_ml(self) -> f64 {
+        match self {
+            StrengthUnit::MgPerMl | StrengthUnit::GPerL => 1.0,
+            StrengthUnit::GPer100Ml => 10.0,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            StrengthUnit::MgPerMl => "mg/mL",
+            StrengthUnit::GPerL => "g/L",
+            StrengthUnit::GPer100Ml => "g/100 mL",
+        }
+    }
+}
+
+impl Strength {
+    /// Parses `text`; a bare number takes `default_unit`.
+    ///
+    /// # Errors
+    /// The number's [`UnitError`], [`UnitError::MissingUnit`] or [`UnitError::UnknownUnit`].
+    pub fn parse_with_default(
+        text: &str,
+        default_unit: Option<StrengthUnit>,
+    ) -> Result<Strength, UnitError> {
+        if crate::units::trim(text).is_empty() {
+            return Err(UnitError::Empty {
+                example: "250 mg/mL",
+            });
+        }
+        let (value, unit_text) = split_number(text)?;
+        let unit = if unit_text.is_empty() {
+            default_unit.ok_or_else(|| UnitError::MissingUnit {
+                text: text.to_string(),
+                expected: StrengthUnit::EXPECTED,
+            })?
+        } else {
+            StrengthUnit::lookup(unit_text).ok_or_else(|| UnitError::UnknownUnit {
+                text: text.to_string(),
+                unit: unit_text.to_string(),
+                expected: StrengthUnit::EXPECTED,
+            })?
+        };
+        Ok(Strength {
+            mg_per_ml: value * unit.mg_per_ml(),
+            unit,
+            value,
+        })
+    }
+
+    /// mg of sugar per mL of solution.
+    pub fn mg_per_ml(self) -> f64 {
+        self.mg_per_ml
+    }
+
+    /// The dose in `volume` of the solution: volume (mL) × strength (mg/mL).
+    ///
+    /// # Errors
+    /// [`UnitError::NotFinite`] when the product overflows.
+    pub fn dose(self, volume: Volume) -> Result<Mass, UnitError> {
+        let mg = volume.in_millilitres() * self.mg_per_ml;
+        if !mg.is_finite() {
+            return Err(UnitError::NotFinite {
+                text: format!("{volume} × {self}"),
+            });
+        }
+        Mass::new(mg, MassUnit::Mg)
+    }
+}
+
+impl FromStr for Strength {
+    type Err = UnitError;
+    fn from_str(s: &str) -> Result<Self, UnitError> {
+        Strength::parse_with_default(s, None)
+    }
+}
+
+impl fmt::Display for Strength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.value, self.unit.symbol())
+    }
+}
+
+/// A drink whose dose disagrees with the dose given for the same sugar.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("the {sugar} dose given ({dose_mg} mg) disagrees with the drink ({volume_ml} mL × {strength} = {drink_mg} mg, more than 1 % apart); give one or correct the other")]
+pub struct DrinkMismatch {
+    /// The sugar.
+    pub sugar: Sugar,
+    /// The dose given, mg.
+    pub dose_mg: f64,
+    /// The drink volume, mL.
+    pub volume_ml: f64,
+    /// The solution strength.
+    pub strength: Strength,
+    /// Volume × strength, mg.
+    pub drink_mg: f64,
+}
+
+/// A dose and a drink agree when they differ by at most this fraction of the larger (a dose is
+/// often written rounded: 2 mL/kg × 7.3 kg = 14.6 mL, × 250 mg/mL = 3650 mg).
+pub const DRINK_AGREEMENT_RELATIVE: f64 = 0.01;
 
 /// A value per sugar, in a fixed array (no allocation; indexed by [`Sugar`]).
 #[derive(Clone, Debug)]
@@ -164,6 +319,10 @@ impl fmt::Display for Sex {
 pub struct Protocol {
     /// Oral dose per sugar.
     pub doses: SugarMap<Dose>,
+    /// The volume of test solution drunk (`dose_volume`).
+    pub drink_volume: Option<Volume>,
+    /// Each sugar's strength in the test solution (`<sugar>_solution`).
+    pub solutions: SugarMap<Strength>,
     /// Urine collection window (from the dose to the end of collection).
     pub collection: Option<Duration>,
     /// Age in years.
@@ -173,10 +332,18 @@ pub struct Protocol {
 }
 
 impl Protocol {
-    /// Fills every part this protocol lacks from `named` (explicit values win).
+    /// Fills every part this protocol lacks from `named` (explicit values win). A drink
+    /// ([`Protocol::drink_volume`] and a solution strength) gives the dose of its sugars, so
+    /// the named protocol's nominal dose does not fill those.
     pub fn fill_from(&mut self, named: &NamedProtocol) {
+        for (sugar, strength) in named.solutions.iter() {
+            if self.solutions.get(sugar).is_none() {
+                self.solutions.set(sugar, Some(*strength));
+            }
+        }
         for (sugar, dose) in named.doses.iter() {
-            if self.doses.get(sugar).is_none() {
+            let drunk = self.drink_volume.is_some() && self.solutions.get(sugar).is_some();
+            if self.doses.get(sugar).is_none() && !drunk {
                 self.doses.set(sugar, Some(*dose));
             }
         }
@@ -185,9 +352,45 @@ impl Protocol {
         }
     }
 
+    /// The doses of the drink: for each sugar with a solution strength, drink volume ×
+    /// strength; where a dose is also given, the two must agree (within
+    /// [`DRINK_AGREEMENT_RELATIVE`]). Without a drink volume nothing changes.
+    ///
+    /// # Errors
+    /// [`DrinkMismatch`] for the first sugar whose given dose disagrees with its drink, or a
+    /// product that overflows ([`UnitError`], as the error's text).
+    pub fn dose_from_drink(&mut self) -> Result<(), DrinkError> {
+        let Some(volume) = self.drink_volume else {
+            return Ok(());
+        };
+        for (sugar, strength) in self.solutions.iter() {
+            let mass = strength.dose(volume).map_err(DrinkError::Overflow)?;
+            let drink_mg = mass.in_milligrams();
+            match self.doses.slot_mut(sugar) {
+                Some(d) => {
+                    let dose_mg = d.mass.in_milligrams();
+                    if (dose_mg - drink_mg).abs() > DRINK_AGREEMENT_RELATIVE * dose_mg.max(drink_mg)
+                    {
+                        return Err(DrinkError::Mismatch(DrinkMismatch {
+                            sugar,
+                            dose_mg,
+                            volume_ml: volume.in_millilitres(),
+                            strength: *strength,
+                            drink_mg,
+                        }));
+                    }
+                }
+                slot @ None => *slot = Some(Dose::anhydrous(mass)),
+            }
+        }
+        Ok(())
+    }
+
     /// Clears every field, keeping the allocation-free storage.
     pub fn clear(&mut self) {
         self.doses.clear();
+        self.drink_volume = None;
+        self.solutions.clear();
         self.collection = None;
         self.age_years = None;
         self.sex = None;
@@ -203,6 +406,9 @@ pub struct NamedProtocol {
     pub title: String,
     /// Doses per sugar.
     pub doses: SugarMap<Dose>,
+    /// The test solution's strength per sugar, where the protocol gives the dose as a drink
+    /// (`solutions = { lactulose = "250 mg/mL" }`).
+    pub solutions: SugarMap<Strength>,
     /// Collection window, where the source states it.
     pub collection: Option<Duration>,
     /// Population, where the source states it.
@@ -211,6 +417,18 @@ pub struct NamedProtocol {
     pub source: crate::source::Source,
     /// The file it was read from.
     pub origin: String,
+}
+
+/// Why a drink gives no dose.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DrinkError {
+    /// A given dose disagrees with the drink.
+    #[error(transparent)]
+    Mismatch(DrinkMismatch),
+    /// Volume × strength overflows.
+    #[error("drink volume × solution strength: {0}")]
+    Overflow(UnitError),
 }
 
 /// Doses and windows are equal when they agree to this relative tolerance (doses are nominal).
@@ -370,4 +588,135 @@ pub fn nearest_protocols<'p>(
         .filter(|(_, g, x)| g.len() == n && (x - d).abs() <= 1e-9)
         .map(|(p, g, _)| (p, g))
         .collect()
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    fn grams(g: f64) -> Dose {
+        Dose::anhydrous(format!("{g} g").parse().unwrap())
+    }
+
+    #[test]
+    fn a_dose_parses_with_and_without_its_form() {
+        // 5 g anhydrous lactulose is 5000 mg of lactulose
+        let d = Dose::parse("5 g").unwrap();
+        assert_eq!(d.form, DoseForm::Anhydrous);
+        assert_relative_eq!(d.sugar_mg(Sugar::Lactulose), 5000.0, max_relative = 1e-12);
+        assert_eq!(
+            Dose::parse(" 1 g Anhydrous ").unwrap().form,
+            DoseForm::Anhydrous
+        );
+        // 1 g L-rhamnose monohydrate (C6H14O6, 6×12.011 + 14×1.008 + 6×15.999 = 182.172 g/mol)
+        // holds 1000 × 164.157 / 182.172 = 901.1099 mg rhamnose (C6H12O5, 164.157 g/mol)
+        let m = Dose::parse("1 g monohydrate").unwrap();
+        assert_eq!(m.form, DoseForm::Monohydrate);
+        assert_relative_eq!(m.sugar_mg(Sugar::Rhamnose), 901.1099, max_relative = 1e-6);
+        assert!(Dose::parse("five grams").is_err());
+        assert!(Dose::parse("").is_err());
+    }
+
+    #[test]
+    fn a_sugar_map_holds_one_value_per_sugar_in_sugar_order() {
+        let mut map = SugarMap::default();
+        assert!(map.is_empty());
+        map.set(Sugar::Mannitol, Some(2));
+        map.set(Sugar::Lactulose, Some(1));
+        map.set(Sugar::Mannitol, Some(3)); // replaces
+        assert_eq!(map.get(Sugar::Mannitol), Some(&3));
+        assert_eq!(map.get(Sugar::Rhamnose), None);
+        let order: Vec<_> = map.iter().map(|(s, v)| (s, *v)).collect();
+        assert_eq!(order, [(Sugar::Lactulose, 1), (Sugar::Mannitol, 3)]);
+        map.set(Sugar::Lactulose, None);
+        assert_eq!(map.iter().count(), 1);
+        map.clear();
+        assert!(map.is_empty());
+    }
+
+    #[test]
+    fn sex_reads_the_usual_spellings_and_names_what_it_refuses() {
+        for text in ["F", "female", " Female ", "w"] {
+            assert_eq!(text.parse::<Sex>(), Ok(Sex::Female), "{text}");
+        }
+        for text in ["M", "male", "MALE"] {
+            assert_eq!(text.parse::<Sex>(), Ok(Sex::Male), "{text}");
+        }
+        let e = "x".parse::<Sex>().unwrap_err();
+        assert_eq!(e, UnknownSex("x".into()));
+        assert_eq!(
+            e.to_string(),
+            "\"x\": unknown sex (expected F, M, female or male)"
+        );
+        assert_eq!(Sex::Female.to_string(), "female");
+    }
+
+    fn dutch() -> NamedProtocol {
+        let mut doses = SugarMap::default();
+        doses.set(Sugar::Lactulose, Some(grams(5.0)));
+        doses.set(Sugar::Mannitol, Some(grams(2.0)));
+        NamedProtocol {
+            id: "p".into(),
+            title: "t".into(),
+            doses,
+            solutions: SugarMap::default(),
+            collection: Some("5 h".parse().unwrap()),
+            population: None,
+            source: crate::source::Source {
+                citation: "c".into(),
+                doi: None,
+                url: None,
+                quote: "q".into(),
+                status: crate::source::Verification::Local,
+                notes: None,
+            },
+            origin: "test".into(),
+        }
+    }
+
+    #[test]
+    fn a_named_protocol_fills_only_what_the_sample_lacks() {
+        let mut p = Protocol::default();
+        p.doses.set(Sugar::Lactulose, Some(grams(10.0)));
+        p.age_years = Some(40.0);
+        p.fill_from(&dutch());
+        // the explicit 10 g lactulose wins; mannitol (2 g) and the 5 h window are filled
+        assert_relative_eq!(
+            p.doses
+                .get(Sugar::Lactulose)
+                .unwrap()
+                .sugar_mg(Sugar::Lactulose),
+            10_000.0
+        );
+        assert_relative_eq!(
+            p.doses
+                .get(Sugar::Mannitol)
+                .unwrap()
+                .sugar_mg(Sugar::Mannitol),
+            2_000.0
+        );
+        assert_relative_eq!(p.collection.unwrap().in_hours(), 5.0);
+        assert_eq!(p.age_years, Some(40.0));
+
+        let mut q = Protocol {
+            collection: Some("6 h".parse().unwrap()),
+            ..Protocol::default()
+        };
+        q.fill_from(&dutch());
+        assert_relative_eq!(q.collection.unwrap().in_hours(), 6.0);
+
+        p.clear();
+        assert!(p.doses.is_empty() && p.collection.is_none() && p.age_years.is_none());
+    }
+
+    #[test]
+    fn same_amount_allows_rounding_and_nothing_more() {
+        // 5 g written as 5000 mg, or computed with rounding error, is the same nominal dose
+        assert!(same_amount(5000.0, 5000.0));
+        assert!(same_amount(5000.0, 5000.0 * (1.0 + 1e-12)));
+        assert!(same_amount(0.0, 0.0));
+        // 5.001 g is not 5 g: relative difference 2e-4 ≫ 1e-9
+        assert!(!same_amount(5000.0, 5001.0));
+        assert!(!same_amount(0.0, 1e-300));
+    }
 }

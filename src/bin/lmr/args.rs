@@ -43,7 +43,8 @@ pub enum Command {
     /// Interpret every row of a CSV file (rows in = rows out; results appended as columns).
     #[command(long_about = BATCH_ABOUT, after_long_help = BATCH_EXAMPLES)]
     Batch(BatchArgs),
-    /// Print every caveat and flag code with its text and source.
+    /// Print every caveat and flag code with its text and source, or one code's (`lmr caveats
+    /// CODE`).
     Caveats(CaveatsArgs),
     /// Summarise a cohort by group: n, medians and IQRs, class and flag counts; optional HTML
     /// page with the cut-offs drawn.
@@ -124,6 +125,9 @@ pub enum BatchFormat {
     Csv,
     /// JSON Lines: one object per row, input fields and result keys.
     Jsonl,
+    /// FHIR R4 NDJSON: one Bundle (type collection) per row, an OperationOutcome for a row
+    /// that cannot be interpreted (see docs/fhir.md).
+    FhirNdjson,
 }
 
 /// `lmr batch`.
@@ -348,8 +352,21 @@ pub struct CheckArgs {
     pub ranges: RangeOptions,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+/// `lmr check` output format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A short report for people.
+    #[default]
+    Text,
+    /// One JSON object (keys as the batch columns, plus `details`).
+    Json,
+    /// A FHIR R4 Bundle (type collection) of Observations with LOINC/lmr codes and UCUM units
+    /// (see docs/fhir.md).
+    Fhir,
 }
 
 /// `lmr ranges`.
@@ -393,6 +410,9 @@ pub enum RangesAction {
 /// `lmr caveats`.
 #[derive(Debug, ClapArgs)]
 pub struct CaveatsArgs {
+    /// Print only this code's text and sources (a caveat or a flag code, e.g.
+    /// `sugar_test_general`, or a former code such as `lm_ratio_not_diagnostic`).
+    pub code: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

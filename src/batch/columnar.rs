@@ -193,7 +193,11 @@ mod tests {
             got[2 * n - 1].1,
             r#"row 2 (line 3), column "urine_volume [mL]", value "-40": must not be negative"#
         );
-        assert!(got[n..2 * n - 1].iter().all(|(_, t)| t.is_empty()));
+        // the rejected volume empties the recoveries; the ratio cancels the volume:
+        // (20 / 5000) / (150 / 1000) = 0.004 / 0.15 = 0.026667
+        assert_eq!(got[n + at("lactulose_recovery_pct")].1, "");
+        assert_eq!(got[n + at("mannitol_recovery_pct")].1, "");
+        assert_eq!(got[n + at("lm_ratio")].1, "0.026667");
         assert_eq!((c.stats().rows, c.stats().errors), (2, 1));
     }
 
@@ -226,6 +230,7 @@ mod tests {
                 "zonulin_class",
                 "flags",
                 "caveats",
+                "missing_inputs",
                 "error"
             ]
         );

@@ -16,6 +16,8 @@
 
 use std::fmt;
 
+use crate::number::Number;
+
 /// A non-negative number that may be censored.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Censored {
@@ -73,9 +75,9 @@ impl Censored {
 impl fmt::Display for Censored {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Censored::Exact(v) => write!(f, "{v}"),
-            Censored::LessThan(v) => write!(f, "<{v}"),
-            Censored::GreaterThan(v) => write!(f, ">{v}"),
+            Censored::Exact(v) => write!(f, "{}", Number(*v)),
+            Censored::LessThan(v) => write!(f, "<{}", Number(*v)),
+            Censored::GreaterThan(v) => write!(f, ">{}", Number(*v)),
         }
     }
 }

@@ -24,7 +24,8 @@
 //! - [`vitamin_d`] and [`zonulin`]: their units and rules.
 //! - [`zscore`]: age- and sex-specific z-scores against a reference table, and deriving such a
 //!   table from a reference group in the user's own data.
-//! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output.
+//! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output. [`number`]: the
+//!   one rule every written number follows (10 significant digits, shortest text).
 //! - [`summary`]: cohort summaries per group (medians, IQRs, class and flag counts) as text,
 //!   JSON or CSV, and an HTML page of figures with the reference ranges drawn.
 //!
@@ -62,6 +63,7 @@ pub mod censored;
 pub mod files;
 pub mod flag;
 pub mod interpretation;
+pub mod number;
 pub mod protocol;
 pub mod ratio;
 pub mod recovery;

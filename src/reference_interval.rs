@@ -1196,7 +1196,7 @@ fn toml_num(x: f64) -> String {
 /// `x` rounded to 10 significant digits: drops floating-point noise from interpolated limits
 /// (0.005982500000000001 → 0.0059825) while moving them by less than 1e-9 of their value.
 fn tidy(x: f64) -> f64 {
-    format!("{x:.9e}").parse().unwrap_or(x)
+    crate::number::round(x, crate::number::DIGITS)
 }
 
 /// A fraction as a percentage for text (0.95 → 95, 0.975 → 97.5), rounded to 0.1.

@@ -84,8 +84,11 @@ fn result_columns_are_in_the_contract_order() {
         t.header[1..],
         [
             "lactulose_recovery_pct",
+            "lactulose_recovery_pct_bound",
             "mannitol_recovery_pct",
+            "mannitol_recovery_pct_bound",
             "lm_ratio",
+            "lm_ratio_bound",
             "lm_range",
             "lm_class",
             "vitamin_d_nmol_l",
@@ -98,7 +101,7 @@ fn result_columns_are_in_the_contract_order() {
             "error",
         ]
     );
-    assert_eq!(t.cell(0, "vitamin_d_nmol_l"), "60.0");
+    assert_eq!(t.cell(0, "vitamin_d_nmol_l"), "60");
     assert_eq!(t.cell(0, "vitamin_d_class_iom_2011"), "sufficient");
 }
 
@@ -211,20 +214,18 @@ fn below_detection_limit_strings_are_flagged_not_errors() {
         assert_eq!(t.cell(i, "error"), "");
     }
     // <0.25 mg/L × 0.9 L = <0.225 mg of 5000 mg = <0.0045 %; 180 × 0.9 = 162 mg of 1000 mg = 16.2 %
-    assert!(t.cell(0, "lactulose_recovery_pct").starts_with('<'));
-    assert_relative_eq!(
-        t.number(0, "lactulose_recovery_pct"),
-        0.0045,
-        max_relative = REL
-    );
+    // the number column stays empty (numeric); the bound goes to the companion column
+    assert_eq!(t.cell(0, "lactulose_recovery_pct"), "");
+    assert_eq!(t.cell(0, "lactulose_recovery_pct_bound"), "<0.0045");
+    assert_eq!(t.cell(0, "mannitol_recovery_pct_bound"), "");
     assert_relative_eq!(
         t.number(0, "mannitol_recovery_pct"),
         16.2,
         max_relative = REL
     );
-    // ratio < 0.0045 / 16.2 (an upper bound)
-    assert!(t.cell(0, "lm_ratio").starts_with('<'));
-    assert_relative_eq!(t.number(0, "lm_ratio"), 0.0045 / 16.2, max_relative = REL);
+    // ratio < 0.0045 / 16.2 = 0.000277777… (an upper bound), at 10 significant digits
+    assert_eq!(t.cell(0, "lm_ratio"), "");
+    assert_eq!(t.cell(0, "lm_ratio_bound"), "<0.0002777777778");
     // without a stated limit: no recovery, no ratio; mannitol still computed
     for i in 1..4 {
         assert_eq!(t.cell(i, "lactulose_recovery_pct"), "");
@@ -356,13 +357,10 @@ fn jsonl_one_object_per_row() {
         a["sucrose_dose [g]"], "",
         "an empty input field is an empty string"
     );
-    // <0.225 mg of 5000 mg: a censored number is a string; an exact one a number
-    assert_eq!(
-        a["lactulose_recovery_pct"]
-            .as_str()
-            .map(|s| s.starts_with('<')),
-        Some(true)
-    );
+    // <0.225 mg of 5000 mg = <0.0045 %: the number is null, the bound a string beside it
+    assert!(a["lactulose_recovery_pct"].is_null());
+    assert_eq!(a["lactulose_recovery_pct_bound"], "<0.0045");
+    assert!(a["mannitol_recovery_pct_bound"].is_null());
     assert_relative_eq!(
         a["mannitol_recovery_pct"].as_f64().unwrap(),
         16.2,

@@ -37,16 +37,25 @@ fn wide_fractions_per_fraction_and_cumulative_by_hand() {
         results(&t, 10),
         [
             "lactulose_recovery_pct",
+            "lactulose_recovery_pct_bound",
             "mannitol_recovery_pct",
+            "mannitol_recovery_pct_bound",
             "lm_ratio",
+            "lm_ratio_bound",
             "lm_range",
             "lm_class",
             "lactulose_recovery_pct_0_2h",
+            "lactulose_recovery_pct_0_2h_bound",
             "mannitol_recovery_pct_0_2h",
+            "mannitol_recovery_pct_0_2h_bound",
             "lm_ratio_0_2h",
+            "lm_ratio_0_2h_bound",
             "lactulose_recovery_pct_2_8h",
+            "lactulose_recovery_pct_2_8h_bound",
             "mannitol_recovery_pct_2_8h",
+            "mannitol_recovery_pct_2_8h_bound",
             "lm_ratio_2_8h",
+            "lm_ratio_2_8h_bound",
             "vitamin_d_nmol_l",
             "vitamin_d_class_iom_2011",
             "zonulin_range",
@@ -154,19 +163,25 @@ fn long_fractions_each_row_alone_and_cumulative_on_the_last() {
     assert_eq!(t.rows.len(), 4);
     let r = results(&t, 8);
     assert_eq!(
-        r[..8],
+        r[..14],
         [
             "lactulose_recovery_pct",
+            "lactulose_recovery_pct_bound",
             "mannitol_recovery_pct",
+            "mannitol_recovery_pct_bound",
             "lm_ratio",
+            "lm_ratio_bound",
             "lm_range",
             "lm_class",
             "lactulose_recovery_pct_cumulative",
+            "lactulose_recovery_pct_cumulative_bound",
             "mannitol_recovery_pct_cumulative",
+            "mannitol_recovery_pct_cumulative_bound",
             "lm_ratio_cumulative",
+            "lm_ratio_cumulative_bound",
         ]
     );
-    assert_eq!(r[8], "vitamin_d_nmol_l");
+    assert_eq!(r[14], "vitamin_d_nmol_l");
     // Each row alone: 0-2 h 4 mg = 0.08 %, 40 mg = 4 %; 2-8 h 6 mg = 0.12 %, 30 mg = 3 %;
     // 8-24 h 2 × 0.5 = 1 mg = 0.02 %, 20 × 0.5 = 10 mg = 1 %.
     for (row, l, m) in [(0, 0.08, 4.0), (1, 0.12, 3.0), (2, 0.02, 1.0)] {
@@ -387,15 +402,20 @@ fn rhamnose_monohydrate_dose_and_lr_ratio() {
     let t = Table::parse(&r.stdout, b',');
     let res = results(&t, 7);
     assert_eq!(
-        res[..9],
+        res[..14],
         [
             "lactulose_recovery_pct",
+            "lactulose_recovery_pct_bound",
             "mannitol_recovery_pct",
+            "mannitol_recovery_pct_bound",
             "lm_ratio",
+            "lm_ratio_bound",
             "lm_range",
             "lm_class",
             "rhamnose_recovery_pct",
+            "rhamnose_recovery_pct_bound",
             "lr_ratio",
+            "lr_ratio_bound",
             "lr_range",
             "lr_class",
         ]
@@ -507,7 +527,7 @@ fn zscore_columns_with_the_example_reference() {
     let t = ok(input, &["--zscore-reference", reference]);
     let res = results(&t, 8);
     assert_eq!(
-        res[5..10],
+        res[8..13],
         [
             "lmz",
             "lmz_reference",
@@ -521,7 +541,7 @@ fn zscore_columns_with_the_example_reference() {
     assert_relative_eq!(
         t.number(0, "lmz"),
         ((0.48f64 / 18.0).ln() + 3.2) / 0.5,
-        max_relative = 1e-12
+        max_relative = REL
     );
     assert_eq!(t.cell(0, "lmz_reference"), "example-synthetic-lmz");
     // lactulose 0.48 %, any sex 0-18 y: mean 0.4, sd 0.2: z = 0.08 / 0.2 = 0.4

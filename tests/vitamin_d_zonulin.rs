@@ -449,7 +449,7 @@ fn the_20_ng_ml_flip_with_near_boundary_naming_the_bounds() {
     assert!(out.described.iter().any(|d| d
         == "49.92 nmol/L is within rounding distance of the bound 50 nmol/L of iom-2011; 50 itself is sufficient"));
     assert!(out.described.iter().any(|d| d
-        == "20.00 ng/mL is within rounding distance of the bound 20 ng/mL of endocrine-2011; 20 itself is insufficiency"));
+        == "20 ng/mL is within rounding distance of the bound 20 ng/mL of endocrine-2011; 20 itself is insufficiency"));
 
     // 20.04 ng/mL = 50.020 nmol/L: sufficient, and still near the bound (0.0004 relative)
     let out = vd("20.04 ng/mL", &["iom-2011"]);
@@ -1198,7 +1198,8 @@ fn cli_text_report_shows_both_units_schemes_side_by_side_and_zonulin_caveats_fir
     .clone();
     let text = String::from_utf8(out).expect("UTF-8");
     // both units
-    assert!(text.contains("49.92 nmol/L = 20.00 ng/mL"), "{text}");
+    // 49.92 nmol/L ÷ 2.496 = 20 ng/mL exactly: written as a whole number (no trailing zeros)
+    assert!(text.contains("49.92 nmol/L = 20 ng/mL"), "{text}");
     // one row per scheme, each in its native unit, in one table
     let row = |id: &str| {
         text.lines()
@@ -1211,7 +1212,7 @@ fn cli_text_report_shows_both_units_schemes_side_by_side_and_zonulin_caveats_fir
             && row("iom-2011").contains("at_risk_of_inadequacy (30 ≤ x < 50)")
     );
     assert!(
-        row("endocrine-2011").contains("20.00 ng/mL")
+        row("endocrine-2011").contains("20 ng/mL")
             && row("endocrine-2011").contains("insufficiency (20 ≤ x < 30)")
     );
     assert!(row("endocrine-2024").contains("unclassified (no thresholds: statements below)"));

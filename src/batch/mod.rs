@@ -56,12 +56,12 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use csv::ByteRecord;
 
 use crate::caveat::Caveat;
-use crate::censored::Censored;
 use crate::interpretation::{InterpretError, Interpretation, Interpreter, Sample};
+use crate::number;
 use crate::protocol::NamedProtocol;
 use crate::recovery::RecoveryError;
 use crate::report::{
-    cell_value, cells_with_cumulative, columns as result_columns, write_number, Cell, Codes,
+    cells_with_cumulative, columns as result_columns, write_censored, Cell, Codes,
     Layout as ReportLayout,
 };
 
@@ -865,7 +865,6 @@ struct CsvFormat<'i, 'r> {
     layout: ReportLayout,
     delimiter: u8,
     terminator: &'static [u8],
-    number: ryu::Buffer,
     scratch: Vec<u8>,
     /// The `caveats` cell, already CSV-encoded, per set of caveats (rows repeat a few sets).
     caveat_cells: Vec<(u64, Vec<u8>)>,
@@ -883,7 +882,6 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
             layout,
             delimiter,
             terminator: if crlf { b"\r\n" } else { b"\n" },
-            number: ryu::Buffer::new(),
             scratch: Vec::with_capacity(1 << 10),
             caveat_cells: Vec::new(),
         }
@@ -926,8 +924,7 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
                 write_csv_field(out, field, d);
             }
         }
-        let (scratch, number, cache) =
-            (&mut self.scratch, &mut self.number, &mut self.caveat_cells);
+        let (scratch, cache) = (&mut self.scratch, &mut self.caveat_cells);
         let numbers_plain = !b"0123456789.eE+-<>".contains(&d);
         let (interpreter, layout) = (self.interpreter, &self.layout);
         cells_with_cumulative(interpreter, layout, result, cumulative, error, |_, cell| {
@@ -939,7 +936,7 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
                     return;
                 }
                 scratch.clear();
-                cell_text(cell, scratch, number);
+                cell_text(cell, scratch);
                 let mut encoded = Vec::with_capacity(scratch.len() + 2);
                 write_csv_field(&mut encoded, scratch, d);
                 out.extend_from_slice(&encoded);
@@ -948,33 +945,63 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
                 }
                 return;
             }
-            if let (Cell::Number(_), true) = (cell, numbers_plain) {
-                cell_text(cell, out, number); // digits, '.', 'e', '-', '<', '>': never quoted
+            if let (Cell::Number(_) | Cell::Bound(_), true) = (cell, numbers_plain) {
+                cell_text(cell, out); // digits, '.', 'e', '-', '<', '>': never quoted
                 return;
             }
             scratch.clear();
-            cell_text(cell, scratch, number);
+            cell_text(cell, scratch);
             write_csv_field(out, scratch, d);
         });
         out.extend_from_slice(self.terminator);
     }
 }
 
-/// A result cell's text: numbers at full precision (`<x`/`>x` when censored), codes
-/// `;`-separated.
-fn cell_text(cell: Cell<'_>, out: &mut Vec<u8>, number: &mut ryu::Buffer) {
+/// A result cell's text: numbers by [`number::write`], bounds `<x`/`>x`, codes `;`-separated.
+fn cell_text(cell: Cell<'_>, out: &mut Vec<u8>) {
     match cell {
         Cell::Empty => {}
-        Cell::Number(c) => {
-            match c {
-                Censored::Exact(_) => {}
-                Censored::LessThan(_) => out.push(b'<'),
-                Censored::GreaterThan(_) => out.push(b'>'),
-            }
-            out.extend_from_slice(write_number(number, c.number()).as_bytes());
-        }
+        Cell::Number(x) => number::write(out, x, number::DIGITS),
+        Cell::Bound(c) => write_censored(out, c),
         Cell::Text(t) => out.extend_from_slice(t.as_bytes()),
         Cell::Codes(c) => c.write_joined(out),
+    }
+}
+
+/// A result cell as JSON: numbers by [`number::write`] (the CSV text), `null` when empty,
+/// strings escaped, codes as an array of strings.
+fn write_json_cell(cell: Cell<'_>, out: &mut Vec<u8>, scratch: &mut Vec<u8>) {
+    match cell {
+        Cell::Empty => out.extend_from_slice(b"null"),
+        Cell::Number(x) if x.is_finite() => number::write(out, x, number::DIGITS),
+        Cell::Number(_) => out.extend_from_slice(b"null"),
+        Cell::Bound(c) => {
+            out.push(b'"');
+            write_censored(out, c);
+            out.push(b'"');
+        }
+        Cell::Text(t) => {
+            // Writing JSON into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, t);
+        }
+        Cell::Codes(c) => {
+            scratch.clear();
+            c.write_joined(scratch);
+            out.push(b'[');
+            // Codes are ASCII identifiers: quoting each is enough.
+            for (i, code) in scratch.split(|&b| b == b';').enumerate() {
+                if code.is_empty() {
+                    continue;
+                }
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.push(b'"');
+                out.extend_from_slice(code);
+                out.push(b'"');
+            }
+            out.push(b']');
+        }
     }
 }
 
@@ -984,6 +1011,7 @@ struct JsonlFormat<'i, 'r> {
     /// `"name":` per input column, then per result column.
     input_keys: Vec<Vec<u8>>,
     result_keys: Vec<Vec<u8>>,
+    scratch: Vec<u8>,
 }
 
 /// `"key":` as JSON bytes.
@@ -1015,6 +1043,7 @@ impl<'i, 'r> JsonlFormat<'i, 'r> {
             layout,
             input_keys,
             result_keys: results.iter().map(|r| json_key(r)).collect(),
+            scratch: Vec::with_capacity(1 << 10),
         }
     }
 
@@ -1042,13 +1071,13 @@ impl<'i, 'r> JsonlFormat<'i, 'r> {
         }
         let mut keys = self.result_keys.iter();
         let mut first = self.input_keys.is_empty();
-        let (interpreter, layout) = (self.interpreter, &self.layout);
+        let (interpreter, layout, scratch) = (self.interpreter, &self.layout, &mut self.scratch);
         cells_with_cumulative(interpreter, layout, result, cumulative, error, |_, cell| {
             if !std::mem::take(&mut first) {
                 out.push(b',');
             }
             out.extend_from_slice(keys.next().map_or(&b"\"\":"[..], Vec::as_slice));
-            let _ = serde_json::to_writer(&mut *out, &cell_value(cell));
+            write_json_cell(cell, out, scratch);
         });
         out.extend_from_slice(b"}\n");
     }

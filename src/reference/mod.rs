@@ -30,6 +30,7 @@ pub use zscore_tables::{load_zscore_tables, ZscoreReferenceError};
 use std::fmt;
 
 use crate::censored::Censored;
+use crate::number::Number;
 use crate::protocol::{same_amount, Dose, Protocol, Sex, SugarMap};
 use crate::sugar::Sugar;
 use crate::units::{Duration, Mass};
@@ -84,12 +85,20 @@ impl Band {
 
     /// The band written as an interval (`30 ≤ x < 50`, `x > 125`).
     pub fn interval(&self) -> String {
-        let lo = self
-            .lower
-            .map(|b| format!("{} {} ", b.value, if b.inclusive { "≤" } else { "<" }));
-        let hi = self
-            .upper
-            .map(|b| format!(" {} {}", if b.inclusive { "≤" } else { "<" }, b.value));
+        let lo = self.lower.map(|b| {
+            format!(
+                "{} {} ",
+                Number(b.value),
+                if b.inclusive { "≤" } else { "<" }
+            )
+        });
+        let hi = self.upper.map(|b| {
+            format!(
+                " {} {}",
+                if b.inclusive { "≤" } else { "<" },
+                Number(b.value)
+            )
+        });
         match (lo, hi) {
             (None, None) => "any value".to_string(),
             (lo, hi) => format!("{}x{}", lo.unwrap_or_default(), hi.unwrap_or_default()),

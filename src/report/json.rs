@@ -3,16 +3,18 @@
 use serde_json::{json, Map, Value};
 
 use super::{cells, describe_flag, Cell, Layout};
+use crate::censored::Censored;
 use crate::interpretation::{Interpretation, Interpreter, RangeResult, Sample};
+use crate::number;
 use crate::reference::{Band, ReferenceRange};
 
-/// A cell as a JSON value: numbers as numbers (full precision), censored numbers as `"<x"`
-/// strings, code lists as arrays, empty cells as `null`.
+/// A cell as a JSON value: numbers as numbers (by [`number::json`]), a censored number's bound as
+/// a `"<x"` string, code lists as arrays, empty cells as `null`.
 pub(crate) fn cell_value(cell: Cell<'_>) -> Value {
     match cell {
         Cell::Empty => Value::Null,
-        Cell::Number(crate::censored::Censored::Exact(x)) => json!(x),
-        Cell::Number(c) => Value::String(super::censored_text(c)),
+        Cell::Number(x) => number::json(x),
+        Cell::Bound(c) => Value::String(super::censored_text(c)),
         Cell::Text(t) => Value::String(t.to_string()),
         Cell::Codes(c) => Value::Array(c.iter().map(|s| Value::String(s.into())).collect()),
     }
@@ -44,7 +46,7 @@ fn range_json(r: &ReferenceRange) -> Value {
             "population": a.population,
             "matrix": a.matrix.key(),
             "method": a.method,
-            "age_years": a.age_years.map(|(lo, hi)| json!([lo, hi])),
+            "age_years": a.age_years.map(|(lo, hi)| json!([number::json(lo), number::json(hi)])),
             "doses": doses,
             "collection": a.collection.map(|c| c.to_string()),
             "unstated": a.unstated.iter().map(|p| p.key()).collect::<Vec<_>>(),
@@ -62,13 +64,34 @@ fn range_json(r: &ReferenceRange) -> Value {
     })
 }
 
+/// Inserts a quantity as `key` (a number, or `null` when censored or missing) and `key_bound`
+/// (`"<x"` / `">x"` when censored, else `null`): the rule of the result columns.
+fn insert_quantity(obj: &mut Map<String, Value>, key: &str, value: Option<Censored>) {
+    let (n, b) = match value {
+        None => (Value::Null, Value::Null),
+        Some(Censored::Exact(x)) => (number::json(x), Value::Null),
+        Some(c) => (Value::Null, Value::String(super::censored_text(c))),
+    };
+    obj.insert(key.to_string(), n);
+    obj.insert(format!("{key}_bound"), b);
+}
+
+/// A map of quantities, each by [`insert_quantity`].
+fn quantities(items: impl IntoIterator<Item = (String, Option<Censored>)>) -> Value {
+    let mut obj = Map::new();
+    for (k, v) in items {
+        insert_quantity(&mut obj, &k, v);
+    }
+    Value::Object(obj)
+}
+
 fn result_json(res: &RangeResult<'_>) -> Value {
-    json!({
-        "range": range_json(res.range),
-        "value": cell_value(Cell::Number(res.value)),
-        "unit": res.range.unit.to_string(),
-        "class": res.label(),
-    })
+    let mut obj = Map::new();
+    obj.insert("range".into(), range_json(res.range));
+    insert_quantity(&mut obj, "value", Some(res.value));
+    obj.insert("unit".into(), json!(res.range.unit.to_string()));
+    obj.insert("class".into(), json!(res.label()));
+    Value::Object(obj)
 }
 
 /// The JSON object for one interpreted sample: every result column as a key (the same names as
@@ -121,7 +144,7 @@ pub fn to_json(
             sample
                 .protocol
                 .age_years
-                .map(|a| ("age_years".into(), json!(a))),
+                .map(|a| ("age_years".into(), number::json(a))),
         )
         .chain(
             sample
@@ -150,16 +173,12 @@ pub fn to_json(
                 .map(|g| ("hp_genotype".into(), json!(g.to_string()))),
         )
         .collect();
-    let recoveries: Map<String, Value> = result
-        .recoveries
-        .iter()
-        .map(|(s, r)| {
-            (
-                format!("{}_recovery_pct", s.key()),
-                cell_value(Cell::Number(*r)),
-            )
-        })
-        .collect();
+    let recoveries = quantities(
+        result
+            .recoveries
+            .iter()
+            .map(|(s, r)| (format!("{}_recovery_pct", s.key()), Some(*r))),
+    );
     let flags: Vec<Value> = result
         .flags
         .iter()
@@ -179,16 +198,16 @@ pub fn to_json(
         .collect();
     let vitamin_d = result.vitamin_d.as_ref().map(|v| {
         json!({
-            "nmol_l": v.nmol_l,
-            "ng_ml": v.ng_ml,
+            "nmol_l": number::json(v.nmol_l),
+            "ng_ml": number::json(v.ng_ml),
             "form": v.form.key(),
-            "molar_mass_g_per_mol": v.form.molar_mass(),
+            "molar_mass_g_per_mol": number::json(v.form.molar_mass()),
             "schemes": v.schemes.iter().map(result_json).collect::<Vec<_>>(),
         })
     });
     let zonulin = result.zonulin.as_ref().map(|z| {
         json!({
-            "value": z.value.value(),
+            "value": number::json(z.value.value()),
             "unit": z.value.unit().to_string(),
             "matrix": z.value.matrix().key(),
             "range": z.range.as_ref().map(result_json),
@@ -207,17 +226,19 @@ pub fn to_json(
             "fractions": sample.fractions.iter().zip(&result.fractions).map(|(f, fr)| json!({
                 "label": f.label,
                 "volume": f.volume.map(|v| v.to_string()),
-                "recoveries": fr.recoveries.iter().map(|(s, r)| (format!("{}_recovery_pct", s.key()), cell_value(Cell::Number(*r)))).collect::<Map<String, Value>>(),
-                "lm_ratio": cell_value(fr.ratios.lm.map_or(Cell::Empty, Cell::Number)),
-                "lr_ratio": cell_value(fr.ratios.lr.map_or(Cell::Empty, Cell::Number)),
-                "l13m_ratio": cell_value(fr.ratios.l13m.map_or(Cell::Empty, Cell::Number)),
+                "recoveries": quantities(fr.recoveries.iter().map(|(s, r)| (format!("{}_recovery_pct", s.key()), Some(*r)))),
+                "ratios": quantities([
+                    ("lm_ratio".to_string(), fr.ratios.lm),
+                    ("lr_ratio".to_string(), fr.ratios.lr),
+                    ("l13m_ratio".to_string(), fr.ratios.l13m),
+                ]),
             })).collect::<Vec<_>>(),
             "zscores": result.zscores.iter().map(|z| json!({
                 "column": crate::zscore::z_column(z.table.analyte()),
                 "table": z.table.id(),
                 "scale": z.table.scale().key(),
-                "z": z.outcome.and_then(Result::ok).map(|v| v.z),
-                "transformed": z.outcome.and_then(Result::ok).map(|v| v.transformed),
+                "z": z.outcome.and_then(Result::ok).map(|v| number::json(v.z)),
+                "transformed": z.outcome.and_then(Result::ok).map(|v| number::json(v.transformed)),
                 "cell": z.outcome.and_then(Result::ok).map(|v| v.cell.to_string()),
                 "reason": match z.outcome {
                     Some(Err(e)) => Some(json!({"code": e.code(), "text": e.to_string()})),

@@ -4,12 +4,12 @@
 mod json;
 mod text;
 
-pub(crate) use json::cell_value;
 pub use json::to_json;
 pub use text::{describe_flag, to_text};
 
 use crate::censored::Censored;
 use crate::interpretation::{Interpretation, Interpreter};
+use crate::number;
 use crate::sugar::Sugar;
 
 /// Which optional result columns a run writes, besides the fixed ones.
@@ -125,6 +125,8 @@ pub enum ColumnName<'a> {
     Cumulative(&'static str),
     /// `vitamin_d_class_<scheme id with - as _>`.
     VitaminDClass(&'a str),
+    /// `<quantity column>_bound`: the comparator and bound of a censored result (`<0.0045`).
+    Bound(&'a ColumnName<'a>),
 }
 
 impl std::fmt::Display for ColumnName<'_> {
@@ -137,6 +139,7 @@ impl std::fmt::Display for ColumnName<'_> {
             ColumnName::ZscoreReference(z) => write!(f, "{z}_reference"),
             ColumnName::CumulativeRecovery(s) => write!(f, "{}_recovery_pct_cumulative", s.key()),
             ColumnName::Cumulative(r) => write!(f, "{r}_cumulative"),
+            ColumnName::Bound(n) => write!(f, "{n}_bound"),
             ColumnName::VitaminDClass(id) => {
                 f.write_str("vitamin_d_class_")?;
                 for part in id.split('-').enumerate() {
@@ -165,22 +168,43 @@ pub fn columns(interpreter: &Interpreter<'_>, layout: &Layout) -> Vec<String> {
     out
 }
 
-/// Writes a number at full precision (the shortest text that reads back to the same `f64`).
-pub fn write_number(buf: &mut ryu::Buffer, x: f64) -> &str {
-    // ryu prints integers as "1.0" and large/small magnitudes with exponents, both valid CSV/JSON
-    // numbers that R and Python read back exactly.
-    buf.format_finite(x)
+/// Appends a censored value as text (`0.34`, `<0.05`, `>2`), numbers by [`number::write`] at
+/// [`number::DIGITS`].
+pub fn write_censored(out: &mut Vec<u8>, value: Censored) {
+    match value {
+        Censored::Exact(_) => {}
+        Censored::LessThan(_) => out.push(b'<'),
+        Censored::GreaterThan(_) => out.push(b'>'),
+    }
+    number::write(out, value.number(), number::DIGITS);
 }
 
 /// A censored value as text: `0.34`, `<0.05`, `>2`.
+///
+/// ```
+/// use lmr::censored::Censored;
+/// assert_eq!(lmr::report::censored_text(Censored::LessThan(0.0045000000000000005)), "<0.0045");
+/// ```
 pub fn censored_text(value: Censored) -> String {
-    let mut b = ryu::Buffer::new();
-    let n = write_number(&mut b, value.number());
-    match value {
-        Censored::Exact(_) => n.to_string(),
-        Censored::LessThan(_) => format!("<{n}"),
-        Censored::GreaterThan(_) => format!(">{n}"),
-    }
+    let mut out = Vec::with_capacity(24);
+    write_censored(&mut out, value);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Calls `field` for a quantity column and its `_bound` companion: an exact value fills the
+/// number and leaves the bound empty; a censored one leaves the number empty and fills the bound.
+fn quantity(
+    name: ColumnName<'_>,
+    value: Option<Censored>,
+    field: &mut impl FnMut(ColumnName<'_>, Cell<'_>),
+) {
+    let (number, bound) = match value {
+        None => (Cell::Empty, Cell::Empty),
+        Some(Censored::Exact(v)) => (Cell::Number(v), Cell::Empty),
+        Some(c) => (Cell::Empty, Cell::Bound(c)),
+    };
+    field(name, number);
+    field(ColumnName::Bound(&name), bound);
 }
 
 /// Calls `field` once per result column (standard layout) with the cell, in [`result_columns`]
@@ -228,51 +252,44 @@ pub fn cells_with_cumulative(
     }
     // A row with rejected cells keeps the results that did not need them.
     let r = result;
-    let num = |c: Option<Censored>| c.map_or(Cell::Empty, Cell::Number);
-    let rec = |s: Sugar| num(r.and_then(|r| r.recoveries.get(s).copied()));
-    field(Fixed("lactulose_recovery_pct"), rec(Sugar::Lactulose));
-    field(Fixed("mannitol_recovery_pct"), rec(Sugar::Mannitol));
-    field(Fixed("lm_ratio"), num(r.and_then(|r| r.lm_ratio)));
+    let rec = |s: Sugar| r.and_then(|r| r.recoveries.get(s).copied());
+    let f = &mut field;
+    quantity(Fixed("lactulose_recovery_pct"), rec(Sugar::Lactulose), f);
+    quantity(Fixed("mannitol_recovery_pct"), rec(Sugar::Mannitol), f);
+    quantity(Fixed("lm_ratio"), r.and_then(|r| r.lm_ratio), f);
     let lm = r.and_then(|r| r.lm.as_ref());
-    field(Fixed("lm_range"), text(lm.map(|l| l.range.id.as_str())));
-    field(Fixed("lm_class"), text(r.and_then(|r| r.lm_class())));
+    f(Fixed("lm_range"), text(lm.map(|l| l.range.id.as_str())));
+    f(Fixed("lm_class"), text(r.and_then(|r| r.lm_class())));
     for &s in &layout.sugars {
-        field(ColumnName::Recovery(s), rec(s));
+        quantity(ColumnName::Recovery(s), rec(s), f);
     }
     if layout.lr {
-        field(Fixed("lr_ratio"), num(r.and_then(|r| r.lr_ratio)));
+        quantity(Fixed("lr_ratio"), r.and_then(|r| r.lr_ratio), f);
         let lr = r.and_then(|r| r.lr.as_ref());
-        field(Fixed("lr_range"), text(lr.map(|l| l.range.id.as_str())));
+        f(Fixed("lr_range"), text(lr.map(|l| l.range.id.as_str())));
         let class = r.and_then(|r| {
             r.lr_ratio?;
             Some(lr.map_or(crate::reference::UNCLASSIFIED, |l| l.label()))
         });
-        field(Fixed("lr_class"), text(class));
+        f(Fixed("lr_class"), text(class));
     }
     if layout.l13m {
-        field(Fixed("l13m_ratio"), num(r.and_then(|r| r.l13m_ratio)));
+        quantity(Fixed("l13m_ratio"), r.and_then(|r| r.l13m_ratio), f);
     }
     for (i, suffix) in layout.fractions.iter().enumerate() {
         let fr = r.and_then(|r| r.fractions.get(i));
         for s in layout.all_sugars() {
             let v = fr.and_then(|f| f.recoveries.get(s).copied());
-            field(ColumnName::FractionRecovery(s, suffix), num(v));
+            quantity(ColumnName::FractionRecovery(s, suffix), v, f);
         }
-        let ratio = |name, get: fn(&crate::interpretation::Ratios) -> Option<Censored>| {
-            (
-                ColumnName::FractionRatio(name, suffix),
-                num(fr.and_then(|f| get(&f.ratios))),
-            )
-        };
-        let (n, c) = ratio("lm_ratio", |x| x.lm);
-        field(n, c);
+        let ratios = fr.map(|f| &f.ratios);
+        let name = |n| ColumnName::FractionRatio(n, suffix);
+        quantity(name("lm_ratio"), ratios.and_then(|x| x.lm), f);
         if layout.lr {
-            let (n, c) = ratio("lr_ratio", |x| x.lr);
-            field(n, c);
+            quantity(name("lr_ratio"), ratios.and_then(|x| x.lr), f);
         }
         if layout.l13m {
-            let (n, c) = ratio("l13m_ratio", |x| x.l13m);
-            field(n, c);
+            quantity(name("l13m_ratio"), ratios.and_then(|x| x.l13m), f);
         }
     }
     for (i, table) in interpreter.zscore_tables().iter().enumerate() {
@@ -283,8 +300,9 @@ pub fn cells_with_cumulative(
             .and_then(|r| r.zscores.get(i))
             .and_then(|z| z.outcome)
             .and_then(Result::ok);
-        field(Fixed(name), num(z.map(|z| Censored::Exact(z.z))));
-        field(
+        // Z-scores come only from exact values: no bound column.
+        f(Fixed(name), z.map_or(Cell::Empty, |z| Cell::Number(z.z)));
+        f(
             ColumnName::ZscoreReference(name),
             text(z.map(|_| table.id())),
         );
@@ -293,29 +311,22 @@ pub fn cells_with_cumulative(
         let c = cumulative;
         for s in layout.all_sugars() {
             let v = c.and_then(|c| c.recoveries.get(s).copied());
-            field(ColumnName::CumulativeRecovery(s), num(v));
+            quantity(ColumnName::CumulativeRecovery(s), v, f);
         }
-        field(
-            ColumnName::Cumulative("lm_ratio"),
-            num(c.and_then(|c| c.lm_ratio)),
-        );
+        let ratio = ColumnName::Cumulative;
+        quantity(ratio("lm_ratio"), c.and_then(|c| c.lm_ratio), f);
         if layout.lr {
-            field(
-                ColumnName::Cumulative("lr_ratio"),
-                num(c.and_then(|c| c.lr_ratio)),
-            );
+            quantity(ratio("lr_ratio"), c.and_then(|c| c.lr_ratio), f);
         }
         if layout.l13m {
-            field(
-                ColumnName::Cumulative("l13m_ratio"),
-                num(c.and_then(|c| c.l13m_ratio)),
-            );
+            quantity(ratio("l13m_ratio"), c.and_then(|c| c.l13m_ratio), f);
         }
     }
     let vd = r.and_then(|r| r.vitamin_d.as_ref());
+    // Exact only: a vitamin D input below its limit is flagged, not converted.
     field(
         Fixed("vitamin_d_nmol_l"),
-        num(vd.map(|v| Censored::Exact(v.nmol_l))),
+        vd.map_or(Cell::Empty, |v| Cell::Number(v.nmol_l)),
     );
     for (i, s) in interpreter.vitamin_d_schemes().iter().enumerate() {
         let class = vd.and_then(|v| v.schemes.get(i)).map(|res| res.label());
@@ -345,8 +356,10 @@ pub fn cells_with_cumulative(
 pub enum Cell<'a> {
     /// Nothing (missing input, or not computable).
     Empty,
-    /// A number, possibly censored.
-    Number(Censored),
+    /// An exact number (a censored one is empty here and fills the `_bound` cell).
+    Number(f64),
+    /// The `_bound` companion of a censored number: comparator and bound (`<0.0045`).
+    Bound(Censored),
     /// Text.
     Text(&'a str),
     /// A list of codes.

@@ -9,17 +9,10 @@ use crate::recovery::UrineResult;
 use crate::reference::ReferenceRange;
 use crate::sugar::Sugar;
 
-/// A number to 4 significant digits for people (JSON and CSV carry full precision).
+/// A number for people: [`crate::number`]'s rule at [`crate::number::TEXT_DIGITS`] (JSON and
+/// CSV carry [`crate::number::DIGITS`]).
 pub(crate) fn sig(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let digits = 4 - 1 - x.abs().log10().floor() as i32;
-    if digits > 0 {
-        format!("{:.*}", digits as usize, x)
-    } else {
-        format!("{:.0}", x)
-    }
+    crate::number::format(x, crate::number::TEXT_DIGITS)
 }
 
 fn censored(c: crate::censored::Censored) -> String {

@@ -57,22 +57,14 @@ pub(crate) fn measure_rows(g: &Group) -> Vec<MeasureRow<'_>> {
     rows
 }
 
-/// A number to 4 significant digits, for people (`0.02527`, `13.54`, `1234`).
+/// A number for people: [`crate::number`]'s rule at [`crate::number::TEXT_DIGITS`]
+/// (`0.02527`, `13.54`, `1235`).
 pub fn significant(x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let magnitude = x.abs().log10().floor() as i32;
-    let decimals = (3 - magnitude).clamp(0, 12) as usize;
-    format!("{x:.decimals$}")
+    crate::number::format(x, crate::number::TEXT_DIGITS)
 }
 
 fn full(x: f64) -> String {
-    let mut b = ryu::Buffer::new();
-    crate::report::write_number(&mut b, x).to_string()
+    crate::number::format(x, crate::number::DIGITS)
 }
 
 /// Aligned columns: `right[i]` right-aligns column `i`.

@@ -3,7 +3,9 @@
 use assert_cmd::Command;
 
 /// Relative tolerance for computed values (a few ulps of f64 arithmetic).
-pub const REL: f64 = 1e-12;
+/// Written numbers carry 10 significant digits (`lmr::number::DIGITS`): a relative rounding of at
+/// most 5e-10, so they are compared to 1e-9.
+pub const REL: f64 = 1e-9;
 
 pub struct Run {
     pub code: i32,

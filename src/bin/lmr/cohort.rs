@@ -398,13 +398,9 @@ fn partition_label(by: &[String], key: &[String]) -> String {
         .join(", ")
 }
 
-/// A number to 5 significant digits, for the text report (JSON keeps full precision).
+/// A number for the text report (JSON keeps [`lmr::number::DIGITS`]).
 fn sig(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let digits = (4 - x.abs().log10().floor() as i32).max(0) as usize;
-    format!("{x:.digits$}")
+    lmr::number::format(x, lmr::number::TEXT_DIGITS)
 }
 
 fn describe_interval(

@@ -1,0 +1,348 @@
+//! The one number formatter: every number lmr writes (CSV, JSON Lines, JSON, text, TOML) goes
+//! through [`write`] (or its wrappers), so the same value reads the same everywhere.
+//!
+//! The rule: round the double to [`DIGITS`] significant decimal digits (half away from zero),
+//! then write the shortest text of that decimal: `0.011159999999999998` → `0.01116`,
+//! `0.7793302000000001` → `0.7793302`, `18.0` → `18`. Whole numbers below 10¹⁶ are written
+//! without a decimal point; numbers from 10⁻⁵ up to 10¹⁶ in plain decimal, others in exponent
+//! form (`1.5e-7`, `2e+20`), exactly as JSON and CSV readers (pandas, polars, R) expect.
+//!
+//! Why [`DIGITS`] = 10 is enough: lab inputs carry 2–5 significant digits and the assays behind
+//! them a CV of a few per cent, so the 10th digit is 10⁵ or more below the measurement error;
+//! yet 10 digits keep every digit an input gave (a result derived from inputs with up to 10
+//! digits loses nothing the inputs held), while the noise of binary arithmetic (about 1 part in
+//! 10¹⁶ per operation) never reaches the 10th digit. Text reports round further, to
+//! [`TEXT_DIGITS`], for reading.
+//!
+//! ```
+//! use lmr::number::{format, DIGITS};
+//! assert_eq!(format(0.011159999999999998, DIGITS), "0.01116");
+//! assert_eq!(format(18.0, DIGITS), "18");
+//! assert_eq!(format(0.0045000000000000005, DIGITS), "0.0045");
+//! assert_eq!(format(2.0 / 3.0, 4), "0.6667");
+//! ```
+
+use std::fmt;
+
+/// Significant digits of every machine-readable number (CSV, JSON Lines, JSON, TOML).
+pub const DIGITS: usize = 10;
+
+/// Significant digits of numbers in text reports, for people.
+pub const TEXT_DIGITS: usize = 4;
+
+/// Digits kept from a printed double: the shortest text has at most 17; a tie is read to 35.
+const MAX_DIGITS: usize = 40;
+
+/// A decimal `0.d₁d₂…dₙ × 10^point`, with no leading or trailing zero digit (no digits: zero).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Decimal {
+    negative: bool,
+    digits: [u8; MAX_DIGITS],
+    len: usize,
+    point: i32,
+}
+
+impl Decimal {
+    /// Reads the digits and exponent from a printed double (`-1.25e-7`, `0.0012`, `1230.0`).
+    fn parse(text: &str) -> Decimal {
+        let (negative, text) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+            Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+            None => (text, 0),
+        };
+        let mut d = Decimal {
+            negative,
+            digits: [0; MAX_DIGITS],
+            len: 0,
+            point: 0,
+        };
+        let mut before_point = 0i32;
+        let mut seen_point = false;
+        for b in mantissa.bytes() {
+            match b {
+                b'.' => seen_point = true,
+                b'0'..=b'9' => {
+                    if !seen_point {
+                        before_point += 1;
+                    }
+                    if d.len == 0 && b == b'0' {
+                        before_point -= 1; // a leading zero: the value starts one place lower
+                    } else if d.len < MAX_DIGITS {
+                        d.digits[d.len] = b - b'0';
+                        d.len += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        while d.len > 0 && d.digits[d.len - 1] == 0 {
+            d.len -= 1;
+        }
+        d.point = before_point + exponent;
+        d
+    }
+
+    /// The decimal of a finite double, rounded to `n` (1 to 17) significant digits.
+    fn of(x: f64, n: usize) -> Decimal {
+        let mut buf = ryu::Buffer::new();
+        let d = Decimal::parse(buf.format_finite(x));
+        if d.len <= n {
+            return d;
+        }
+        if d.len == n + 1 && d.digits[n] == 5 {
+            // The shortest text ends in a 5 just past the last kept digit: the double itself
+            // may lie on either side of that tie (or on it), so round its exact value, read to
+            // 20 more digits than kept, instead.
+            let exact = format!("{:.*e}", n + 20, x);
+            return Decimal::parse(&exact).round(n);
+        }
+        // Otherwise rounding the shortest text gives what rounding the exact double gives: a
+        // rounding boundary between them would be a shorter text that reads back as the double.
+        d.round(n)
+    }
+
+    /// Rounds to `n` significant digits, half away from zero.
+    fn round(mut self, n: usize) -> Decimal {
+        if self.len <= n {
+            return self;
+        }
+        let up = self.digits[n] >= 5;
+        self.len = n;
+        if up {
+            let mut i = n;
+            loop {
+                if i == 0 {
+                    // 999… rounded up: 1 at the next place.
+                    self.digits[0] = 1;
+                    self.len = 1;
+                    self.point += 1;
+                    break;
+                }
+                i -= 1;
+                if self.digits[i] == 9 {
+                    self.digits[i] = 0;
+                } else {
+                    self.digits[i] += 1;
+                    break;
+                }
+            }
+        }
+        while self.len > 0 && self.digits[self.len - 1] == 0 {
+            self.len -= 1;
+        }
+        self
+    }
+
+    fn is_whole(&self) -> bool {
+        self.len == 0 || (self.len as i32 <= self.point && self.point <= 16)
+    }
+
+    /// Writes the decimal: plain for 10⁻⁵ ≤ |x| < 10¹⁶, exponent form otherwise.
+    fn write(&self, out: &mut impl Extend<u8>) {
+        if self.len == 0 {
+            out.extend([b'0']);
+            return;
+        }
+        if self.negative {
+            out.extend([b'-']);
+        }
+        let digits = self.digits[..self.len].iter().map(|d| b'0' + d);
+        let (len, point) = (self.len as i32, self.point);
+        if len <= point && point <= 16 {
+            out.extend(digits);
+            out.extend(std::iter::repeat_n(b'0', (point - len) as usize));
+        } else if 0 < point && point <= 16 {
+            let (whole, frac) = self.digits[..self.len].split_at(point as usize);
+            out.extend(whole.iter().map(|d| b'0' + d));
+            out.extend([b'.']);
+            out.extend(frac.iter().map(|d| b'0' + d));
+        } else if -5 < point && point <= 0 {
+            out.extend([b'0', b'.']);
+            out.extend(std::iter::repeat_n(b'0', (-point) as usize));
+            out.extend(digits);
+        } else {
+            out.extend([b'0' + self.digits[0]]);
+            if self.len > 1 {
+                out.extend([b'.']);
+                out.extend(self.digits[1..self.len].iter().map(|d| b'0' + d));
+            }
+            // `e+20` / `e-7`, as serde_json writes exponents.
+            let e = point - 1;
+            out.extend(if e < 0 { *b"e-" } else { *b"e+" });
+            out.extend(e.unsigned_abs().to_string().into_bytes());
+        }
+    }
+}
+
+/// Appends `x` rounded to `digits` significant digits (1 to 15) in its shortest text. A
+/// non-finite `x` writes nothing (an empty cell): lmr never reports one.
+pub fn write(out: &mut Vec<u8>, x: f64, digits: usize) {
+    if x.is_finite() {
+        Decimal::of(x, digits.clamp(1, 15)).write(out);
+    }
+}
+
+/// `x` as text by [`write`]'s rule.
+pub fn format(x: f64, digits: usize) -> String {
+    let mut out = Vec::with_capacity(24);
+    write(&mut out, x, digits);
+    // Only ASCII digits, '-', '.' and 'e' were written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `x` rounded to `digits` significant digits, as the nearest double (what a reader of
+/// [`format`]'s text gets back).
+pub fn round(x: f64, digits: usize) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    format(x, digits).parse().unwrap_or(x)
+}
+
+/// `x` as a JSON number that serialises to [`format`]`(x, DIGITS)`'s text: an integer when whole,
+/// else the rounded double (whose shortest text is the rounded decimal). Non-finite: `null`.
+pub fn json(x: f64) -> serde_json::Value {
+    if !x.is_finite() {
+        return serde_json::Value::Null;
+    }
+    let d = Decimal::of(x, DIGITS);
+    let mut text = Vec::with_capacity(24);
+    d.write(&mut text);
+    let text = String::from_utf8(text).unwrap_or_default();
+    if d.is_whole() {
+        if let Ok(i) = text.parse::<i64>() {
+            return serde_json::Value::from(i);
+        }
+    }
+    serde_json::Value::from(text.parse::<f64>().unwrap_or(x))
+}
+
+/// A number that displays by [`write`]'s rule: `Number(x)` at [`DIGITS`],
+/// `Number::text(x)` at [`TEXT_DIGITS`].
+///
+/// ```
+/// use lmr::number::Number;
+/// assert_eq!(Number(0.48000000000000004).to_string(), "0.48");
+/// assert_eq!(Number::text(13.5432).to_string(), "13.54");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Number(pub f64);
+
+/// A number displayed at a chosen number of significant digits (see [`Number::text`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rounded(pub f64, pub usize);
+
+impl Number {
+    /// The number at [`TEXT_DIGITS`], for text reports.
+    pub fn text(x: f64) -> Rounded {
+        Rounded(x, TEXT_DIGITS)
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Rounded(self.0, DIGITS).fmt(f)
+    }
+}
+
+impl fmt::Display for Rounded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::with_capacity(24);
+        write(&mut out, self.0, self.1);
+        f.write_str(std::str::from_utf8(&out).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_noise_is_dropped_at_ten_digits() {
+        // 0.011159999999999998 to 10 significant digits: 0.01116000000 → 0.01116
+        assert_eq!(format(0.011159999999999998, DIGITS), "0.01116");
+        // 0.7793302000000001 → 0.7793302000 → 0.7793302
+        assert_eq!(format(0.7793302000000001, DIGITS), "0.7793302");
+        // 0.0045000000000000005 → 0.004500000000 → 0.0045
+        assert_eq!(format(0.0045000000000000005, DIGITS), "0.0045");
+        // 20 mg/L × 1.2 L / 5000 mg × 100 = 0.48 % (computed in binary as 0.48000000000000004)
+        assert_eq!(format(20.0 * 1.2 / 5000.0 * 100.0, DIGITS), "0.48");
+    }
+
+    #[test]
+    fn ten_digits_keep_what_inputs_give() {
+        // 1/3 = 0.333333333333… → 10 digits 0.3333333333
+        assert_eq!(format(1.0 / 3.0, DIGITS), "0.3333333333");
+        // 2/3 = 0.666666666666… → 10th digit rounds up: 0.6666666667
+        assert_eq!(format(2.0 / 3.0, DIGITS), "0.6666666667");
+        // 9.21 (an input) stays 9.21; 123456.789 stays whole to its 9 digits
+        assert_eq!(format(9.21, DIGITS), "9.21");
+        assert_eq!(format(123456.789, DIGITS), "123456.789");
+        // 12345678901.5 has 12 digits: rounded to 10 → 12345678900 (whole, no point)
+        assert_eq!(format(12345678901.5, DIGITS), "12345678900");
+    }
+
+    #[test]
+    fn whole_numbers_have_no_point() {
+        assert_eq!(format(18.0, DIGITS), "18");
+        assert_eq!(format(1857.0, DIGITS), "1857");
+        assert_eq!(format(0.0, DIGITS), "0");
+        assert_eq!(format(-0.0, DIGITS), "0");
+        assert_eq!(format(-40.0, DIGITS), "-40");
+        // 0.99999999999 (11 nines) rounds to 1 at 10 digits
+        assert_eq!(format(0.99999999999, DIGITS), "1");
+        assert_eq!(format(1e15, DIGITS), "1000000000000000");
+    }
+
+    #[test]
+    fn small_and_large_magnitudes_use_exponents_like_json() {
+        assert_eq!(format(0.00001234, DIGITS), "0.00001234");
+        assert_eq!(format(0.000001234, DIGITS), "1.234e-6");
+        assert_eq!(format(1.5e-7, DIGITS), "1.5e-7");
+        assert_eq!(format(2e20, DIGITS), "2e+20");
+        assert_eq!(format(1.2345678901234e20, DIGITS), "1.23456789e+20");
+        assert_eq!(format(f64::NAN, DIGITS), "");
+    }
+
+    #[test]
+    fn text_digits_round_further() {
+        // 0.025271 to 4 digits: 0.02527; 13.5432 → 13.54; 1234.6 → 1235; 0.48 stays 0.48
+        assert_eq!(format(0.025271, TEXT_DIGITS), "0.02527");
+        assert_eq!(format(13.5432, TEXT_DIGITS), "13.54");
+        assert_eq!(format(1234.6, TEXT_DIGITS), "1235");
+        assert_eq!(format(0.48, TEXT_DIGITS), "0.48");
+        // 0.99996 → 1.000 → 1
+        assert_eq!(format(0.99996, TEXT_DIGITS), "1");
+    }
+
+    #[test]
+    fn ties_round_the_exact_double() {
+        // 0.125 is exact in binary: a true tie at 2 digits, rounded half away from zero → 0.13
+        assert_eq!(format(0.125, 2), "0.13");
+        // 1.0000000005 is stored as 1.00000000050000004…: above the tie → 1.000000001
+        assert_eq!(format(1.0000000005, DIGITS), "1.000000001");
+        // 1.2345678905 is stored as 1.23456789049999993…: below the tie → 1.234567890
+        assert_eq!(format(1.2345678905, DIGITS), "1.23456789");
+    }
+
+    #[test]
+    fn json_numbers_print_as_the_csv_text() {
+        for x in [
+            0.011159999999999998,
+            18.0,
+            0.48000000000000004,
+            1.5e-7,
+            2e20,
+            -3.25,
+            123456.789,
+            1e15,
+            0.00001234,
+        ] {
+            let text = serde_json::to_string(&json(x)).unwrap();
+            assert_eq!(text, format(x, DIGITS), "{x}");
+        }
+    }
+}

@@ -101,16 +101,22 @@ pub enum RangeWriteError {
     /// The written text did not pass the range-file loader (for example an unknown unit for the
     /// analyte, or a protocol table for an analyte that is not a urine sugar).
     #[error("the range file would not load: {0}")]
-    Invalid(#[from] RangeFileError),
+    Invalid(RangeFileError),
     /// The file could not be written.
-    #[error("{path}: cannot write: {source}")]
+    #[error("{path}: cannot write: {error}")]
     Io {
         /// The path.
         path: String,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
+        /// The cause (printed in the message, so not also a `source()`).
+        error: std::io::Error,
     },
+}
+
+// The loader's error is printed in the message, so it is not also a `source()`.
+impl From<RangeFileError> for RangeWriteError {
+    fn from(e: RangeFileError) -> Self {
+        RangeWriteError::Invalid(e)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1434,9 +1440,9 @@ pub fn write_range_file(
     spec: &RangeFileSpec,
 ) -> Result<(), RangeWriteError> {
     let text = range_file_toml(result, estimate, spec)?;
-    std::fs::write(path, text).map_err(|source| RangeWriteError::Io {
+    std::fs::write(path, text).map_err(|error| RangeWriteError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     })
 }
 

@@ -344,13 +344,12 @@ pub enum HeaderError {
 #[non_exhaustive]
 pub enum ColumnMapError {
     /// The file cannot be read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The path.
         path: String,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
+        /// The cause (printed in the message, so not also a `source()`).
+        error: std::io::Error,
     },
     /// Not valid TOML or not the map format.
     #[error("{path}: {message}")]
@@ -520,7 +519,7 @@ impl ColumnMap {
         let text = crate::files::read_regular(path, limit, "a column map").map_err(|e| {
             ColumnMapError::Io {
                 path: path.display().to_string(),
-                source: e.into_io(),
+                error: e.into_io(),
             }
         })?;
         Self::from_toml_str(&text, &path.display().to_string())

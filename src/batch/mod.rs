@@ -136,13 +136,13 @@ pub const FIRST_ERRORS: usize = 5;
 pub enum BatchError {
     /// Reading the input failed.
     #[error("reading the input: {0}")]
-    Read(#[source] io::Error),
+    Read(io::Error),
     /// Writing the output failed.
     #[error("writing the output: {0}")]
-    Write(#[source] io::Error),
+    Write(io::Error),
     /// The header cannot be used.
     #[error("header: {0}")]
-    Header(#[from] HeaderError),
+    Header(HeaderError),
     /// A record (header or row) is longer than [`Options::max_record_size`]. Reading stops
     /// there: without a closing quote there is no telling where the next row begins.
     #[error("line {line}: a record longer than {limit} bytes (--max-record-size); stopped there (an unterminated quote, or not a CSV file?)")]
@@ -164,6 +164,14 @@ pub enum BatchError {
     },
 }
 
+// Each cause is printed once: in the message above, so the variants hold it without being a
+// `source()` (a `#[from]` would make it one).
+impl From<HeaderError> for BatchError {
+    fn from(e: HeaderError) -> Self {
+        BatchError::Header(e)
+    }
+}
+
 impl BatchError {
     /// Whether the output was a closed pipe (`lmr batch … | head`).
     pub fn is_broken_pipe(&self) -> bool {
@@ -172,14 +180,16 @@ impl BatchError {
 }
 
 fn read_error(e: csv::Error) -> BatchError {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => match e.get_ref().and_then(|i| i.downcast_ref::<Refused>()) {
+    // The csv crate's own message (never its Debug text) for what is not an I/O error.
+    let message = (!e.is_io_error()).then(|| e.to_string());
+    match (e.into_kind(), message) {
+        (csv::ErrorKind::Io(e), _) => match e.get_ref().and_then(|i| i.downcast_ref::<Refused>()) {
             Some(Refused(r)) => (**r).clone_error(),
             None => BatchError::Read(e),
         },
-        other => BatchError::Read(io::Error::new(
+        (_, message) => BatchError::Read(io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("{other:?}"),
+            message.unwrap_or_default(),
         )),
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::problem::{RangeProblem, Word};
 use super::{
     Analyte, Applicability, Band, Bound, Matrix, ProtocolPart, RangeUnit, ReferenceRange,
     Selection, Source, Statement, Verification,
@@ -32,13 +33,12 @@ pub const MAX_BANDS: usize = 64;
 #[non_exhaustive]
 pub enum RangeFileError {
     /// The file or directory could not be read.
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {error}")]
     Io {
         /// The path.
         path: String,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
+        /// The cause (printed in the message, so not also a `source()`).
+        error: std::io::Error,
     },
     /// The file is not valid TOML or has a key the format does not know.
     #[error("{path}: {message}")]
@@ -55,14 +55,8 @@ pub enum RangeFileError {
         path: String,
         /// The key, e.g. `range[iom-2011].band[2].upper`.
         key: String,
-        /// What is wrong.
-        problem: String,
-    },
-    /// A file named as a z-score reference holds no `[[zscore_table]]`.
-    #[error("{path}: key `zscore_table`: no [[zscore_table]] in this file")]
-    NoZscoreTable {
-        /// The path.
-        path: String,
+        /// What is wrong (boxed: it is large, and errors are rare).
+        problem: Box<RangeProblem>,
     },
     /// The file is not a regular file, or is too large ([`MAX_RANGE_FILE_BYTES`]).
     #[error(transparent)]
@@ -247,22 +241,27 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&self, key: impl Into<String>, problem: impl Into<String>) -> RangeFileError {
+    fn err(&self, key: impl Into<String>, problem: RangeProblem) -> RangeFileError {
         RangeFileError::Invalid {
             path: self.path.to_string(),
             key: key.into(),
-            problem: problem.into(),
+            problem: Box::new(problem),
         }
     }
 
+    fn unknown(&self, key: impl Into<String>, word: Word, value: &str) -> RangeFileError {
+        let value = value.to_string();
+        self.err(key, RangeProblem::Unknown { word, value })
+    }
+
     fn required<T>(&self, v: Option<T>, key: &str) -> Result<T, RangeFileError> {
-        v.ok_or_else(|| self.err(key, "missing (required)"))
+        v.ok_or_else(|| self.err(key, RangeProblem::Missing))
     }
 
     fn text(&self, v: Option<String>, key: &str) -> Result<String, RangeFileError> {
         let v = self.required(v, key)?;
         if v.trim().is_empty() {
-            return Err(self.err(key, "empty (required)"));
+            return Err(self.err(key, RangeProblem::Empty));
         }
         Ok(v)
     }
@@ -272,15 +271,9 @@ impl Ctx<'_> {
             Some("verified") => Ok(Verification::Verified),
             Some("secondary") => Ok(Verification::Secondary),
             Some("local") => Ok(Verification::Local),
-            Some("unverified") => Err(self.err(
-                key,
-                "\"unverified\" values are never shipped or used as classifying ranges (make it a user setting, or verify it)",
-            )),
-            Some(other) => Err(self.err(
-                key,
-                format!("unknown status {other:?} (expected \"verified\", \"secondary\" or \"local\")"),
-            )),
-            None => Err(self.err(key, "missing (required)")),
+            Some("unverified") => Err(self.err(key, RangeProblem::Unverified)),
+            Some(other) => Err(self.unknown(key, Word::Status, other)),
+            None => Err(self.err(key, RangeProblem::Missing)),
         }
     }
 
@@ -293,10 +286,7 @@ impl Ctx<'_> {
         // A locally derived interval has no publication to point at: its citation names the
         // input file and the method instead.
         if doi.is_none() && url.is_none() && status != Verification::Local {
-            return Err(self.err(
-                format!("{key}.url"),
-                "missing: a source needs a doi or a url (only status \"local\" may omit both)",
-            ));
+            return Err(self.err(format!("{key}.url"), RangeProblem::NoLink));
         }
         Ok(Source {
             citation: self.text(doc.citation, &format!("{key}.citation"))?,
@@ -317,35 +307,39 @@ impl Ctx<'_> {
         let mut out = SugarMap::default();
         for (name, text) in doses {
             let k = format!("{key}.doses.{name}");
-            let sugar: Sugar = name.parse().map_err(|e| self.err(&k, format!("{e}")))?;
-            let mass: Mass = text.parse().map_err(|e| self.err(&k, format!("{e}")))?;
+            let sugar: Sugar = name
+                .parse()
+                .map_err(|e| self.err(&k, RangeProblem::Sugar(e)))?;
+            let mass: Mass = text
+                .parse()
+                .map_err(|e| self.err(&k, RangeProblem::Quantity(e)))?;
             out.set(sugar, Some(Dose::anhydrous(mass)));
         }
         for (name, form) in forms {
             let k = format!("{key}.dose_forms.{name}");
-            let sugar: Sugar = name.parse().map_err(|e| self.err(&k, format!("{e}")))?;
+            let sugar: Sugar = name
+                .parse()
+                .map_err(|e| self.err(&k, RangeProblem::Sugar(e)))?;
             let form = match form.as_str() {
                 "anhydrous" => DoseForm::Anhydrous,
                 "monohydrate" => DoseForm::Monohydrate,
-                other => {
-                    return Err(self.err(
-                        &k,
-                        format!("unknown dose form {other:?} (expected anhydrous or monohydrate)"),
-                    ))
-                }
+                other => return Err(self.unknown(&k, Word::DoseForm, other)),
             };
             let mass = out
                 .get(sugar)
                 .map(|d| d.mass)
-                .ok_or_else(|| self.err(&k, format!("no dose given for {sugar}")))?;
+                .ok_or_else(|| self.err(&k, RangeProblem::FormWithoutDose { sugar }))?;
             out.set(sugar, Some(Dose { mass, form }));
         }
         Ok(out)
     }
 
     fn duration(&self, v: Option<String>, key: &str) -> Result<Option<Duration>, RangeFileError> {
-        v.map(|t| t.parse().map_err(|e| self.err(key, format!("{e}"))))
-            .transpose()
+        v.map(|t| {
+            t.parse()
+                .map_err(|e| self.err(key, RangeProblem::Quantity(e)))
+        })
+        .transpose()
     }
 }
 
@@ -358,7 +352,7 @@ pub(crate) fn parse(path: &str, text: &str) -> Result<Parsed, RangeFileError> {
     let cx = Ctx { path };
     if let Some(s) = doc.schema {
         if s != 1 {
-            return Err(cx.err("schema", format!("unsupported schema {s} (expected 1)")));
+            return Err(cx.err("schema", RangeProblem::Schema { found: s }));
         }
     }
     let ranges = doc
@@ -389,43 +383,22 @@ pub(crate) fn parse(path: &str, text: &str) -> Result<Parsed, RangeFileError> {
 fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, RangeFileError> {
     let id = cx.text(doc.id, &format!("range[{index}].id"))?;
     if !valid_id(&id) {
-        return Err(cx.err(
-            format!("range[{index}].id"),
-            format!("{id:?}: use lower-case letters, digits and '-'"),
-        ));
+        return Err(cx.err(format!("range[{index}].id"), RangeProblem::InvalidId { id }));
     }
     let k = |key: &str| format!("range[{id}].{key}");
     let analyte_text = cx.text(doc.analyte, &k("analyte"))?;
-    let analyte = Analyte::from_key(&analyte_text).ok_or_else(|| {
-        let known: Vec<_> = Analyte::ALL.iter().map(|a| a.key()).collect();
-        cx.err(
-            k("analyte"),
-            format!(
-                "unknown analyte {analyte_text:?} (expected one of {})",
-                known.join(", ")
-            ),
-        )
-    })?;
+    let analyte = Analyte::from_key(&analyte_text)
+        .ok_or_else(|| cx.unknown(k("analyte"), Word::Analyte, &analyte_text))?;
     let unit_text = cx.text(doc.unit, &k("unit"))?;
     let unit = range_unit(analyte, &unit_text).ok_or_else(|| {
-        cx.err(
-            k("unit"),
-            format!(
-                "unknown unit {unit_text:?} for {analyte} (expected {})",
-                expected_units(analyte)
-            ),
-        )
+        let value = unit_text.clone();
+        cx.err(k("unit"), RangeProblem::UnknownUnit { value, analyte })
     })?;
     let title = cx.text(doc.title, &k("title"))?;
     let selection = match cx.text(doc.selection, &k("selection"))?.as_str() {
         "automatic" => Selection::Automatic,
         "explicit" => Selection::Explicit,
-        other => {
-            return Err(cx.err(
-                k("selection"),
-                format!("unknown selection {other:?} (expected \"automatic\" or \"explicit\")"),
-            ))
-        }
+        other => return Err(cx.unknown(k("selection"), Word::Selection, other)),
     };
     let near_boundary_relative = doc
         .near_boundary_relative
@@ -433,7 +406,9 @@ fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, Ra
     if !(near_boundary_relative.is_finite() && (0.0..0.5).contains(&near_boundary_relative)) {
         return Err(cx.err(
             k("near_boundary_relative"),
-            format!("{near_boundary_relative}: expected a fraction in [0, 0.5)"),
+            RangeProblem::NearBoundary {
+                value: near_boundary_relative,
+            },
         ));
     }
     let source = cx.source(doc.source, &k("source"))?;
@@ -446,10 +421,9 @@ fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, Ra
     if unit == RangeUnit::NgPerG && applies_to.matrix != Matrix::Stool {
         return Err(cx.err(
             k("unit"),
-            format!(
-                "ng/g is a stool unit, but the matrix is {}",
-                applies_to.matrix
-            ),
+            RangeProblem::StoolUnit {
+                matrix: applies_to.matrix,
+            },
         ));
     }
     let automatic_ok = !analyte.is_urine_sugar()
@@ -457,18 +431,15 @@ fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, Ra
             && !applies_to.doses.is_empty()
             && (applies_to.collection.is_some() || applies_to.collection_hours.is_some()));
     if selection == Selection::Automatic && !automatic_ok {
-        return Err(cx.err(
-            k("selection"),
-            "\"automatic\" needs a fully stated protocol (doses and collection, nothing unstated); use \"explicit\"",
-        ));
+        return Err(cx.err(k("selection"), RangeProblem::AutomaticUnstated));
     }
     if doc.band.len() > MAX_BANDS {
         return Err(cx.err(
             k("band"),
-            format!(
-                "{} bands, more than the limit of {MAX_BANDS} per range",
-                doc.band.len()
-            ),
+            RangeProblem::TooManyBands {
+                count: doc.band.len(),
+                limit: MAX_BANDS,
+            },
         ));
     }
     let bands = doc
@@ -493,10 +464,7 @@ fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, Ra
         })
         .collect::<Result<Vec<_>, RangeFileError>>()?;
     if bands.is_empty() && statements.is_empty() {
-        return Err(cx.err(
-            k("band"),
-            "no bands and no statements: a range must classify or state something",
-        ));
+        return Err(cx.err(k("band"), RangeProblem::ClassifiesNothing));
     }
     Ok(ReferenceRange {
         id,
@@ -542,16 +510,6 @@ fn range_unit(analyte: Analyte, text: &str) -> Option<RangeUnit> {
     }
 }
 
-fn expected_units(analyte: Analyte) -> &'static str {
-    match analyte {
-        Analyte::LmRatio | Analyte::LrRatio | Analyte::L13mRatio => "\"ratio\"",
-        Analyte::LactuloseRecoveryPct | Analyte::MannitolRecoveryPct => "\"%\"",
-        Analyte::VitaminD25oh => "nmol/L, ng/mL or µg/L",
-        Analyte::Zonulin => "ng/mL, µg/L or ng/g",
-        Analyte::UrineVolume => "\"mL\"",
-    }
-}
-
 fn applicability(
     cx: &Ctx<'_>,
     analyte: Analyte,
@@ -559,12 +517,8 @@ fn applicability(
     key: &str,
 ) -> Result<Applicability, RangeFileError> {
     let matrix_text = cx.text(doc.matrix, &format!("{key}.matrix"))?;
-    let matrix = Matrix::from_key(&matrix_text).ok_or_else(|| {
-        cx.err(
-            format!("{key}.matrix"),
-            format!("unknown matrix {matrix_text:?} (expected urine, serum or stool)"),
-        )
-    })?;
+    let matrix = Matrix::from_key(&matrix_text)
+        .ok_or_else(|| cx.unknown(format!("{key}.matrix"), Word::Matrix, &matrix_text))?;
     let allowed: &[Matrix] = match analyte {
         Analyte::VitaminD25oh => &[Matrix::Serum],
         Analyte::Zonulin => &[Matrix::Serum, Matrix::Stool],
@@ -573,24 +527,21 @@ fn applicability(
     if !allowed.contains(&matrix) {
         return Err(cx.err(
             format!("{key}.matrix"),
-            format!("{matrix} is not a matrix for {analyte}"),
+            RangeProblem::WrongMatrix { matrix, analyte },
         ));
     }
     let sex = match doc.sex.as_deref() {
         None | Some("any") => None,
         Some(s) => Some(
             s.parse::<Sex>()
-                .map_err(|e| cx.err(format!("{key}.sex"), e.to_string()))?,
+                .map_err(|e| cx.err(format!("{key}.sex"), RangeProblem::Sex(e)))?,
         ),
     };
     let span = |doc: Option<AgeDoc>, name: &str| match doc {
         None => Ok(None),
         Some(AgeDoc { min, max }) => {
             if !(min.is_finite() && max.is_finite() && min >= 0.0 && min <= max) {
-                return Err(cx.err(
-                    format!("{key}.{name}"),
-                    format!("min {min} / max {max}: expected 0 ≤ min ≤ max"),
-                ));
+                return Err(cx.err(format!("{key}.{name}"), RangeProblem::Span { min, max }));
             }
             Ok(Some((min, max)))
         }
@@ -605,10 +556,7 @@ fn applicability(
             "collection" => Ok(ProtocolPart::Collection),
             "age" => Ok(ProtocolPart::Age),
             "sex" => Ok(ProtocolPart::Sex),
-            other => Err(cx.err(
-                format!("{key}.unstated"),
-                format!("unknown part {other:?} (expected doses, collection, age or sex)"),
-            )),
+            other => Err(cx.unknown(format!("{key}.unstated"), Word::ProtocolPart, other)),
         })
         .collect::<Result<Vec<_>, _>>()?;
     let (doses, collection) = match doc.protocol {
@@ -617,7 +565,7 @@ fn applicability(
             if !analyte.is_urine_sugar() {
                 return Err(cx.err(
                     format!("{key}.protocol"),
-                    format!("{analyte} is not a urine-sugar analyte"),
+                    RangeProblem::NotUrineSugar { analyte },
                 ));
             }
             let k = format!("{key}.protocol");
@@ -651,14 +599,14 @@ fn band(
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
-        return Err(cx.err(format!("{key}.label"), format!("{label:?}: use snake_case")));
+        return Err(cx.err(format!("{key}.label"), RangeProblem::Label { label }));
     }
     let bound = |b: Option<BoundDoc>, which: &str| -> Result<Option<Bound>, RangeFileError> {
         match b {
             None => Ok(None),
             Some(b) if !b.value.is_finite() || b.value < 0.0 => Err(cx.err(
                 format!("{key}.{which}.value"),
-                format!("{}: expected a finite, non-negative number", b.value),
+                RangeProblem::Bound { value: b.value },
             )),
             Some(b) => Ok(Some(Bound {
                 value: b.value,
@@ -673,10 +621,10 @@ fn band(
         if empty {
             return Err(cx.err(
                 key,
-                format!(
-                    "inverted or empty band: lower {} above upper {}",
-                    l.value, u.value
-                ),
+                RangeProblem::EmptyBand {
+                    lower: l.value,
+                    upper: u.value,
+                },
             ));
         }
     }
@@ -702,17 +650,14 @@ fn check_bands(cx: &Ctx<'_>, key: &str, bands: &[Band]) -> Result<(), RangeFileE
         if !(l.value == 0.0 && l.inclusive) {
             return Err(cx.err(
                 format!("{key}[0].lower"),
-                format!("gap: values from 0 to {} fall in no band (omit `lower`, or start at 0 inclusive)", l.value),
+                RangeProblem::GapFromZero { lower: l.value },
             ));
         }
     }
     if let Some(u) = last.upper {
         return Err(cx.err(
             format!("{key}[{}].upper", bands.len() - 1),
-            format!(
-                "gap: values above {} fall in no band (omit `upper` on the last band)",
-                u.value
-            ),
+            RangeProblem::GapAbove { upper: u.value },
         ));
     }
     for (i, pair) in bands.windows(2).enumerate() {
@@ -721,37 +666,35 @@ fn check_bands(cx: &Ctx<'_>, key: &str, bands: &[Band]) -> Result<(), RangeFileE
         let (Some(up), Some(lo)) = (a.upper, b.lower) else {
             return Err(cx.err(
                 format!("{k}.lower"),
-                format!(
-                    "overlap: band {:?} and band {:?} must meet at one bound",
-                    a.label, b.label
-                ),
+                RangeProblem::BandsDoNotMeet {
+                    below: a.label.clone(),
+                    above: b.label.clone(),
+                },
             ));
         };
         if up.value < lo.value {
             return Err(cx.err(
                 format!("{k}.lower"),
-                format!(
-                    "gap: values between {} and {} fall in no band",
-                    up.value, lo.value
-                ),
+                RangeProblem::Gap {
+                    from: up.value,
+                    to: lo.value,
+                },
             ));
         }
         if up.value > lo.value || (up.inclusive && lo.inclusive) {
             return Err(cx.err(
                 format!("{k}.lower"),
-                format!(
-                    "overlap: {} is in both {:?} and {:?}",
-                    lo.value, a.label, b.label
-                ),
+                RangeProblem::Overlap {
+                    value: lo.value,
+                    below: a.label.clone(),
+                    above: b.label.clone(),
+                },
             ));
         }
         if !up.inclusive && !lo.inclusive {
             return Err(cx.err(
                 format!("{k}.lower"),
-                format!(
-                    "gap: {} itself falls in no band (exactly one side must be inclusive)",
-                    up.value
-                ),
+                RangeProblem::NeitherInclusive { value: up.value },
             ));
         }
     }
@@ -760,7 +703,9 @@ fn check_bands(cx: &Ctx<'_>, key: &str, bands: &[Band]) -> Result<(), RangeFileE
         if !seen.insert(b.label.as_str()) {
             return Err(cx.err(
                 format!("{key}[{i}].label"),
-                format!("duplicate label {:?}", b.label),
+                RangeProblem::DuplicateLabel {
+                    label: b.label.clone(),
+                },
             ));
         }
     }
@@ -772,13 +717,13 @@ fn protocol(cx: &Ctx<'_>, index: usize, doc: ProtocolDoc) -> Result<NamedProtoco
     if !valid_id(&id) {
         return Err(cx.err(
             format!("protocol[{index}].id"),
-            format!("{id:?}: use lower-case letters, digits and '-'"),
+            RangeProblem::InvalidId { id },
         ));
     }
     let k = |key: &str| format!("protocol[{id}].{key}");
     let doses = cx.doses(doc.doses, doc.dose_forms, &format!("protocol[{id}]"))?;
     if doses.is_empty() {
-        return Err(cx.err(k("doses"), "missing: a protocol needs at least one dose"));
+        return Err(cx.err(k("doses"), RangeProblem::NoDoses));
     }
     Ok(NamedProtocol {
         title: cx.text(doc.title, &k("title"))?,
@@ -800,43 +745,22 @@ fn zscore_table(
     if !valid_id(&id) {
         return Err(cx.err(
             format!("zscore_table[{index}].id"),
-            format!("{id:?}: use lower-case letters, digits and '-'"),
+            RangeProblem::InvalidId { id },
         ));
     }
     let k = |key: &str| format!("zscore_table[{id}].{key}");
     let analyte_text = cx.text(doc.analyte, &k("analyte"))?;
     let analyte = Analyte::from_key(&analyte_text)
         .filter(|a| is_zscore_analyte(*a))
-        .ok_or_else(|| {
-            cx.err(
-                k("analyte"),
-                format!(
-                    "unknown z-score analyte {analyte_text:?} (expected one of {})",
-                    crate::zscore::ZSCORE_ANALYTES
-                        .iter()
-                        .map(|a| a.key())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-        })?;
+        .ok_or_else(|| cx.unknown(k("analyte"), Word::ZscoreAnalyte, &analyte_text))?;
     let unit_text = cx.text(doc.unit, &k("unit"))?;
     if range_unit(analyte, &unit_text).is_none() {
-        return Err(cx.err(
-            k("unit"),
-            format!(
-                "unknown unit {unit_text:?} for {analyte} (expected {})",
-                expected_units(analyte)
-            ),
-        ));
+        let value = unit_text;
+        return Err(cx.err(k("unit"), RangeProblem::UnknownUnit { value, analyte }));
     }
     let scale_text = cx.text(doc.scale, &k("scale"))?;
-    let scale = Scale::from_key(&scale_text).ok_or_else(|| {
-        cx.err(
-            k("scale"),
-            format!("unknown scale {scale_text:?} (expected \"ln\" for the natural logarithm, or \"linear\")"),
-        )
-    })?;
+    let scale = Scale::from_key(&scale_text)
+        .ok_or_else(|| cx.unknown(k("scale"), Word::Scale, &scale_text))?;
     let title = cx.text(doc.title, &k("title"))?;
     let source = cx.source(doc.source, &k("source"))?;
     let cells = doc
@@ -855,43 +779,37 @@ fn zscore_table(
         cells,
     };
     ZscoreTable::new(spec, cx.path).map_err(|e| match e {
-        TableError::NoCells => cx.err(k("cell"), e.to_string()),
-        TableError::Overlap { index, .. } => {
-            cx.err(k(&format!("cell[{index}].age_years")), e.to_string())
-        }
-        other => cx.err(format!("zscore_table[{id}]"), other.to_string()),
+        TableError::NoCells => cx.err(k("cell"), RangeProblem::Table(e)),
+        TableError::Overlap { index, .. } => cx.err(
+            k(&format!("cell[{index}].age_years")),
+            RangeProblem::Table(e),
+        ),
+        other => cx.err(format!("zscore_table[{id}]"), RangeProblem::Table(other)),
     })
 }
 
 fn zscore_cell(cx: &Ctx<'_>, key: &str, doc: ZscoreCellDoc) -> Result<Cell, RangeFileError> {
     let sex_text = cx.text(doc.sex, &format!("{key}.sex"))?;
-    let sex = CellSex::from_key(&sex_text).ok_or_else(|| {
-        cx.err(
-            format!("{key}.sex"),
-            format!("unknown sex {sex_text:?} (expected \"female\", \"male\" or \"any\")"),
-        )
-    })?;
+    let sex = CellSex::from_key(&sex_text)
+        .ok_or_else(|| cx.unknown(format!("{key}.sex"), Word::CellSex, &sex_text))?;
     let band = cx.required(doc.age_years, &format!("{key}.age_years"))?;
     let age = AgeBand::new(band.from, band.below).map_err(|e| {
         cx.err(
             format!("{key}.age_years"),
-            format!(
-                "from {} / below {}: expected 0 ≤ from < below (years; the band is from ≤ age < below): {}",
-                band.from, band.below, e.problem
-            ),
+            RangeProblem::AgeBand {
+                from: band.from,
+                below: band.below,
+                problem: e.problem,
+            },
         )
     })?;
     let mean = cx.required(doc.mean, &format!("{key}.mean"))?;
     let sd = cx.required(doc.sd, &format!("{key}.sd"))?;
     let n = cx.required(doc.n, &format!("{key}.n"))?;
-    let n = u64::try_from(n).map_err(|_| {
-        cx.err(
-            format!("{key}.n"),
-            format!("n {n}: a mean and SD need at least 2 observations"),
-        )
-    })?;
+    let n = u64::try_from(n)
+        .map_err(|_| cx.err(format!("{key}.n"), RangeProblem::NegativeCount { n }))?;
     Cell::new(sex, age, mean, sd, n)
-        .map_err(|e| cx.err(format!("{key}.{}", e.key()), e.to_string()))
+        .map_err(|e| cx.err(format!("{key}.{}", e.key()), RangeProblem::Cell(e)))
 }
 
 #[cfg(test)]

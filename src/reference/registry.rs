@@ -78,9 +78,9 @@ impl Registry {
     /// validation error of the files; two files of the user's with the same id are a
     /// [`RangeFileError::DuplicateId`].
     pub fn load_path(&mut self, path: &Path) -> Result<Vec<Override>, RangeFileError> {
-        let io = |source| RangeFileError::Io {
+        let io = |error| RangeFileError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         };
         let meta = std::fs::metadata(path).map_err(io)?;
         let files = if meta.is_dir() {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{RangeFileError, Registry};
+use super::{RangeFileError, RangeProblem, Registry};
 use crate::zscore::{valid_id, ZscoreTable};
 
 /// Every z-score table in one range file (or in every `*.toml` file of a directory), for
@@ -37,14 +37,16 @@ use crate::zscore::{valid_id, ZscoreTable};
 /// ```
 ///
 /// # Errors
-/// Every error of [`Registry::load_path`]; [`RangeFileError::NoZscoreTable`] when the path holds
-/// no z-score table.
+/// Every error of [`Registry::load_path`]; [`RangeProblem::NoZscoreTable`] when the path holds no
+/// z-score table.
 pub fn load_zscore_tables(path: &Path) -> Result<Vec<ZscoreTable>, RangeFileError> {
     let mut registry = Registry::default();
     registry.load_path(path)?;
     if registry.zscore_tables().is_empty() {
-        return Err(RangeFileError::NoZscoreTable {
+        return Err(RangeFileError::Invalid {
             path: path.display().to_string(),
+            key: "zscore_table".into(),
+            problem: Box::new(RangeProblem::NoZscoreTable),
         });
     }
     Ok(registry.zscore_tables().to_vec())

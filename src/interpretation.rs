@@ -362,6 +362,9 @@ pub struct Interpretation<'r> {
     pub lm: Option<RangeResult<'r>>,
     /// How the sample's protocol differs from the L:M range's (explicit ranges).
     pub lm_differences: Vec<Difference>,
+    /// Automatic L:M ranges that also matched the sample's protocol but were not used (the one
+    /// used is in [`Interpretation::lm`]; a user's range takes precedence over a built-in one).
+    pub lm_also_matched: Vec<&'r ReferenceRange>,
     /// Lactulose : L-rhamnose ratio of fractional excretions.
     pub lr_ratio: Option<Censored>,
     /// Lactulose : ¹³C-mannitol ratio of fractional excretions.
@@ -370,6 +373,10 @@ pub struct Interpretation<'r> {
     pub lr: Option<RangeResult<'r>>,
     /// How the sample's protocol differs from the L:R range's.
     pub lr_differences: Vec<Difference>,
+    /// The form the rhamnose dose was weighed in, whenever an L:R ratio exists: the L:R ratio's
+    /// denominator depends on it (1 g monohydrate is 0.9011 g of rhamnose), so every L:R result
+    /// reports it.
+    pub lr_rhamnose_dose_form: Option<crate::sugar::DoseForm>,
     /// Per-fraction results, in the sample's fraction order (empty without fractions).
     pub fractions: Vec<FractionResult>,
     /// One z-score result per selected table, in [`Interpreter::zscore_tables`] order.
@@ -391,10 +398,12 @@ impl Interpretation<'_> {
         self.lm_ratio = None;
         self.lm = None;
         self.lm_differences.clear();
+        self.lm_also_matched.clear();
         self.lr_ratio = None;
         self.l13m_ratio = None;
         self.lr = None;
         self.lr_differences.clear();
+        self.lr_rhamnose_dose_form = None;
         self.fractions.clear();
         self.zscores.clear();
         if let Some(vd) = &mut self.vitamin_d {
@@ -470,6 +479,7 @@ pub struct Interpreter<'r> {
     urine_volume_band: Option<&'r ReferenceRange>,
     vitamin_d_toxicity: Option<&'r ReferenceRange>,
     iom: Option<&'r ReferenceRange>,
+    protocols: &'r [crate::protocol::NamedProtocol],
 }
 
 fn pick<'r>(
@@ -514,10 +524,13 @@ impl<'r> Interpreter<'r> {
             .as_deref()
             .map(|id| pick(registry, "--lm-range", id, Analyte::LmRatio))
             .transpose()?;
-        let lm_automatic = registry
+        let mut lm_automatic: Vec<&ReferenceRange> = registry
             .ranges_for(Analyte::LmRatio)
             .filter(|r| r.selection == Selection::Automatic)
             .collect();
+        // A user's range takes precedence over a built-in one for the same protocol (stable: load
+        // order otherwise).
+        lm_automatic.sort_by_key(|r| r.is_builtin());
         let mut vitamin_d_schemes = Vec::new();
         let ids: Vec<&str> = if options.vitamin_d_schemes.is_empty() {
             vec![DEFAULT_VITAMIN_D_SCHEME]
@@ -569,6 +582,7 @@ impl<'r> Interpreter<'r> {
             urine_volume_band: quality(URINE_VOLUME_BAND_ID, Analyte::UrineVolume),
             vitamin_d_toxicity: quality(VITAMIN_D_TOXICITY_ID, Analyte::VitaminD25oh),
             iom: quality(IOM_2011_ID, Analyte::VitaminD25oh),
+            protocols: registry.protocols(),
         })
     }
 
@@ -592,6 +606,18 @@ impl<'r> Interpreter<'r> {
     /// The zonulin range in use.
     pub fn zonulin_range(&self) -> Option<&'r ReferenceRange> {
         self.zonulin_range
+    }
+
+    /// The named protocols (shipped or loaded) nearest to the sample's, each with what differs:
+    /// what an `unclassified` L:M result points to (computed on demand, not per batch row).
+    pub fn nearest_protocols(
+        &self,
+        sample: &Sample,
+    ) -> Vec<(
+        &'r crate::protocol::NamedProtocol,
+        Vec<crate::protocol::ProtocolGap>,
+    )> {
+        crate::protocol::nearest_protocols(self.protocols, &sample.protocol)
     }
 
     /// The L:M range named explicitly.
@@ -745,6 +771,10 @@ impl<'r> Interpreter<'r> {
         let ratios = Ratios::of(&out.recoveries);
         out.lm_ratio = ratios.lm;
         out.lr_ratio = ratios.lr;
+        out.lr_rhamnose_dose_form = ratios
+            .lr
+            .and(sample.protocol.doses.get(Sugar::Rhamnose))
+            .map(|d| d.form);
         out.l13m_ratio = ratios.l13m;
         if ratios.lm.is_some() || ratios.lr.is_some() || ratios.l13m.is_some() {
             out.caveat(Caveat::RatioOfFractionalExcretions);
@@ -783,11 +813,24 @@ impl<'r> Interpreter<'r> {
                 note_differences(out, RangeIndex::Lm);
                 Some(r)
             }
-            None => self.lm_automatic.iter().copied().find(|r| {
+            None => {
+                let mut chosen = None;
+                for &r in &self.lm_automatic {
+                    out.lm_differences.clear();
+                    r.differences(&sample.protocol, &mut out.lm_differences);
+                    if out.lm_differences.is_empty() {
+                        match chosen {
+                            None => chosen = Some(r),
+                            Some(_) => out.lm_also_matched.push(r),
+                        }
+                    }
+                }
                 out.lm_differences.clear();
-                r.differences(&sample.protocol, &mut out.lm_differences);
-                out.lm_differences.is_empty()
-            }),
+                if !out.lm_also_matched.is_empty() {
+                    out.caveat(Caveat::SeveralRangesMatched);
+                }
+                chosen
+            }
         };
         let Some(range) = range else {
             out.lm_differences.clear();

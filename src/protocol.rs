@@ -220,3 +220,154 @@ pub(crate) const SAME_AMOUNT_RELATIVE: f64 = 1e-9;
 pub(crate) fn same_amount(a: f64, b: f64) -> bool {
     (a - b).abs() <= SAME_AMOUNT_RELATIVE * a.abs().max(b.abs())
 }
+
+/// One way a sample's protocol differs from a named protocol (see [`NamedProtocol::gaps`]).
+#[derive(Clone, Copy, Debug)]
+pub enum ProtocolGap {
+    /// A sugar's dose differs, or only one of the two gives it.
+    Dose {
+        /// The sugar.
+        sugar: Sugar,
+        /// The named protocol's dose (sugar content), if it has one.
+        protocol: Option<Mass>,
+        /// The sample's dose (sugar content), if given.
+        sample: Option<Mass>,
+    },
+    /// The collection window differs, or one of the two does not state it.
+    Collection {
+        /// The named protocol's window, if its source states one.
+        protocol: Option<Duration>,
+        /// The sample's window, if given.
+        sample: Option<Duration>,
+    },
+}
+
+impl ProtocolGap {
+    /// How far apart the two are, for ranking: 0 for equal, 1 when one side is missing, otherwise
+    /// the relative difference.
+    fn distance(&self) -> f64 {
+        let rel = |a: f64, b: f64| (a - b).abs() / a.abs().max(b.abs());
+        match *self {
+            ProtocolGap::Dose {
+                protocol: Some(p),
+                sample: Some(s),
+                ..
+            } => rel(p.in_milligrams(), s.in_milligrams()),
+            ProtocolGap::Collection {
+                protocol: Some(p),
+                sample: Some(s),
+            } => rel(p.in_hours(), s.in_hours()),
+            _ => 1.0,
+        }
+    }
+}
+
+impl fmt::Display for ProtocolGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let or = |x: Option<String>, none: &'static str| x.unwrap_or_else(|| none.to_string());
+        match *self {
+            ProtocolGap::Dose {
+                sugar,
+                protocol,
+                sample,
+            } => write!(
+                f,
+                "{} dose {} (protocol: {})",
+                sugar.name(),
+                or(sample.map(|m| m.to_string()), "not given"),
+                or(protocol.map(|m| m.to_string()), "none")
+            ),
+            ProtocolGap::Collection { protocol, sample } => write!(
+                f,
+                "collection {} (protocol: {})",
+                or(sample.map(|d| d.to_string()), "not given"),
+                or(protocol.map(|d| d.to_string()), "not stated")
+            ),
+        }
+    }
+}
+
+impl NamedProtocol {
+    /// Calls `found` with each way `sample` differs from this protocol: every sugar dosed by
+    /// either and not the same (sugar content), and the window unless both give the same one.
+    pub fn gaps(&self, sample: &Protocol, mut found: impl FnMut(ProtocolGap)) {
+        let content = |d: &Dose, s: Sugar| d.mass.scaled(d.form.sugar_fraction(s));
+        for &sugar in Sugar::ALL {
+            let (p, s) = (self.doses.get(sugar), sample.doses.get(sugar));
+            let same = match (p, s) {
+                (Some(p), Some(s)) => same_amount(p.sugar_mg(sugar), s.sugar_mg(sugar)),
+                (None, None) => true,
+                _ => false,
+            };
+            if !same {
+                found(ProtocolGap::Dose {
+                    sugar,
+                    protocol: p.map(|d| content(d, sugar)),
+                    sample: s.map(|d| content(d, sugar)),
+                });
+            }
+        }
+        let same = match (self.collection, sample.collection) {
+            (Some(p), Some(s)) => same_amount(p.in_hours(), s.in_hours()),
+            _ => false,
+        };
+        if !same {
+            found(ProtocolGap::Collection {
+                protocol: self.collection,
+                sample: sample.collection,
+            });
+        }
+    }
+}
+
+/// The named protocols nearest to `sample` (fewest differences, then smallest relative
+/// differences), every one of them when several are equally near, each with its differences.
+/// Empty when `protocols` is, or when `sample` gives no dose at all.
+///
+/// ```
+/// use lmr::protocol::{nearest_protocols, Dose, Protocol};
+/// use lmr::reference::Registry;
+/// use lmr::sugar::Sugar;
+/// use lmr::units::Duration;
+///
+/// let registry = Registry::builtin()?;
+/// let mut p = Protocol::default();
+/// p.doses.set(Sugar::Lactulose, Some(Dose::parse("5 g")?));
+/// p.doses.set(Sugar::Mannitol, Some(Dose::parse("2 g")?));
+/// p.collection = Some("6 h".parse::<Duration>()?);
+/// let near = nearest_protocols(registry.protocols(), &p);
+/// let ids: Vec<&str> = near.iter().map(|(n, _)| n.id.as_str()).collect();
+/// // 5 g / 2 g over 5 h in both: one hour from this sample's 6 h
+/// assert_eq!(ids, ["ann-clin-biochem-2000", "dutch-sat-low-osmolar"]);
+/// assert_eq!(near[1].1[0].to_string(), "collection 6 h (protocol: 5 h)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn nearest_protocols<'p>(
+    protocols: &'p [NamedProtocol],
+    sample: &Protocol,
+) -> Vec<(&'p NamedProtocol, Vec<ProtocolGap>)> {
+    if sample.doses.is_empty() {
+        return Vec::new();
+    }
+    let scored: Vec<_> = protocols
+        .iter()
+        .map(|p| {
+            let mut gaps = Vec::new();
+            p.gaps(sample, |g| gaps.push(g));
+            let distance: f64 = gaps.iter().map(ProtocolGap::distance).sum();
+            (p, gaps, distance)
+        })
+        .collect();
+    let best = scored
+        .iter()
+        .map(|(_, g, d)| (g.len(), *d))
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let Some((n, d)) = best else {
+        return Vec::new();
+    };
+    scored
+        .into_iter()
+        .filter(|(_, g, x)| g.len() == n && (x - d).abs() <= 1e-9)
+        .map(|(p, g, _)| (p, g))
+        .collect()
+}

@@ -236,6 +236,19 @@ pub enum DoseForm {
 const WATER_G_PER_MOL: f64 = 18.015;
 
 impl DoseForm {
+    /// The form's name as written in inputs and outputs: `anhydrous` or `monohydrate`.
+    ///
+    /// ```
+    /// use lmr::sugar::DoseForm;
+    /// assert_eq!(DoseForm::Monohydrate.key(), "monohydrate");
+    /// ```
+    pub fn key(self) -> &'static str {
+        match self {
+            DoseForm::Anhydrous => "anhydrous",
+            DoseForm::Monohydrate => "monohydrate",
+        }
+    }
+
     /// The fraction of a weighed dose that is the sugar itself.
     ///
     /// ```text

@@ -448,6 +448,15 @@ fn rhamnose_monohydrate_dose_and_lr_ratio() {
         10.0,
         max_relative = REL
     );
+    // every L:R result reports the rhamnose dose form it divided by (issue 14); a dose given
+    // without a form is anhydrous
+    let forms: Vec<String> = (0..4)
+        .map(|row| t.cell(row, "lr_rhamnose_dose_form"))
+        .collect();
+    assert_eq!(
+        forms,
+        ["anhydrous", "monohydrate", "monohydrate", "anhydrous"]
+    );
     assert_eq!(
         t.cell(4, "error"),
         "row 5 (line 6), column \"rhamnose_dose_form\", value \"hydrated\": unknown dose form (expected anhydrous or monohydrate)"

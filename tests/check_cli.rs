@@ -814,3 +814,88 @@ fn every_rejected_flag_is_reported() {
          lmr: --volume \"-5 mL\": must not be negative\n"
     );
 }
+
+/// A user's automatic L:M range for the Dutch SAT hyperosmolar protocol (lactulose 5 g, mannitol
+/// 2 g, sucrose 40 g; 5 h), with a made-up cut-off of 0.05 for the test.
+const MY_DUTCH_RANGE: &str = r#"schema = 1
+[[range]]
+id = "my-lab-dutch-sat"
+analyte = "lm_ratio"
+unit = "ratio"
+title = "My lab: Dutch SAT hyperosmolar, 5 h (local cut-off, test data)"
+selection = "automatic"
+[range.source]
+citation = "My lab's own reference group (test data)"
+url = "https://example.org/my-lab"
+quote = "within < 0.05"
+status = "verified"
+[range.applies_to]
+matrix = "urine"
+[range.applies_to.protocol]
+doses = { lactulose = "5 g", mannitol = "2 g", sucrose = "40 g" }
+collection = "5 h"
+[[range.band]]
+label = "within"
+upper = { value = 0.05, inclusive = false }
+[[range.band]]
+label = "above"
+lower = { value = 0.05, inclusive = true }
+"#;
+
+#[test]
+fn a_users_range_takes_precedence_over_a_builtin_one_and_the_others_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("my-lab.toml");
+    std::fs::write(&path, MY_DUTCH_RANGE).unwrap();
+    // 30 mg/L × 1 L = 30 mg of 5000 mg = 0.6 %; 100 mg/L × 1 L = 100 mg of 2000 mg = 5 %;
+    // L:M = 0.6 / 5 = 0.12: above both the user's 0.05 and the built-in 0.089
+    let base = [
+        "--protocol",
+        "dutch-sat-hyperosmolar",
+        "--lactulose",
+        "30 mg/L",
+        "--mannitol",
+        "100 mg/L",
+        "--volume",
+        "1 L",
+    ];
+    let with_user = [&base[..], &["--ranges", path.to_str().unwrap()]].concat();
+    let v = check_json(&with_user);
+    assert_relative_eq!(v["lm_ratio"].as_f64().unwrap(), 0.12, max_relative = 1e-12);
+    assert_eq!(v["lm_range"], "my-lab-dutch-sat");
+    assert!(codes(&v, "caveats").contains(&"several_ranges_matched".to_string()));
+    assert_eq!(
+        v["details"]["lm_also_matched"],
+        serde_json::json!(["dutch-sat-hyperosmolar-5h"])
+    );
+    // where the two disagree, the user's band decides: 15 mg/L → 0.3 % / 5 % = 0.06, "above" the
+    // user's 0.05 but "within" the built-in ≤ 0.089
+    let at_006 = |extra: &[&str]| {
+        let args: Vec<&str> = base
+            .iter()
+            .copied()
+            .map(|a| if a == "30 mg/L" { "15 mg/L" } else { a })
+            .chain(extra.iter().copied())
+            .collect();
+        check_json(&args)
+    };
+    let v = at_006(&["--ranges", path.to_str().unwrap()]);
+    assert_relative_eq!(v["lm_ratio"].as_f64().unwrap(), 0.06, max_relative = 1e-12);
+    assert_eq!(v["lm_class"], "above");
+    assert_eq!(at_006(&[])["lm_class"], "within");
+    // without the user's file, the built-in range is used and nothing else matched
+    let v = check_json(&base);
+    assert_eq!(v["lm_range"], "dutch-sat-hyperosmolar-5h");
+    assert!(!codes(&v, "caveats").contains(&"several_ranges_matched".to_string()));
+    assert_eq!(v["details"]["lm_also_matched"], serde_json::json!([]));
+    // the text report names the range used and the one that also matched
+    let out = lmr().arg("check").args(&with_user).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("range: my-lab-dutch-sat"), "{text}");
+    assert!(
+        text.contains(
+            "also matched (not used; the range above takes precedence): dutch-sat-hyperosmolar-5h"
+        ),
+        "{text}"
+    );
+}

@@ -155,6 +155,53 @@ fn science_t5_lr_ratio_with_a_named_range() {
     assert!(caveats.contains(&"secondary_source"), "{caveats:?}");
     let flags = v["flags"].as_array().unwrap();
     assert!(flags.is_empty(), "protocol matches: {flags:?}");
+    // the dose form is part of the L:R result, and the class's wording is printed as the source's
+    // words for its group: "The normal L/R ratio is <= 0.02" (medicalalgorithms.com L/R page)
+    assert_eq!(v["lr_rhamnose_dose_form"], "anhydrous");
+    let lr = &v["details"]["lr_range"];
+    assert_eq!(lr["class_wording"], "The normal L/R ratio is <= 0.02");
+    assert!(lr["class_wording_is"]
+        .as_str()
+        .unwrap()
+        .contains("not a finding about this person"));
+}
+
+#[test]
+fn lutgens_range_with_a_monohydrate_dose_is_a_protocol_mismatch() {
+    // 1 g L-rhamnose monohydrate = 0.9011 g of rhamnose (164.157 / 182.172): not the page's 1.0 g,
+    // so the explicitly named range is flagged protocol_mismatch, and the form is reported.
+    // R 20 mg/dL × 500 mL = 100 mg of 901.1 mg = 11.0975 %; L 0.10 %; L/R = 0.10 / 11.0975 = 0.009011
+    let v = check_json(&[
+        "--lactulose",
+        "1 mg/dL",
+        "--sugar",
+        "rhamnose=20 mg/dL",
+        "--volume",
+        "500 mL",
+        "--lactulose-dose",
+        "5 g",
+        "--dose",
+        "rhamnose=1 g monohydrate",
+        "--collection",
+        "5 h",
+        "--age",
+        "40",
+        "--lr-range",
+        "lutgens-lr-secondary",
+    ]);
+    assert_relative_eq!(
+        num(&v["lr_ratio"]),
+        0.10 / (100.0 / 901.1 * 100.0),
+        max_relative = 1e-4
+    );
+    assert_eq!(v["lr_rhamnose_dose_form"], "monohydrate");
+    let flags: Vec<&str> = v["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(flags.contains(&"protocol_mismatch"), "{flags:?}");
 }
 
 #[test]

@@ -314,6 +314,11 @@ pub struct ReferenceRange {
 }
 
 impl ReferenceRange {
+    /// Whether the range was shipped with lmr (rather than read from a user's file).
+    pub fn is_builtin(&self) -> bool {
+        self.origin.starts_with("builtin:")
+    }
+
     /// The index of the band holding `x`, or `None` when the range has no bands.
     pub fn classify(&self, x: f64) -> Option<usize> {
         self.bands.iter().position(|b| b.contains(x))

@@ -86,11 +86,20 @@ fn quantities(items: impl IntoIterator<Item = (String, Option<Censored>)>) -> Va
 }
 
 fn result_json(res: &RangeResult<'_>) -> Value {
+    let wording = res
+        .band
+        .and_then(|i| res.range.bands.get(i))
+        .and_then(|b| b.wording.as_deref());
     let mut obj = Map::new();
     obj.insert("range".into(), range_json(res.range));
     insert_quantity(&mut obj, "value", Some(res.value));
     obj.insert("unit".into(), json!(res.range.unit.to_string()));
     obj.insert("class".into(), json!(res.label()));
+    obj.insert("class_wording".into(), json!(wording));
+    obj.insert(
+        "class_wording_is".into(),
+        json!(wording.map(|_| super::SOURCE_WORDS)),
+    );
     Value::Object(obj)
 }
 
@@ -221,6 +230,15 @@ pub fn to_json(
             "lm_ratio_definition": "lactulose recovery % ÷ mannitol recovery % (ratio of fractional excretions, not of concentrations)",
             "lm_range": result.lm.as_ref().map(result_json),
             "protocol_differences": result.lm_differences.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "lm_also_matched": result.lm_also_matched.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            "lm_nearest_protocols": if result.lm_ratio.is_some() && result.lm.is_none() {
+                interpreter.nearest_protocols(sample).iter().map(|(p, gaps)| json!({
+                    "id": p.id,
+                    "differences": gaps.iter().map(|g| g.to_string()).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>()
+            } else {
+                Vec::new()
+            },
             "lr_range": result.lr.as_ref().map(result_json),
             "lr_protocol_differences": result.lr_differences.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
             "fractions": sample.fractions.iter().zip(&result.fractions).map(|(f, fr)| json!({

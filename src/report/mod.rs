@@ -5,12 +5,17 @@ mod json;
 mod text;
 
 pub use json::to_json;
-pub use text::{describe_flag, to_text};
+pub use text::{describe_flag, to_text, to_text_with_nearest};
 
 use crate::censored::Censored;
 use crate::interpretation::{Interpretation, Interpreter};
 use crate::number;
 use crate::sugar::Sugar;
+
+/// How a band's wording is presented: a source's label for its study group, never a finding about
+/// the person tested (issue 14).
+pub const SOURCE_WORDS: &str =
+    "the source's description of its study group in this band, not a finding about this person";
 
 /// Which optional result columns a run writes, besides the fixed ones.
 ///
@@ -23,7 +28,7 @@ use crate::sugar::Sugar;
 pub struct Layout {
     /// Sugars other than lactulose and mannitol whose `<sugar>_recovery_pct` is written.
     pub sugars: Vec<Sugar>,
-    /// Write `lr_ratio, lr_range, lr_class`.
+    /// Write `lr_ratio, lr_range, lr_class, lr_rhamnose_dose_form`.
     pub lr: bool,
     /// Write `l13m_ratio`.
     pub l13m: bool,
@@ -272,6 +277,8 @@ pub fn cells_with_cumulative(
             Some(lr.map_or(crate::reference::UNCLASSIFIED, |l| l.label()))
         });
         f(Fixed("lr_class"), text(class));
+        let form = r.and_then(|r| r.lr_rhamnose_dose_form).map(|f| f.key());
+        f(Fixed("lr_rhamnose_dose_form"), text(form));
     }
     if layout.l13m {
         quantity(Fixed("l13m_ratio"), r.and_then(|r| r.l13m_ratio), f);

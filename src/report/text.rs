@@ -125,6 +125,10 @@ fn range_line(out: &mut String, res: &RangeResult<'_>) {
             unit_suffix(r)
         ))
     );
+    if let Some(w) = band.and_then(|b| b.wording.as_deref()) {
+        let _ = writeln!(out, "  source's words: \"{w}\"");
+        let _ = writeln!(out, "         ({})", super::SOURCE_WORDS);
+    }
     let _ = writeln!(out, "  range: {} — {}", r.id, r.title);
     let _ = writeln!(
         out,
@@ -293,6 +297,13 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
             "\nL:R ratio {}   (lactulose % ÷ L-rhamnose %: a ratio of fractional excretions)",
             censored(ratio)
         );
+        if let Some(form) = r.lr_rhamnose_dose_form {
+            let _ = writeln!(
+                out,
+                "  rhamnose dose form: {} (the L:R ratio divides by the rhamnose in the dose; 1 g monohydrate is 0.9011 g of rhamnose)",
+                form.key()
+            );
+        }
         classified(
             out,
             r.lr.as_ref(),
@@ -325,6 +336,14 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         &r.lm_differences,
         "unclassified — no reference range matches this sample's protocol",
     );
+    if !r.lm_also_matched.is_empty() {
+        let ids: Vec<&str> = r.lm_also_matched.iter().map(|x| x.id.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "  also matched (not used; the range above takes precedence): {}",
+            ids.join(", ")
+        );
+    }
 }
 
 /// The range a ratio was classified with and how the sample's protocol differs from it, or why
@@ -464,9 +483,41 @@ fn zonulin(out: &mut String, r: &Interpretation<'_>) {
 /// source, protocol), vitamin D under each scheme side by side, zonulin with its caveats first,
 /// flags explained, caveats.
 pub fn to_text(sample: &Sample, r: &Interpretation<'_>) -> String {
+    text_report(sample, r, "")
+}
+
+/// [`to_text`], and for an `unclassified` L:M ratio, the nearest named protocols (shipped or
+/// loaded) and what differs from each.
+pub fn to_text_with_nearest(
+    interpreter: &crate::interpretation::Interpreter<'_>,
+    sample: &Sample,
+    r: &Interpretation<'_>,
+) -> String {
+    let mut nearest = String::new();
+    if r.lm_ratio.is_some() && r.lm.is_none() {
+        for (p, gaps) in interpreter.nearest_protocols(sample) {
+            let what: Vec<String> = gaps.iter().map(|g| g.to_string()).collect();
+            let _ = writeln!(
+                nearest,
+                "  nearest named protocol: {} ({}); differs: {}",
+                p.id,
+                p.title,
+                if what.is_empty() {
+                    "nothing".into()
+                } else {
+                    what.join("; ")
+                }
+            );
+        }
+    }
+    text_report(sample, r, &nearest)
+}
+
+fn text_report(sample: &Sample, r: &Interpretation<'_>, nearest: &str) -> String {
     let mut out = String::new();
     inputs(&mut out, sample);
     sugars(&mut out, sample, r);
+    out.push_str(nearest);
     zscores(&mut out, r);
     vitamin_d(&mut out, r);
     zonulin(&mut out, r);

@@ -67,7 +67,7 @@ followed by the result columns:
   flags, caveats, error
 
 Optional columns come only between lm_class and vitamin_d_nmol_l, when the input calls for them:
-<sugar>_recovery_pct for other sugars, lr_ratio/lr_range/lr_class, l13m_ratio, per-fraction
+<sugar>_recovery_pct for other sugars, lr_ratio/lr_range/lr_class/lr_rhamnose_dose_form, l13m_ratio, per-fraction
 <name>_<a>_<b>h, lmz/lactulose_z/mannitol_z (+ _reference) with --zscore-reference, and
 <name>_cumulative in long format.
 

@@ -166,8 +166,8 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
         zscore_reference: a.ranges.zscore_reference.clone(),
     };
     let text = match a.format {
-        Format::Text => check::interpret(&sample, &registry, &options, |_, s, r| {
-            lmr::report::to_text(s, r)
+        Format::Text => check::interpret(&sample, &registry, &options, |i, s, r| {
+            lmr::report::to_text_with_nearest(i, s, r)
         }),
         Format::Json => check::interpret(&sample, &registry, &options, |i, s, r| {
             check::render_json(&lmr::report::to_json(i, s, r))

@@ -46,6 +46,8 @@ pub enum Caveat {
     SugarTestInterferences,
     /// Several ranges matched the sample's protocol; the result names the one used.
     SeveralRangesMatched,
+    /// A ratio computed from concentrations and the dose ratio: recoveries unknown.
+    RatioWithoutRecoveries,
 }
 
 impl Caveat {
@@ -70,6 +72,7 @@ impl Caveat {
         Caveat::ZonulinNoRangeChosen,
         Caveat::SugarTestInterferences,
         Caveat::SeveralRangesMatched,
+        Caveat::RatioWithoutRecoveries,
     ];
 
     /// The stable code.
@@ -94,6 +97,7 @@ impl Caveat {
             Caveat::ZonulinNoRangeChosen => "zonulin_no_range_chosen",
             Caveat::SugarTestInterferences => "sugar_test_interferences",
             Caveat::SeveralRangesMatched => "several_ranges_matched",
+            Caveat::RatioWithoutRecoveries => "ratio_without_recoveries",
         }
     }
 
@@ -118,6 +122,7 @@ impl Caveat {
             Caveat::ZonulinNotValidated => "No guideline validates zonulin as a diagnostic test; it is never combined with the L:M ratio into a score.",
             Caveat::ZonulinNoRangeChosen => "lmr ships no 'normal' zonulin range; name a lab's range with --zonulin-range to compare the value with that lab's cut-off.",
             Caveat::SugarTestInterferences => "Sugar-test results change with: reduced renal function (the sugars reach the urine through the kidney); bacterial fermentation of the sugars (small-intestinal bacterial overgrowth; colonic bacteria ferment lactulose and mannitol); NSAIDs or aspirin before the test (lactulose excretion rises, mannitol and rhamnose fall); alcohol, laxatives, oral corticosteroids, and dietary sugar alcohols or artificial sweeteners before the test (studies exclude NSAIDs/aspirin for 1 week, oral corticosteroids for 6 weeks, sweeteners, lactulose and mannitol for 2 days); diabetes with glycosuria (one lab declines fasting urine glucose above 105 mg/dL); and recent diarrhoea (raised ratios). Record them (pretest_* columns, glycosuria, recent_diarrhoea, egfr) so lmr can flag them.",
+            Caveat::RatioWithoutRecoveries => "The ratio was computed from the urine concentrations and the dose ratio alone: the urine volume (and, for a single drink, the volume drunk) cancels out of a ratio of fractional excretions, (C_L·V/D_L) ÷ (C_M·V/D_M) = (C_L/C_M) × (D_M/D_L). The recoveries (percent of each dose excreted) are unknown, so the recovery-based checks (mannitol recovery band, recovery over 100 %, lactulose recovery above mannitol's) were not made.",
             Caveat::SeveralRangesMatched => "More than one reference range matched this sample's protocol; the class is from the range named in the result (a user's range takes precedence over a built-in one for the same protocol, then the first by id). The others were not used.",
         }
     }
@@ -143,6 +148,7 @@ impl Caveat {
             Caveat::ZonulinNotValidated => "Lacy BE et al., Gastroenterol Hepatol (N Y) 2024;20(5) (PMC11345991): \"no validated test currently exists to make this diagnosis\" [V]",
             Caveat::ZonulinNoRangeChosen => "the zonulin range files under reference-ranges/zonulin/ are single labs' or studies' limits, each tied to its matrix, unit and kit; none is a validated cut-off",
             Caveat::SugarTestInterferences => "renal function: BioHealth Laboratory (\"accuracy of the results is dependent on … normal renal function\") [V-sec]; bacteria: \"If SIBO is present, the bacteria may ferment the lactulose, causing a false negative\" (alisonvickery.com.au test page) [V-sec], \"75% of lactulose and mannitol are fermented by colonic bacteria\" (Rush protocol, pubcompare.ai) [V-sec], stool cultures degraded mannitol (Eur J Clin Invest 1982;12(6):485–491) [V]; NSAIDs/aspirin: Sequeira IR et al., Clin Exp Pharmacol Physiol 2013 (PMID 24033480) and PLoS One 2014;9(6):e99256 [V]; exclusion windows: Mayo Clinic permeability studies (NCT02098057; mayo.edu cls-20144022): NSAIDs or aspirin within the past week, oral corticosteroids within 6 weeks, sucralose, aspartame, lactulose or mannitol 2 days before, alcohol beyond <21 units per week [V]; laxatives and alcohol the day before (gamma.al) [V-sec]; sorbitol/xylitol and sorbitol- or mannitol-containing drugs (Genova kit, walkinlab.com) [V-sec]; glycosuria: Genova kit \"We CANNOT perform this test on diabetics with >105mg/dl fasting urine glucose concentration\" [V-sec]; diarrhoea: J Pediatr Gastroenterol Nutr 1985;4(4):568–574 [V], Hossain MI et al., PLoS One 2016;11(12):e0164447 [V]",
+            Caveat::RatioWithoutRecoveries => "algebra of the recovery formula (recovery % = C × V ÷ D × 100; WASH Benefits Bangladesh EED analysis code, washb-eed-substudies/ee-secondary, EE-BD-urine-ipcw.R) [V-sec]: V is common to both sugars of one collection, and D_L/D_M = S_L/S_M for one drink of solution strengths S",
             Caveat::SeveralRangesMatched => "lmr's selection rule (docs/range-format.md): a range file in --ranges-dir replaces or joins the built-in ones; cut-offs are specific to protocol and population (Sequeira 2014) [V]",
         }
     }

@@ -225,6 +225,36 @@ impl Sample {
     }
 }
 
+/// An input a result needed but the sample did not give (the `missing_inputs` column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MissingInput {
+    /// The urine volume: no recovery (a ratio may still come from the dose ratio).
+    UrineVolume,
+    /// A sugar's oral dose (or drink volume and solution strength).
+    Dose(Sugar),
+}
+
+impl MissingInput {
+    /// The input's canonical column name (`urine_volume`, `lactulose_dose`).
+    pub fn name(self) -> &'static str {
+        match self {
+            MissingInput::UrineVolume => "urine_volume",
+            MissingInput::Dose(s) => match s {
+                Sugar::Lactulose => "lactulose_dose",
+                Sugar::Mannitol => "mannitol_dose",
+                Sugar::Rhamnose => "rhamnose_dose",
+                Sugar::Sucrose => "sucrose_dose",
+                Sugar::Sucralose => "sucralose_dose",
+                Sugar::Erythritol => "erythritol_dose",
+                Sugar::Mannitol13C1 => "mannitol_13c1_dose",
+                Sugar::Mannitol13C6 => "mannitol_13c6_dose",
+                Sugar::Xylose => "xylose_dose",
+                Sugar::Methylglucose => "methylglucose_dose",
+            },
+        }
+    }
+}
+
 /// A value classified under a range.
 #[derive(Clone, Copy, Debug)]
 pub struct RangeResult<'r> {
@@ -389,6 +419,9 @@ pub struct Interpretation<'r> {
     pub flags: Vec<FlagHit>,
     /// Caveats, in [`Caveat::ALL`] order, each once.
     pub caveats: Vec<Caveat>,
+    /// Inputs a result needed but the sample did not give (a urine result without volume or
+    /// dose), each once, in the order met.
+    pub missing: Vec<MissingInput>,
 }
 
 impl Interpretation<'_> {
@@ -413,6 +446,7 @@ impl Interpretation<'_> {
         self.zonulin = None;
         self.flags.clear();
         self.caveats.clear();
+        self.missing.clear();
     }
 
     /// The L:M class: the band label, `unclassified` when a ratio exists but no range classified
@@ -449,6 +483,11 @@ impl Interpretation<'_> {
     /// Caveat codes.
     pub fn caveat_codes(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.caveats.iter().map(|c| c.code())
+    }
+
+    /// The missing-input names.
+    pub fn missing_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.missing.iter().map(|m| m.name())
     }
 
     fn flag(&mut self, flag: Flag, detail: FlagDetail) {
@@ -667,6 +706,7 @@ impl<'r> Interpreter<'r> {
         volume: Option<Volume>,
         recoveries: &mut SugarMap<Censored>,
         flags: &mut Vec<FlagHit>,
+        missing: &mut Vec<MissingInput>,
     ) -> Result<(), InterpretError> {
         for (sugar, result) in urine.iter() {
             if let UrineResult::BelowLimit(_) = result {
@@ -675,7 +715,16 @@ impl<'r> Interpreter<'r> {
                     detail: FlagDetail::BelowLimit(Field::Urine(sugar)),
                 });
             }
-            let (Some(volume), Some(dose)) = (volume, sample.protocol.doses.get(sugar)) else {
+            let dose = sample.protocol.doses.get(sugar);
+            for (absent, m) in [
+                (volume.is_none(), MissingInput::UrineVolume),
+                (dose.is_none(), MissingInput::Dose(sugar)),
+            ] {
+                if absent && !missing.contains(&m) {
+                    missing.push(m);
+                }
+            }
+            let (Some(volume), Some(dose)) = (volume, dose) else {
                 continue;
             };
             let result = match (self.subtract_baseline, sample.baseline.get(sugar)) {
@@ -698,6 +747,7 @@ impl<'r> Interpreter<'r> {
                 sample.urine_volume,
                 &mut recoveries,
                 &mut out.flags,
+                &mut out.missing,
             )?;
             out.recoveries = recoveries;
             if let Some(volume) = sample.urine_volume {
@@ -715,6 +765,7 @@ impl<'r> Interpreter<'r> {
                     f.volume,
                     &mut fr.recoveries,
                     &mut out.flags,
+                    &mut out.missing,
                 )?;
                 fr.ratios = Ratios::of(&fr.recoveries);
                 out.fractions.push(fr);
@@ -768,7 +819,10 @@ impl<'r> Interpreter<'r> {
                 );
             }
         }
-        let ratios = Ratios::of(&out.recoveries);
+        let mut ratios = Ratios::of(&out.recoveries);
+        if sample.fractions.is_empty() {
+            self.ratios_without_recoveries(sample, &mut ratios, out)?;
+        }
         out.lm_ratio = ratios.lm;
         out.lr_ratio = ratios.lr;
         out.lr_rhamnose_dose_form = ratios
@@ -786,6 +840,88 @@ impl<'r> Interpreter<'r> {
             range.differences(&sample.protocol, &mut out.lr_differences);
             note_differences(out, RangeIndex::Lr);
             out.lr = Some(self.result(range, ratio, RangeIndex::Lr, out));
+        }
+        Ok(())
+    }
+
+    /// Fills the ratios the recoveries could not give from the concentrations and the dose
+    /// ratio: (C_L·V/D_L) ÷ (C_M·V/D_M) = (C_L/C_M) × (D_M/D_L), so the urine volume is not
+    /// needed, and for one drink D_L/D_M = S_L/S_M, so neither is the volume drunk. The doses
+    /// are used when both sugars of a ratio have one, else the solution strengths.
+    fn ratios_without_recoveries(
+        &self,
+        sample: &Sample,
+        ratios: &mut Ratios,
+        out: &mut Interpretation<'r>,
+    ) -> Result<(), InterpretError> {
+        if ratios.lm.is_some() && ratios.lr.is_some() && ratios.l13m.is_some() {
+            return Ok(());
+        }
+        let litre = Volume::new(1.0, crate::units::VolumeUnit::L).ok();
+        let (mut by_dose, mut by_strength) = (SugarMap::default(), SugarMap::default());
+        if sample.urine_volume.is_some() {
+            // the recoveries (computed, or not computable for want of a dose) are the source
+            return Ok(());
+        }
+        // Only the sugars of a ratio that can be formed: both urine results, and both doses or
+        // both strengths.
+        let p = &sample.protocol;
+        let both = |a: Sugar, b: Sugar| {
+            sample.urine.get(a).is_some()
+                && sample.urine.get(b).is_some()
+                && ((p.doses.get(a).is_some() && p.doses.get(b).is_some())
+                    || (p.solutions.get(a).is_some() && p.solutions.get(b).is_some()))
+        };
+        let dens = [
+            Sugar::Mannitol,
+            Sugar::Rhamnose,
+            Sugar::Mannitol13C1,
+            Sugar::Mannitol13C6,
+        ];
+        let in_a_ratio = |s: Sugar| match s {
+            Sugar::Lactulose => dens.iter().any(|&d| both(Sugar::Lactulose, d)),
+            d => dens.contains(&d) && both(Sugar::Lactulose, d),
+        };
+        for (sugar, result) in sample.urine.iter() {
+            if !in_a_ratio(sugar) {
+                continue;
+            }
+            let result = match (self.subtract_baseline, sample.baseline.get(sugar)) {
+                (true, Some(UrineResult::Measured(b))) => net_of_baseline(sugar, *result, *b),
+                _ => *result,
+            };
+            let Some(litre) = litre else { continue };
+            // per litre of urine: the volume cancels in the ratio
+            if let Some(dose) = sample.protocol.doses.get(sugar) {
+                by_dose.set(sugar, recovery(sugar, result, litre, dose)?);
+            }
+            if let Some(s) = sample.protocol.solutions.get(sugar) {
+                // per mL of solution: the volume drunk cancels in the ratio
+                let per_ml = Mass::new(s.mg_per_ml(), crate::units::MassUnit::Mg)
+                    .map_err(|_| RecoveryError::OutOfRange { sugar })?;
+                by_strength.set(
+                    sugar,
+                    recovery(sugar, result, litre, &Dose::anhydrous(per_ml))?,
+                );
+            }
+        }
+        let (d, st) = (Ratios::of(&by_dose), Ratios::of(&by_strength));
+        let mut used = false;
+        for (slot, a, b) in [
+            (&mut ratios.lm, d.lm, st.lm),
+            (&mut ratios.lr, d.lr, st.lr),
+            (&mut ratios.l13m, d.l13m, st.l13m),
+        ] {
+            if slot.is_none() {
+                *slot = a.or(b);
+                used |= slot.is_some();
+            }
+        }
+        if used {
+            out.caveat(Caveat::RatioWithoutRecoveries);
+            out.caveat(Caveat::LmRatioNotDiagnostic);
+            out.caveat(Caveat::ProtocolsNotStandardised);
+            out.caveat(Caveat::SugarTestInterferences);
         }
         Ok(())
     }

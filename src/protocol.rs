@@ -9,7 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::sugar::{DoseForm, Sugar};
-use crate::units::{Duration, Mass};
+use crate::units::{split_number, Duration, Mass, MassUnit, UnitError, Volume};
 
 /// An oral dose: the mass weighed and the form it was weighed in.
 #[derive(Clone, Copy, Debug)]
@@ -63,6 +63,161 @@ impl Dose {
         self.mass.in_milligrams() * self.form.sugar_fraction(sugar)
     }
 }
+
+/// The concentration of a sugar in the test drink, as mg of sugar per mL of solution.
+///
+/// Field studies record the volume a child drank of a solution of known strength (WASH Benefits,
+/// MAL-ED: 250 mg/mL lactulose + 50 mg/mL mannitol, 2 mL/kg up to 20 mL); the dose is then
+/// volume × strength, the same for every sugar in the drink.
+///
+/// ```
+/// use lmr::protocol::Strength;
+/// let s: Strength = "250 mg/mL".parse()?;
+/// // 12 mL × 250 mg/mL = 3000 mg
+/// assert_eq!(s.dose("12 mL".parse()?)?.in_milligrams(), 3000.0);
+/// assert_eq!("5 g/100 mL".parse::<Strength>()?.mg_per_ml(), 50.0); // 5000 mg / 100 mL
+/// assert_eq!("50 g/L".parse::<Strength>()?.mg_per_ml(), 50.0);     // 50 000 mg / 1000 mL
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Strength {
+    mg_per_ml: f64,
+    unit: StrengthUnit,
+    value: f64,
+}
+
+/// A unit of solution strength.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrengthUnit {
+    /// Milligrams per millilitre (= g/L).
+    MgPerMl,
+    /// Grams per litre (= mg/mL).
+    GPerL,
+    /// Grams per 100 mL (= g/dL).
+    GPer100Ml,
+}
+
+impl StrengthUnit {
+    /// The units accepted, for messages.
+    pub const EXPECTED: &'static str = "mg/mL, g/L, g/100 mL, g/dL";
+
+    /// Looks a spelling up (`mg/mL`, `g/L`, `g/100 mL`, `g/dL`; case and spaces ignored).
+    pub fn lookup(text: &str) -> Option<StrengthUnit> {
+        let key: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match key.as_str() {
+            "mg/ml" => Some(StrengthUnit::MgPerMl),
+            "g/l" => Some(StrengthUnit::GPerL),
+            "g/100ml" | "g/dl" => Some(StrengthUnit::GPer100Ml),
+            _ => None,
+        }
+    }
+
+    fn mg_per_ml(self) -> f64 {
+        match self {
+            StrengthUnit::MgPerMl | StrengthUnit::GPerL => 1.0,
+            StrengthUnit::GPer100Ml => 10.0,
+        }
+    }
+
+    fn symbol(self) -> &'static str {
+        match self {
+            StrengthUnit::MgPerMl => "mg/mL",
+            StrengthUnit::GPerL => "g/L",
+            StrengthUnit::GPer100Ml => "g/100 mL",
+        }
+    }
+}
+
+impl Strength {
+    /// Parses `text`; a bare number takes `default_unit`.
+    ///
+    /// # Errors
+    /// The number's [`UnitError`], [`UnitError::MissingUnit`] or [`UnitError::UnknownUnit`].
+    pub fn parse_with_default(
+        text: &str,
+        default_unit: Option<StrengthUnit>,
+    ) -> Result<Strength, UnitError> {
+        if crate::units::trim(text).is_empty() {
+            return Err(UnitError::Empty {
+                example: "250 mg/mL",
+            });
+        }
+        let (value, unit_text) = split_number(text)?;
+        let unit = if unit_text.is_empty() {
+            default_unit.ok_or_else(|| UnitError::MissingUnit {
+                text: text.to_string(),
+                expected: StrengthUnit::EXPECTED,
+            })?
+        } else {
+            StrengthUnit::lookup(unit_text).ok_or_else(|| UnitError::UnknownUnit {
+                text: text.to_string(),
+                unit: unit_text.to_string(),
+                expected: StrengthUnit::EXPECTED,
+            })?
+        };
+        Ok(Strength {
+            mg_per_ml: value * unit.mg_per_ml(),
+            unit,
+            value,
+        })
+    }
+
+    /// mg of sugar per mL of solution.
+    pub fn mg_per_ml(self) -> f64 {
+        self.mg_per_ml
+    }
+
+    /// The dose in `volume` of the solution: volume (mL) × strength (mg/mL).
+    ///
+    /// # Errors
+    /// [`UnitError::NotFinite`] when the product overflows.
+    pub fn dose(self, volume: Volume) -> Result<Mass, UnitError> {
+        let mg = volume.in_millilitres() * self.mg_per_ml;
+        if !mg.is_finite() {
+            return Err(UnitError::NotFinite {
+                text: format!("{volume} × {self}"),
+            });
+        }
+        Mass::new(mg, MassUnit::Mg)
+    }
+}
+
+impl FromStr for Strength {
+    type Err = UnitError;
+    fn from_str(s: &str) -> Result<Self, UnitError> {
+        Strength::parse_with_default(s, None)
+    }
+}
+
+impl fmt::Display for Strength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.value, self.unit.symbol())
+    }
+}
+
+/// A drink whose dose disagrees with the dose given for the same sugar.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("the {sugar} dose given ({dose_mg} mg) disagrees with the drink ({volume_ml} mL × {strength} = {drink_mg} mg, more than 1 % apart); give one or correct the other")]
+pub struct DrinkMismatch {
+    /// The sugar.
+    pub sugar: Sugar,
+    /// The dose given, mg.
+    pub dose_mg: f64,
+    /// The drink volume, mL.
+    pub volume_ml: f64,
+    /// The solution strength.
+    pub strength: Strength,
+    /// Volume × strength, mg.
+    pub drink_mg: f64,
+}
+
+/// A dose and a drink agree when they differ by at most this fraction of the larger (a dose is
+/// often written rounded: 2 mL/kg × 7.3 kg = 14.6 mL, × 250 mg/mL = 3650 mg).
+pub const DRINK_AGREEMENT_RELATIVE: f64 = 0.01;
 
 /// A value per sugar, in a fixed array (no allocation; indexed by [`Sugar`]).
 #[derive(Clone, Debug)]
@@ -164,6 +319,10 @@ impl fmt::Display for Sex {
 pub struct Protocol {
     /// Oral dose per sugar.
     pub doses: SugarMap<Dose>,
+    /// The volume of test solution drunk (`dose_volume`).
+    pub drink_volume: Option<Volume>,
+    /// Each sugar's strength in the test solution (`<sugar>_solution`).
+    pub solutions: SugarMap<Strength>,
     /// Urine collection window (from the dose to the end of collection).
     pub collection: Option<Duration>,
     /// Age in years.
@@ -173,10 +332,18 @@ pub struct Protocol {
 }
 
 impl Protocol {
-    /// Fills every part this protocol lacks from `named` (explicit values win).
+    /// Fills every part this protocol lacks from `named` (explicit values win). A drink
+    /// ([`Protocol::drink_volume`] and a solution strength) gives the dose of its sugars, so
+    /// the named protocol's nominal dose does not fill those.
     pub fn fill_from(&mut self, named: &NamedProtocol) {
+        for (sugar, strength) in named.solutions.iter() {
+            if self.solutions.get(sugar).is_none() {
+                self.solutions.set(sugar, Some(*strength));
+            }
+        }
         for (sugar, dose) in named.doses.iter() {
-            if self.doses.get(sugar).is_none() {
+            let drunk = self.drink_volume.is_some() && self.solutions.get(sugar).is_some();
+            if self.doses.get(sugar).is_none() && !drunk {
                 self.doses.set(sugar, Some(*dose));
             }
         }
@@ -185,9 +352,45 @@ impl Protocol {
         }
     }
 
+    /// The doses of the drink: for each sugar with a solution strength, drink volume ×
+    /// strength; where a dose is also given, the two must agree (within
+    /// [`DRINK_AGREEMENT_RELATIVE`]). Without a drink volume nothing changes.
+    ///
+    /// # Errors
+    /// [`DrinkMismatch`] for the first sugar whose given dose disagrees with its drink, or a
+    /// product that overflows ([`UnitError`], as the error's text).
+    pub fn dose_from_drink(&mut self) -> Result<(), DrinkError> {
+        let Some(volume) = self.drink_volume else {
+            return Ok(());
+        };
+        for (sugar, strength) in self.solutions.iter() {
+            let mass = strength.dose(volume).map_err(DrinkError::Overflow)?;
+            let drink_mg = mass.in_milligrams();
+            match self.doses.slot_mut(sugar) {
+                Some(d) => {
+                    let dose_mg = d.mass.in_milligrams();
+                    if (dose_mg - drink_mg).abs() > DRINK_AGREEMENT_RELATIVE * dose_mg.max(drink_mg)
+                    {
+                        return Err(DrinkError::Mismatch(DrinkMismatch {
+                            sugar,
+                            dose_mg,
+                            volume_ml: volume.in_millilitres(),
+                            strength: *strength,
+                            drink_mg,
+                        }));
+                    }
+                }
+                slot @ None => *slot = Some(Dose::anhydrous(mass)),
+            }
+        }
+        Ok(())
+    }
+
     /// Clears every field, keeping the allocation-free storage.
     pub fn clear(&mut self) {
         self.doses.clear();
+        self.drink_volume = None;
+        self.solutions.clear();
         self.collection = None;
         self.age_years = None;
         self.sex = None;
@@ -203,6 +406,9 @@ pub struct NamedProtocol {
     pub title: String,
     /// Doses per sugar.
     pub doses: SugarMap<Dose>,
+    /// The test solution's strength per sugar, where the protocol gives the dose as a drink
+    /// (`solutions = { lactulose = "250 mg/mL" }`).
+    pub solutions: SugarMap<Strength>,
     /// Collection window, where the source states it.
     pub collection: Option<Duration>,
     /// Population, where the source states it.
@@ -211,6 +417,18 @@ pub struct NamedProtocol {
     pub source: crate::source::Source,
     /// The file it was read from.
     pub origin: String,
+}
+
+/// Why a drink gives no dose.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DrinkError {
+    /// A given dose disagrees with the drink.
+    #[error(transparent)]
+    Mismatch(DrinkMismatch),
+    /// Volume × strength overflows.
+    #[error("drink volume × solution strength: {0}")]
+    Overflow(UnitError),
 }
 
 /// Doses and windows are equal when they agree to this relative tolerance (doses are nominal).

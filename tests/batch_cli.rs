@@ -98,6 +98,7 @@ fn result_columns_are_in_the_contract_order() {
             "zonulin_class",
             "flags",
             "caveats",
+            "missing_inputs",
             "error",
         ]
     );

@@ -62,6 +62,7 @@ fn wide_fractions_per_fraction_and_cumulative_by_hand() {
             "zonulin_class",
             "flags",
             "caveats",
+            "missing_inputs",
             "error"
         ]
     );

@@ -119,6 +119,7 @@ fn issue_example_recoveries_ratio_and_no_matching_range() {
             "zonulin_class",
             "flags",
             "caveats",
+            "missing_inputs",
             "error",
             "details"
         ]

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::protocol::SugarMap;
+use crate::protocol::{StrengthUnit, SugarMap};
 use crate::sugar::Sugar;
 use crate::units::{ConcentrationUnit, DurationUnit, MassUnit, VolumeUnit};
 use crate::zonulin::ZonulinUnit;
@@ -38,6 +38,8 @@ pub enum Field {
     DoseForm(Sugar),
     /// Baseline (pre-dose) urine concentration of a sugar (`baseline_<sugar>`).
     Baseline(Sugar),
+    /// A sugar's strength in the test solution (`<sugar>_solution`, e.g. 250 mg/mL).
+    Solution(Sugar),
     /// Collection window.
     Collection,
     /// Age.
@@ -58,6 +60,8 @@ pub enum Field {
     Fraction,
     /// The sample a fraction row belongs to (long format; `sample_id`, or `--sample-id`).
     SampleId,
+    /// The volume of test solution drunk (`dose_volume`): with `<sugar>_solution`, the dose.
+    DoseVolume,
 }
 
 /// The kind of unit a field takes.
@@ -77,6 +81,8 @@ pub enum UnitKind {
     Age,
     /// A zonulin unit.
     Zonulin,
+    /// A solution strength (mg/mL).
+    Strength,
 }
 
 const SUGARS: usize = Sugar::ALL.len();
@@ -102,9 +108,10 @@ const URINE_NAMES: [&str; SUGARS] = sugar_names!("urine_", "");
 const DOSE_NAMES: [&str; SUGARS] = sugar_names!("", "_dose");
 const DOSE_FORM_NAMES: [&str; SUGARS] = sugar_names!("", "_dose_form");
 const BASELINE_NAMES: [&str; SUGARS] = sugar_names!("baseline_", "");
+const SOLUTION_NAMES: [&str; SUGARS] = sugar_names!("", "_solution");
 
 /// The fields after the per-sugar ones, in index order.
-const OTHERS: [Field; 10] = [
+const OTHERS: [Field; 11] = [
     Field::Collection,
     Field::Age,
     Field::Sex,
@@ -115,11 +122,12 @@ const OTHERS: [Field; 10] = [
     Field::VitaminDForm,
     Field::Fraction,
     Field::SampleId,
+    Field::DoseVolume,
 ];
 
 impl Field {
     /// The number of fields.
-    pub const COUNT: usize = 4 * SUGARS + 1 + OTHERS.len();
+    pub const COUNT: usize = 5 * SUGARS + 1 + OTHERS.len();
 
     /// Every field, in the order of the canonical column list.
     pub fn all() -> impl Iterator<Item = Field> {
@@ -134,7 +142,8 @@ impl Field {
             _ if i < 2 * SUGARS + 1 => Field::Dose(sugar(i - SUGARS - 1)),
             _ if i < 3 * SUGARS + 1 => Field::DoseForm(sugar(i - 2 * SUGARS - 1)),
             _ if i < 4 * SUGARS + 1 => Field::Baseline(sugar(i - 3 * SUGARS - 1)),
-            _ => OTHERS[(i - 4 * SUGARS - 1).min(OTHERS.len() - 1)],
+            _ if i < 5 * SUGARS + 1 => Field::Solution(sugar(i - 4 * SUGARS - 1)),
+            _ => OTHERS[(i - 5 * SUGARS - 1).min(OTHERS.len() - 1)],
         }
     }
 
@@ -146,6 +155,8 @@ impl Field {
             Field::Dose(s) => DOSE_NAMES[s as usize],
             Field::DoseForm(s) => DOSE_FORM_NAMES[s as usize],
             Field::Baseline(s) => BASELINE_NAMES[s as usize],
+            Field::Solution(s) => SOLUTION_NAMES[s as usize],
+            Field::DoseVolume => "dose_volume",
             Field::Collection => "collection",
             Field::Age => "age",
             Field::Sex => "sex",
@@ -169,8 +180,9 @@ impl Field {
     pub fn unit_kind(self) -> UnitKind {
         match self {
             Field::Urine(_) | Field::Baseline(_) | Field::VitaminD => UnitKind::Concentration,
-            Field::UrineVolume => UnitKind::Volume,
+            Field::UrineVolume | Field::DoseVolume => UnitKind::Volume,
             Field::Dose(_) => UnitKind::Mass,
+            Field::Solution(_) => UnitKind::Strength,
             Field::Collection => UnitKind::Duration,
             Field::Age => UnitKind::Age,
             Field::Zonulin => UnitKind::Zonulin,
@@ -192,16 +204,18 @@ impl Field {
             Field::Dose(x) => s + 1 + x as usize,
             Field::DoseForm(x) => 2 * s + 1 + x as usize,
             Field::Baseline(x) => 3 * s + 1 + x as usize,
-            Field::Collection => 4 * s + 1,
-            Field::Age => 4 * s + 2,
-            Field::Sex => 4 * s + 3,
-            Field::Zonulin => 4 * s + 4,
-            Field::ZonulinMatrix => 4 * s + 5,
-            Field::HpGenotype => 4 * s + 6,
-            Field::VitaminD => 4 * s + 7,
-            Field::VitaminDForm => 4 * s + 8,
-            Field::Fraction => 4 * s + 9,
-            Field::SampleId => 4 * s + 10,
+            Field::Solution(x) => 4 * s + 1 + x as usize,
+            Field::Collection => 5 * s + 1,
+            Field::Age => 5 * s + 2,
+            Field::Sex => 5 * s + 3,
+            Field::Zonulin => 5 * s + 4,
+            Field::ZonulinMatrix => 5 * s + 5,
+            Field::HpGenotype => 5 * s + 6,
+            Field::VitaminD => 5 * s + 7,
+            Field::VitaminDForm => 5 * s + 8,
+            Field::Fraction => 5 * s + 9,
+            Field::SampleId => 5 * s + 10,
+            Field::DoseVolume => 5 * s + 11,
         }
     }
 }
@@ -229,6 +243,8 @@ pub enum Unit {
     Age(AgeUnit),
     /// A zonulin unit.
     Zonulin(ZonulinUnit),
+    /// A solution strength unit.
+    Strength(StrengthUnit),
 }
 
 /// The units each kind accepts, for messages.
@@ -241,6 +257,7 @@ pub(crate) fn expected_units(kind: UnitKind) -> &'static str {
         UnitKind::Duration => DurationUnit::EXPECTED,
         UnitKind::Age => "y, months",
         UnitKind::Zonulin => "ng/mL, µg/L, ng/g",
+        UnitKind::Strength => StrengthUnit::EXPECTED,
     }
 }
 
@@ -255,6 +272,7 @@ impl Unit {
             UnitKind::Duration => DurationUnit::lookup(text).map(Unit::Duration),
             UnitKind::Age => AgeUnit::lookup(text).map(Unit::Age),
             UnitKind::Zonulin => ZonulinUnit::lookup(text).map(Unit::Zonulin),
+            UnitKind::Strength => StrengthUnit::lookup(text).map(Unit::Strength),
         }
     }
 }
@@ -625,7 +643,7 @@ fn canonical_list() -> String {
     let sugars: Vec<&str> = Sugar::ALL.iter().map(|s| s.key()).collect();
     let others: Vec<&str> = OTHERS.iter().map(|f| f.name()).collect();
     format!(
-        "urine_<sugar>, urine_volume, <sugar>_dose, <sugar>_dose_form, baseline_<sugar>, {}, and urine_<sugar>_<a>_<b>h / urine_volume_<a>_<b>h for timed fractions (sugars: {})",
+        "urine_<sugar>, urine_volume, <sugar>_dose, <sugar>_dose_form, baseline_<sugar>, <sugar>_solution, {}, and urine_<sugar>_<a>_<b>h / urine_volume_<a>_<b>h for timed fractions (sugars: {})",
         others.join(", "),
         sugars.join(", ")
     )
@@ -673,7 +691,7 @@ impl Slot {
 pub struct Layout {
     slots: Vec<Option<Slot>>,
     fractions: Vec<FractionSlots>,
-    /// The sugars with a urine, baseline, dose or dose-form column (or fixed value).
+    /// The sugars with a urine, baseline, dose, dose-form or solution column (or fixed value).
     sugars: Vec<Sugar>,
     width: usize,
 }
@@ -936,6 +954,7 @@ impl Layout {
                     Field::Baseline(s),
                     Field::Dose(s),
                     Field::DoseForm(s),
+                    Field::Solution(s),
                 ]
                 .iter()
                 .any(|&f| layout.slot(f).is_some())

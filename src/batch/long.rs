@@ -182,15 +182,28 @@ impl<'r> Long<'r> {
         stats: &mut Stats,
         cumulative: Option<&Interpretation<'_>>,
     ) {
-        if self.held_pos.take().is_none() {
+        let Some(pos) = self.held_pos.take() else {
             return;
-        }
+        };
         let width = reader.layout().width();
         let outcome = self.held_outcome;
         self.state.count(outcome, stats);
         let (result, error) = self.state.output(outcome);
         let cumulative = cumulative.filter(|_| outcome == Outcome::Clean);
-        sink.row(&mut self.out, &self.held, width, result, error, cumulative);
+        let facts = super::Facts {
+            row: pos.row,
+            sample: &self.state.sample,
+            errors: &self.state.errors,
+        };
+        sink.row(
+            &mut self.out,
+            &self.held,
+            width,
+            result,
+            error,
+            cumulative,
+            facts,
+        );
     }
 
     /// Ends the current sample: writes its held row, with the cumulative columns when

@@ -74,6 +74,9 @@ pub enum Format {
     /// JSON Lines: one object per row, input fields under their header names, then the result
     /// keys (the same names as the CSV result columns).
     Jsonl,
+    /// FHIR R4 NDJSON: one `Bundle` per row ([`crate::report::fhir`]); a row that cannot be
+    /// interpreted gets a `Bundle` holding an `OperationOutcome` that names the field and value.
+    FhirNdjson,
 }
 
 /// How to run a batch.
@@ -551,6 +554,9 @@ pub fn run<R: Read + Send, W: Write>(
             report.clone(),
         )),
         Format::Jsonl => Sink::Jsonl(JsonlFormat::new(&names, interpreter, report.clone())),
+        Format::FhirNdjson => Sink::Fhir {
+            long: layout.is_long(),
+        },
     };
     let mut out = io::BufWriter::with_capacity(1 << 18, output);
     if let Sink::Csv(mut csv) = sink() {
@@ -699,7 +705,12 @@ impl<'r> RowState<'r> {
             let outcome = self.interpret(reader, interpreter, record, pos);
             self.count(outcome, &mut stats);
             let (result, error) = self.output(outcome);
-            sink.row(out, record, width, result, error, None);
+            let facts = Facts {
+                row: pos.row,
+                sample: &self.sample,
+                errors: &self.errors,
+            };
+            sink.row(out, record, width, result, error, None, facts);
         }
         stats
     }
@@ -732,7 +743,7 @@ impl<'r> RowState<'r> {
     /// Writes an error row (a row-level problem: no results) and counts it.
     fn error_row(
         &mut self,
-        e: &dyn std::fmt::Display,
+        e: &RowError,
         record: &ByteRecord,
         width: usize,
         sink: &mut Sink<'_, '_>,
@@ -743,7 +754,12 @@ impl<'r> RowState<'r> {
         use std::fmt::Write as _;
         let _ = write!(self.error, "{e}");
         self.count(Outcome::Failed, stats);
-        sink.row(out, record, width, None, Some(&self.error), None);
+        let facts = Facts {
+            row: e.pos.row,
+            sample: &self.sample,
+            errors: std::slice::from_ref(e),
+        };
+        sink.row(out, record, width, None, Some(&self.error), None, facts);
     }
 
     /// Reads and interprets one row. Every rejected cell is listed in `self.error`,
@@ -823,9 +839,24 @@ fn interpret_error(
 enum Sink<'i, 'r> {
     Csv(CsvFormat<'i, 'r>),
     Jsonl(JsonlFormat<'i, 'r>),
+    /// FHIR NDJSON; `long`: each row is one timed fraction of a sample.
+    Fhir {
+        long: bool,
+    },
+}
+
+/// What a row format needs besides the cells: the row number, the sample as read, the error.
+#[derive(Clone, Copy)]
+struct Facts<'a> {
+    row: u64,
+    sample: &'a Sample,
+    /// Every rejected cell of the row (with results kept for what did not need them), or the
+    /// row-level problem (no results).
+    errors: &'a [RowError],
 }
 
 impl Sink<'_, '_> {
+    #[allow(clippy::too_many_arguments)] // one call per row; a struct would be rebuilt per row
     fn row(
         &mut self,
         out: &mut Vec<u8>,
@@ -834,12 +865,59 @@ impl Sink<'_, '_> {
         result: Option<&Interpretation<'_>>,
         error: Option<&str>,
         cumulative: Option<&Interpretation<'_>>,
+        facts: Facts<'_>,
     ) {
         match self {
             Sink::Csv(c) => c.row(out, record, width, result, error, cumulative),
             Sink::Jsonl(j) => j.row(out, record, result, error, cumulative),
+            Sink::Fhir { long } => fhir_row(out, *long, result, error, facts),
         }
     }
+}
+
+/// One row as a FHIR `Bundle` on one line: its results, and an `OperationOutcome` naming every
+/// rejected field and value.
+fn fhir_row(
+    out: &mut Vec<u8>,
+    long: bool,
+    result: Option<&Interpretation<'_>>,
+    error: Option<&str>,
+    facts: Facts<'_>,
+) {
+    use crate::report::fhir;
+    let mut problems: Vec<fhir::RowProblem<'_>> = facts
+        .errors
+        .iter()
+        .map(|e| fhir::RowProblem {
+            field: e.column.as_deref(),
+            value: &e.value,
+            message: e.to_string(),
+        })
+        .collect();
+    if problems.is_empty() {
+        if let Some(e) = error {
+            problems.push(fhir::RowProblem {
+                field: None,
+                value: "",
+                message: e.to_string(),
+            });
+        }
+    }
+    let bundle = match result {
+        Some(r) => {
+            let mut b = if long {
+                fhir::fraction_row_bundle(facts.sample, r, facts.row)
+            } else {
+                fhir::bundle(facts.sample, r, Some(facts.row))
+            };
+            fhir::add_problems(&mut b, facts.row, &problems);
+            b
+        }
+        None => fhir::error_bundle(facts.row, &problems),
+    };
+    // Writing JSON into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, &bundle);
+    out.push(b'\n');
 }
 
 /// Writes one CSV field, quoted (with `"` doubled) only when it holds the delimiter, a quote or

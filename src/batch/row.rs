@@ -18,7 +18,7 @@ use crate::files::Quoted;
 
 use super::columns::{expected_units, Field, FractionPart, Layout, Slot, Source, Unit, UnitKind};
 use crate::interpretation::{Fraction, Sample};
-use crate::protocol::NamedProtocol;
+use crate::protocol::{DrinkError, NamedProtocol};
 use crate::sample::parse::{self, Reading};
 use crate::sample::Problem as SampleProblem;
 /// Where a row is: `row` is the 1-based data row (the header is not counted), `line` the
@@ -290,6 +290,19 @@ impl<'a> RowReader<'a> {
             });
             sample.protocol.doses.set(sugar, dose);
         }
+        for &sugar in self.layout.sugars() {
+            let strength = row.read(Field::Solution(sugar), |t, u| {
+                let unit = match u {
+                    Some(Unit::Strength(u)) => Some(u),
+                    _ => None,
+                };
+                parse::solution(t, unit)
+            });
+            sample.protocol.solutions.set(sugar, strength);
+        }
+        sample.protocol.drink_volume = row.read(Field::DoseVolume, |t, u| {
+            parse::dose_volume(t, volume_unit(u))
+        });
         sample.protocol.collection = row.read(Field::Collection, |t, u| {
             let unit = match u {
                 Some(Unit::Duration(u)) => Some(u),
@@ -307,6 +320,18 @@ impl<'a> RowReader<'a> {
         sample.protocol.sex = row.read(Field::Sex, |t, _| parse::sex(t));
         if let Some(p) = self.protocol {
             sample.protocol.fill_from(p);
+        }
+        if let Err(e) = sample.protocol.dose_from_drink() {
+            let field = match &e {
+                DrinkError::Mismatch(m) => {
+                    // neither the dose nor the drink is known to be right
+                    sample.protocol.doses.set(m.sugar, None);
+                    Field::Dose(m.sugar)
+                }
+                _ => Field::DoseVolume,
+            };
+            let text = row.cell(field).map_or("", |c| c.text);
+            row.reject(field, text, SampleProblem::Drink(e));
         }
         // The weighed form applies to the dose, whether from the row or from --protocol.
         for &sugar in self.layout.sugars() {

@@ -191,6 +191,9 @@ struct ProtocolDoc {
     doses: BTreeMap<String, String>,
     #[serde(default)]
     dose_forms: BTreeMap<String, String>,
+    /// The test solution's strength per sugar (the dose is then the volume drunk × strength).
+    #[serde(default)]
+    solutions: BTreeMap<String, String>,
     collection: Option<String>,
     population: Option<String>,
     source: Option<SourceDoc>,
@@ -722,10 +725,23 @@ fn protocol(cx: &Ctx<'_>, index: usize, doc: ProtocolDoc) -> Result<NamedProtoco
     }
     let k = |key: &str| format!("protocol[{id}].{key}");
     let doses = cx.doses(doc.doses, doc.dose_forms, &format!("protocol[{id}]"))?;
-    if doses.is_empty() {
+    let mut solutions = SugarMap::default();
+    for (name, text) in doc.solutions {
+        let key = k(&format!("solutions.{name}"));
+        let sugar: Sugar = name
+            .parse()
+            .map_err(|e| cx.err(&key, RangeProblem::Sugar(e)))?;
+        let strength: crate::protocol::Strength = text
+            .parse()
+            .map_err(|e| cx.err(&key, RangeProblem::Quantity(e)))?;
+        solutions.set(sugar, Some(strength));
+    }
+    // a protocol whose dose is a drink may declare only the solution's strengths
+    if doses.is_empty() && solutions.is_empty() {
         return Err(cx.err(k("doses"), RangeProblem::NoDoses));
     }
     Ok(NamedProtocol {
+        solutions,
         title: cx.text(doc.title, &k("title"))?,
         collection: cx.duration(doc.collection, &k("collection"))?,
         population: doc.population,

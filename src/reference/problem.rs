@@ -168,7 +168,7 @@ pub enum RangeProblem {
         sugar: Sugar,
     },
     /// A protocol with no dose.
-    #[error("missing: a protocol needs at least one dose")]
+    #[error("missing: a protocol needs at least one dose (or a solution strength)")]
     NoDoses,
     /// `near_boundary_relative` outside [0, 0.5).
     #[error("{value}: expected a fraction in [0, 0.5)")]

@@ -1,6 +1,7 @@
 //! Output: the result columns (shared by `lmr check --format json` and `lmr batch`), the JSON
 //! object, and the text report a lab scientist reads in ten seconds.
 
+pub mod fhir;
 mod json;
 mod text;
 
@@ -23,7 +24,7 @@ pub const SOURCE_WORDS: &str =
 /// `lactulose_recovery_pct, mannitol_recovery_pct, lm_ratio, lm_range, lm_class`. Optional ones
 /// follow them (other sugars' recoveries, `lr_*`, `l13m_ratio`, per-fraction columns, z-scores),
 /// then `vitamin_d_nmol_l, vitamin_d_class_<id>…, zonulin_range, zonulin_class, flags, caveats,
-/// error`.
+/// missing_inputs, error`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layout {
     /// Sugars other than lactulose and mannitol whose `<sugar>_recovery_pct` is written.
@@ -355,6 +356,10 @@ pub fn cells_with_cumulative(
         Fixed("caveats"),
         r.map_or(Cell::Empty, |r| Cell::Codes(Codes::Caveats(r))),
     );
+    field(
+        Fixed("missing_inputs"),
+        r.map_or(Cell::Empty, |r| Cell::Codes(Codes::Missing(r))),
+    );
     field(Fixed("error"), text(error));
 }
 
@@ -380,6 +385,8 @@ pub enum Codes<'a> {
     Flags(&'a Interpretation<'a>),
     /// Caveat codes.
     Caveats(&'a Interpretation<'a>),
+    /// The inputs a result missed (`urine_volume`, `lactulose_dose`).
+    Missing(&'a Interpretation<'a>),
 }
 
 impl<'a> Codes<'a> {
@@ -388,6 +395,7 @@ impl<'a> Codes<'a> {
         match self {
             Codes::Flags(r) => Box::new(r.flag_codes()),
             Codes::Caveats(r) => Box::new(r.caveat_codes()),
+            Codes::Missing(r) => Box::new(r.missing_names()),
         }
     }
 
@@ -404,6 +412,7 @@ impl<'a> Codes<'a> {
         match self {
             Codes::Flags(r) => r.flag_codes().for_each(&mut push),
             Codes::Caveats(r) => r.caveat_codes().for_each(&mut push),
+            Codes::Missing(r) => r.missing_names().for_each(&mut push),
         }
     }
 }

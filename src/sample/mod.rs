@@ -154,7 +154,7 @@ impl fmt::Display for SampleErrors {
 impl std::error::Error for SampleErrors {}
 
 /// The field names [`from_fields`] knows, for messages.
-pub const FIELD_NAMES: &str = "lactulose, mannitol, <sugar> (or urine_<sugar>), volume (or urine_volume), <sugar>_dose, <sugar>_dose_form, baseline_<sugar>, collection, age, sex, vitamin_d, vitamin_d_form, zonulin, zonulin_matrix, hp_genotype, protocol, sugar, dose, baseline";
+pub const FIELD_NAMES: &str = "lactulose, mannitol, <sugar> (or urine_<sugar>), volume (or urine_volume), <sugar>_dose, <sugar>_dose_form, dose_volume, <sugar>_solution, baseline_<sugar>, collection, age, sex, vitamin_d, vitamin_d_form, zonulin, zonulin_matrix, hp_genotype, protocol, sugar, dose, baseline";
 
 /// What a field name means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +163,8 @@ enum Name {
     Baseline(Sugar),
     Dose(Sugar),
     DoseForm(Sugar),
+    Solution(Sugar),
+    DoseVolume,
     Volume,
     Collection,
     Age,
@@ -185,6 +187,7 @@ impl Name {
         let sugar = |k: &str| k.parse::<Sugar>().ok().filter(|s| s.key() == k);
         Some(match key.as_str() {
             "volume" | "urine_volume" => Name::Volume,
+            "dose_volume" => Name::DoseVolume,
             "collection" => Name::Collection,
             "age" => Name::Age,
             "sex" => Name::Sex,
@@ -202,6 +205,8 @@ impl Name {
                     Name::Urine(s)
                 } else if let Some(s) = k.strip_prefix("baseline_").and_then(sugar) {
                     Name::Baseline(s)
+                } else if let Some(s) = k.strip_suffix("_solution").and_then(sugar) {
+                    Name::Solution(s)
                 } else if let Some(s) = k.strip_suffix("_dose_form").and_then(sugar) {
                     Name::DoseForm(s)
                 } else if let Some(s) = k.strip_suffix("_dose").and_then(sugar) {
@@ -220,6 +225,8 @@ impl Name {
             Name::Baseline(s) => format!("baseline_{}", s.key()),
             Name::Dose(s) => format!("{}_dose", s.key()),
             Name::DoseForm(s) => format!("{}_dose_form", s.key()),
+            Name::Solution(s) => format!("{}_solution", s.key()),
+            Name::DoseVolume => "dose_volume".into(),
             Name::Volume => "volume".into(),
             Name::Collection => "collection".into(),
             Name::Age => "age".into(),
@@ -371,6 +378,14 @@ fn read(s: &mut Sample, given: &[Given], registry: &Registry, errors: &mut Vec<F
                 Ok(d) => s.protocol.doses.set(sugar, Some(d)),
                 Err(p) => take(g, p),
             },
+            Name::Solution(sugar) => match parse::solution(&g.text, None) {
+                Ok(x) => s.protocol.solutions.set(sugar, Some(x)),
+                Err(p) => take(g, p),
+            },
+            Name::DoseVolume => match parse::dose_volume(&g.text, None) {
+                Ok(v) => s.protocol.drink_volume = Some(v),
+                Err(p) => take(g, p),
+            },
             Name::Collection => match parse::collection(&g.text, None) {
                 Ok(d) => s.protocol.collection = Some(d),
                 Err(p) => take(g, p),
@@ -394,6 +409,28 @@ fn read(s: &mut Sample, given: &[Given], registry: &Registry, errors: &mut Vec<F
         match parse::protocol(&g.text, registry) {
             Ok(p) => s.protocol.fill_from(p),
             Err(p) => take(g, p),
+        }
+    }
+    if let Err(e) = s.protocol.dose_from_drink() {
+        let field = match &e {
+            crate::protocol::DrinkError::Mismatch(m) => {
+                // neither the dose nor the drink is known to be right
+                s.protocol.doses.set(m.sugar, None);
+                format!("{}_dose", m.sugar.key())
+            }
+            _ => "dose_volume".to_string(),
+        };
+        match given.iter().find(|g| g.field == field) {
+            Some(g) => take(g, Problem::Drink(e)),
+            None => take(
+                &Given {
+                    name: Name::DoseVolume,
+                    field,
+                    value: String::new(),
+                    text: String::new(),
+                },
+                Problem::Drink(e),
+            ),
         }
     }
     // The weighed form applies to the dose, whether given or from the protocol.

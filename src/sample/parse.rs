@@ -16,7 +16,7 @@
 //! # Ok::<(), lmr::sample::Problem>(())
 //! ```
 
-use crate::protocol::{Dose, NamedProtocol, Sex};
+use crate::protocol::{Dose, NamedProtocol, Sex, Strength, StrengthUnit};
 use crate::recovery::{is_below_limit_word, UrineResult};
 use crate::reference::{Matrix, Registry};
 use crate::sugar::DoseForm;
@@ -138,6 +138,9 @@ pub enum Problem {
         /// The field that gives it (`volume`).
         add: String,
     },
+    /// A dose that disagrees with the drink it came in, or a drink dose that overflows.
+    #[error(transparent)]
+    Drink(crate::protocol::DrinkError),
     /// A field given without the one it qualifies.
     #[error("given without {without}")]
     Without {
@@ -265,6 +268,22 @@ pub fn dose(text: &str, unit: Option<MassUnit>) -> Result<Dose, Problem> {
         mass: m,
         form: form.unwrap_or_default(),
     })
+}
+
+/// A sugar's strength in the test solution (`250 mg/mL`, `25 g/100 mL`, `250 g/L`).
+///
+/// # Errors
+/// The [`Problem`] of the number or unit.
+pub fn solution(text: &str, unit: Option<StrengthUnit>) -> Result<Strength, Problem> {
+    Strength::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "250 mg/mL"))
+}
+
+/// The volume of test solution drunk (`12 mL`).
+///
+/// # Errors
+/// The [`Problem`] of the number or unit.
+pub fn dose_volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Problem> {
+    Volume::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "12 mL"))
 }
 
 /// The urine collection window from the dose (`5 h`, `300 min`).

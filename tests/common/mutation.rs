@@ -422,8 +422,14 @@ fn mutate_cell(
             Kind::Conc => {
                 set(b"1e308 g/L", false);
                 // a recovery overflows only when it is computed: volume and dose are present
-                let dose = if i == LAC { LDOSE } else { MDOSE };
-                let computed = !missing(&row.cells[VOL]) && !missing(&row.cells[dose]);
+                // (or, without a volume, the ratio from the dose ratio: both sugars and doses)
+                let (dose, other, other_dose) = if i == LAC {
+                    (LDOSE, MAN, MDOSE)
+                } else {
+                    (MDOSE, LAC, LDOSE)
+                };
+                let ratio = !missing(&row.cells[other]) && !missing(&row.cells[other_dose]);
+                let computed = !missing(&row.cells[dose]) && (!missing(&row.cells[VOL]) || ratio);
                 let p = computed.then_some("recovery is too large to compute");
                 ("huge_value_overflow", p)
             }

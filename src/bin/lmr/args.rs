@@ -124,6 +124,9 @@ pub enum BatchFormat {
     Csv,
     /// JSON Lines: one object per row, input fields and result keys.
     Jsonl,
+    /// FHIR R4 NDJSON: one Bundle (type collection) per row, an OperationOutcome for a row
+    /// that cannot be interpreted (see docs/fhir.md).
+    FhirNdjson,
 }
 
 /// `lmr batch`.
@@ -348,8 +351,21 @@ pub struct CheckArgs {
     pub ranges: RangeOptions,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+/// `lmr check` output format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// A short report for people.
+    #[default]
+    Text,
+    /// One JSON object (keys as the batch columns, plus `details`).
+    Json,
+    /// A FHIR R4 Bundle (type collection) of Observations with LOINC/lmr codes and UCUM units
+    /// (see docs/fhir.md).
+    Fhir,
 }
 
 /// `lmr ranges`.

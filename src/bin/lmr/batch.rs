@@ -44,6 +44,7 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
         format: match a.format {
             BatchFormat::Csv => Format::Csv,
             BatchFormat::Jsonl => Format::Jsonl,
+            BatchFormat::FhirNdjson => Format::FhirNdjson,
         },
         delimiter,
         columns: &map,
@@ -108,7 +109,7 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    summary(&stats);
+    summary(&stats, a.format);
     Ok(if stats.errors > 0 {
         ExitCode::from(3)
     } else {
@@ -116,7 +117,11 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     })
 }
 
-fn summary(s: &Stats) {
+fn summary(s: &Stats, format: BatchFormat) {
+    let see = match format {
+        BatchFormat::FhirNdjson => "see the row's OperationOutcome",
+        _ => "see the `error` column",
+    };
     let mut err = io::stderr().lock();
     let _ = writeln!(
         err,
@@ -129,10 +134,10 @@ fn summary(s: &Stats) {
     if s.errors > s.first_errors.len() as u64 {
         let _ = writeln!(
             err,
-            "lmr: … and {} more; see the `error` column",
+            "lmr: … and {} more; {see}",
             s.errors - s.first_errors.len() as u64
         );
     } else if s.errors > 0 {
-        let _ = writeln!(err, "lmr: see the `error` column");
+        let _ = writeln!(err, "lmr: {see}");
     }
 }

@@ -8,7 +8,7 @@ use lmr::sample::check::{self, CheckError, CheckOptions};
 use lmr::sample::{FieldError, Problem, SampleErrors};
 use lmr::zscore::ZscoreSelection;
 
-use crate::args::{CheckArgs, Format, RangeOptions};
+use crate::args::{CheckArgs, CheckFormat, RangeOptions};
 use crate::error::{print, CliError};
 use crate::ranges::load_registry;
 
@@ -166,11 +166,17 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
         zscore_reference: a.ranges.zscore_reference.clone(),
     };
     let text = match a.format {
-        Format::Text => check::interpret(&sample, &registry, &options, |i, s, r| {
+        CheckFormat::Text => check::interpret(&sample, &registry, &options, |i, s, r| {
             lmr::report::to_text_with_nearest(i, s, r)
         }),
-        Format::Json => check::interpret(&sample, &registry, &options, |i, s, r| {
+        CheckFormat::Json => check::interpret(&sample, &registry, &options, |i, s, r| {
             check::render_json(&lmr::report::to_json(i, s, r))
+        }),
+        CheckFormat::Fhir => check::interpret(&sample, &registry, &options, |_, s, r| {
+            let mut t = serde_json::to_string_pretty(&lmr::report::fhir::bundle(s, r, None))
+                .unwrap_or_default();
+            t.push('\n');
+            t
         }),
     }
     .map_err(|e| check_error(e, a))?;

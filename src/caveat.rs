@@ -1,13 +1,36 @@
 //! Caveats: coded statements about what a result can and cannot tell, each with its text and
 //! source. Every result carries the caveats that apply; no text names a syndrome or a disease as
 //! the person's.
+//!
+//! Lean codes: the general points that hold for every result of an analyte are gathered into one
+//! **standing** code per interpreted analyte ([`Caveat::SugarTestGeneral`],
+//! [`Caveat::VitaminDGeneral`], [`Caveat::ZonulinGeneral`]), whose text and sources are those of
+//! its parts ([`Caveat::parts`]); the other codes are row-specific. A part is never written in a
+//! row: [`Caveat::merged_into`] names its standing code, which stands for it, and `lmr caveats
+//! CODE` still prints it.
+//!
+//! ```
+//! use lmr::caveat::Caveat;
+//! let c = Caveat::from_code("lm_ratio_not_diagnostic").unwrap();
+//! assert_eq!(c.merged_into(), Some(Caveat::SugarTestGeneral));
+//! assert!(Caveat::SugarTestGeneral.text().contains(c.text()));
+//! assert!(Caveat::CODES.contains(&Caveat::NoMatchingRange));
+//! assert!(!Caveat::CODES.contains(&c));
+//! ```
 
 use std::fmt;
+use std::sync::OnceLock;
 
 /// A caveat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Caveat {
+    /// Standing: the general points of every sugar-absorption test result (its [`Caveat::parts`]).
+    SugarTestGeneral,
+    /// Standing: the general points of every 25(OH)D result.
+    VitaminDGeneral,
+    /// Standing: the general points of every zonulin result.
+    ZonulinGeneral,
     /// The L:M ratio is a research measurement, not a diagnosis.
     LmRatioNotDiagnostic,
     /// The ratio reported is of fractional excretions, not concentrations.
@@ -51,8 +74,12 @@ pub enum Caveat {
 }
 
 impl Caveat {
-    /// Every caveat.
+    /// Every caveat: the codes written in rows ([`Caveat::CODES`]) and the parts of the standing
+    /// codes.
     pub const ALL: &'static [Caveat] = &[
+        Caveat::SugarTestGeneral,
+        Caveat::VitaminDGeneral,
+        Caveat::ZonulinGeneral,
         Caveat::LmRatioNotDiagnostic,
         Caveat::RatioOfFractionalExcretions,
         Caveat::NoMatchingRange,
@@ -75,9 +102,73 @@ impl Caveat {
         Caveat::RatioWithoutRecoveries,
     ];
 
+    /// The codes a row's `caveats` can hold: the standing codes, then the row-specific ones.
+    pub const CODES: &'static [Caveat] = &[
+        Caveat::SugarTestGeneral,
+        Caveat::VitaminDGeneral,
+        Caveat::ZonulinGeneral,
+        Caveat::NoMatchingRange,
+        Caveat::ProtocolNotFullyStated,
+        Caveat::SecondarySource,
+        Caveat::LocalReferenceInterval,
+        Caveat::VitaminDTotalConvertedAsD3,
+        Caveat::ZonulinNoRangeChosen,
+        Caveat::SeveralRangesMatched,
+        Caveat::RatioWithoutRecoveries,
+    ];
+
+    /// The parts a standing code gathers, in the order its text gives them (empty for others).
+    pub fn parts(self) -> &'static [Caveat] {
+        match self {
+            Caveat::SugarTestGeneral => &[
+                Caveat::LmRatioNotDiagnostic,
+                Caveat::ProtocolsNotStandardised,
+                Caveat::HighBetweenPersonVariation,
+                Caveat::RatioOfFractionalExcretions,
+                Caveat::SugarTestInterferences,
+            ],
+            Caveat::VitaminDGeneral => &[
+                Caveat::VitaminDAssayVariation,
+                Caveat::VitaminDThresholdsDisputed,
+                Caveat::VitaminDNotPermeability,
+            ],
+            Caveat::ZonulinGeneral => &[
+                Caveat::ZonulinAssayNotPrehaptoglobin2,
+                Caveat::ZonulinNotStandardised,
+                Caveat::ZonulinNotValidated,
+                Caveat::ZonulinNoAgreementWithSugarTests,
+            ],
+            _ => &[],
+        }
+    }
+
+    /// The standing code that stands for this part in rows (`None`: the code is written itself).
+    pub fn merged_into(self) -> Option<Caveat> {
+        [
+            Caveat::SugarTestGeneral,
+            Caveat::VitaminDGeneral,
+            Caveat::ZonulinGeneral,
+        ]
+        .into_iter()
+        .find(|s| s.parts().contains(&self))
+    }
+
+    /// One line for run summaries (`lmr batch`'s stderr): the gist, not the whole text.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Caveat::SugarTestGeneral => "the sugar test is a research measurement, not a diagnosis; protocols are not standardised; recoveries vary widely between people; kidneys, gut bacteria, drugs and diet change results; lm_ratio is a ratio of fractional excretions",
+            Caveat::VitaminDGeneral => "25(OH)D results vary between assays and labs; guidelines disagree on thresholds; vitamin D says nothing about permeability",
+            Caveat::ZonulinGeneral => "commercial 'zonulin' kits do not detect pre-haptoglobin-2, are not standardised or validated as a diagnostic test, and have not agreed with sugar tests",
+            other => first_sentence(other.text()),
+        }
+    }
+
     /// The stable code.
     pub fn code(self) -> &'static str {
         match self {
+            Caveat::SugarTestGeneral => "sugar_test_general",
+            Caveat::VitaminDGeneral => "vitamin_d_general",
+            Caveat::ZonulinGeneral => "zonulin_general",
             Caveat::LmRatioNotDiagnostic => "lm_ratio_not_diagnostic",
             Caveat::RatioOfFractionalExcretions => "ratio_of_fractional_excretions",
             Caveat::NoMatchingRange => "no_matching_range",
@@ -101,9 +192,12 @@ impl Caveat {
         }
     }
 
-    /// The caveat's text.
+    /// The caveat's text (a standing code's: its parts' texts, in order).
     pub fn text(self) -> &'static str {
         match self {
+            Caveat::SugarTestGeneral | Caveat::VitaminDGeneral | Caveat::ZonulinGeneral => {
+                &gathered(self).0
+            }
             Caveat::LmRatioNotDiagnostic => "The lactulose:mannitol ratio measures intestinal permeability under one test protocol; it is not a diagnosis. \"Leaky gut syndrome\" is not an accepted medical diagnosis and no validated test exists to make it.",
             Caveat::RatioOfFractionalExcretions => "lm_ratio is the ratio of fractional excretions (lactulose recovery % ÷ mannitol recovery %), not of urine concentrations; a concentration ratio differs by the dose ratio (× 5 under 5 g/1 g).",
             Caveat::NoMatchingRange => "No shipped or loaded reference range was established under this sample's protocol (doses, collection window, age), so the ratio is not classified. Published L:M cut-offs are protocol- and population-specific; no verified range exists for the common adult 5 g/1 g, 5–6 h protocol. Name a range with --lm-range to compare anyway, or establish your own.",
@@ -127,9 +221,12 @@ impl Caveat {
         }
     }
 
-    /// Where it comes from.
+    /// Where it comes from (a standing code's: its parts' sources, `|`-separated, in order).
     pub fn source(self) -> &'static str {
         match self {
+            Caveat::SugarTestGeneral | Caveat::VitaminDGeneral | Caveat::ZonulinGeneral => {
+                &gathered(self).1
+            }
             Caveat::LmRatioNotDiagnostic => "Lacy BE, Wise JL, Cangemi DJ. Leaky Gut Syndrome: Myths and Management. Gastroenterol Hepatol (N Y) 2024;20(5) (PMC11345991) [V]; Cleveland Clinic, Leaky Gut Syndrome [V]",
             Caveat::RatioOfFractionalExcretions => "Catassi C et al., Gut 1997;40:215 (\"urinary L%/M% ratio\") [V]; EFO:0011032 \"fractional excretion of lactulose to mannitol ratio\" [V]",
             Caveat::NoMatchingRange => "J Transl Med 2023, doi:10.1186/s12967-023-04091-w (\"Normal range in healthy individuals still require to be established\") [V]; Sequeira IR et al., PLoS One 2014;9(6):e99256 (\"Variations between currently used test protocols preclude meaningful comparisons between studies\") [V]",
@@ -157,6 +254,41 @@ impl Caveat {
     pub fn from_code(code: &str) -> Option<Caveat> {
         Caveat::ALL.iter().copied().find(|c| c.code() == code)
     }
+}
+
+/// A standing code's text and sources, gathered once from its parts.
+fn gathered(standing: Caveat) -> &'static (String, String) {
+    static GATHERED: OnceLock<Vec<(Caveat, (String, String))>> = OnceLock::new();
+    static EMPTY: (String, String) = (String::new(), String::new());
+    let all = GATHERED.get_or_init(|| {
+        Caveat::CODES
+            .iter()
+            .filter(|c| !c.parts().is_empty())
+            .map(|&c| {
+                let parts = c.parts();
+                let text = parts.iter().map(|p| p.text()).collect::<Vec<_>>().join(" ");
+                let source = parts
+                    .iter()
+                    .map(|p| p.source())
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                (c, (text, source))
+            })
+            .collect()
+    });
+    all.iter()
+        .find(|(c, _)| *c == standing)
+        .map_or(&EMPTY, |(_, t)| t)
+}
+
+/// The first sentence of a text (up to the first `. ` or `: `), for one-line summaries.
+fn first_sentence(text: &str) -> &str {
+    let end = [". ", ": "]
+        .iter()
+        .filter_map(|sep| text.find(sep))
+        .min()
+        .unwrap_or(text.len());
+    text[..end].trim_end_matches('.')
 }
 
 impl fmt::Display for Caveat {

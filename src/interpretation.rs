@@ -495,6 +495,8 @@ impl Interpretation<'_> {
     }
 
     fn caveat(&mut self, caveat: Caveat) {
+        // A general point is carried by its analyte's standing code (lean rows, nothing lost).
+        let caveat = caveat.merged_into().unwrap_or(caveat);
         // Most caveats arrive in order: append without searching.
         if self.caveats.last().is_none_or(|last| *last < caveat) {
             self.caveats.push(caveat);
@@ -1284,5 +1286,163 @@ fn add_censored(a: Censored, b: Censored) -> Censored {
         (Censored::GreaterThan(x), Censored::Exact(y) | Censored::GreaterThan(y))
         | (Censored::Exact(x), Censored::GreaterThan(y)) => Censored::GreaterThan(x + y),
         (x, y) => Censored::LessThan(x.number() + y.number()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! One sample at a time against the shipped ranges, every expected value worked by hand.
+
+    use super::*;
+    use crate::vitamin_d::VitaminDForm;
+    use approx::assert_relative_eq;
+
+    fn registry() -> Registry {
+        Registry::builtin().expect("shipped ranges load")
+    }
+
+    /// The Dutch SAT (hyperosmolar: 5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h urine; Uil
+    /// 1996, cut-off 0.089) with `l` and `m` mg/L in 1 L of urine.
+    fn dutch(registry: &Registry, l: &str, m: &str) -> Sample {
+        let mut s = Sample::default();
+        s.protocol.fill_from(
+            registry
+                .protocol("dutch-sat-hyperosmolar")
+                .expect("shipped"),
+        );
+        s.set_urine(Sugar::Lactulose, l.parse().unwrap());
+        s.set_urine(Sugar::Mannitol, m.parse().unwrap());
+        s.urine_volume = Some("1 L".parse().unwrap());
+        s
+    }
+
+    fn interpret<'r>(interpreter: &Interpreter<'r>, sample: &Sample) -> Interpretation<'r> {
+        let mut out = Interpretation::default();
+        interpreter.interpret(sample, &mut out).expect("interprets");
+        out
+    }
+
+    #[test]
+    fn a_matching_protocol_classifies_automatically() {
+        let registry = registry();
+        let interpreter = Interpreter::new(&registry, &Options::default()).unwrap();
+        // 30 mg/L × 1 L = 30 mg of 5000 mg = 0.6 %; 200 mg of 2000 mg = 10 %; 0.6 / 10 = 0.06
+        let out = interpret(&interpreter, &dutch(&registry, "30 mg/L", "200 mg/L"));
+        let l = out
+            .recoveries
+            .get(Sugar::Lactulose)
+            .unwrap()
+            .exact()
+            .unwrap();
+        let m = out
+            .recoveries
+            .get(Sugar::Mannitol)
+            .unwrap()
+            .exact()
+            .unwrap();
+        assert_relative_eq!(l, 0.6, max_relative = 1e-12);
+        assert_relative_eq!(m, 10.0, max_relative = 1e-12);
+        assert_relative_eq!(
+            out.lm_ratio.unwrap().exact().unwrap(),
+            0.06,
+            max_relative = 1e-12
+        );
+        assert_eq!(
+            out.lm.as_ref().unwrap().range.id,
+            "dutch-sat-hyperosmolar-5h"
+        );
+        assert_eq!(out.lm_class(), Some("within")); // 0.06 ≤ 0.089
+        assert!(out.lm_differences.is_empty());
+
+        // 100 mg/L: 2 % / 10 % = 0.2 > 0.089
+        let out = interpret(&interpreter, &dutch(&registry, "100 mg/L", "200 mg/L"));
+        assert_relative_eq!(
+            out.lm_ratio.unwrap().exact().unwrap(),
+            0.2,
+            max_relative = 1e-12
+        );
+        assert_eq!(out.lm_class(), Some("above"));
+    }
+
+    #[test]
+    fn a_different_protocol_is_unclassified_and_says_why() {
+        let registry = registry();
+        let interpreter = Interpreter::new(&registry, &Options::default()).unwrap();
+        let mut sample = dutch(&registry, "30 mg/L", "200 mg/L");
+        sample.protocol.collection = Some("6 h".parse().unwrap());
+        let out = interpret(&interpreter, &sample);
+        // the ratio is still computed (0.06), but no range applies to a 6 h collection
+        assert_relative_eq!(
+            out.lm_ratio.unwrap().exact().unwrap(),
+            0.06,
+            max_relative = 1e-12
+        );
+        assert_eq!(out.lm_class(), Some(UNCLASSIFIED));
+        assert!(out.caveat_codes().any(|c| c == "no_matching_range"));
+    }
+
+    #[test]
+    fn a_range_named_for_another_protocol_classifies_with_a_mismatch_flag() {
+        let registry = registry();
+        let options = Options {
+            lm_range: Some("dutch-sat-hyperosmolar-5h".into()),
+            ..Options::default()
+        };
+        let interpreter = Interpreter::new(&registry, &options).unwrap();
+        let mut sample = dutch(&registry, "30 mg/L", "200 mg/L");
+        sample.protocol.collection = Some("6 h".parse().unwrap());
+        let out = interpret(&interpreter, &sample);
+        assert_eq!(out.lm_class(), Some("within"));
+        assert!(out.flag_codes().any(|c| c == "protocol_mismatch"));
+        assert!(matches!(
+            out.lm_differences.as_slice(),
+            [Difference::Collection {
+                sample: Some(_),
+                ..
+            }]
+        ));
+    }
+
+    #[test]
+    fn vitamin_d_alone_is_classified_without_urine_sugars() {
+        let registry = registry();
+        let interpreter = Interpreter::new(&registry, &Options::default()).unwrap();
+        let mut sample = Sample::default();
+        // 20 ng/mL × 1000 / 400.64 g/mol = 49.9201 nmol/L: below the IOM 2011 50 nmol/L bound,
+        // and within 0.2 % of it (|49.9201 − 50| = 0.0799 ≤ 0.002 × 50 = 0.1): near_boundary
+        let vd = VitaminD::new("20 ng/mL".parse().unwrap(), VitaminDForm::D3).unwrap();
+        sample.vitamin_d = Some(vd);
+        let out = interpret(&interpreter, &sample);
+        assert!(out.lm_ratio.is_none() && out.recoveries.is_empty());
+        let v = out.vitamin_d.as_ref().unwrap();
+        assert_relative_eq!(v.nmol_l, 49.920128, max_relative = 1e-6);
+        assert_relative_eq!(v.ng_ml, 20.0, max_relative = 1e-12);
+        let iom = v
+            .schemes
+            .iter()
+            .find(|s| s.range.id == IOM_2011_ID)
+            .unwrap();
+        assert_eq!(iom.label(), "at_risk_of_inadequacy");
+        assert!(out.flag_codes().any(|c| c == "near_boundary"));
+    }
+
+    #[test]
+    fn an_unknown_range_name_is_a_configuration_error() {
+        let registry = registry();
+        let options = Options {
+            lm_range: Some("no-such-range".into()),
+            ..Options::default()
+        };
+        assert!(Interpreter::new(&registry, &options).is_err());
+    }
+
+    #[test]
+    fn a_cleared_result_holds_nothing_from_the_last_sample() {
+        let registry = registry();
+        let interpreter = Interpreter::new(&registry, &Options::default()).unwrap();
+        let mut out = interpret(&interpreter, &dutch(&registry, "30 mg/L", "200 mg/L"));
+        out.clear();
+        assert!(out.lm_ratio.is_none() && out.lm.is_none() && out.recoveries.is_empty());
+        assert_eq!(out.flag_codes().count() + out.caveat_codes().count(), 0);
     }
 }

@@ -9,6 +9,9 @@
 //! diagnosis.** Nothing here tells a person they have a syndrome or a disease: results describe the
 //! measurement, compare it with a named reference, and state the caveats.
 //!
+//! Start with the [`cookbook`]: batch a file, one sample, reading results, a range file, a column
+//! map, z-scores and a reference interval, each a complete program.
+//!
 //! ## Modules, by domain
 //! - [`units`]: quantities as types (concentration, volume, mass, duration, percent).
 //! - [`sugar`]: the probes, their formulas and molar masses.
@@ -60,6 +63,7 @@ pub mod analyte;
 pub mod batch;
 pub mod caveat;
 pub mod censored;
+pub mod cookbook;
 pub mod files;
 pub mod flag;
 pub mod interpretation;
@@ -94,3 +98,8 @@ pub use source::{Source, Verification};
 pub use sugar::Sugar;
 pub use units::{Concentration, Duration, Mass, Percent, UnitError, Volume};
 pub use zscore::{ZscoreSelection, ZscoreTable};
+
+/// The README's library example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -589,3 +589,134 @@ pub fn nearest_protocols<'p>(
         .map(|(p, g, _)| (p, g))
         .collect()
 }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    fn grams(g: f64) -> Dose {
+        Dose::anhydrous(format!("{g} g").parse().unwrap())
+    }
+
+    #[test]
+    fn a_dose_parses_with_and_without_its_form() {
+        // 5 g anhydrous lactulose is 5000 mg of lactulose
+        let d = Dose::parse("5 g").unwrap();
+        assert_eq!(d.form, DoseForm::Anhydrous);
+        assert_relative_eq!(d.sugar_mg(Sugar::Lactulose), 5000.0, max_relative = 1e-12);
+        assert_eq!(
+            Dose::parse(" 1 g Anhydrous ").unwrap().form,
+            DoseForm::Anhydrous
+        );
+        // 1 g L-rhamnose monohydrate (C6H14O6, 6×12.011 + 14×1.008 + 6×15.999 = 182.172 g/mol)
+        // holds 1000 × 164.157 / 182.172 = 901.1099 mg rhamnose (C6H12O5, 164.157 g/mol)
+        let m = Dose::parse("1 g monohydrate").unwrap();
+        assert_eq!(m.form, DoseForm::Monohydrate);
+        assert_relative_eq!(m.sugar_mg(Sugar::Rhamnose), 901.1099, max_relative = 1e-6);
+        assert!(Dose::parse("five grams").is_err());
+        assert!(Dose::parse("").is_err());
+    }
+
+    #[test]
+    fn a_sugar_map_holds_one_value_per_sugar_in_sugar_order() {
+        let mut map = SugarMap::default();
+        assert!(map.is_empty());
+        map.set(Sugar::Mannitol, Some(2));
+        map.set(Sugar::Lactulose, Some(1));
+        map.set(Sugar::Mannitol, Some(3)); // replaces
+        assert_eq!(map.get(Sugar::Mannitol), Some(&3));
+        assert_eq!(map.get(Sugar::Rhamnose), None);
+        let order: Vec<_> = map.iter().map(|(s, v)| (s, *v)).collect();
+        assert_eq!(order, [(Sugar::Lactulose, 1), (Sugar::Mannitol, 3)]);
+        map.set(Sugar::Lactulose, None);
+        assert_eq!(map.iter().count(), 1);
+        map.clear();
+        assert!(map.is_empty());
+    }
+
+    #[test]
+    fn sex_reads_the_usual_spellings_and_names_what_it_refuses() {
+        for text in ["F", "female", " Female ", "w"] {
+            assert_eq!(text.parse::<Sex>(), Ok(Sex::Female), "{text}");
+        }
+        for text in ["M", "male", "MALE"] {
+            assert_eq!(text.parse::<Sex>(), Ok(Sex::Male), "{text}");
+        }
+        let e = "x".parse::<Sex>().unwrap_err();
+        assert_eq!(e, UnknownSex("x".into()));
+        assert_eq!(
+            e.to_string(),
+            "\"x\": unknown sex (expected F, M, female or male)"
+        );
+        assert_eq!(Sex::Female.to_string(), "female");
+    }
+
+    fn dutch() -> NamedProtocol {
+        let mut doses = SugarMap::default();
+        doses.set(Sugar::Lactulose, Some(grams(5.0)));
+        doses.set(Sugar::Mannitol, Some(grams(2.0)));
+        NamedProtocol {
+            id: "p".into(),
+            title: "t".into(),
+            doses,
+            solutions: SugarMap::default(),
+            collection: Some("5 h".parse().unwrap()),
+            population: None,
+            source: crate::source::Source {
+                citation: "c".into(),
+                doi: None,
+                url: None,
+                quote: "q".into(),
+                status: crate::source::Verification::Local,
+                notes: None,
+            },
+            origin: "test".into(),
+        }
+    }
+
+    #[test]
+    fn a_named_protocol_fills_only_what_the_sample_lacks() {
+        let mut p = Protocol::default();
+        p.doses.set(Sugar::Lactulose, Some(grams(10.0)));
+        p.age_years = Some(40.0);
+        p.fill_from(&dutch());
+        // the explicit 10 g lactulose wins; mannitol (2 g) and the 5 h window are filled
+        assert_relative_eq!(
+            p.doses
+                .get(Sugar::Lactulose)
+                .unwrap()
+                .sugar_mg(Sugar::Lactulose),
+            10_000.0
+        );
+        assert_relative_eq!(
+            p.doses
+                .get(Sugar::Mannitol)
+                .unwrap()
+                .sugar_mg(Sugar::Mannitol),
+            2_000.0
+        );
+        assert_relative_eq!(p.collection.unwrap().in_hours(), 5.0);
+        assert_eq!(p.age_years, Some(40.0));
+
+        let mut q = Protocol {
+            collection: Some("6 h".parse().unwrap()),
+            ..Protocol::default()
+        };
+        q.fill_from(&dutch());
+        assert_relative_eq!(q.collection.unwrap().in_hours(), 6.0);
+
+        p.clear();
+        assert!(p.doses.is_empty() && p.collection.is_none() && p.age_years.is_none());
+    }
+
+    #[test]
+    fn same_amount_allows_rounding_and_nothing_more() {
+        // 5 g written as 5000 mg, or computed with rounding error, is the same nominal dose
+        assert!(same_amount(5000.0, 5000.0));
+        assert!(same_amount(5000.0, 5000.0 * (1.0 + 1e-12)));
+        assert!(same_amount(0.0, 0.0));
+        // 5.001 g is not 5 g: relative difference 2e-4 ≫ 1e-9
+        assert!(!same_amount(5000.0, 5001.0));
+        assert!(!same_amount(0.0, 1e-300));
+    }
+}

@@ -1,12 +1,59 @@
-//! The code reference in docs/columns-and-codes.md lists every flag and caveat the library has.
+//! The code reference in docs/columns-and-codes.md lists every flag and caveat the library has,
+//! and its table of former caveat codes says exactly what the library does with each.
 
-#[test]
-fn every_code_is_documented() {
-    let doc = std::fs::read_to_string(concat!(
+use lmr::caveat::Caveat;
+
+fn doc() -> String {
+    std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/docs/columns-and-codes.md"
     ))
-    .expect("docs present");
+    .expect("docs present")
+}
+
+#[test]
+fn the_former_codes_table_is_the_mapping_the_library_applies() {
+    let doc = doc();
+    for &c in Caveat::ALL {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", c.code())));
+        match c.merged_into() {
+            Some(standing) => {
+                let row = row.unwrap_or_else(|| panic!("{c}: no row in the former-codes table"));
+                assert!(
+                    row.contains(&format!("merged into `{}`", standing.code())),
+                    "{c}: the table says {row:?}, the library merges it into {standing}"
+                );
+                // nothing lost: the standing code's text holds the part's text word for word
+                assert!(standing.text().contains(c.text()), "{c}");
+                assert!(standing.source().contains(c.source()), "{c}");
+                assert!(!Caveat::CODES.contains(&c), "{c} is merged, never written");
+            }
+            None if c.parts().is_empty() => {
+                let row = row.unwrap_or_else(|| panic!("{c}: no row in the former-codes table"));
+                assert!(row.ends_with("| 1:1 |"), "{c}: {row:?}");
+                assert!(Caveat::CODES.contains(&c), "{c} is written in rows");
+            }
+            None => {
+                // a standing code: written in rows, documented among the standing codes
+                assert!(Caveat::CODES.contains(&c), "{c}");
+                assert!(doc.contains(&format!("- `{}`:", c.code())), "{c}");
+            }
+        }
+    }
+    // every code a row can hold is listed with its meaning
+    for c in Caveat::CODES {
+        assert!(
+            doc.contains(&format!("- `{}`:", c.code())),
+            "{c} not listed"
+        );
+    }
+}
+
+#[test]
+fn every_code_is_documented() {
+    let doc = doc();
     for f in lmr::flag::Flag::ALL {
         assert!(
             doc.contains(&format!("`{}`", f.code())),

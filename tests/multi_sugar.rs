@@ -207,15 +207,39 @@ fn lutgens_range_with_a_monohydrate_dose_is_a_protocol_mismatch() {
 #[test]
 fn mass_and_molar_inputs_give_the_same_recovery_for_every_sugar() {
     // For each sugar: 100 mg/L and (100 / M × 1000) µmol/L of the same sugar are the same amount.
+    // M is worked here from the formula with the standard atomic weights (C 12.011, ¹³C 13.003355,
+    // H 1.008, O 15.999, Cl 35.45), never taken from the code under test, so a wrong molar mass
+    // in `lmr` fails this test.
+    let hand = |sugar: Sugar| match sugar {
+        // C12H22O11: 12×12.011 + 22×1.008 + 11×15.999 = 144.132 + 22.176 + 175.989 = 342.297
+        Sugar::Lactulose | Sugar::Sucrose => 342.297,
+        // C6H14O6: 6×12.011 + 14×1.008 + 6×15.999 = 72.066 + 14.112 + 95.994 = 182.172
+        Sugar::Mannitol => 182.172,
+        // C6H12O5: 6×12.011 + 12×1.008 + 5×15.999 = 72.066 + 12.096 + 79.995 = 164.157
+        Sugar::Rhamnose => 164.157,
+        // C12H19Cl3O8: 12×12.011 + 19×1.008 + 3×35.45 + 8×15.999
+        //            = 144.132 + 19.152 + 106.35 + 127.992 = 397.626
+        Sugar::Sucralose => 397.626,
+        // C4H10O4: 4×12.011 + 10×1.008 + 4×15.999 = 48.044 + 10.08 + 63.996 = 122.12
+        Sugar::Erythritol => 122.12,
+        // ¹³C1 mannitol: 13.003355 + 5×12.011 + 14×1.008 + 6×15.999 = 183.164355, used at 3
+        // decimals as published (183.164)
+        Sugar::Mannitol13C1 => 183.164,
+        // ¹³C6 mannitol: 6×13.003355 + 14×1.008 + 6×15.999 = 78.02013 + 14.112 + 95.994
+        //              = 188.12613, used at 3 decimals (188.126)
+        Sugar::Mannitol13C6 => 188.126,
+        // C5H10O5: 5×12.011 + 10×1.008 + 5×15.999 = 60.055 + 10.08 + 79.995 = 150.13
+        Sugar::Xylose => 150.13,
+        // C7H14O6: 7×12.011 + 14×1.008 + 6×15.999 = 84.077 + 14.112 + 95.994 = 194.183
+        Sugar::Methylglucose => 194.183,
+        other => panic!("{other}: work its molar mass by hand here"),
+    };
     let volume = Volume::new(0.75, VolumeUnit::L).unwrap();
     let dose = Dose::anhydrous(Mass::new(2.0, MassUnit::G).unwrap());
     for &sugar in Sugar::ALL {
         let mass = Concentration::new(100.0, ConcentrationUnit::MgPerL).unwrap();
-        let molar = Concentration::new(
-            100.0 / sugar.molar_mass() * 1e3,
-            ConcentrationUnit::UmolPerL,
-        )
-        .unwrap();
+        let molar =
+            Concentration::new(100.0 / hand(sugar) * 1e3, ConcentrationUnit::UmolPerL).unwrap();
         let a = recovery_percent(sugar, mass, volume, &dose).unwrap();
         let b = recovery_percent(sugar, molar, volume, &dose).unwrap();
         // 100 mg/L × 0.75 L = 75 mg of 2000 mg = 3.75 %

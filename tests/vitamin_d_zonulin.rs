@@ -547,12 +547,8 @@ fn vitamin_d_caveats_are_always_present() {
     // Society 2024 position, and that vitamin D says nothing about intestinal permeability.
     for schemes in [&[][..], &["all"][..], &["endocrine-2024"][..]] {
         let c = vd("60 nmol/L", schemes).caveats;
-        for code in [
-            "vitamin_d_total_converted_as_d3",
-            "vitamin_d_assay_variation",
-            "vitamin_d_thresholds_disputed",
-            "vitamin_d_not_permeability",
-        ] {
+        // assay variation, thresholds disputed, not permeability: the standing vitamin_d_general
+        for code in ["vitamin_d_total_converted_as_d3", "vitamin_d_general"] {
             assert!(c.contains(&code), "{code} with {schemes:?}");
         }
         assert!(!c.iter().any(|c| c.starts_with("zonulin_")));
@@ -742,12 +738,9 @@ fn every_zonulin_lab_range_boundary_both_sides() {
     assert!(caveats.contains(&"secondary_source"));
 }
 
-const ZONULIN_CAVEATS: [&str; 4] = [
-    "zonulin_assay_not_prehaptoglobin2",
-    "zonulin_no_agreement_with_sugar_tests",
-    "zonulin_not_standardised",
-    "zonulin_not_validated",
-];
+/// The four general zonulin caveats (not pre-haptoglobin-2, not standardised, not validated, no
+/// agreement with sugar tests), carried by the standing code.
+const ZONULIN_CAVEATS: [&str; 1] = ["zonulin_general"];
 
 #[test]
 fn no_range_is_unclassified_and_the_four_caveats_are_always_there() {
@@ -902,13 +895,7 @@ fn cli_vitamin_d_json_columns() {
     assert_eq!(v["vitamin_d_class_iom_2011"], "at_risk_of_inadequacy");
     assert_eq!(codes(&v, "flags"), vec!["near_boundary"]);
     let caveats = codes(&v, "caveats");
-    for c in [
-        "vitamin_d_assay_variation",
-        "vitamin_d_thresholds_disputed",
-        "vitamin_d_not_permeability",
-    ] {
-        assert!(caveats.contains(&c.to_string()), "{c}");
-    }
+    assert!(caveats.contains(&"vitamin_d_general".to_string()));
     // no zonulin and no sugars given: their columns are null, and there is no zonulin caveat
     assert!(
         v["zonulin_range"].is_null() && v["zonulin_class"].is_null() && v["lm_ratio"].is_null()

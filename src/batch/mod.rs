@@ -128,6 +128,24 @@ pub struct Stats {
     pub flagged: u64,
     /// The first few errors, as written in the `error` column.
     pub first_errors: Vec<String>,
+    /// The caveats written in any row, a bit per [`Caveat::ALL`] index.
+    caveats: u64,
+}
+
+impl Stats {
+    /// The caveat codes written in any row of the run, in [`Caveat::ALL`] order (for the run's
+    /// summary: each code once, with [`Caveat::summary`]).
+    pub fn caveats(&self) -> impl Iterator<Item = Caveat> + '_ {
+        Caveat::ALL
+            .iter()
+            .copied()
+            .filter(|c| self.caveats & caveat_bit(*c) != 0)
+    }
+}
+
+/// A caveat's bit in [`Stats`] and in the CSV writer's cache key.
+fn caveat_bit(c: Caveat) -> u64 {
+    1 << (c as u32)
 }
 
 /// How many errors [`Stats::first_errors`] keeps.
@@ -654,6 +672,7 @@ impl Stats {
         self.interpreted += other.interpreted;
         self.errors += other.errors;
         self.flagged += other.flagged;
+        self.caveats |= other.caveats;
         for e in other.first_errors {
             if self.first_errors.len() < FIRST_ERRORS {
                 self.first_errors.push(e);
@@ -737,6 +756,11 @@ impl<'r> RowState<'r> {
         }
         if outcome == Outcome::Clean && !self.result.flags.is_empty() {
             stats.flagged += 1;
+        }
+        if outcome != Outcome::Failed {
+            for &c in &self.result.caveats {
+                stats.caveats |= caveat_bit(c);
+            }
         }
     }
 
@@ -1018,7 +1042,7 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
         cells_with_cumulative(interpreter, layout, result, cumulative, error, |_, cell| {
             out.push(d);
             if let Cell::Codes(Codes::Caveats(r)) = cell {
-                let key = r.caveats.iter().fold(0u64, |m, c| m | 1 << (*c as u32));
+                let key = r.caveats.iter().fold(0u64, |m, c| m | caveat_bit(*c));
                 if let Some((_, cached)) = cache.iter().find(|(k, _)| *k == key) {
                     out.extend_from_slice(cached);
                     return;

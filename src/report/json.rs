@@ -203,7 +203,18 @@ pub fn to_json(
     let caveats: Vec<Value> = result
         .caveats
         .iter()
-        .map(|c| json!({"code": c.code(), "text": c.text(), "source": c.source()}))
+        .map(|c| {
+            let mut v = json!({"code": c.code(), "text": c.text(), "source": c.source()});
+            if !c.parts().is_empty() {
+                // A standing code: each text it gathers, under its former code.
+                v["parts"] = c
+                    .parts()
+                    .iter()
+                    .map(|p| json!({"code": p.code(), "text": p.text(), "source": p.source()}))
+                    .collect();
+            }
+            v
+        })
         .collect();
     let vitamin_d = result.vitamin_d.as_ref().map(|v| {
         json!({

@@ -468,7 +468,15 @@ fn zonulin(out: &mut String, r: &Interpretation<'_>) {
         .iter()
         .filter(|c| c.code().starts_with("zonulin_"))
     {
-        let _ = writeln!(out, "  ! {}", c.text());
+        // A standing code's parts one per line: each is a point to read first.
+        let parts = c.parts();
+        let one = [*c];
+        for p in if parts.is_empty() { &one[..] } else { parts } {
+            let _ = writeln!(out, "  ! {}", p.text());
+        }
+        if !parts.is_empty() {
+            let _ = writeln!(out, "    (caveat {})", c.code());
+        }
     }
     let _ = writeln!(out, "  value: {}", z.value);
     match &z.range {
@@ -539,7 +547,14 @@ fn text_report(sample: &Sample, r: &Interpretation<'_>, nearest: &str) -> String
     if !rest.is_empty() {
         let _ = writeln!(out, "\nCaveats");
         for c in rest {
-            let _ = writeln!(out, "  {}: {}", c.code(), c.text());
+            if c.parts().is_empty() {
+                let _ = writeln!(out, "  {}: {}", c.code(), c.text());
+            } else {
+                let _ = writeln!(out, "  {}:", c.code());
+                for p in c.parts() {
+                    let _ = writeln!(out, "    - {}", p.text());
+                }
+            }
         }
     }
     out

@@ -167,12 +167,17 @@ pub fn html(summary: &Summary, options: &HtmlOptions) -> String {
     let mut any = false;
     for c in summary.caveats() {
         any = true;
-        let _ = writeln!(
-            s,
-            "<dt><code>{}</code></dt><dd>{}</dd>",
-            c.code(),
-            escape(c.text())
-        );
+        let _ = write!(s, "<dt><code>{}</code></dt>", c.code());
+        if c.parts().is_empty() {
+            let _ = writeln!(s, "<dd>{}</dd>", escape(c.text()));
+        } else {
+            // A standing code: every text it gathers, each under its former code.
+            s.push_str("<dd><ul>");
+            for p in c.parts() {
+                let _ = write!(s, "<li>{}</li>", escape(p.text()));
+            }
+            s.push_str("</ul></dd>\n");
+        }
     }
     if !any {
         s.push_str("<dd>No row carried a caveat.</dd>\n");

@@ -43,7 +43,8 @@ pub enum Command {
     /// Interpret every row of a CSV file (rows in = rows out; results appended as columns).
     #[command(long_about = BATCH_ABOUT, after_long_help = BATCH_EXAMPLES)]
     Batch(BatchArgs),
-    /// Print every caveat and flag code with its text and source.
+    /// Print every caveat and flag code with its text and source, or one code's (`lmr caveats
+    /// CODE`).
     Caveats(CaveatsArgs),
     /// Summarise a cohort by group: n, medians and IQRs, class and flag counts; optional HTML
     /// page with the cut-offs drawn.
@@ -409,6 +410,9 @@ pub enum RangesAction {
 /// `lmr caveats`.
 #[derive(Debug, ClapArgs)]
 pub struct CaveatsArgs {
+    /// Print only this code's text and sources (a caveat or a flag code, e.g.
+    /// `sugar_test_general`, or a former code such as `lm_ratio_not_diagnostic`).
+    pub code: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

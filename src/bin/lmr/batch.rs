@@ -140,4 +140,14 @@ fn summary(s: &Stats, format: BatchFormat) {
     } else if s.errors > 0 {
         let _ = writeln!(err, "lmr: {see}");
     }
+    let mut caveats = s.caveats().peekable();
+    if caveats.peek().is_some() {
+        let _ = writeln!(
+            err,
+            "lmr: caveats in this run's `caveats` column (`lmr caveats CODE` prints the full text and sources):"
+        );
+        for c in caveats {
+            let _ = writeln!(err, "lmr:   {}: {}", c.code(), c.summary());
+        }
+    }
 }

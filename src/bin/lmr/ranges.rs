@@ -275,35 +275,106 @@ pub fn run(a: &RangesArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs `lmr caveats`.
+/// A caveat as JSON: code, text, source, the standing code it is merged into (or `null`), and a
+/// standing code's parts.
+fn caveat_json(c: Caveat) -> serde_json::Value {
+    json!({
+        "code": c.code(),
+        "text": c.text(),
+        "source": c.source(),
+        "merged_into": c.merged_into().map(Caveat::code),
+        "parts": c.parts().iter().map(|p| p.code()).collect::<Vec<_>>(),
+    })
+}
+
+fn flag_json(f: Flag) -> serde_json::Value {
+    json!({"code": f.code(), "explanation": f.explanation(), "source": f.source()})
+}
+
+/// A caveat as text: the code, its text (a standing code's parts one per line) and sources.
+fn caveat_text(out: &mut String, c: Caveat) {
+    let _ = writeln!(out, "\n  {}", c.code());
+    if c.parts().is_empty() {
+        let _ = writeln!(out, "    {}\n    source: {}", c.text(), c.source());
+    } else {
+        for p in c.parts() {
+            let _ = writeln!(
+                out,
+                "    - {} ({})\n      source: {}",
+                p.text(),
+                p.code(),
+                p.source()
+            );
+        }
+    }
+    if let Some(s) = c.merged_into() {
+        let _ = writeln!(
+            out,
+            "    (a former code: rows now carry it as part of {})",
+            s.code()
+        );
+    }
+}
+
+fn flag_text(out: &mut String, f: Flag) {
+    let _ = writeln!(
+        out,
+        "\n  {}\n    {}\n    source: {}",
+        f.code(),
+        f.explanation(),
+        f.source()
+    );
+}
+
+/// Runs `lmr caveats [CODE]`.
 pub fn caveats(a: &CaveatsArgs) -> Result<ExitCode, CliError> {
-    if a.format == Format::Json {
+    let json = a.format == Format::Json;
+    if let Some(code) = &a.code {
+        let code = code.trim();
+        let mut out = String::new();
+        if let Some(c) = Caveat::from_code(code) {
+            if json {
+                out = serde_json::to_string_pretty(&caveat_json(c)).unwrap_or_default() + "\n";
+            } else {
+                caveat_text(&mut out, c);
+            }
+        } else if let Some(f) = Flag::ALL.iter().copied().find(|f| f.code() == code) {
+            if json {
+                out = serde_json::to_string_pretty(&flag_json(f)).unwrap_or_default() + "\n";
+            } else {
+                flag_text(&mut out, f);
+            }
+        } else {
+            let known: Vec<&str> = Caveat::CODES.iter().map(|c| c.code()).collect();
+            return Err(CliError::Input {
+                flag: "CODE",
+                message: format!(
+                    "\"{code}\": not a caveat or flag code (caveats: {}; `lmr caveats` lists every code)",
+                    known.join(", ")
+                ),
+            });
+        }
+        print(out.trim_start_matches('\n'))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if json {
         let v = json!({
-            "caveats": Caveat::ALL.iter().map(|c| json!({"code": c.code(), "text": c.text(), "source": c.source()})).collect::<Vec<_>>(),
-            "flags": Flag::ALL.iter().map(|f| json!({"code": f.code(), "explanation": f.explanation(), "source": f.source()})).collect::<Vec<_>>(),
+            "caveats": Caveat::ALL.iter().map(|&c| caveat_json(c)).collect::<Vec<_>>(),
+            "flags": Flag::ALL.iter().map(|&f| flag_json(f)).collect::<Vec<_>>(),
         });
         print(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = String::from("Caveats (the `caveats` column)\n");
-    for c in Caveat::ALL {
-        let _ = writeln!(
-            out,
-            "\n  {}\n    {}\n    source: {}",
-            c.code(),
-            c.text(),
-            c.source()
-        );
+    let mut out = String::from(
+        "Caveats (the `caveats` column): a standing code per analyte gathers its general points; \
+         the others apply to the rows that carry them\n",
+    );
+    for &c in Caveat::CODES {
+        caveat_text(&mut out, c);
     }
     out.push_str("\nQuality flags (the `flags` column)\n");
-    for f in Flag::ALL {
-        let _ = writeln!(
-            out,
-            "\n  {}\n    {}\n    source: {}",
-            f.code(),
-            f.explanation(),
-            f.source()
-        );
+    for &f in Flag::ALL {
+        flag_text(&mut out, f);
     }
     print(&out)?;
     Ok(ExitCode::SUCCESS)

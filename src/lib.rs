@@ -31,6 +31,7 @@
 //!   one rule every written number follows (10 significant digits, shortest text).
 //! - [`summary`]: cohort summaries per group (medians, IQRs, class and flag counts) as text,
 //!   JSON or CSV, and an HTML page of figures with the reference ranges drawn.
+//! - `serve` (feature `serve`, on by default): `lmr serve`, a local web page and JSON API.
 //!
 //! ## Example
 //! ```
@@ -76,6 +77,8 @@ pub mod reference_interval;
 pub mod report;
 pub mod sample;
 pub mod sample_file;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod source;
 pub mod sugar;
 pub mod summary;

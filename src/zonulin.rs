@@ -33,6 +33,13 @@ pub enum ZonulinUnit {
 }
 
 impl ZonulinUnit {
+    /// Every unit zonulin may be given in, in display order.
+    pub const ALL: &'static [ZonulinUnit] = &[
+        ZonulinUnit::NgPerMl,
+        ZonulinUnit::UgPerL,
+        ZonulinUnit::NgPerG,
+    ];
+
     /// Looks a spelling up (`ng/mL`, `ug/L`, `µg/L`, `ng/g`).
     pub fn lookup(text: &str) -> Option<ZonulinUnit> {
         if text.trim().eq_ignore_ascii_case("ng/g") {

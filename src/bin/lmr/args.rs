@@ -56,6 +56,59 @@ pub enum Command {
     /// Derive an age- and sex-specific z-score table from a reference group in your own data.
     #[command(name = "zscore-reference", after_long_help = ZREF_EXAMPLES)]
     ZscoreReference(Box<ZrefArgs>),
+    /// Open a local web page for one sample or a file (and a JSON API); nothing leaves this
+    /// computer.
+    #[cfg(feature = "serve")]
+    #[command(long_about = SERVE_ABOUT, after_long_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
+}
+
+#[cfg(feature = "serve")]
+const SERVE_ABOUT: &str = "\
+Serve a local web calculator: a page for one sample (the inputs of `lmr check`), a page for a
+CSV file (as `lmr batch` and `lmr summary`), and a JSON API (POST /api/check, POST /api/batch,
+POST /api/summary, GET /api/ranges, GET /api/caveats; see docs/serve.md). Every page and file is
+inside the binary: it works offline and asks no other host for anything. Nothing is kept between
+requests; an uploaded file goes through a temporary file that is removed when the answer is sent.
+
+By default only this computer can connect (127.0.0.1). Stop it with Ctrl-C.";
+
+#[cfg(feature = "serve")]
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  # Serve on http://127.0.0.1:8457/ and open it in the default browser
+  lmr serve --open
+
+  # Another port, with a lab's own ranges added to the pickers
+  lmr serve --port 9000 --ranges my-lab-ranges/
+
+  # Let other machines on the network connect (the results are then visible to them)
+  lmr serve --bind 0.0.0.0
+
+Exit codes:
+  0  stopped
+  1  the address cannot be listened on, or a range file cannot be used";
+
+/// `lmr serve`.
+#[cfg(feature = "serve")]
+#[derive(Debug, ClapArgs)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port; the URL printed says which).
+    #[arg(long, default_value_t = 8457)]
+    pub port: u16,
+
+    /// Address to listen on. Anything but a loopback address lets other machines connect, and
+    /// lmr warns about it.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// Add reference ranges from a TOML file, or every *.toml in a directory (repeatable).
+    #[arg(long, value_name = "FILE|DIR")]
+    pub ranges: Vec<PathBuf>,
+
+    /// Open the page in the default browser once the server listens.
+    #[arg(long)]
+    pub open: bool,
 }
 
 const BATCH_ABOUT: &str = "\
@@ -105,6 +158,9 @@ Examples:
 
   # Vitamin D under every shipped scheme; read from stdin
   cat cohort.csv | lmr batch - --vitamin-d-scheme all
+
+  # FHIR R4 NDJSON: one Bundle per row, an OperationOutcome for a row that cannot be read
+  lmr batch examples/cohort.csv --format fhir-ndjson -o cohort.ndjson
 
   # Timed fractions, one row per fraction; several sugars with baseline subtraction and L:R
   lmr batch examples/fractions-long.csv --sample-id sample_id
@@ -202,6 +258,10 @@ Examples:
 
   # Zonulin, compared with one lab's serum cut-off
   lmr check --zonulin \"52 ng/mL\" --zonulin-matrix serum --zonulin-range enterosan-serum
+
+  # The same sample as a FHIR R4 Bundle (LOINC/lmr codes, UCUM units; see docs/fhir.md)
+  lmr check --protocol dutch-sat-hyperosmolar --lactulose \"30 mg/L\" --mannitol \"200 mg/L\" \\
+            --volume \"1 L\" --format fhir
 
 Values take a unit: \"9.21 mg/L\", \"9.21mg/L\", \"0.58 mmol/L\", \"1.857 L\", \"300 min\".
 A result below the detection limit may be written \"<2.5 mg/L\" or \"ND\".

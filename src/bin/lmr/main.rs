@@ -12,6 +12,8 @@ mod error;
 mod files;
 mod input;
 mod ranges;
+#[cfg(feature = "serve")]
+mod serve;
 
 use std::process::ExitCode;
 
@@ -45,6 +47,8 @@ fn main() -> ExitCode {
         Command::Summary(a) => cohort::summary(&a),
         Command::ReferenceInterval(a) => cohort::reference_interval(&a),
         Command::ZscoreReference(a) => cohort::zscore_reference(&a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::run(&a),
     });
     match result {
         Ok(code) => code,

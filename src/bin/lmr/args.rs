@@ -578,6 +578,11 @@ pub struct SummaryArgs {
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
 
+    /// The most groups (distinct --by values) summarised: more stops the run (exit 1) naming
+    /// the row, so memory stays bounded.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_groups: usize,
+
     /// Ranges, protocol and schemes.
     #[command(flatten)]
     pub ranges: RangeOptions,
@@ -612,6 +617,11 @@ pub struct RefIntArgs {
     /// Partition by this column (repeatable: --by sex).
     #[arg(long, value_name = "COLUMN")]
     pub by: Vec<String>,
+
+    /// The most partitions (distinct --by values): more stops the run (exit 1) naming the row,
+    /// so memory stays bounded.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_groups: usize,
 
     /// Which flagged outliers to leave out (always reported).
     #[arg(long, value_enum, default_value_t = ExcludeArg::Dixon)]

@@ -127,9 +127,9 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
     let mut s = match &a.sample {
         None => Sample::default(),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| CliError::Io {
+            let text = std::fs::read_to_string(path).map_err(|error| CliError::Io {
                 context: format!("--sample {}: cannot read", path.display()),
-                source,
+                error,
             })?;
             lmr::sample_file::parse(&path.display().to_string(), &text)
                 .map_err(|e| CliError::Sample(e.to_string()))?

@@ -191,7 +191,7 @@ impl<'a> GroupLimit<'a> {
     }
 
     fn check(self) -> Result<(), CliError> {
-        self.passed.map_or(Ok(()), |m| Err(CliError::Fatal(m)))
+        self.passed.map_or(Ok(()), |m| Err(CliError::GroupLimit(m)))
     }
 }
 

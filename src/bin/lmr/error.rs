@@ -23,6 +23,9 @@ pub enum CliError {
     #[cfg(feature = "serve")]
     #[error("{0}")]
     Serve(lmr::serve::ServeError),
+    /// A grouping column too long or with too many values (exit 1): the message names the row.
+    #[error("{0}")]
+    GroupLimit(String),
     /// An output path that names no file (exit 1).
     #[error("{}: not a file name", .path.display())]
     NotAFileName {
@@ -77,7 +80,8 @@ impl CliError {
             | CliError::Batch(_)
             | CliError::ColumnMap(_)
             | CliError::File(_)
-            | CliError::NotAFileName { .. } => ExitCode::from(1),
+            | CliError::NotAFileName { .. }
+            | CliError::GroupLimit(_) => ExitCode::from(1),
             #[cfg(feature = "serve")]
             CliError::Serve(_) => ExitCode::from(1),
         }

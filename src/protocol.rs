@@ -357,33 +357,48 @@ impl Protocol {
     /// [`DRINK_AGREEMENT_RELATIVE`]). Without a drink volume nothing changes.
     ///
     /// # Errors
-    /// [`DrinkMismatch`] for the first sugar whose given dose disagrees with its drink, or a
-    /// product that overflows ([`UnitError`], as the error's text).
+    /// [`DrinkError`] for the first sugar whose given dose disagrees with its drink, or whose
+    /// volume × strength overflows; that sugar is left without a dose, the others get theirs.
     pub fn dose_from_drink(&mut self) -> Result<(), DrinkError> {
         let Some(volume) = self.drink_volume else {
             return Ok(());
         };
+        let mut first = Ok(());
         for (sugar, strength) in self.solutions.iter() {
-            let mass = strength.dose(volume).map_err(DrinkError::Overflow)?;
-            let drink_mg = mass.in_milligrams();
-            match self.doses.slot_mut(sugar) {
-                Some(d) => {
-                    let dose_mg = d.mass.in_milligrams();
-                    if (dose_mg - drink_mg).abs() > DRINK_AGREEMENT_RELATIVE * dose_mg.max(drink_mg)
-                    {
-                        return Err(DrinkError::Mismatch(DrinkMismatch {
-                            sugar,
-                            dose_mg,
-                            volume_ml: volume.in_millilitres(),
-                            strength: *strength,
-                            drink_mg,
-                        }));
+            let problem = match strength.dose(volume) {
+                Err(e) => Some(DrinkError::Overflow(e)),
+                Ok(mass) => {
+                    let drink_mg = mass.in_milligrams();
+                    match self.doses.slot_mut(sugar) {
+                        Some(d) => {
+                            let dose_mg = d.mass.in_milligrams();
+                            let apart = (dose_mg - drink_mg).abs();
+                            (apart > DRINK_AGREEMENT_RELATIVE * dose_mg.max(drink_mg)).then(|| {
+                                DrinkError::Mismatch(DrinkMismatch {
+                                    sugar,
+                                    dose_mg,
+                                    volume_ml: volume.in_millilitres(),
+                                    strength: *strength,
+                                    drink_mg,
+                                })
+                            })
+                        }
+                        slot @ None => {
+                            *slot = Some(Dose::anhydrous(mass));
+                            None
+                        }
                     }
                 }
-                slot @ None => *slot = Some(Dose::anhydrous(mass)),
+            };
+            if let Some(e) = problem {
+                // neither the dose nor the drink is known to be right: no dose for this sugar
+                self.doses.set(sugar, None);
+                if first.is_ok() {
+                    first = Err(e);
+                }
             }
         }
-        Ok(())
+        first
     }
 
     /// Clears every field, keeping the allocation-free storage.

@@ -37,7 +37,7 @@ pub enum UnitError {
         example: &'static str,
     },
     /// A comma was used as the decimal separator.
-    #[error("{text:?}: decimal comma (write {suggestion:?} with a decimal point)")]
+    #[error("{}: decimal comma (write {} with a decimal point)", crate::files::Quoted(.text), crate::files::Quoted(.suggestion))]
     DecimalComma {
         /// The text as given.
         text: String,
@@ -45,25 +45,25 @@ pub enum UnitError {
         suggestion: String,
     },
     /// The number part did not parse.
-    #[error("{text:?}: not a number")]
+    #[error("{}: not a number", crate::files::Quoted(.text))]
     NotANumber {
         /// The text as given.
         text: String,
     },
     /// NaN or infinity.
-    #[error("{text:?}: not a finite number")]
+    #[error("{}: not a finite number", crate::files::Quoted(.text))]
     NotFinite {
         /// The text as given.
         text: String,
     },
     /// A negative amount.
-    #[error("{text:?}: must not be negative")]
+    #[error("{}: must not be negative", crate::files::Quoted(.text))]
     Negative {
         /// The text as given.
         text: String,
     },
     /// A number without a unit where no default unit applies.
-    #[error("{text:?}: missing unit (expected one of {expected})")]
+    #[error("{}: missing unit (expected one of {expected})", crate::files::Quoted(.text))]
     MissingUnit {
         /// The text as given.
         text: String,
@@ -71,7 +71,7 @@ pub enum UnitError {
         expected: &'static str,
     },
     /// A unit this dimension does not know.
-    #[error("{text:?}: unknown unit {unit:?} (expected one of {expected})")]
+    #[error("{}: unknown unit {} (expected one of {expected})", crate::files::Quoted(.text), crate::files::Quoted(.unit))]
     UnknownUnit {
         /// The text as given.
         text: String,
@@ -81,7 +81,7 @@ pub enum UnitError {
         expected: &'static str,
     },
     /// A known unit of another dimension (a volume where a mass was expected, …).
-    #[error("{text:?}: {unit:?} is a {found}, expected a {wanted} (one of {expected})")]
+    #[error("{}: {} is a {found}, expected a {wanted} (one of {expected})", crate::files::Quoted(.text), crate::files::Quoted(.unit))]
     WrongDimension {
         /// The text as given.
         text: String,

@@ -75,7 +75,7 @@ pub enum ZonulinError {
     #[error(transparent)]
     Value(#[from] UnitError),
     /// A unit zonulin is not reported in.
-    #[error("{text:?}: unknown zonulin unit {unit:?} (expected ng/mL, µg/L or ng/g)")]
+    #[error("{}: unknown zonulin unit {} (expected ng/mL, µg/L or ng/g)", crate::files::Quoted(.text), crate::files::Quoted(.unit))]
     Unit {
         /// The text.
         text: String,

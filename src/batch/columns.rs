@@ -532,9 +532,13 @@ impl ColumnMap {
     /// # Errors
     /// [`ColumnMapError`] when the file cannot be read or is not a valid map.
     pub fn from_path(path: &Path) -> Result<ColumnMap, ColumnMapError> {
-        let text = std::fs::read_to_string(path).map_err(|error| ColumnMapError::Io {
-            path: path.display().to_string(),
-            error,
+        // A regular file only (a FIFO would block), of bounded size.
+        let limit = crate::reference::MAX_RANGE_FILE_BYTES;
+        let text = crate::files::read_regular(path, limit, "a column map").map_err(|e| {
+            ColumnMapError::Io {
+                path: path.display().to_string(),
+                error: e.into_io(),
+            }
         })?;
         Self::from_toml_str(&text, &path.display().to_string())
     }

@@ -34,11 +34,13 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod columnar;
 mod columns;
 mod long;
 mod row;
 mod scan;
 
+pub use columnar::{is_quantity_column, Columnar};
 pub use columns::{
     AgeUnit, ColumnMap, ColumnMapError, Field, FractionPart, FractionSlots, HeaderError, Layout,
     Slot, Source, Unit, UnitKind,
@@ -164,6 +166,10 @@ pub enum BatchError {
     /// The header cannot be used.
     #[error("header: {0}")]
     Header(HeaderError),
+    /// The long layout (one row per fraction) given to [`Columnar`], which reads rows one at a
+    /// time and cannot group them by sample.
+    #[error("the long layout (a `fraction` column, one row per timed fraction) is read by `lmr batch` only; give one row per sample (wide fraction columns)")]
+    LongLayout,
     /// A record (header or row) is longer than [`Options::max_record_size`]. Reading stops
     /// there: without a closing quote there is no telling where the next row begins.
     #[error("line {line}: a record longer than {limit} bytes (--max-record-size); stopped there (an unterminated quote, or not a CSV file?)")]

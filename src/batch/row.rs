@@ -14,6 +14,8 @@ use std::fmt;
 
 use csv::ByteRecord;
 
+use crate::files::Quoted;
+
 use super::columns::{expected_units, Field, FractionPart, Layout, Slot, Source, Unit, UnitKind};
 use crate::interpretation::{Fraction, Sample};
 use crate::protocol::{DrinkError, NamedProtocol};
@@ -134,8 +136,10 @@ impl fmt::Display for RowError {
         match &self.column {
             Some(c) => write!(
                 f,
-                "{}, column {c:?}, value {:?}: {}",
-                self.pos, self.value, self.problem
+                "{}, column {c:?}, value {}: {}",
+                self.pos,
+                Quoted(&self.value),
+                self.problem
             ),
             None => write!(f, "{}: {}", self.pos, self.problem),
         }
@@ -351,12 +355,19 @@ impl<'a> RowReader<'a> {
                 expected: width,
             }
         } else if record.len() > width {
-            let surplus = record
+            // Bounded: a few fields, each quoted at most `QUOTE_CHARS` long.
+            const SHOWN: usize = 8;
+            let mut surplus = record
                 .iter()
                 .skip(width)
-                .map(|f| format!("{:?}", String::from_utf8_lossy(f)))
+                .take(SHOWN)
+                .map(|f| Quoted(&String::from_utf8_lossy(f)).to_string())
                 .collect::<Vec<_>>()
                 .join(", ");
+            if record.len() - width > SHOWN {
+                let more = record.len() - width - SHOWN;
+                surplus.push_str(&format!(" and {more} more"));
+            }
             Problem::TooManyFields {
                 found: record.len(),
                 expected: width,

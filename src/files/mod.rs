@@ -10,6 +10,7 @@
 //! * [`read_regular`]: a configuration file read whole, only if it is a regular file no larger
 //!   than a stated limit (a FIFO or a device is refused before it is opened, so nothing blocks).
 //! * [`Quoted`]: a value quoted in a message, at most [`QUOTE_CHARS`] characters of it.
+//! * [`formula_safe`]: a CSV cell a spreadsheet will not run as a formula.
 //! * [`Latin1`]: an input declared Latin-1 (ISO 8859-1), transcoded to UTF-8 as it is read.
 //!
 //! # Example
@@ -35,10 +36,12 @@
 mod cleanup;
 mod input;
 mod output;
+mod sheet;
 
 pub use cleanup::remove_on_signal;
 pub use input::{read_regular, Decoded, Encoding, Latin1, Quoted, UnknownEncoding, QUOTE_CHARS};
 pub use output::{refuse_stdout_onto_input, same_file, stdout_is_closed, OutputFile};
+pub use sheet::formula_safe;
 
 use std::path::PathBuf;
 
@@ -91,4 +94,23 @@ pub enum FileError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl FileError {
+    /// The problem as an I/O error without the path, for an error type that names the path
+    /// itself.
+    pub fn into_io(self) -> std::io::Error {
+        match self {
+            FileError::Io { source, .. } => source,
+            FileError::NotRegular { kind, .. } => {
+                std::io::Error::other(format!("is a {kind}, not a regular file"))
+            }
+            FileError::TooLarge {
+                size, limit, what, ..
+            } => std::io::Error::other(format!(
+                "{size} bytes, more than the limit of {limit} bytes for {what}"
+            )),
+            other => std::io::Error::other(other.to_string()),
+        }
+    }
 }

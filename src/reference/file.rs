@@ -21,6 +21,13 @@ use crate::zscore::{
 /// flagging ("within conversion rounding (about 0.2%)").
 const DEFAULT_NEAR_BOUNDARY_RELATIVE: f64 = 0.002;
 
+/// The most bytes a user's range file may have: ample for any real file (the shipped ones are
+/// under 4 KiB), and bounds the memory parsing one takes.
+pub const MAX_RANGE_FILE_BYTES: u64 = 1 << 20;
+
+/// The most bands one range may have.
+pub const MAX_BANDS: usize = 64;
+
 /// A range file that cannot be used. The message names the file and the key.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -50,6 +57,21 @@ pub enum RangeFileError {
         key: String,
         /// What is wrong (boxed: it is large, and errors are rare).
         problem: Box<RangeProblem>,
+    },
+    /// The file is not a regular file, or is too large ([`MAX_RANGE_FILE_BYTES`]).
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
+    /// The file defines nothing: no range, protocol or z-score table.
+    #[error("{path}: defines no range, protocol or zscore_table (an empty range file is an error, not a no-op)")]
+    Empty {
+        /// The path.
+        path: String,
+    },
+    /// A `--ranges` directory with no `*.toml` file in it.
+    #[error("{path}: no *.toml range file in this directory")]
+    EmptyDirectory {
+        /// The path.
+        path: String,
     },
     /// Two ranges (or protocols) in the loaded files share an id.
     #[error("{path}: key `{key}`: duplicate id {id:?} (also in {other})")]
@@ -413,6 +435,15 @@ fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, Ra
             && (applies_to.collection.is_some() || applies_to.collection_hours.is_some()));
     if selection == Selection::Automatic && !automatic_ok {
         return Err(cx.err(k("selection"), RangeProblem::AutomaticUnstated));
+    }
+    if doc.band.len() > MAX_BANDS {
+        return Err(cx.err(
+            k("band"),
+            RangeProblem::TooManyBands {
+                count: doc.band.len(),
+                limit: MAX_BANDS,
+            },
+        ));
     }
     let bands = doc
         .band

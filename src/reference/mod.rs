@@ -24,7 +24,7 @@ mod zscore_tables;
 
 pub use crate::analyte::{Analyte, Matrix, RangeUnit};
 pub use crate::source::{Source, Verification};
-pub use file::RangeFileError;
+pub use file::{RangeFileError, MAX_BANDS, MAX_RANGE_FILE_BYTES};
 pub use problem::{RangeProblem, Word};
 pub use registry::{Override, Registry};
 pub use zscore_tables::{load_zscore_tables, ZscoreReferenceError};

@@ -310,4 +310,12 @@ pub enum RangeProblem {
     /// A file named as a z-score reference holds no `[[zscore_table]]`.
     #[error("no [[zscore_table]] in this file")]
     NoZscoreTable,
+    /// More bands in one range than [`super::MAX_BANDS`].
+    #[error("{count} bands, more than the limit of {limit} per range")]
+    TooManyBands {
+        /// The bands written.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::file::{self, RangeFileError};
+use super::file::{self, RangeFileError, MAX_RANGE_FILE_BYTES};
 use super::{Analyte, ReferenceRange};
 use crate::protocol::NamedProtocol;
 use crate::zscore::ZscoreTable;
@@ -69,9 +69,14 @@ impl Registry {
     /// protocol with the id of one already loaded replaces it; the replacements are returned so the
     /// caller can say so.
     ///
+    /// Only regular files are read, each at most [`MAX_RANGE_FILE_BYTES`]; a file that defines
+    /// nothing, or a directory with no `*.toml` file, is an error.
+    ///
     /// # Errors
-    /// [`RangeFileError::Io`] if a path cannot be read, and any validation error of the files; two
-    /// files of the user's with the same id are a [`RangeFileError::DuplicateId`].
+    /// [`RangeFileError::Io`] if a path cannot be read, [`RangeFileError::File`] for a special or
+    /// oversized file, [`RangeFileError::Empty`] / [`RangeFileError::EmptyDirectory`], and any
+    /// validation error of the files; two files of the user's with the same id are a
+    /// [`RangeFileError::DuplicateId`].
     pub fn load_path(&mut self, path: &Path) -> Result<Vec<Override>, RangeFileError> {
         let io = |error| RangeFileError::Io {
             path: path.display().to_string(),
@@ -91,13 +96,22 @@ impl Registry {
             vec![path.to_path_buf()]
         };
         let mut overrides: Vec<Override> = Vec::new();
+        if meta.is_dir() && files.is_empty() {
+            return Err(RangeFileError::EmptyDirectory {
+                path: path.display().to_string(),
+            });
+        }
         for f in files {
             let name = f.display().to_string();
-            let text = std::fs::read_to_string(&f).map_err(|error| RangeFileError::Io {
-                path: name.clone(),
-                error,
-            })?;
-            for o in self.add_text(&name, &text, true)? {
+            // Only a regular file, checked before opening (a FIFO would block), and bounded.
+            let text = crate::files::read_regular(&f, MAX_RANGE_FILE_BYTES, "a range file")?;
+            let before = self.ranges.len() + self.protocols.len() + self.zscore_tables.len();
+            let added = self.add_text(&name, &text, true)?;
+            let after = self.ranges.len() + self.protocols.len() + self.zscore_tables.len();
+            if added.is_empty() && after == before {
+                return Err(RangeFileError::Empty { path: name });
+            }
+            for o in added {
                 if let Some(earlier) = overrides
                     .iter()
                     .find(|e| e.id == o.id && !e.by.starts_with("builtin:"))

@@ -6,7 +6,8 @@
 //! sugar by its key (`rhamnose`, `sucralose`, … or `urine_<sugar>`), `volume` (or
 //! `urine_volume`), `<sugar>_dose`, `<sugar>_dose_form`, `baseline_<sugar>`, `collection`, `age`,
 //! `sex`, `vitamin_d`, `vitamin_d_form`, `zonulin`, `zonulin_matrix`, `hp_genotype`, `protocol`,
-//! and the repeatable pairs `sugar`, `dose`, `baseline` (`SUGAR=VALUE`). An empty value, `NA` or
+//! `dose_volume` and `<sugar>_solution` (a drink: dose = volume × strength), and the repeatable
+//! pairs `sugar`, `dose`, `baseline`, `solution` (`SUGAR=VALUE`). An empty value, `NA` or
 //! `N/A` is missing, never zero. Every rejected field is reported, not only the first.
 //!
 //! ```
@@ -154,7 +155,7 @@ impl fmt::Display for SampleErrors {
 impl std::error::Error for SampleErrors {}
 
 /// The field names [`from_fields`] knows, for messages.
-pub const FIELD_NAMES: &str = "lactulose, mannitol, <sugar> (or urine_<sugar>), volume (or urine_volume), <sugar>_dose, <sugar>_dose_form, dose_volume, <sugar>_solution, baseline_<sugar>, collection, age, sex, vitamin_d, vitamin_d_form, zonulin, zonulin_matrix, hp_genotype, protocol, pretest_nsaid, pretest_alcohol, pretest_laxative, pretest_steroid, recent_diarrhoea, glycosuria, egfr, sugar, dose, baseline";
+pub const FIELD_NAMES: &str = "lactulose, mannitol, <sugar> (or urine_<sugar>), volume (or urine_volume), <sugar>_dose, <sugar>_dose_form, dose_volume, <sugar>_solution, baseline_<sugar>, collection, age, sex, vitamin_d, vitamin_d_form, zonulin, zonulin_matrix, hp_genotype, protocol, pretest_nsaid, pretest_alcohol, pretest_laxative, pretest_steroid, recent_diarrhoea, glycosuria, egfr, sugar, dose, baseline, solution";
 
 /// What a field name means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,6 +182,7 @@ enum Name {
     UrinePair,
     DosePair,
     BaselinePair,
+    SolutionPair,
 }
 
 impl Name {
@@ -205,6 +207,7 @@ impl Name {
             "dose" => Name::DosePair,
             "baseline" => Name::BaselinePair,
             k if PretestField::lookup(k).is_some() => Name::Pretest(PretestField::lookup(k)?),
+            "solution" => Name::SolutionPair,
             k => {
                 if let Some(s) = k.strip_prefix("urine_").and_then(sugar) {
                     Name::Urine(s)
@@ -247,11 +250,15 @@ impl Name {
             Name::UrinePair => "sugar".into(),
             Name::DosePair => "dose".into(),
             Name::BaselinePair => "baseline".into(),
+            Name::SolutionPair => "solution".into(),
         }
     }
 
     fn repeatable(self) -> bool {
-        matches!(self, Name::UrinePair | Name::DosePair | Name::BaselinePair)
+        matches!(
+            self,
+            Name::UrinePair | Name::DosePair | Name::BaselinePair | Name::SolutionPair
+        )
     }
 
     /// The pair forms stand for the single fields of their sugar.
@@ -260,6 +267,7 @@ impl Name {
             Name::UrinePair => Name::Urine(sugar),
             Name::DosePair => Name::Dose(sugar),
             Name::BaselinePair => Name::Baseline(sugar),
+            Name::SolutionPair => Name::Solution(sugar),
             other => other,
         }
     }

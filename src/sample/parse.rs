@@ -48,7 +48,7 @@ pub enum Problem {
     #[error("a dose must be greater than zero")]
     ZeroDose,
     /// A decimal comma.
-    #[error("decimal comma (write {suggestion:?} with a decimal point)")]
+    #[error("decimal comma (write {} with a decimal point)", crate::files::Quoted(.suggestion))]
     DecimalComma {
         /// The text with a point.
         suggestion: String,
@@ -60,7 +60,7 @@ pub enum Problem {
         expected: &'static str,
     },
     /// An unknown unit.
-    #[error("unknown unit {unit:?} (expected one of {expected})")]
+    #[error("unknown unit {} (expected one of {expected})", crate::files::Quoted(.unit))]
     UnknownUnit {
         /// The unit text.
         unit: String,
@@ -68,7 +68,7 @@ pub enum Problem {
         expected: &'static str,
     },
     /// A unit of another dimension.
-    #[error("{unit:?} is a {found}, expected a {wanted} (one of {expected})")]
+    #[error("{} is a {found}, expected a {wanted} (one of {expected})", crate::files::Quoted(.unit))]
     WrongDimension {
         /// The unit text.
         unit: String,

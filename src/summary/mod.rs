@@ -397,6 +397,16 @@ impl Summary {
         self.groups.iter().map(|(k, g)| (k.as_slice(), g))
     }
 
+    /// How many groups there are.
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Whether a group with these key values exists.
+    pub fn has_group(&self, key: &[String]) -> bool {
+        self.groups.contains_key(key)
+    }
+
     /// One group by its key values.
     pub fn group(&self, key: &[&str]) -> Option<&Group> {
         self.groups

@@ -380,18 +380,21 @@ impl Summary {
     }
 }
 
-/// Writes one CSV record, quoting fields that need it (RFC 4180).
+/// Writes one CSV record, quoting fields that need it (RFC 4180), no cell a formula
+/// ([`crate::files::formula_safe`]).
 fn csv_line<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
     for (i, c) in cells.enumerate() {
         if i > 0 {
             out.push(',');
         }
+        // Group values come from the user's data: never a formula in a spreadsheet.
+        let c = crate::files::formula_safe(c);
         if c.contains([',', '"', '\n', '\r']) {
             out.push('"');
             out.push_str(&c.replace('"', "\"\""));
             out.push('"');
         } else {
-            out.push_str(c);
+            out.push_str(&c);
         }
     }
     out.push('\n');

@@ -76,25 +76,9 @@ impl ZscoreTable {
     }
 }
 
-/// A TOML basic string.
+/// A TOML string, escaped by the `toml` crate (no hand-written escaper).
 fn string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    toml::Value::String(text.to_string()).to_string()
 }
 
 /// A finite float as TOML by [`crate::number`]'s rule (`3.0`, `-2.995732274`, `1e-20`): TOML

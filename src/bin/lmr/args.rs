@@ -425,6 +425,17 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SUGAR=MASS", allow_hyphen_values = true)]
     pub dose: Vec<String>,
 
+    /// Volume of test solution drunk, e.g. "12 mL": with --solution, the dose is volume ×
+    /// strength for each sugar of the drink (field studies: 2 mL/kg up to 20 mL).
+    #[arg(long, value_name = "VOLUME", allow_hyphen_values = true)]
+    pub dose_volume: Option<String>,
+
+    /// A sugar's strength in the test solution, as SUGAR=STRENGTH (repeatable), e.g.
+    /// `--solution lactulose="250 mg/mL" --solution mannitol="50 mg/mL"` (mg/mL, g/L, g/100 mL).
+    /// With --dose-volume it gives the dose; without any volume, the dose ratio for L:M.
+    #[arg(long, value_name = "SUGAR=STRENGTH", allow_hyphen_values = true)]
+    pub solution: Vec<String>,
+
     /// Baseline (pre-dose) urine concentration, as SUGAR=CONC (repeatable), e.g.
     /// `--baseline mannitol="11 mg/L"`. See --subtract-baseline.
     #[arg(long, value_name = "SUGAR=CONC", allow_hyphen_values = true)]
@@ -596,6 +607,11 @@ pub struct SummaryArgs {
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
 
+    /// The most groups (distinct --by values) summarised: more stops the run (exit 1) naming
+    /// the row, so memory stays bounded.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_groups: usize,
+
     /// Ranges, protocol and schemes.
     #[command(flatten)]
     pub ranges: RangeOptions,
@@ -630,6 +646,11 @@ pub struct RefIntArgs {
     /// Partition by this column (repeatable: --by sex).
     #[arg(long, value_name = "COLUMN")]
     pub by: Vec<String>,
+
+    /// The most partitions (distinct --by values): more stops the run (exit 1) naming the row,
+    /// so memory stays bounded.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_groups: usize,
 
     /// Which flagged outliers to leave out (always reported).
     #[arg(long, value_enum, default_value_t = ExcludeArg::Dixon)]

@@ -57,9 +57,9 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     let (input, len): (Box<dyn Read + Send>, Option<u64>) = if from_stdin {
         (Box::new(io::stdin()), None)
     } else {
-        let f = File::open(&a.input).map_err(|source| CliError::Io {
+        let f = File::open(&a.input).map_err(|error| CliError::Io {
             context: format!("cannot read {}", a.input.display()),
-            source,
+            error,
         })?;
         let len = f.metadata().ok().map(|m| m.len());
         (Box::new(f), len)
@@ -99,9 +99,9 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
             let mut out = io::stdout();
             let stats =
                 lmr::batch::run(input, &mut out, &interpreter, &batch_options, &mut progress)?;
-            out.flush().map_err(|source| CliError::Io {
+            out.flush().map_err(|error| CliError::Io {
                 context: "writing to standard output".into(),
-                source,
+                error,
             })?;
             stats
         }

@@ -61,11 +61,13 @@ fn fields(a: &CheckArgs) -> Vec<(&'static str, String)> {
     one("recent_diarrhoea", &a.recent_diarrhoea);
     one("glycosuria", &a.glycosuria);
     one("egfr", &a.egfr);
+    one("dose_volume", &a.dose_volume);
     one("protocol", &a.ranges.protocol);
     for (name, values) in [
         ("sugar", &a.sugar),
         ("dose", &a.dose),
         ("baseline", &a.baseline),
+        ("solution", &a.solution),
     ] {
         f.extend(values.iter().map(|v| (name, v.clone())));
     }
@@ -132,9 +134,9 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
     let mut s = match &a.sample {
         None => Sample::default(),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| CliError::Io {
+            let text = std::fs::read_to_string(path).map_err(|error| CliError::Io {
                 context: format!("--sample {}: cannot read", path.display()),
-                source,
+                error,
             })?;
             lmr::sample_file::parse(&path.display().to_string(), &text)
                 .map_err(|e| CliError::Sample(e.to_string()))?

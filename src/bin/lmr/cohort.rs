@@ -9,9 +9,11 @@ use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
-use lmr::batch::{ColumnMap, Format as BatchFormat, Options as BatchOptions, Scan, Stats};
+use lmr::batch::{
+    ColumnMap, Format as BatchFormat, Options as BatchOptions, Position, Scan, Stats,
+};
 use lmr::censored::Censored;
-use lmr::files::OutputFile;
+use lmr::files::{OutputFile, Quoted};
 use lmr::protocol::NamedProtocol;
 use lmr::reference::{Analyte, Matrix, Registry};
 use lmr::reference_interval::{self as ri, Exclusion, RangeFileSpec};
@@ -32,9 +34,9 @@ fn open(path: &Path) -> Result<Box<dyn Read>, CliError> {
     if path == Path::new("-") {
         return Ok(Box::new(std::io::stdin()));
     }
-    let f = std::fs::File::open(path).map_err(|source| CliError::Io {
+    let f = std::fs::File::open(path).map_err(|error| CliError::Io {
         context: format!("cannot read {}", path.display()),
-        source,
+        error,
     })?;
     Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, f)))
 }
@@ -134,6 +136,65 @@ fn exit(stats: &Stats) -> ExitCode {
     }
 }
 
+/// The longest `--by` value a group may have, in bytes: a group is named by a label, not a
+/// document, and memory is bounded by (groups) × (this).
+const MAX_GROUP_VALUE: usize = 1024;
+
+/// Keeps the number of groups (and the length of their values) bounded, so memory does not
+/// grow with the number of distinct values of a `--by` column. Past the limit rows are no
+/// longer grouped; the command then fails naming the row where the limit was passed.
+struct GroupLimit<'a> {
+    flag: &'static str,
+    by: &'a [String],
+    max: usize,
+    passed: Option<String>,
+}
+
+impl<'a> GroupLimit<'a> {
+    fn new(flag: &'static str, by: &'a [String], max: usize) -> GroupLimit<'a> {
+        GroupLimit {
+            flag,
+            by,
+            max,
+            passed: None,
+        }
+    }
+
+    /// Whether the row with this key is grouped.
+    fn admits(&mut self, key: &[String], pos: Position, exists: bool, groups: usize) -> bool {
+        if self.passed.is_some() {
+            return false;
+        }
+        if let Some((col, v)) = self
+            .by
+            .iter()
+            .zip(key)
+            .find(|(_, v)| v.len() > MAX_GROUP_VALUE)
+        {
+            self.passed = Some(format!(
+                "{pos}: {} {col} value {} is longer than {MAX_GROUP_VALUE} bytes: not a group label",
+                self.flag,
+                Quoted(v)
+            ));
+            return false;
+        }
+        if !exists && groups >= self.max {
+            self.passed = Some(format!(
+                "{pos}: {} {} has more than {} distinct values (--max-groups); group by a column with fewer values, or raise --max-groups",
+                self.flag,
+                self.by.join(", "),
+                self.max
+            ));
+            return false;
+        }
+        true
+    }
+
+    fn check(self) -> Result<(), CliError> {
+        self.passed.map_or(Ok(()), |m| Err(CliError::GroupLimit(m)))
+    }
+}
+
 /// Opens `path` for writing unless it is `-` (standard output), refusing one of the inputs.
 fn output_file(
     path: Option<&Path>,
@@ -161,14 +222,19 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
     let by_idx = columns_of(&scan, "--by", &a.by)?;
     let by: Vec<&str> = a.by.iter().map(String::as_str).collect();
     let mut sum = Summary::new(&by, &interpreter, &setup.registry);
+    let mut limit = GroupLimit::new("--by", &a.by, a.max_groups);
     let stats = scan.for_each(&interpreter, &bopts, |row| {
         let group: Vec<String> = by_idx.iter().map(|&i| cell(row.record, i)).collect();
+        if !limit.admits(&group, row.pos, sum.has_group(&group), sum.group_count()) {
+            return;
+        }
         let group: Vec<&str> = group.iter().map(String::as_str).collect();
         match row.result {
             Ok(r) => sum.add(&group, Some(r), false),
             Err(_) => sum.add(&group, None, true),
         }
     })?;
+    limit.check()?;
     report_stats(&stats);
     let format = match a.format {
         SummaryFormat::Text => summary::Format::Text,
@@ -190,16 +256,15 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
         files::write_all(file, &summary::html(&sum, &html_options))?;
     }
     if let Some(dir) = &a.svg_dir {
-        std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+        std::fs::create_dir_all(dir).map_err(|error| CliError::Io {
             context: format!("cannot create {}", dir.display()),
-            source,
+            error,
         })?;
         for figure in summary::svg_figures(&sum, &html_options) {
             let path = dir.join(figure.file_name);
             files::write_all(
-                output_file(Some(&path), &a.input, &a.ranges)?.ok_or_else(|| {
-                    CliError::Fatal(format!("{}: not a file name", path.display()))
-                })?,
+                output_file(Some(&path), &a.input, &a.ranges)?
+                    .ok_or_else(|| CliError::NotAFileName { path: path.clone() })?,
                 &figure.svg,
             )?;
         }
@@ -250,8 +315,12 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
     // A urine-sugar interval belongs to one protocol: rows are checked against --protocol (and
     // left out, counted, when they differ), or must all share one (issue 14).
     let sugar = !matches!(analyte, Analyte::VitaminD25oh | Analyte::Zonulin);
+    let mut limit = GroupLimit::new("--by", &a.by, a.max_groups);
     let stats = scan.for_each(&interpreter, &bopts, |row| {
         let key: Vec<String> = by_idx.iter().map(|&i| cell(row.record, i)).collect();
+        if !limit.admits(&key, row.pos, parts.contains_key(&key), parts.len()) {
+            return;
+        }
         let p = parts.entry(key).or_default();
         let value = row.result.ok().and_then(|r| r.value_of(analyte));
         if sugar && value.is_some() {
@@ -267,6 +336,7 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
             None => p.missing += 1,
         }
     })?;
+    limit.check()?;
     report_stats(&stats);
     let ri_options = ri::Options {
         exclude: match a.exclude {

@@ -19,27 +19,43 @@ pub enum CliError {
     /// A range file cannot be used (exit 1).
     #[error(transparent)]
     RangeFile(#[from] lmr::reference::RangeFileError),
-    /// A fatal problem with a batch's configuration or files (exit 1).
+    /// `lmr serve` cannot listen or stopped with an error (exit 1).
+    #[cfg(feature = "serve")]
     #[error("{0}")]
-    Fatal(String),
+    Serve(lmr::serve::ServeError),
+    /// A grouping column too long or with too many values (exit 1): the message names the row.
+    #[error("{0}")]
+    GroupLimit(String),
+    /// An output path that names no file (exit 1).
+    #[error("{}: not a file name", .path.display())]
+    NotAFileName {
+        /// The path.
+        path: std::path::PathBuf,
+    },
     /// A batch could not run (exit 1).
     #[error(transparent)]
     Batch(#[from] lmr::batch::BatchError),
     /// A column map cannot be used (exit 1).
     #[error("column map {0}")]
-    ColumnMap(#[from] lmr::batch::ColumnMapError),
+    ColumnMap(lmr::batch::ColumnMapError),
     /// An output that would replace an input, or a file that cannot be used (exit 1).
     #[error(transparent)]
     File(#[from] lmr::files::FileError),
     /// I/O (exit 1).
-    #[error("{context}: {source}")]
+    #[error("{context}: {error}")]
     Io {
         /// What was being done.
         context: String,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
+        /// The cause (printed in the message, so not also a `source()`).
+        error: std::io::Error,
     },
+}
+
+// The map's error is printed in the message, so it is not also a `source()`.
+impl From<lmr::batch::ColumnMapError> for CliError {
+    fn from(e: lmr::batch::ColumnMapError) -> Self {
+        CliError::ColumnMap(e)
+    }
 }
 
 impl CliError {
@@ -64,14 +80,17 @@ impl CliError {
             | CliError::Batch(_)
             | CliError::ColumnMap(_)
             | CliError::File(_)
-            | CliError::Fatal(_) => ExitCode::from(1),
+            | CliError::NotAFileName { .. }
+            | CliError::GroupLimit(_) => ExitCode::from(1),
+            #[cfg(feature = "serve")]
+            CliError::Serve(_) => ExitCode::from(1),
         }
     }
 
     /// Whether this is a closed pipe on output (exit quietly, as `head` expects).
     pub fn is_broken_pipe(&self) -> bool {
         match self {
-            CliError::Io { source, .. } => source.kind() == std::io::ErrorKind::BrokenPipe,
+            CliError::Io { error, .. } => error.kind() == std::io::ErrorKind::BrokenPipe,
             CliError::Batch(e) => e.is_broken_pipe(),
             _ => false,
         }
@@ -84,8 +103,8 @@ pub fn print(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
-        .map_err(|source| CliError::Io {
+        .map_err(|error| CliError::Io {
             context: "writing to standard output".into(),
-            source,
+            error,
         })
 }

@@ -35,7 +35,7 @@ pub fn check_stdout(inputs: &[PathBuf]) -> Result<(), CliError> {
     if lmr::files::stdout_is_closed() {
         return Err(CliError::Io {
             context: "standard output".into(),
-            source: std::io::Error::other(
+            error: std::io::Error::other(
                 "is closed: nothing could be written (redirect it, e.g. > out.txt or > /dev/null)",
             ),
         });
@@ -48,9 +48,9 @@ pub fn check_stdout(inputs: &[PathBuf]) -> Result<(), CliError> {
 pub fn write_all(mut out: OutputFile, text: &str) -> Result<(), CliError> {
     use std::io::Write;
     out.write_all(text.as_bytes())
-        .map_err(|source| CliError::Io {
+        .map_err(|error| CliError::Io {
             context: format!("cannot write {}", out.path().display()),
-            source,
+            error,
         })?;
     Ok(out.commit()?)
 }

@@ -37,7 +37,7 @@ pub fn run(a: &ServeArgs) -> Result<ExitCode, CliError> {
 fn fatal(e: ServeError) -> CliError {
     match e {
         ServeError::Ranges(e) => CliError::RangeFile(e),
-        e => CliError::Fatal(e.to_string()),
+        e => CliError::Serve(e),
     }
 }
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""lmr.interpret against reading the same CSV, in one process (a benchmark, not a test).
+
+usage: python python/bench_interpret.py [ROWS]   (from the repository root; default 1000000)
+
+Writes the synthetic cohort (../shared/bench/gen_cohort.py ROWS) to target/bench/ once, then
+times, best of three each: pl.read_csv, lmr.interpret on the polars frame, pd.read_csv and
+lmr.interpret on the pandas frame. Prints both times and the ratio interpret / read_csv.
+"""
+
+import os
+import pathlib
+import subprocess
+import sys
+import time
+import warnings
+
+import pandas as pd
+import polars as pl
+
+import lmr
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def cohort(rows: int) -> pathlib.Path:
+    path = ROOT / "target" / "bench" / f"cohort-{rows}.csv"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gen = ROOT.parent / "shared" / "bench" / "gen_cohort.py"
+        with open(path.with_suffix(".tmp"), "w") as out:
+            subprocess.run([sys.executable, str(gen), str(rows)], stdout=out, check=True)
+        os.replace(path.with_suffix(".tmp"), path)
+    return path
+
+
+def best(f, repeat=3):
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = f()
+        times.append(time.perf_counter() - t)
+    return min(times), result
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    path = cohort(rows)
+    warnings.simplefilter("ignore", lmr.RowErrorsWarning)
+    print(f"lmr {lmr.__version__}, polars {pl.__version__}, pandas {pd.__version__}, "
+          f"{os.cpu_count()} cores, {rows} rows ({path.stat().st_size / 1e6:.0f} MB)")
+    for name, read in [("polars", lambda: pl.read_csv(path)), ("pandas", lambda: pd.read_csv(path))]:
+        t_read, frame = best(read)
+        t_interp, out = best(lambda: lmr.interpret(frame))
+        assert len(out) == rows
+        print(f"{name}: read_csv {t_read:.3f} s, lmr.interpret {t_interp:.3f} s, "
+              f"interpret / read_csv = {t_interp / t_read:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""The compiled part of lmr (private: use the functions of the lmr package)."""
+
+from typing import Any, List, Optional, Tuple
+
+__version__: str
+
+def check(fields: List[Tuple[str, str]], ranges: dict) -> Tuple[str, Any]: ...
+def interpret(
+    data: Any,
+    ranges: dict,
+    columns_toml: Optional[str] = ...,
+    columns_path: Optional[str] = ...,
+    protocol: Optional[str] = ...,
+    sample_id: Optional[str] = ...,
+) -> Tuple[Any, Tuple[int, int, int, int]]: ...
+def ranges(ranges: List[str]) -> Any: ...
+def caveats() -> Any: ...

@@ -1,0 +1,328 @@
+//! `lmr.interpret`: Arrow columns in, the library's batch rows interpreted, Arrow result
+//! columns out.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{Float64Builder, StringBuilder};
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_cast::cast;
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use csv::ByteRecord;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::PyTable;
+
+use lmr::batch::{ColumnMap, Columnar, Layout};
+use lmr::censored::Censored;
+use lmr::interpretation::Interpreter;
+use lmr::protocol::NamedProtocol;
+use lmr::report::{censored_text, write_censored, Cell};
+
+use crate::{value_error, Ranges};
+
+/// Rows per piece of work: large enough that a thread's setup is noise, small enough to share
+/// a frame between the cores.
+const MIN_CHUNK: usize = 16 * 1024;
+
+/// Interprets every row of `data` and returns the result columns (a table with as many rows,
+/// in order) and the counts `(rows, interpreted, errors, flagged)`.
+#[pyfunction]
+#[pyo3(signature = (data, ranges, columns_toml=None, columns_path=None, protocol=None, sample_id=None))]
+pub fn interpret(
+    py: Python<'_>,
+    data: AnyRecordBatch,
+    ranges: Ranges,
+    columns_toml: Option<String>,
+    columns_path: Option<String>,
+    protocol: Option<String>,
+    sample_id: Option<String>,
+) -> PyResult<(PyTable, (u64, u64, u64, u64))> {
+    let registry = ranges.registry()?;
+    let zscores = ranges.zscores(&registry)?;
+    let interpreter = ranges.interpreter(&registry, &zscores)?;
+    let protocol = match &protocol {
+        Some(id) => Some(registry.protocol(id).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "protocol={id:?}: no such protocol (lmr.ranges() lists them)"
+            ))
+        })?),
+        None => None,
+    };
+    let mut map = match (&columns_toml, &columns_path) {
+        (Some(text), _) => ColumnMap::from_toml_str(text, "columns (dict)"),
+        (None, Some(path)) => ColumnMap::from_path(std::path::Path::new(path)),
+        (None, None) => Ok(ColumnMap::default()),
+    }
+    .map_err(value_error)?;
+    if let Some(column) = &sample_id {
+        map.set_sample_id(column);
+    }
+
+    // Read the input with the GIL held (a Python-side stream may need it); the arrays are
+    // shared, not copied.
+    let reader = data.into_reader()?;
+    let schema = reader.schema();
+    let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let batches = reader
+        .collect::<Result<Vec<RecordBatch>, _>>()
+        .map_err(value_error)?;
+    let layout = Layout::resolve(&names, &map).map_err(|e| value_error(format!("columns: {e}")))?;
+
+    let out = py.detach(|| run(&batches, &layout, &interpreter, protocol))?;
+    let table = PyTable::try_new(out.batches, out.schema)?;
+    Ok((table, out.counts))
+}
+
+struct Output {
+    batches: Vec<RecordBatch>,
+    schema: SchemaRef,
+    counts: (u64, u64, u64, u64),
+}
+
+/// One slice of rows of one input batch, as text columns.
+struct Piece<'a> {
+    columns: &'a [StringArray],
+    start: usize,
+    len: usize,
+    /// The data row number of the first row (from 1).
+    first_row: u64,
+}
+
+fn run(
+    batches: &[RecordBatch],
+    layout: &Layout,
+    interpreter: &Interpreter<'_>,
+    protocol: Option<&NamedProtocol>,
+) -> PyResult<Output> {
+    let probe = Columnar::new(layout, interpreter, protocol).map_err(value_error)?;
+    let names = probe.columns();
+    let quantity: Vec<bool> = names
+        .iter()
+        .map(|n| lmr::batch::is_quantity_column(n))
+        .collect();
+
+    // Every input column as text, once (numbers and dates as Arrow writes them, null as empty).
+    let text: Vec<Vec<StringArray>> = batches
+        .iter()
+        .map(|b| b.columns().iter().map(as_text).collect())
+        .collect::<PyResult<_>>()?;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let mut pieces = Vec::new();
+    let mut first_row = 1u64;
+    for (batch, columns) in batches.iter().zip(&text) {
+        let rows = batch.num_rows();
+        let chunk = rows.div_ceil(workers).max(MIN_CHUNK);
+        let mut start = 0;
+        while start < rows {
+            let len = chunk.min(rows - start);
+            pieces.push(Piece {
+                columns,
+                start,
+                len,
+                first_row: first_row + start as u64,
+            });
+            start += len;
+        }
+        first_row += rows as u64;
+    }
+
+    let results: Vec<PyResult<(Vec<Column>, lmr::batch::Stats)>> = std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for group in split(&pieces, workers) {
+            let quantity = &quantity;
+            handles.push(scope.spawn(move || -> PyResult<_> {
+                let mut columnar =
+                    Columnar::new(layout, interpreter, protocol).map_err(value_error)?;
+                let mut out = Vec::new();
+                for piece in group {
+                    out.push(interpret_piece(&mut columnar, piece, quantity));
+                }
+                Ok((out, columnar.stats().clone()))
+            }));
+        }
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(value_error("an interpreting thread stopped")))
+            })
+            .collect()
+    });
+
+    let mut columns_out = Vec::new();
+    let mut counts = (0, 0, 0, 0);
+    for r in results {
+        let (cols, stats) = r?;
+        columns_out.extend(cols);
+        counts.0 += stats.rows;
+        counts.1 += stats.interpreted;
+        counts.2 += stats.errors;
+        counts.3 += stats.flagged;
+    }
+    // A column whose cells turned out to be text in any piece is text in every piece.
+    let is_text: Vec<bool> = (0..names.len())
+        .map(|i| columns_out.iter().any(|c| c.builders[i].is_text()))
+        .collect();
+    let schema: SchemaRef = Arc::new(Schema::new(
+        names
+            .iter()
+            .zip(&is_text)
+            .map(|(n, &t)| {
+                let ty = if t { DataType::Utf8 } else { DataType::Float64 };
+                Field::new(n, ty, true)
+            })
+            .collect::<Vec<_>>(),
+    ));
+    let mut out = Vec::with_capacity(columns_out.len());
+    for piece in columns_out {
+        let arrays: Vec<ArrayRef> = piece
+            .builders
+            .into_iter()
+            .zip(&is_text)
+            .map(|(b, &t)| b.finish(t))
+            .collect();
+        out.push(RecordBatch::try_new(schema.clone(), arrays).map_err(value_error)?);
+    }
+    if out.is_empty() {
+        out.push(RecordBatch::new_empty(schema.clone()));
+    }
+    Ok(Output {
+        batches: out,
+        schema,
+        counts,
+    })
+}
+
+/// Splits `pieces` into at most `n` runs of consecutive pieces of about the same row count.
+fn split<'p, 'a>(pieces: &'p [Piece<'a>], n: usize) -> Vec<&'p [Piece<'a>]> {
+    let total: usize = pieces.iter().map(|p| p.len).sum();
+    let per = total.div_ceil(n.max(1)).max(1);
+    let mut out = Vec::new();
+    let (mut start, mut rows) = (0, 0);
+    for (i, p) in pieces.iter().enumerate() {
+        rows += p.len;
+        if rows >= per {
+            out.push(&pieces[start..=i]);
+            start = i + 1;
+            rows = 0;
+        }
+    }
+    if start < pieces.len() {
+        out.push(&pieces[start..]);
+    }
+    out
+}
+
+/// An input column as UTF-8 text.
+fn as_text(array: &ArrayRef) -> PyResult<StringArray> {
+    let cast = match array.data_type() {
+        DataType::Utf8 => Arc::clone(array),
+        _ => cast(array, &DataType::Utf8).map_err(|e| {
+            value_error(format!(
+                "a column of type {} cannot be read as text: {e}",
+                array.data_type()
+            ))
+        })?,
+    };
+    cast.as_any()
+        .downcast_ref::<StringArray>()
+        .cloned()
+        .ok_or_else(|| value_error("a column cast to text is not a string array"))
+}
+
+/// The result columns of one piece.
+struct Column {
+    builders: Vec<Builder>,
+}
+
+/// A result column being built: numbers (float64, null when empty or censored: a censored
+/// value is in the column's `_bound` companion, text) or text.
+enum Builder {
+    Number(Float64Builder),
+    Text(StringBuilder),
+}
+
+impl Builder {
+    fn is_text(&self) -> bool {
+        matches!(self, Builder::Text(_))
+    }
+
+    /// Turns a number column into text (a text cell arrived in it).
+    fn make_text(&mut self) {
+        if let Builder::Number(b) = self {
+            let done = b.finish();
+            let mut t = StringBuilder::with_capacity(done.len(), done.len() * 8);
+            for v in done.iter() {
+                t.append_option(v.map(|x| censored_text(Censored::Exact(x))));
+            }
+            *self = Builder::Text(t);
+        }
+    }
+
+    fn finish(self, text: bool) -> ArrayRef {
+        let mut b = self;
+        if text {
+            b.make_text();
+        }
+        match b {
+            Builder::Number(mut n) => Arc::new(n.finish()),
+            Builder::Text(mut t) => Arc::new(t.finish()),
+        }
+    }
+}
+
+fn interpret_piece(
+    columnar: &mut Columnar<'_, '_>,
+    piece: &Piece<'_>,
+    quantity: &[bool],
+) -> Column {
+    let mut builders: Vec<Builder> = quantity
+        .iter()
+        .map(|&q| {
+            if q {
+                Builder::Number(Float64Builder::with_capacity(piece.len))
+            } else {
+                Builder::Text(StringBuilder::with_capacity(piece.len, piece.len * 8))
+            }
+        })
+        .collect();
+    let mut record = ByteRecord::new();
+    let mut scratch: Vec<u8> = Vec::with_capacity(256);
+    for r in piece.start..piece.start + piece.len {
+        record.clear();
+        for c in piece.columns {
+            record.push_field(if c.is_null(r) {
+                b""
+            } else {
+                c.value(r).as_bytes()
+            });
+        }
+        let row = piece.first_row + (r - piece.start) as u64;
+        columnar.row(&record, row, |i, cell| {
+            let b = &mut builders[i];
+            match (cell, &mut *b) {
+                (Cell::Empty, Builder::Number(n)) => n.append_null(),
+                (Cell::Empty, Builder::Text(t)) => t.append_null(),
+                (Cell::Number(x), Builder::Number(n)) => n.append_value(x),
+                (Cell::Number(x), Builder::Text(t)) => {
+                    t.append_value(censored_text(Censored::Exact(x)));
+                }
+                (cell, b) => {
+                    b.make_text();
+                    if let Builder::Text(t) = b {
+                        scratch.clear();
+                        match cell {
+                            Cell::Text(s) => scratch.extend_from_slice(s.as_bytes()),
+                            Cell::Codes(c) => c.write_joined(&mut scratch),
+                            Cell::Bound(c) => write_censored(&mut scratch, c),
+                            _ => {}
+                        }
+                        t.append_value(String::from_utf8_lossy(&scratch));
+                    }
+                }
+            }
+        });
+    }
+    Column { builders }
+}

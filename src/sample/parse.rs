@@ -429,23 +429,41 @@ pub fn zonulin(
     matrix: Option<Matrix>,
 ) -> Result<Reading<Zonulin>, Problem> {
     if is_below_limit(text) {
+        // the limit must still read as a number where one is given (`<abc` is no result); a
+        // below-limit result carries no value to compare, so it needs no matrix and no unit
+        if let Some(rest) = crate::units::trim(text)
+            .strip_prefix('<')
+            .filter(|_| !is_below_limit_word(text))
+        {
+            match Zonulin::parse(rest.trim_start_matches('='), unit, matrix) {
+                Ok(_)
+                | Err(ZonulinError::MissingMatrix(_))
+                | Err(ZonulinError::Value(UnitError::MissingUnit { .. })) => {}
+                Err(e) => return Err(zonulin_problem(e)),
+            }
+        }
         return Ok(Reading::BelowLimit);
     }
     Zonulin::parse(text, unit, matrix)
         .map(Reading::Value)
-        .map_err(|e| match e {
-            ZonulinError::Value(u) => Problem::from_unit(u, "46 ng/mL"),
-            ZonulinError::Unit { unit, .. } => Problem::UnknownUnit {
-                unit,
-                expected: ZONULIN_UNITS,
-            },
-            ZonulinError::MissingMatrix(_) => Problem::MissingMatrix,
-            ZonulinError::UnitMatrix { .. } => Problem::UnitMatrix,
-            _ => Problem::NotOneOf {
-                what: "zonulin matrix",
-                expected: "serum or stool",
-            },
-        })
+        .map_err(zonulin_problem)
+}
+
+/// The [`Problem`] a zonulin parse error reports.
+fn zonulin_problem(e: ZonulinError) -> Problem {
+    match e {
+        ZonulinError::Value(u) => Problem::from_unit(u, "46 ng/mL"),
+        ZonulinError::Unit { unit, .. } => Problem::UnknownUnit {
+            unit,
+            expected: ZONULIN_UNITS,
+        },
+        ZonulinError::MissingMatrix(_) => Problem::MissingMatrix,
+        ZonulinError::UnitMatrix { .. } => Problem::UnitMatrix,
+        _ => Problem::NotOneOf {
+            what: "zonulin matrix",
+            expected: "serum or stool",
+        },
+    }
 }
 
 /// Haptoglobin genotype: `1-1`, `2-1` or `2-2`.
@@ -543,6 +561,27 @@ mod tests {
         assert!(matches!(
             age("3 weeks", None).unwrap_err(),
             Problem::UnknownUnit { .. }
+        ));
+    }
+
+    #[test]
+    fn a_below_limit_zonulin_needs_a_number() {
+        // `<script>` is not a limit: the text after `<` must read as a number
+        assert!(zonulin("<script>", None, Some(Matrix::Serum)).is_err());
+        assert!(zonulin("<abc ng/mL", None, None).is_err());
+        // a stated limit needs no matrix; ND needs nothing
+        assert!(matches!(
+            zonulin("<20 ng/mL", None, None),
+            Ok(Reading::BelowLimit)
+        ));
+        assert!(matches!(zonulin("ND", None, None), Ok(Reading::BelowLimit)));
+        assert!(matches!(
+            zonulin("<LOD", None, None),
+            Ok(Reading::BelowLimit)
+        ));
+        assert!(matches!(
+            zonulin("<20", None, Some(Matrix::Serum)),
+            Ok(Reading::BelowLimit)
         ));
     }
 

@@ -385,12 +385,58 @@ pub enum ColumnMapError {
 enum MapEntry {
     /// `"LAC" = "urine_lactulose"`
     Name(String),
-    /// `"LAC" = { field = "urine_lactulose", unit = "mg/L" }`
-    Full {
-        field: String,
-        #[serde(default)]
-        unit: Option<String>,
-    },
+    /// `"LAC" = { field = "urine_lactulose", unit = "mg/L" }`: read as a table so that a key
+    /// other than `field` and `unit` (`factor = 250`) is an error, never dropped in silence.
+    Full(toml::Table),
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    1 + text
+        .as_bytes()
+        .iter()
+        .take(offset)
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+/// The 1-based line where the column-map entry for `header` is written (the first line that
+/// names it), for messages.
+fn entry_line(text: &str, header: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(header)).map(|i| i + 1)
+}
+
+/// The `field` and `unit` of a table entry; any other key is an error naming it.
+fn full_entry(
+    table: toml::Table,
+    header: &str,
+    text: &str,
+) -> Result<(String, Option<String>), String> {
+    let at = entry_line(text, header).map_or_else(String::new, |n| format!(" (line {n})"));
+    let mut field = None;
+    let mut unit = None;
+    for (key, value) in table {
+        let slot = match key.as_str() {
+            "field" => &mut field,
+            "unit" => &mut unit,
+            _ => {
+                return Err(format!(
+                    "{header:?}{at}: unknown key {key:?} in a column entry (expected `field` and, optionally, `unit`)"
+                ))
+            }
+        };
+        match value {
+            toml::Value::String(v) => *slot = Some(v),
+            other => {
+                return Err(format!(
+                    "{header:?}{at}: `{key}` must be a string, not {}",
+                    other.type_str()
+                ))
+            }
+        }
+    }
+    let field = field.ok_or_else(|| format!("{header:?}{at}: the entry has no `field`"))?;
+    Ok((field, unit))
 }
 
 #[derive(Debug, Deserialize)]
@@ -556,7 +602,12 @@ impl ColumnMap {
             path: origin.to_string(),
             message,
         };
-        let file: MapFile = toml::from_str(text).map_err(|e| bad(e.message().to_string()))?;
+        let file: MapFile = toml::from_str(text).map_err(|e| {
+            let at = e.span().map_or_else(String::new, |r| {
+                format!("line {}: ", line_at(text, r.start))
+            });
+            bad(format!("{at}{}", e.message().trim_end()))
+        })?;
         let unknown = |name: &str, key: &str| {
             bad(format!(
                 "{key:?}: unknown field {name:?} (expected one of {})",
@@ -570,7 +621,7 @@ impl ColumnMap {
         for (header, entry) in file.columns {
             let (name, unit) = match entry {
                 MapEntry::Name(n) => (n, None),
-                MapEntry::Full { field, unit } => (field, unit),
+                MapEntry::Full(table) => full_entry(table, &header, text).map_err(&bad)?,
             };
             if let Some(t) = unit_column_target(&name).filter(|_| Target::parse(&name).is_none()) {
                 if unit.is_some() {
@@ -1159,6 +1210,37 @@ mod tests {
             "{e}"
         );
         assert!(ColumnMap::from_toml_str("[colums]\n", "m.toml").is_err());
+    }
+
+    #[test]
+    fn unknown_map_keys_are_errors_with_their_line() {
+        // `factor = 250` once read a 12 mL drink as a 12 mg dose in silence
+        let text = "[columns]\n\"Vol\" = \"urine_volume\"\n\"Drink\" = { field = \"lactulose_dose\", unit = \"mg\", factor = 250 }\n";
+        let e = ColumnMap::from_toml_str(text, "m.toml")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "m.toml: \"Drink\" (line 3): unknown key \"factor\" in a column entry (expected `field` and, optionally, `unit`)"
+        );
+        // an unknown top-level table is named with its line
+        let e = ColumnMap::from_toml_str("[columns]\n\n[colums]\nX = 1\n", "m.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("m.toml: line 3: "), "{e}");
+        assert!(e.contains("colums"), "{e}");
+        // a non-string value and a missing `field`
+        let e = ColumnMap::from_toml_str("[columns]\nX = { field = 3 }\n", "m.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`field` must be a string, not integer"), "{e}");
+        let e = ColumnMap::from_toml_str("[columns]\nX = { unit = \"mL\" }\n", "m.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("\"X\" (line 2): the entry has no `field`"),
+            "{e}"
+        );
     }
 
     #[test]

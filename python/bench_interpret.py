@@ -18,7 +18,10 @@ import warnings
 import pandas as pd
 import polars as pl
 
-import lmr
+# The script's own folder holds the package's sources (python/lmr) without the compiled
+# extension: import the installed package, not those.
+sys.path = [p for p in sys.path if pathlib.Path(p or ".").resolve() != pathlib.Path(__file__).resolve().parent]
+import lmr  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 

@@ -82,6 +82,50 @@ impl FieldError {
     pub fn problem(&self) -> &Problem {
         &self.problem
     }
+
+    /// The rejection said in `lmr check`'s flags (the words `lmr check` and `lmr serve` use).
+    ///
+    /// ```
+    /// use lmr::sample::from_fields;
+    /// let registry = lmr::reference::Registry::builtin()?;
+    /// let errors = from_fields([("volume", "-5 mL")], &registry).unwrap_err();
+    /// let e = errors.iter().next().unwrap();
+    /// assert!(e.in_flags().starts_with("--volume \"-5 mL\": "));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn in_flags(&self) -> String {
+        let (f, v) = (flag(&self.field), &self.value);
+        match &self.problem {
+            Problem::Without { without } => format!("{f} given without {}", flag(without)),
+            Problem::NeedsInput { what, add } => {
+                let add = match add.as_str() {
+                    "dose" => format!("--dose {v}=MASS (or --protocol)"),
+                    "volume" => "--volume".to_string(),
+                    a => format!("{} (or --protocol)", flag(a)),
+                };
+                format!("{f} {v:?}: a recovery needs the {what}: add {add}")
+            }
+            p @ Problem::MissingMatrix => {
+                format!("{f} {v:?}: {p}; add --zonulin-matrix serum or --zonulin-matrix stool")
+            }
+            p => format!("{f} {v:?}: {p}"),
+        }
+    }
+}
+
+/// The flag a field comes from (`lactulose_dose` → `--lactulose-dose`); fields of a sample file
+/// (`fraction[0]`) keep their name.
+///
+/// ```
+/// assert_eq!(lmr::sample::flag("lactulose_dose"), "--lactulose-dose");
+/// assert_eq!(lmr::sample::flag("fraction[0]"), "fraction[0]");
+/// ```
+pub fn flag(field: &str) -> String {
+    if field.contains('[') {
+        field.to_string()
+    } else {
+        format!("--{}", field.replace('_', "-"))
+    }
 }
 
 impl fmt::Display for FieldError {

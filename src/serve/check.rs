@@ -4,7 +4,7 @@
 
 use crate::interpretation::{ConfigError, InterpretError, Options};
 use crate::reference::Registry;
-use crate::sample::{check_json, CheckError, CheckOptions, FieldError, Problem};
+use crate::sample::{check_json, CheckError, CheckOptions, FieldError};
 
 /// The range options among the fields (the rest describe the sample).
 pub(crate) const OPTIONS: &[&str] = &[
@@ -42,7 +42,7 @@ impl Rejected {
         Rejected {
             field: Some(field.to_string()),
             value: Some(value.to_string()),
-            message: format!("{} {value:?}: {message}", flag(field)),
+            message: format!("{} {value:?}: {message}", crate::sample::flag(field)),
         }
     }
 
@@ -52,31 +52,6 @@ impl Rejected {
             value: None,
             message: message.to_string(),
         }
-    }
-}
-
-/// The flag a field comes from (`lactulose_dose` → `--lactulose-dose`).
-fn flag(field: &str) -> String {
-    format!("--{}", field.replace('_', "-"))
-}
-
-/// One rejected field said as `lmr check` says it: `--volume "-5 mL": must not be negative`.
-fn describe(e: &FieldError) -> String {
-    let (f, v) = (flag(e.field()), e.value());
-    match e.problem() {
-        Problem::Without { without } => format!("{f} given without {}", flag(without)),
-        Problem::NeedsInput { what, add } => {
-            let add = match add.as_str() {
-                "dose" => format!("--dose {v}=MASS (or --protocol)"),
-                "volume" => "--volume".to_string(),
-                a => format!("{} (or --protocol)", flag(a)),
-            };
-            format!("{f} {v:?}: a recovery needs the {what}: add {add}")
-        }
-        p @ Problem::MissingMatrix => {
-            format!("{f} {v:?}: {p}; add --zonulin-matrix serum or --zonulin-matrix stool")
-        }
-        p => format!("{f} {v:?}: {p}"),
     }
 }
 
@@ -154,7 +129,7 @@ fn rejected(e: CheckError, options: &CheckOptions) -> Vec<Rejected> {
             .map(|e| Rejected {
                 field: Some(e.field().to_string()),
                 value: Some(e.value().to_string()),
-                message: describe(e),
+                message: FieldError::in_flags(e),
             })
             .collect(),
         CheckError::Range(

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use lmr::interpretation::{InterpretError, Interpreter, Sample};
 use lmr::reference::Registry;
 use lmr::sample::check::{self, CheckError, CheckOptions};
-use lmr::sample::{FieldError, Problem, SampleErrors};
+use lmr::sample::{FieldError, SampleErrors};
 use lmr::zscore::ZscoreSelection;
 
 use crate::args::{CheckArgs, CheckFormat, RangeOptions};
@@ -74,39 +74,9 @@ fn fields(a: &CheckArgs) -> Vec<(&'static str, String)> {
     f
 }
 
-/// The flag a field comes from (`lactulose_dose` → `--lactulose-dose`); fields of a sample file
-/// (`fraction[0]`) keep their name.
-fn flag(field: &str) -> String {
-    if field.contains('[') {
-        field.to_string()
-    } else {
-        format!("--{}", field.replace('_', "-"))
-    }
-}
-
-/// One rejected field, said in flags: `--volume "-5 mL": must not be negative`.
-fn describe(e: &FieldError) -> String {
-    let (f, v) = (flag(e.field()), e.value());
-    match e.problem() {
-        Problem::Without { without } => format!("{f} given without {}", flag(without)),
-        Problem::NeedsInput { what, add } => {
-            let add = match add.as_str() {
-                "dose" => format!("--dose {v}=MASS (or --protocol)"),
-                "volume" => "--volume".to_string(),
-                a => format!("{} (or --protocol)", flag(a)),
-            };
-            format!("{f} {v:?}: a recovery needs the {what}: add {add}")
-        }
-        p @ Problem::MissingMatrix => {
-            format!("{f} {v:?}: {p}; add --zonulin-matrix serum or --zonulin-matrix stool")
-        }
-        p => format!("{f} {v:?}: {p}"),
-    }
-}
-
 /// Every rejected field, one per line (main prefixes the first with `lmr: `).
 fn rejected(errors: &SampleErrors) -> CliError {
-    let lines: Vec<String> = errors.iter().map(describe).collect();
+    let lines: Vec<String> = errors.iter().map(FieldError::in_flags).collect();
     CliError::Sample(lines.join("\nlmr: "))
 }
 

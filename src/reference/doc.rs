@@ -256,7 +256,7 @@ impl VisitMut for Layout {
 /// ```
 /// use lmr::reference::{merge_range_files, Registry};
 /// let range = |id: &str| format!(r#"
-/// # written by hand
+/// ## written by hand
 /// schema = 1
 /// [[range]]
 /// id = "{id}"

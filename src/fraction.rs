@@ -222,7 +222,9 @@ mod tests {
             Window::parse("0.5-1.5h").map(|w| (w.start_hours(), w.end_hours())),
             Ok((0.5, 1.5))
         );
-        for s in ["first", "0-2", "0-2min", "-1-2h", "a-2h", "0-h", "2h", "", "1e1-2e1h"] {
+        for s in [
+            "first", "0-2", "0-2min", "-1-2h", "a-2h", "0-h", "2h", "", "1e1-2e1h",
+        ] {
             assert_eq!(Window::parse(s), Err(WindowError::NotAWindow), "{s}");
         }
     }

@@ -196,7 +196,11 @@ fn long_fractions_each_row_alone_and_the_whole_collection_on_the_last() {
             m,
             max_relative = REL
         );
-        assert_relative_eq!(t.number(row, "lm_ratio_fraction"), l / m, max_relative = REL);
+        assert_relative_eq!(
+            t.number(row, "lm_ratio_fraction"),
+            l / m,
+            max_relative = REL
+        );
     }
     // Only A's last row has the whole collection, in the unsuffixed columns: lactulose 4 + 6 + 1 = 11 mg of 5000 = 0.22 %;
     // mannitol 40 + 30 + 10 = 80 mg of 1000 = 8 %; L:M 0.22 / 8 = 0.0275.
@@ -214,22 +218,14 @@ fn long_fractions_each_row_alone_and_the_whole_collection_on_the_last() {
         8.0,
         max_relative = REL
     );
-    assert_relative_eq!(
-        t.number(2, "lm_ratio"),
-        0.0275,
-        max_relative = REL
-    );
+    assert_relative_eq!(t.number(2, "lm_ratio"), 0.0275, max_relative = REL);
     // B, one row: its cumulative is itself (20 × 1.2 = 24 mg = 0.48 %; 180 mg = 18 %)
     assert_relative_eq!(
         t.number(3, "lactulose_recovery_pct"),
         0.48,
         max_relative = REL
     );
-    assert_relative_eq!(
-        t.number(3, "lm_ratio"),
-        0.48 / 18.0,
-        max_relative = REL
-    );
+    assert_relative_eq!(t.number(3, "lm_ratio"), 0.48 / 18.0, max_relative = REL);
 }
 
 #[test]
@@ -273,9 +269,7 @@ fn long_fractions_sample_id_option_and_jsonl() {
     assert_eq!(lines[0]["patient"], "p1");
     assert!(lines[0]["lactulose_recovery_pct"].is_null());
     assert_relative_eq!(
-        lines[1]["lactulose_recovery_pct"]
-            .as_f64()
-            .unwrap(),
+        lines[1]["lactulose_recovery_pct"].as_f64().unwrap(),
         0.2,
         max_relative = REL
     );
@@ -602,11 +596,7 @@ fn example_files_run() {
         );
         if file == "fractions-long.csv" {
             // L01's last row = W01 of the wide file: 0.22 %, 8 %, 0.0275
-            assert_relative_eq!(
-                t.number(2, "lm_ratio"),
-                0.0275,
-                max_relative = REL
-            );
+            assert_relative_eq!(t.number(2, "lm_ratio"), 0.0275, max_relative = REL);
             let w = ok(
                 &std::fs::read_to_string(format!("{dir}/examples/fractions-wide.csv")).unwrap(),
                 &[],

@@ -1163,7 +1163,8 @@ impl Layout {
 
     /// The result columns this input calls for: every sugar with a urine column (or fraction
     /// column), L:R and L:¹³C-M when their sugars are there, per-fraction columns for a wide
-    /// header, and cumulative columns for a long one.
+    /// header, and the `<name>_fraction` columns for a long one (its unsuffixed columns being the
+    /// whole collection, as in the wide layout).
     pub fn report_layout(&self) -> crate::report::Layout {
         let sugars = Sugar::ALL.iter().copied().filter(|&s| {
             self.slot(Field::Urine(s)).is_some()

@@ -1,8 +1,10 @@
 //! Long format: one row per timed fraction, rows of a sample consecutive, grouped by sample id.
 //!
-//! Each row is interpreted alone (that fraction as one collection) and written as soon as the
-//! next row shows it is not the sample's last; the last row also gets the cumulative columns
-//! (the sample's fractions summed). Only the current sample's last row waits, so memory stays
+//! Each row is interpreted alone (that fraction as one collection, for the `<name>_fraction`
+//! columns) and written as soon as the next row shows it is not the sample's last; the last row
+//! also gets the whole collection (the sample's fractions summed) in the unsuffixed columns. Each
+//! row's window is checked against the sample's earlier ones and the collection
+//! ([`crate::fraction`]) before its fraction joins the sum. Only the current sample's last row waits, so memory stays
 //! flat; the ids of finished samples are remembered as 64-bit hashes (8 bytes each) to report a
 //! sample whose rows are not consecutive. This runs in the calling thread.
 
@@ -104,7 +106,7 @@ impl<'r> Long<'r> {
             };
             if same && (self.overflow || self.rows >= MAX_FRACTIONS) {
                 if !self.overflow {
-                    // The sample is cut short: its rows so far get no cumulative columns.
+                    // The sample is cut short: it gets no whole-collection results.
                     self.finish(reader, interpreter, sink, &mut stats, false);
                     self.overflow = true;
                 }
@@ -114,7 +116,7 @@ impl<'r> Long<'r> {
                 self.state
                     .error_row(&e, &record, width, sink, &mut self.out, &mut stats);
             } else if same {
-                // The held row was not the sample's last: write it without cumulative columns.
+                // The held row was not the sample's last: write it without the whole collection.
                 self.write_held(reader, sink, &mut stats, None);
                 self.take(&mut record, pos, reader, interpreter);
             } else {
@@ -277,8 +279,8 @@ impl<'r> Long<'r> {
         );
     }
 
-    /// Ends the current sample: writes its held row, with the cumulative columns when
-    /// `complete` and every row of the sample was interpreted.
+    /// Ends the current sample: writes its held row, with the whole collection when `complete`
+    /// and every row's fraction was read (otherwise saying why on that row).
     fn finish(
         &mut self,
         reader: &RowReader<'_>,

@@ -3,6 +3,9 @@
 use std::path::Path;
 
 use crate::protocol::Sex;
+use crate::reference::doc::{
+    AgeDoc, AppliesDoc, BandDoc, BoundDoc, FileDoc, ProtocolSpecDoc, RangeDoc, SourceDoc,
+};
 use crate::reference::{Analyte, Matrix, RangeFileError, Registry};
 
 use super::establish::ReferenceInterval;
@@ -105,14 +108,6 @@ impl RangeFileSpec {
             notes: None,
         }
     }
-}
-
-fn toml_str(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
-fn toml_num(x: f64) -> String {
-    toml::Value::Float(x).to_string()
 }
 
 /// `x` rounded to 10 significant digits: drops floating-point noise from interpolated limits
@@ -220,125 +215,88 @@ pub fn range_file_toml(
         notes.push(extra.clone());
     }
 
-    let mut out = String::new();
-    let mut line = |s: String| {
-        out.push_str(&s);
-        out.push('\n');
-    };
-    line(format!(
-        "# Local reference interval written by lmr {} on {}.",
-        env!("CARGO_PKG_VERSION"),
-        spec.date
-    ));
-    line(
-        "# Method: docs/reference-interval.md. Use it with --ranges FILE and name it explicitly."
-            .into(),
-    );
-    line("schema = 1".into());
-    line(String::new());
-    line("[[range]]".into());
-    line(format!("id = {}", toml_str(&spec.id)));
-    line(format!("analyte = {}", toml_str(spec.analyte.key())));
-    line(format!("unit = {}", toml_str(&spec.unit)));
-    line(format!("title = {}", toml_str(&title)));
-    line("selection = \"explicit\"".into());
-    line(String::new());
-    line("[range.source]".into());
-    line(format!("citation = {}", toml_str(&citation)));
-    line(format!("quote = {}", toml_str(&quote)));
-    line("status = \"local\"".into());
-    line(format!("notes = {}", toml_str(&notes.join(" "))));
-    line(String::new());
-    line("[range.applies_to]".into());
-    if let Some(p) = &spec.population {
-        line(format!("population = {}", toml_str(p)));
-    }
-    line(format!("matrix = {}", toml_str(spec.matrix.key())));
-    if let Some(m) = &spec.analytical_method {
-        line(format!("method = {}", toml_str(m)));
-    }
-    line(format!(
-        "sex = {}",
-        toml_str(&spec.sex.map_or("any".to_string(), |s| s.to_string()))
-    ));
-    if let Some((min, max)) = spec.age_years {
-        line(format!(
-            "age_years = {{ min = {}, max = {} }}",
-            toml_num(min),
-            toml_num(max)
-        ));
-    }
     let urine_sugar = spec.analyte.is_urine_sugar();
     let mut unstated = Vec::new();
     if urine_sugar && spec.doses.is_empty() {
-        unstated.push("\"doses\"");
+        unstated.push("doses".to_string());
     }
     if urine_sugar && spec.collection.is_none() {
-        unstated.push("\"collection\"");
+        unstated.push("collection".to_string());
     }
-    if !unstated.is_empty() {
-        line(format!("unstated = [{}]", unstated.join(", ")));
-    }
-    if !spec.doses.is_empty() || spec.collection.is_some() {
-        line(String::new());
-        line("[range.applies_to.protocol]".into());
-        if !spec.doses.is_empty() {
-            let doses: Vec<String> = spec
-                .doses
-                .iter()
-                .map(|(s, a)| format!("{} = {}", toml_str(s), toml_str(a)))
-                .collect();
-            line(format!("doses = {{ {} }}", doses.join(", ")));
-        }
-        if let Some(c) = &spec.collection {
-            line(format!("collection = {}", toml_str(c)));
-        }
-    }
-    let band = |line: &mut dyn FnMut(String),
-                label: &str,
-                lower: Option<(f64, bool)>,
-                upper: Option<(f64, bool)>,
-                wording: String| {
-        line(String::new());
-        line("[[range.band]]".into());
-        line(format!("label = {}", toml_str(label)));
-        if let Some((v, inc)) = lower {
-            line(format!(
-                "lower = {{ value = {}, inclusive = {inc} }}",
-                toml_num(v)
-            ));
-        }
-        if let Some((v, inc)) = upper {
-            line(format!(
-                "upper = {{ value = {}, inclusive = {inc} }}",
-                toml_num(v)
-            ));
-        }
-        line(format!("wording = {}", toml_str(&wording)));
+    let protocol = (!spec.doses.is_empty() || spec.collection.is_some()).then(|| ProtocolSpecDoc {
+        doses: spec.doses.iter().cloned().collect(),
+        collection: spec.collection.clone(),
+        ..ProtocolSpecDoc::default()
+    });
+    let bound = |value: f64, inclusive: bool| Some(BoundDoc { value, inclusive });
+    let band = |label: &str, lower, upper, wording: String| BandDoc {
+        label: Some(label.into()),
+        lower,
+        upper,
+        wording: Some(wording),
+        status: None,
     };
-    band(
-        &mut line,
-        "below",
-        None,
-        Some((lo, false)),
-        format!("below the lower reference limit {lo}{unit}"),
-    );
-    band(
-        &mut line,
-        "within",
-        Some((lo, true)),
-        Some((hi, true)),
+    let range = RangeDoc {
+        id: Some(spec.id.clone()),
+        analyte: Some(spec.analyte.key().into()),
+        unit: Some(spec.unit.clone()),
+        title: Some(title),
+        selection: Some("explicit".into()),
+        source: Some(SourceDoc {
+            citation: Some(citation),
+            quote: Some(quote),
+            status: Some("local".into()),
+            notes: Some(notes.join(" ")),
+            ..SourceDoc::default()
+        }),
+        applies_to: Some(AppliesDoc {
+            population: spec.population.clone(),
+            matrix: Some(spec.matrix.key().into()),
+            method: spec.analytical_method.clone(),
+            sex: Some(spec.sex.map_or("any".to_string(), |s| s.to_string())),
+            age_years: spec.age_years.map(|(min, max)| AgeDoc { min, max }),
+            unstated,
+            protocol,
+            ..AppliesDoc::default()
+        }),
+        band: vec![
+            band(
+                "below",
+                None,
+                bound(lo, false),
+                format!("below the lower reference limit {lo}{unit}"),
+            ),
+            band(
+                "within",
+                bound(lo, true),
+                bound(hi, true),
+                format!(
+                    "within the central {pct} % reference interval {lo} to {hi}{unit} (limits included)"
+                ),
+            ),
+            band(
+                "above",
+                bound(hi, false),
+                None,
+                format!("above the upper reference limit {hi}{unit}"),
+            ),
+        ],
+        ..RangeDoc::default()
+    };
+    let doc = FileDoc {
+        schema: Some(1),
+        range: vec![range],
+        ..FileDoc::default()
+    };
+    let out = doc.to_toml(&[
         format!(
-            "within the central {pct} % reference interval {lo} to {hi}{unit} (limits included)"
+            "Local reference interval written by lmr {} on {}.",
+            env!("CARGO_PKG_VERSION"),
+            spec.date
         ),
-    );
-    band(
-        &mut line,
-        "above",
-        Some((hi, false)),
-        None,
-        format!("above the upper reference limit {hi}{unit}"),
-    );
+        "Method: docs/reference-interval.md. Use it with --ranges FILE and name it explicitly."
+            .into(),
+    ]);
 
     let mut check = Registry::default();
     check.add_text(&format!("{} (to be written)", spec.id), &out, false)?;

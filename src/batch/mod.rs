@@ -37,6 +37,7 @@
 mod columnar;
 mod columns;
 mod long;
+mod near_miss;
 mod row;
 mod scan;
 
@@ -47,6 +48,7 @@ pub use columns::{
 };
 use long::Long;
 pub use long::MAX_FRACTIONS;
+pub use near_miss::{near_miss, HeaderWarning, NearMiss};
 pub use row::{BelowLimit, Position, Problem, RowError, RowReader};
 pub use scan::{Scan, Scanned};
 
@@ -132,6 +134,8 @@ pub struct Stats {
     pub first_errors: Vec<String>,
     /// The caveats written in any row, a bit per [`Caveat::ALL`] index.
     caveats: u64,
+    /// The header's columns that are not read but look like inputs ([`Layout::warnings`]).
+    pub warnings: Vec<HeaderWarning>,
 }
 
 impl Stats {
@@ -595,8 +599,9 @@ pub fn run<R: Read + Send, W: Write>(
     if layout.is_long() {
         // One row per fraction: a sample's rows wait until the sample ends. Run in this thread.
         let mut long = Long::new();
-        let stats = long.run(rdr, &mut out, &reader, interpreter, &mut sink(), progress)?;
+        let mut stats = long.run(rdr, &mut out, &reader, interpreter, &mut sink(), progress)?;
         out.flush().map_err(BatchError::Write)?;
+        stats.warnings = layout.warnings().to_vec();
         return Ok(stats);
     }
 
@@ -667,6 +672,7 @@ pub fn run<R: Read + Send, W: Write>(
         });
         written?;
         read.map_err(read_error)?;
+        stats.warnings = layout.warnings().to_vec();
         Ok(stats)
     })
 }
@@ -846,7 +852,11 @@ fn interpret_error(
             }
         }
         // A recovery too large to compute: the urine result is the usual culprit (a unit).
-        InterpretError::Recovery(RecoveryError::OutOfRange { sugar }) => Field::Urine(*sugar),
+        InterpretError::Recovery(
+            RecoveryError::OutOfRange { sugar } | RecoveryError::TooSmall { sugar },
+        ) => Field::Urine(*sugar),
+        // The message names both inputs; the column is the numerator's.
+        InterpretError::RatioOutOfRange { numerator, .. } => Field::Urine(*numerator),
         _ => Field::Zonulin,
     };
     let slot = reader.layout().slot(field);

@@ -53,6 +53,11 @@ impl<R: Read> Scan<R> {
         &self.names
     }
 
+    /// The header's columns that are not read but look like inputs ([`Layout::warnings`]).
+    pub fn warnings(&self) -> &[super::HeaderWarning] {
+        self.layout.warnings()
+    }
+
     /// The index of the column named `name` (exact match, or the name before a ` [unit]`).
     pub fn column(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|h| {
@@ -96,6 +101,7 @@ impl<R: Read> Scan<R> {
                 result,
             });
         }
+        stats.warnings = self.layout.warnings().to_vec();
         Ok(stats)
     }
 }

@@ -341,6 +341,13 @@ pub enum HeaderError {
         /// The file's header fields, quoted (the first few).
         found: String,
     },
+    /// NUL bytes in every other place of the header: UTF-16 without a byte-order mark, which
+    /// cannot be told from other bytes for sure.
+    #[error("the header holds NUL bytes in every other place: the file looks like {order} without a byte-order mark; save it as UTF-8 (a spreadsheet's \"CSV UTF-8\"), or as UTF-16 with its byte-order mark (\"Unicode text\", then --delimiter tab), or convert it: iconv -f {order} -t UTF-8 IN > OUT")]
+    Utf16WithoutBom {
+        /// `UTF-16LE` or `UTF-16BE`, from where the NUL bytes are.
+        order: &'static str,
+    },
     /// Two columns give the same timed-fraction field.
     #[error("{name} is given twice: by {first} and by {second}")]
     DuplicateColumn {

@@ -38,11 +38,11 @@ impl Scan<Box<dyn Read>> {
     /// # Errors
     /// [`BatchError::Header`] for a missing or unusable header, [`BatchError::Read`] on I/O.
     pub fn new<R: Read + 'static>(input: R, options: &Options<'_>) -> Result<Self, BatchError> {
-        let (_dialect, input) = sniff(options.encoding.reader(input))?;
+        let (dialect, input) = sniff(input, options.encoding)?;
         let input: Box<dyn Read> = Box::new(input);
         let super::Opened {
             rdr, names, layout, ..
-        } = super::open(input, options)?;
+        } = super::open(input, options, dialect.cr)?;
         Ok(Scan { rdr, names, layout })
     }
 }

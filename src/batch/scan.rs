@@ -141,8 +141,13 @@ impl Rejected {
         match f {
             Field::VitaminD | Field::VitaminDForm => self.vitamin_d = true,
             Field::Zonulin | Field::ZonulinMatrix | Field::HpGenotype => self.zonulin = true,
-            // covariates: they classify a value, they do not make it
-            Field::Age | Field::Sex | Field::Collection | Field::SampleId => {}
+            // covariates and pretest answers: they classify or flag a value, they do not make it
+            Field::Age
+            | Field::Sex
+            | Field::Collection
+            | Field::SampleId
+            | Field::Pretest(_)
+            | Field::Egfr => {}
             Field::Urine(_)
             | Field::UrineVolume
             | Field::Dose(_)

@@ -333,7 +333,7 @@ fn reference_interval_writes_the_protocol_the_rows_share() {
     let (code, stderr, text) = write_interval(&mannitol_series(120), &[]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        text.contains(r#"doses = { "lactulose" = "5 g", "mannitol" = "1 g" }"#),
+        text.contains(r#"doses = { lactulose = "5 g", mannitol = "1 g" }"#),
         "{text}"
     );
     assert!(text.contains(r#"collection = "5 h""#), "{text}");
@@ -369,7 +369,7 @@ fn reference_interval_keeps_only_the_rows_of_the_named_protocol() {
     let (code, stderr, text) = write_interval(&csv, &["--protocol", "dutch-sat-low-osmolar"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        text.contains(r#"doses = { "lactulose" = "5 g", "mannitol" = "2 g" }"#),
+        text.contains(r#"doses = { lactulose = "5 g", mannitol = "2 g" }"#),
         "{text}"
     );
     assert!(text.contains(r#"collection = "5 h""#), "{text}");
@@ -391,4 +391,50 @@ fn reference_interval_keeps_only_the_rows_of_the_named_protocol() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v[0]["off_protocol_left_out"], 3);
     assert_eq!(v[0]["result"]["n_input"], 120);
+}
+
+/// 60 rows of site A and 60 of `other`, every row on 5 g / 1 g / 5 h.
+fn two_sites(other: &str) -> String {
+    let mut csv = HEADER.to_string();
+    for k in 1..=60 {
+        let _ = writeln!(csv, "a{k},A,F,30,10,{},1000,5,1,5", k * 5);
+        let _ = writeln!(csv, "b{k},{other},F,30,10,{},1000,5,1,5", k * 5);
+    }
+    csv
+}
+
+#[test]
+fn reference_interval_by_partition_writes_one_file_with_a_range_each() {
+    let (code, stderr, text) = write_interval(&two_sites("B"), &["--by", "site"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // one header and one schema line for the whole file, a range per partition
+    assert_eq!(text.matches("schema = 1").count(), 1, "{text}");
+    assert_eq!(
+        text.matches("# Local reference interval written by lmr")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(text.starts_with("# Local reference interval written by lmr"));
+    assert_eq!(text.matches("[[range]]").count(), 2, "{text}");
+    let mut registry = lmr::Registry::default();
+    registry.add_text("out.toml", &text, false).unwrap();
+    for id in [
+        "local-mannitol-recovery-pct-a",
+        "local-mannitol-recovery-pct-b",
+    ] {
+        assert!(registry.range(id).is_some(), "{id} in {text}");
+    }
+}
+
+#[test]
+fn reference_interval_partitions_with_the_same_id_are_an_error_not_an_unloadable_file() {
+    // sites "A" and "a" both give the id suffix "-a"
+    let (code, stderr, text) = write_interval(&two_sites("a"), &["--by", "site"]);
+    assert_ne!(code, Some(0));
+    assert!(
+        stderr.contains("duplicate id \"local-mannitol-recovery-pct-a\""),
+        "{stderr}"
+    );
+    assert!(text.is_empty(), "nothing written: {text}");
 }

@@ -14,10 +14,13 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::fraction::{Window, WindowError, WindowProblem};
 use crate::protocol::{StrengthUnit, SugarMap};
 use crate::sugar::Sugar;
 use crate::units::{ConcentrationUnit, DurationUnit, MassUnit, VolumeUnit};
 use crate::zonulin::ZonulinUnit;
+
+use super::near_miss::HeaderWarning;
 
 /// An input field `lmr batch` reads.
 ///
@@ -328,6 +331,24 @@ pub enum HeaderError {
         /// A hint about the delimiter, if one seems likely.
         hint: &'static str,
     },
+    /// A column map names a header the file does not have: the map was written for another
+    /// export, or the name is misspelt. Fatal, so that no mapped field is missing in silence.
+    #[error("the column map names the column {header:?}{}, but the header has no such column (header fields: {found}): correct the name or remove the entry", .line.map_or_else(String::new, |n| format!(" (line {n} of the map)")))]
+    MapHeaderAbsent {
+        /// The header as written in the map.
+        header: String,
+        /// The map's line that names it.
+        line: Option<usize>,
+        /// The file's header fields, quoted (the first few).
+        found: String,
+    },
+    /// NUL bytes in every other place of the header: UTF-16 without a byte-order mark, which
+    /// cannot be told from other bytes for sure.
+    #[error("the header holds NUL bytes in every other place: the file looks like {order} without a byte-order mark; save it as UTF-8 (a spreadsheet's \"CSV UTF-8\"), or as UTF-16 with its byte-order mark (\"Unicode text\", then --delimiter tab), or convert it: iconv -f {order} -t UTF-8 IN > OUT")]
+    Utf16WithoutBom {
+        /// `UTF-16LE` or `UTF-16BE`, from where the NUL bytes are.
+        order: &'static str,
+    },
     /// Two columns give the same timed-fraction field.
     #[error("{name} is given twice: by {first} and by {second}")]
     DuplicateColumn {
@@ -354,6 +375,27 @@ pub enum HeaderError {
         fraction: String,
         /// A wide fraction column's header.
         wide: String,
+    },
+    /// A timed fraction's window that cannot be used: reversed (`8_2h`) or empty (`2_2h`).
+    #[error("column {column} ({header:?}): {problem}")]
+    FractionWindow {
+        /// 1-based column number (the fraction's first column).
+        column: usize,
+        /// The header as written.
+        header: String,
+        /// What is wrong with the window.
+        problem: WindowError,
+    },
+    /// Two timed fractions whose windows are the same (`0_2h` and `00_02h`) or overlap
+    /// (`0_4h` and `2_6h`): their urine would be summed twice.
+    #[error("{first} and {second}: {problem}")]
+    FractionWindows {
+        /// The first fraction's first column (`column 2 ("urine_lactulose_0_2h")`).
+        first: String,
+        /// The second's.
+        second: String,
+        /// The clash.
+        problem: WindowProblem,
     },
 }
 
@@ -442,6 +484,9 @@ fn full_entry(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MapFile {
+    /// The decimal separator of the numbers: `"."` (the default) or `","`.
+    #[serde(default)]
+    decimal: Option<String>,
     #[serde(default)]
     columns: BTreeMap<String, MapEntry>,
     #[serde(default)]
@@ -484,6 +529,11 @@ pub struct ColumnMap {
     values: Vec<Option<String>>,
     /// The column naming a long-format row's sample (`--sample-id`), instead of `sample_id`.
     sample_id: Option<String>,
+    /// Every header the map names (columns and unit columns), with its line in the map: each
+    /// must be in the file.
+    declared: Vec<(String, Option<usize>)>,
+    /// Numbers are written with a decimal comma (`decimal = ","`, `--decimal-comma`).
+    decimal_comma: bool,
 }
 
 /// Which part of a timed fraction a column gives.
@@ -506,20 +556,20 @@ impl FractionPart {
 
 /// What a column name stands for.
 #[derive(Clone, Debug, PartialEq)]
-enum Target {
+pub(super) enum Target {
     Field(Field),
     Fraction { label: String, part: FractionPart },
 }
 
 impl Target {
-    fn unit_kind(&self) -> UnitKind {
+    pub(super) fn unit_kind(&self) -> UnitKind {
         match self {
             Target::Field(f) => f.unit_kind(),
             Target::Fraction { part, .. } => part.field().unit_kind(),
         }
     }
 
-    fn name(&self) -> String {
+    pub(super) fn name(&self) -> String {
         match self {
             Target::Field(f) => f.name().to_string(),
             Target::Fraction { label, part } => format!("{}_{label}", part.field().name()),
@@ -527,7 +577,7 @@ impl Target {
     }
 
     /// A canonical name: a field, or a field with a fraction suffix (`urine_lactulose_0_2h`).
-    fn parse(name: &str) -> Option<Target> {
+    pub(super) fn parse(name: &str) -> Option<Target> {
         let name = name.trim();
         if let Some(f) = Field::from_name(name) {
             return Some(Target::Field(f));
@@ -618,7 +668,22 @@ impl ColumnMap {
             values: vec![None; Field::COUNT],
             ..ColumnMap::default()
         };
+        map.decimal_comma = match file.decimal.as_deref().map(str::trim) {
+            None | Some(".") => false,
+            Some(",") => true,
+            Some(other) => {
+                let at = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("decimal"))
+                    .map_or_else(String::new, |n| format!("line {}: ", n + 1));
+                return Err(bad(format!(
+                    "{at}decimal = {other:?}: expected \".\" or \",\""
+                )));
+            }
+        };
         for (header, entry) in file.columns {
+            map.declared
+                .push((header.clone(), entry_line(text, &header)));
             let (name, unit) = match entry {
                 MapEntry::Name(n) => (n, None),
                 MapEntry::Full(table) => full_entry(table, &header, text).map_err(&bad)?,
@@ -661,6 +726,18 @@ impl ColumnMap {
     /// instead of the column `sample_id` (which then passes through like any other column).
     pub fn set_sample_id(&mut self, header: &str) {
         self.sample_id = Some(header.to_string());
+    }
+
+    /// Reads numbers with a decimal comma (`9,21` is 9.21; `--decimal-comma`, or `decimal =
+    /// ","` at the top of the map). A number with a point is then refused: thousands separators
+    /// are never read.
+    pub fn set_decimal_comma(&mut self, on: bool) {
+        self.decimal_comma = on;
+    }
+
+    /// Whether numbers are read with a decimal comma ([`ColumnMap::set_decimal_comma`]).
+    pub fn decimal_comma(&self) -> bool {
+        self.decimal_comma
     }
 
     /// The column set with [`ColumnMap::set_sample_id`].
@@ -745,6 +822,10 @@ pub struct Layout {
     /// The sugars with a urine, baseline, dose, dose-form or solution column (or fixed value).
     sugars: Vec<Sugar>,
     width: usize,
+    /// Columns not read that look like inputs.
+    warnings: Vec<HeaderWarning>,
+    /// Numbers are written with a decimal comma.
+    decimal_comma: bool,
 }
 
 impl Default for Layout {
@@ -754,6 +835,8 @@ impl Default for Layout {
             fractions: Vec::new(),
             sugars: Vec::new(),
             width: 0,
+            warnings: Vec::new(),
+            decimal_comma: false,
         }
     }
 }
@@ -769,6 +852,9 @@ pub struct FractionSlots {
     pub volume: Option<Slot>,
     /// Each sugar's urine concentration column.
     pub urine: SugarMap<Slot>,
+    /// The window the label stands for (`0_2h`: 0–2 h); `None` only before the header is
+    /// resolved.
+    pub window: Option<Window>,
 }
 
 impl FractionSlots {
@@ -786,6 +872,58 @@ impl FractionSlots {
             FractionPart::Urine(s) => self.urine.slot_mut(s),
         }
     }
+
+    /// The fraction's leftmost column: its 0-based index and header as written.
+    pub fn first_column(&self) -> Option<(usize, &str)> {
+        self.volume
+            .iter()
+            .chain(self.urine.iter().map(|(_, s)| s))
+            .filter_map(|s| match &s.source {
+                Source::Column { index, header } => Some((*index, header.as_str())),
+                Source::Fixed(_) => None,
+            })
+            .min_by_key(|(i, _)| *i)
+    }
+
+    /// `column 2 ("urine_lactulose_0_2h")`, for messages.
+    fn describe(&self) -> String {
+        self.first_column().map_or_else(
+            || self.label.clone(),
+            |(i, h)| format!("column {} ({h:?})", i + 1),
+        )
+    }
+}
+
+/// Reads each wide fraction's window from its label, and refuses a reversed or empty window and
+/// two fractions whose windows are the same (`0_2h` beside `00_02h`) or overlap (`0_4h` beside
+/// `2_6h`): header problems, since every row would have them.
+fn check_windows(fractions: &mut [FractionSlots]) -> Result<(), HeaderError> {
+    for f in fractions.iter_mut() {
+        let window = Window::parse(&f.label).map_err(|problem| {
+            let (index, header) = f.first_column().unwrap_or((0, ""));
+            HeaderError::FractionWindow {
+                column: index + 1,
+                header: header.to_string(),
+                problem,
+            }
+        })?;
+        f.window = Some(window);
+    }
+    for (j, later) in fractions.iter().enumerate() {
+        for earlier in &fractions[..j] {
+            let (Some(a), Some(b)) = (earlier.window, later.window) else {
+                continue;
+            };
+            if let Some(problem) = b.problem_beside(a) {
+                return Err(HeaderError::FractionWindows {
+                    first: earlier.describe(),
+                    second: later.describe(),
+                    problem,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Splits `name [unit]` into the name and the unit text.
@@ -797,6 +935,20 @@ fn split_header(header: &str) -> (&str, Option<&str>) {
         }
     }
     (h, None)
+}
+
+/// The first few header fields, quoted, for messages.
+fn quoted_fields<S: AsRef<str>>(header: &[S]) -> String {
+    let mut found = header
+        .iter()
+        .take(12)
+        .map(|h| format!("{:?}", h.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if header.len() > 12 {
+        found.push_str(&format!(" and {} more", header.len() - 12));
+    }
+    found
 }
 
 fn column_slot(index: usize, header: &str, unit: Option<Unit>) -> Slot {
@@ -849,6 +1001,7 @@ impl Layout {
         let sample_id = map.sample_id();
         let mut layout = Layout {
             width: header.len(),
+            decimal_comma: map.decimal_comma(),
             ..Layout::default()
         };
         let mut unit_columns: Vec<(Target, usize)> = Vec::new();
@@ -907,6 +1060,14 @@ impl Layout {
                     unit_columns.push((t, index));
                     continue;
                 } else {
+                    // Not read: say so if it looks like an input (one warning per column).
+                    if let Some(near) = super::near_miss::near_miss(raw) {
+                        layout.warnings.push(HeaderWarning {
+                            column,
+                            header: raw.to_string(),
+                            near,
+                        });
+                    }
                     continue;
                 }
             };
@@ -1011,6 +1172,7 @@ impl Layout {
                 .any(|&f| layout.slot(f).is_some())
             })
             .collect();
+        check_windows(&mut layout.fractions)?;
         if let Some(id) = sample_id {
             if layout.slot(Field::SampleId).is_none() {
                 return Err(HeaderError::SampleIdNotFound(id.to_string()));
@@ -1033,6 +1195,18 @@ impl Layout {
                 });
             }
         }
+        for (name, line) in &map.declared {
+            if !header
+                .iter()
+                .any(|h| h.as_ref().trim().eq_ignore_ascii_case(name.trim()))
+            {
+                return Err(HeaderError::MapHeaderAbsent {
+                    header: name.clone(),
+                    line: *line,
+                    found: quoted_fields(header),
+                });
+            }
+        }
         let any_column = layout
             .slots
             .iter()
@@ -1042,12 +1216,7 @@ impl Layout {
             > usize::from(layout.slot(Field::SampleId).is_some())
             || !layout.fractions.is_empty();
         if !any_column {
-            let found = header
-                .iter()
-                .take(12)
-                .map(|h| format!("{:?}", h.as_ref()))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let found = quoted_fields(header);
             let hint = if header.len() == 1 && header[0].as_ref().contains([';', '\t', '|']) {
                 "; the header is one field: is the delimiter another character (--delimiter ';')?"
             } else {
@@ -1085,7 +1254,8 @@ impl Layout {
 
     /// The result columns this input calls for: every sugar with a urine column (or fraction
     /// column), L:R and L:¹³C-M when their sugars are there, per-fraction columns for a wide
-    /// header, and cumulative columns for a long one.
+    /// header, and the `<name>_fraction` columns for a long one (its unsuffixed columns being the
+    /// whole collection, as in the wide layout).
     pub fn report_layout(&self) -> crate::report::Layout {
         let sugars = Sugar::ALL.iter().copied().filter(|&s| {
             self.slot(Field::Urine(s)).is_some()
@@ -1095,13 +1265,33 @@ impl Layout {
             sugars,
             self.fractions.iter().map(|f| f.label.as_str()),
         );
-        layout.cumulative = self.is_long();
+        layout.long = self.is_long();
         layout
     }
 
     /// The number of columns in the header.
     pub fn width(&self) -> usize {
         self.width
+    }
+
+    /// The header's columns that are not read but look like inputs (`urine lactulose
+    /// [mg/L]`), one warning each, naming the canonical header each probably means. `lmr batch`
+    /// prints them on stderr; other callers (Python, `lmr serve`) show them as they see fit.
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, Layout};
+    /// let layout = Layout::resolve(&["id", "urine_volume [mL]", "Lactulose (mg/L)"], &ColumnMap::default())?;
+    /// let w = &layout.warnings()[0];
+    /// assert_eq!((w.column, w.near.field.as_str()), (3, "urine_lactulose"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn warnings(&self) -> &[HeaderWarning] {
+        &self.warnings
+    }
+
+    /// Whether numbers are read with a decimal comma ([`ColumnMap::set_decimal_comma`]).
+    pub fn decimal_comma(&self) -> bool {
+        self.decimal_comma
     }
 }
 

@@ -17,6 +17,7 @@ use csv::ByteRecord;
 use crate::files::Quoted;
 
 use super::columns::{expected_units, Field, FractionPart, Layout, Slot, Source, Unit, UnitKind};
+use crate::fraction::WindowProblem;
 use crate::interpretation::{Fraction, Sample};
 use crate::protocol::{DrinkError, NamedProtocol};
 use crate::sample::parse::{self, Reading};
@@ -52,6 +53,10 @@ pub enum Problem {
         /// The units accepted.
         expected: &'static str,
     },
+    /// A decimal comma, or a comma that may be one (`1,857`), in a file read without
+    /// `--decimal-comma`.
+    #[error("{0}; a file written with decimal commas is read with --decimal-comma (or decimal = \",\" in the column map)")]
+    Comma(SampleProblem),
     /// Zonulin without a matrix.
     #[error("zonulin needs its matrix: add a zonulin_matrix column (serum or stool) or set zonulin_matrix under [values] in the column map")]
     MissingMatrix,
@@ -90,6 +95,24 @@ pub enum Problem {
     /// The sample cannot be interpreted (e.g. a zonulin range for the other matrix).
     #[error("{0}")]
     Interpretation(String),
+    /// A long-format sample one of whose fraction rows could not be read: the sum over its
+    /// fractions would miss that one, so its whole-collection sugar results are left empty.
+    #[error("the sample's whole-collection sugar results are left empty: its fraction in {row} has an error")]
+    FractionMissing {
+        /// The first such row.
+        row: Position,
+    },
+    /// A timed fraction's window that cannot be summed with the sample's others (reversed,
+    /// empty, the same as or overlapping another's, or past the collection); `other` is the row
+    /// of the fraction it clashes with (long format). The sample's sugar results are left empty;
+    /// its other analytes are kept.
+    #[error("{problem}{}; the sample's sugar results are left empty (its other analytes are kept)", other.map_or_else(String::new, |p| format!(" (and in {p})")))]
+    Window {
+        /// What is wrong.
+        problem: WindowProblem,
+        /// The other fraction's row, for a clash.
+        other: Option<Position>,
+    },
 }
 
 impl Problem {
@@ -102,6 +125,9 @@ impl Problem {
                 expected,
             },
             SampleProblem::MissingMatrix => Problem::MissingMatrix,
+            p @ (SampleProblem::DecimalComma { .. } | SampleProblem::AmbiguousComma { .. }) => {
+                Problem::Comma(p)
+            }
             p => Problem::Value(p),
         }
     }
@@ -219,7 +245,13 @@ impl<'x> Row<'x, '_> {
         parse: impl FnOnce(&str, Option<Unit>) -> Result<T, SampleProblem>,
     ) -> Option<T> {
         let c = self.cell(field)?;
-        match parse(c.text, c.unit) {
+        let read = if self.reader.layout.decimal_comma() && field.unit_kind() != UnitKind::None {
+            let mut buf = [0u8; parse::DECIMAL_COMMA_MAX];
+            parse::decimal_comma(c.text, &mut buf).and_then(|t| parse(t, c.unit))
+        } else {
+            parse(c.text, c.unit)
+        };
+        match read {
             Ok(v) => Some(v),
             Err(p) => {
                 self.reject(field, c.text, p);
@@ -324,6 +356,9 @@ impl<'a> RowReader<'a> {
         sample.protocol.sex = row.read(Field::Sex, |t, _| parse::sex(t));
         if let Some(p) = self.protocol {
             sample.protocol.fill_from(p);
+        }
+        if !sample.fractions.is_empty() {
+            self.fractions_in_collection(&mut row, sample);
         }
         if let Err(e) = sample.protocol.dose_from_drink() {
             let field = match &e {
@@ -481,15 +516,20 @@ impl<'a> RowReader<'a> {
                             continue;
                         }
                     };
-                let read = match part {
+                let mut buf = [0u8; parse::DECIMAL_COMMA_MAX];
+                let text = match self.layout.decimal_comma() {
+                    true => parse::decimal_comma(c.text, &mut buf),
+                    false => Ok(c.text),
+                };
+                let read = text.and_then(|text| match part {
                     FractionPart::Volume => {
-                        parse::volume(c.text, volume_unit(c.unit)).map(|v| f.volume = Some(v))
+                        parse::volume(text, volume_unit(c.unit)).map(|v| f.volume = Some(v))
                     }
                     FractionPart::Urine(s) => {
-                        parse::concentration(c.text, concentration_unit(c.unit))
+                        parse::concentration(text, concentration_unit(c.unit))
                             .map(|r| f.urine.set(s, Some(r)))
                     }
-                };
+                });
                 match read {
                     Ok(()) => any = true,
                     Err(p) => row.errors.push(RowError {
@@ -502,6 +542,38 @@ impl<'a> RowReader<'a> {
             }
         }
         if !any && (!sample.urine.is_empty() || sample.urine_volume.is_some()) {
+            sample.fractions.clear();
+        }
+    }
+
+    /// Refuses fractions (wide format) whose window ends after the row's collection: each is an
+    /// error naming the fraction's first column, and the row's urine is left out (its sugar
+    /// results empty, its other analytes kept). A fraction with no value in the row is not
+    /// checked (`W03` collects 0–2 h only and leaves the later fractions empty).
+    fn fractions_in_collection(&self, row: &mut Row<'_, '_>, sample: &mut Sample) {
+        let Some(hours) = sample.protocol.collection.map(|c| c.in_hours()) else {
+            return;
+        };
+        let mut past = false;
+        for (f, slots) in sample.fractions.iter().zip(self.layout.fractions()) {
+            let given = f.volume.is_some() || !f.urine.is_empty();
+            let Some(problem) = slots.window.and_then(|w| w.past(hours)).filter(|_| given) else {
+                continue;
+            };
+            past = true;
+            let (index, header) = slots.first_column().unwrap_or((0, ""));
+            let value = row.record.get(index).unwrap_or_default();
+            row.errors.push(RowError {
+                pos: row.pos,
+                column: Some(header.to_string()),
+                value: String::from_utf8_lossy(value).into_owned(),
+                problem: Problem::Window {
+                    problem,
+                    other: None,
+                },
+            });
+        }
+        if past {
             sample.fractions.clear();
         }
     }
@@ -684,7 +756,7 @@ mod tests {
         let e = read(&["urine_lactulose [mg/L]"], &["12,5"]).unwrap_err();
         assert_eq!(
             e.problem,
-            Problem::Value(SampleProblem::DecimalComma {
+            Problem::Comma(SampleProblem::DecimalComma {
                 suggestion: "12.5".into()
             })
         );

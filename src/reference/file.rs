@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-
+use super::doc::{
+    AgeDoc, AppliesDoc, BandDoc, BoundDoc, FileDoc, ProtocolDoc, RangeDoc, SourceDoc,
+    ZscoreCellDoc, ZscoreTableDoc,
+};
 use super::problem::{RangeProblem, Word};
 use super::{
     Analyte, Applicability, Band, Bound, Matrix, ProtocolPart, RangeUnit, ReferenceRange,
@@ -85,150 +87,6 @@ pub enum RangeFileError {
         /// The other file.
         other: String,
     },
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileDoc {
-    schema: Option<i64>,
-    #[serde(default)]
-    range: Vec<RangeDoc>,
-    #[serde(default)]
-    protocol: Vec<ProtocolDoc>,
-    #[serde(default)]
-    zscore_table: Vec<ZscoreTableDoc>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RangeDoc {
-    id: Option<String>,
-    analyte: Option<String>,
-    unit: Option<String>,
-    title: Option<String>,
-    selection: Option<String>,
-    near_boundary_relative: Option<f64>,
-    source: Option<SourceDoc>,
-    applies_to: Option<AppliesDoc>,
-    #[serde(default)]
-    band: Vec<BandDoc>,
-    #[serde(default)]
-    statement: Vec<StatementDoc>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SourceDoc {
-    citation: Option<String>,
-    doi: Option<String>,
-    url: Option<String>,
-    quote: Option<String>,
-    status: Option<String>,
-    notes: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AppliesDoc {
-    population: Option<String>,
-    matrix: Option<String>,
-    method: Option<String>,
-    sex: Option<String>,
-    age_years: Option<AgeDoc>,
-    collection_hours: Option<AgeDoc>,
-    #[serde(default)]
-    unstated: Vec<String>,
-    protocol: Option<ProtocolSpecDoc>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AgeDoc {
-    min: f64,
-    max: f64,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProtocolSpecDoc {
-    #[serde(default)]
-    doses: BTreeMap<String, String>,
-    #[serde(default)]
-    dose_forms: BTreeMap<String, String>,
-    collection: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BoundDoc {
-    value: f64,
-    inclusive: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct BandDoc {
-    label: Option<String>,
-    lower: Option<BoundDoc>,
-    upper: Option<BoundDoc>,
-    wording: Option<String>,
-    status: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StatementDoc {
-    text: String,
-    status: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProtocolDoc {
-    id: Option<String>,
-    title: Option<String>,
-    #[serde(default)]
-    doses: BTreeMap<String, String>,
-    #[serde(default)]
-    dose_forms: BTreeMap<String, String>,
-    /// The test solution's strength per sugar (the dose is then the volume drunk × strength).
-    #[serde(default)]
-    solutions: BTreeMap<String, String>,
-    collection: Option<String>,
-    population: Option<String>,
-    source: Option<SourceDoc>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ZscoreTableDoc {
-    id: Option<String>,
-    analyte: Option<String>,
-    unit: Option<String>,
-    scale: Option<String>,
-    title: Option<String>,
-    population: Option<String>,
-    source: Option<SourceDoc>,
-    #[serde(default)]
-    cell: Vec<ZscoreCellDoc>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ZscoreCellDoc {
-    sex: Option<String>,
-    age_years: Option<AgeBandDoc>,
-    mean: Option<f64>,
-    sd: Option<f64>,
-    n: Option<i64>,
-}
-
-/// A half-open age band, `from ≤ age < below`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AgeBandDoc {
-    from: f64,
-    below: f64,
 }
 
 /// Everything one file defines.
@@ -348,10 +206,7 @@ impl Ctx<'_> {
 
 /// Parses and validates one file's text. `path` is used in messages only.
 pub(crate) fn parse(path: &str, text: &str) -> Result<Parsed, RangeFileError> {
-    let doc: FileDoc = toml::from_str(text).map_err(|e| RangeFileError::Syntax {
-        path: path.to_string(),
-        message: e.to_string().trim_end().replace('\n', "\n  "),
-    })?;
+    let doc = FileDoc::parse(path, text)?;
     let cx = Ctx { path };
     if let Some(s) = doc.schema {
         if s != 1 {

@@ -17,6 +17,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub(crate) mod doc;
 mod file;
 mod problem;
 mod registry;
@@ -24,6 +25,7 @@ mod zscore_tables;
 
 pub use crate::analyte::{Analyte, Matrix, RangeUnit};
 pub use crate::source::{Source, Verification};
+pub use doc::merge_range_files;
 pub use file::{RangeFileError, MAX_BANDS, MAX_RANGE_FILE_BYTES};
 pub use problem::{RangeProblem, Word};
 pub use registry::{Override, Registry};

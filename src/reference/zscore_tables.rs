@@ -1,9 +1,12 @@
-//! Z-score tables named on the command line (`--zscore-reference ID|FILE`): the range-file layer
-//! reads them, so [`crate::zscore`] only computes with tables and never loads files itself.
+//! Z-score tables in range files: named on the command line (`--zscore-reference ID|FILE`) and
+//! written ([`ZscoreTable::to_toml`]). The range-file layer reads and writes them, so
+//! [`crate::zscore`] only computes with tables and never touches files itself.
 
 use std::path::Path;
 
+use super::doc::{AgeBandDoc, FileDoc, SourceDoc, ZscoreCellDoc, ZscoreTableDoc};
 use super::{RangeFileError, RangeProblem, Registry};
+use crate::number::{round, DIGITS};
 use crate::zscore::{valid_id, ZscoreTable};
 
 /// Every z-score table in one range file (or in every `*.toml` file of a directory), for
@@ -114,5 +117,140 @@ impl Registry {
             });
         }
         Ok(load_zscore_tables(path)?)
+    }
+}
+
+impl ZscoreTable {
+    /// A complete range file holding this one table (the format in `docs/zscores.md`), which
+    /// [`Registry`] loads back to the same table. Numbers are written at 10 significant digits
+    /// ([`crate::number`]), so a derived mean of -3.2000000000000015 is written -3.2.
+    ///
+    /// ```
+    /// use lmr::reference::Registry;
+    /// use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+    /// use lmr::{Analyte, Source, Verification};
+    /// let spec = TableSpec {
+    ///     id: "my-lmz".into(),
+    ///     analyte: Analyte::LmRatio,
+    ///     scale: Scale::Ln,
+    ///     title: "L:M z-scores, synthetic example".into(),
+    ///     population: None,
+    ///     source: Source {
+    ///         citation: "synthetic example".into(),
+    ///         doi: None,
+    ///         url: None,
+    ///         quote: "invented numbers".into(),
+    ///         status: Verification::Local,
+    ///         notes: None,
+    ///     },
+    ///     cells: vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?],
+    /// };
+    /// let text = ZscoreTable::new(spec, "example")?.to_toml();
+    /// assert!(text.contains("age_years = { from = 0.0, below = 4.0 }"));
+    /// let mut registry = Registry::default();
+    /// registry.add_text("my-lmz.toml", &text, false)?;
+    /// assert_eq!(registry.zscore_table("my-lmz").unwrap().cells()[0].mean(), -3.2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_toml(&self) -> String {
+        let cells = self
+            .cells()
+            .iter()
+            .map(|c| ZscoreCellDoc {
+                sex: Some(c.sex().key().into()),
+                age_years: Some(AgeBandDoc {
+                    from: c.age().from(),
+                    below: c.age().below(),
+                }),
+                // A cell's n is a count of people: far below i64::MAX.
+                n: i64::try_from(c.n()).ok(),
+                mean: Some(round(c.mean(), DIGITS)),
+                sd: Some(round(c.sd(), DIGITS)),
+            })
+            .collect();
+        let doc = FileDoc {
+            schema: Some(1),
+            zscore_table: vec![ZscoreTableDoc {
+                id: Some(self.id().into()),
+                analyte: Some(self.analyte().key().into()),
+                unit: Some(self.unit().to_string()),
+                scale: Some(self.scale().key().into()),
+                title: Some(self.title().into()),
+                population: self.population().map(str::to_string),
+                source: Some(SourceDoc::from(self.source())),
+                cell: cells,
+            }],
+            ..FileDoc::default()
+        };
+        doc.to_toml(&[
+            format!(
+                "z-score reference table \"{}\": {} on the {} scale. Written by lmr {}.",
+                self.id(),
+                self.analyte(),
+                self.scale(),
+                env!("CARGO_PKG_VERSION")
+            ),
+            "Age bands are half-open: a cell holds the ages from <= age < below (years).".into(),
+            "z = (transform(x) - mean) / sd; the format is described in docs/zscores.md.".into(),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec};
+    use crate::{Analyte, Source, Verification};
+
+    #[test]
+    fn strings_and_floats_read_back() {
+        let text = "quote \"x\" \\ tab\t nl\n bell\u{7} del\u{7f} µ ≤";
+        let means = [3.0, -2.995732273553991, 1e-20, 1.5e300, -0.0, 0.1 + 0.2];
+        let cells = means
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| {
+                let age = AgeBand::new(i as f64, i as f64 + 1.0).unwrap();
+                Cell::new(CellSex::Any, age, m, 0.5, 40).unwrap()
+            })
+            .collect();
+        let spec = TableSpec {
+            id: "t".into(),
+            analyte: Analyte::LmRatio,
+            scale: Scale::Ln,
+            title: text.into(),
+            population: Some(text.into()),
+            source: Source {
+                citation: text.into(),
+                doi: None,
+                url: None,
+                quote: text.into(),
+                status: Verification::Local,
+                notes: Some(text.into()),
+            },
+            cells,
+        };
+        let written = ZscoreTable::new(spec, "test").unwrap().to_toml();
+        let mut registry = Registry::default();
+        registry.add_text("t.toml", &written, false).unwrap();
+        let back = registry.zscore_table("t").unwrap();
+        let s = back.source();
+        assert_eq!(back.title(), text);
+        assert_eq!(back.population(), Some(text));
+        assert_eq!((&s.citation[..], &s.quote[..]), (text, text));
+        assert_eq!(s.notes.as_deref(), Some(text));
+        for (m, c) in means.iter().zip(back.cells()) {
+            // Written at 10 significant digits: -2.995732273553991 → -2.995732274, 0.1 + 0.2
+            // (0.30000000000000004) → 0.3; the others have fewer digits and read back exactly.
+            let expected = crate::number::round(*m, crate::number::DIGITS);
+            assert_eq!(
+                expected.to_bits(),
+                c.mean().to_bits(),
+                "{m} vs {}",
+                c.mean()
+            );
+        }
+        assert_eq!(back.cells()[1].mean(), -2.995732274);
+        assert_eq!(back.cells()[5].mean(), 0.3);
     }
 }

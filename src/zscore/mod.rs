@@ -57,7 +57,6 @@
 //! ```
 
 mod derive;
-mod write;
 
 pub use derive::{
     derive, Derivation, DeriveError, DeriveOptions, DeriveWarning, DerivedCell, Excluded,

@@ -53,10 +53,13 @@ impl Setup {
     fn new(input: &InputArgs, ranges: &RangeOptions) -> Result<Setup, CliError> {
         let delimiter = delimiter(&input.delimiter)?;
         let registry = load_registry(&ranges.ranges)?;
-        let map = match &input.columns {
+        let mut map = match &input.columns {
             Some(p) => ColumnMap::from_path(p)?,
             None => ColumnMap::default(),
         };
+        if input.reading.decimal_comma {
+            map.set_decimal_comma(true);
+        }
         Ok(Setup {
             registry,
             map,
@@ -380,10 +383,11 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
                             spec.collection = shared.collection.map(|c| c.to_string());
                         }
                     }
-                    range_texts.push(
+                    range_texts.push((
+                        label.clone(),
                         ri::range_file_toml(r, est, &spec)
                             .map_err(|e| CliError::Sample(e.to_string()))?,
-                    );
+                    ));
                 }
             }
             Err(e) => {
@@ -402,7 +406,13 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
                 "no interval could be established: nothing written".into(),
             ));
         }
-        files::write_all(file, &join_range_files(&range_texts))?;
+        let parts: Vec<(&str, &str)> = range_texts
+            .iter()
+            .map(|(label, text)| (label.as_str(), text.as_str()))
+            .collect();
+        let merged = lmr::reference::merge_range_files(&parts)
+            .map_err(|e| CliError::Sample(e.to_string()))?;
+        files::write_all(file, &merged)?;
         eprintln!(
             "lmr: wrote {} range(s) to {} (load with --ranges)",
             range_texts.len(),
@@ -541,22 +551,6 @@ fn range_spec(
         spec.notes = Some(format!("partition {}", partition_label(&a.by, key)));
     }
     spec
-}
-
-/// Several range-file texts as one file: the `schema` line once.
-fn join_range_files(files: &[String]) -> String {
-    let mut out = String::new();
-    for (i, f) in files.iter().enumerate() {
-        for line in f.lines() {
-            if i > 0 && line.trim_start().starts_with("schema") {
-                continue;
-            }
-            out.push_str(line);
-            out.push('\n');
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// Runs `lmr zscore-reference`.

@@ -67,6 +67,7 @@ pub mod censored;
 pub mod cookbook;
 pub mod files;
 pub mod flag;
+pub mod fraction;
 pub mod interpretation;
 pub mod number;
 pub mod protocol;

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::fraction::Window;
 use crate::interpretation::{Fraction, Sample};
 use crate::protocol::{Dose, Sex, SugarMap};
 use crate::recovery::UrineResult;
@@ -71,12 +72,29 @@ struct FractionDoc {
 
 /// The end of a fraction label's window in hours (`"8-24h"` → 24), if the label has that form.
 pub fn fraction_end_hours(label: &str) -> Option<f64> {
-    let t = label.trim().trim_end_matches(['h', 'H']).trim();
-    let (_, end) = t.split_once(['-', '–'])?;
-    end.trim()
-        .parse()
-        .ok()
-        .filter(|h: &f64| h.is_finite() && *h > 0.0)
+    Window::parse(label).ok().map(Window::end_hours)
+}
+
+/// Each fraction's label must be a window ([`Window::parse`]) that neither repeats nor overlaps
+/// another's nor ends after the collection: its urine is summed with the others'.
+fn check_windows(s: &Sample) -> Result<(), (String, String)> {
+    let mut windows: Vec<Window> = Vec::with_capacity(s.fractions.len());
+    let hours = s.protocol.collection.map(|c| c.in_hours());
+    for (i, f) in s.fractions.iter().enumerate() {
+        let key = format!("fraction[{i}].label");
+        let bad = |p: String| (key.clone(), format!("{:?}: {p}", f.label));
+        let w = Window::parse(&f.label).map_err(|e| bad(e.to_string()))?;
+        for (j, other) in windows.iter().enumerate() {
+            if let Some(p) = w.problem_beside(*other) {
+                return Err(bad(format!("{p} (and fraction[{j}])")));
+            }
+        }
+        if let Some(p) = hours.and_then(|h| w.past(h)) {
+            return Err(bad(p.to_string()));
+        }
+        windows.push(w);
+    }
+    Ok(())
 }
 
 /// Parses a sample file's text. `path` names it in messages.
@@ -168,6 +186,7 @@ pub fn parse(path: &str, text: &str) -> Result<Sample, SampleFileError> {
         s.protocol.collection =
             end.and_then(|h| Duration::new(h, crate::units::DurationUnit::H).ok());
     }
+    check_windows(&s).map_err(|(key, problem)| err(&key, problem))?;
     Ok(s)
 }
 
@@ -180,6 +199,37 @@ mod tests {
         assert_eq!(fraction_end_hours("0-2h"), Some(2.0));
         assert_eq!(fraction_end_hours("8–24 h"), Some(24.0));
         assert_eq!(fraction_end_hours("first"), None);
+    }
+
+    #[test]
+    fn fraction_windows_are_checked() {
+        let doc = |labels: &[&str], collection: &str| {
+            let mut t = String::from(collection);
+            for l in labels {
+                t.push_str(&format!(
+                    "[[fraction]]\nlabel = \"{l}\"\nvolume = \"1 L\"\n"
+                ));
+            }
+            parse("s.toml", &t).map_err(|e| e.to_string())
+        };
+        assert!(doc(&["0-2h", "2-8h"], "").is_ok());
+        assert_eq!(
+            doc(&["0-2h", "00_02h"], "").unwrap_err(),
+            "s.toml: key `fraction[1].label`: \"00_02h\": the window 0–2 h is given twice: a fraction is never summed twice (and fraction[0])"
+        );
+        assert!(doc(&["0-4h", "2-6h"], "")
+            .unwrap_err()
+            .contains("the window 2–6 h overlaps 0–4 h"));
+        assert!(doc(&["8-2h"], "")
+            .unwrap_err()
+            .contains("a reversed window"));
+        assert!(doc(&["first"], "")
+            .unwrap_err()
+            .contains("not a collection window"));
+        assert_eq!(
+            doc(&["0-2h", "2-8h"], "collection = \"5 h\"\n").unwrap_err(),
+            "s.toml: key `fraction[1].label`: \"2-8h\": the window 2–8 h ends after the collection (5 h)"
+        );
     }
 
     #[test]

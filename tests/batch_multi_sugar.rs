@@ -152,7 +152,7 @@ fn wide_fraction_units_from_unit_column_and_column_map() {
 const LONG: &str = "sample_id,fraction,urine_lactulose [mg/L],urine_mannitol [mg/L],urine_volume [mL],lactulose_dose [g],mannitol_dose [g],collection [h]";
 
 #[test]
-fn long_fractions_each_row_alone_and_cumulative_on_the_last() {
+fn long_fractions_each_row_alone_and_the_whole_collection_on_the_last() {
     let input = format!(
         "{LONG}\n\
          A,0-2h,10,100,400,5,1,24\n\
@@ -174,62 +174,58 @@ fn long_fractions_each_row_alone_and_cumulative_on_the_last() {
             "lm_ratio_bound",
             "lm_range",
             "lm_class",
-            "lactulose_recovery_pct_cumulative",
-            "lactulose_recovery_pct_cumulative_bound",
-            "mannitol_recovery_pct_cumulative",
-            "mannitol_recovery_pct_cumulative_bound",
-            "lm_ratio_cumulative",
-            "lm_ratio_cumulative_bound",
+            "lactulose_recovery_pct_fraction",
+            "lactulose_recovery_pct_fraction_bound",
+            "mannitol_recovery_pct_fraction",
+            "mannitol_recovery_pct_fraction_bound",
+            "lm_ratio_fraction",
+            "lm_ratio_fraction_bound",
         ]
     );
     assert_eq!(r[14], "vitamin_d_nmol_l");
-    // Each row alone: 0-2 h 4 mg = 0.08 %, 40 mg = 4 %; 2-8 h 6 mg = 0.12 %, 30 mg = 3 %;
+    // Each row alone, in the `_fraction` columns: 0-2 h 4 mg = 0.08 %, 40 mg = 4 %; 2-8 h 6 mg = 0.12 %, 30 mg = 3 %;
     // 8-24 h 2 × 0.5 = 1 mg = 0.02 %, 20 × 0.5 = 10 mg = 1 %.
     for (row, l, m) in [(0, 0.08, 4.0), (1, 0.12, 3.0), (2, 0.02, 1.0)] {
         assert_relative_eq!(
-            t.number(row, "lactulose_recovery_pct"),
+            t.number(row, "lactulose_recovery_pct_fraction"),
             l,
             max_relative = REL
         );
         assert_relative_eq!(
-            t.number(row, "mannitol_recovery_pct"),
+            t.number(row, "mannitol_recovery_pct_fraction"),
             m,
             max_relative = REL
         );
-        assert_relative_eq!(t.number(row, "lm_ratio"), l / m, max_relative = REL);
+        assert_relative_eq!(
+            t.number(row, "lm_ratio_fraction"),
+            l / m,
+            max_relative = REL
+        );
     }
-    // Only A's last row has the cumulative: lactulose 4 + 6 + 1 = 11 mg of 5000 = 0.22 %;
+    // Only A's last row has the whole collection, in the unsuffixed columns: lactulose 4 + 6 + 1 = 11 mg of 5000 = 0.22 %;
     // mannitol 40 + 30 + 10 = 80 mg of 1000 = 8 %; L:M 0.22 / 8 = 0.0275.
     for row in [0, 1] {
-        assert_eq!(t.cell(row, "lactulose_recovery_pct_cumulative"), "");
-        assert_eq!(t.cell(row, "lm_ratio_cumulative"), "");
+        assert_eq!(t.cell(row, "lactulose_recovery_pct"), "");
+        assert_eq!(t.cell(row, "lm_ratio"), "");
     }
     assert_relative_eq!(
-        t.number(2, "lactulose_recovery_pct_cumulative"),
+        t.number(2, "lactulose_recovery_pct"),
         0.22,
         max_relative = REL
     );
     assert_relative_eq!(
-        t.number(2, "mannitol_recovery_pct_cumulative"),
+        t.number(2, "mannitol_recovery_pct"),
         8.0,
         max_relative = REL
     );
-    assert_relative_eq!(
-        t.number(2, "lm_ratio_cumulative"),
-        0.0275,
-        max_relative = REL
-    );
+    assert_relative_eq!(t.number(2, "lm_ratio"), 0.0275, max_relative = REL);
     // B, one row: its cumulative is itself (20 × 1.2 = 24 mg = 0.48 %; 180 mg = 18 %)
     assert_relative_eq!(
-        t.number(3, "lactulose_recovery_pct_cumulative"),
+        t.number(3, "lactulose_recovery_pct"),
         0.48,
         max_relative = REL
     );
-    assert_relative_eq!(
-        t.number(3, "lm_ratio_cumulative"),
-        0.48 / 18.0,
-        max_relative = REL
-    );
+    assert_relative_eq!(t.number(3, "lm_ratio"), 0.48 / 18.0, max_relative = REL);
 }
 
 #[test]
@@ -240,21 +236,21 @@ fn long_fractions_sample_id_option_and_jsonl() {
                  p1,y,2-8h,10,600,5\n";
     // `--sample-id patient`: the `sample_id` column is just another column, the rows are one sample.
     let t = ok(input, &["--sample-id", "patient"]);
-    assert_eq!(t.cell(0, "lactulose_recovery_pct_cumulative"), "");
+    assert_eq!(t.cell(0, "lactulose_recovery_pct"), "");
     assert_relative_eq!(
-        t.number(1, "lactulose_recovery_pct_cumulative"),
+        t.number(1, "lactulose_recovery_pct"),
         0.2,
         max_relative = REL
     );
     // Without it, `sample_id` groups: x and y are two samples of one fraction each.
     let t = ok(input, &[]);
     assert_relative_eq!(
-        t.number(0, "lactulose_recovery_pct_cumulative"),
+        t.number(0, "lactulose_recovery_pct"),
         0.08,
         max_relative = REL
     );
     assert_relative_eq!(
-        t.number(1, "lactulose_recovery_pct_cumulative"),
+        t.number(1, "lactulose_recovery_pct"),
         0.12,
         max_relative = REL
     );
@@ -271,11 +267,9 @@ fn long_fractions_sample_id_option_and_jsonl() {
         .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["patient"], "p1");
-    assert!(lines[0]["lactulose_recovery_pct_cumulative"].is_null());
+    assert!(lines[0]["lactulose_recovery_pct"].is_null());
     assert_relative_eq!(
-        lines[1]["lactulose_recovery_pct_cumulative"]
-            .as_f64()
-            .unwrap(),
+        lines[1]["lactulose_recovery_pct"].as_f64().unwrap(),
         0.2,
         max_relative = REL
     );
@@ -306,15 +300,15 @@ fn long_sample_that_reappears_is_an_error_on_that_row() {
         t.cell(2, "error"),
         "row 3 (line 4), column \"sample_id\", value \"A\": this sample's rows ended earlier (other samples' rows came between): a sample's fraction rows must be consecutive (the row is kept and not interpreted)"
     );
-    assert_eq!(t.cell(2, "lactulose_recovery_pct"), "");
+    assert_eq!(t.cell(2, "lactulose_recovery_pct_fraction"), "");
     // A's first row was its last (complete) group: it has its cumulative; C is unaffected.
     assert_relative_eq!(
-        t.number(0, "lactulose_recovery_pct_cumulative"),
+        t.number(0, "lactulose_recovery_pct"),
         0.08,
         max_relative = REL
     );
     assert_relative_eq!(
-        t.number(3, "lactulose_recovery_pct_cumulative"),
+        t.number(3, "lactulose_recovery_pct"),
         0.08,
         max_relative = REL
     );
@@ -330,9 +324,9 @@ fn long_sample_that_reappears_is_an_error_on_that_row() {
 fn long_ragged_row_inside_a_group_leaves_the_cumulative_empty() {
     let input = format!(
         "{LONG}\n\
-         A,0-2h,10,100,400,5,1,8\n\
+         A,0-2h,10,100,400,5,1,24\n\
          A,2-8h,10,50\n\
-         A,8-24h,2,20,500,5,1,8\n\
+         A,8-24h,2,20,500,5,1,24\n\
          B,0-2h,10,100,400,5,1,8,surplus\n\
          C,0-2h,10,100,400,5,1,8\n"
     );
@@ -347,22 +341,26 @@ fn long_ragged_row_inside_a_group_leaves_the_cumulative_empty() {
     );
     // The rows around it are interpreted alone; A's sum would be wrong without row 2: empty.
     assert_relative_eq!(
-        t.number(0, "lactulose_recovery_pct"),
+        t.number(0, "lactulose_recovery_pct_fraction"),
         0.08,
         max_relative = REL
     );
     assert_relative_eq!(
-        t.number(2, "lactulose_recovery_pct"),
+        t.number(2, "lactulose_recovery_pct_fraction"),
         0.02,
         max_relative = REL
     );
-    assert_eq!(t.cell(2, "lactulose_recovery_pct_cumulative"), "");
-    assert_eq!(t.cell(2, "error"), "");
+    assert_eq!(t.cell(2, "lactulose_recovery_pct"), "");
+    // A's last row, where its whole collection would be, says why it is empty.
+    assert_eq!(
+        t.cell(2, "error"),
+        "row 3 (line 4): the sample's whole-collection sugar results are left empty: its fraction in row 2 (line 3) has an error"
+    );
     assert!(t
         .cell(3, "error")
         .starts_with("row 4 (line 5): 9 fields, but the header has 8"));
     assert_relative_eq!(
-        t.number(4, "lactulose_recovery_pct_cumulative"),
+        t.number(4, "lactulose_recovery_pct"),
         0.08,
         max_relative = REL
     );
@@ -598,17 +596,13 @@ fn example_files_run() {
         );
         if file == "fractions-long.csv" {
             // L01's last row = W01 of the wide file: 0.22 %, 8 %, 0.0275
-            assert_relative_eq!(
-                t.number(2, "lm_ratio_cumulative"),
-                0.0275,
-                max_relative = REL
-            );
+            assert_relative_eq!(t.number(2, "lm_ratio"), 0.0275, max_relative = REL);
             let w = ok(
                 &std::fs::read_to_string(format!("{dir}/examples/fractions-wide.csv")).unwrap(),
                 &[],
             );
-            assert_eq!(w.cell(0, "lm_ratio"), t.cell(2, "lm_ratio_cumulative"));
-            assert_eq!(w.cell(1, "lm_ratio"), t.cell(5, "lm_ratio_cumulative"));
+            assert_eq!(w.cell(0, "lm_ratio"), t.cell(2, "lm_ratio"));
+            assert_eq!(w.cell(1, "lm_ratio"), t.cell(5, "lm_ratio"));
         }
         if file == "multi-sugar.csv" {
             assert_relative_eq!(
@@ -634,7 +628,7 @@ fn long_format_with_crlf_bom_and_a_quoted_newline() {
     assert!(r.stdout.ends_with(b"\r\n"));
     let t = Table::parse(r.stdout.strip_prefix(b"\xEF\xBB\xBF").unwrap(), b',');
     assert_relative_eq!(
-        t.number(1, "lactulose_recovery_pct_cumulative"),
+        t.number(1, "lactulose_recovery_pct"),
         0.2,
         max_relative = REL
     );

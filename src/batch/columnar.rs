@@ -211,7 +211,7 @@ mod tests {
             lr: true,
             l13m: true,
             fractions: vec!["0_2h".into()],
-            cumulative: true,
+            long: true,
         };
         let (numbers, texts): (Vec<String>, Vec<String>) = result_columns(&interpreter, &layout)
             .into_iter()
@@ -238,7 +238,7 @@ mod tests {
         for n in numbers.iter().filter(|n| *n != "vitamin_d_nmol_l") {
             assert!(texts.contains(&format!("{n}_bound")), "{n}");
         }
-        assert!(numbers.contains(&"sucrose_recovery_pct_cumulative".to_string()));
+        assert!(numbers.contains(&"sucrose_recovery_pct_fraction".to_string()));
         assert!(numbers.contains(&"l13m_ratio_0_2h".to_string()));
         assert!(numbers.contains(&"vitamin_d_nmol_l".to_string()));
     }

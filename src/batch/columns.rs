@@ -14,6 +14,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::fraction::{Window, WindowError, WindowProblem};
 use crate::protocol::{StrengthUnit, SugarMap};
 use crate::sugar::Sugar;
 use crate::units::{ConcentrationUnit, DurationUnit, MassUnit, VolumeUnit};
@@ -354,6 +355,27 @@ pub enum HeaderError {
         fraction: String,
         /// A wide fraction column's header.
         wide: String,
+    },
+    /// A timed fraction's window that cannot be used: reversed (`8_2h`) or empty (`2_2h`).
+    #[error("column {column} ({header:?}): {problem}")]
+    FractionWindow {
+        /// 1-based column number (the fraction's first column).
+        column: usize,
+        /// The header as written.
+        header: String,
+        /// What is wrong with the window.
+        problem: WindowError,
+    },
+    /// Two timed fractions whose windows are the same (`0_2h` and `00_02h`) or overlap
+    /// (`0_4h` and `2_6h`): their urine would be summed twice.
+    #[error("{first} and {second}: {problem}")]
+    FractionWindows {
+        /// The first fraction's first column (`column 2 ("urine_lactulose_0_2h")`).
+        first: String,
+        /// The second's.
+        second: String,
+        /// The clash.
+        problem: WindowProblem,
     },
 }
 
@@ -769,6 +791,9 @@ pub struct FractionSlots {
     pub volume: Option<Slot>,
     /// Each sugar's urine concentration column.
     pub urine: SugarMap<Slot>,
+    /// The window the label stands for (`0_2h`: 0–2 h); `None` only before the header is
+    /// resolved.
+    pub window: Option<Window>,
 }
 
 impl FractionSlots {
@@ -786,6 +811,58 @@ impl FractionSlots {
             FractionPart::Urine(s) => self.urine.slot_mut(s),
         }
     }
+
+    /// The fraction's leftmost column: its 0-based index and header as written.
+    pub fn first_column(&self) -> Option<(usize, &str)> {
+        self.volume
+            .iter()
+            .chain(self.urine.iter().map(|(_, s)| s))
+            .filter_map(|s| match &s.source {
+                Source::Column { index, header } => Some((*index, header.as_str())),
+                Source::Fixed(_) => None,
+            })
+            .min_by_key(|(i, _)| *i)
+    }
+
+    /// `column 2 ("urine_lactulose_0_2h")`, for messages.
+    fn describe(&self) -> String {
+        self.first_column().map_or_else(
+            || self.label.clone(),
+            |(i, h)| format!("column {} ({h:?})", i + 1),
+        )
+    }
+}
+
+/// Reads each wide fraction's window from its label, and refuses a reversed or empty window and
+/// two fractions whose windows are the same (`0_2h` beside `00_02h`) or overlap (`0_4h` beside
+/// `2_6h`): header problems, since every row would have them.
+fn check_windows(fractions: &mut [FractionSlots]) -> Result<(), HeaderError> {
+    for f in fractions.iter_mut() {
+        let window = Window::parse(&f.label).map_err(|problem| {
+            let (index, header) = f.first_column().unwrap_or((0, ""));
+            HeaderError::FractionWindow {
+                column: index + 1,
+                header: header.to_string(),
+                problem,
+            }
+        })?;
+        f.window = Some(window);
+    }
+    for (j, later) in fractions.iter().enumerate() {
+        for earlier in &fractions[..j] {
+            let (Some(a), Some(b)) = (earlier.window, later.window) else {
+                continue;
+            };
+            if let Some(problem) = b.problem_beside(a) {
+                return Err(HeaderError::FractionWindows {
+                    first: earlier.describe(),
+                    second: later.describe(),
+                    problem,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Splits `name [unit]` into the name and the unit text.
@@ -1011,6 +1088,7 @@ impl Layout {
                 .any(|&f| layout.slot(f).is_some())
             })
             .collect();
+        check_windows(&mut layout.fractions)?;
         if let Some(id) = sample_id {
             if layout.slot(Field::SampleId).is_none() {
                 return Err(HeaderError::SampleIdNotFound(id.to_string()));
@@ -1085,7 +1163,8 @@ impl Layout {
 
     /// The result columns this input calls for: every sugar with a urine column (or fraction
     /// column), L:R and L:¹³C-M when their sugars are there, per-fraction columns for a wide
-    /// header, and cumulative columns for a long one.
+    /// header, and the `<name>_fraction` columns for a long one (its unsuffixed columns being the
+    /// whole collection, as in the wide layout).
     pub fn report_layout(&self) -> crate::report::Layout {
         let sugars = Sugar::ALL.iter().copied().filter(|&s| {
             self.slot(Field::Urine(s)).is_some()
@@ -1095,7 +1174,7 @@ impl Layout {
             sugars,
             self.fractions.iter().map(|f| f.label.as_str()),
         );
-        layout.cumulative = self.is_long();
+        layout.long = self.is_long();
         layout
     }
 

@@ -1,8 +1,10 @@
 //! Long format: one row per timed fraction, rows of a sample consecutive, grouped by sample id.
 //!
-//! Each row is interpreted alone (that fraction as one collection) and written as soon as the
-//! next row shows it is not the sample's last; the last row also gets the cumulative columns
-//! (the sample's fractions summed). Only the current sample's last row waits, so memory stays
+//! Each row is interpreted alone (that fraction as one collection, for the `<name>_fraction`
+//! columns) and written as soon as the next row shows it is not the sample's last; the last row
+//! also gets the whole collection (the sample's fractions summed) in the unsuffixed columns. Each
+//! row's window is checked against the sample's earlier ones and the collection
+//! ([`crate::fraction`]) before its fraction joins the sum. Only the current sample's last row waits, so memory stays
 //! flat; the ids of finished samples are remembered as 64-bit hashes (8 bytes each) to report a
 //! sample whose rows are not consecutive. This runs in the calling thread.
 
@@ -16,6 +18,7 @@ use super::{
     next_record, read_error, record_line, BatchError, Field, Outcome, Position, Problem, RowError,
     RowReader, RowState, Sink, Stats, Tail, PROGRESS_EVERY,
 };
+use crate::fraction::{Window, WindowProblem};
 use crate::interpretation::{Fraction, Interpretation, Interpreter, Sample};
 
 /// Fraction rows one sample may have; further rows of it are errors.
@@ -36,6 +39,10 @@ pub(super) struct Long<'r> {
     fractions: Vec<Fraction>,
     whole: Sample,
     cumulative: Interpretation<'r>,
+    /// The windows of the current sample's rows so far, with their rows.
+    windows: Vec<(Window, Position)>,
+    /// The current sample's first row whose fraction could not be read.
+    first_bad: Option<Position>,
     /// Hashes of finished samples' ids.
     seen: HashSet<u64, BuildHasherDefault<DefaultHasher>>,
     out: Vec<u8>,
@@ -55,6 +62,8 @@ impl<'r> Long<'r> {
             fractions: Vec::new(),
             whole: Sample::default(),
             cumulative: Interpretation::default(),
+            windows: Vec::new(),
+            first_bad: None,
             seen: HashSet::default(),
             out: Vec::with_capacity(1 << 16),
         }
@@ -97,7 +106,7 @@ impl<'r> Long<'r> {
             };
             if same && (self.overflow || self.rows >= MAX_FRACTIONS) {
                 if !self.overflow {
-                    // The sample is cut short: its rows so far get no cumulative columns.
+                    // The sample is cut short: it gets no whole-collection results.
                     self.finish(reader, interpreter, sink, &mut stats, false);
                     self.overflow = true;
                 }
@@ -107,7 +116,7 @@ impl<'r> Long<'r> {
                 self.state
                     .error_row(&e, &record, width, sink, &mut self.out, &mut stats);
             } else if same {
-                // The held row was not the sample's last: write it without cumulative columns.
+                // The held row was not the sample's last: write it without the whole collection.
                 self.write_held(reader, sink, &mut stats, None);
                 self.take(&mut record, pos, reader, interpreter);
             } else {
@@ -127,6 +136,8 @@ impl<'r> Long<'r> {
                     self.rows = 0;
                     self.group_ok = true;
                     self.fractions.clear();
+                    self.windows.clear();
+                    self.first_bad = None;
                     self.take(&mut record, pos, reader, interpreter);
                 }
             }
@@ -144,8 +155,8 @@ impl<'r> Long<'r> {
         Ok(stats)
     }
 
-    /// Holds `record` as the current sample's latest row: interprets it alone and adds its
-    /// fraction to the sample's.
+    /// Holds `record` as the current sample's latest row: interprets it alone, checks its window
+    /// against the sample's others and the collection, and adds its fraction to the sample's.
     fn take(
         &mut self,
         record: &mut ByteRecord,
@@ -158,20 +169,82 @@ impl<'r> Long<'r> {
         self.held_pos = Some(pos);
         self.rows += 1;
         self.held_outcome = self.state.interpret(reader, interpreter, &self.held, pos);
-        if self.held_outcome != Outcome::Clean {
-            self.group_ok = false;
-            return;
-        }
         let label = reader
             .raw(&self.held, Field::Fraction)
             .map(|b| String::from_utf8_lossy(trim(b)).into_owned())
             .unwrap_or_default();
+        if self.held_outcome != Outcome::Failed {
+            if let Err((problem, other)) = self.window(&label) {
+                let e = RowError {
+                    pos,
+                    column: reader
+                        .layout()
+                        .slot(Field::Fraction)
+                        .map(|s| s.label(Field::Fraction)),
+                    value: label.clone(),
+                    problem: Problem::Window { problem, other },
+                };
+                self.held_outcome = self.state.reject_urine(e, interpreter);
+            }
+        }
+        if !self.fraction_read(reader) {
+            self.group_ok = false;
+            self.first_bad.get_or_insert(pos);
+            return;
+        }
         let s = &self.state.sample;
         self.fractions.push(Fraction {
             label,
             volume: s.urine_volume,
             urine: s.urine.clone(),
         });
+    }
+
+    /// The held row's window, checked: a window (not reversed or empty), not the same as or
+    /// overlapping an earlier row's of the sample (`other` is that row), not past the row's
+    /// collection. An accepted window joins the sample's.
+    fn window(&mut self, label: &str) -> Result<(), (WindowProblem, Option<Position>)> {
+        if label.is_empty() {
+            return Err((WindowProblem::NoLabel, None));
+        }
+        let w = Window::parse(label).map_err(|e| (WindowProblem::Label(e), None))?;
+        let collection = self.state.sample.protocol.collection;
+        if let Some(p) = collection.and_then(|c| w.past(c.in_hours())) {
+            return Err((p, None));
+        }
+        for &(earlier, at) in &self.windows {
+            if let Some(p) = w.problem_beside(earlier) {
+                return Err((p, Some(at)));
+            }
+        }
+        if let Some(pos) = self.held_pos {
+            self.windows.push((w, pos));
+        }
+        Ok(())
+    }
+
+    /// Whether the held row's fraction was read whole: no error in a column it is made of (its
+    /// urine, volume or window); a rejected vitamin D or zonulin cell does not count, since each
+    /// analyte stands alone.
+    fn fraction_read(&self, reader: &RowReader<'_>) -> bool {
+        if self.held_outcome == Outcome::Failed {
+            return false;
+        }
+        let layout = reader.layout();
+        let feeds = |column: &str| {
+            let named = |f: Field| {
+                layout.slot(f).is_some_and(|s| {
+                    s.label(f) == column || s.unit_header.as_deref() == Some(column)
+                })
+            };
+            named(Field::UrineVolume)
+                || named(Field::Fraction)
+                || layout.sugars().iter().any(|&s| named(Field::Urine(s)))
+        };
+        self.state
+            .errors
+            .iter()
+            .all(|e| e.column.as_deref().is_some_and(|c| !feeds(c)))
     }
 
     /// Writes the held row (its result is still the state's), with `cumulative` on it.
@@ -189,7 +262,7 @@ impl<'r> Long<'r> {
         let outcome = self.held_outcome;
         self.state.count(outcome, stats);
         let (result, error) = self.state.output(outcome);
-        let cumulative = cumulative.filter(|_| outcome == Outcome::Clean);
+        let cumulative = cumulative.filter(|_| outcome != Outcome::Failed);
         let facts = super::Facts {
             row: pos.row,
             sample: &self.state.sample,
@@ -206,8 +279,8 @@ impl<'r> Long<'r> {
         );
     }
 
-    /// Ends the current sample: writes its held row, with the cumulative columns when
-    /// `complete` and every row of the sample was interpreted.
+    /// Ends the current sample: writes its held row, with the whole collection when `complete`
+    /// and every row's fraction was read (otherwise saying why on that row).
     fn finish(
         &mut self,
         reader: &RowReader<'_>,
@@ -220,17 +293,29 @@ impl<'r> Long<'r> {
             return;
         }
         let mut have = false;
-        if complete && self.group_ok && self.held_outcome == Outcome::Clean {
+        if complete && self.group_ok && self.held_outcome != Outcome::Failed {
             // The whole sample: the last row's doses, window, age, sex and baseline, and every
             // row's urine as one fraction.
             self.whole.clone_from(&self.state.sample);
             self.whole.urine.clear();
             self.whole.urine_volume = None;
             std::mem::swap(&mut self.whole.fractions, &mut self.fractions);
-            have = interpreter
-                .interpret(&self.whole, &mut self.cumulative)
-                .is_ok();
+            let whole = interpreter.interpret(&self.whole, &mut self.cumulative);
             std::mem::swap(&mut self.whole.fractions, &mut self.fractions);
+            // The interpretation keeps what did not fail (a zonulin error keeps the sugars).
+            have = true;
+            if let Err(e) = whole {
+                let text = e.to_string();
+                if !self.state.error.contains(&text) {
+                    let problem = Problem::Interpretation(format!("the whole collection: {text}"));
+                    self.note(problem);
+                }
+            }
+        } else if complete && !self.group_ok && self.held_outcome != Outcome::Failed {
+            // Say on the row where the whole-collection results would be why they are empty.
+            if let Some(first) = self.first_bad.filter(|p| Some(*p) != self.held_pos) {
+                self.note(Problem::FractionMissing { row: first });
+            }
         }
         let cumulative = std::mem::take(&mut self.cumulative);
         self.write_held(
@@ -240,6 +325,20 @@ impl<'r> Long<'r> {
             if have { Some(&cumulative) } else { None },
         );
         self.cumulative = cumulative;
+    }
+}
+
+impl Long<'_> {
+    /// Adds a problem to the held row's `error` (its results are kept).
+    fn note(&mut self, problem: Problem) {
+        if let Some(pos) = self.held_pos {
+            self.held_outcome = self.state.add_error(RowError {
+                pos,
+                column: None,
+                value: String::new(),
+                problem,
+            });
+        }
     }
 }
 

@@ -819,12 +819,36 @@ impl<'r> RowState<'r> {
                 Outcome::Partial
             }
         };
+        self.join_errors();
+        outcome
+    }
+
+    /// Writes every problem of the row into `self.error`, `;`-separated.
+    fn join_errors(&mut self) {
         use std::fmt::Write as _;
+        self.error.clear();
         for (i, e) in self.errors.iter().enumerate() {
             let sep = if i > 0 { "; " } else { "" };
             let _ = write!(self.error, "{sep}{e}");
         }
-        outcome
+    }
+
+    /// Adds a problem to an interpreted row, keeping its results.
+    fn add_error(&mut self, e: RowError) -> Outcome {
+        self.errors.push(e);
+        self.join_errors();
+        Outcome::Partial
+    }
+
+    /// Adds a problem that leaves the row's urine out (a timed fraction's window): its sugar
+    /// results are emptied, its other analytes kept.
+    fn reject_urine(&mut self, e: RowError, interpreter: &Interpreter<'r>) -> Outcome {
+        self.sample.urine.clear();
+        self.sample.urine_volume = None;
+        self.sample.fractions.clear();
+        // Its own errors (a zonulin range) are listed already.
+        let _ = interpreter.interpret(&self.sample, &mut self.result);
+        self.add_error(e)
     }
 }
 

@@ -17,6 +17,7 @@ use csv::ByteRecord;
 use crate::files::Quoted;
 
 use super::columns::{expected_units, Field, FractionPart, Layout, Slot, Source, Unit, UnitKind};
+use crate::fraction::WindowProblem;
 use crate::interpretation::{Fraction, Sample};
 use crate::protocol::{DrinkError, NamedProtocol};
 use crate::sample::parse::{self, Reading};
@@ -90,6 +91,24 @@ pub enum Problem {
     /// The sample cannot be interpreted (e.g. a zonulin range for the other matrix).
     #[error("{0}")]
     Interpretation(String),
+    /// A long-format sample one of whose fraction rows could not be read: the sum over its
+    /// fractions would miss that one, so its whole-collection sugar results are left empty.
+    #[error("the sample's whole-collection sugar results are left empty: its fraction in {row} has an error")]
+    FractionMissing {
+        /// The first such row.
+        row: Position,
+    },
+    /// A timed fraction's window that cannot be summed with the sample's others (reversed,
+    /// empty, the same as or overlapping another's, or past the collection); `other` is the row
+    /// of the fraction it clashes with (long format). The sample's sugar results are left empty;
+    /// its other analytes are kept.
+    #[error("{problem}{}; the sample's sugar results are left empty (its other analytes are kept)", other.map_or_else(String::new, |p| format!(" (and in {p})")))]
+    Window {
+        /// What is wrong.
+        problem: WindowProblem,
+        /// The other fraction's row, for a clash.
+        other: Option<Position>,
+    },
 }
 
 impl Problem {
@@ -321,6 +340,9 @@ impl<'a> RowReader<'a> {
         if let Some(p) = self.protocol {
             sample.protocol.fill_from(p);
         }
+        if !sample.fractions.is_empty() {
+            self.fractions_in_collection(&mut row, sample);
+        }
         if let Err(e) = sample.protocol.dose_from_drink() {
             let field = match &e {
                 DrinkError::Mismatch(m) => {
@@ -497,6 +519,38 @@ impl<'a> RowReader<'a> {
             }
         }
         if !any && (!sample.urine.is_empty() || sample.urine_volume.is_some()) {
+            sample.fractions.clear();
+        }
+    }
+
+    /// Refuses fractions (wide format) whose window ends after the row's collection: each is an
+    /// error naming the fraction's first column, and the row's urine is left out (its sugar
+    /// results empty, its other analytes kept). A fraction with no value in the row is not
+    /// checked (`W03` collects 0–2 h only and leaves the later fractions empty).
+    fn fractions_in_collection(&self, row: &mut Row<'_, '_>, sample: &mut Sample) {
+        let Some(hours) = sample.protocol.collection.map(|c| c.in_hours()) else {
+            return;
+        };
+        let mut past = false;
+        for (f, slots) in sample.fractions.iter().zip(self.layout.fractions()) {
+            let given = f.volume.is_some() || !f.urine.is_empty();
+            let Some(problem) = slots.window.and_then(|w| w.past(hours)).filter(|_| given) else {
+                continue;
+            };
+            past = true;
+            let (index, header) = slots.first_column().unwrap_or((0, ""));
+            let value = row.record.get(index).unwrap_or_default();
+            row.errors.push(RowError {
+                pos: row.pos,
+                column: Some(header.to_string()),
+                value: String::from_utf8_lossy(value).into_owned(),
+                problem: Problem::Window {
+                    problem,
+                    other: None,
+                },
+            });
+        }
+        if past {
             sample.fractions.clear();
         }
     }

@@ -43,11 +43,13 @@ pub struct Layout {
     pub l13m: bool,
     /// Fraction column suffixes (`0_2h`), in fraction order, for `<name>_<fraction>` columns.
     pub fractions: Vec<String>,
-    /// Write cumulative columns (`<sugar>_recovery_pct_cumulative`, `lm_ratio_cumulative`, and
-    /// `lr_ratio_cumulative` / `l13m_ratio_cumulative` with [`Layout::lr`] / [`Layout::l13m`])
-    /// just before `vitamin_d_nmol_l`: the batch's long format, where each row is one fraction
-    /// and the sample's last row also carries the sums over its fractions.
-    pub cumulative: bool,
+    /// The batch's long format, where each row is one timed fraction of a sample: the unsuffixed
+    /// sugar columns (`lactulose_recovery_pct`, `lm_ratio`, `lm_class`, z-scores, …) hold the
+    /// whole collection, on the sample's last row only, and each row's own fraction fills the
+    /// `<name>_fraction` columns (`lactulose_recovery_pct_fraction`, `lm_ratio_fraction`, and
+    /// `lr_ratio_fraction` / `l13m_ratio_fraction` with [`Layout::lr`] / [`Layout::l13m`]), where
+    /// a wide header's `<name>_<fraction>` columns go.
+    pub long: bool,
 }
 
 impl Layout {
@@ -87,7 +89,7 @@ impl Layout {
             lr: has(Sugar::Lactulose) && has(Sugar::Rhamnose),
             l13m: has(Sugar::Lactulose) && (has(Sugar::Mannitol13C1) || has(Sugar::Mannitol13C6)),
             fractions: fractions.into_iter().map(fraction_suffix).collect(),
-            cumulative: false,
+            long: false,
         }
     }
 
@@ -133,10 +135,6 @@ pub enum ColumnName<'a> {
     FractionRatio(&'static str, &'a str),
     /// `<z column>_reference`.
     ZscoreReference(&'static str),
-    /// `<sugar>_recovery_pct_cumulative`.
-    CumulativeRecovery(Sugar),
-    /// `<ratio>_cumulative` (`lm_ratio_cumulative`).
-    Cumulative(&'static str),
     /// `vitamin_d_class_<scheme id with - as _>`.
     VitaminDClass(&'a str),
     /// `<quantity column>_bound`: the comparator and bound of a censored result (`<0.0045`).
@@ -151,8 +149,6 @@ impl std::fmt::Display for ColumnName<'_> {
             ColumnName::FractionRecovery(s, x) => write!(f, "{}_recovery_pct_{x}", s.key()),
             ColumnName::FractionRatio(r, x) => write!(f, "{r}_{x}"),
             ColumnName::ZscoreReference(z) => write!(f, "{z}_reference"),
-            ColumnName::CumulativeRecovery(s) => write!(f, "{}_recovery_pct_cumulative", s.key()),
-            ColumnName::Cumulative(r) => write!(f, "{r}_cumulative"),
             ColumnName::Bound(n) => write!(f, "{n}_bound"),
             ColumnName::VitaminDClass(id) => {
                 f.write_str("vitamin_d_class_")?;
@@ -249,9 +245,13 @@ pub fn cells(
     cells_with_cumulative(interpreter, layout, result, None, error, field)
 }
 
-/// [`cells`], with the cumulative columns ([`Layout::cumulative`]) filled from `cumulative`:
-/// the interpretation of the whole sample (its fractions summed), given on a long-format
-/// sample's last row and `None` (empty cells) on the others.
+/// [`cells`] for a layout that may be long ([`Layout::long`]): `cumulative` is the
+/// interpretation of the whole sample (its fractions summed), given on a long-format sample's
+/// last row and `None` on its other rows; `result` is the row alone (its own fraction). For a
+/// long layout the unsuffixed sugar columns and z-scores come from `cumulative`, the
+/// `<name>_fraction` columns from `result`, and vitamin D, zonulin, flags, caveats and missing
+/// inputs from `cumulative` where there is one (it holds the last row's analytes) else from
+/// `result`. Otherwise `cumulative` is unused.
 pub fn cells_with_cumulative(
     interpreter: &Interpreter<'_>,
     layout: &Layout,
@@ -265,7 +265,10 @@ pub fn cells_with_cumulative(
         t.map_or(Cell::Empty, Cell::Text)
     }
     // A row with rejected cells keeps the results that did not need them.
-    let r = result;
+    let (r, row) = match layout.long {
+        true => (cumulative, result),
+        false => (result, None),
+    };
     let rec = |s: Sugar| r.and_then(|r| r.recoveries.get(s).copied());
     let f = &mut field;
     quantity(Fixed("lactulose_recovery_pct"), rec(Sugar::Lactulose), f);
@@ -292,13 +295,12 @@ pub fn cells_with_cumulative(
     if layout.l13m {
         quantity(Fixed("l13m_ratio"), r.and_then(|r| r.l13m_ratio), f);
     }
-    for (i, suffix) in layout.fractions.iter().enumerate() {
-        let fr = r.and_then(|r| r.fractions.get(i));
+    let mut fraction = |suffix: &str,
+                        recovery: &dyn Fn(Sugar) -> Option<Censored>,
+                        ratios: Option<crate::interpretation::Ratios>| {
         for s in layout.all_sugars() {
-            let v = fr.and_then(|f| f.recoveries.get(s).copied());
-            quantity(ColumnName::FractionRecovery(s, suffix), v, f);
+            quantity(ColumnName::FractionRecovery(s, suffix), recovery(s), f);
         }
-        let ratios = fr.map(|f| &f.ratios);
         let name = |n| ColumnName::FractionRatio(n, suffix);
         quantity(name("lm_ratio"), ratios.and_then(|x| x.lm), f);
         if layout.lr {
@@ -307,6 +309,21 @@ pub fn cells_with_cumulative(
         if layout.l13m {
             quantity(name("l13m_ratio"), ratios.and_then(|x| x.l13m), f);
         }
+    };
+    for (i, suffix) in layout.fractions.iter().enumerate() {
+        let fr = r.and_then(|r| r.fractions.get(i));
+        let recovery = |s| fr.and_then(|f| f.recoveries.get(s).copied());
+        fraction(suffix, &recovery, fr.map(|f| f.ratios));
+    }
+    if layout.long {
+        // The row's own fraction, interpreted alone.
+        let recovery = |s| row.and_then(|r| r.recoveries.get(s).copied());
+        let ratios = row.map(|r| crate::interpretation::Ratios {
+            lm: r.lm_ratio,
+            lr: r.lr_ratio,
+            l13m: r.l13m_ratio,
+        });
+        fraction("fraction", &recovery, ratios);
     }
     for (i, table) in interpreter.zscore_tables().iter().enumerate() {
         let Some(name) = crate::zscore::z_column(table.analyte()) else {
@@ -323,21 +340,8 @@ pub fn cells_with_cumulative(
             text(z.map(|_| table.id())),
         );
     }
-    if layout.cumulative {
-        let c = cumulative;
-        for s in layout.all_sugars() {
-            let v = c.and_then(|c| c.recoveries.get(s).copied());
-            quantity(ColumnName::CumulativeRecovery(s), v, f);
-        }
-        let ratio = ColumnName::Cumulative;
-        quantity(ratio("lm_ratio"), c.and_then(|c| c.lm_ratio), f);
-        if layout.lr {
-            quantity(ratio("lr_ratio"), c.and_then(|c| c.lr_ratio), f);
-        }
-        if layout.l13m {
-            quantity(ratio("l13m_ratio"), c.and_then(|c| c.l13m_ratio), f);
-        }
-    }
+    // The other analytes: the whole sample's (the last row's) where there is one, else the row's.
+    let r = r.or(row);
     let vd = r.and_then(|r| r.vitamin_d.as_ref());
     // Exact only: a vitamin D input below its limit is flagged, not converted.
     field(

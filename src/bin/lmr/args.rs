@@ -123,7 +123,7 @@ followed by the result columns:
 Optional columns come only between lm_class and vitamin_d_nmol_l, when the input calls for them:
 <sugar>_recovery_pct for other sugars, lr_ratio/lr_range/lr_class/lr_rhamnose_dose_form, l13m_ratio, per-fraction
 <name>_<a>_<b>h, lmz/lactulose_z/mannitol_z (+ _reference) with --zscore-reference, and
-<name>_cumulative in long format.
+<name>_fraction (the row's own fraction) in long format.
 
 Input columns (canonical names; every one optional; the unit in brackets applies to bare numbers):
   urine_lactulose [mg/L]   urine_mannitol [mg/L]   urine_volume [mL]
@@ -135,7 +135,10 @@ Input columns (canonical names; every one optional; the unit in brackets applies
   mannitol_13c6, xylose, methylglucose
 Timed fractions: wide, urine_<sugar>_0_2h [mg/L] and urine_volume_0_2h [mL] (any <a>_<b>h);
 or long, one row per fraction with a `fraction` column and a sample id column (`sample_id`, or
---sample-id COLUMN), a sample's rows consecutive; its last row gets the cumulative columns.
+--sample-id COLUMN), a sample's rows consecutive; its last row gets the whole collection in the
+unsuffixed columns. Windows are <start>-<end>h in hours (0-2h, 2_8h): a window repeated
+(0_2h beside 00_02h), overlapping another (0_4h, 2_6h), reversed (8_2h), empty (2_2h) or ending
+after the collection is an error (fatal in column names; the rows' error in long format).
 A cell may carry its own unit (\"1.2 L\"); a per-row `<name>_unit` column also works. Empty cells
 are missing, never zero. `<0.25`, `ND`, `BLQ`, `< LOD` are results below the detection limit:
 flagged `below_detection_limit`, not errors. Any other column passes through.

@@ -115,6 +115,19 @@ pub enum InterpretError {
     /// Both whole-collection urine results and timed fractions were given.
     #[error("give either one urine collection or timed fractions, not both")]
     FractionsAndWhole,
+    /// A ratio of two recoveries that a double cannot hold (`1e308 mg/L` lactulose over
+    /// `1e-308 mg/L` mannitol): an error naming both inputs, never an empty cell.
+    #[error("the {numerator} : {denominator} ratio is too large or too small to compute ({numerator} recovery {} % ÷ {denominator} recovery {} %): check the values and units of urine_{} and urine_{}", crate::number::Number(*.numerator_recovery), crate::number::Number(*.denominator_recovery), .numerator.key(), .denominator.key())]
+    RatioOutOfRange {
+        /// The numerator's sugar.
+        numerator: Sugar,
+        /// The denominator's sugar.
+        denominator: Sugar,
+        /// The numerator's recovery, %.
+        numerator_recovery: f64,
+        /// The denominator's recovery, %.
+        denominator_recovery: f64,
+    },
 }
 
 /// Pre-test conditions a lab records, each known to change sugar-test results (see the caveat
@@ -224,6 +237,59 @@ impl Ratios {
             l13m: r(Sugar::Mannitol13C6).or_else(|| r(Sugar::Mannitol13C1)),
         }
     }
+
+    /// The ratios of a set of recoveries, refusing a ratio of two nonzero recoveries that
+    /// overflows or underflows (not finite, or below the smallest normal double).
+    ///
+    /// ```
+    /// use lmr::censored::Censored;
+    /// use lmr::interpretation::Ratios;
+    /// use lmr::protocol::SugarMap;
+    /// use lmr::sugar::Sugar;
+    /// let mut r = SugarMap::default();
+    /// r.set(Sugar::Lactulose, Some(Censored::Exact(2.4e306)));
+    /// r.set(Sugar::Mannitol, Some(Censored::Exact(1.2e-307)));
+    /// // 2.4e306 ÷ 1.2e-307 = 2e613: more than a double holds (1.8e308)
+    /// assert!(Ratios::checked(&r).is_err());
+    /// r.set(Sugar::Mannitol, Some(Censored::Exact(18.0)));
+    /// assert!(Ratios::checked(&r).is_ok());
+    /// ```
+    ///
+    /// # Errors
+    /// [`InterpretError::RatioOutOfRange`] naming both sugars.
+    pub fn checked(recoveries: &SugarMap<Censored>) -> Result<Ratios, InterpretError> {
+        for den in [
+            Sugar::Mannitol,
+            Sugar::Rhamnose,
+            Sugar::Mannitol13C6,
+            Sugar::Mannitol13C1,
+        ] {
+            let (Some(&l), Some(&d)) = (recoveries.get(Sugar::Lactulose), recoveries.get(den))
+            else {
+                continue;
+            };
+            // two bounds on the same side say nothing, whatever their size
+            let comparable = !matches!(
+                (l, d),
+                (Censored::LessThan(_), Censored::LessThan(_))
+                    | (Censored::GreaterThan(_), Censored::GreaterThan(_))
+            );
+            let q = l.number() / d.number();
+            if comparable
+                && l.number() > 0.0
+                && d.number() > 0.0
+                && !(q.is_finite() && q >= f64::MIN_POSITIVE)
+            {
+                return Err(InterpretError::RatioOutOfRange {
+                    numerator: Sugar::Lactulose,
+                    denominator: den,
+                    numerator_recovery: l.number(),
+                    denominator_recovery: d.number(),
+                });
+            }
+        }
+        Ok(Ratios::of(recoveries))
+    }
 }
 
 impl Sample {
@@ -236,6 +302,30 @@ impl Sample {
     /// Sets an anhydrous oral dose.
     pub fn set_dose(&mut self, sugar: Sugar, mass: Mass) {
         self.protocol.doses.set(sugar, Some(Dose::anhydrous(mass)));
+    }
+
+    /// Whether `sugar`'s urine result is in a ratio that needs no urine volume: both urine
+    /// results of the ratio, and both doses or both solution strengths (the ratio of
+    /// fractional excretions is then (C_L/C_M) × (D_M/D_L); the volume cancels). `lmr check`
+    /// and `lmr batch` both go by it.
+    pub fn in_a_ratio_without_volume(&self, sugar: Sugar) -> bool {
+        let p = &self.protocol;
+        let both = |a: Sugar, b: Sugar| {
+            self.urine.get(a).is_some()
+                && self.urine.get(b).is_some()
+                && ((p.doses.get(a).is_some() && p.doses.get(b).is_some())
+                    || (p.solutions.get(a).is_some() && p.solutions.get(b).is_some()))
+        };
+        const DENOMINATORS: [Sugar; 4] = [
+            Sugar::Mannitol,
+            Sugar::Rhamnose,
+            Sugar::Mannitol13C1,
+            Sugar::Mannitol13C6,
+        ];
+        match sugar {
+            Sugar::Lactulose => DENOMINATORS.iter().any(|&d| both(Sugar::Lactulose, d)),
+            d => DENOMINATORS.contains(&d) && both(Sugar::Lactulose, d),
+        }
     }
 
     /// Clears every field (for reuse across batch rows).
@@ -802,7 +892,7 @@ impl<'r> Interpreter<'r> {
                     &mut out.flags,
                     &mut out.missing,
                 )?;
-                fr.ratios = Ratios::of(&fr.recoveries);
+                fr.ratios = Ratios::checked(&fr.recoveries)?;
                 out.fractions.push(fr);
             }
             // Cumulative recovery is the sum over fractions (WASH Benefits EED analysis code, github.com/washb-eed-substudies/ee-secondary): Σ(Cᵢ·Vᵢ) / D.
@@ -854,7 +944,7 @@ impl<'r> Interpreter<'r> {
                 );
             }
         }
-        let mut ratios = Ratios::of(&out.recoveries);
+        let mut ratios = Ratios::checked(&out.recoveries)?;
         if sample.fractions.is_empty() {
             self.ratios_without_recoveries(sample, &mut ratios, out)?;
         }
@@ -898,27 +988,8 @@ impl<'r> Interpreter<'r> {
             // the recoveries (computed, or not computable for want of a dose) are the source
             return Ok(());
         }
-        // Only the sugars of a ratio that can be formed: both urine results, and both doses or
-        // both strengths.
-        let p = &sample.protocol;
-        let both = |a: Sugar, b: Sugar| {
-            sample.urine.get(a).is_some()
-                && sample.urine.get(b).is_some()
-                && ((p.doses.get(a).is_some() && p.doses.get(b).is_some())
-                    || (p.solutions.get(a).is_some() && p.solutions.get(b).is_some()))
-        };
-        let dens = [
-            Sugar::Mannitol,
-            Sugar::Rhamnose,
-            Sugar::Mannitol13C1,
-            Sugar::Mannitol13C6,
-        ];
-        let in_a_ratio = |s: Sugar| match s {
-            Sugar::Lactulose => dens.iter().any(|&d| both(Sugar::Lactulose, d)),
-            d => dens.contains(&d) && both(Sugar::Lactulose, d),
-        };
         for (sugar, result) in sample.urine.iter() {
-            if !in_a_ratio(sugar) {
+            if !sample.in_a_ratio_without_volume(sugar) {
                 continue;
             }
             let result = match (self.subtract_baseline, sample.baseline.get(sugar)) {
@@ -940,7 +1011,7 @@ impl<'r> Interpreter<'r> {
                 );
             }
         }
-        let (d, st) = (Ratios::of(&by_dose), Ratios::of(&by_strength));
+        let (d, st) = (Ratios::checked(&by_dose)?, Ratios::checked(&by_strength)?);
         let mut used = false;
         for (slot, a, b) in [
             (&mut ratios.lm, d.lm, st.lm),

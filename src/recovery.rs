@@ -38,6 +38,13 @@ pub enum RecoveryError {
         /// The sugar.
         sugar: Sugar,
     },
+    /// A nonzero concentration whose recovery (or whose value in mg/L) is below the smallest
+    /// normal double (e.g. `1e-308 ng/mL`): it would read as 0 or lose digits, never silently.
+    #[error("{sugar} recovery is too small to compute (a nonzero concentration × volume ÷ dose below 2.2250738585072014e-308; check the units)")]
+    TooSmall {
+        /// The sugar.
+        sugar: Sugar,
+    },
 }
 
 /// Percent of the oral dose of `sugar` recovered in urine.
@@ -75,6 +82,12 @@ pub fn recovery_percent(
     let r = mg_per_l * volume.in_litres() / dose_mg * 100.0;
     if !r.is_finite() {
         return Err(RecoveryError::OutOfRange { sugar });
+    }
+    if mg_per_l > 0.0
+        && volume.in_litres() > 0.0
+        && (mg_per_l < f64::MIN_POSITIVE || r < f64::MIN_POSITIVE)
+    {
+        return Err(RecoveryError::TooSmall { sugar });
     }
     Ok(r)
 }

@@ -132,7 +132,7 @@ fn every_kind_of_bad_row_is_kept_with_its_error() {
         r#"row 2 (line 3), column "urine_lactulose [mg/L]", value "abc": not a number (expected a number, optionally with a unit, e.g. "12.5 mg/L")"#,
         r#"row 3 (line 4), column "urine_lactulose [mg/L]", value "12 furlongs": unknown unit "furlongs" (expected one of g/L, mg/L, mg/dL, µg/mL, µg/L, ng/mL, mol/L, mmol/L, µmol/L, nmol/L)"#,
         r#"row 4 (line 5), column "urine_volume [mL]", value "-40": must not be negative"#,
-        r#"row 5 (line 6), column "urine_lactulose [mg/L]", value "12,5": decimal comma (write "12.5" with a decimal point)"#,
+        r#"row 5 (line 6), column "urine_lactulose [mg/L]", value "12,5": decimal comma (write "12.5" with a decimal point); a file written with decimal commas is read with --decimal-comma (or decimal = "," in the column map)"#,
         "row 6 (line 7): 3 fields, but the header has 10 (the row is kept, padded with empty fields, and not interpreted)",
         r#"row 7 (line 8): 12 fields, but the header has 10; surplus fields, not written as columns: "extra", "more""#,
         r#"row 8 (line 9), column "lactulose_dose [g]", value "0": a dose must be greater than zero"#,

@@ -105,7 +105,7 @@ fn every_check_flag_bad_value_exits_3_naming_flag_and_value() {
         (
             "--lactulose-dose",
             "1e-999 g",
-            "a dose must be greater than zero",
+            "below 2.2250738585072014e-308 (the smallest normal double)",
         ),
         ("--mannitol-dose", "abc", "not a number"),
         ("--collection", "5 furlongs", "unknown unit \"furlongs\""),

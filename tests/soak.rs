@@ -393,7 +393,8 @@ fn fuzz_every_parser_briefly() {
     assert_eq!(counts.batch_rows_lost, 0);
     assert_eq!(counts.batch_inputs, 400);
     // the inputs are not all refused: most batch inputs run, and some range files pass
-    assert!(counts.batch_refused < 200, "{}", counts.batch_refused);
+    // (a seed's column map naming a header the mutated input lost is refused: fatal by design)
+    assert!(counts.batch_refused < 250, "{}", counts.batch_refused);
     assert!(counts.batch_rows > 4000, "{}", counts.batch_rows);
     assert!(counts.range_files_accepted > 0);
 }

@@ -20,6 +20,8 @@ use crate::sugar::Sugar;
 use crate::units::{ConcentrationUnit, DurationUnit, MassUnit, VolumeUnit};
 use crate::zonulin::ZonulinUnit;
 
+use super::near_miss::HeaderWarning;
+
 /// An input field `lmr batch` reads.
 ///
 /// The per-sugar fields exist for every sugar in [`Sugar::ALL`]: `urine_<sugar>`,
@@ -329,6 +331,24 @@ pub enum HeaderError {
         /// A hint about the delimiter, if one seems likely.
         hint: &'static str,
     },
+    /// A column map names a header the file does not have: the map was written for another
+    /// export, or the name is misspelt. Fatal, so that no mapped field is missing in silence.
+    #[error("the column map names the column {header:?}{}, but the header has no such column (header fields: {found}): correct the name or remove the entry", .line.map_or_else(String::new, |n| format!(" (line {n} of the map)")))]
+    MapHeaderAbsent {
+        /// The header as written in the map.
+        header: String,
+        /// The map's line that names it.
+        line: Option<usize>,
+        /// The file's header fields, quoted (the first few).
+        found: String,
+    },
+    /// NUL bytes in every other place of the header: UTF-16 without a byte-order mark, which
+    /// cannot be told from other bytes for sure.
+    #[error("the header holds NUL bytes in every other place: the file looks like {order} without a byte-order mark; save it as UTF-8 (a spreadsheet's \"CSV UTF-8\"), or as UTF-16 with its byte-order mark (\"Unicode text\", then --delimiter tab), or convert it: iconv -f {order} -t UTF-8 IN > OUT")]
+    Utf16WithoutBom {
+        /// `UTF-16LE` or `UTF-16BE`, from where the NUL bytes are.
+        order: &'static str,
+    },
     /// Two columns give the same timed-fraction field.
     #[error("{name} is given twice: by {first} and by {second}")]
     DuplicateColumn {
@@ -464,6 +484,9 @@ fn full_entry(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MapFile {
+    /// The decimal separator of the numbers: `"."` (the default) or `","`.
+    #[serde(default)]
+    decimal: Option<String>,
     #[serde(default)]
     columns: BTreeMap<String, MapEntry>,
     #[serde(default)]
@@ -506,6 +529,11 @@ pub struct ColumnMap {
     values: Vec<Option<String>>,
     /// The column naming a long-format row's sample (`--sample-id`), instead of `sample_id`.
     sample_id: Option<String>,
+    /// Every header the map names (columns and unit columns), with its line in the map: each
+    /// must be in the file.
+    declared: Vec<(String, Option<usize>)>,
+    /// Numbers are written with a decimal comma (`decimal = ","`, `--decimal-comma`).
+    decimal_comma: bool,
 }
 
 /// Which part of a timed fraction a column gives.
@@ -528,20 +556,20 @@ impl FractionPart {
 
 /// What a column name stands for.
 #[derive(Clone, Debug, PartialEq)]
-enum Target {
+pub(super) enum Target {
     Field(Field),
     Fraction { label: String, part: FractionPart },
 }
 
 impl Target {
-    fn unit_kind(&self) -> UnitKind {
+    pub(super) fn unit_kind(&self) -> UnitKind {
         match self {
             Target::Field(f) => f.unit_kind(),
             Target::Fraction { part, .. } => part.field().unit_kind(),
         }
     }
 
-    fn name(&self) -> String {
+    pub(super) fn name(&self) -> String {
         match self {
             Target::Field(f) => f.name().to_string(),
             Target::Fraction { label, part } => format!("{}_{label}", part.field().name()),
@@ -549,7 +577,7 @@ impl Target {
     }
 
     /// A canonical name: a field, or a field with a fraction suffix (`urine_lactulose_0_2h`).
-    fn parse(name: &str) -> Option<Target> {
+    pub(super) fn parse(name: &str) -> Option<Target> {
         let name = name.trim();
         if let Some(f) = Field::from_name(name) {
             return Some(Target::Field(f));
@@ -640,7 +668,22 @@ impl ColumnMap {
             values: vec![None; Field::COUNT],
             ..ColumnMap::default()
         };
+        map.decimal_comma = match file.decimal.as_deref().map(str::trim) {
+            None | Some(".") => false,
+            Some(",") => true,
+            Some(other) => {
+                let at = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("decimal"))
+                    .map_or_else(String::new, |n| format!("line {}: ", n + 1));
+                return Err(bad(format!(
+                    "{at}decimal = {other:?}: expected \".\" or \",\""
+                )));
+            }
+        };
         for (header, entry) in file.columns {
+            map.declared
+                .push((header.clone(), entry_line(text, &header)));
             let (name, unit) = match entry {
                 MapEntry::Name(n) => (n, None),
                 MapEntry::Full(table) => full_entry(table, &header, text).map_err(&bad)?,
@@ -683,6 +726,18 @@ impl ColumnMap {
     /// instead of the column `sample_id` (which then passes through like any other column).
     pub fn set_sample_id(&mut self, header: &str) {
         self.sample_id = Some(header.to_string());
+    }
+
+    /// Reads numbers with a decimal comma (`9,21` is 9.21; `--decimal-comma`, or `decimal =
+    /// ","` at the top of the map). A number with a point is then refused: thousands separators
+    /// are never read.
+    pub fn set_decimal_comma(&mut self, on: bool) {
+        self.decimal_comma = on;
+    }
+
+    /// Whether numbers are read with a decimal comma ([`ColumnMap::set_decimal_comma`]).
+    pub fn decimal_comma(&self) -> bool {
+        self.decimal_comma
     }
 
     /// The column set with [`ColumnMap::set_sample_id`].
@@ -767,6 +822,10 @@ pub struct Layout {
     /// The sugars with a urine, baseline, dose, dose-form or solution column (or fixed value).
     sugars: Vec<Sugar>,
     width: usize,
+    /// Columns not read that look like inputs.
+    warnings: Vec<HeaderWarning>,
+    /// Numbers are written with a decimal comma.
+    decimal_comma: bool,
 }
 
 impl Default for Layout {
@@ -776,6 +835,8 @@ impl Default for Layout {
             fractions: Vec::new(),
             sugars: Vec::new(),
             width: 0,
+            warnings: Vec::new(),
+            decimal_comma: false,
         }
     }
 }
@@ -876,6 +937,20 @@ fn split_header(header: &str) -> (&str, Option<&str>) {
     (h, None)
 }
 
+/// The first few header fields, quoted, for messages.
+fn quoted_fields<S: AsRef<str>>(header: &[S]) -> String {
+    let mut found = header
+        .iter()
+        .take(12)
+        .map(|h| format!("{:?}", h.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if header.len() > 12 {
+        found.push_str(&format!(" and {} more", header.len() - 12));
+    }
+    found
+}
+
 fn column_slot(index: usize, header: &str, unit: Option<Unit>) -> Slot {
     Slot {
         source: Source::Column {
@@ -926,6 +1001,7 @@ impl Layout {
         let sample_id = map.sample_id();
         let mut layout = Layout {
             width: header.len(),
+            decimal_comma: map.decimal_comma(),
             ..Layout::default()
         };
         let mut unit_columns: Vec<(Target, usize)> = Vec::new();
@@ -984,6 +1060,14 @@ impl Layout {
                     unit_columns.push((t, index));
                     continue;
                 } else {
+                    // Not read: say so if it looks like an input (one warning per column).
+                    if let Some(near) = super::near_miss::near_miss(raw) {
+                        layout.warnings.push(HeaderWarning {
+                            column,
+                            header: raw.to_string(),
+                            near,
+                        });
+                    }
                     continue;
                 }
             };
@@ -1111,6 +1195,18 @@ impl Layout {
                 });
             }
         }
+        for (name, line) in &map.declared {
+            if !header
+                .iter()
+                .any(|h| h.as_ref().trim().eq_ignore_ascii_case(name.trim()))
+            {
+                return Err(HeaderError::MapHeaderAbsent {
+                    header: name.clone(),
+                    line: *line,
+                    found: quoted_fields(header),
+                });
+            }
+        }
         let any_column = layout
             .slots
             .iter()
@@ -1120,12 +1216,7 @@ impl Layout {
             > usize::from(layout.slot(Field::SampleId).is_some())
             || !layout.fractions.is_empty();
         if !any_column {
-            let found = header
-                .iter()
-                .take(12)
-                .map(|h| format!("{:?}", h.as_ref()))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let found = quoted_fields(header);
             let hint = if header.len() == 1 && header[0].as_ref().contains([';', '\t', '|']) {
                 "; the header is one field: is the delimiter another character (--delimiter ';')?"
             } else {
@@ -1181,6 +1272,26 @@ impl Layout {
     /// The number of columns in the header.
     pub fn width(&self) -> usize {
         self.width
+    }
+
+    /// The header's columns that are not read but look like inputs (`urine lactulose
+    /// [mg/L]`), one warning each, naming the canonical header each probably means. `lmr batch`
+    /// prints them on stderr; other callers (Python, `lmr serve`) show them as they see fit.
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, Layout};
+    /// let layout = Layout::resolve(&["id", "urine_volume [mL]", "Lactulose (mg/L)"], &ColumnMap::default())?;
+    /// let w = &layout.warnings()[0];
+    /// assert_eq!((w.column, w.near.field.as_str()), (3, "urine_lactulose"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn warnings(&self) -> &[HeaderWarning] {
+        &self.warnings
+    }
+
+    /// Whether numbers are read with a decimal comma ([`ColumnMap::set_decimal_comma`]).
+    pub fn decimal_comma(&self) -> bool {
+        self.decimal_comma
     }
 }
 

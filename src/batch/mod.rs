@@ -37,6 +37,7 @@
 mod columnar;
 mod columns;
 mod long;
+mod near_miss;
 mod row;
 mod scan;
 
@@ -47,6 +48,7 @@ pub use columns::{
 };
 use long::Long;
 pub use long::MAX_FRACTIONS;
+pub use near_miss::{near_miss, HeaderWarning, NearMiss};
 pub use row::{BelowLimit, Position, Problem, RowError, RowReader};
 pub use scan::{Scan, Scanned};
 
@@ -132,6 +134,8 @@ pub struct Stats {
     pub first_errors: Vec<String>,
     /// The caveats written in any row, a bit per [`Caveat::ALL`] index.
     caveats: u64,
+    /// The header's columns that are not read but look like inputs ([`Layout::warnings`]).
+    pub warnings: Vec<HeaderWarning>,
 }
 
 impl Stats {
@@ -229,17 +233,25 @@ const PROGRESS_EVERY: u64 = 8192;
 struct Dialect {
     bom: bool,
     crlf: bool,
+    /// Lines end in a lone `\r` (old Mac): the `csv` crate counts `\n` only, so lines are
+    /// counted by [`Tail`].
+    cr: bool,
 }
 
-/// Reads the first chunk to detect a UTF-8 BOM (stripped by the `csv` reader, written back) and CRLF line ends
-/// (kept in CSV output).
-fn sniff<R: Read>(mut input: R) -> Result<(Dialect, impl Read), BatchError> {
+/// Reads the first chunk, in `encoding` (or UTF-16, when a UTF-16 byte-order mark opens the
+/// input), to detect a UTF-8 BOM (stripped by the `csv` reader, written back), CRLF line ends
+/// (kept in CSV output) and CR-only line ends; refuses UTF-16 without a byte-order mark.
+fn sniff<R: Read>(input: R, encoding: Encoding) -> Result<(Dialect, impl Read), BatchError> {
+    let mut input = encoding.reader_with_bom(input).map_err(BatchError::Read)?;
     let mut head = Vec::with_capacity(1 << 16);
     input
         .by_ref()
         .take(1 << 16)
         .read_to_end(&mut head)
         .map_err(BatchError::Read)?;
+    if let Some(order) = crate::files::utf16_without_bom(&head) {
+        return Err(HeaderError::Utf16WithoutBom { order }.into());
+    }
     // The `csv` reader strips the first BOM itself (and only the first: a second one is
     // part of the first header name, and comes back as it was).
     let bom = head.starts_with(UTF8_BOM);
@@ -247,7 +259,14 @@ fn sniff<R: Read>(mut input: R) -> Result<(Dialect, impl Read), BatchError> {
         .iter()
         .position(|&b| b == b'\n')
         .is_some_and(|i| i > 0 && head[i - 1] == b'\r');
-    Ok((Dialect { bom, crlf }, io::Cursor::new(head).chain(input)))
+    let cr = head
+        .iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .is_some_and(|i| head[i] == b'\r' && head.get(i + 1) != Some(&b'\n'));
+    Ok((
+        Dialect { bom, crlf, cr },
+        io::Cursor::new(head).chain(input),
+    ))
 }
 
 /// The input as the `csv` reader reads it, remembering the last [`TAIL`] bytes, so the reader
@@ -267,6 +286,12 @@ struct Tail<R> {
     require_utf8: bool,
     /// The header's names, for messages.
     names: Vec<String>,
+    /// CR-only line ends ([`Dialect::cr`]): lines are counted here, the `\r`s before byte
+    /// `cr_at` being `cr_line - 1`; `cr_record_line` is where the last record read starts.
+    cr: bool,
+    cr_at: u64,
+    cr_line: u64,
+    cr_record_line: u64,
 }
 
 /// A reading error that carries a [`BatchError`] through the `csv` reader (as an I/O error).
@@ -336,7 +361,7 @@ impl<R: Read> Read for Tail<R> {
 }
 
 impl<R> Tail<R> {
-    fn new(inner: R, options: &Options<'_>) -> Tail<R> {
+    fn new(inner: R, options: &Options<'_>, cr: bool) -> Tail<R> {
         Tail {
             inner,
             ring: vec![0; TAIL],
@@ -346,7 +371,29 @@ impl<R> Tail<R> {
             limit: options.max_record_size,
             require_utf8: options.format == Format::Jsonl,
             names: Vec::new(),
+            cr,
+            cr_at: 0,
+            cr_line: 1,
+            cr_record_line: 1,
         }
+    }
+
+    /// Counts the lines of a CR-only input up to the end of `record` (ending at byte `end`):
+    /// the `\r`s skipped before it (blank lines, still in the ring: a record never starts with
+    /// a line end, and its position is taken before them), those inside its fields, and the
+    /// one that ends it.
+    fn count_cr_lines(&mut self, record: &ByteRecord, end: u64) {
+        let mut skipped = 0;
+        let mut at = self.cr_at;
+        while let Some(b @ (b'\r' | b'\n')) = self.byte(at).filter(|_| at < end) {
+            skipped += u64::from(b == b'\r');
+            at += 1;
+        }
+        self.cr_record_line = self.cr_line + skipped;
+        let inside = record.as_slice().iter().filter(|&&b| b == b'\r').count() as u64;
+        let ended = end.checked_sub(1).and_then(|at| self.byte(at)) == Some(b'\r');
+        self.cr_line = self.cr_record_line + inside + u64::from(ended);
+        self.cr_at = end;
     }
 
     /// The byte at input offset `at`, if still kept.
@@ -359,6 +406,9 @@ impl<R> Tail<R> {
 /// The physical line where the record just read starts: the reader's line after it, less the
 /// line breaks inside it and the `\n` that ended it (if one did).
 fn record_line<R: Read>(rdr: &csv::Reader<Tail<R>>, record: &ByteRecord) -> u64 {
+    if rdr.get_ref().cr {
+        return rdr.get_ref().cr_record_line;
+    }
     let end = rdr.position();
     let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
     let before_end = |back: u64| {
@@ -386,6 +436,9 @@ fn next_record<R: Read>(
         return Ok(false);
     }
     let end = rdr.position().clone();
+    if rdr.get_ref().cr {
+        rdr.get_mut().count_cr_lines(record, end.byte());
+    }
     let tail = rdr.get_ref();
     let too_long = record.as_slice().len() as u64 > tail.limit;
     let line = tail.next_line;
@@ -417,7 +470,7 @@ fn next_record<R: Read>(
     }
     let tail = rdr.get_mut();
     tail.record_end = end.byte();
-    tail.next_line = end.line();
+    tail.next_line = if tail.cr { tail.cr_line } else { end.line() };
     Ok(true)
 }
 
@@ -517,13 +570,13 @@ struct Opened<R> {
 }
 
 /// Opens the (sniffed) input as CSV and reads and resolves its header.
-fn open<R: Read>(input: R, options: &Options<'_>) -> Result<Opened<R>, BatchError> {
+fn open<R: Read>(input: R, options: &Options<'_>, cr: bool) -> Result<Opened<R>, BatchError> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(options.delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(CSV_BUFFER)
-        .from_reader(Tail::new(input, options));
+        .from_reader(Tail::new(input, options, cr));
     let mut header = ByteRecord::new();
     if !next_record(&mut rdr, &mut header).map_err(read_error)? {
         return Err(HeaderError::Missing.into());
@@ -561,13 +614,13 @@ pub fn run<R: Read + Send, W: Write>(
     options: &Options<'_>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Stats, BatchError> {
-    let (dialect, input) = sniff(options.encoding.reader(input))?;
+    let (dialect, input) = sniff(input, options.encoding)?;
     let Opened {
         rdr,
         header,
         names,
         layout,
-    } = open(input, options)?;
+    } = open(input, options, dialect.cr)?;
     let reader = RowReader::new(&layout, options.protocol);
     let report = layout.report_layout();
     let sink = || match options.format {
@@ -595,8 +648,9 @@ pub fn run<R: Read + Send, W: Write>(
     if layout.is_long() {
         // One row per fraction: a sample's rows wait until the sample ends. Run in this thread.
         let mut long = Long::new();
-        let stats = long.run(rdr, &mut out, &reader, interpreter, &mut sink(), progress)?;
+        let mut stats = long.run(rdr, &mut out, &reader, interpreter, &mut sink(), progress)?;
         out.flush().map_err(BatchError::Write)?;
+        stats.warnings = layout.warnings().to_vec();
         return Ok(stats);
     }
 
@@ -667,6 +721,7 @@ pub fn run<R: Read + Send, W: Write>(
         });
         written?;
         read.map_err(read_error)?;
+        stats.warnings = layout.warnings().to_vec();
         Ok(stats)
     })
 }
@@ -870,7 +925,11 @@ fn interpret_error(
             }
         }
         // A recovery too large to compute: the urine result is the usual culprit (a unit).
-        InterpretError::Recovery(RecoveryError::OutOfRange { sugar }) => Field::Urine(*sugar),
+        InterpretError::Recovery(
+            RecoveryError::OutOfRange { sugar } | RecoveryError::TooSmall { sugar },
+        ) => Field::Urine(*sugar),
+        // The message names both inputs; the column is the numerator's.
+        InterpretError::RatioOutOfRange { numerator, .. } => Field::Urine(*numerator),
         _ => Field::Zonulin,
     };
     let slot = reader.layout().slot(field);

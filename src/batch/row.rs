@@ -53,6 +53,10 @@ pub enum Problem {
         /// The units accepted.
         expected: &'static str,
     },
+    /// A decimal comma, or a comma that may be one (`1,857`), in a file read without
+    /// `--decimal-comma`.
+    #[error("{0}; a file written with decimal commas is read with --decimal-comma (or decimal = \",\" in the column map)")]
+    Comma(SampleProblem),
     /// Zonulin without a matrix.
     #[error("zonulin needs its matrix: add a zonulin_matrix column (serum or stool) or set zonulin_matrix under [values] in the column map")]
     MissingMatrix,
@@ -121,6 +125,9 @@ impl Problem {
                 expected,
             },
             SampleProblem::MissingMatrix => Problem::MissingMatrix,
+            p @ (SampleProblem::DecimalComma { .. } | SampleProblem::AmbiguousComma { .. }) => {
+                Problem::Comma(p)
+            }
             p => Problem::Value(p),
         }
     }
@@ -235,7 +242,13 @@ impl<'x> Row<'x, '_> {
         parse: impl FnOnce(&str, Option<Unit>) -> Result<T, SampleProblem>,
     ) -> Option<T> {
         let c = self.cell(field)?;
-        match parse(c.text, c.unit) {
+        let read = if self.reader.layout.decimal_comma() && field.unit_kind() != UnitKind::None {
+            let mut buf = [0u8; parse::DECIMAL_COMMA_MAX];
+            parse::decimal_comma(c.text, &mut buf).and_then(|t| parse(t, c.unit))
+        } else {
+            parse(c.text, c.unit)
+        };
+        match read {
             Ok(v) => Some(v),
             Err(p) => {
                 self.reject(field, c.text, p);
@@ -498,15 +511,20 @@ impl<'a> RowReader<'a> {
                         continue;
                     }
                 };
-                let read = match part {
+                let mut buf = [0u8; parse::DECIMAL_COMMA_MAX];
+                let text = match self.layout.decimal_comma() {
+                    true => parse::decimal_comma(c.text, &mut buf),
+                    false => Ok(c.text),
+                };
+                let read = text.and_then(|text| match part {
                     FractionPart::Volume => {
-                        parse::volume(c.text, volume_unit(c.unit)).map(|v| f.volume = Some(v))
+                        parse::volume(text, volume_unit(c.unit)).map(|v| f.volume = Some(v))
                     }
                     FractionPart::Urine(s) => {
-                        parse::concentration(c.text, concentration_unit(c.unit))
+                        parse::concentration(text, concentration_unit(c.unit))
                             .map(|r| f.urine.set(s, Some(r)))
                     }
-                };
+                });
                 match read {
                     Ok(()) => any = true,
                     Err(p) => row.errors.push(RowError {
@@ -717,7 +735,7 @@ mod tests {
         let e = read(&["urine_lactulose [mg/L]"], &["12,5"]).unwrap_err();
         assert_eq!(
             e.problem,
-            Problem::Value(SampleProblem::DecimalComma {
+            Problem::Comma(SampleProblem::DecimalComma {
                 suggestion: "12.5".into()
             })
         );

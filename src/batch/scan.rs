@@ -38,11 +38,11 @@ impl Scan<Box<dyn Read>> {
     /// # Errors
     /// [`BatchError::Header`] for a missing or unusable header, [`BatchError::Read`] on I/O.
     pub fn new<R: Read + 'static>(input: R, options: &Options<'_>) -> Result<Self, BatchError> {
-        let (_dialect, input) = sniff(options.encoding.reader(input))?;
+        let (dialect, input) = sniff(input, options.encoding)?;
         let input: Box<dyn Read> = Box::new(input);
         let super::Opened {
             rdr, names, layout, ..
-        } = super::open(input, options)?;
+        } = super::open(input, options, dialect.cr)?;
         Ok(Scan { rdr, names, layout })
     }
 }
@@ -51,6 +51,11 @@ impl<R: Read> Scan<R> {
     /// The header's column names, as written.
     pub fn header(&self) -> &[String] {
         &self.names
+    }
+
+    /// The header's columns that are not read but look like inputs ([`Layout::warnings`]).
+    pub fn warnings(&self) -> &[super::HeaderWarning] {
+        self.layout.warnings()
     }
 
     /// The index of the column named `name` (exact match, or the name before a ` [unit]`).
@@ -96,6 +101,7 @@ impl<R: Read> Scan<R> {
                 result,
             });
         }
+        stats.warnings = self.layout.warnings().to_vec();
         Ok(stats)
     }
 }

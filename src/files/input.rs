@@ -220,6 +220,9 @@ pub enum Decoded<R> {
     Utf8(R),
     /// Transcoded from Latin-1.
     Latin1(Latin1<R>),
+    /// Transcoded from UTF-16 (little- or big-endian, as its byte-order mark says; the mark is
+    /// not kept).
+    Utf16(Box<encoding_rs_io::DecodeReaderBytes<R, Vec<u8>>>),
 }
 
 impl<R: Read> Read for Decoded<R> {
@@ -227,7 +230,98 @@ impl<R: Read> Read for Decoded<R> {
         match self {
             Decoded::Utf8(r) => r.read(buf),
             Decoded::Latin1(r) => r.read(buf),
+            Decoded::Utf16(r) => r.read(buf),
         }
+    }
+}
+
+/// The byte-order mark that opens `head`, if it is UTF-16's: `"UTF-16LE"` (FF FE) or
+/// `"UTF-16BE"` (FE FF).
+pub fn utf16_bom(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xFF, 0xFE, ..] => Some("UTF-16LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16BE"),
+        _ => None,
+    }
+}
+
+/// Whether the first line of `head` (up to 64 bytes) looks like UTF-16 without a byte-order
+/// mark: NUL bytes in every other place. `"UTF-16LE"` when they are the second byte of each
+/// pair (`i\0d\0`), `"UTF-16BE"` when the first.
+///
+/// ```
+/// use lmr::files::utf16_without_bom;
+/// assert_eq!(utf16_without_bom(b"i\0d\0,\0a\0g\0e\0"), Some("UTF-16LE"));
+/// assert_eq!(utf16_without_bom(b"\0i\0d\0,\0a"), Some("UTF-16BE"));
+/// assert_eq!(utf16_without_bom(b"id,age\n"), None);
+/// ```
+pub fn utf16_without_bom(head: &[u8]) -> Option<&'static str> {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = &line[..line.len().min(64)];
+    if line.len() < 4 {
+        return None;
+    }
+    let zeros = |parity: usize| {
+        line.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let pairs = line.len() / 2;
+    if zeros(1) * 2 >= pairs && zeros(1) > zeros(0) {
+        Some("UTF-16LE")
+    } else if zeros(0) * 2 >= pairs && zeros(0) > zeros(1) {
+        Some("UTF-16BE")
+    } else {
+        None
+    }
+}
+
+impl Encoding {
+    /// `input` as UTF-8: transcoded from UTF-16 when it opens with UTF-16's byte-order mark
+    /// (whatever `self` says: the mark is unambiguous; it is not kept), else read in `self`'s
+    /// encoding.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use lmr::files::Encoding;
+    /// // "id" in UTF-16LE with its byte-order mark, and in UTF-16BE
+    /// let mut text = String::new();
+    /// Encoding::Utf8.reader_with_bom(&b"\xFF\xFEi\0d\0"[..])?.read_to_string(&mut text)?;
+    /// assert_eq!(text, "id");
+    /// let mut text = String::new();
+    /// Encoding::Utf8.reader_with_bom(&b"\xFE\xFF\0i\0d"[..])?.read_to_string(&mut text)?;
+    /// assert_eq!(text, "id");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Reading the first bytes failed.
+    pub fn reader_with_bom<R: Read>(
+        self,
+        mut input: R,
+    ) -> io::Result<Decoded<io::Chain<io::Cursor<Vec<u8>>, R>>> {
+        let mut head = vec![0u8; 2];
+        let mut n = 0;
+        while n < head.len() {
+            match input.read(&mut head[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        head.truncate(n);
+        let utf16 = utf16_bom(&head).is_some();
+        let input = io::Cursor::new(head).chain(input);
+        Ok(if utf16 {
+            Decoded::Utf16(Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new().build(input),
+            ))
+        } else {
+            self.reader(input)
+        })
     }
 }
 

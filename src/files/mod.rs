@@ -39,7 +39,10 @@ mod output;
 mod sheet;
 
 pub use cleanup::remove_on_signal;
-pub use input::{read_regular, Decoded, Encoding, Latin1, Quoted, UnknownEncoding, QUOTE_CHARS};
+pub use input::{
+    read_regular, utf16_bom, utf16_without_bom, Decoded, Encoding, Latin1, Quoted, UnknownEncoding,
+    QUOTE_CHARS,
+};
 pub use output::{refuse_stdout_onto_input, same_file, stdout_is_closed, OutputFile};
 pub use sheet::formula_safe;
 

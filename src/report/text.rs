@@ -269,7 +269,9 @@ fn fractions(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
 }
 
 fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
-    if r.recoveries.is_empty() {
+    // A ratio may stand without recoveries (no urine volume: caveat ratio_without_recoveries).
+    let ratios = r.lm_ratio.is_some() || r.lr_ratio.is_some() || r.l13m_ratio.is_some();
+    if r.recoveries.is_empty() && !ratios {
         return;
     }
     fractions(out, sample, r);
@@ -278,7 +280,9 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
     } else {
         "Cumulative recoveries (sum over the fractions; percent of the oral dose)"
     };
-    let _ = writeln!(out, "\n{title}");
+    if !r.recoveries.is_empty() {
+        let _ = writeln!(out, "\n{title}");
+    }
     for (s, rec) in r.recoveries.iter() {
         let how = match (
             sample.urine.get(s),

@@ -97,7 +97,11 @@ pub fn require<N: AsRef<str>, V: AsRef<str>>(
             ),
             _ => ("sugar".to_string(), sugar.key().to_string(), "dose".into()),
         };
-        let needs = if sample.urine_volume.is_none() {
+        // Without a volume, a sugar in a ratio still gives the ratio (as `lmr batch` does:
+        // caveat ratio_without_recoveries); a lone sugar would give nothing.
+        let needs = if sample.urine_volume.is_none() && sample.in_a_ratio_without_volume(sugar) {
+            None
+        } else if sample.urine_volume.is_none() {
             Some(("urine volume", "volume".to_string()))
         } else if sample.protocol.doses.get(sugar).is_none() {
             Some(("oral dose", dose))

@@ -47,12 +47,43 @@ pub enum Problem {
     /// A zero dose.
     #[error("a dose must be greater than zero")]
     ZeroDose,
-    /// A decimal comma.
+    /// A decimal comma (`9,21`), read without `--decimal-comma`.
     #[error("decimal comma (write {} with a decimal point)", crate::files::Quoted(.suggestion))]
     DecimalComma {
         /// The text with a point.
         suggestion: String,
     },
+    /// A comma followed by exactly three digits (`1,857`): a decimal comma (1.857) or a
+    /// thousands separator (1857). Never guessed.
+    #[error("{} is {} with a decimal comma, or {} with a thousands separator: lmr does not guess, say which (write {} or {})", crate::files::Quoted(.text), crate::files::Quoted(.as_decimal), crate::files::Quoted(.as_thousands), crate::files::Quoted(.as_decimal), crate::files::Quoted(.as_thousands))]
+    AmbiguousComma {
+        /// The number as given.
+        text: String,
+        /// Read with a decimal comma.
+        as_decimal: String,
+        /// Read with a thousands separator.
+        as_thousands: String,
+    },
+    /// Thousands separators (`1,857,000`, `1,857.5`): not read, never guessed.
+    #[error("thousands separators are not read: write {}", crate::files::Quoted(.suggestion))]
+    ThousandsSeparator {
+        /// The text without them.
+        suggestion: String,
+    },
+    /// A point in a number read with decimal commas (`--decimal-comma`): a thousands separator
+    /// (`1.857,5`) or a decimal point in a decimal-comma file; never guessed.
+    #[error("a point in a number read with decimal commas (--decimal-comma): thousands separators are not read (write 1857,5, not 1.857,5), and a decimal point needs the file read without --decimal-comma")]
+    PointWithDecimalComma,
+    /// `-0`, `-0.0`: a sign on zero that no measurement has.
+    #[error("negative zero: an amount is never below zero (write 0)")]
+    NegativeZero,
+    /// A nonzero number below the smallest normal double (`1e-310`, or `1e-400`, which would
+    /// read as 0): it cannot be held without losing digits.
+    #[error("a nonzero number below 2.2250738585072014e-308 (the smallest normal double): it would be read as 0 or lose digits; check the value and its unit")]
+    Underflow,
+    /// `<0`: a detection limit of zero is no limit.
+    #[error("a detection limit of 0 is no limit (a result cannot be below zero): give the assay's limit (\"<0.25\") or write ND")]
+    ZeroLimit,
     /// A bare number with no unit anywhere.
     #[error("a bare number needs a unit (expected one of {expected})")]
     MissingUnit {
@@ -158,7 +189,7 @@ impl Problem {
             }
             UnitError::NotFinite { .. } => Problem::NotFinite,
             UnitError::Negative { .. } => Problem::Negative,
-            UnitError::DecimalComma { suggestion, .. } => Problem::DecimalComma { suggestion },
+            UnitError::DecimalComma { text, suggestion } => comma_problem(&text, suggestion),
             UnitError::MissingUnit { expected, .. } => Problem::MissingUnit { expected },
             UnitError::UnknownUnit { unit, expected, .. } => {
                 Problem::UnknownUnit { unit, expected }
@@ -181,6 +212,149 @@ impl Problem {
             },
         }
     }
+}
+
+/// Where the number of a value is (`<= 1,857 mg/L` → the bytes of `1,857`): after a `<`, `=`
+/// and spaces, the run of digits, signs, points, commas and exponent markers.
+fn number_span(text: &str) -> std::ops::Range<usize> {
+    let start = text.len()
+        - text
+            .trim_start()
+            .trim_start_matches(['<', '='])
+            .trim_start()
+            .len();
+    let len = text.as_bytes()[start..]
+        .iter()
+        .position(|&b| {
+            !(b.is_ascii_digit() || matches!(b, b'.' | b',' | b'+' | b'-' | b'e' | b'E'))
+        })
+        .unwrap_or(text.len() - start);
+    start..start + len
+}
+
+/// The problem of a number written with a comma, read without `--decimal-comma`: a thousands
+/// separator when the commas can only be that (`1,857,000`, `1,857.5`), both readings named when
+/// either is possible (`1,857`: exactly three digits after one comma), else a decimal comma.
+fn comma_problem(text: &str, suggestion: String) -> Problem {
+    let span = number_span(text);
+    let num = &text[span.clone()];
+    let mantissa = num.split(['e', 'E']).next().unwrap_or(num);
+    let unsigned = mantissa.trim_start_matches(['+', '-']);
+    let without = || {
+        format!(
+            "{}{}{}",
+            &text[..span.start],
+            num.replace(',', ""),
+            &text[span.end..]
+        )
+    };
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let mut groups = unsigned.split(',');
+    let head = groups.next().unwrap_or_default();
+    let tail: Vec<&str> = groups.collect();
+    // `1,857.5`: a point after the commas; the last group's whole part has three digits
+    let (last_whole, point) = match tail.last().map(|g| g.split_once('.')) {
+        Some(Some((whole, frac))) => (whole, digits(frac)),
+        Some(None) => (tail.last().copied().unwrap_or_default(), false),
+        None => ("", false),
+    };
+    let head_ok = digits(head) && head.len() <= 3 && !(head.len() > 1 && head.starts_with('0'));
+    let threes = !tail.is_empty()
+        && tail[..tail.len() - 1]
+            .iter()
+            .all(|g| digits(g) && g.len() == 3)
+        && digits(last_whole)
+        && last_whole.len() == 3;
+    if head_ok && threes && (point || tail.len() > 1) {
+        return Problem::ThousandsSeparator {
+            suggestion: without().trim().to_string(),
+        };
+    }
+    if head_ok && head != "0" && threes && tail.len() == 1 {
+        return Problem::AmbiguousComma {
+            text: text.trim().to_string(),
+            as_decimal: suggestion,
+            as_thousands: without().trim().to_string(),
+        };
+    }
+    Problem::DecimalComma { suggestion }
+}
+
+/// The longest value [`decimal_comma`] rewrites (a number and its unit are far shorter).
+pub const DECIMAL_COMMA_MAX: usize = 128;
+
+/// A value written with a decimal comma (`9,21`, `<0,25 mg/L`, `1,5e-3 g`) as lmr reads numbers:
+/// the number's comma becomes a point, in `buf` (no allocation); the unit is left as it is. A
+/// value without a comma is returned as it is.
+///
+/// ```
+/// use lmr::sample::parse::{decimal_comma, DECIMAL_COMMA_MAX, Problem};
+/// let mut buf = [0u8; DECIMAL_COMMA_MAX];
+/// assert_eq!(decimal_comma("<0,25 mg/L", &mut buf)?, "<0.25 mg/L");
+/// let mut buf = [0u8; DECIMAL_COMMA_MAX];
+/// assert_eq!(decimal_comma("59,5 mL/min/1.73 m²", &mut buf)?, "59.5 mL/min/1.73 m²");
+/// // a point in the number is a thousands separator or a decimal point: never guessed
+/// let mut buf = [0u8; DECIMAL_COMMA_MAX];
+/// assert_eq!(decimal_comma("1.857,5", &mut buf), Err(Problem::PointWithDecimalComma));
+/// # Ok::<(), Problem>(())
+/// ```
+///
+/// # Errors
+/// [`Problem::PointWithDecimalComma`] for a point in the number, [`Problem::NotANumber`] for
+/// more than one comma or a value longer than [`DECIMAL_COMMA_MAX`] bytes.
+pub fn decimal_comma<'a>(
+    text: &'a str,
+    buf: &'a mut [u8; DECIMAL_COMMA_MAX],
+) -> Result<&'a str, Problem> {
+    let span = number_span(text);
+    let num = &text.as_bytes()[span.clone()];
+    if num.contains(&b'.') {
+        return Err(Problem::PointWithDecimalComma);
+    }
+    let commas = num.iter().filter(|&&b| b == b',').count();
+    if commas == 0 {
+        return Ok(text);
+    }
+    if commas > 1 || text.len() > DECIMAL_COMMA_MAX {
+        return Err(Problem::NotANumber { example: "9,21" });
+    }
+    let out = &mut buf[..text.len()];
+    out.copy_from_slice(text.as_bytes());
+    for b in &mut out[span] {
+        if *b == b',' {
+            *b = b'.';
+        }
+    }
+    // Only an ASCII comma was replaced by an ASCII point: still UTF-8.
+    std::str::from_utf8(out).map_err(|_| Problem::NotANumber { example: "9,21" })
+}
+
+/// Refuses the numbers at the edges of a double that no measurement is: a negative zero (`-0`),
+/// and a nonzero number below the smallest normal double (`1e-310`, which would lose digits, or
+/// `1e-400`, which would read as 0). `value` is the value read from `text` (never negative:
+/// negatives are refused before).
+fn edges(text: &str, value: f64) -> Result<(), Problem> {
+    if value >= f64::MIN_POSITIVE {
+        return Ok(()); // every ordinary value: one comparison
+    }
+    if value.is_sign_negative() {
+        return Err(Problem::NegativeZero);
+    }
+    let num = &text[number_span(text)];
+    let mantissa = num.split(['e', 'E']).next().unwrap_or(num);
+    if value > 0.0 || mantissa.bytes().any(|b| matches!(b, b'1'..=b'9')) {
+        return Err(Problem::Underflow);
+    }
+    Ok(())
+}
+
+/// A censored value's limit: not zero (`<0`), and not at the edges ([`edges`]).
+fn limit_edges(text: &str, limit: f64) -> Result<(), Problem> {
+    edges(text, limit)?;
+    if limit == 0.0 {
+        return Err(Problem::ZeroLimit);
+    }
+    Ok(())
 }
 
 /// A result reported as a value, or as below the assay's limit (`<10 ng/mL`, `ND`).
@@ -209,7 +383,13 @@ pub fn is_below_limit(text: &str) -> bool {
 /// # Errors
 /// The [`Problem`] of the number or unit.
 pub fn concentration(text: &str, unit: Option<ConcentrationUnit>) -> Result<UrineResult, Problem> {
-    UrineResult::parse(text, unit).map_err(|e| Problem::from_unit(e, "12.5 mg/L"))
+    let r = UrineResult::parse(text, unit).map_err(|e| Problem::from_unit(e, "12.5 mg/L"))?;
+    match r {
+        UrineResult::Measured(c) => edges(text, c.value())?,
+        UrineResult::BelowLimit(Some(c)) => limit_edges(text, c.value())?,
+        UrineResult::BelowLimit(None) => {}
+    }
+    Ok(r)
 }
 
 /// A urine volume (`1857 mL`, `1.857 L`).
@@ -217,7 +397,9 @@ pub fn concentration(text: &str, unit: Option<ConcentrationUnit>) -> Result<Urin
 /// # Errors
 /// The [`Problem`] of the number or unit.
 pub fn volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Problem> {
-    Volume::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "1857 mL"))
+    let v = Volume::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "1857 mL"))?;
+    edges(text, v.value())?;
+    Ok(v)
 }
 
 /// `anhydrous` or `monohydrate` (ASCII case ignored).
@@ -261,6 +443,7 @@ fn split_dose_form(t: &str) -> (&str, Option<DoseForm>) {
 pub fn dose(text: &str, unit: Option<MassUnit>) -> Result<Dose, Problem> {
     let (mass, form) = split_dose_form(crate::units::trim(text));
     let m = Mass::parse_with_default(mass, unit).map_err(|e| Problem::from_unit(e, "5 g"))?;
+    edges(mass, m.value())?;
     if m.value() == 0.0 {
         return Err(Problem::ZeroDose);
     }
@@ -275,7 +458,10 @@ pub fn dose(text: &str, unit: Option<MassUnit>) -> Result<Dose, Problem> {
 /// # Errors
 /// The [`Problem`] of the number or unit.
 pub fn solution(text: &str, unit: Option<StrengthUnit>) -> Result<Strength, Problem> {
-    Strength::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "250 mg/mL"))
+    let x =
+        Strength::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "250 mg/mL"))?;
+    edges(text, x.mg_per_ml())?;
+    Ok(x)
 }
 
 /// The volume of test solution drunk (`12 mL`).
@@ -283,7 +469,9 @@ pub fn solution(text: &str, unit: Option<StrengthUnit>) -> Result<Strength, Prob
 /// # Errors
 /// The [`Problem`] of the number or unit.
 pub fn dose_volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Problem> {
-    Volume::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "12 mL"))
+    let v = Volume::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "12 mL"))?;
+    edges(text, v.value())?;
+    Ok(v)
 }
 
 /// The urine collection window from the dose (`5 h`, `300 min`).
@@ -291,7 +479,9 @@ pub fn dose_volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Probl
 /// # Errors
 /// The [`Problem`] of the number or unit.
 pub fn collection(text: &str, unit: Option<DurationUnit>) -> Result<Duration, Problem> {
-    Duration::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "5 h"))
+    let d = Duration::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "5 h"))?;
+    edges(text, d.value())?;
+    Ok(d)
 }
 
 /// The unit of an age.
@@ -347,6 +537,7 @@ pub fn age(text: &str, unit: Option<AgeUnit>) -> Result<f64, Problem> {
             expected: AGE_UNITS,
         })?
     };
+    edges(text, value)?;
     Ok(value * unit.years())
 }
 
@@ -386,14 +577,16 @@ pub fn vitamin_d(
         if let Some(rest) = crate::units::trim(text).strip_prefix('<') {
             let rest = rest.trim_start_matches('=');
             if !is_below_limit_word(text) {
-                Concentration::parse_with_default(rest, unit)
+                let limit = Concentration::parse_with_default(rest, unit)
                     .map_err(|e| Problem::from_unit(e, "20 ng/mL"))?;
+                limit_edges(rest, limit.value())?;
             }
         }
         return Ok(Reading::BelowLimit);
     }
     let c = Concentration::parse_with_default(text, unit)
         .map_err(|e| Problem::from_unit(e, "20 ng/mL"))?;
+    edges(text, c.value())?;
     VitaminD::new(c, form)
         .map(Reading::Value)
         .map_err(|e| match e {
@@ -435,18 +628,19 @@ pub fn zonulin(
             .strip_prefix('<')
             .filter(|_| !is_below_limit_word(text))
         {
-            match Zonulin::parse(rest.trim_start_matches('='), unit, matrix) {
-                Ok(_)
-                | Err(ZonulinError::MissingMatrix(_))
+            let rest = rest.trim_start_matches('=');
+            match Zonulin::parse(rest, unit, matrix) {
+                Ok(z) => limit_edges(rest, z.value())?,
+                Err(ZonulinError::MissingMatrix(_))
                 | Err(ZonulinError::Value(UnitError::MissingUnit { .. })) => {}
                 Err(e) => return Err(zonulin_problem(e)),
             }
         }
         return Ok(Reading::BelowLimit);
     }
-    Zonulin::parse(text, unit, matrix)
-        .map(Reading::Value)
-        .map_err(zonulin_problem)
+    let z = Zonulin::parse(text, unit, matrix).map_err(zonulin_problem)?;
+    edges(text, z.value())?;
+    Ok(Reading::Value(z))
 }
 
 /// The [`Problem`] a zonulin parse error reports.
@@ -533,6 +727,7 @@ pub fn egfr(text: &str) -> Result<f64, Problem> {
     if value < 0.0 {
         return Err(Problem::Negative);
     }
+    edges(text, value)?;
     Ok(value)
 }
 

@@ -415,8 +415,11 @@ fn mutate_cell(
         }
         7 if numeric => {
             set(b"1e-999", false);
-            let p = (kind == Kind::Mass).then_some("a dose must be greater than zero");
-            ("tiny_exponent_1e-999", p)
+            // read as 0 it would pass as a zero result: refused wherever a number is read
+            (
+                "tiny_exponent_1e-999",
+                Some("below 2.2250738585072014e-308"),
+            )
         }
         8 if numeric => match kind {
             Kind::Conc => {

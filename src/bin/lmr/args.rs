@@ -245,6 +245,12 @@ pub struct ReadArgs {
     /// UTF-8 (exit 1, naming line and column) rather than alter it; CSV output keeps its bytes.
     #[arg(long, value_name = "utf-8|latin1", default_value = "utf-8", value_parser = crate::files::parse_encoding)]
     pub encoding: lmr::files::Encoding,
+
+    /// Numbers are written with a decimal comma: `9,21` is 9.21 (European lab exports; usually
+    /// with --delimiter ';'). A number with a point is then refused, never guessed: thousands
+    /// separators are not read. The same as `decimal = ","` in a column map.
+    #[arg(long)]
+    pub decimal_comma: bool,
 }
 
 const CHECK_EXAMPLES: &str = "\

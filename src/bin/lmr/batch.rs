@@ -40,6 +40,9 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     if let Some(column) = &a.sample_id {
         map.set_sample_id(column);
     }
+    if a.reading.decimal_comma {
+        map.set_decimal_comma(true);
+    }
     let batch_options = Options {
         format: match a.format {
             BatchFormat::Csv => Format::Csv,
@@ -139,6 +142,9 @@ fn summary(s: &Stats, format: BatchFormat) {
         );
     } else if s.errors > 0 {
         let _ = writeln!(err, "lmr: {see}");
+    }
+    for w in &s.warnings {
+        let _ = writeln!(err, "lmr: warning: {w}");
     }
     let mut caveats = s.caveats().peekable();
     if caveats.peek().is_some() {

@@ -53,10 +53,13 @@ impl Setup {
     fn new(input: &InputArgs, ranges: &RangeOptions) -> Result<Setup, CliError> {
         let delimiter = delimiter(&input.delimiter)?;
         let registry = load_registry(&ranges.ranges)?;
-        let map = match &input.columns {
+        let mut map = match &input.columns {
             Some(p) => ColumnMap::from_path(p)?,
             None => ColumnMap::default(),
         };
+        if input.reading.decimal_comma {
+            map.set_decimal_comma(true);
+        }
         Ok(Setup {
             registry,
             map,

@@ -636,6 +636,7 @@ pub struct Interpreter<'r> {
     lr_explicit: Option<&'r ReferenceRange>,
     subtract_baseline: bool,
     lm_automatic: Vec<&'r ReferenceRange>,
+    lm_all: Vec<&'r ReferenceRange>,
     vitamin_d_schemes: Vec<&'r ReferenceRange>,
     zonulin_range: Option<&'r ReferenceRange>,
     mannitol_band: Option<&'r ReferenceRange>,
@@ -739,6 +740,7 @@ impl<'r> Interpreter<'r> {
             lr_explicit,
             subtract_baseline: options.subtract_baseline,
             lm_automatic,
+            lm_all: registry.ranges_for(Analyte::LmRatio).collect(),
             vitamin_d_schemes,
             zonulin_range,
             mannitol_band: quality(MANNITOL_BAND_ID, Analyte::MannitolRecoveryPct),
@@ -781,6 +783,31 @@ impl<'r> Interpreter<'r> {
         Vec<crate::protocol::ProtocolGap>,
     )> {
         crate::protocol::nearest_protocols(self.protocols, &sample.protocol)
+    }
+
+    /// The L:M ranges (automatic or explicit) that declare doses, whose doses and window fit the
+    /// sample's, each with what else differs (age, sex, …; empty for an explicit range that would
+    /// apply if named): why a sample matching a named protocol can stay `unclassified`.
+    pub fn lm_ranges_fitting_protocol(
+        &self,
+        sample: &Sample,
+    ) -> Vec<(&'r ReferenceRange, Vec<crate::reference::Difference>)> {
+        use crate::reference::Difference as D;
+        let protocol_level = |d: &D| {
+            matches!(
+                d,
+                D::Dose { .. } | D::Collection { .. } | D::CollectionOutside { .. }
+            )
+        };
+        self.lm_all
+            .iter()
+            .filter(|r| !r.applies_to.doses.is_empty())
+            .filter_map(|r| {
+                let mut d = Vec::new();
+                r.differences(&sample.protocol, &mut d);
+                (!d.iter().any(protocol_level)).then_some((*r, d))
+            })
+            .collect()
     }
 
     /// The L:M range named explicitly.

@@ -329,7 +329,9 @@ fn round(rng: &mut Rng, seeds: &Seeds, interpreter: &Interpreter<'_>, counts: &m
     let t = String::from_utf8_lossy(&text).into_owned();
     guarded(counts, "ColumnMap / sample_file", &text, || {
         let _ = ColumnMap::from_toml_str(&t, "fuzz.toml");
-        let _ = lmr::sample_file::parse("fuzz.toml", &t);
+        static BUILTIN: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+        let registry = BUILTIN.get_or_init(|| Registry::builtin().expect("built-in ranges"));
+        let _ = lmr::sample_file::parse("fuzz.toml", &t, registry);
     });
     counts.other_toml += 1;
 

@@ -65,6 +65,10 @@ pub enum Field {
     SampleId,
     /// The volume of test solution drunk (`dose_volume`): with `<sugar>_solution`, the dose.
     DoseVolume,
+    /// A yes/no pre-test condition (`pretest_nsaid`, …, `glycosuria`): raises the flag of its name.
+    Pretest(PretestField),
+    /// Estimated glomerular filtration rate (`egfr`, mL/min/1.73 m²).
+    Egfr,
 }
 
 /// The kind of unit a field takes.
@@ -86,6 +90,8 @@ pub enum UnitKind {
     Zonulin,
     /// A solution strength (mg/mL).
     Strength,
+    /// An eGFR (mL/min/1.73 m², the only unit).
+    Egfr,
 }
 
 const SUGARS: usize = Sugar::ALL.len();
@@ -114,7 +120,7 @@ const BASELINE_NAMES: [&str; SUGARS] = sugar_names!("baseline_", "");
 const SOLUTION_NAMES: [&str; SUGARS] = sugar_names!("", "_solution");
 
 /// The fields after the per-sugar ones, in index order.
-const OTHERS: [Field; 11] = [
+const OTHERS: [Field; 18] = [
     Field::Collection,
     Field::Age,
     Field::Sex,
@@ -126,6 +132,13 @@ const OTHERS: [Field; 11] = [
     Field::Fraction,
     Field::SampleId,
     Field::DoseVolume,
+    Field::Pretest(PretestField::Nsaid),
+    Field::Pretest(PretestField::Alcohol),
+    Field::Pretest(PretestField::Laxative),
+    Field::Pretest(PretestField::Steroid),
+    Field::Pretest(PretestField::RecentDiarrhoea),
+    Field::Pretest(PretestField::Glycosuria),
+    Field::Egfr,
 ];
 
 impl Field {
@@ -170,6 +183,8 @@ impl Field {
             Field::VitaminDForm => "vitamin_d_form",
             Field::Fraction => "fraction",
             Field::SampleId => "sample_id",
+            Field::Pretest(p) => p.name(),
+            Field::Egfr => "egfr",
         }
     }
 
@@ -189,7 +204,9 @@ impl Field {
             Field::Collection => UnitKind::Duration,
             Field::Age => UnitKind::Age,
             Field::Zonulin => UnitKind::Zonulin,
+            Field::Egfr => UnitKind::Egfr,
             Field::DoseForm(_)
+            | Field::Pretest(_)
             | Field::Sex
             | Field::ZonulinMatrix
             | Field::HpGenotype
@@ -219,6 +236,8 @@ impl Field {
             Field::Fraction => 5 * s + 9,
             Field::SampleId => 5 * s + 10,
             Field::DoseVolume => 5 * s + 11,
+            Field::Pretest(p) => 5 * s + 12 + p as usize,
+            Field::Egfr => 5 * s + 18,
         }
     }
 }
@@ -229,7 +248,7 @@ impl fmt::Display for Field {
     }
 }
 
-pub use crate::sample::AgeUnit;
+pub use crate::sample::{AgeUnit, PretestField};
 
 /// A unit a bare number in a column takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -248,6 +267,8 @@ pub enum Unit {
     Zonulin(ZonulinUnit),
     /// A solution strength unit.
     Strength(StrengthUnit),
+    /// mL/min/1.73 m² (an eGFR's one unit).
+    Egfr,
 }
 
 /// The units each kind accepts, for messages.
@@ -261,6 +282,7 @@ pub(crate) fn expected_units(kind: UnitKind) -> &'static str {
         UnitKind::Age => "y, months",
         UnitKind::Zonulin => "ng/mL, µg/L, ng/g",
         UnitKind::Strength => StrengthUnit::EXPECTED,
+        UnitKind::Egfr => crate::sample::parse::EGFR_UNITS,
     }
 }
 
@@ -276,6 +298,7 @@ impl Unit {
             UnitKind::Age => AgeUnit::lookup(text).map(Unit::Age),
             UnitKind::Zonulin => ZonulinUnit::lookup(text).map(Unit::Zonulin),
             UnitKind::Strength => StrengthUnit::lookup(text).map(Unit::Strength),
+            UnitKind::Egfr => crate::sample::parse::is_egfr_unit(text).then_some(Unit::Egfr),
         }
     }
 }

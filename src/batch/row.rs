@@ -21,7 +21,7 @@ use crate::fraction::WindowProblem;
 use crate::interpretation::{Fraction, Sample};
 use crate::protocol::{DrinkError, NamedProtocol};
 use crate::sample::parse::{self, Reading};
-use crate::sample::Problem as SampleProblem;
+use crate::sample::{PretestField, Problem as SampleProblem};
 /// Where a row is: `row` is the 1-based data row (the header is not counted), `line` the
 /// 1-based physical line where the record starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -378,6 +378,12 @@ impl<'a> RowReader<'a> {
         }
         self.vitamin_d(&mut row, sample);
         self.zonulin(&mut row, sample);
+        for field in PretestField::ALL {
+            *field.slot(&mut sample.pretest) =
+                row.read(Field::Pretest(field), |t, _| parse::yes_no(t));
+        }
+        // The header's unit, if any, is the one eGFR unit: the cell's own text is read as check reads it.
+        sample.pretest.egfr = row.read(Field::Egfr, |t, _| parse::egfr(t));
         Ok(())
     }
 

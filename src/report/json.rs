@@ -183,6 +183,15 @@ pub fn to_json(
                 interpreter.nearest_protocols(sample).iter().map(|(p, gaps)| json!({
                     "id": p.id,
                     "differences": gaps.iter().map(|g| g.to_string()).collect::<Vec<_>>(),
+                    "ranges_for_these_doses": if gaps.is_empty() {
+                        interpreter.lm_ranges_fitting_protocol(sample).iter().map(|(r, d)| json!({
+                            "id": r.id,
+                            "selection": if r.selection == crate::reference::Selection::Explicit { "explicit" } else { "automatic" },
+                            "differences": d.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+                        })).collect::<Vec<_>>()
+                    } else {
+                        Vec::new()
+                    },
                 })).collect::<Vec<_>>()
             } else {
                 Vec::new()

@@ -212,6 +212,24 @@ fn inputs(out: &mut String, sample: &Sample) {
     if let Some(g) = sample.hp_genotype {
         let _ = writeln!(out, "  {:<30} {g}", "haptoglobin genotype");
     }
+    let answers: Vec<String> = crate::sample::PretestField::ALL
+        .iter()
+        .filter_map(|f| {
+            let a = f.get(&sample.pretest)?;
+            Some(format!("{} {}", f.name(), if a { "yes" } else { "no" }))
+        })
+        .collect();
+    if !answers.is_empty() {
+        let _ = writeln!(out, "  {:<30} {}", "before the test", answers.join(", "));
+    }
+    if let Some(e) = sample.pretest.egfr {
+        let _ = writeln!(
+            out,
+            "  {:<30} {} mL/min/1.73 m²",
+            "eGFR",
+            crate::number::format(e, crate::number::DIGITS)
+        );
+    }
 }
 
 fn fractions(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
@@ -511,20 +529,52 @@ pub fn to_text_with_nearest(
     if r.lm_ratio.is_some() && r.lm.is_none() {
         for (p, gaps) in interpreter.nearest_protocols(sample) {
             let what: Vec<String> = gaps.iter().map(|g| g.to_string()).collect();
+            let what = if what.is_empty() {
+                same_doses_and_window(interpreter, sample)
+            } else {
+                what.join("; ")
+            };
             let _ = writeln!(
                 nearest,
-                "  nearest named protocol: {} ({}); differs: {}",
-                p.id,
-                p.title,
-                if what.is_empty() {
-                    "nothing".into()
-                } else {
-                    what.join("; ")
-                }
+                "  nearest named protocol: {} ({}); differs: {what}",
+                p.id, p.title,
             );
         }
     }
     text_report(sample, r, &nearest)
+}
+
+/// What to say when a named protocol's doses and window match the sample's and the ratio is
+/// still unclassified: the L:M ranges declaring those doses, and what keeps each from applying.
+fn same_doses_and_window(
+    interpreter: &crate::interpretation::Interpreter<'_>,
+    sample: &Sample,
+) -> String {
+    let ranges: Vec<String> = interpreter
+        .lm_ranges_fitting_protocol(sample)
+        .iter()
+        .map(|(range, d)| {
+            let how = if range.selection == crate::reference::Selection::Explicit {
+                format!("chosen only by name (--lm-range {})", range.id)
+            } else {
+                "automatic".to_string()
+            };
+            let d: Vec<String> = d.iter().map(|d| d.to_string()).collect();
+            if d.is_empty() {
+                format!("{}: {how}", range.id)
+            } else {
+                format!("{}: {how}; but {}", range.id, d.join(", "))
+            }
+        })
+        .collect();
+    if ranges.is_empty() {
+        "nothing in doses or window; no loaded L:M range declares these doses (compare with a local reference interval or a z-score table: see `lmr ranges`)".into()
+    } else {
+        format!(
+            "nothing in doses or window; L:M ranges declaring these doses: {}",
+            ranges.join("; ")
+        )
+    }
 }
 
 fn text_report(sample: &Sample, r: &Interpretation<'_>, nearest: &str) -> String {

@@ -186,14 +186,22 @@ impl<'a> IntoIterator for &'a SampleErrors {
 
 impl fmt::Display for SampleErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
+        write_joined(f, &self.0)
     }
+}
+
+/// Writes `items` separated by `; `: how a list of rejected fields reads in one message.
+pub(crate) fn write_joined<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    items: &[T],
+) -> fmt::Result {
+    for (i, e) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str("; ")?;
+        }
+        write!(f, "{e}")?;
+    }
+    Ok(())
 }
 
 impl std::error::Error for SampleErrors {}
@@ -318,7 +326,7 @@ impl Name {
 }
 
 /// The yes/no pre-test fields, each raising the flag of the same name when `yes`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PretestField {
     /// `pretest_nsaid`: NSAIDs or aspirin before the test.
     Nsaid,
@@ -359,6 +367,12 @@ impl PretestField {
 
     fn lookup(key: &str) -> Option<PretestField> {
         PretestField::ALL.into_iter().find(|f| f.name() == key)
+    }
+
+    /// The answer a sample holds (`None`: not recorded).
+    pub fn get(self, p: &crate::interpretation::Pretest) -> Option<bool> {
+        let mut copy = *p;
+        *self.slot(&mut copy)
     }
 
     /// Where the answer is kept in a sample.
@@ -456,6 +470,12 @@ where
     }
     read(sample, &given, registry, &mut errors);
     SampleErrors::check(errors)
+}
+
+/// The canonical name of a field name (`urine_volume` → `volume`, `urine_lactulose` →
+/// `lactulose`), as [`FieldError::field`] reports it; `None` for a name that is not a field.
+pub(crate) fn canonical_field(name: &str) -> Option<String> {
+    Name::lookup(name).map(Name::canonical)
 }
 
 /// Splits `rhamnose="20 mg/dL"` into the sugar and the value.

@@ -695,7 +695,7 @@ pub fn yes_no(text: &str) -> Result<bool, Problem> {
 }
 
 /// The units an eGFR is accepted in (all the same quantity, mL/min/1.73 m²).
-const EGFR_UNITS: &str = "mL/min/1.73 m² (also written mL/min/1.73m2 or mL/min per 1.73 m²)";
+pub const EGFR_UNITS: &str = "mL/min/1.73 m² (also written mL/min/1.73m2 or mL/min per 1.73 m²)";
 
 /// An estimated glomerular filtration rate in mL/min/1.73 m² (a bare number is read in that unit).
 ///
@@ -711,14 +711,7 @@ const EGFR_UNITS: &str = "mL/min/1.73 m² (also written mL/min/1.73m2 or mL/min 
 pub fn egfr(text: &str) -> Result<f64, Problem> {
     let (value, unit) =
         crate::units::split_number(text).map_err(|e| Problem::from_unit(e, "59 mL/min/1.73 m²"))?;
-    let key: String = unit
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase()
-        .replace('²', "2")
-        .replace("per", "/");
-    if !(key.is_empty() || key == "ml/min/1.73m2") {
+    if !(unit.trim().is_empty() || is_egfr_unit(unit)) {
         return Err(Problem::UnknownUnit {
             unit: unit.to_string(),
             expected: EGFR_UNITS,
@@ -729,6 +722,24 @@ pub fn egfr(text: &str) -> Result<f64, Problem> {
     }
     edges(text, value)?;
     Ok(value)
+}
+
+/// Whether `unit` spells mL/min/1.73 m² (spaces, case, `m2` for `m²` and `per` for `/` aside).
+///
+/// ```
+/// use lmr::sample::parse::is_egfr_unit;
+/// assert!(is_egfr_unit("mL/min per 1.73 m²"));
+/// assert!(!is_egfr_unit("mL/min"));
+/// ```
+pub fn is_egfr_unit(unit: &str) -> bool {
+    let key: String = unit
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
+        .replace('²', "2")
+        .replace("per", "/");
+    key == "ml/min/1.73m2"
 }
 
 /// A named protocol (`dutch-sat-hyperosmolar`) from `registry`.

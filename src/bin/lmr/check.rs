@@ -108,7 +108,7 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
                 context: format!("--sample {}: cannot read", path.display()),
                 error,
             })?;
-            lmr::sample_file::parse(&path.display().to_string(), &text)
+            lmr::sample_file::parse(&path.display().to_string(), &text, registry)
                 .map_err(|e| CliError::Sample(e.to_string()))?
         }
     };

@@ -407,7 +407,7 @@ fn lm_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> {
                 .label_style(font(13))
                 .axis_desc_style(font(14))
                 .draw()?;
-            chart.draw_series(counts.iter().enumerate().filter(|(_, &c)| c > 0).map(
+            chart.draw_series(counts.iter().enumerate().filter(|&(_, &c)| c > 0).map(
                 |(j, &c)| {
                     Rectangle::new(
                         [(edges[j], 0.0), (edges[j + 1], c as f64)],
@@ -716,7 +716,7 @@ fn vitamin_d_figure(summary: &Summary, options: &HtmlOptions) -> Option<Figure> 
                 )))?;
             }
             let colour = GROUP_COLOURS[i % GROUP_COLOURS.len()];
-            chart.draw_series(counts.iter().enumerate().filter(|(_, &c)| c > 0).map(
+            chart.draw_series(counts.iter().enumerate().filter(|&(_, &c)| c > 0).map(
                 |(j, &c)| {
                     Rectangle::new(
                         [(edges[j], 0.0), (edges[j + 1], c as f64)],

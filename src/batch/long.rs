@@ -80,7 +80,7 @@ impl<'r> Long<'r> {
         output: &mut W,
         reader: &RowReader<'_>,
         interpreter: &Interpreter<'r>,
-        sink: &mut Sink<'_, '_>,
+        sink: &mut Sink<'_, 'r>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Stats, BatchError> {
         let mut stats = Stats::default();
@@ -114,10 +114,10 @@ impl<'r> Long<'r> {
                     limit: MAX_FRACTIONS,
                 });
                 self.state
-                    .error_row(&e, &record, width, sink, &mut self.out, &mut stats);
+                    .error_row(&e, &record, width, sink, &mut self.out, &mut stats, false);
             } else if same {
                 // The held row was not the sample's last: write it without the whole collection.
-                self.write_held(reader, sink, &mut stats, None);
+                self.write_held(reader, sink, &mut stats, None, false);
                 self.take(&mut record, pos, reader, interpreter);
             } else {
                 self.finish(reader, interpreter, sink, &mut stats, true);
@@ -130,7 +130,7 @@ impl<'r> Long<'r> {
                 if !id.is_empty() && self.seen.contains(&self.hash(id)) {
                     let e = id_error(Problem::SampleReappears);
                     self.state
-                        .error_row(&e, &record, width, sink, &mut self.out, &mut stats);
+                        .error_row(&e, &record, width, sink, &mut self.out, &mut stats, true);
                 } else {
                     self.id.extend_from_slice(id);
                     self.rows = 0;
@@ -247,13 +247,15 @@ impl<'r> Long<'r> {
             .all(|e| e.column.as_deref().is_some_and(|c| !feeds(c)))
     }
 
-    /// Writes the held row (its result is still the state's), with `cumulative` on it.
+    /// Writes the held row (its result is still the state's), with `cumulative` on it; `last`:
+    /// it is its sample's last row.
     fn write_held(
         &mut self,
         reader: &RowReader<'_>,
-        sink: &mut Sink<'_, '_>,
+        sink: &mut Sink<'_, 'r>,
         stats: &mut Stats,
-        cumulative: Option<&Interpretation<'_>>,
+        cumulative: Option<&Interpretation<'r>>,
+        last: bool,
     ) {
         let Some(pos) = self.held_pos.take() else {
             return;
@@ -265,6 +267,8 @@ impl<'r> Long<'r> {
         let cumulative = cumulative.filter(|_| outcome != Outcome::Failed);
         let facts = super::Facts {
             row: pos.row,
+            line: pos.line,
+            last,
             sample: &self.state.sample,
             errors: &self.state.errors,
         };
@@ -279,23 +283,32 @@ impl<'r> Long<'r> {
         );
     }
 
-    /// Ends the current sample: writes its held row, with the whole collection when `complete`
-    /// and every row's fraction was read (otherwise saying why on that row).
+    /// Ends the current sample: writes its held row with the whole collection when `complete`
+    /// (not cut short) and the row could be read. The whole collection sums every row's fraction
+    /// when each was read; otherwise it has no sugar results, the row says why, and its other
+    /// analytes (the last row's) are still given.
     fn finish(
         &mut self,
         reader: &RowReader<'_>,
         interpreter: &Interpreter<'r>,
-        sink: &mut Sink<'_, '_>,
+        sink: &mut Sink<'_, 'r>,
         stats: &mut Stats,
         complete: bool,
     ) {
         if self.held_pos.is_none() {
             return;
         }
-        let mut have = false;
-        if complete && self.group_ok && self.held_outcome != Outcome::Failed {
-            // The whole sample: the last row's doses, window, age, sex and baseline, and every
-            // row's urine as one fraction.
+        let have = complete && self.held_outcome != Outcome::Failed;
+        if have {
+            if !self.group_ok {
+                // Say on the row where the whole-collection results would be why they are empty.
+                if let Some(first) = self.first_bad.filter(|p| Some(*p) != self.held_pos) {
+                    self.note(Problem::FractionMissing { row: first });
+                }
+                self.fractions.clear();
+            }
+            // The whole sample: the last row's doses, window, age, sex, baseline and other
+            // analytes, and every row's urine as one fraction.
             self.whole.clone_from(&self.state.sample);
             self.whole.urine.clear();
             self.whole.urine_volume = None;
@@ -303,7 +316,6 @@ impl<'r> Long<'r> {
             let whole = interpreter.interpret(&self.whole, &mut self.cumulative);
             std::mem::swap(&mut self.whole.fractions, &mut self.fractions);
             // The interpretation keeps what did not fail (a zonulin error keeps the sugars).
-            have = true;
             if let Err(e) = whole {
                 let text = e.to_string();
                 if !self.state.error.contains(&text) {
@@ -311,19 +323,10 @@ impl<'r> Long<'r> {
                     self.note(problem);
                 }
             }
-        } else if complete && !self.group_ok && self.held_outcome != Outcome::Failed {
-            // Say on the row where the whole-collection results would be why they are empty.
-            if let Some(first) = self.first_bad.filter(|p| Some(*p) != self.held_pos) {
-                self.note(Problem::FractionMissing { row: first });
-            }
         }
         let cumulative = std::mem::take(&mut self.cumulative);
-        self.write_held(
-            reader,
-            sink,
-            stats,
-            if have { Some(&cumulative) } else { None },
-        );
+        let whole = if have { Some(&cumulative) } else { None };
+        self.write_held(reader, sink, stats, whole, true);
         self.cumulative = cumulative;
     }
 }

@@ -50,7 +50,7 @@ use long::Long;
 pub use long::MAX_FRACTIONS;
 pub use near_miss::{near_miss, HeaderWarning, NearMiss};
 pub use row::{BelowLimit, Position, Problem, RowError, RowReader};
-pub use scan::{Scan, Scanned};
+pub use scan::{LeftOut, Rejected, Scan, Scanned, Value};
 
 pub use crate::files::Encoding;
 
@@ -770,7 +770,7 @@ impl<'r> RowState<'r> {
         batch: &Batch,
         reader: &RowReader<'_>,
         interpreter: &Interpreter<'r>,
-        sink: &mut Sink<'_, '_>,
+        sink: &mut Sink<'_, 'r>,
         out: &mut Vec<u8>,
     ) -> Stats {
         out.clear();
@@ -787,6 +787,8 @@ impl<'r> RowState<'r> {
             let (result, error) = self.output(outcome);
             let facts = Facts {
                 row: pos.row,
+                line: pos.line,
+                last: true,
                 sample: &self.sample,
                 errors: &self.errors,
             };
@@ -825,15 +827,18 @@ impl<'r> RowState<'r> {
         }
     }
 
-    /// Writes an error row (a row-level problem: no results) and counts it.
+    /// Writes an error row (a row-level problem: no results) and counts it; `last`: the row
+    /// stands for a sample of its own (not a surplus row of a sample already handed over).
+    #[allow(clippy::too_many_arguments)] // an error path; the arguments are the row's parts
     fn error_row(
         &mut self,
         e: &RowError,
         record: &ByteRecord,
         width: usize,
-        sink: &mut Sink<'_, '_>,
+        sink: &mut Sink<'_, 'r>,
         out: &mut Vec<u8>,
         stats: &mut Stats,
+        last: bool,
     ) {
         self.error.clear();
         use std::fmt::Write as _;
@@ -841,6 +846,8 @@ impl<'r> RowState<'r> {
         self.count(Outcome::Failed, stats);
         let facts = Facts {
             row: e.pos.row,
+            line: e.pos.line,
+            last,
             sample: &self.sample,
             errors: std::slice::from_ref(e),
         };
@@ -956,34 +963,40 @@ enum Sink<'i, 'r> {
     Fhir {
         long: bool,
     },
+    /// Not written: each sample handed to a cohort command ([`Scan::for_each`]).
+    Visit(scan::Visit<'i, 'r>),
 }
 
 /// What a row format needs besides the cells: the row number, the sample as read, the error.
 #[derive(Clone, Copy)]
 struct Facts<'a> {
     row: u64,
+    line: u64,
+    /// The row is its sample's last (every row, but in the long layout).
+    last: bool,
     sample: &'a Sample,
     /// Every rejected cell of the row (with results kept for what did not need them), or the
     /// row-level problem (no results).
     errors: &'a [RowError],
 }
 
-impl Sink<'_, '_> {
+impl<'r> Sink<'_, 'r> {
     #[allow(clippy::too_many_arguments)] // one call per row; a struct would be rebuilt per row
     fn row(
         &mut self,
         out: &mut Vec<u8>,
         record: &ByteRecord,
         width: usize,
-        result: Option<&Interpretation<'_>>,
+        result: Option<&Interpretation<'r>>,
         error: Option<&str>,
-        cumulative: Option<&Interpretation<'_>>,
+        cumulative: Option<&Interpretation<'r>>,
         facts: Facts<'_>,
     ) {
         match self {
             Sink::Csv(c) => c.row(out, record, width, result, error, cumulative),
             Sink::Jsonl(j) => j.row(out, record, result, error, cumulative),
             Sink::Fhir { long } => fhir_row(out, *long, result, error, facts),
+            Sink::Visit(v) => v.row(record, result, error, cumulative, facts),
         }
     }
 }

@@ -23,6 +23,7 @@ use crate::reference_interval::{Limit, ReferenceInterval, ReferenceIntervalError
 ///     analyte: Analyte::MannitolRecoveryPct,
 ///     unit: "%".into(),
 ///     censored: 2,
+///     rejected: 0,
 ///     missing: 1,
 ///     off_protocol: 0,
 ///     result: &result,
@@ -46,6 +47,8 @@ pub struct IntervalReport<'a> {
     pub unit: String,
     /// Rows left out because their value was censored (below or above a limit).
     pub censored: u64,
+    /// Rows left out because an input the value needs was rejected (the row's `error`).
+    pub rejected: u64,
     /// Rows left out because they had no value.
     pub missing: u64,
     /// Rows left out because their doses or window were not those of the protocol named.
@@ -63,6 +66,7 @@ enum IntervalJson<'a> {
         unit: &'a str,
         censored_left_out: u64,
         missing: u64,
+        rejected_left_out: u64,
         off_protocol_left_out: u64,
         result: &'a ReferenceInterval,
         warnings: Vec<String>,
@@ -98,6 +102,7 @@ impl IntervalReport<'_> {
                 unit: &self.unit,
                 censored_left_out: self.censored,
                 missing: self.missing,
+                rejected_left_out: self.rejected,
                 off_protocol_left_out: self.off_protocol,
                 result: r,
                 warnings: r.warnings.iter().map(|w| w.to_string()).collect(),
@@ -124,13 +129,14 @@ impl IntervalReport<'_> {
         };
         let _ = writeln!(
             out,
-            "{label}: {} ({}); n = {} ({} used, {} excluded; {} censored and {} missing left out)",
+            "{label}: {} ({}); n = {} ({} used, {} excluded; {} censored, {} with a rejected input and {} missing left out)",
             self.analyte.key(),
             self.unit,
             r.n_input,
             r.n_used,
             r.excluded.len(),
             self.censored,
+            self.rejected,
             self.missing
         );
         if let Some(e) = r.recommended() {

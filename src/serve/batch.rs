@@ -584,10 +584,7 @@ fn summarise(
             }),
         );
         let g: Vec<&str> = group.iter().map(String::as_str).collect();
-        match row.result {
-            Ok(r) => sum.add(&g, Some(r), false),
-            Err(_) => sum.add(&g, None, true),
-        }
+        sum.add_scanned(&g, &row);
     })
     .map_err(|e| batch_refusal(&e))?;
     let html_options = HtmlOptions {

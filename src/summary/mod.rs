@@ -59,6 +59,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
+use crate::batch::{Rejected, Scanned};
 use crate::caveat::Caveat;
 use crate::flag::Flag;
 use crate::interpretation::{Interpretation, Interpreter, MANNITOL_BAND_ID};
@@ -146,6 +147,9 @@ pub struct Group {
     /// Vitamin D per chosen scheme, in that scheme's unit (for drawing its bands).
     vitamin_d_schemes: Vec<Measure>,
     zonulin: Vec<ZonulinMeasure>,
+    /// Rows whose zonulin is missing because a cell it needed was rejected (no matrix or unit
+    /// to file it under).
+    zonulin_rejected: u64,
     classes: BTreeMap<ClassKey, u64>,
     flags: BTreeMap<Flag, u64>,
     /// (lactulose %, mannitol %) of rows where both are exact.
@@ -193,6 +197,11 @@ impl Group {
     /// Zonulin, one entry per matrix and unit seen, in order first seen.
     pub fn zonulin(&self) -> &[ZonulinMeasure] {
         &self.zonulin
+    }
+
+    /// Rows whose zonulin was left out because a cell it needed was rejected.
+    pub fn zonulin_rejected(&self) -> u64 {
+        self.zonulin_rejected
     }
 
     /// Rows per class, ordered by column (L:M, vitamin D schemes in chosen order, zonulin), range
@@ -303,8 +312,56 @@ impl Summary {
 
     /// Adds one row: `group` holds the values of the `by` columns (in order), `result` the
     /// row's interpretation. A row with `errored` set counts in [`Group::rows_with_error`] and its
-    /// result, if any, is not used. A group key shorter or longer than `by` is used as given.
+    /// result, if any, is not used (each measure counts it in [`Measure::n_rejected`]). A group
+    /// key shorter or longer than `by` is used as given. [`Summary::add_scanned`] keeps what an
+    /// errored row still gives.
     pub fn add(&mut self, group: &[&str], result: Option<&Interpretation<'_>>, errored: bool) {
+        let (result, rejected) = match errored {
+            true => (None, Rejected::ALL),
+            false => (result, Rejected::NONE),
+        };
+        self.add_row(group, result, errored, rejected);
+    }
+
+    /// Adds one row as a cohort scan hands it over ([`crate::batch::Scan::for_each`]; in the
+    /// long layout, one sample with its whole collection). Each analyte stands alone, as in
+    /// `lmr batch`: a rejected vitamin D cell leaves out that row's vitamin D (counted in
+    /// [`Measure::n_rejected`]) and keeps its L:M ratio. A row with any problem also counts in
+    /// [`Group::rows_with_error`].
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, Options, Scan};
+    /// use lmr::interpretation::{Interpreter, Options as RangeOptions};
+    /// use lmr::reference::Registry;
+    /// use lmr::summary::Summary;
+    ///
+    /// let registry = Registry::builtin()?;
+    /// let interpreter = Interpreter::new(&registry, &RangeOptions::default())?;
+    /// let csv = "id,urine_lactulose [mg/L],urine_mannitol [mg/L],urine_volume [mL],lactulose_dose [g],mannitol_dose [g],vitamin_d [nmol/L]\n\
+    ///            a,20,150,1000,5,1,50\n\
+    ///            b,20,150,1000,5,1,fifty\n";
+    /// let map = ColumnMap::default();
+    /// let options = Options::new(&map);
+    /// let mut summary = Summary::new(&[], &interpreter, &registry);
+    /// Scan::new(csv.as_bytes(), &options)?
+    ///     .for_each(&interpreter, &options, |row| summary.add_scanned(&[], &row))?;
+    /// let all = summary.group(&[]).unwrap();
+    /// assert_eq!(all.lm_ratio().n_exact(), 2); // b's L:M is kept
+    /// assert_eq!((all.vitamin_d().n_exact(), all.vitamin_d().n_rejected()), (1, 1));
+    /// assert_eq!(all.rows_with_error(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_scanned(&mut self, group: &[&str], row: &Scanned<'_, '_>) {
+        self.add_row(group, row.result, row.has_error(), row.rejected);
+    }
+
+    fn add_row(
+        &mut self,
+        group: &[&str],
+        result: Option<&Interpretation<'_>>,
+        errored: bool,
+        rejected: Rejected,
+    ) {
         let n_schemes = self.vitamin_d_schemes.len();
         let key: Vec<String> = group.iter().map(|s| s.to_string()).collect();
         let g = self.groups.entry(key).or_default();
@@ -314,7 +371,21 @@ impl Summary {
         g.rows += 1;
         if errored {
             g.errors += 1;
-            return;
+        }
+        // A value the row lacks because a cell it needed was rejected is counted apart.
+        let value = |a: Analyte| result.and_then(|r| r.value_of(a));
+        for (analyte, measure) in [
+            (Analyte::LactuloseRecoveryPct, &mut g.lactulose),
+            (Analyte::MannitolRecoveryPct, &mut g.mannitol),
+            (Analyte::LmRatio, &mut g.lm_ratio),
+            (Analyte::VitaminD25oh, &mut g.vitamin_d),
+        ] {
+            if value(analyte).is_none() && rejected.concerns(analyte) {
+                measure.reject();
+            }
+        }
+        if result.is_none_or(|r| r.zonulin.is_none()) && rejected.concerns(Analyte::Zonulin) {
+            g.zonulin_rejected += 1;
         }
         let Some(r) = result else { return };
         self.caveats.extend(r.caveats.iter().copied());

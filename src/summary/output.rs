@@ -137,6 +137,7 @@ impl Summary {
                         m.measure.n_exact().to_string(),
                         m.measure.n_below_limit().to_string(),
                         m.measure.n_above_limit().to_string(),
+                        m.measure.n_rejected().to_string(),
                         f(q.map(|q| q.median)),
                         f(q.map(|q| q.q1)),
                         f(q.map(|q| q.q3)),
@@ -151,15 +152,22 @@ impl Summary {
                     "n exact",
                     "n <limit",
                     "n >limit",
+                    "n rejected",
                     "median",
                     "Q1",
                     "Q3",
                     "IQR",
                 ],
                 &rows,
-                &[false, true, true, true, true, true, true, true],
+                &[false, true, true, true, true, true, true, true, true],
                 "  ",
             );
+            if g.zonulin_rejected > 0 {
+                out.push_str(&format!(
+                    "  zonulin: {} row(s) left out for a rejected input\n",
+                    g.zonulin_rejected
+                ));
+            }
             let classes: Vec<Vec<String>> = g
                 .classes()
                 .map(|(k, n)| {
@@ -227,6 +235,7 @@ impl Summary {
                         o.insert("n".into(), json!(m.measure.n_exact()));
                         o.insert("n_below_limit".into(), json!(m.measure.n_below_limit()));
                         o.insert("n_above_limit".into(), json!(m.measure.n_above_limit()));
+                        o.insert("n_rejected".into(), json!(m.measure.n_rejected()));
                         o.insert("median".into(), num(q.map(|q| q.median)));
                         o.insert("q1".into(), num(q.map(|q| q.q1)));
                         o.insert("q3".into(), num(q.map(|q| q.q3)));
@@ -247,6 +256,7 @@ impl Summary {
                     "key": Value::Object(k),
                     "rows": g.rows,
                     "rows_with_error": g.errors,
+                    "zonulin_rejected": g.zonulin_rejected,
                     "measures": measures,
                     "classes": classes,
                     "flags": flags,
@@ -267,8 +277,10 @@ impl Summary {
     /// The summary as long CSV: one row per statistic, with the grouping columns first, then
     /// `kind, variable, matrix, range, class, unit, n, n_below_limit, n_above_limit, median, q1,
     /// q3`. `kind` is `rows` (variables `rows`, `rows_with_error`), `measure` (quartiles of the
-    /// exact values, `n` exact values), `class` (`n` rows in the class) or `flag` (`n` rows with
-    /// the flag, `class` holds the code).
+    /// exact values, `n` exact values), `left_out` (`n` rows whose value of the measure was
+    /// left out because a cell it needed was rejected; `class` is `rejected_input`; written when
+    /// not zero), `class` (`n` rows in the class) or `flag` (`n` rows with the flag, `class`
+    /// holds the code).
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
         let mut header: Vec<String> = self.by.clone();
@@ -340,6 +352,16 @@ impl Summary {
                     &q1,
                     &q3,
                 ]);
+            }
+            let rejected = measure_rows(g)
+                .into_iter()
+                .filter(|m| m.matrix.is_none())
+                .map(|m| (m.key, m.measure.n_rejected()))
+                .chain([("zonulin", g.zonulin_rejected)]);
+            for (variable, n) in rejected.filter(|(_, n)| *n > 0) {
+                let n = n.to_string();
+                let cells = ["left_out", variable, "", "", "rejected_input", "", &n];
+                line(std::array::from_fn(|i| cells.get(i).copied().unwrap_or("")));
             }
             for (k, n) in g.classes() {
                 let n = n.to_string();

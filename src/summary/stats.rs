@@ -71,6 +71,8 @@ pub struct Measure {
     values: Vec<f64>,
     below: u64,
     above: u64,
+    /// Rows whose value is missing because a cell it needed was rejected.
+    rejected: u64,
     sorted: bool,
 }
 
@@ -89,11 +91,23 @@ impl Measure {
         }
     }
 
+    /// Counts a row whose value is missing because a cell it needed was rejected (it is in the
+    /// row's `error`): left out, and counted in [`Measure::n_rejected`].
+    pub fn reject(&mut self) {
+        self.rejected += 1;
+    }
+
+    /// Number of rows left out because a cell the value needed was rejected.
+    pub fn n_rejected(&self) -> u64 {
+        self.rejected
+    }
+
     /// Adds every value of another measure.
     pub fn merge(&mut self, other: &Measure) {
         self.values.extend_from_slice(&other.values);
         self.below += other.below;
         self.above += other.above;
+        self.rejected += other.rejected;
         self.sorted = false;
     }
 

@@ -9,9 +9,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use lmr::batch::{
-    ColumnMap, Format as BatchFormat, Options as BatchOptions, Position, Scan, Stats,
+    ColumnMap, Format as BatchFormat, LeftOut, Options as BatchOptions, Position, Scan, Stats,
+    Value,
 };
-use lmr::censored::Censored;
 use lmr::files::{OutputFile, Quoted};
 use lmr::protocol::NamedProtocol;
 use lmr::reference::{Analyte, Matrix, Registry};
@@ -232,10 +232,7 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
             return;
         }
         let group: Vec<&str> = group.iter().map(String::as_str).collect();
-        match row.result {
-            Ok(r) => sum.add(&group, Some(r), false),
-            Err(_) => sum.add(&group, None, true),
-        }
+        sum.add_scanned(&group, &row);
     })?;
     limit.check()?;
     report_stats(&stats);
@@ -281,6 +278,8 @@ struct Partition {
     values: Vec<f64>,
     censored: u64,
     missing: u64,
+    /// Rows left out because a cell the value needed was rejected (in the row's `error`).
+    rejected: u64,
     /// Rows left out because their protocol is not the one named with --protocol.
     off_protocol: u64,
     /// The protocol of the rows used (urine-sugar analytes).
@@ -325,8 +324,8 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
             return;
         }
         let p = parts.entry(key).or_default();
-        let value = row.result.ok().and_then(|r| r.value_of(analyte));
-        if sugar && value.is_some() {
+        let value = row.value(analyte);
+        if sugar && matches!(value, Value::Exact(_) | Value::Censored(_)) {
             if protocol.is_some_and(|named| !ri::on_protocol(named, &row.sample.protocol)) {
                 p.off_protocol += 1;
                 return;
@@ -334,9 +333,10 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
             p.shared.add(&row.sample.protocol, row.pos.line);
         }
         match value {
-            Some(Censored::Exact(x)) => p.values.push(x),
-            Some(_) => p.censored += 1,
-            None => p.missing += 1,
+            Value::Exact(x) => p.values.push(x),
+            Value::Censored(_) => p.censored += 1,
+            Value::Rejected => p.rejected += 1,
+            Value::NotGiven => p.missing += 1,
         }
     })?;
     limit.check()?;
@@ -364,6 +364,7 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
             analyte,
             unit: unit.to_string(),
             censored: p.censored,
+            rejected: p.rejected,
             missing: p.missing,
             off_protocol: p.off_protocol,
             result: &result,
@@ -495,7 +496,8 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
     let names: Vec<String> = filters.iter().map(|(c, _)| c.clone()).collect();
     let where_idx = columns_of(&scan, "--where", &names)?;
     let mut observations = Vec::new();
-    let (mut filtered_out, mut no_value) = (0u64, 0u64);
+    let mut filtered_out = 0u64;
+    let mut left = LeftOut::default();
     let stats = scan.for_each(&interpreter, &bopts, |row| {
         let keep = where_idx
             .iter()
@@ -505,21 +507,19 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
             filtered_out += 1;
             return;
         }
-        match row.result.ok().and_then(|r| r.value_of(analyte)) {
-            Some(Censored::Exact(value)) => observations.push(Observation {
+        if let Some(value) = left.keep(row.value(analyte)) {
+            observations.push(Observation {
                 value,
                 age_years: row.sample.protocol.age_years,
                 sex: row.sample.protocol.sex,
-            }),
-            _ => no_value += 1,
+            });
         }
     })?;
     report_stats(&stats);
     eprintln!(
-        "lmr: {} observations; {} rows filtered out by --where; {} rows without an exact {} (censored, missing or in error)",
+        "lmr: {} observations; {} rows filtered out by --where; left out, without an exact {}: {left}",
         observations.len(),
         filtered_out,
-        no_value,
         analyte.key()
     );
     let derive_options = DeriveOptions {

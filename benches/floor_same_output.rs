@@ -1,7 +1,7 @@
 //! The CSV copy floor for `lmr batch`'s own output size: like `../shared/bench/csvcopy`, reads every
 //! record and writes it back with constant fields appended and no arithmetic, but the appended
-//! fields are a typical `lmr batch` result (the same 12 columns, the same caveat codes), so the
-//! output is as large as lmr's (≈ 519 MB for the 1M-row synthetic cohort instead of 132 MB).
+//! fields are a typical `lmr batch` result (the same 16 columns, the same caveat codes), so the
+//! output is as large as lmr's (≈ 264 MB for the 1M-row synthetic cohort instead of 138 MB).
 //!
 //! usage: cargo bench --bench floor_same_output -- IN.csv OUT.csv   (benches/batch.sh runs it)
 use std::{env, fs::File, io::BufWriter};
@@ -16,8 +16,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut header = rdr.byte_headers()?.clone();
     for h in [
         "lactulose_recovery_pct",
+        "lactulose_recovery_pct_bound",
         "mannitol_recovery_pct",
+        "mannitol_recovery_pct_bound",
         "lm_ratio",
+        "lm_ratio_bound",
         "lm_range",
         "lm_class",
         "vitamin_d_nmol_l",
@@ -26,15 +29,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "zonulin_class",
         "flags",
         "caveats",
+        "missing_inputs",
         "error",
     ] {
         header.push_field(h.as_bytes());
     }
     wtr.write_byte_record(&header)?;
-    let extra: [&[u8]; 12] = [
-        b"0.3500012345678901", b"14.000012345678901", b"0.025000123456789012", b"", b"unclassified",
-        b"55.0", b"sufficient", b"", b"unclassified", b"",
-        b"lm_ratio_not_diagnostic;ratio_of_fractional_excretions;no_matching_range;protocols_not_standardised;high_between_person_variation;vitamin_d_total_converted_as_d3;vitamin_d_assay_variation;vitamin_d_thresholds_disputed;vitamin_d_not_permeability;zonulin_assay_not_prehaptoglobin2;zonulin_no_agreement_with_sugar_tests;zonulin_not_standardised;zonulin_not_validated;zonulin_no_range_chosen",
+    let extra: [&[u8]; 16] = [
+        b"0.3420594",
+        b"",
+        b"13.53753",
+        b"",
+        b"0.02526748971",
+        b"",
+        b"",
+        b"unclassified",
+        b"71.3",
+        b"sufficient",
+        b"",
+        b"unclassified",
+        b"",
+        b"sugar_test_general;vitamin_d_general;zonulin_general;no_matching_range;vitamin_d_total_converted_as_d3;zonulin_no_range_chosen",
+        b"",
         b"",
     ];
     let mut rec = csv::ByteRecord::new();

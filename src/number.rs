@@ -87,6 +87,15 @@ impl Decimal {
 
     /// The decimal of a finite double, rounded to `n` (1 to 17) significant digits.
     fn of(x: f64, n: usize) -> Decimal {
+        match Scaled::of(x, n) {
+            Some(s) => Decimal::from(s),
+            None => Decimal::shortest_rounded(x, n),
+        }
+    }
+
+    /// [`Decimal::of`] from ryu's shortest text: rounding that text gives what rounding the
+    /// exact double gives, except on a tie (read exactly then).
+    fn shortest_rounded(x: f64, n: usize) -> Decimal {
         let mut buf = ryu::Buffer::new();
         let d = Decimal::parse(buf.format_finite(x));
         if d.len <= n {
@@ -140,48 +149,156 @@ impl Decimal {
         self.len == 0 || (self.len as i32 <= self.point && self.point <= 16)
     }
 
-    /// Writes the decimal: plain for 10⁻⁵ ≤ |x| < 10¹⁶, exponent form otherwise.
-    fn write(&self, out: &mut impl Extend<u8>) {
-        if self.len == 0 {
-            out.extend([b'0']);
-            return;
+    /// Writes the decimal by [`lay_out`]'s rule.
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut ascii = [0u8; MAX_DIGITS];
+        for (a, d) in ascii.iter_mut().zip(&self.digits[..self.len]) {
+            *a = b'0' + d;
         }
-        if self.negative {
-            out.extend([b'-']);
+        lay_out(out, self.negative, &ascii[..self.len], self.point);
+    }
+}
+
+impl From<Scaled> for Decimal {
+    fn from(s: Scaled) -> Decimal {
+        let mut d = Decimal {
+            negative: s.negative,
+            digits: [0; MAX_DIGITS],
+            len: 0,
+            point: s.point,
+        };
+        let mut r = s.digits;
+        while r > 0 {
+            d.digits[d.len] = (r % 10) as u8;
+            r /= 10;
+            d.len += 1;
         }
-        let digits = self.digits[..self.len].iter().map(|d| b'0' + d);
-        let (len, point) = (self.len as i32, self.point);
-        if len <= point && point <= 16 {
-            out.extend(digits);
-            out.extend(std::iter::repeat_n(b'0', (point - len) as usize));
-        } else if 0 < point && point <= 16 {
-            let (whole, frac) = self.digits[..self.len].split_at(point as usize);
-            out.extend(whole.iter().map(|d| b'0' + d));
-            out.extend([b'.']);
-            out.extend(frac.iter().map(|d| b'0' + d));
-        } else if -5 < point && point <= 0 {
-            out.extend([b'0', b'.']);
-            out.extend(std::iter::repeat_n(b'0', (-point) as usize));
-            out.extend(digits);
-        } else {
-            out.extend([b'0' + self.digits[0]]);
-            if self.len > 1 {
-                out.extend([b'.']);
-                out.extend(self.digits[1..self.len].iter().map(|d| b'0' + d));
-            }
-            // `e+20` / `e-7`, as serde_json writes exponents.
-            let e = point - 1;
-            out.extend(if e < 0 { *b"e-" } else { *b"e+" });
-            out.extend(e.unsigned_abs().to_string().into_bytes());
+        d.digits[..d.len].reverse();
+        d
+    }
+}
+
+/// A decimal `digits × 10^(point − len(digits))` with no trailing zero digit: the fast path's
+/// result, written without going through [`Decimal`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Scaled {
+    negative: bool,
+    digits: u64,
+    point: i32,
+}
+
+impl Scaled {
+    /// [`Decimal::of`] by one exact power of ten: `|x| × 10^k` (or `÷ 10^-k`), with `k` chosen
+    /// so that `n` digits stand before the point, is one correctly rounded operation, so it lies
+    /// within half a unit in the last place of the exact product: less than 2⁻¹⁴ for `n` ≤ 12.
+    /// Rounding it to a whole number gives the exact double's `n`-digit rounding unless its
+    /// fraction is that close to ½ (a tie, or nearly): then `None`, and the caller takes the
+    /// shortest-text path, which reads such a double exactly. Also `None` for zero and for
+    /// magnitudes beyond 10^±22 (no exact power of ten).
+    fn of(x: f64, n: usize) -> Option<Scaled> {
+        const POW10: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+            1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        ];
+        if !(1..=12).contains(&n) || x == 0.0 || !x.is_finite() {
+            return None;
         }
+        let a = x.abs();
+        // floor(log₁₀ a) or one less: the binary exponent × log₁₀ 2 (78913 / 2¹⁸), floored.
+        let e2 = ((a.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+        let e10 = (e2 * 78913) >> 18;
+        let times = |k: i32| -> Option<f64> {
+            let p = POW10.get(k.unsigned_abs() as usize)?;
+            Some(if k >= 0 { a * p } else { a / p })
+        };
+        let mut k = n as i32 - 1 - e10;
+        let mut m = times(k)?;
+        if m >= POW10[n] {
+            k -= 1;
+            m = times(k)?;
+        }
+        // m < 10¹²: truncation is the floor, and the fraction is exact.
+        let whole = m as u64;
+        let fraction = m - whole as f64;
+        if (fraction - 0.5).abs() < 1e-3 {
+            return None;
+        }
+        let mut r = whole + u64::from(fraction > 0.5);
+        // Trailing zeros dropped, then the digits from the last.
+        let mut count = 0i32;
+        while r != 0 && r % 10 == 0 {
+            r /= 10;
+            count += 1;
+        }
+        let len = r.checked_ilog10().map_or(0, |l| l as i32 + 1);
+        Some(Scaled {
+            negative: x < 0.0,
+            digits: r,
+            point: count + len - k,
+        })
+    }
+
+    /// Writes the decimal by [`lay_out`]'s rule.
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut ascii = [0u8; 20];
+        let mut at = ascii.len();
+        let mut r = self.digits;
+        while r > 0 {
+            at -= 1;
+            ascii[at] = b'0' + (r % 10) as u8;
+            r /= 10;
+        }
+        lay_out(out, self.negative, &ascii[at..], self.point);
+    }
+}
+
+/// Writes `0.d₁d₂…dₙ × 10^point` (ASCII `digits`, no trailing zero; none: zero): plain for
+/// 10⁻⁵ ≤ |x| < 10¹⁶, exponent form otherwise.
+fn lay_out(out: &mut Vec<u8>, negative: bool, digits: &[u8], point: i32) {
+    if digits.is_empty() {
+        out.push(b'0');
+        return;
+    }
+    if negative {
+        out.push(b'-');
+    }
+    let len = digits.len() as i32;
+    const ZEROS: [u8; 16] = [b'0'; 16];
+    if len <= point && point <= 16 {
+        out.extend_from_slice(digits);
+        out.extend_from_slice(&ZEROS[..(point - len) as usize]);
+    } else if 0 < point && point <= 16 {
+        let (whole, frac) = digits.split_at(point as usize);
+        out.extend_from_slice(whole);
+        out.push(b'.');
+        out.extend_from_slice(frac);
+    } else if -5 < point && point <= 0 {
+        out.extend_from_slice(b"0.");
+        out.extend_from_slice(&ZEROS[..(-point) as usize]);
+        out.extend_from_slice(digits);
+    } else {
+        out.push(digits[0]);
+        if digits.len() > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&digits[1..]);
+        }
+        // `e+20` / `e-7`, as serde_json writes exponents.
+        let e = point - 1;
+        out.extend_from_slice(if e < 0 { b"e-" } else { b"e+" });
+        out.extend_from_slice(e.unsigned_abs().to_string().as_bytes());
     }
 }
 
 /// Appends `x` rounded to `digits` significant digits (1 to 15) in its shortest text. A
 /// non-finite `x` writes nothing (an empty cell): lmr never reports one.
 pub fn write(out: &mut Vec<u8>, x: f64, digits: usize) {
-    if x.is_finite() {
-        Decimal::of(x, digits.clamp(1, 15)).write(out);
+    if !x.is_finite() {
+        return;
+    }
+    let n = digits.clamp(1, 15);
+    match Scaled::of(x, n) {
+        Some(s) => s.write(out),
+        None => Decimal::shortest_rounded(x, n).write(out),
     }
 }
 
@@ -326,6 +443,35 @@ mod tests {
         assert_eq!(format(1.0000000005, DIGITS), "1.000000001");
         // 1.2345678905 is stored as 1.23456789049999993…: below the tie → 1.234567890
         assert_eq!(format(1.2345678905, DIGITS), "1.23456789");
+    }
+
+    #[test]
+    fn the_power_of_ten_path_agrees_with_the_shortest_text_path() {
+        // Hand-worked: 0.3420594 × 10⁹ = 342059400 → digits 3420594, point 0 → 0.3420594;
+        // 13.537531 × 10⁸ = 1353753100 → 1353753100 → 13.537531.
+        assert_eq!(format(0.3420594, DIGITS), "0.3420594");
+        assert_eq!(format(13.537531, DIGITS), "13.537531");
+        // 9999999999.6 rounds up past ten digits: 1e10.
+        assert_eq!(format(9999999999.6, DIGITS), "10000000000");
+        // A tie (0.125 at 2 digits) is left to the exact path.
+        assert_eq!(Scaled::of(0.125, 2), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn both_paths_round_alike(
+            m in 1.0f64..10.0, e in -12i32..16, n in 1usize..=12, neg: bool,
+            lab in 1u32..1_000_000, places in 0i32..9, from_lab: bool,
+        ) {
+            // Random doubles, and decimals as a lab writes them (`lab` / 10^places: many ties).
+            let x = if from_lab { f64::from(lab) / 10f64.powi(places) } else { m * 10f64.powi(e) };
+            let x = if neg { -x } else { x };
+            if let Some(fast) = Scaled::of(x, n).map(Decimal::from) {
+                let slow = Decimal::shortest_rounded(x, n);
+                let key = |d: &Decimal| (d.negative, d.digits[..d.len].to_vec(), d.point);
+                proptest::prop_assert_eq!(key(&fast), key(&slow), "{} at {}", x, n);
+            }
+        }
     }
 
     #[test]

@@ -109,6 +109,9 @@ pub enum UnitError {
 /// Splits `"12.5 mg/L"` into (`12.5`, `"mg/L"`), refusing decimal commas, NaN, ±∞ and negatives.
 pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
     let t = trim(text);
+    if let Some(value) = plain_decimal(t) {
+        return Ok((value, ""));
+    }
     // Every character of the number part is ASCII, so bytes suffice (and a multi-byte
     // character cannot be split: it ends the number at its first byte).
     let end = t
@@ -141,6 +144,32 @@ pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
     })?;
     check_amount(value, text)?;
     Ok((value, rest))
+}
+
+/// A bare decimal (`1857`, `9.21`: digits, at most one point between digits, at most 15 digits),
+/// the common cell of a batch, read without the general parser: its digits form an integer
+/// below 2⁵³ and its places a power of ten up to 10¹⁵, both exact doubles, so one division
+/// gives the correctly rounded double, the same one `str::parse` gives (Clinger's fast path).
+fn plain_decimal(t: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let b = t.as_bytes();
+    if b.is_empty() || b.len() > 16 {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    let mut point = None;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(c - b'0'),
+            b'.' if point.is_none() && i > 0 && i + 1 < b.len() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let places = point.map_or(0, |p| b.len() - p - 1);
+    let digits = b.len() - usize::from(point.is_some());
+    (digits <= 15).then(|| mantissa as f64 / POW10[places])
 }
 
 /// `text.trim()`, returning at once when both ends are visible ASCII (the common case in a
@@ -563,6 +592,35 @@ impl FromStr for Percent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_decimals_read_as_the_general_parser_reads_them() {
+        // 9.21 = 921 / 10²; 1857 = 1857 / 10⁰
+        assert_eq!(plain_decimal("9.21"), Some(9.21));
+        assert_eq!(plain_decimal("1857"), Some(1857.0));
+        assert_eq!(plain_decimal("0.0045"), Some(0.0045));
+        // not plain: left to the general parser (and its errors)
+        for t in [
+            "",
+            ".5",
+            "5.",
+            "1.2.3",
+            "-1",
+            "1e3",
+            "12,5",
+            "1 mL",
+            "1234567890123456",
+        ] {
+            assert_eq!(plain_decimal(t), None, "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_decimals_are_correctly_rounded(t in "[0-9]{1,9}(\\.[0-9]{1,6})?") {
+            proptest::prop_assert_eq!(plain_decimal(&t), Some(t.parse::<f64>().unwrap()));
+        }
+    }
     use approx::assert_relative_eq;
 
     #[test]

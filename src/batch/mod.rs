@@ -1159,9 +1159,13 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
                 }
                 return;
             }
-            if let (Cell::Number(_) | Cell::Bound(_), true) = (cell, numbers_plain) {
-                cell_text(cell, out); // digits, '.', 'e', '-', '<', '>': never quoted
-                return;
+            match (cell, numbers_plain) {
+                (Cell::Empty, _) => return,
+                (Cell::Text(t), _) => return write_csv_field(out, t.as_bytes(), d),
+                (Cell::Number(_) | Cell::Bound(_), true) => {
+                    return cell_text(cell, out); // digits, '.', 'e', '-', '<', '>': never quoted
+                }
+                _ => {}
             }
             scratch.clear();
             cell_text(cell, scratch);

@@ -207,6 +207,9 @@ struct Cell<'r> {
 struct Row<'x, 'r> {
     reader: &'x RowReader<'r>,
     record: &'x ByteRecord,
+    /// The record's fields as one string, when they are valid UTF-8 (checked once per row,
+    /// not once per cell).
+    whole: Option<&'x str>,
     pos: Position,
     errors: &'x mut Vec<RowError>,
 }
@@ -216,7 +219,7 @@ impl<'x> Row<'x, '_> {
     /// UTF-8, an unknown unit in its unit column) is recorded and counts as missing.
     fn cell(&mut self, field: Field) -> Option<Cell<'x>> {
         let reader: &'x RowReader<'_> = self.reader;
-        match reader.cell(self.record, field, self.pos) {
+        match reader.cell(self.record, self.whole, field, self.pos) {
             Ok(c) => c,
             Err(e) => {
                 self.errors.push(e);
@@ -295,6 +298,7 @@ impl<'a> RowReader<'a> {
         let mut row = Row {
             reader: self,
             record,
+            whole: std::str::from_utf8(record.as_slice()).ok(),
             pos,
             errors,
         };
@@ -509,14 +513,15 @@ impl<'a> RowReader<'a> {
                     FractionPart::Volume => (Field::UrineVolume, UnitKind::Volume),
                     FractionPart::Urine(s) => (Field::Urine(s), UnitKind::Concentration),
                 };
-                let c = match self.slot_cell_named(row.record, slot, field, kind, row.pos) {
-                    Ok(Some(c)) => c,
-                    Ok(None) => continue,
-                    Err(e) => {
-                        row.errors.push(e);
-                        continue;
-                    }
-                };
+                let c =
+                    match self.slot_cell_named(row.record, row.whole, slot, field, kind, row.pos) {
+                        Ok(Some(c)) => c,
+                        Ok(None) => continue,
+                        Err(e) => {
+                            row.errors.push(e);
+                            continue;
+                        }
+                    };
                 let mut buf = [0u8; parse::DECIMAL_COMMA_MAX];
                 let text = match self.layout.decimal_comma() {
                     true => parse::decimal_comma(c.text, &mut buf),
@@ -591,18 +596,20 @@ impl<'a> RowReader<'a> {
     fn cell<'r>(
         &'r self,
         record: &'r ByteRecord,
+        whole: Option<&'r str>,
         field: Field,
         pos: Position,
     ) -> Result<Option<Cell<'r>>, RowError> {
         let Some(slot) = self.layout.slot(field) else {
             return Ok(None);
         };
-        self.slot_cell_named(record, slot, field, field.unit_kind(), pos)
+        self.slot_cell_named(record, whole, slot, field, field.unit_kind(), pos)
     }
 
     fn slot_cell_named<'r>(
         &'r self,
         record: &'r ByteRecord,
+        whole: Option<&'r str>,
         slot: &'r Slot,
         field: Field,
         kind: UnitKind,
@@ -611,11 +618,16 @@ impl<'a> RowReader<'a> {
         let text = match &slot.source {
             Source::Fixed(v) => v.as_str(),
             Source::Column { index, .. } => {
-                utf8(record.get(*index).unwrap_or_default(), pos, slot, field)?
+                let bytes = record.get(*index).unwrap_or_default();
+                match field_of(whole, record, bytes) {
+                    Some(text) => text,
+                    None => utf8(bytes, pos, slot, field)?,
+                }
             }
         };
         let text = crate::units::trim(text);
-        if parse::is_missing(text) {
+        // A cell that starts with a digit is never missing (`NA`, `N/A`, empty).
+        if !text.as_bytes().first().is_some_and(u8::is_ascii_digit) && parse::is_missing(text) {
             return Ok(None);
         }
         let mut unit = slot.unit;
@@ -636,6 +648,15 @@ impl<'a> RowReader<'a> {
         }
         Ok(Some(Cell { text, unit }))
     }
+}
+
+/// `field` (a slice of `record`) as a slice of `whole` (the record as one string): the fields
+/// lie end to end in the record's buffer, so the field's place in it is its place in `whole`.
+/// `None` when `whole` is not valid UTF-8 or the field does not start and end on character
+/// boundaries (its bytes then need their own check).
+fn field_of<'r>(whole: Option<&'r str>, record: &ByteRecord, field: &[u8]) -> Option<&'r str> {
+    let start = (field.as_ptr() as usize).checked_sub(record.as_slice().as_ptr() as usize)?;
+    whole?.get(start..start.checked_add(field.len())?)
 }
 
 fn utf8<'r>(

@@ -142,7 +142,13 @@ after the collection is an error (fatal in column names; the rows' error in long
 A cell may carry its own unit (\"1.2 L\"); a per-row `<name>_unit` column also works. Empty cells
 are missing, never zero. `<0.25`, `ND`, `BLQ`, `< LOD` are results below the detection limit:
 flagged `below_detection_limit`, not errors. Any other column passes through.
-A lab's own headers and units, and values fixed for every row, go in a column map (--columns).
+A column that is not read but looks like an input (`urine lactulose [mg/L]`, `Lactulose (mg/L)`)
+gets one warning on stderr naming the header it probably means.
+A lab's own headers and units, and values fixed for every row, go in a column map (--columns);
+a header the map names that the file lacks is fatal. European exports: --delimiter ';'
+--decimal-comma reads `9,21` (a thousands separator is then refused); without it `9,21` is an
+error and `1,857` is never guessed. UTF-16 with a byte-order mark is read; CR-only line ends too.
+`-0`, `<0`, `1e-400` and ratios that overflow are errors naming the cell.
 A row that cannot be interpreted keeps its fields and gets an `error` naming the row, line,
 column, value and what was expected. Interpreting threads: one per core, at most 4
 (LMR_THREADS=N to change; long-format files run in one). See docs/batch.md and
@@ -159,6 +165,12 @@ Examples:
   # Semicolon-separated input, doses and window from a named protocol, JSON Lines to stdout
   lmr batch results.csv --delimiter ';' --protocol dutch-sat-hyperosmolar --format jsonl
 
+  # A European lab export: semicolons and decimal commas (9,21)
+  lmr batch lab-export.csv --delimiter ';' --decimal-comma
+
+  # A spreadsheet's \"Unicode text\" (UTF-16 with a byte-order mark, tab-separated)
+  lmr batch export.txt --delimiter tab
+
   # Vitamin D under every shipped scheme; read from stdin
   cat cohort.csv | lmr batch - --vitamin-d-scheme all
 
@@ -171,7 +183,8 @@ Examples:
 
 Exit codes:
   0  every row interpreted
-  1  fatal: unreadable input, missing or unusable header, invalid range file or column map, I/O
+  1  fatal: unreadable input, missing or unusable header (a column-map header not in the file,
+     UTF-16 without a byte-order mark), invalid range file or column map, I/O
   2  usage error (unknown flag, missing value)
   3  a flag value was rejected (nothing written), or the run finished but some rows carry an
      `error` (all rows are still written)";
@@ -262,6 +275,9 @@ Examples:
   # A named protocol supplies the doses and window; the matching range classifies the ratio
   lmr check --protocol dutch-sat-hyperosmolar --lactulose \"30 mg/L\" --mannitol \"200 mg/L\" --volume \"1 L\"
 
+  # No urine volume: the L:M ratio from the dose ratio, (C_L/C_M) × (D_M/D_L); no recoveries
+  lmr check --lactulose \"20 mg/L\" --mannitol \"150 mg/L\" --lactulose-dose \"5 g\" --mannitol-dose \"1 g\"
+
   # Vitamin D under every shipped guideline, side by side
   lmr check --vitamin-d \"20 ng/mL\" --vitamin-d-scheme all
 
@@ -350,7 +366,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
     pub mannitol: Option<String>,
 
-    /// Urine volume collected in the window, e.g. "1857 mL", "1.857 L".
+    /// Urine volume collected in the window, e.g. "1857 mL", "1.857 L". Without it, the L:M
+    /// (L:R, L:13C-M) ratio still comes from the concentrations and the dose ratio (caveat
+    /// ratio_without_recoveries); the recoveries are unknown.
     #[arg(long, value_name = "VOLUME", allow_hyphen_values = true)]
     pub volume: Option<String>,
 

@@ -449,7 +449,10 @@ impl<'a> RowReader<'a> {
             parse::vitamin_d(t, concentration_unit(u), form)
         }) {
             Some(Reading::Value(v)) => sample.vitamin_d = Some(v),
-            Some(Reading::BelowLimit) => sample.below_limit.vitamin_d = true,
+            Some(Reading::BelowLimit(limit)) => {
+                sample.below_limit.vitamin_d = true;
+                sample.below_limit.vitamin_d_limit = limit;
+            }
             None => {}
         }
     }
@@ -477,7 +480,7 @@ impl<'a> RowReader<'a> {
         });
         match value {
             Some(Reading::Value(z)) => sample.zonulin = Some(z),
-            Some(Reading::BelowLimit) => sample.below_limit.zonulin = true,
+            Some(Reading::BelowLimit(_)) => sample.below_limit.zonulin = true,
             None => {}
         }
     }
@@ -789,13 +792,8 @@ mod tests {
             s.urine.get(Sugar::Lactulose),
             Some(UrineResult::BelowLimit(Some(_)))
         ));
-        assert_eq!(
-            b,
-            BelowLimit {
-                vitamin_d: true,
-                zonulin: true
-            }
-        );
+        assert!(b.vitamin_d && b.zonulin);
+        assert!(b.vitamin_d_limit.is_none()); // `< LOD` states no limit
     }
 
     #[test]

@@ -219,10 +219,24 @@ pub fn to_json(
     let vitamin_d = result.vitamin_d.as_ref().map(|v| {
         json!({
             "nmol_l": number::json(v.nmol_l),
+            "nmol_l_bound": null,
             "ng_ml": number::json(v.ng_ml),
             "form": v.form.key(),
             "molar_mass_g_per_mol": number::json(v.form.molar_mass()),
             "schemes": v.schemes.iter().map(result_json).collect::<Vec<_>>(),
+        })
+    });
+    // Below a stated limit: the bound where the number would be, as in the columns.
+    let vitamin_d = vitamin_d.or_else(|| {
+        result.vitamin_d_below.as_ref().map(|b| {
+            json!({
+                "nmol_l": null,
+                "nmol_l_bound": b.bound_nmol_l.to_string(),
+                "limit_as_given": format!("<{}", b.limit.reported()),
+                "form": b.limit.form().key(),
+                "molar_mass_g_per_mol": number::json(b.limit.form().molar_mass()),
+                "schemes": b.schemes.iter().map(result_json).collect::<Vec<_>>(),
+            })
         })
     });
     let zonulin = result.zonulin.as_ref().map(|z| {

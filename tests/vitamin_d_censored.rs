@@ -53,3 +53,31 @@ fn a_limit_is_a_bound_and_classified_only_when_one_band_holds_it() {
     assert_eq!(t.cell(0, "vitamin_d_nmol_l"), "");
     assert!(t.cell(0, "vitamin_d_nmol_l_bound").starts_with("<24.960"));
 }
+
+#[test]
+fn fhir_gives_the_limit_with_its_comparator() {
+    let out = common::batch::lmr()
+        .args(["check", "--vitamin-d", "<10 ng/mL", "--format", "fhir"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let obs: Vec<&serde_json::Value> = v["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "Observation")
+        .collect();
+    assert_eq!(obs.len(), 1);
+    let q = &obs[0]["valueQuantity"];
+    assert_eq!(q["comparator"], "<");
+    assert_eq!(q["unit"], "nmol/L");
+    // 10 ng/mL ÷ 400.64 g/mol = 24.96006 nmol/L
+    assert!((q["value"].as_f64().unwrap() - 24.96006).abs() < 1e-5);
+    assert!(obs[0].get("dataAbsentReason").is_none());
+}

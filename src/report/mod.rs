@@ -1,11 +1,19 @@
 //! Output: the result columns (shared by `lmr check --format json` and `lmr batch`), the JSON
 //! object, and the text report a lab scientist reads in ten seconds.
 
+mod codes;
 pub mod fhir;
+mod interval;
 mod json;
+mod range;
 mod text;
 
+pub use codes::{caveat_json, code_text, codes_json, codes_text, flag_json};
+pub use interval::{partition_label, IntervalReport};
 pub use json::to_json;
+pub use range::{
+    protocol_json, protocol_text, range_json, range_text, registry_json, registry_text,
+};
 pub use text::{describe_flag, to_text, to_text_with_nearest};
 
 use crate::censored::Censored;

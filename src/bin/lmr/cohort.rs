@@ -129,6 +129,10 @@ fn report_stats(stats: &Stats) {
     for e in &stats.first_errors {
         eprintln!("lmr:   {e}");
     }
+    // columns not read that look like inputs, as `lmr batch` warns
+    for w in &stats.warnings {
+        eprintln!("lmr: warning: {w}");
+    }
 }
 
 fn exit(stats: &Stats) -> ExitCode {

@@ -558,11 +558,15 @@ Examples:
   lmr summary cohort.csv --by site --by sex --html cohort.html
   lmr summary cohort.csv --by site --format csv > summary.csv
 
-Quartiles are Hyndman–Fan type 7 (R's default). Values below a detection limit are left out of the
-quartiles and counted. Zonulin is summarised per matrix and unit, never pooled.
+The file is read as `lmr batch` reads it (columns, --columns maps, --protocol, layouts). Each
+analyte stands alone: a row with a rejected vitamin D cell still gives its L:M ratio; values left
+out for a rejected cell are counted per measure (`n rejected`). A long-layout file (one row per
+timed fraction) is summarised per sample, with its whole collection. Quartiles are Hyndman–Fan
+type 7 (R's default). Values below a detection limit are left out of the quartiles and counted.
+Zonulin is summarised per matrix and unit, never pooled.
 
-Exit codes: 0 every row interpreted; 1 fatal; 2 usage; 3 some rows could not be interpreted (they
-are counted as errors in their group).";
+Exit codes: 0 every row interpreted; 1 fatal; 2 usage; 3 some rows had a rejected cell (counted in
+`rows_with_error` of their group; what they still give is used).";
 
 const REFINT_EXAMPLES: &str = "\
 Examples:
@@ -600,6 +604,12 @@ pub struct InputArgs {
     /// Field delimiter: one ASCII character, e.g. ';' (or `tab`).
     #[arg(long, value_name = "C", default_value = ",")]
     pub delimiter: String,
+
+    /// Long format (a `fraction` column, one row per timed fraction): the column naming the
+    /// sample the rows belong to, as in `lmr batch`. Default: the column `sample_id`. Each sample
+    /// counts once, with its whole collection.
+    #[arg(long, value_name = "COLUMN")]
+    pub sample_id: Option<String>,
 
     /// Encoding and record size.
     #[command(flatten)]

@@ -106,7 +106,7 @@ pub enum Problem {
     /// empty, the same as or overlapping another's, or past the collection); `other` is the row
     /// of the fraction it clashes with (long format). The sample's sugar results are left empty;
     /// its other analytes are kept.
-    #[error("{problem}{}; the sample's sugar results are left empty (its other analytes are kept)", other.map_or_else(String::new, |p| format!(" (and in {p})")))]
+    #[error("{problem}{}; the sample's sugar results are left empty (its other analytes are kept)", other.map_or_else(String::new, |p| format!(" (the other fraction: {p})")))]
     Window {
         /// What is wrong.
         problem: WindowProblem,

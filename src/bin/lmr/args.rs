@@ -116,13 +116,17 @@ Interpret every row of a CSV file with the same calls as `lmr check`, streaming 
 grow with the input). Every input row is written, in order, with every input field unchanged,
 followed by the result columns:
 
-  lactulose_recovery_pct, mannitol_recovery_pct, lm_ratio, lm_range, lm_class, vitamin_d_nmol_l,
-  vitamin_d_class_<scheme>... (one per --vitamin-d-scheme), zonulin_range, zonulin_class,
-  flags, caveats, error
+  lactulose_recovery_pct, lactulose_recovery_pct_bound, mannitol_recovery_pct,
+  mannitol_recovery_pct_bound, lm_ratio, lm_ratio_bound, lm_range, lm_class, vitamin_d_nmol_l,
+  vitamin_d_nmol_l_bound, vitamin_d_class_<scheme>... (one per --vitamin-d-scheme), zonulin_range,
+  zonulin_class, flags, caveats, missing_inputs, error
+
+Quantity columns hold a number or nothing; a result censored by a below-limit input is empty
+there and its `_bound` companion says `<0.0045` (or `>8`). Numbers carry 10 significant digits.
 
 Optional columns come only between lm_class and vitamin_d_nmol_l, when the input calls for them:
-<sugar>_recovery_pct for other sugars, lr_ratio/lr_range/lr_class/lr_rhamnose_dose_form, l13m_ratio, per-fraction
-<name>_<a>_<b>h, lmz/lactulose_z/mannitol_z (+ _reference) with --zscore-reference, and
+<sugar>_recovery_pct for other sugars, lr_ratio/lr_range/lr_class/lr_rhamnose_dose_form,
+l13m_ratio, per-fraction <name>_<a>_<b>h, lmz/lactulose_z/mannitol_z (+ _reference) with --zscore-reference, and
 <name>_fraction (the row's own fraction) in long format.
 
 Input columns (canonical names; every one optional; the unit in brackets applies to bare numbers):
@@ -130,6 +134,9 @@ Input columns (canonical names; every one optional; the unit in brackets applies
   lactulose_dose [g]       mannitol_dose [g]       sucrose_dose [g]   collection [h]
   age [y]   sex   zonulin [ng/mL]   zonulin_matrix   hp_genotype
   vitamin_d [nmol/L]   vitamin_d_form
+  dose_volume [mL] with <sugar>_solution [mg/mL] (dose = drink volume × strength)
+  pretest_nsaid, pretest_alcohol, pretest_laxative, pretest_steroid, recent_diarrhoea,
+  glycosuria (yes/no)   egfr [mL/min/1.73 m²]
   urine_<sugar>, <sugar>_dose, <sugar>_dose_form (anhydrous|monohydrate), baseline_<sugar> for
   every sugar: lactulose, mannitol, rhamnose, sucrose, sucralose, erythritol, mannitol_13c1,
   mannitol_13c6, xylose, methylglucose
@@ -551,11 +558,15 @@ Examples:
   lmr summary cohort.csv --by site --by sex --html cohort.html
   lmr summary cohort.csv --by site --format csv > summary.csv
 
-Quartiles are Hyndman–Fan type 7 (R's default). Values below a detection limit are left out of the
-quartiles and counted. Zonulin is summarised per matrix and unit, never pooled.
+The file is read as `lmr batch` reads it (columns, --columns maps, --protocol, layouts). Each
+analyte stands alone: a row with a rejected vitamin D cell still gives its L:M ratio; values left
+out for a rejected cell are counted per measure (`n rejected`). A long-layout file (one row per
+timed fraction) is summarised per sample, with its whole collection. Quartiles are Hyndman–Fan
+type 7 (R's default). Values below a detection limit are left out of the quartiles and counted.
+Zonulin is summarised per matrix and unit, never pooled.
 
-Exit codes: 0 every row interpreted; 1 fatal; 2 usage; 3 some rows could not be interpreted (they
-are counted as errors in their group).";
+Exit codes: 0 every row interpreted; 1 fatal; 2 usage; 3 some rows had a rejected cell (counted in
+`rows_with_error` of their group; what they still give is used).";
 
 const REFINT_EXAMPLES: &str = "\
 Examples:
@@ -593,6 +604,12 @@ pub struct InputArgs {
     /// Field delimiter: one ASCII character, e.g. ';' (or `tab`).
     #[arg(long, value_name = "C", default_value = ",")]
     pub delimiter: String,
+
+    /// Long format (a `fraction` column, one row per timed fraction): the column naming the
+    /// sample the rows belong to, as in `lmr batch`. Default: the column `sample_id`. Each sample
+    /// counts once, with its whole collection.
+    #[arg(long, value_name = "COLUMN")]
+    pub sample_id: Option<String>,
 
     /// Encoding and record size.
     #[command(flatten)]

@@ -60,6 +60,9 @@ impl Setup {
         if input.reading.decimal_comma {
             map.set_decimal_comma(true);
         }
+        if let Some(column) = &input.sample_id {
+            map.set_sample_id(column);
+        }
         Ok(Setup {
             registry,
             map,

@@ -790,7 +790,7 @@ impl CellError {
     }
 }
 
-/// What a table is built from (see [`ZscoreTable::new`]).
+/// What a table is built from (see [`ZscoreTable::new`], whose example builds one).
 #[derive(Clone, Debug)]
 pub struct TableSpec {
     /// Unique identifier (lower-case letters, digits and '-').
@@ -1170,6 +1170,27 @@ impl ZscoreTable {
 }
 
 /// A z-score with the cell it was computed against.
+///
+/// ```
+/// # use lmr::analyte::Analyte;
+/// # use lmr::source::{Source, Verification};
+/// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+/// # let source = Source {
+/// #     citation: "synthetic example".into(), doi: None, url: None,
+/// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+/// # };
+/// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+/// # let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln,
+/// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
+/// # let table = ZscoreTable::new(spec, "example")?;
+/// // the table `my-lmz`: any sex, 0–4 y, ln scale, mean −3.2, SD 0.5
+/// let z = table.z(0.03, None, Some(1.5))?;
+/// // ln 0.03 = −3.506558; (−3.506558 − (−3.2)) / 0.5 = −0.613116
+/// approx::assert_relative_eq!(z.transformed, -3.506557897, max_relative = 1e-9);
+/// approx::assert_relative_eq!(z.z, -0.6131157946, max_relative = 1e-9);
+/// assert_eq!(z.cell.n(), 40);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Zscore {
     /// The z-score.
@@ -1181,6 +1202,26 @@ pub struct Zscore {
 }
 
 /// Why a value has no z-score. [`Self::code`] gives a stable snake_case code for output.
+///
+/// ```
+/// # use lmr::analyte::Analyte;
+/// # use lmr::source::{Source, Verification};
+/// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+/// # let source = Source {
+/// #     citation: "synthetic example".into(), doi: None, url: None,
+/// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+/// # };
+/// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+/// # let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln,
+/// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
+/// # let table = ZscoreTable::new(spec, "example")?;
+/// use lmr::zscore::NoZscore;
+///
+/// // the table `my-lmz` is on the ln scale, for 0–4 y
+/// assert_eq!(table.z(0.0, None, Some(2.0)), Err(NoZscore::NotPositive { value: 0.0 }));
+/// assert!(matches!(table.z(0.03, None, Some(4.0)), Err(NoZscore::AgeOutsideReference { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum NoZscore {
@@ -1228,6 +1269,13 @@ pub enum NoZscore {
 impl NoZscore {
     /// The stable code: `value_not_finite`, `value_not_positive`, `age_not_given`,
     /// `age_outside_reference`, `sex_not_given` or `sex_outside_reference`.
+    ///
+    /// ```
+    /// use lmr::zscore::NoZscore;
+    ///
+    /// assert_eq!(NoZscore::AgeNotGiven.code(), "age_not_given");
+    /// assert_eq!(NoZscore::NotPositive { value: 0.0 }.code(), "value_not_positive");
+    /// ```
     pub fn code(&self) -> &'static str {
         match self {
             NoZscore::NotFinite { .. } => "value_not_finite",
@@ -1241,6 +1289,14 @@ impl NoZscore {
 
     /// The quality flag to raise, if any ([`Flag::AgeOutsideReference`] for an age outside the
     /// table; the other reasons are missing or unusable input, reported by their code).
+    ///
+    /// ```
+    /// use lmr::{flag::Flag, zscore::NoZscore};
+    ///
+    /// let outside = NoZscore::AgeOutsideReference { age: 9.0, sex: None, span: Some((0.0, 4.0)) };
+    /// assert_eq!(outside.flag(), Some(Flag::AgeOutsideReference));
+    /// assert_eq!(NoZscore::AgeNotGiven.flag(), None);
+    /// ```
     pub fn flag(&self) -> Option<Flag> {
         match self {
             NoZscore::AgeOutsideReference { .. } => Some(Flag::AgeOutsideReference),
@@ -1250,6 +1306,26 @@ impl NoZscore {
 }
 
 /// Two tables selected for one analyte (each analyte takes at most one table in a run).
+///
+/// ```
+/// # use lmr::analyte::Analyte;
+/// # use lmr::source::{Source, Verification};
+/// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+/// # let source = Source {
+/// #     citation: "synthetic example".into(), doi: None, url: None,
+/// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+/// # };
+/// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+/// # let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln,
+/// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
+/// # let table = ZscoreTable::new(spec, "example")?;
+/// use lmr::zscore::ZscoreSelection;
+///
+/// let e = ZscoreSelection::new(vec![table.clone(), table]).unwrap_err();
+/// assert_eq!(e.analyte, Analyte::LmRatio);
+/// assert_eq!(e.to_string(), r#"two z-score tables selected for lm_ratio: "my-lmz" and "my-lmz" (select one)"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("two z-score tables selected for {analyte}: {first:?} and {second:?} (select one)")]
 pub struct AmbiguousTables {
@@ -1263,6 +1339,28 @@ pub struct AmbiguousTables {
 
 /// The tables selected for one run: at most one per analyte (`lmz` from the `lm_ratio` table,
 /// `lactulose_z` from the `lactulose_recovery_pct` table, …).
+///
+/// ```
+/// # use lmr::analyte::Analyte;
+/// # use lmr::source::{Source, Verification};
+/// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+/// # let source = Source {
+/// #     citation: "synthetic example".into(), doi: None, url: None,
+/// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+/// # };
+/// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+/// # let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln,
+/// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
+/// # let table = ZscoreTable::new(spec, "example")?;
+/// use lmr::zscore::ZscoreSelection;
+///
+/// assert!(ZscoreSelection::default().is_empty());
+/// let selection = ZscoreSelection::new(vec![table])?; // `my-lmz`, an lm_ratio table
+/// assert_eq!(selection.table(Analyte::LmRatio).map(|t| t.id()), Some("my-lmz"));
+/// assert!(selection.table(Analyte::LactuloseRecoveryPct).is_none());
+/// assert_eq!(selection.tables().len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct ZscoreSelection {
     tables: Vec<ZscoreTable>,

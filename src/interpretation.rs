@@ -973,6 +973,20 @@ impl Interpretation<'_> {
 }
 
 /// Resolved ranges, ready to interpret samples.
+///
+/// Built once per run ([`Interpreter::new`]); [`Interpreter::interpret`] then takes one sample at a
+/// time and allocates nothing it can reuse.
+///
+/// ```
+/// use lmr::interpretation::{Interpreter, Options};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// assert!(interpreter.lm_explicit().is_none()); // L:M ranges are matched by protocol
+/// assert!(interpreter.zonulin_range().is_none()); // no zonulin range unless one is named
+/// assert!(interpreter.zscore_tables().is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Interpreter<'r> {
     zscores: Option<&'r ZscoreSelection>,
@@ -1026,6 +1040,17 @@ impl<'r> Interpreter<'r> {
     ///
     /// # Errors
     /// [`ConfigError`] for an unknown id or a range of the wrong analyte.
+    ///
+    /// ```
+    /// use lmr::interpretation::{ConfigError, Interpreter, Options};
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let options = Options { vitamin_d_schemes: vec!["iom-2011".into(), "iom-2011".into()], ..Options::default() };
+    /// assert_eq!(Interpreter::new(&registry, &options)?.vitamin_d_schemes().len(), 1); // once each
+    /// let options = Options { zonulin_range: Some("no-such-kit".into()), ..Options::default() };
+    /// assert!(matches!(Interpreter::new(&registry, &options), Err(ConfigError::UnknownRange { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(registry: &'r Registry, options: &Options) -> Result<Self, ConfigError> {
         let lm_explicit = options
             .lm_range
@@ -1096,29 +1121,110 @@ impl<'r> Interpreter<'r> {
     }
 
     /// Scores ratios and recoveries against these z-score tables (`--zscore-reference`).
+    ///
+    /// ```
+    /// # use lmr::analyte::Analyte;
+    /// # use lmr::source::{Source, Verification};
+    /// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+    /// # let source = Source {
+    /// #     citation: "synthetic example".into(), doi: None, url: None,
+    /// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+    /// # };
+    /// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+    /// # let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln,
+    /// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
+    /// # let table = ZscoreTable::new(spec, "example")?;
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::sugar::Sugar;
+    /// use lmr::zscore::ZscoreSelection;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// // `my-lmz`: lm_ratio, any sex, 0–4 y, ln scale, mean −3.2, SD 0.5
+    /// let selection = ZscoreSelection::new(vec![table])?;
+    /// let interpreter = Interpreter::new(&registry, &Options::default())?.with_zscores(&selection);
+    /// assert_eq!(interpreter.zscore_tables()[0].id(), "my-lmz");
+    /// let mut sample = Sample::default();
+    /// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+    /// sample.set_dose(Sugar::Mannitol, "2 g".parse()?);
+    /// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+    /// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
+    /// sample.protocol.age_years = Some(2.0);
+    /// let mut out = Interpretation::default();
+    /// interpreter.interpret(&sample, &mut out)?;
+    /// // L:M = (30/200) × (2000/5000) = 0.06; ln 0.06 = −2.813411; (−2.813411 + 3.2) / 0.5 = 0.773179
+    /// let z = out.zscores[0].outcome.unwrap()?;
+    /// approx::assert_relative_eq!(z.z, 0.7731785665, max_relative = 1e-9);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_zscores(mut self, selection: &'r ZscoreSelection) -> Self {
         self.zscores = Some(selection);
         self
     }
 
     /// The z-score tables in use, in order (their analytes name the `lmz`, `lactulose_z`, …
-    /// columns).
+    /// columns; shown with [`Interpreter::with_zscores`]).
     pub fn zscore_tables(&self) -> &'r [ZscoreTable] {
         self.zscores.map_or(&[], |s| s.tables())
     }
 
     /// The vitamin D schemes in use, in order (their ids name the `vitamin_d_class_*` columns).
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpreter, Options};
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let options = Options { vitamin_d_schemes: vec!["all".into()], ..Options::default() };
+    /// let interpreter = Interpreter::new(&registry, &options)?;
+    /// // every shipped scheme, but not the toxicity band (a flag, not a scheme)
+    /// assert!(interpreter.vitamin_d_schemes().iter().any(|r| r.id == "iom-2011"));
+    /// assert!(interpreter.vitamin_d_schemes().iter().all(|r| r.id != "vitamin-d-toxicity"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn vitamin_d_schemes(&self) -> &[&'r ReferenceRange] {
         &self.vitamin_d_schemes
     }
 
     /// The zonulin range in use.
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::{reference::Matrix, zonulin::Zonulin};
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// // Enterosan serum: within ≤ 46 ng/mL < above
+    /// let options = Options { zonulin_range: Some("enterosan-serum".into()), ..Options::default() };
+    /// let interpreter = Interpreter::new(&registry, &options)?;
+    /// assert_eq!(interpreter.zonulin_range().map(|r| r.id.as_str()), Some("enterosan-serum"));
+    /// let mut sample = Sample::default();
+    /// sample.zonulin = Some(Zonulin::parse("50 ng/mL", None, Some(Matrix::Serum))?);
+    /// let mut out = Interpretation::default();
+    /// interpreter.interpret(&sample, &mut out)?;
+    /// assert_eq!(out.zonulin.unwrap().range.unwrap().label(), "above");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn zonulin_range(&self) -> Option<&'r ReferenceRange> {
         self.zonulin_range
     }
 
     /// The named protocols (shipped or loaded) nearest to the sample's, each with what differs:
     /// what an `unclassified` L:M result points to (computed on demand, not per batch row).
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = Interpreter::new(&registry, &Options::default())?;
+    /// let mut sample = Sample::default();
+    /// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+    /// sample.set_dose(Sugar::Mannitol, "2 g".parse()?);
+    /// sample.protocol.collection = Some("6 h".parse()?);
+    /// let near = interpreter.nearest_protocols(&sample);
+    /// // two shipped protocols give 5 g / 2 g over 5 h: one hour from this sample's 6 h
+    /// assert_eq!(near.len(), 2);
+    /// assert!(near.iter().all(|(_, gaps)| gaps[0].to_string() == "collection 6 h (protocol: 5 h)"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn nearest_protocols(
         &self,
         sample: &Sample,
@@ -1132,6 +1238,27 @@ impl<'r> Interpreter<'r> {
     /// The L:M ranges (automatic or explicit) that declare doses, whose doses and window fit the
     /// sample's, each with what else differs (age, sex, …; empty for an explicit range that would
     /// apply if named): why a sample matching a named protocol can stay `unclassified`.
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = Interpreter::new(&registry, &Options::default())?;
+    /// let mut sample = Sample::default();
+    /// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+    /// sample.set_dose(Sugar::Mannitol, "2 g".parse()?);
+    /// sample.protocol.collection = Some("5 h".parse()?);
+    /// sample.protocol.age_years = Some(40.0);
+    /// // Catassi 1997 gives 5 g / 2 g too, for children of 11–15 y, window unstated
+    /// // (Dutch SAT also gave 40 g sucrose, so its protocol does not fit)
+    /// let fitting = interpreter.lm_ranges_fitting_protocol(&sample);
+    /// assert_eq!(fitting.len(), 1);
+    /// assert_eq!(fitting[0].0.id, "catassi-1997-children");
+    /// let why: Vec<String> = fitting[0].1.iter().map(|d| d.to_string()).collect();
+    /// assert_eq!(why, ["age 40 y (range: 11–15 y)", "collection not stated by the source, so not checked"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lm_ranges_fitting_protocol(
         &self,
         sample: &Sample,
@@ -1154,7 +1281,7 @@ impl<'r> Interpreter<'r> {
             .collect()
     }
 
-    /// The L:M range named explicitly.
+    /// The L:M range named explicitly (`--lm-range`; shown with [`Options`]).
     pub fn lm_explicit(&self) -> Option<&'r ReferenceRange> {
         self.lm_explicit
     }
@@ -1167,6 +1294,26 @@ impl<'r> Interpreter<'r> {
     /// # Errors
     /// [`InterpretError`] when a recovery cannot be computed (a zero dose, an overflow) or a
     /// zonulin value does not fit the chosen range's matrix; the first such error.
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::sugar::Sugar;
+    /// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = Interpreter::new(&registry, &Options::default())?;
+    /// let mut sample = Sample::default();
+    /// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+    /// sample.set_dose(Sugar::Lactulose, "0 g".parse()?); // no recovery of a zero dose
+    /// sample.urine_volume = Some("1 L".parse()?);
+    /// sample.vitamin_d = Some(VitaminD::new("75 nmol/L".parse()?, VitaminDForm::Total)?);
+    /// let mut out = Interpretation::default();
+    /// assert!(interpreter.interpret(&sample, &mut out).is_err());
+    /// // the vitamin D result stands on its own: 50 ≤ 75 ≤ 125
+    /// assert_eq!(out.vitamin_d.as_ref().unwrap().schemes[0].label(), "sufficient");
+    /// assert!(out.recoveries.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn interpret(
         &self,
         sample: &Sample,

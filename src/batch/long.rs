@@ -320,7 +320,7 @@ impl<'r> Long<'r> {
             if let Err(e) = whole {
                 let text = e.to_string();
                 if !self.state.error.contains(&text) {
-                    let problem = Problem::Interpretation(format!("the whole collection: {text}"));
+                    let problem = Problem::WholeCollection(e);
                     self.note(problem);
                 }
             }

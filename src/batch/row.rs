@@ -881,6 +881,38 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_cell_reads_as_it_did_and_a_changed_one_anew() {
+        let layout = Layout::resolve(
+            &["lactulose_dose [g]", "collection [h]"],
+            &ColumnMap::default(),
+        )
+        .unwrap();
+        let reader = RowReader::new(&layout, None);
+        let mut repeated = Repeated::default();
+        let mut read = |row: &[&str]| {
+            let (mut s, mut errors) = (Sample::default(), Vec::new());
+            let record = ByteRecord::from(row.to_vec());
+            reader
+                .read_with(&record, POS, &mut s, &mut errors, &mut repeated)
+                .unwrap();
+            let dose = s
+                .protocol
+                .doses
+                .get(Sugar::Lactulose)
+                .map(|d| d.mass.value());
+            (dose, s.protocol.collection.map(|c| c.value()), errors.len())
+        };
+        assert_eq!(read(&["5", "5"]), (Some(5.0), Some(5.0), 0));
+        assert_eq!(read(&["5", "5"]), (Some(5.0), Some(5.0), 0));
+        // a changed cell is read anew: 10 g, 6 h
+        assert_eq!(read(&["10", "6"]), (Some(10.0), Some(6.0), 0));
+        // a rejected cell is rejected in every row that repeats it
+        assert_eq!(read(&["0", "6"]), (None, Some(6.0), 1));
+        assert_eq!(read(&["0", "6"]), (None, Some(6.0), 1));
+        assert_eq!(read(&["5", "6"]), (Some(5.0), Some(6.0), 0));
+    }
+
+    #[test]
     fn age_in_months() {
         let (s, _) = read(&["age [months]"], &["18"]).unwrap();
         assert_relative_eq!(s.protocol.age_years.unwrap(), 1.5);

@@ -15,6 +15,13 @@ use std::fmt;
 use crate::units::ConcentrationUnit;
 
 /// What a range measures.
+///
+/// ```
+/// use lmr::analyte::Analyte;
+///
+/// assert_eq!(Analyte::VitaminD25oh.to_string(), "vitamin_d_25oh");
+/// assert_eq!(Analyte::ALL.len(), 8);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Analyte {
@@ -50,6 +57,12 @@ impl Analyte {
     ];
 
     /// The key used in range files and columns.
+    ///
+    /// ```
+    /// use lmr::analyte::Analyte;
+    ///
+    /// assert_eq!(Analyte::LactuloseRecoveryPct.key(), "lactulose_recovery_pct");
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             Analyte::LmRatio => "lm_ratio",
@@ -63,12 +76,27 @@ impl Analyte {
         }
     }
 
-    /// Parses a key.
+    /// Parses a key (exact: keys are written by programs, not typed by hand).
+    ///
+    /// ```
+    /// use lmr::analyte::Analyte;
+    ///
+    /// assert_eq!(Analyte::from_key("zonulin"), Some(Analyte::Zonulin));
+    /// assert_eq!(Analyte::from_key("Zonulin"), None);
+    /// assert!(Analyte::ALL.iter().all(|a| Analyte::from_key(a.key()) == Some(*a)));
+    /// ```
     pub fn from_key(key: &str) -> Option<Analyte> {
         Analyte::ALL.iter().copied().find(|a| a.key() == key)
     }
 
     /// Whether the analyte is measured in urine after an oral sugar dose.
+    ///
+    /// ```
+    /// use lmr::analyte::Analyte;
+    ///
+    /// assert!(Analyte::UrineVolume.is_urine_sugar()); // a quality check of the same collection
+    /// assert!(!Analyte::Zonulin.is_urine_sugar());
+    /// ```
     pub fn is_urine_sugar(self) -> bool {
         matches!(
             self,
@@ -89,6 +117,12 @@ impl fmt::Display for Analyte {
 }
 
 /// The specimen a value was measured in.
+///
+/// ```
+/// use lmr::analyte::Matrix;
+///
+/// assert_eq!(Matrix::Stool.to_string(), "stool");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Matrix {
     /// Urine.
@@ -101,6 +135,10 @@ pub enum Matrix {
 
 impl Matrix {
     /// The key used in files and columns.
+    ///
+    /// ```
+    /// assert_eq!(lmr::analyte::Matrix::Serum.key(), "serum");
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             Matrix::Urine => "urine",
@@ -109,7 +147,15 @@ impl Matrix {
         }
     }
 
-    /// Parses a key (case-insensitive).
+    /// Parses a key (case-insensitive; `faeces` and `feces` are stool).
+    ///
+    /// ```
+    /// use lmr::analyte::Matrix;
+    ///
+    /// assert_eq!(Matrix::from_key("SERUM"), Some(Matrix::Serum));
+    /// assert_eq!(Matrix::from_key("feces"), Some(Matrix::Stool));
+    /// assert_eq!(Matrix::from_key("plasma"), None);
+    /// ```
     pub fn from_key(key: &str) -> Option<Matrix> {
         // Without allocating: a batch calls this once per row.
         let k = key.trim();
@@ -133,6 +179,15 @@ impl fmt::Display for Matrix {
 }
 
 /// The unit a range's bounds are written in.
+///
+/// ```
+/// use lmr::analyte::RangeUnit;
+/// use lmr::units::ConcentrationUnit;
+///
+/// assert_eq!(RangeUnit::Ratio.to_string(), "ratio");
+/// assert_eq!(RangeUnit::Percent.to_string(), "%");
+/// assert_eq!(RangeUnit::Concentration(ConcentrationUnit::NmolPerL).to_string(), "nmol/L");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RangeUnit {
     /// Dimensionless ratio.

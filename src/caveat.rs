@@ -22,6 +22,14 @@ use std::fmt;
 use std::sync::OnceLock;
 
 /// A caveat.
+///
+/// Printed as its code.
+///
+/// ```
+/// use lmr::caveat::Caveat;
+///
+/// assert_eq!(Caveat::ZonulinGeneral.to_string(), "zonulin_general");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Caveat {
@@ -76,6 +84,15 @@ pub enum Caveat {
 impl Caveat {
     /// Every caveat: the codes written in rows ([`Caveat::CODES`]) and the parts of the standing
     /// codes.
+    ///
+    /// ```
+    /// use lmr::caveat::Caveat;
+    ///
+    /// // each caveat is a row code or the part of exactly one standing code, never both
+    /// for c in Caveat::ALL {
+    ///     assert!(Caveat::CODES.contains(c) != c.merged_into().is_some(), "{c}");
+    /// }
+    /// ```
     pub const ALL: &'static [Caveat] = &[
         Caveat::SugarTestGeneral,
         Caveat::VitaminDGeneral,
@@ -103,6 +120,13 @@ impl Caveat {
     ];
 
     /// The codes a row's `caveats` can hold: the standing codes, then the row-specific ones.
+    ///
+    /// ```
+    /// use lmr::caveat::Caveat;
+    ///
+    /// assert_eq!(&Caveat::CODES[..3], &[Caveat::SugarTestGeneral, Caveat::VitaminDGeneral, Caveat::ZonulinGeneral]);
+    /// assert!(!Caveat::CODES.contains(&Caveat::VitaminDAssayVariation)); // a part, not written
+    /// ```
     pub const CODES: &'static [Caveat] = &[
         Caveat::SugarTestGeneral,
         Caveat::VitaminDGeneral,
@@ -118,6 +142,16 @@ impl Caveat {
     ];
 
     /// The parts a standing code gathers, in the order its text gives them (empty for others).
+    ///
+    /// ```
+    /// use lmr::caveat::Caveat;
+    ///
+    /// assert_eq!(
+    ///     Caveat::VitaminDGeneral.parts(),
+    ///     &[Caveat::VitaminDAssayVariation, Caveat::VitaminDThresholdsDisputed, Caveat::VitaminDNotPermeability]
+    /// );
+    /// assert!(Caveat::NoMatchingRange.parts().is_empty());
+    /// ```
     pub fn parts(self) -> &'static [Caveat] {
         match self {
             Caveat::SugarTestGeneral => &[
@@ -143,6 +177,13 @@ impl Caveat {
     }
 
     /// The standing code that stands for this part in rows (`None`: the code is written itself).
+    ///
+    /// ```
+    /// use lmr::caveat::Caveat;
+    ///
+    /// assert_eq!(Caveat::ZonulinNotValidated.merged_into(), Some(Caveat::ZonulinGeneral));
+    /// assert_eq!(Caveat::SecondarySource.merged_into(), None);
+    /// ```
     pub fn merged_into(self) -> Option<Caveat> {
         [
             Caveat::SugarTestGeneral,
@@ -154,6 +195,17 @@ impl Caveat {
     }
 
     /// One line for run summaries (`lmr batch`'s stderr): the gist, not the whole text.
+    ///
+    /// ```
+    /// use lmr::caveat::Caveat;
+    ///
+    /// // a row-specific code's summary is its text's first sentence
+    /// assert_eq!(
+    ///     Caveat::SecondarySource.summary(),
+    ///     "The chosen range was seen only in a secondary source (a review, summary or lab page), not in the original publication"
+    /// );
+    /// assert!(Caveat::SugarTestGeneral.summary().len() < Caveat::SugarTestGeneral.text().len());
+    /// ```
     pub fn summary(self) -> &'static str {
         match self {
             Caveat::SugarTestGeneral => "the sugar test is a research measurement, not a diagnosis; protocols are not standardised; recoveries vary widely between people; kidneys, gut bacteria, drugs and diet change results; lm_ratio is a ratio of fractional excretions",
@@ -164,6 +216,10 @@ impl Caveat {
     }
 
     /// The stable code.
+    ///
+    /// ```
+    /// assert_eq!(lmr::caveat::Caveat::NoMatchingRange.code(), "no_matching_range");
+    /// ```
     pub fn code(self) -> &'static str {
         match self {
             Caveat::SugarTestGeneral => "sugar_test_general",
@@ -193,6 +249,15 @@ impl Caveat {
     }
 
     /// The caveat's text (a standing code's: its parts' texts, in order).
+    ///
+    /// ```
+    /// use lmr::caveat::Caveat;
+    ///
+    /// let standing = Caveat::ZonulinGeneral.text();
+    /// let first = Caveat::ZonulinAssayNotPrehaptoglobin2.text();
+    /// assert!(standing.starts_with(first));
+    /// assert!(standing.ends_with(Caveat::ZonulinNoAgreementWithSugarTests.text()));
+    /// ```
     pub fn text(self) -> &'static str {
         match self {
             Caveat::SugarTestGeneral | Caveat::VitaminDGeneral | Caveat::ZonulinGeneral => {
@@ -222,6 +287,14 @@ impl Caveat {
     }
 
     /// Where it comes from (a standing code's: its parts' sources, `|`-separated, in order).
+    ///
+    /// ```
+    /// use lmr::caveat::Caveat;
+    ///
+    /// assert!(Caveat::HighBetweenPersonVariation.source().contains("doi:10.1053/j.gastro.2021.04.020"));
+    /// // three parts, three sources
+    /// assert_eq!(Caveat::VitaminDGeneral.source().split(" | ").count(), 3);
+    /// ```
     pub fn source(self) -> &'static str {
         match self {
             Caveat::SugarTestGeneral | Caveat::VitaminDGeneral | Caveat::ZonulinGeneral => {
@@ -250,7 +323,14 @@ impl Caveat {
         }
     }
 
-    /// Looks a code up.
+    /// Looks a code up (exact; a part's code is found too, for `lmr caveats CODE`).
+    ///
+    /// ```
+    /// use lmr::caveat::Caveat;
+    ///
+    /// assert_eq!(Caveat::from_code("secondary_source"), Some(Caveat::SecondarySource));
+    /// assert_eq!(Caveat::from_code("leaky_gut"), None);
+    /// ```
     pub fn from_code(code: &str) -> Option<Caveat> {
         Caveat::ALL.iter().copied().find(|c| c.code() == code)
     }

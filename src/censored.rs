@@ -19,6 +19,16 @@ use std::fmt;
 use crate::number::Number;
 
 /// A non-negative number that may be censored.
+///
+/// Printed with the bound's sign and the crate's number rule ([`crate::number`]).
+///
+/// ```
+/// use lmr::censored::Censored;
+///
+/// assert_eq!(Censored::Exact(0.48).to_string(), "0.48");
+/// assert_eq!(Censored::LessThan(0.0075).to_string(), "<0.0075");
+/// assert_eq!(Censored::GreaterThan(2000.0).to_string(), ">2000");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Censored {
     /// Known value.
@@ -31,6 +41,13 @@ pub enum Censored {
 
 impl Censored {
     /// The value, if known exactly.
+    ///
+    /// ```
+    /// use lmr::censored::Censored;
+    ///
+    /// assert_eq!(Censored::Exact(0.48).exact(), Some(0.48));
+    /// assert_eq!(Censored::LessThan(0.0075).exact(), None);
+    /// ```
     pub fn exact(self) -> Option<f64> {
         match self {
             Censored::Exact(v) => Some(v),
@@ -39,6 +56,12 @@ impl Censored {
     }
 
     /// The number printed: the value or the bound.
+    ///
+    /// ```
+    /// use lmr::censored::Censored;
+    ///
+    /// assert_eq!(Censored::LessThan(0.0075).number(), 0.0075);
+    /// ```
     pub fn number(self) -> f64 {
         match self {
             Censored::Exact(v) | Censored::LessThan(v) | Censored::GreaterThan(v) => v,
@@ -46,6 +69,13 @@ impl Censored {
     }
 
     /// Multiplies by a known non-negative factor (bounds stay bounds).
+    ///
+    /// ```
+    /// use lmr::censored::Censored;
+    ///
+    /// // a fraction 0.004 below a bound, as a percent: 0.004 × 100 = 0.4
+    /// assert_eq!(Censored::LessThan(0.004).scaled(100.0), Censored::LessThan(0.4));
+    /// ```
     pub fn scaled(self, factor: f64) -> Censored {
         match self {
             Censored::Exact(v) => Censored::Exact(v * factor),
@@ -56,6 +86,20 @@ impl Censored {
 
     /// `self ÷ other`, where the maths allows a value or a bound; `None` when nothing can be said
     /// (both censored, a division by an exact zero, or an infinite result).
+    ///
+    /// ```
+    /// use lmr::censored::Censored;
+    ///
+    /// // L:M ratio of recoveries 0.6 % and 10 %: 0.6 / 10 = 0.06
+    /// assert_eq!(Censored::Exact(0.6).divided_by(Censored::Exact(10.0)), Some(Censored::Exact(0.06)));
+    /// // lactulose below 0.0075 %, mannitol 15 %: the ratio is below 0.0075 / 15 = 0.0005
+    /// assert_eq!(
+    ///     Censored::LessThan(0.0075).divided_by(Censored::Exact(15.0)),
+    ///     Some(Censored::LessThan(0.0005))
+    /// );
+    /// assert_eq!(Censored::Exact(0.6).divided_by(Censored::Exact(0.0)), None);
+    /// assert_eq!(Censored::LessThan(1.0).divided_by(Censored::LessThan(2.0)), None);
+    /// ```
     pub fn divided_by(self, other: Censored) -> Option<Censored> {
         let q = |a: f64, b: f64| if b > 0.0 { Some(a / b) } else { None };
         let out = match (self, other) {

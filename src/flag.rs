@@ -2,10 +2,24 @@
 //! may not fit), each with a one-line explanation and its source.
 //!
 //! Codes are stable snake_case strings that scripts match on; see `lmr caveats` for the list.
+//!
+//! ```
+//! use lmr::flag::Flag;
+//!
+//! let f = Flag::from_code("recovery_over_100").unwrap();
+//! assert_eq!(f, Flag::RecoveryOver100);
+//! assert!(f.explanation().contains("physically impossible"));
+//! ```
 
 use std::fmt;
 
 /// A quality flag.
+///
+/// Printed as its code.
+///
+/// ```
+/// assert_eq!(lmr::flag::Flag::NearBoundary.to_string(), "near_boundary");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Flag {
@@ -57,6 +71,14 @@ pub enum Flag {
 
 impl Flag {
     /// Every flag, in report order.
+    ///
+    /// ```
+    /// use lmr::flag::Flag;
+    ///
+    /// assert_eq!(Flag::ALL.first(), Some(&Flag::LactuloseExceedsMannitol));
+    /// // every code reads back as its flag
+    /// assert!(Flag::ALL.iter().all(|f| Flag::from_code(f.code()) == Some(*f)));
+    /// ```
     pub const ALL: &'static [Flag] = &[
         Flag::LactuloseExceedsMannitol,
         Flag::RecoveryOver100,
@@ -83,6 +105,10 @@ impl Flag {
     ];
 
     /// The stable code.
+    ///
+    /// ```
+    /// assert_eq!(lmr::flag::Flag::LowUrineVolume.code(), "low_urine_volume");
+    /// ```
     pub fn code(self) -> &'static str {
         match self {
             Flag::LactuloseExceedsMannitol => "lactulose_exceeds_mannitol",
@@ -111,6 +137,12 @@ impl Flag {
     }
 
     /// What the flag means, in one line.
+    ///
+    /// ```
+    /// use lmr::flag::Flag;
+    ///
+    /// assert!(Flag::NearBoundary.explanation().starts_with("the value lies within conversion or rounding distance"));
+    /// ```
     pub fn explanation(self) -> &'static str {
         match self {
             Flag::LactuloseExceedsMannitol => "lactulose recovery exceeds mannitol recovery (L:M ratio above 1); healthy adults and older children have ratios far below 1 (adult controls 0.0123 ± 0.0081), so past the first weeks of life check whether a concentration ratio was entered or a unit, dose or volume is wrong; in newborns a ratio above 1 is expected (1.27 ± 0.73 on day 1 of life), and MAL-ED infants at 3 months had site means of 0.10–0.17",
@@ -139,6 +171,12 @@ impl Flag {
     }
 
     /// Where the rule comes from.
+    ///
+    /// ```
+    /// use lmr::flag::Flag;
+    ///
+    /// assert!(Flag::LowUrineVolume.source().contains("Mattioli F et al., Clin Lab 2011"));
+    /// ```
     pub fn source(self) -> &'static str {
         match self {
             Flag::LactuloseExceedsMannitol => "Dastych M et al., Dig Dis Sci 2008 (adult controls L/M 0.0123 ± 0.0081) [V]; Catassi C et al., J Pediatr Gastroenterol Nutr 1995;21(4):383–386, doi:10.1097/00005176-199511000-00003 (healthy term neonates: 1.27 ± 0.73 on day 1, 0.34 ± 0.36 on day 7, 0.22 ± 0.21 on day 30) [V]; Kosek MN et al., J Pediatr Gastroenterol Nutr 2017;65(1):31–39, doi:10.1097/MPG.0000000000001610 (MAL-ED boys at 3 months: L:M site means 0.10–0.17) [V]",
@@ -165,7 +203,14 @@ impl Flag {
         }
     }
 
-    /// Looks a code up.
+    /// Looks a code up (exact).
+    ///
+    /// ```
+    /// use lmr::flag::Flag;
+    ///
+    /// assert_eq!(Flag::from_code("glycosuria"), Some(Flag::Glycosuria));
+    /// assert_eq!(Flag::from_code("Glycosuria"), None);
+    /// ```
     pub fn from_code(code: &str) -> Option<Flag> {
         Flag::ALL.iter().copied().find(|f| f.code() == code)
     }

@@ -184,10 +184,13 @@ pub struct Sample {
 
 /// Vitamin D and zonulin results reported below the assay's limit: no value to classify, but
 /// flagged `below_detection_limit`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct BelowLimit {
     /// 25(OH)D was below the limit.
     pub vitamin_d: bool,
+    /// The 25(OH)D limit, when the result stated one (`<10 ng/mL`): the bound of the censored
+    /// result (`vitamin_d_nmol_l_bound`), and its class where one band holds every value below it.
+    pub vitamin_d_limit: Option<VitaminD>,
     /// Zonulin was below the limit.
     pub zonulin: bool,
 }
@@ -494,6 +497,18 @@ pub struct VitaminDResult<'r> {
     pub toxicity_range: Option<&'r ReferenceRange>,
 }
 
+/// A 25(OH)D result below a stated limit: every value it may take is below `limit`.
+#[derive(Clone, Debug)]
+pub struct VitaminDBelow<'r> {
+    /// The limit as stated (its unit and form).
+    pub limit: VitaminD,
+    /// The bound in nmol/L (`vitamin_d_nmol_l_bound` = `<` this).
+    pub bound_nmol_l: Censored,
+    /// One result per chosen scheme, in the order chosen: the band holding the whole interval
+    /// below the limit, if one does.
+    pub schemes: Vec<RangeResult<'r>>,
+}
+
 /// Zonulin result.
 #[derive(Clone, Copy, Debug)]
 pub struct ZonulinResult<'r> {
@@ -535,6 +550,9 @@ pub struct Interpretation<'r> {
     pub zscores: Vec<ZscoreResult<'r>>,
     /// Vitamin D, when given.
     pub vitamin_d: Option<VitaminDResult<'r>>,
+    /// Vitamin D below a stated limit (`<10 ng/mL`): the bound, and per chosen scheme the band
+    /// holding every value below it (`unclassified` when the limit lies above a cut-off).
+    pub vitamin_d_below: Option<VitaminDBelow<'r>>,
     /// Zonulin, when given.
     pub zonulin: Option<ZonulinResult<'r>>,
     /// Flags, in the order raised.
@@ -565,6 +583,7 @@ impl Interpretation<'_> {
             vd.schemes.clear();
         }
         self.vitamin_d = None;
+        self.vitamin_d_below = None;
         self.zonulin = None;
         self.flags.clear();
         self.caveats.clear();
@@ -1241,7 +1260,51 @@ impl<'r> Interpreter<'r> {
         }
     }
 
+    /// A result below a stated limit: classified only where one band holds every value below
+    /// it (`<10 ng/mL` = `<24.96 nmol/L` lies wholly in IOM's `< 30 nmol/L` band).
+    fn vitamin_d_below(&self, sample: &Sample, out: &mut Interpretation<'r>) {
+        let Some(limit) = sample
+            .below_limit
+            .vitamin_d_limit
+            .filter(|_| sample.vitamin_d.is_none())
+        else {
+            return;
+        };
+        let nmol = limit.in_nmol_per_l();
+        let mut schemes = Vec::new();
+        for scheme in self.vitamin_d_schemes.iter().copied() {
+            let RangeUnit::Concentration(unit) = scheme.unit else {
+                continue;
+            };
+            let value = Censored::LessThan(limit.in_unit(unit).unwrap_or(nmol));
+            let band = scheme.classify_censored(value);
+            // as for an exact value: a secondary source (or band) is said so
+            if scheme.source.status == Verification::Secondary
+                || band.is_some_and(|b| scheme.bands[b].status == Verification::Secondary)
+            {
+                out.caveat(Caveat::SecondarySource);
+            }
+            schemes.push(RangeResult {
+                range: scheme,
+                value,
+                band,
+            });
+        }
+        if limit.form() == VitaminDForm::Total {
+            out.caveat(Caveat::VitaminDTotalConvertedAsD3);
+        }
+        out.caveat(Caveat::VitaminDAssayVariation);
+        out.caveat(Caveat::VitaminDThresholdsDisputed);
+        out.caveat(Caveat::VitaminDNotPermeability);
+        out.vitamin_d_below = Some(VitaminDBelow {
+            limit,
+            bound_nmol_l: Censored::LessThan(nmol),
+            schemes,
+        });
+    }
+
     fn vitamin_d(&self, sample: &Sample, out: &mut Interpretation<'r>) {
+        self.vitamin_d_below(sample, out);
         let Some(vd) = sample.vitamin_d else {
             return;
         };

@@ -22,6 +22,15 @@ use crate::sugar::Sugar;
 use crate::units::{Concentration, ConcentrationUnit, Volume};
 
 /// Why a recovery cannot be computed.
+///
+/// ```
+/// use lmr::{protocol::Dose, recovery::{recovery_percent, RecoveryError}, sugar::Sugar};
+///
+/// let zero = Dose::anhydrous("0 g".parse()?);
+/// let e = recovery_percent(Sugar::Mannitol, "20 mg/L".parse()?, "1 L".parse()?, &zero);
+/// assert_eq!(e, Err(RecoveryError::ZeroDose { sugar: Sugar::Mannitol }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RecoveryError {
@@ -94,6 +103,16 @@ pub fn recovery_percent(
 
 /// A urine result as reported: a concentration, or "below the detection limit" with the limit when
 /// the lab gave one (`<0.25`), or without (`ND`, `BLQ`).
+///
+/// ```
+/// use lmr::recovery::UrineResult;
+///
+/// let r = UrineResult::parse("9.21 mg/L", None)?;
+/// assert!(matches!(r, UrineResult::Measured(c) if c.to_string() == "9.21 mg/L"));
+/// let r = UrineResult::parse("< 0.25 mg/L", None)?;
+/// assert!(matches!(r, UrineResult::BelowLimit(Some(c)) if c.to_string() == "0.25 mg/L"));
+/// # Ok::<(), lmr::units::UnitError>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum UrineResult {
     /// A measured concentration.
@@ -103,6 +122,12 @@ pub enum UrineResult {
 }
 
 /// Spellings labs use for a result below the detection or quantification limit without a number.
+///
+/// Stored lower-case; matched case-insensitively by [`is_below_limit_word`].
+///
+/// ```
+/// assert!(lmr::recovery::BELOW_LIMIT_WORDS.contains(&"blq"));
+/// ```
 pub const BELOW_LIMIT_WORDS: &[&str] = &[
     "nd",
     "n.d.",
@@ -156,6 +181,15 @@ impl UrineResult {
 }
 
 /// Whether `text` is one of [`BELOW_LIMIT_WORDS`] (case-insensitive), without allocating.
+///
+/// ```
+/// use lmr::recovery::is_below_limit_word;
+///
+/// assert!(is_below_limit_word(" Not Detected "));
+/// assert!(is_below_limit_word("<LOQ"));
+/// assert!(!is_below_limit_word("<0.25")); // a bound with a number is a censored value, not a word
+/// assert!(!is_below_limit_word("0"));
+/// ```
 pub fn is_below_limit_word(text: &str) -> bool {
     let t = crate::units::trim(text);
     // A number is never one of the words: the common case returns at once.
@@ -170,6 +204,28 @@ pub fn is_below_limit_word(text: &str) -> bool {
 ///
 /// # Errors
 /// As [`recovery_percent`].
+///
+/// ```
+/// use lmr::{censored::Censored, protocol::Dose, sugar::Sugar};
+/// use lmr::recovery::{recovery, UrineResult};
+///
+/// let dose = Dose::anhydrous("5 g".parse()?);
+/// let volume = "1.5 L".parse()?;
+/// // below a limit of 0.25 mg/L: 0.25 mg/L × 1.5 L = 0.375 mg of 5000 mg = 0.0075 %, an upper bound
+/// let below = UrineResult::parse("<0.25 mg/L", None)?;
+/// let r = recovery(Sugar::Lactulose, below, volume, &dose)?;
+/// assert!(matches!(r, Some(Censored::LessThan(b)) if (b - 0.0075).abs() < 1e-15));
+/// // below an unstated limit: nothing can be said
+/// assert_eq!(recovery(Sugar::Lactulose, UrineResult::parse("ND", None)?, volume, &dose)?, None);
+///
+/// // a molar result goes through the molar mass: mannitol C6H14O6 = 6 × 12.011 + 14 × 1.008 +
+/// // 6 × 15.999 = 182.172 g/mol; 0.5 mmol/L × 182.172 = 91.086 mg/L × 1.5 L = 136.629 mg
+/// // of 2000 mg = 6.83145 %
+/// let molar = UrineResult::parse("0.5 mmol/L", None)?;
+/// let r = recovery(Sugar::Mannitol, molar, volume, &Dose::anhydrous("2 g".parse()?))?;
+/// approx::assert_relative_eq!(r.unwrap().exact().unwrap(), 6.83145, max_relative = 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn recovery(
     sugar: Sugar,
     result: UrineResult,

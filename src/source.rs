@@ -29,7 +29,14 @@ pub enum Verification {
 }
 
 impl Verification {
-    /// `verified` or `secondary`.
+    /// `verified`, `secondary` or `local`.
+    ///
+    /// ```
+    /// use lmr::source::Verification;
+    ///
+    /// assert_eq!(Verification::Secondary.key(), "secondary");
+    /// assert_eq!(Verification::Local.key(), "local");
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             Verification::Verified => "verified",
@@ -40,6 +47,21 @@ impl Verification {
 }
 
 /// Where a range comes from.
+///
+/// ```
+/// use lmr::source::{Source, Verification};
+///
+/// // a lab's own interval: no DOI or URL needed, the citation says what it is
+/// let source = Source {
+///     citation: "Our lab, 120 healthy adults, 2025 (CLSI EP28-A3c nonparametric)".into(),
+///     doi: None,
+///     url: None,
+///     quote: "2.5th–97.5th percentiles".into(),
+///     status: Verification::Local,
+///     notes: None,
+/// };
+/// assert_eq!(source.status.key(), "local");
+/// ```
 #[derive(Clone, Debug)]
 pub struct Source {
     /// Full citation.

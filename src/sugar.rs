@@ -20,6 +20,20 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A sugar probe measured in urine.
+///
+/// Parsed from its key or a common spelling; printed as its key.
+///
+/// ```
+/// use lmr::sugar::Sugar;
+///
+/// let s: Sugar = "L-Rhamnose".parse()?;
+/// assert_eq!(s, Sugar::Rhamnose);
+/// assert_eq!(s.to_string(), "rhamnose");
+/// assert_eq!("3-OMG".parse::<Sugar>()?, Sugar::Methylglucose);
+/// assert_eq!(Sugar::ALL.len(), 10);
+/// assert!("glucose".parse::<Sugar>().is_err());
+/// # Ok::<(), lmr::sugar::UnknownSugar>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Sugar {
@@ -46,6 +60,13 @@ pub enum Sugar {
 }
 
 /// How sure a constant is (the source statuses verified / secondary / local).
+///
+/// ```
+/// use lmr::sugar::{ConstantStatus, Sugar};
+///
+/// assert_eq!(Sugar::Mannitol.molar_mass_source().1, ConstantStatus::ComputedAndChecked);
+/// assert_eq!(Sugar::Sucralose.molar_mass_source().1, ConstantStatus::Computed);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConstantStatus {
     /// Computed from standard atomic weights and matched by a secondary source.
@@ -70,6 +91,14 @@ impl Sugar {
     ];
 
     /// The snake_case name used in files, columns and JSON (`lactulose`, `mannitol_13c6`, …).
+    ///
+    /// ```
+    /// use lmr::sugar::Sugar;
+    ///
+    /// assert_eq!(Sugar::Mannitol13C6.key(), "mannitol_13c6");
+    /// // every key reads back as its sugar
+    /// assert!(Sugar::ALL.iter().all(|s| s.key().parse::<Sugar>() == Ok(*s)));
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             Sugar::Lactulose => "lactulose",
@@ -86,6 +115,13 @@ impl Sugar {
     }
 
     /// The name for people.
+    ///
+    /// ```
+    /// use lmr::sugar::Sugar;
+    ///
+    /// assert_eq!(Sugar::Rhamnose.name(), "L-rhamnose");
+    /// assert_eq!(Sugar::Methylglucose.name(), "3-O-methyl-D-glucose");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Sugar::Lactulose => "lactulose",
@@ -102,6 +138,14 @@ impl Sugar {
     }
 
     /// Molecular formula.
+    ///
+    /// ```
+    /// use lmr::sugar::Sugar;
+    ///
+    /// assert_eq!(Sugar::Mannitol.formula(), "C6H14O6");
+    /// // lactulose and sucrose are isomers
+    /// assert_eq!(Sugar::Sucrose.formula(), Sugar::Lactulose.formula());
+    /// ```
     pub fn formula(self) -> &'static str {
         match self {
             Sugar::Lactulose | Sugar::Sucrose => "C12H22O11",
@@ -120,6 +164,15 @@ impl Sugar {
     ///
     /// # Source
     /// See [`Sugar::molar_mass_source`].
+    ///
+    /// ```
+    /// use lmr::sugar::Sugar;
+    ///
+    /// // C6H12O5: 6 × 12.011 + 12 × 1.008 + 5 × 15.999 = 72.066 + 12.096 + 79.995 = 164.157
+    /// approx::assert_relative_eq!(Sugar::Rhamnose.molar_mass(), 164.157, max_relative = 1e-12);
+    /// // C12H19Cl3O8: 144.132 + 19.152 + 106.35 + 127.992 = 397.626
+    /// approx::assert_relative_eq!(Sugar::Sucralose.molar_mass(), 397.626, max_relative = 1e-12);
+    /// ```
     pub fn molar_mass(self) -> f64 {
         match self {
             // 12×12.011 + 22×1.008 + 11×15.999 = 342.297
@@ -144,6 +197,14 @@ impl Sugar {
     }
 
     /// Where the molar mass comes from, and how sure it is.
+    ///
+    /// ```
+    /// use lmr::sugar::{ConstantStatus, Sugar};
+    ///
+    /// let (text, status) = Sugar::Lactulose.molar_mass_source();
+    /// assert!(text.starts_with("computed from standard atomic weights"));
+    /// assert_eq!(status, ConstantStatus::ComputedAndChecked);
+    /// ```
     pub fn molar_mass_source(self) -> (&'static str, ConstantStatus) {
         match self {
             Sugar::Lactulose => (
@@ -178,6 +239,13 @@ impl Sugar {
     }
 
     /// Doses of this sugar may be weighed as a hydrate; see [`DoseForm`].
+    ///
+    /// ```
+    /// use lmr::sugar::Sugar;
+    ///
+    /// assert!(Sugar::Rhamnose.has_hydrate_form());
+    /// assert!(!Sugar::Lactulose.has_hydrate_form());
+    /// ```
     pub fn has_hydrate_form(self) -> bool {
         matches!(self, Sugar::Rhamnose)
     }
@@ -190,6 +258,12 @@ impl fmt::Display for Sugar {
 }
 
 /// A name that is not a known sugar.
+///
+/// ```
+/// use lmr::sugar::{Sugar, UnknownSugar};
+///
+/// assert_eq!("glucose".parse::<Sugar>(), Err(UnknownSugar("glucose".into())));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown sugar {0:?} (expected one of lactulose, mannitol, rhamnose, sucrose, sucralose, erythritol, mannitol_13c1, mannitol_13c6, xylose, methylglucose)")]
 pub struct UnknownSugar(pub String);
@@ -215,7 +289,7 @@ impl FromStr for Sugar {
             "mannitol_13c1" | "13c1_mannitol" | "1_13c_mannitol" => Sugar::Mannitol13C1,
             "mannitol_13c6" | "13c6_mannitol" | "u_13c_mannitol" => Sugar::Mannitol13C6,
             "xylose" | "d_xylose" => Sugar::Xylose,
-            "methylglucose" | "3_o_methyl_d_glucose" | "3omg" => Sugar::Methylglucose,
+            "methylglucose" | "3_o_methyl_d_glucose" | "3omg" | "3_omg" => Sugar::Methylglucose,
             _ => return Err(UnknownSugar(s.to_string())),
         };
         Ok(sugar)
@@ -223,6 +297,12 @@ impl FromStr for Sugar {
 }
 
 /// The chemical form in which an oral dose was weighed.
+///
+/// ```
+/// use lmr::sugar::DoseForm;
+///
+/// assert_eq!(DoseForm::default(), DoseForm::Anhydrous);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum DoseForm {
     /// Weighed as the anhydrous sugar (the default).
@@ -256,6 +336,15 @@ impl DoseForm {
     /// monohydrate:  M(sugar) / (M(sugar) + M(H2O))
     /// ```
     /// For L-rhamnose: 164.157 / 182.172 = 0.90111 (computed from standard atomic weights).
+    ///
+    /// ```
+    /// use lmr::sugar::{DoseForm, Sugar};
+    ///
+    /// assert_eq!(DoseForm::Anhydrous.sugar_fraction(Sugar::Rhamnose), 1.0);
+    /// // H2O: 2 × 1.008 + 15.999 = 18.015; 164.157 / (164.157 + 18.015) = 0.90110994…
+    /// let f = DoseForm::Monohydrate.sugar_fraction(Sugar::Rhamnose);
+    /// approx::assert_relative_eq!(f, 0.9011099400566, max_relative = 1e-12);
+    /// ```
     pub fn sugar_fraction(self, sugar: Sugar) -> f64 {
         match self {
             DoseForm::Anhydrous => 1.0,
@@ -268,6 +357,14 @@ impl DoseForm {
 mod tests {
     use super::*;
     use approx::assert_relative_eq;
+
+    #[test]
+    fn the_usual_abbreviation_of_3_o_methyl_glucose_is_read() {
+        // "3-OMG" (with its hyphen) is how papers abbreviate 3-O-methyl-D-glucose
+        for text in ["3-OMG", "3OMG", "3-O-methyl-D-glucose"] {
+            assert_eq!(text.parse::<Sugar>(), Ok(Sugar::Methylglucose), "{text}");
+        }
+    }
 
     /// Standard atomic weights used in standard atomic weights (C 12.011, H 1.008, O 15.999, Cl 35.45).
     fn mass_from_formula(c: f64, c13: f64, h: f64, o: f64, cl: f64) -> f64 {

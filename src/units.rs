@@ -27,6 +27,14 @@ use std::fmt;
 use std::str::FromStr;
 
 /// What went wrong reading or converting a quantity. Every variant quotes the text it was given.
+///
+/// ```
+/// use lmr::units::{Mass, UnitError};
+///
+/// let e = "5 mL".parse::<Mass>().unwrap_err();
+/// assert!(matches!(e, UnitError::WrongDimension { found: "volume", wanted: "mass", .. }));
+/// assert_eq!(e.to_string(), r#""5 mL": "mL" is a volume, expected a mass (one of g, mg, µg)"#);
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UnitError {
@@ -217,7 +225,8 @@ fn unit_key(unit: &str, buf: &mut [u8; 16]) -> Option<usize> {
 macro_rules! unit_enum {
     (
         $(#[$meta:meta])*
-        $name:ident, dimension = $dim:literal, expected = $expected:literal {
+        $name:ident, dimension = $dim:literal, expected = $expected:literal,
+        sample = ($sample:ident, $spelling:literal, $symbol:literal) {
             $( $(#[$vmeta:meta])* $variant:ident => $display:literal, [$($alias:literal),+], $factor:expr; )+
         }
     ) => {
@@ -237,6 +246,13 @@ macro_rules! unit_enum {
             pub const EXPECTED: &'static str = $expected;
 
             /// The canonical (UCUM-style, with `µ`) symbol, as printed.
+            ///
+            /// ```
+            #[doc = concat!("use lmr::units::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("assert_eq!(", stringify!($name), "::", stringify!($sample), ".symbol(), \"", $symbol, "\");")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::", stringify!($sample), ".to_string(), \"", $symbol, "\");")]
+            /// ```
             pub fn symbol(self) -> &'static str {
                 match self { $($name::$variant => $display),+ }
             }
@@ -247,6 +263,14 @@ macro_rules! unit_enum {
             }
 
             /// Looks a unit spelling up (case-insensitive; `µ`, `μ`, `Μ` and `u` are the same).
+            ///
+            /// ```
+            #[doc = concat!("use lmr::units::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("assert_eq!(", stringify!($name), "::lookup(\"", $spelling, "\"), Some(", stringify!($name), "::", stringify!($sample), "));")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::lookup(\"", $symbol, "\"), Some(", stringify!($name), "::", stringify!($sample), "));")]
+            #[doc = concat!("assert_eq!(", stringify!($name), "::lookup(\"furlong\"), None);")]
+            /// ```
             pub fn lookup(unit: &str) -> Option<Self> {
                 let mut buf = [0u8; 16];
                 let n = unit_key(unit, &mut buf)?;
@@ -273,8 +297,21 @@ macro_rules! unit_enum {
 
 unit_enum! {
     /// A unit of concentration: mass per volume or amount of substance per volume.
+    ///
+    /// ```
+    /// use lmr::units::ConcentrationUnit;
+    ///
+    /// assert_eq!("mcg/ml".parse::<ConcentrationUnit>()?, ConcentrationUnit::UgPerMl);
+    /// assert_eq!(ConcentrationUnit::UgPerMl.to_string(), "µg/mL");
+    /// assert_eq!(ConcentrationUnit::ALL.len(), 10);
+    /// assert_eq!(ConcentrationUnit::DIMENSION, "concentration");
+    /// // a volume unit is refused, and the error says which dimension it has
+    /// assert!("mL".parse::<ConcentrationUnit>().unwrap_err().to_string().contains("is a volume"));
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     ConcentrationUnit, dimension = "concentration",
-    expected = "g/L, mg/L, mg/dL, µg/mL, µg/L, ng/mL, mol/L, mmol/L, µmol/L, nmol/L" {
+    expected = "g/L, mg/L, mg/dL, µg/mL, µg/L, ng/mL, mol/L, mmol/L, µmol/L, nmol/L",
+    sample = (UmolPerL, "umol/l", "µmol/L") {
         /// Grams per litre.
         GPerL => "g/L", ["g/l"], 1000.0;
         /// Milligrams per litre (= µg/mL).
@@ -300,7 +337,16 @@ unit_enum! {
 
 unit_enum! {
     /// A unit of volume.
-    VolumeUnit, dimension = "volume", expected = "L, dL, mL" {
+    ///
+    /// ```
+    /// use lmr::units::VolumeUnit;
+    ///
+    /// assert_eq!("ml".parse::<VolumeUnit>()?, VolumeUnit::Ml);
+    /// assert_eq!(VolumeUnit::ALL, &[VolumeUnit::L, VolumeUnit::Dl, VolumeUnit::Ml]);
+    /// assert_eq!(VolumeUnit::EXPECTED, "L, dL, mL");
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    VolumeUnit, dimension = "volume", expected = "L, dL, mL", sample = (Dl, "DL", "dL") {
         /// Litres.
         L => "L", ["l"], 1.0;
         /// Decilitres.
@@ -312,7 +358,15 @@ unit_enum! {
 
 unit_enum! {
     /// A unit of mass.
-    MassUnit, dimension = "mass", expected = "g, mg, µg" {
+    ///
+    /// ```
+    /// use lmr::units::MassUnit;
+    ///
+    /// assert_eq!("mcg".parse::<MassUnit>()?, MassUnit::Ug);
+    /// assert_eq!(MassUnit::Ug.to_string(), "µg");
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    MassUnit, dimension = "mass", expected = "g, mg, µg", sample = (Ug, "ug", "µg") {
         /// Grams.
         G => "g", ["g"], 1000.0;
         /// Milligrams.
@@ -324,7 +378,15 @@ unit_enum! {
 
 unit_enum! {
     /// A unit of time.
-    DurationUnit, dimension = "duration", expected = "h, min" {
+    ///
+    /// ```
+    /// use lmr::units::DurationUnit;
+    ///
+    /// assert_eq!("hours".parse::<DurationUnit>()?, DurationUnit::H);
+    /// assert_eq!("mins".parse::<DurationUnit>()?, DurationUnit::Min);
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    DurationUnit, dimension = "duration", expected = "h, min", sample = (Min, "minutes", "min") {
         /// Hours.
         H => "h", ["h", "hr", "hrs", "hour", "hours"], 1.0;
         /// Minutes.
@@ -334,6 +396,13 @@ unit_enum! {
 
 impl ConcentrationUnit {
     /// Whether this is an amount-of-substance (molar) unit.
+    ///
+    /// ```
+    /// use lmr::units::ConcentrationUnit;
+    ///
+    /// assert!(ConcentrationUnit::UmolPerL.is_molar());
+    /// assert!(!ConcentrationUnit::MgPerDl.is_molar());
+    /// ```
     pub fn is_molar(self) -> bool {
         matches!(
             self,
@@ -381,7 +450,7 @@ fn unknown_or_wrong_dimension(
 macro_rules! quantity {
     (
         $(#[$meta:meta])*
-        $name:ident, $unit:ident, example = $example:literal
+        $name:ident, $unit:ident, example = $example:literal, parts = ($v:literal, $u:ident)
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug)]
@@ -395,6 +464,16 @@ macro_rules! quantity {
             ///
             /// # Errors
             /// [`UnitError::NotFinite`] for NaN or ±∞, [`UnitError::Negative`] below zero.
+            ///
+            /// ```
+            #[doc = concat!("use lmr::units::{", stringify!($name), ", ", stringify!($unit), "};")]
+            ///
+            #[doc = concat!("let q = ", stringify!($name), "::new(", stringify!($v), ", ", stringify!($unit), "::", stringify!($u), ")?;")]
+            #[doc = concat!("assert_eq!(q.to_string(), \"", $example, "\");")]
+            #[doc = concat!("assert!(", stringify!($name), "::new(-", stringify!($v), ", ", stringify!($unit), "::", stringify!($u), ").is_err());")]
+            #[doc = concat!("assert!(", stringify!($name), "::new(f64::NAN, ", stringify!($unit), "::", stringify!($u), ").is_err());")]
+            /// # Ok::<(), lmr::units::UnitError>(())
+            /// ```
             pub fn new(value: f64, unit: $unit) -> Result<Self, UnitError> {
                 if !value.is_finite() || value < 0.0 {
                     let text = format!("{} {}", value, unit);
@@ -403,12 +482,21 @@ macro_rules! quantity {
                 Ok(Self { value, unit })
             }
 
-            /// The value, in [`Self::unit`].
+            /// The value, in [`Self::unit`], as given (no conversion).
+            ///
+            /// ```
+            #[doc = concat!("use lmr::units::{", stringify!($name), ", ", stringify!($unit), "};")]
+            ///
+            #[doc = concat!("let q: ", stringify!($name), " = \"", $example, "\".parse()?;")]
+            #[doc = concat!("assert_eq!(q.value(), ", stringify!($v), ");")]
+            #[doc = concat!("assert_eq!(q.unit(), ", stringify!($unit), "::", stringify!($u), ");")]
+            /// # Ok::<(), lmr::units::UnitError>(())
+            /// ```
             pub fn value(self) -> f64 {
                 self.value
             }
 
-            /// The unit the value was given in.
+            /// The unit the value was given in (shown with [`Self::value`]).
             pub fn unit(self) -> $unit {
                 self.unit
             }
@@ -420,6 +508,15 @@ macro_rules! quantity {
             ///
             /// # Errors
             /// As [`FromStr`], plus [`UnitError::MissingUnit`] for a bare number without a default.
+            ///
+            /// ```
+            #[doc = concat!("use lmr::units::{", stringify!($name), ", ", stringify!($unit), "};")]
+            ///
+            #[doc = concat!("let q = ", stringify!($name), "::parse_with_default(\"", stringify!($v), "\", Some(", stringify!($unit), "::", stringify!($u), "))?;")]
+            #[doc = concat!("assert_eq!(q.to_string(), \"", $example, "\");")]
+            #[doc = concat!("assert!(", stringify!($name), "::parse_with_default(\"", stringify!($v), "\", None).is_err());")]
+            /// # Ok::<(), lmr::units::UnitError>(())
+            /// ```
             pub fn parse_with_default(text: &str, default_unit: Option<$unit>) -> Result<Self, UnitError> {
                 if trim(text).is_empty() {
                     return Err(UnitError::Empty { example: $example });
@@ -456,22 +553,22 @@ macro_rules! quantity {
 
 quantity! {
     /// A concentration in urine or serum, as reported: mass per volume or molar.
-    Concentration, ConcentrationUnit, example = "12.5 mg/L"
+    Concentration, ConcentrationUnit, example = "12.5 mg/L", parts = (12.5, MgPerL)
 }
 
 quantity! {
     /// A volume (urine collected, solution drunk).
-    Volume, VolumeUnit, example = "1857 mL"
+    Volume, VolumeUnit, example = "1857 mL", parts = (1857.0, Ml)
 }
 
 quantity! {
     /// A mass (an oral dose).
-    Mass, MassUnit, example = "5 g"
+    Mass, MassUnit, example = "5 g", parts = (5.0, G)
 }
 
 quantity! {
     /// A length of time (a urine collection window).
-    Duration, DurationUnit, example = "5 h"
+    Duration, DurationUnit, example = "5 h", parts = (5.0, H)
 }
 
 impl Concentration {
@@ -482,6 +579,20 @@ impl Concentration {
     ///
     /// # Errors
     /// [`UnitError::NeedsMolarMass`] for a molar concentration when `molar_mass_g_per_mol` is `None`.
+    ///
+    /// ```
+    /// use lmr::units::Concentration;
+    ///
+    /// let c: Concentration = "12 mg/dL".parse()?;
+    /// assert_eq!(c.in_mg_per_l(None)?, 120.0); // 1 dL = 0.1 L: 12 mg / 0.1 L = 120 mg/L
+    ///
+    /// // lactulose C12H22O11: 12 × 12.011 + 22 × 1.008 + 11 × 15.999 = 342.297 g/mol
+    /// let m: Concentration = "0.58 mmol/L".parse()?;
+    /// assert!(m.in_mg_per_l(None).is_err());
+    /// // 0.58 mmol/L × 342.297 g/mol = 198.53226 mg/L
+    /// approx::assert_relative_eq!(m.in_mg_per_l(Some(342.297))?, 198.53226, max_relative = 1e-12);
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn in_mg_per_l(self, molar_mass_g_per_mol: Option<f64>) -> Result<f64, UnitError> {
         let base = self.value * self.unit.factor();
         if self.unit.is_molar() {
@@ -498,6 +609,19 @@ impl Concentration {
     }
 
     /// The concentration in mmol/L; a mass concentration is converted with `molar_mass_g_per_mol`.
+    ///
+    /// ```
+    /// use lmr::units::Concentration;
+    ///
+    /// // mannitol C6H14O6: 6 × 12.011 + 14 × 1.008 + 6 × 15.999 = 182.172 g/mol
+    /// let c: Concentration = "200 mg/L".parse()?;
+    /// // 200 mg/L ÷ 182.172 g/mol = 1.097863557… mmol/L
+    /// approx::assert_relative_eq!(c.in_mmol_per_l(182.172), 1.0978635575, max_relative = 1e-10);
+    /// // a molar value is only rescaled: 580 µmol/L = 0.58 mmol/L
+    /// let u: Concentration = "580 umol/L".parse()?;
+    /// approx::assert_relative_eq!(u.in_mmol_per_l(182.172), 0.58, max_relative = 1e-15);
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn in_mmol_per_l(self, molar_mass_g_per_mol: f64) -> f64 {
         let base = self.value * self.unit.factor();
         if self.unit.is_molar() {
@@ -510,11 +634,27 @@ impl Concentration {
 
 impl Volume {
     /// The volume in litres.
+    ///
+    /// ```
+    /// use lmr::units::Volume;
+    ///
+    /// let v: Volume = "1857 mL".parse()?;
+    /// approx::assert_relative_eq!(v.in_litres(), 1.857, max_relative = 1e-15); // 1857 / 1000
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn in_litres(self) -> f64 {
         self.value * self.unit.factor()
     }
 
     /// The volume in millilitres.
+    ///
+    /// ```
+    /// use lmr::units::Volume;
+    ///
+    /// let v: Volume = "2.5 dL".parse()?;
+    /// approx::assert_relative_eq!(v.in_millilitres(), 250.0, max_relative = 1e-15); // 2.5 × 100 mL
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn in_millilitres(self) -> f64 {
         self.in_litres() * 1000.0
     }
@@ -522,16 +662,40 @@ impl Volume {
 
 impl Mass {
     /// The mass in milligrams.
+    ///
+    /// ```
+    /// use lmr::units::Mass;
+    ///
+    /// assert_eq!("5 g".parse::<Mass>()?.in_milligrams(), 5000.0);
+    /// approx::assert_relative_eq!("250 ug".parse::<Mass>()?.in_milligrams(), 0.25, max_relative = 1e-15);
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn in_milligrams(self) -> f64 {
         self.value * self.unit.factor()
     }
 
     /// The mass in grams.
+    ///
+    /// ```
+    /// use lmr::units::Mass;
+    ///
+    /// approx::assert_relative_eq!("1000 mg".parse::<Mass>()?.in_grams(), 1.0, max_relative = 1e-15);
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn in_grams(self) -> f64 {
         self.in_milligrams() / 1000.0
     }
 
     /// This mass scaled by `factor` (e.g. the anhydrous content of a hydrate), in the same unit.
+    ///
+    /// ```
+    /// use lmr::units::Mass;
+    ///
+    /// // 10 g of a powder that is 95 % the anhydrous sugar: 10 g × 0.95 = 9.5 g
+    /// let anhydrous = "10 g".parse::<Mass>()?.scaled(0.95);
+    /// assert_eq!(anhydrous.to_string(), "9.5 g");
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn scaled(self, factor: f64) -> Mass {
         Mass {
             value: self.value * factor,
@@ -542,12 +706,30 @@ impl Mass {
 
 impl Duration {
     /// The duration in hours.
+    ///
+    /// ```
+    /// use lmr::units::Duration;
+    ///
+    /// approx::assert_relative_eq!("90 min".parse::<Duration>()?.in_hours(), 1.5, max_relative = 1e-15); // 90 / 60
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn in_hours(self) -> f64 {
         self.value * self.unit.factor()
     }
 }
 
 /// A percentage (e.g. a urinary recovery: percent of the oral dose excreted).
+///
+/// ```
+/// use lmr::units::Percent;
+///
+/// let p: Percent = "18.5 %".parse()?;
+/// assert_eq!(p.value(), 18.5);
+/// assert_eq!(p.to_string(), "18.5 %");
+/// assert_eq!("18.5".parse::<Percent>()?, p); // a bare number is read as percent
+/// assert!("18.5 mg".parse::<Percent>().is_err());
+/// # Ok::<(), lmr::units::UnitError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub struct Percent(f64);
 
@@ -556,6 +738,15 @@ impl Percent {
     ///
     /// # Errors
     /// [`UnitError::NotFinite`] for NaN or ±∞, [`UnitError::Negative`] below zero.
+    ///
+    /// ```
+    /// use lmr::units::Percent;
+    ///
+    /// assert_eq!(Percent::new(18.0)?.to_string(), "18 %");
+    /// assert!(Percent::new(-0.5).is_err());
+    /// assert!(Percent::new(f64::INFINITY).is_err());
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn new(percent: f64) -> Result<Self, UnitError> {
         if !percent.is_finite() || percent < 0.0 {
             check_amount(percent, &format!("{percent} %"))?;

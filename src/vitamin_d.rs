@@ -28,15 +28,35 @@ use crate::units::{Concentration, ConcentrationUnit};
 /// # Source
 /// 400.647 from standard atomic weights [computed]; converter pages list 400.64 ("Vitamin D (25-OH)
 /// 400.64 g/mol; 100 mcg/L → 249.6 nmol/L", devutl.com) [V-sec].
+///
+/// ```
+/// // C27H44O2: 27 × 12.011 + 44 × 1.008 + 2 × 15.999 = 324.297 + 44.352 + 31.998 = 400.647
+/// assert!((lmr::vitamin_d::MOLAR_MASS_25OH_D3 - 400.647).abs() < 0.01);
+/// ```
 pub const MOLAR_MASS_25OH_D3: f64 = 400.64;
 
 /// Molar mass of 25-hydroxyvitamin D2 (ercalcidiol, C28H44O2), g/mol.
 ///
 /// # Source
 /// From standard atomic weights [computed] (factor 2.423).
+///
+/// ```
+/// // C28H44O2: 28 × 12.011 + 44 × 1.008 + 2 × 15.999 = 336.308 + 44.352 + 31.998 = 412.658
+/// assert!((lmr::vitamin_d::MOLAR_MASS_25OH_D2 - 412.658).abs() < 0.01);
+/// ```
 pub const MOLAR_MASS_25OH_D2: f64 = 412.66;
 
 /// Which 25(OH)D was measured.
+///
+/// ```
+/// use lmr::vitamin_d::VitaminDForm;
+///
+/// assert_eq!("25(OH)D2".parse::<VitaminDForm>()?, VitaminDForm::D2);
+/// assert_eq!("".parse::<VitaminDForm>()?, VitaminDForm::Total); // unstated: total
+/// assert_eq!(VitaminDForm::D3.to_string(), "d3");
+/// assert!("D4".parse::<VitaminDForm>().is_err());
+/// # Ok::<(), lmr::vitamin_d::VitaminDError>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum VitaminDForm {
     /// Total 25(OH)D (D2 + D3): converted as D3, and the result says so in a caveat.
@@ -50,6 +70,14 @@ pub enum VitaminDForm {
 
 impl VitaminDForm {
     /// The molar mass used for ng/mL ↔ nmol/L.
+    ///
+    /// ```
+    /// use lmr::vitamin_d::VitaminDForm;
+    ///
+    /// // total 25(OH)D is converted as D3 (the larger share in most sera)
+    /// assert_eq!(VitaminDForm::Total.molar_mass(), VitaminDForm::D3.molar_mass());
+    /// assert_eq!(VitaminDForm::D2.molar_mass(), lmr::vitamin_d::MOLAR_MASS_25OH_D2);
+    /// ```
     pub fn molar_mass(self) -> f64 {
         match self {
             VitaminDForm::Total | VitaminDForm::D3 => MOLAR_MASS_25OH_D3,
@@ -58,6 +86,10 @@ impl VitaminDForm {
     }
 
     /// `total`, `d3` or `d2`.
+    ///
+    /// ```
+    /// assert_eq!(lmr::vitamin_d::VitaminDForm::Total.key(), "total");
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             VitaminDForm::Total => "total",
@@ -91,6 +123,15 @@ impl FromStr for VitaminDForm {
 }
 
 /// A vitamin D input that cannot be used.
+///
+/// ```
+/// use lmr::vitamin_d::{VitaminD, VitaminDError, VitaminDForm};
+///
+/// let e = VitaminD::new("20 mg/L".parse()?, VitaminDForm::Total).unwrap_err();
+/// assert_eq!(e, VitaminDError::Unit("20 mg/L".into()));
+/// assert_eq!(e.to_string(), "20 mg/L: 25(OH)D is reported in nmol/L, ng/mL or µg/L");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VitaminDError {
@@ -106,6 +147,15 @@ pub enum VitaminDError {
 }
 
 /// A serum 25(OH)D result.
+///
+/// ```
+/// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+///
+/// let d = VitaminD::new("75 nmol/L".parse()?, VitaminDForm::D3)?;
+/// assert_eq!(d.reported().to_string(), "75 nmol/L");
+/// assert_eq!(d.form(), VitaminDForm::D3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct VitaminD {
     value: Concentration,
@@ -118,6 +168,22 @@ impl VitaminD {
     /// # Errors
     /// [`VitaminDError::Unit`] unless the unit is nmol/L, ng/mL or µg/L;
     /// [`VitaminDError::OutOfRange`] when the value in nmol/L is not a finite number.
+    ///
+    /// ```
+    /// use lmr::vitamin_d::{VitaminD, VitaminDError, VitaminDForm};
+    ///
+    /// assert!(VitaminD::new("30 µg/L".parse()?, VitaminDForm::Total).is_ok());
+    /// assert!(matches!(
+    ///     VitaminD::new("30 mmol/L".parse()?, VitaminDForm::Total),
+    ///     Err(VitaminDError::Unit(_))
+    /// ));
+    /// // 1e308 ng/mL × 1000 ÷ 400.64 overflows
+    /// assert_eq!(
+    ///     VitaminD::new("1e308 ng/mL".parse()?, VitaminDForm::Total).unwrap_err(),
+    ///     VitaminDError::OutOfRange
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(value: Concentration, form: VitaminDForm) -> Result<VitaminD, VitaminDError> {
         match value.unit() {
             ConcentrationUnit::NmolPerL
@@ -146,6 +212,17 @@ impl VitaminD {
 
     /// The value in nmol/L: as reported when reported in nmol/L (no round trip through another
     /// unit, so 30 nmol/L stays exactly 30 at a bound), else ng/mL × 1000 ÷ molar mass.
+    ///
+    /// ```
+    /// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+    ///
+    /// // 20 ng/mL × 1000 ÷ 412.66 g/mol (25(OH)D2) = 48.46605 nmol/L
+    /// let d2 = VitaminD::new("20 ng/mL".parse()?, VitaminDForm::D2)?;
+    /// approx::assert_relative_eq!(d2.in_nmol_per_l(), 48.466049532, max_relative = 1e-10);
+    /// // reported in nmol/L: unchanged
+    /// assert_eq!(VitaminD::new("30 nmol/L".parse()?, VitaminDForm::D3)?.in_nmol_per_l(), 30.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn in_nmol_per_l(self) -> f64 {
         match self.value.unit() {
             ConcentrationUnit::NmolPerL => self.value.value(),
@@ -159,6 +236,15 @@ impl VitaminD {
 
     /// The value in ng/mL (= µg/L): as reported when reported in ng/mL or µg/L, else
     /// nmol/L × molar mass ÷ 1000.
+    ///
+    /// ```
+    /// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+    ///
+    /// // 50 nmol/L × 400.64 g/mol ÷ 1000 = 20.032 ng/mL
+    /// let d = VitaminD::new("50 nmol/L".parse()?, VitaminDForm::Total)?;
+    /// approx::assert_relative_eq!(d.in_ng_per_ml(), 20.032, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn in_ng_per_ml(self) -> f64 {
         match self.value.unit() {
             ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL => self.value.value(),
@@ -173,6 +259,20 @@ impl VitaminD {
     }
 
     /// The value in a scheme's native unit (nmol/L, ng/mL or µg/L); `None` for other units.
+    ///
+    /// ```
+    /// use lmr::units::ConcentrationUnit;
+    /// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+    ///
+    /// let d = VitaminD::new("30 ng/mL".parse()?, VitaminDForm::D3)?;
+    /// assert_eq!(d.in_unit(ConcentrationUnit::UgPerL), Some(30.0)); // 1 ng/mL = 1 µg/L
+    /// // 30 × 1000 ÷ 400.64 = 74.88019 nmol/L
+    /// approx::assert_relative_eq!(
+    ///     d.in_unit(ConcentrationUnit::NmolPerL).unwrap(), 74.880191693, max_relative = 1e-10
+    /// );
+    /// assert_eq!(d.in_unit(ConcentrationUnit::MgPerL), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn in_unit(self, unit: ConcentrationUnit) -> Option<f64> {
         match unit {
             ConcentrationUnit::NmolPerL => Some(self.in_nmol_per_l()),

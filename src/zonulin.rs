@@ -22,6 +22,13 @@ use crate::reference::{Matrix, RangeUnit};
 use crate::units::{split_number, ConcentrationUnit, UnitError};
 
 /// A unit zonulin is reported in.
+///
+/// ```
+/// use lmr::zonulin::ZonulinUnit;
+///
+/// assert_eq!(ZonulinUnit::UgPerL.to_string(), "µg/L");
+/// assert_eq!(ZonulinUnit::ALL.len(), 3);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ZonulinUnit {
     /// Nanograms per millilitre (serum, or stool extract).
@@ -41,6 +48,14 @@ impl ZonulinUnit {
     ];
 
     /// Looks a spelling up (`ng/mL`, `ug/L`, `µg/L`, `ng/g`).
+    ///
+    /// ```
+    /// use lmr::zonulin::ZonulinUnit;
+    ///
+    /// assert_eq!(ZonulinUnit::lookup("NG/G"), Some(ZonulinUnit::NgPerG));
+    /// assert_eq!(ZonulinUnit::lookup("ug/l"), Some(ZonulinUnit::UgPerL));
+    /// assert_eq!(ZonulinUnit::lookup("mg/L"), None); // a concentration zonulin is not reported in
+    /// ```
     pub fn lookup(text: &str) -> Option<ZonulinUnit> {
         if text.trim().eq_ignore_ascii_case("ng/g") {
             return Some(ZonulinUnit::NgPerG);
@@ -68,6 +83,15 @@ impl fmt::Display for ZonulinUnit {
 }
 
 /// A zonulin input or range choice that cannot be used.
+///
+/// ```
+/// use lmr::reference::Matrix;
+/// use lmr::zonulin::{Zonulin, ZonulinError};
+///
+/// let e = Zonulin::parse("46 ng/g", None, Some(Matrix::Serum)).unwrap_err();
+/// assert_eq!(e, ZonulinError::UnitMatrix { value: "46 ng/g (serum)".into() });
+/// assert_eq!(e.to_string(), "46 ng/g (serum): ng/g is a stool unit, but the matrix is serum");
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ZonulinError {
@@ -109,6 +133,18 @@ pub enum ZonulinError {
 }
 
 /// A zonulin result: value, unit and matrix.
+///
+/// ```
+/// use lmr::reference::Matrix;
+/// use lmr::zonulin::{Zonulin, ZonulinUnit};
+///
+/// let z = Zonulin::parse("112 ng/g", None, Some(Matrix::Stool))?;
+/// assert_eq!(z.value(), 112.0);
+/// assert_eq!(z.unit(), ZonulinUnit::NgPerG);
+/// assert_eq!(z.matrix(), Matrix::Stool);
+/// assert_eq!(z.to_string(), "112 ng/g (stool)");
+/// # Ok::<(), lmr::zonulin::ZonulinError>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Zonulin {
     value: f64,
@@ -122,6 +158,24 @@ impl Zonulin {
     /// # Errors
     /// [`ZonulinError::MissingMatrix`] without a matrix, [`ZonulinError::UnknownMatrix`] for urine,
     /// [`ZonulinError::UnitMatrix`] for ng/g in serum, and the value's parse errors.
+    ///
+    /// ```
+    /// use lmr::reference::Matrix;
+    /// use lmr::zonulin::{Zonulin, ZonulinError, ZonulinUnit};
+    ///
+    /// // a bare number takes the default unit (a CSV column `zonulin [ng/mL]`)
+    /// let z = Zonulin::parse("46", Some(ZonulinUnit::NgPerMl), Some(Matrix::Serum))?;
+    /// assert_eq!(z.to_string(), "46 ng/mL (serum)");
+    /// assert!(matches!(
+    ///     Zonulin::parse("46 ng/mL", None, Some(Matrix::Urine)),
+    ///     Err(ZonulinError::UnknownMatrix(_))
+    /// ));
+    /// assert!(matches!(
+    ///     Zonulin::parse("46 mg/dL", None, Some(Matrix::Serum)),
+    ///     Err(ZonulinError::Unit { .. })
+    /// ));
+    /// # Ok::<(), ZonulinError>(())
+    /// ```
     pub fn parse(
         text: &str,
         default_unit: Option<ZonulinUnit>,
@@ -153,6 +207,16 @@ impl Zonulin {
     ///
     /// # Errors
     /// As [`Zonulin::parse`].
+    ///
+    /// ```
+    /// use lmr::reference::Matrix;
+    /// use lmr::zonulin::{Zonulin, ZonulinUnit};
+    ///
+    /// let z = Zonulin::new(46.0, ZonulinUnit::UgPerL, Matrix::Serum)?;
+    /// assert_eq!(z.to_string(), "46 µg/L (serum)");
+    /// assert!(Zonulin::new(-1.0, ZonulinUnit::NgPerMl, Matrix::Serum).is_err());
+    /// # Ok::<(), lmr::zonulin::ZonulinError>(())
+    /// ```
     pub fn new(value: f64, unit: ZonulinUnit, matrix: Matrix) -> Result<Zonulin, ZonulinError> {
         if !value.is_finite() || value < 0.0 {
             // The text is built only for the error (a batch calls this once per row).
@@ -193,6 +257,22 @@ impl Zonulin {
     ///
     /// # Errors
     /// [`ZonulinError::RangeMismatch`] for a range of the other matrix or an incompatible unit.
+    ///
+    /// ```
+    /// use lmr::reference::{Matrix, RangeUnit};
+    /// use lmr::units::ConcentrationUnit;
+    /// use lmr::zonulin::{Zonulin, ZonulinError};
+    ///
+    /// let z = Zonulin::parse("46 µg/L", None, Some(Matrix::Serum))?;
+    /// let ng_ml = RangeUnit::Concentration(ConcentrationUnit::NgPerMl);
+    /// assert_eq!(z.in_range_unit("lab-serum", Matrix::Serum, ng_ml)?, 46.0); // 1 µg/L = 1 ng/mL
+    /// // a stool range is never applied to a serum value
+    /// assert!(matches!(
+    ///     z.in_range_unit("lab-stool", Matrix::Stool, RangeUnit::NgPerG),
+    ///     Err(ZonulinError::RangeMismatch { .. })
+    /// ));
+    /// # Ok::<(), ZonulinError>(())
+    /// ```
     pub fn in_range_unit(
         self,
         range_id: &str,
@@ -231,6 +311,14 @@ impl fmt::Display for Zonulin {
 }
 
 /// Haptoglobin genotype.
+///
+/// ```
+/// use lmr::zonulin::HpGenotype;
+///
+/// assert_eq!("Hp 1-2".parse::<HpGenotype>()?, HpGenotype::Hp21);
+/// assert_eq!("hp2/2".parse::<HpGenotype>()?, HpGenotype::Hp22);
+/// # Ok::<(), lmr::zonulin::UnknownGenotype>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HpGenotype {
     /// HP1-1: cannot make pre-haptoglobin-2.
@@ -242,6 +330,12 @@ pub enum HpGenotype {
 }
 
 /// An unknown genotype spelling.
+///
+/// ```
+/// use lmr::zonulin::{HpGenotype, UnknownGenotype};
+///
+/// assert_eq!("3-3".parse::<HpGenotype>(), Err(UnknownGenotype("3-3".into())));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?}: unknown haptoglobin genotype (expected 1-1, 2-1 or 2-2)")]
 pub struct UnknownGenotype(pub String);
@@ -250,7 +344,8 @@ impl FromStr for HpGenotype {
     type Err = UnknownGenotype;
     fn from_str(s: &str) -> Result<Self, UnknownGenotype> {
         let t = s.trim().to_ascii_lowercase().replace(['/', ' '], "-");
-        match t.trim_start_matches("hp") {
+        // "Hp 2-1" and "Hp-2-1" as well as "Hp2-1": the separator after "Hp" is not part of it
+        match t.trim_start_matches("hp").trim_start_matches('-') {
             "1-1" | "11" => Ok(HpGenotype::Hp11),
             "2-1" | "1-2" | "21" | "12" => Ok(HpGenotype::Hp21),
             "2-2" | "22" => Ok(HpGenotype::Hp22),
@@ -338,5 +433,8 @@ mod tests {
         assert_eq!("HP2-1".parse::<HpGenotype>().unwrap(), HpGenotype::Hp21);
         assert_eq!("2/2".parse::<HpGenotype>().unwrap(), HpGenotype::Hp22);
         assert!("3-3".parse::<HpGenotype>().is_err());
+        // with a space or hyphen after "Hp", as papers write it
+        assert_eq!("Hp 2-2".parse::<HpGenotype>().unwrap(), HpGenotype::Hp22);
+        assert_eq!("Hp-1-1".parse::<HpGenotype>().unwrap(), HpGenotype::Hp11);
     }
 }

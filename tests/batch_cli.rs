@@ -92,6 +92,7 @@ fn result_columns_are_in_the_contract_order() {
             "lm_range",
             "lm_class",
             "vitamin_d_nmol_l",
+            "vitamin_d_nmol_l_bound",
             "vitamin_d_class_iom_2011",
             "vitamin_d_class_sacn_2016",
             "zonulin_range",

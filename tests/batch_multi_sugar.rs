@@ -57,6 +57,7 @@ fn wide_fractions_per_fraction_and_cumulative_by_hand() {
             "lm_ratio_2_8h",
             "lm_ratio_2_8h_bound",
             "vitamin_d_nmol_l",
+            "vitamin_d_nmol_l_bound",
             "vitamin_d_class_iom_2011",
             "zonulin_range",
             "zonulin_class",

@@ -111,6 +111,7 @@ fn issue_example_recoveries_ratio_and_no_matching_range() {
             "lm_range",
             "lm_class",
             "vitamin_d_nmol_l",
+            "vitamin_d_nmol_l_bound",
             "vitamin_d_class_iom_2011",
             "zonulin_range",
             "zonulin_class",

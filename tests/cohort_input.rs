@@ -302,3 +302,28 @@ fn long_layout_window_error_leaves_out_that_samples_sugars_not_its_vitamin_d() {
     assert_eq!(v[0]["rejected_left_out"], 1);
     assert_eq!(v[0]["result"]["n_input"], 1, "{v}");
 }
+
+#[test]
+fn cohort_commands_take_sample_id_as_batch_does() {
+    // `--sample-id patient`: the two rows are one sample (0–2 h and 2–8 h) whatever `sample_id`
+    // says: lactulose 10 × 0.4 + 10 × 0.6 = 10 mg of 5000 mg = 0.2 %.
+    let csv =
+        "patient,sample_id,fraction,urine_lactulose [mg/L],urine_volume [mL],lactulose_dose [g]\n\
+               p1,x,0-2h,10,400,5\n\
+               p1,y,2-8h,10,600,5\n";
+    let out = run(
+        &["summary", "--format", "json", "--sample-id", "patient"],
+        csv,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["groups"][0]["rows"], 1);
+    let l = measure(&v, "lactulose_recovery_pct");
+    assert_relative_eq!(l["median"].as_f64().unwrap(), 0.2, max_relative = 1e-9);
+    // without it, `sample_id` groups: two samples of one fraction each, 0.08 % and 0.12 %
+    let out = run(&["summary", "--format", "json"], csv);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["groups"][0]["rows"], 2);
+    let l = measure(&v, "lactulose_recovery_pct");
+    assert_relative_eq!(l["median"].as_f64().unwrap(), 0.1, max_relative = 1e-9);
+}

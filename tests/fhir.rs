@@ -305,7 +305,8 @@ fn batch_writes_one_bundle_per_row() {
 fn a_result_below_the_limit_is_an_observation_without_a_value() {
     let registry = Registry::builtin().unwrap();
     let mut s = Sample::default();
-    lmr::sample::apply_fields(&mut s, [("vitamin_d", "<10 nmol/L")], &registry).unwrap();
+    // Without a stated limit (`ND`) there is no value to give.
+    lmr::sample::apply_fields(&mut s, [("vitamin_d", "ND")], &registry).unwrap();
     assert!(s.below_limit.vitamin_d);
     let b = interpret(&s, &RangeOptions::default());
     let v = obs(&b, "vitamin_d");
@@ -314,4 +315,12 @@ fn a_result_below_the_limit_is_an_observation_without_a_value() {
         .as_str()
         .unwrap()
         .starts_with("below the assay's detection"));
+    // With one (`<10 nmol/L`) the limit is the value, with comparator `<`.
+    let mut s = Sample::default();
+    lmr::sample::apply_fields(&mut s, [("vitamin_d", "<10 nmol/L")], &registry).unwrap();
+    let b = interpret(&s, &RangeOptions::default());
+    let v = obs(&b, "vitamin_d");
+    assert_eq!(v["valueQuantity"]["comparator"], "<");
+    assert_eq!(v["valueQuantity"]["value"], 10.0);
+    assert!(v.get("dataAbsentReason").is_none());
 }

@@ -191,7 +191,7 @@ fn long_the_same_row_twice_is_an_error_never_summed_twice() {
     let t = run(&input, 3);
     assert_eq!(
         t.cell(1, "error"),
-        "row 2 (line 3), column \"fraction\", value \"0-2h\": the window 0–2 h is given twice: a fraction is never summed twice (and in row 1 (line 2)); the sample's sugar results are left empty (its other analytes are kept)"
+        "row 2 (line 3), column \"fraction\", value \"0-2h\": the window 0–2 h is given twice: a fraction is never summed twice (the other fraction: row 1 (line 2)); the sample's sugar results are left empty (its other analytes are kept)"
     );
     // The repeated row's own sugar values are empty, its vitamin D kept.
     assert_eq!(t.cell(1, "lactulose_recovery_pct_fraction"), "");
@@ -217,7 +217,7 @@ fn long_the_same_row_twice_is_an_error_never_summed_twice() {
     // B: `00_02h` is `0-2h` written another way.
     assert!(
         t.cell(4, "error")
-            .contains("the window 0–2 h is given twice: a fraction is never summed twice (and in row 4 (line 5))"),
+            .contains("the window 0–2 h is given twice: a fraction is never summed twice (the other fraction: row 4 (line 5))"),
         "{}",
         t.cell(4, "error")
     );
@@ -238,7 +238,7 @@ fn long_overlapping_reversed_empty_unreadable_and_late_windows_are_row_errors() 
     );
     let t = run(&input, 3);
     let err = |row: usize| t.cell(row, "error");
-    assert!(err(1).starts_with("row 2 (line 3), column \"fraction\", value \"2-6h\": the window 2–6 h overlaps 0–4 h: the hours in both would be summed twice (and in row 1 (line 2))"), "{}", err(1));
+    assert!(err(1).starts_with("row 2 (line 3), column \"fraction\", value \"2-6h\": the window 2–6 h overlaps 0–4 h: the hours in both would be summed twice (the other fraction: row 1 (line 2))"), "{}", err(1));
     assert!(
         err(2)
             .contains("value \"8-2h\": a reversed window: it ends at 2 h, before it starts at 8 h"),

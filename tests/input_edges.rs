@@ -537,3 +537,28 @@ fn check_without_a_volume_gives_the_ratio_from_the_dose_ratio_as_batch_does() {
         "{err}"
     );
 }
+
+#[test]
+fn cohort_commands_read_decimal_commas_and_warn_as_batch_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("in.csv");
+    std::fs::write(
+        &path,
+        "id;urine_lactulose [mg/L];urine_mannitol [mg/L];urine_volume [mL];lactulose_dose [g];mannitol_dose [g];Zonulin (ng/mL)\na;20,5;150;1200;5;1;40\n",
+    )
+    .unwrap();
+    let out = lmr()
+        .args(["summary", path.to_str().unwrap()])
+        .args(["--delimiter", ";", "--decimal-comma", "--format", "csv"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // L:M = (20.5 ÷ 150) × (1000 ÷ 5000) = 0.02733333333 (the median of one row)
+    assert!(stdout.contains(",0.02733333333,"), "{stdout}");
+    assert!(
+        stderr.contains("lmr: warning: column 7 (\"Zonulin (ng/mL)\") is not read: it looks like zonulin; name it `zonulin [ng/mL]`"),
+        "{stderr}"
+    );
+}

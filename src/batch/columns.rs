@@ -465,10 +465,21 @@ fn line_at(text: &str, offset: usize) -> usize {
         .count()
 }
 
-/// The 1-based line where the column-map entry for `header` is written (the first line that
-/// names it), for messages.
+/// The 1-based line where the column-map entry for `header` is written, for messages: the
+/// first line whose key is `header` (quoted or bare), else the first line that names it.
 fn entry_line(text: &str, header: &str) -> Option<usize> {
-    text.lines().position(|l| l.contains(header)).map(|i| i + 1)
+    let is_key = |l: &str| {
+        let l = l.trim_start();
+        let rest = ["\"", "'"]
+            .iter()
+            .find_map(|q| l.strip_prefix(q)?.strip_prefix(header)?.strip_prefix(q))
+            .or_else(|| l.strip_prefix(header));
+        rest.is_some_and(|r| r.trim_start().starts_with('='))
+    };
+    text.lines()
+        .position(is_key)
+        .or_else(|| text.lines().position(|l| l.contains(header)))
+        .map(|i| i + 1)
 }
 
 /// The `field` and `unit` of a table entry; any other key is an error naming it.
@@ -1423,6 +1434,14 @@ mod tests {
             "{e}"
         );
         assert!(ColumnMap::from_toml_str("[colums]\n", "m.toml").is_err());
+    }
+
+    #[test]
+    fn an_entry_line_is_its_key_line() {
+        // "MAN" is named in a comment and inside "MANNITOL" first; its entry is on line 4
+        let text = "# MAN is the mannitol column\n[columns]\n\"MANNITOL_OLD\" = \"urine_mannitol\"\n\"MAN\" = \"urine_mannitol\"\nVOL = \"urine_volume\"\n";
+        assert_eq!(entry_line(text, "MAN"), Some(4));
+        assert_eq!(entry_line(text, "VOL"), Some(5));
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //! columns) and written as soon as the next row shows it is not the sample's last; the last row
 //! also gets the whole collection (the sample's fractions summed) in the unsuffixed columns. Each
 //! row's window is checked against the sample's earlier ones and the collection
-//! ([`crate::fraction`]) before its fraction joins the sum. Only the current sample's last row waits, so memory stays
-//! flat; the ids of finished samples are remembered as 64-bit hashes (8 bytes each) to report a
-//! sample whose rows are not consecutive. This runs in the calling thread.
+//! ([`crate::fraction`]) before its fraction joins the sum. Only the current sample's last row
+//! waits, so memory stays flat; the ids of finished samples are remembered as 64-bit hashes
+//! (8 bytes each) to report a sample whose rows are not consecutive. This runs in the calling
+//! thread. The same reader feeds the cohort commands ([`super::Scan`]), one sample at a time.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};

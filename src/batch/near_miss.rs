@@ -116,6 +116,10 @@ fn field_of(name: &str, unit: Option<&str>) -> Option<(String, UnitKind)> {
 /// assert!(near_miss("site").is_none());
 /// ```
 pub fn near_miss(header: &str) -> Option<NearMiss> {
+    // lmr's own result columns (`vitamin_d_nmol_l`) in a file that lmr wrote
+    if super::is_quantity_column(header.trim()) {
+        return None;
+    }
     let ascii: String = header.chars().map(ascii_form).collect();
     let t = ascii.trim();
     // A bracketed unit at the end: `[mg/L]` or `(mg/L)`.
@@ -209,6 +213,9 @@ mod tests {
             "age_group",
             "sex_code",
             "25(OH)D (nmol/L)",
+            // lmr's own output, read again
+            "vitamin_d_nmol_l",
+            "lactulose_recovery_pct",
         ] {
             assert_eq!(near_miss(h), None, "{h}");
         }

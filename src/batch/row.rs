@@ -106,7 +106,7 @@ pub enum Problem {
     /// empty, the same as or overlapping another's, or past the collection); `other` is the row
     /// of the fraction it clashes with (long format). The sample's sugar results are left empty;
     /// its other analytes are kept.
-    #[error("{problem}{}; the sample's sugar results are left empty (its other analytes are kept)", other.map_or_else(String::new, |p| format!(" (and in {p})")))]
+    #[error("{problem}{}; the sample's sugar results are left empty (its other analytes are kept)", other.map_or_else(String::new, |p| format!(" (the other fraction: {p})")))]
     Window {
         /// What is wrong.
         problem: WindowProblem,
@@ -531,7 +531,10 @@ impl<'a> RowReader<'a> {
             parse::vitamin_d(t, concentration_unit(u), form)
         }) {
             Some(Reading::Value(v)) => sample.vitamin_d = Some(v),
-            Some(Reading::BelowLimit) => sample.below_limit.vitamin_d = true,
+            Some(Reading::BelowLimit(limit)) => {
+                sample.below_limit.vitamin_d = true;
+                sample.below_limit.vitamin_d_limit = limit;
+            }
             None => {}
         }
     }
@@ -559,7 +562,7 @@ impl<'a> RowReader<'a> {
         });
         match value {
             Some(Reading::Value(z)) => sample.zonulin = Some(z),
-            Some(Reading::BelowLimit) => sample.below_limit.zonulin = true,
+            Some(Reading::BelowLimit(_)) => sample.below_limit.zonulin = true,
             None => {}
         }
     }
@@ -871,13 +874,8 @@ mod tests {
             s.urine.get(Sugar::Lactulose),
             Some(UrineResult::BelowLimit(Some(_)))
         ));
-        assert_eq!(
-            b,
-            BelowLimit {
-                vitamin_d: true,
-                zonulin: true
-            }
-        );
+        assert!(b.vitamin_d && b.zonulin);
+        assert!(b.vitamin_d_limit.is_none()); // `< LOD` states no limit
     }
 
     #[test]

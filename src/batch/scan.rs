@@ -344,14 +344,16 @@ impl<R: Read> Scan<R> {
         if self.layout.is_long() {
             let mut long = Long::new();
             let mut none = std::io::sink();
-            return long.run(
+            let mut stats = long.run(
                 self.rdr,
                 &mut none,
                 &reader,
                 interpreter,
                 &mut sink,
                 &mut |_| {},
-            );
+            )?;
+            stats.warnings = self.layout.warnings().to_vec();
+            return Ok(stats);
         }
         let mut state = RowState::default();
         let mut record = ByteRecord::new();

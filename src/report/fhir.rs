@@ -781,6 +781,26 @@ fn build(sample: &Sample, result: &Interpretation<'_>, row: Option<u64>, whole: 
         }
         b.other.push(o);
     }
+    // Below a stated limit: the value is the limit with comparator `<` (nmol/L), classified only
+    // where one band holds every value below it.
+    if let Some(below) = &result.vitamin_d_below {
+        let form = below.limit.form().key();
+        let fit = Fit {
+            specimen: Some(Matrix::Serum),
+            collection_hours: None,
+            vitamin_d_form: Some(form),
+        };
+        let mut o = observation(
+            table.code("vitamin_d", None, &fit),
+            Some(quantity(table, below.bound_nmol_l, "nmol/L")),
+            "serum",
+        );
+        for res in &below.schemes {
+            o.interpretation.push(interpretation(table, res));
+            o.reference_range.push(reference_range(table, res.range));
+        }
+        b.other.push(o);
+    }
     if let Some(z) = &result.zonulin {
         let matrix = z.value.matrix();
         let key = match matrix {
@@ -813,7 +833,11 @@ fn build(sample: &Sample, result: &Interpretation<'_>, row: Option<u64>, whole: 
     // A vitamin D or zonulin result reported below the assay's limit, without the limit: an
     // observation with no value, so the result and its flag are not lost.
     for (below, key, specimen) in [
-        (sample.below_limit.vitamin_d, "vitamin_d", "serum"),
+        (
+            sample.below_limit.vitamin_d && result.vitamin_d_below.is_none(),
+            "vitamin_d",
+            "serum",
+        ),
         (sample.below_limit.zonulin, "zonulin", "specimen as given"),
     ] {
         if below {

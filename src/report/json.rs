@@ -6,7 +6,6 @@ use super::{cells, describe_flag, Cell, Layout};
 use crate::censored::Censored;
 use crate::interpretation::{Interpretation, Interpreter, RangeResult, Sample};
 use crate::number;
-use crate::reference::{Band, ReferenceRange};
 
 /// A cell as a JSON value: numbers as numbers (by [`number::json`]), a censored number's bound as
 /// a `"<x"` string, code lists as arrays, empty cells as `null`.
@@ -18,50 +17,6 @@ pub(crate) fn cell_value(cell: Cell<'_>) -> Value {
         Cell::Text(t) => Value::String(t.to_string()),
         Cell::Codes(c) => Value::Array(c.iter().map(|s| Value::String(s.into())).collect()),
     }
-}
-
-fn band_json(b: &Band) -> Value {
-    json!({
-        "label": b.label,
-        "interval": b.interval(),
-        "wording": b.wording,
-        "status": b.status.key(),
-    })
-}
-
-fn range_json(r: &ReferenceRange) -> Value {
-    let a = &r.applies_to;
-    let doses: Map<String, Value> = a
-        .doses
-        .iter()
-        .map(|(s, d)| (s.key().to_string(), json!(d.mass.to_string())))
-        .collect();
-    json!({
-        "id": r.id,
-        "title": r.title,
-        "analyte": r.analyte.key(),
-        "unit": r.unit.to_string(),
-        "origin": r.origin,
-        "applies_to": {
-            "population": a.population,
-            "matrix": a.matrix.key(),
-            "method": a.method,
-            "age_years": a.age_years.map(|(lo, hi)| json!([number::json(lo), number::json(hi)])),
-            "doses": doses,
-            "collection": a.collection.map(|c| c.to_string()),
-            "unstated": a.unstated.iter().map(|p| p.key()).collect::<Vec<_>>(),
-        },
-        "bands": r.bands.iter().map(band_json).collect::<Vec<_>>(),
-        "statements": r.statements.iter().map(|s| json!({"text": s.text, "status": s.status.key()})).collect::<Vec<_>>(),
-        "source": {
-            "citation": r.source.citation,
-            "doi": r.source.doi,
-            "url": r.source.url,
-            "quote": r.source.quote,
-            "status": r.source.status.key(),
-            "notes": r.source.notes,
-        },
-    })
 }
 
 /// Inserts a quantity as `key` (a number, or `null` when censored or missing) and `key_bound`
@@ -91,7 +46,7 @@ fn result_json(res: &RangeResult<'_>) -> Value {
         .and_then(|i| res.range.bands.get(i))
         .and_then(|b| b.wording.as_deref());
     let mut obj = Map::new();
-    obj.insert("range".into(), range_json(res.range));
+    obj.insert("range".into(), super::range_json(res.range));
     insert_quantity(&mut obj, "value", Some(res.value));
     obj.insert("unit".into(), json!(res.range.unit.to_string()));
     obj.insert("class".into(), json!(res.label()));
@@ -191,38 +146,34 @@ pub fn to_json(
     let flags: Vec<Value> = result
         .flags
         .iter()
-        .map(|h| {
-            json!({
-                "code": h.flag.code(),
-                "detail": describe_flag(h, result),
-                "explanation": h.flag.explanation(),
-                "source": h.flag.source(),
-            })
-        })
+        .map(|h| super::flag_json(h.flag, Some(&describe_flag(h, result))))
         .collect();
     let caveats: Vec<Value> = result
         .caveats
         .iter()
-        .map(|c| {
-            let mut v = json!({"code": c.code(), "text": c.text(), "source": c.source()});
-            if !c.parts().is_empty() {
-                // A standing code: each text it gathers, under its former code.
-                v["parts"] = c
-                    .parts()
-                    .iter()
-                    .map(|p| json!({"code": p.code(), "text": p.text(), "source": p.source()}))
-                    .collect();
-            }
-            v
-        })
+        .map(|&c| super::caveat_json(c))
         .collect();
     let vitamin_d = result.vitamin_d.as_ref().map(|v| {
         json!({
             "nmol_l": number::json(v.nmol_l),
+            "nmol_l_bound": null,
             "ng_ml": number::json(v.ng_ml),
             "form": v.form.key(),
             "molar_mass_g_per_mol": number::json(v.form.molar_mass()),
             "schemes": v.schemes.iter().map(result_json).collect::<Vec<_>>(),
+        })
+    });
+    // Below a stated limit: the bound where the number would be, as in the columns.
+    let vitamin_d = vitamin_d.or_else(|| {
+        result.vitamin_d_below.as_ref().map(|b| {
+            json!({
+                "nmol_l": null,
+                "nmol_l_bound": b.bound_nmol_l.to_string(),
+                "limit_as_given": format!("<{}", b.limit.reported()),
+                "form": b.limit.form().key(),
+                "molar_mass_g_per_mol": number::json(b.limit.form().molar_mass()),
+                "schemes": b.schemes.iter().map(result_json).collect::<Vec<_>>(),
+            })
         })
     });
     let zonulin = result.zonulin.as_ref().map(|z| {

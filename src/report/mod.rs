@@ -1,11 +1,19 @@
 //! Output: the result columns (shared by `lmr check --format json` and `lmr batch`), the JSON
 //! object, and the text report a lab scientist reads in ten seconds.
 
+mod codes;
 pub mod fhir;
+mod interval;
 mod json;
+mod range;
 mod text;
 
+pub use codes::{caveat_json, code_text, codes_json, codes_text, flag_json};
+pub use interval::{partition_label, IntervalReport};
 pub use json::to_json;
+pub use range::{
+    protocol_json, protocol_text, range_json, range_text, registry_json, registry_text,
+};
 pub use text::{describe_flag, to_text, to_text_with_nearest};
 
 use crate::censored::Censored;
@@ -23,7 +31,7 @@ pub const SOURCE_WORDS: &str =
 /// The fixed columns (issue 5's contract) come first and always:
 /// `lactulose_recovery_pct, mannitol_recovery_pct, lm_ratio, lm_range, lm_class`. Optional ones
 /// follow them (other sugars' recoveries, `lr_*`, `l13m_ratio`, per-fraction columns, z-scores),
-/// then `vitamin_d_nmol_l, vitamin_d_class_<id>…, zonulin_range, zonulin_class, flags, caveats,
+/// then `vitamin_d_nmol_l, vitamin_d_nmol_l_bound, vitamin_d_class_<id>…, zonulin_range, zonulin_class, flags, caveats,
 /// missing_inputs, error`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layout {
@@ -335,13 +343,21 @@ pub fn cells_with_cumulative(
     // The other analytes: the whole sample's (the last row's) where there is one, else the row's.
     let r = r.or(row);
     let vd = r.and_then(|r| r.vitamin_d.as_ref());
-    // Exact only: a vitamin D input below its limit is flagged, not converted.
+    // Below a stated limit (`<10 ng/mL`): no number, the bound in `_bound`, as every quantity.
+    let below = r.and_then(|r| r.vitamin_d_below.as_ref());
     field(
         Fixed("vitamin_d_nmol_l"),
         vd.map_or(Cell::Empty, |v| Cell::Number(v.nmol_l)),
     );
+    field(
+        Fixed("vitamin_d_nmol_l_bound"),
+        below.map_or(Cell::Empty, |b| Cell::Bound(b.bound_nmol_l)),
+    );
     for (i, s) in interpreter.vitamin_d_schemes().iter().enumerate() {
-        let class = vd.and_then(|v| v.schemes.get(i)).map(|res| res.label());
+        let class = vd
+            .and_then(|v| v.schemes.get(i))
+            .or_else(|| below.and_then(|b| b.schemes.get(i)))
+            .map(|res| res.label());
         field(ColumnName::VitaminDClass(&s.id), text(class));
     }
     let z = r.and_then(|r| r.zonulin.as_ref());

@@ -197,10 +197,11 @@ fn inputs(out: &mut String, sample: &Sample) {
         let sex = p.sex.map_or("sex not given".into(), |s| s.to_string());
         let _ = writeln!(out, "  {:<30} {age}, {sex}", "age, sex");
     }
-    if let Some(v) = sample.vitamin_d {
+    if let Some(v) = sample.vitamin_d.or(sample.below_limit.vitamin_d_limit) {
+        let below = if sample.vitamin_d.is_none() { "<" } else { "" };
         let _ = writeln!(
             out,
-            "  {:<30} {} ({})",
+            "  {:<30} {below}{} ({})",
             "serum 25(OH)D",
             v.reported(),
             v.form()
@@ -418,17 +419,31 @@ fn zscores(out: &mut String, r: &Interpretation<'_>) {
 }
 
 fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
-    let Some(v) = &r.vitamin_d else { return };
-    let _ = writeln!(
-        out,
-        "\nVitamin D (serum 25(OH)D)  {} nmol/L = {} ng/mL  (converted with {} g/mol)",
-        sig(v.nmol_l),
-        sig(v.ng_ml),
-        v.form.molar_mass()
-    );
+    let schemes = match (&r.vitamin_d, &r.vitamin_d_below) {
+        (Some(v), _) => {
+            let _ = writeln!(
+                out,
+                "\nVitamin D (serum 25(OH)D)  {} nmol/L = {} ng/mL  (converted with {} g/mol)",
+                sig(v.nmol_l),
+                sig(v.ng_ml),
+                v.form.molar_mass()
+            );
+            &v.schemes
+        }
+        (None, Some(b)) => {
+            let _ = writeln!(
+                out,
+                "\nVitamin D (serum 25(OH)D)  below the limit {} = {} nmol/L  (converted with {} g/mol)\n  a class is given only where one band holds every value below the limit",
+                b.limit.reported(),
+                censored(b.bound_nmol_l),
+                b.limit.form().molar_mass()
+            );
+            &b.schemes
+        }
+        (None, None) => return,
+    };
     // One row per scheme, side by side: the value in the scheme's native unit, its class.
-    let rows: Vec<(&str, String, String, &ReferenceRange)> = v
-        .schemes
+    let rows: Vec<(&str, String, String, &ReferenceRange)> = schemes
         .iter()
         .map(|s| {
             let band = s.band.and_then(|i| s.range.bands.get(i));
@@ -439,7 +454,7 @@ fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
                 }
                 None => s.label().to_string(),
             };
-            let value = format!("{} {}", sig(s.value.number()), s.range.unit);
+            let value = format!("{} {}", censored(s.value), s.range.unit);
             (s.range.id.as_str(), value, class, s.range)
         })
         .collect();
@@ -474,7 +489,7 @@ fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
             range.source.status.key()
         );
     }
-    for s in v.schemes.iter().filter(|s| !s.range.statements.is_empty()) {
+    for s in schemes.iter().filter(|s| !s.range.statements.is_empty()) {
         for st in &s.range.statements {
             let _ = writeln!(out, "  {}: {}", s.range.id, st.text);
         }

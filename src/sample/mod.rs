@@ -601,7 +601,10 @@ fn read(s: &mut Sample, given: &[Given], registry: &Registry, errors: &mut Vec<F
     if let (Some(g), Some(form)) = (find(Name::VitaminD), form) {
         match parse::vitamin_d(&g.text, None, form) {
             Ok(Reading::Value(v)) => s.vitamin_d = Some(v),
-            Ok(Reading::BelowLimit) => s.below_limit.vitamin_d = true,
+            Ok(Reading::BelowLimit(limit)) => {
+                s.below_limit.vitamin_d = true;
+                s.below_limit.vitamin_d_limit = limit;
+            }
             Err(p) => take(g, p),
         }
     }
@@ -616,7 +619,7 @@ fn read(s: &mut Sample, given: &[Given], registry: &Registry, errors: &mut Vec<F
     if let (Some(g), Ok(matrix)) = (find(Name::Zonulin), matrix) {
         match parse::zonulin(&g.text, None, matrix) {
             Ok(Reading::Value(z)) => s.zonulin = Some(z),
-            Ok(Reading::BelowLimit) => s.below_limit.zonulin = true,
+            Ok(Reading::BelowLimit(_)) => s.below_limit.zonulin = true,
             Err(p) => take(g, p),
         }
     }

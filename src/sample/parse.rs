@@ -362,8 +362,9 @@ fn limit_edges(text: &str, limit: f64) -> Result<(), Problem> {
 pub enum Reading<T> {
     /// A value.
     Value(T),
-    /// Below the detection or quantification limit.
-    BelowLimit,
+    /// Below the detection or quantification limit: the limit when the text states one
+    /// (`<10 ng/mL`), `None` for `ND` or `<LOD`.
+    BelowLimit(Option<T>),
 }
 
 /// Whether a cell means "missing": empty, `NA` or `N/A`.
@@ -574,25 +575,31 @@ pub fn vitamin_d(
 ) -> Result<Reading<VitaminD>, Problem> {
     if is_below_limit(text) {
         // the limit must still read as a number where one is given (`<abc` is no result)
+        let mut stated = None;
         if let Some(rest) = crate::units::trim(text).strip_prefix('<') {
             let rest = rest.trim_start_matches('=');
             if !is_below_limit_word(text) {
                 let limit = Concentration::parse_with_default(rest, unit)
                     .map_err(|e| Problem::from_unit(e, "20 ng/mL"))?;
                 limit_edges(rest, limit.value())?;
+                stated = Some(VitaminD::new(limit, form).map_err(vitamin_d_problem)?);
             }
         }
-        return Ok(Reading::BelowLimit);
+        return Ok(Reading::BelowLimit(stated));
     }
     let c = Concentration::parse_with_default(text, unit)
         .map_err(|e| Problem::from_unit(e, "20 ng/mL"))?;
     edges(text, c.value())?;
     VitaminD::new(c, form)
         .map(Reading::Value)
-        .map_err(|e| match e {
-            VitaminDError::OutOfRange => Problem::TooLarge { to: "nmol/L" },
-            _ => Problem::VitaminDUnit,
-        })
+        .map_err(vitamin_d_problem)
+}
+
+fn vitamin_d_problem(e: VitaminDError) -> Problem {
+    match e {
+        VitaminDError::OutOfRange => Problem::TooLarge { to: "nmol/L" },
+        _ => Problem::VitaminDUnit,
+    }
 }
 
 /// The zonulin matrix: `serum` or `stool`.
@@ -624,19 +631,23 @@ pub fn zonulin(
     if is_below_limit(text) {
         // the limit must still read as a number where one is given (`<abc` is no result); a
         // below-limit result carries no value to compare, so it needs no matrix and no unit
+        let mut stated = None;
         if let Some(rest) = crate::units::trim(text)
             .strip_prefix('<')
             .filter(|_| !is_below_limit_word(text))
         {
             let rest = rest.trim_start_matches('=');
             match Zonulin::parse(rest, unit, matrix) {
-                Ok(z) => limit_edges(rest, z.value())?,
+                Ok(z) => {
+                    limit_edges(rest, z.value())?;
+                    stated = Some(z);
+                }
                 Err(ZonulinError::MissingMatrix(_))
                 | Err(ZonulinError::Value(UnitError::MissingUnit { .. })) => {}
                 Err(e) => return Err(zonulin_problem(e)),
             }
         }
-        return Ok(Reading::BelowLimit);
+        return Ok(Reading::BelowLimit(stated));
     }
     let z = Zonulin::parse(text, unit, matrix).map_err(zonulin_problem)?;
     edges(text, z.value())?;
@@ -778,16 +789,19 @@ mod tests {
         // a stated limit needs no matrix; ND needs nothing
         assert!(matches!(
             zonulin("<20 ng/mL", None, None),
-            Ok(Reading::BelowLimit)
+            Ok(Reading::BelowLimit(_))
         ));
-        assert!(matches!(zonulin("ND", None, None), Ok(Reading::BelowLimit)));
+        assert!(matches!(
+            zonulin("ND", None, None),
+            Ok(Reading::BelowLimit(_))
+        ));
         assert!(matches!(
             zonulin("<LOD", None, None),
-            Ok(Reading::BelowLimit)
+            Ok(Reading::BelowLimit(_))
         ));
         assert!(matches!(
             zonulin("<20", None, Some(Matrix::Serum)),
-            Ok(Reading::BelowLimit)
+            Ok(Reading::BelowLimit(_))
         ));
     }
 
@@ -795,11 +809,11 @@ mod tests {
     fn censored_vitamin_d_and_zonulin() {
         assert!(matches!(
             vitamin_d("<10 ng/mL", None, VitaminDForm::Total).unwrap(),
-            Reading::BelowLimit
+            Reading::BelowLimit(_)
         ));
         assert!(matches!(
             zonulin("ND", None, None).unwrap(),
-            Reading::BelowLimit
+            Reading::BelowLimit(_)
         ));
         assert_eq!(
             zonulin("46 ng/mL", None, None).unwrap_err(),

@@ -10,9 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::check::{self, Rejected, REPEATABLE};
 use super::Shared;
-use crate::caveat::Caveat;
-use crate::flag::Flag;
-use crate::reference::{ReferenceRange, Selection};
+use crate::report;
 
 /// `{"error": …, "field": …, "value": …}` with `status`.
 pub(super) fn error(
@@ -159,54 +157,21 @@ fn pairs(object: &Map<String, Value>) -> Result<Vec<(String, String)>, Rejected>
     Ok(out)
 }
 
-/// `GET /api/ranges`: every range (with its bands' numeric bounds) and protocol loaded.
+/// `GET /api/ranges`: every range (with its bands' numeric bounds) and protocol loaded, each in
+/// its one JSON shape ([`crate::report::range_json`], [`crate::report::protocol_json`]).
 pub(super) async fn ranges(State(state): State<Shared>) -> Response {
     let registry = &state.registry;
-    let ranges: Vec<Value> = registry.ranges().iter().map(range_json).collect();
-    let protocols: Vec<Value> = registry
-        .protocols()
-        .iter()
-        .map(|p| {
-            json!({
-                "id": p.id, "title": p.title, "origin": p.origin, "population": p.population,
-                "doses": p.doses.iter().map(|(s, d)| (s.key().to_string(), json!(d.mass.to_string()))).collect::<Map<String, Value>>(),
-                "collection": p.collection.map(|c| c.to_string()),
-                "source": source_json(&p.source),
-            })
-        })
-        .collect();
-    let body = json!({"ranges": ranges, "protocols": protocols});
+    let body = json!({
+        "ranges": registry.ranges().iter().map(report::range_json).collect::<Vec<_>>(),
+        "protocols": registry.protocols().iter().map(report::protocol_json).collect::<Vec<_>>(),
+    });
     json_response(&body)
-}
-
-fn source_json(s: &crate::reference::Source) -> Value {
-    json!({"citation": s.citation, "doi": s.doi, "url": s.url, "quote": s.quote,
-           "status": s.status.key(), "notes": s.notes})
-}
-
-fn range_json(r: &ReferenceRange) -> Value {
-    json!({
-        "id": r.id, "title": r.title, "analyte": r.analyte.key(), "unit": r.unit.to_string(),
-        "origin": r.origin,
-        "selection": if r.selection == Selection::Automatic { "automatic" } else { "explicit" },
-        "bands": r.bands.iter().map(|b| json!({
-            "label": b.label, "interval": b.interval(),
-            "lower": b.lower.map(|x| json!({"value": x.value, "inclusive": x.inclusive})),
-            "upper": b.upper.map(|x| json!({"value": x.value, "inclusive": x.inclusive})),
-            "wording": b.wording, "status": b.status.key()})).collect::<Vec<_>>(),
-        "statements": r.statements.iter().map(|s| json!({"text": s.text, "status": s.status.key()})).collect::<Vec<_>>(),
-        "source": source_json(&r.source),
-    })
 }
 
 /// `GET /api/caveats`: every caveat and flag code with its text and source (as `lmr caveats
 /// --format json`).
 pub(super) async fn caveats() -> Response {
-    let body = json!({
-        "caveats": Caveat::ALL.iter().map(|c| json!({"code": c.code(), "text": c.text(), "source": c.source()})).collect::<Vec<_>>(),
-        "flags": Flag::ALL.iter().map(|f| json!({"code": f.code(), "explanation": f.explanation(), "source": f.source()})).collect::<Vec<_>>(),
-    });
-    json_response(&body)
+    json_response(&report::codes_json())
 }
 
 fn json_response(body: &Value) -> Response {

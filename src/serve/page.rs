@@ -253,6 +253,28 @@ fn sample_page(
         &sexes,
         "not given",
     );
+    b.push_str("</fieldset>\n<fieldset><legend>Before the test</legend>\n<p class=\"hint\">Conditions that change sugar-test results; each raises a flag of its name when yes (<code>lmr caveats CODE</code> gives its source).</p>\n");
+    let answers = [
+        ("yes".to_string(), "yes".to_string()),
+        ("no".to_string(), "no".to_string()),
+    ];
+    for (field, label) in [
+        ("pretest_nsaid", "NSAIDs or aspirin before the test"),
+        ("pretest_alcohol", "Alcohol before the test"),
+        ("pretest_laxative", "Laxatives before the test"),
+        ("pretest_steroid", "Oral corticosteroids before the test"),
+        ("recent_diarrhoea", "Diarrhoea shortly before the test"),
+        ("glycosuria", "Glucose in the urine (glycosuria)"),
+    ] {
+        f.select(&mut b, field, label, "", &answers, "not recorded");
+    }
+    f.text(
+        &mut b,
+        "egfr",
+        "eGFR (mL/min/1.73 m²)",
+        "below 60 raises reduced_renal_function",
+        "decimal",
+    );
     b.push_str("</fieldset>\n<fieldset><legend>Reference ranges for the ratios</legend>\n");
     let ranges_of = |a: Analyte| -> Vec<(String, String)> {
         registry
@@ -893,6 +915,31 @@ mod tests {
         // A value with its own unit, or a word, is passed on as typed.
         assert_eq!(combine("1.2 L", Some("mL")), "1.2 L");
         assert_eq!(combine("ND", Some("mg/L")), "ND");
+    }
+
+    #[test]
+    fn the_form_carries_the_pretest_answers_to_the_flags() {
+        let registry = Registry::builtin().unwrap();
+        let page = sample_page(&registry, &[], None, &[]);
+        for name in ["pretest_nsaid", "glycosuria", "egfr"] {
+            assert!(page.contains(&format!("name=\"{name}\"")), "{name}");
+        }
+        let form: Vec<(String, String)> = [
+            ("vitamin_d", "60"),
+            ("vitamin_d_unit", "nmol/L"),
+            ("pretest_nsaid", "yes"),
+            ("glycosuria", "no"),
+            ("egfr", "55"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into();
+        let doc: Value =
+            serde_json::from_str(&check::document(&registry, &fields(&form)).unwrap()).unwrap();
+        // yes raises pretest_nsaid; no raises nothing; 55 < 60 raises reduced_renal_function
+        assert_eq!(
+            doc["flags"],
+            serde_json::json!(["pretest_nsaid", "reduced_renal_function"])
+        );
     }
 
     #[test]

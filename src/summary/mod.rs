@@ -46,12 +46,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "plots")]
 pub mod html;
 mod output;
 pub use output::significant;
 pub mod plot;
 mod stats;
 
+#[cfg(feature = "plots")]
 pub use html::{html, svg_figures, HtmlOptions};
 pub use stats::{quantile_type7, Measure, Quartiles, CENSORED_METHOD, QUANTILE_METHOD};
 

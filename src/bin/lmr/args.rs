@@ -116,13 +116,17 @@ Interpret every row of a CSV file with the same calls as `lmr check`, streaming 
 grow with the input). Every input row is written, in order, with every input field unchanged,
 followed by the result columns:
 
-  lactulose_recovery_pct, mannitol_recovery_pct, lm_ratio, lm_range, lm_class, vitamin_d_nmol_l,
-  vitamin_d_class_<scheme>... (one per --vitamin-d-scheme), zonulin_range, zonulin_class,
-  flags, caveats, error
+  lactulose_recovery_pct, lactulose_recovery_pct_bound, mannitol_recovery_pct,
+  mannitol_recovery_pct_bound, lm_ratio, lm_ratio_bound, lm_range, lm_class, vitamin_d_nmol_l,
+  vitamin_d_nmol_l_bound, vitamin_d_class_<scheme>... (one per --vitamin-d-scheme), zonulin_range,
+  zonulin_class, flags, caveats, missing_inputs, error
+
+Quantity columns hold a number or nothing; a result censored by a below-limit input is empty
+there and its `_bound` companion says `<0.0045` (or `>8`). Numbers carry 10 significant digits.
 
 Optional columns come only between lm_class and vitamin_d_nmol_l, when the input calls for them:
-<sugar>_recovery_pct for other sugars, lr_ratio/lr_range/lr_class/lr_rhamnose_dose_form, l13m_ratio, per-fraction
-<name>_<a>_<b>h, lmz/lactulose_z/mannitol_z (+ _reference) with --zscore-reference, and
+<sugar>_recovery_pct for other sugars, lr_ratio/lr_range/lr_class/lr_rhamnose_dose_form,
+l13m_ratio, per-fraction <name>_<a>_<b>h, lmz/lactulose_z/mannitol_z (+ _reference) with --zscore-reference, and
 <name>_fraction (the row's own fraction) in long format.
 
 Input columns (canonical names; every one optional; the unit in brackets applies to bare numbers):
@@ -130,6 +134,9 @@ Input columns (canonical names; every one optional; the unit in brackets applies
   lactulose_dose [g]       mannitol_dose [g]       sucrose_dose [g]   collection [h]
   age [y]   sex   zonulin [ng/mL]   zonulin_matrix   hp_genotype
   vitamin_d [nmol/L]   vitamin_d_form
+  dose_volume [mL] with <sugar>_solution [mg/mL] (dose = drink volume × strength)
+  pretest_nsaid, pretest_alcohol, pretest_laxative, pretest_steroid, recent_diarrhoea,
+  glycosuria (yes/no)   egfr [mL/min/1.73 m²]
   urine_<sugar>, <sugar>_dose, <sugar>_dose_form (anhydrous|monohydrate), baseline_<sugar> for
   every sugar: lactulose, mannitol, rhamnose, sucrose, sucralose, erythritol, mannitol_13c1,
   mannitol_13c6, xylose, methylglucose
@@ -142,7 +149,13 @@ after the collection is an error (fatal in column names; the rows' error in long
 A cell may carry its own unit (\"1.2 L\"); a per-row `<name>_unit` column also works. Empty cells
 are missing, never zero. `<0.25`, `ND`, `BLQ`, `< LOD` are results below the detection limit:
 flagged `below_detection_limit`, not errors. Any other column passes through.
-A lab's own headers and units, and values fixed for every row, go in a column map (--columns).
+A column that is not read but looks like an input (`urine lactulose [mg/L]`, `Lactulose (mg/L)`)
+gets one warning on stderr naming the header it probably means.
+A lab's own headers and units, and values fixed for every row, go in a column map (--columns);
+a header the map names that the file lacks is fatal. European exports: --delimiter ';'
+--decimal-comma reads `9,21` (a thousands separator is then refused); without it `9,21` is an
+error and `1,857` is never guessed. UTF-16 with a byte-order mark is read; CR-only line ends too.
+`-0`, `<0`, `1e-400` and ratios that overflow are errors naming the cell.
 A row that cannot be interpreted keeps its fields and gets an `error` naming the row, line,
 column, value and what was expected. Interpreting threads: one per core, at most 4
 (LMR_THREADS=N to change; long-format files run in one). See docs/batch.md and
@@ -159,6 +172,12 @@ Examples:
   # Semicolon-separated input, doses and window from a named protocol, JSON Lines to stdout
   lmr batch results.csv --delimiter ';' --protocol dutch-sat-hyperosmolar --format jsonl
 
+  # A European lab export: semicolons and decimal commas (9,21)
+  lmr batch lab-export.csv --delimiter ';' --decimal-comma
+
+  # A spreadsheet's \"Unicode text\" (UTF-16 with a byte-order mark, tab-separated)
+  lmr batch export.txt --delimiter tab
+
   # Vitamin D under every shipped scheme; read from stdin
   cat cohort.csv | lmr batch - --vitamin-d-scheme all
 
@@ -171,7 +190,8 @@ Examples:
 
 Exit codes:
   0  every row interpreted
-  1  fatal: unreadable input, missing or unusable header, invalid range file or column map, I/O
+  1  fatal: unreadable input, missing or unusable header (a column-map header not in the file,
+     UTF-16 without a byte-order mark), invalid range file or column map, I/O
   2  usage error (unknown flag, missing value)
   3  a flag value was rejected (nothing written), or the run finished but some rows carry an
      `error` (all rows are still written)";
@@ -262,6 +282,9 @@ Examples:
   # A named protocol supplies the doses and window; the matching range classifies the ratio
   lmr check --protocol dutch-sat-hyperosmolar --lactulose \"30 mg/L\" --mannitol \"200 mg/L\" --volume \"1 L\"
 
+  # No urine volume: the L:M ratio from the dose ratio, (C_L/C_M) × (D_M/D_L); no recoveries
+  lmr check --lactulose \"20 mg/L\" --mannitol \"150 mg/L\" --lactulose-dose \"5 g\" --mannitol-dose \"1 g\"
+
   # Vitamin D under every shipped guideline, side by side
   lmr check --vitamin-d \"20 ng/mL\" --vitamin-d-scheme all
 
@@ -350,7 +373,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CONC", allow_hyphen_values = true)]
     pub mannitol: Option<String>,
 
-    /// Urine volume collected in the window, e.g. "1857 mL", "1.857 L".
+    /// Urine volume collected in the window, e.g. "1857 mL", "1.857 L". Without it, the L:M
+    /// (L:R, L:13C-M) ratio still comes from the concentrations and the dose ratio (caveat
+    /// ratio_without_recoveries); the recoveries are unknown.
     #[arg(long, value_name = "VOLUME", allow_hyphen_values = true)]
     pub volume: Option<String>,
 
@@ -533,11 +558,15 @@ Examples:
   lmr summary cohort.csv --by site --by sex --html cohort.html
   lmr summary cohort.csv --by site --format csv > summary.csv
 
-Quartiles are Hyndman–Fan type 7 (R's default). Values below a detection limit are left out of the
-quartiles and counted. Zonulin is summarised per matrix and unit, never pooled.
+The file is read as `lmr batch` reads it (columns, --columns maps, --protocol, layouts). Each
+analyte stands alone: a row with a rejected vitamin D cell still gives its L:M ratio; values left
+out for a rejected cell are counted per measure (`n rejected`). A long-layout file (one row per
+timed fraction) is summarised per sample, with its whole collection. Quartiles are Hyndman–Fan
+type 7 (R's default). Values below a detection limit are left out of the quartiles and counted.
+Zonulin is summarised per matrix and unit, never pooled.
 
-Exit codes: 0 every row interpreted; 1 fatal; 2 usage; 3 some rows could not be interpreted (they
-are counted as errors in their group).";
+Exit codes: 0 every row interpreted; 1 fatal; 2 usage; 3 some rows had a rejected cell (counted in
+`rows_with_error` of their group; what they still give is used).";
 
 const REFINT_EXAMPLES: &str = "\
 Examples:
@@ -575,6 +604,12 @@ pub struct InputArgs {
     /// Field delimiter: one ASCII character, e.g. ';' (or `tab`).
     #[arg(long, value_name = "C", default_value = ",")]
     pub delimiter: String,
+
+    /// Long format (a `fraction` column, one row per timed fraction): the column naming the
+    /// sample the rows belong to, as in `lmr batch`. Default: the column `sample_id`. Each sample
+    /// counts once, with its whole collection.
+    #[arg(long, value_name = "COLUMN")]
+    pub sample_id: Option<String>,
 
     /// Encoding and record size.
     #[command(flatten)]

@@ -4,7 +4,6 @@
 //! and [`lmr::zscore`].
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,6 +16,7 @@ use lmr::files::{OutputFile, Quoted};
 use lmr::protocol::NamedProtocol;
 use lmr::reference::{Analyte, Matrix, Registry};
 use lmr::reference_interval::{self as ri, Exclusion, RangeFileSpec};
+use lmr::report::{partition_label, IntervalReport};
 use lmr::summary::{self, HtmlOptions, Summary};
 use lmr::zscore::{self, AgeBands, DeriveOptions, Observation, Scale, TableMeta};
 
@@ -59,6 +59,9 @@ impl Setup {
         };
         if input.reading.decimal_comma {
             map.set_decimal_comma(true);
+        }
+        if let Some(column) = &input.sample_id {
+            map.set_sample_id(column);
         }
         Ok(Setup {
             registry,
@@ -128,6 +131,10 @@ fn report_stats(stats: &Stats) {
     );
     for e in &stats.first_errors {
         eprintln!("lmr:   {e}");
+    }
+    // columns not read that look like inputs, as `lmr batch` warns
+    for w in &stats.warnings {
+        eprintln!("lmr: warning: {w}");
     }
 }
 
@@ -358,42 +365,36 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
     let mut json = Vec::new();
     let mut range_texts = Vec::new();
     for (key, p) in &parts {
-        let label = partition_label(&a.by, key);
         let result = ri::establish(&p.values, &ri_options);
-        match &result {
-            Ok(r) => {
-                describe_interval(&mut text, &label, analyte, unit, p, r);
-                json.push(serde_json::json!({
-                    "partition": a.by.iter().zip(key).map(|(b, k)| (b.clone(), serde_json::json!(k))).collect::<serde_json::Map<_, _>>(),
-                    "analyte": analyte.key(), "unit": unit,
-                    "censored_left_out": p.censored, "missing": p.missing,
-                    "rejected_left_out": p.rejected,
-                    "off_protocol_left_out": p.off_protocol,
-                    "result": r,
-                    "warnings": r.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
-                }));
-                if let (Some(_), Some(est)) = (&a.write_range, r.recommended()) {
-                    let mut spec = range_spec(a, analyte, unit, matrix, key, protocol);
-                    if sugar && protocol.is_none() {
-                        let shared = p
-                            .shared
-                            .protocol()
-                            .map_err(|e| CliError::Sample(format!("{label}: {e}")))?;
-                        if let Some(shared) = shared {
-                            spec.doses = ri::spec_doses(shared);
-                            spec.collection = shared.collection.map(|c| c.to_string());
-                        }
+        let report = IntervalReport {
+            partition: a.by.iter().cloned().zip(key.iter().cloned()).collect(),
+            analyte,
+            unit: unit.to_string(),
+            censored: p.censored,
+            rejected: p.rejected,
+            missing: p.missing,
+            off_protocol: p.off_protocol,
+            result: &result,
+        };
+        text.push_str(&report.to_text());
+        json.push(report.to_json());
+        if let (Some(_), Ok(r)) = (&a.write_range, &result) {
+            if let Some(est) = r.recommended() {
+                let label = report.label();
+                let mut spec = range_spec(a, analyte, unit, matrix, key, protocol);
+                if sugar && protocol.is_none() {
+                    let shared = p
+                        .shared
+                        .protocol()
+                        .map_err(|e| CliError::Sample(format!("{label}: {e}")))?;
+                    if let Some(shared) = shared {
+                        spec.doses = ri::spec_doses(shared);
+                        spec.collection = shared.collection.map(|c| c.to_string());
                     }
-                    range_texts.push((
-                        label.clone(),
-                        ri::range_file_toml(r, est, &spec)
-                            .map_err(|e| CliError::Sample(e.to_string()))?,
-                    ));
                 }
-            }
-            Err(e) => {
-                let _ = writeln!(text, "{label}: no interval: {e}");
-                json.push(serde_json::json!({"partition": label, "error": e.to_string()}));
+                let toml = ri::range_file_toml(r, est, &spec)
+                    .map_err(|e| CliError::Sample(e.to_string()))?;
+                range_texts.push((label, toml));
             }
         }
     }
@@ -421,88 +422,6 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
         );
     }
     Ok(exit(&stats))
-}
-
-fn partition_label(by: &[String], key: &[String]) -> String {
-    if by.is_empty() {
-        return "all rows".into();
-    }
-    by.iter()
-        .zip(key)
-        .map(|(b, k)| format!("{b}={k}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A number for the text report (JSON keeps [`lmr::number::DIGITS`]).
-fn sig(x: f64) -> String {
-    lmr::number::format(x, lmr::number::TEXT_DIGITS)
-}
-
-fn describe_interval(
-    out: &mut String,
-    label: &str,
-    analyte: Analyte,
-    unit: &str,
-    p: &Partition,
-    r: &ri::ReferenceInterval,
-) {
-    let _ = writeln!(
-        out,
-        "{label}: {} ({unit}); n = {} ({} used, {} excluded; {} censored, {} with a rejected input and {} missing left out)",
-        analyte.key(),
-        r.n_input,
-        r.n_used,
-        r.excluded.len(),
-        p.censored,
-        p.rejected,
-        p.missing
-    );
-    for (method, est) in [("recommended", r.recommended())] {
-        if let Some(e) = est {
-            let ci = |l: &ri::Limit| {
-                l.ci.as_ref()
-                    .map_or(String::from("CI not computable"), |c| {
-                        format!("90 % CI {}–{}", sig(c.lower), sig(c.upper))
-                    })
-            };
-            let _ = writeln!(
-                out,
-                "  {method} ({}): {} – {}   (lower {}; upper {})",
-                e.method.label(),
-                sig(e.lower.value),
-                sig(e.upper.value),
-                ci(&e.lower),
-                ci(&e.upper)
-            );
-        }
-    }
-    for (name, est) in [
-        ("nonparametric", &r.nonparametric),
-        ("log-normal", &r.lognormal),
-        ("robust", &r.robust),
-    ] {
-        if let Some(e) = est {
-            let scale = if e.log_scale { ", on ln x" } else { "" };
-            let _ = writeln!(
-                out,
-                "  {name:<14} {} – {} (n {}{scale})",
-                sig(e.lower.value),
-                sig(e.upper.value),
-                e.n
-            );
-        }
-    }
-    if p.off_protocol > 0 {
-        let _ = writeln!(
-            out,
-            "  {} row(s) left out: their doses or window are not those of --protocol",
-            p.off_protocol
-        );
-    }
-    for w in &r.warnings {
-        let _ = writeln!(out, "  warning: {w}");
-    }
 }
 
 fn range_spec(
@@ -550,7 +469,9 @@ fn range_spec(
         spec.collection = p.collection.map(|c| c.to_string());
     }
     if !a.by.is_empty() {
-        spec.notes = Some(format!("partition {}", partition_label(&a.by, key)));
+        let partition: Vec<(String, String)> =
+            a.by.iter().cloned().zip(key.iter().cloned()).collect();
+        spec.notes = Some(format!("partition {}", partition_label(&partition)));
     }
     spec
 }

@@ -1,0 +1,206 @@
+//! A laboratory's own reference interval, one partition at a time, for people (text) and
+//! programs (JSON): what `lmr reference-interval` prints.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::analyte::Analyte;
+use crate::number::Number;
+use crate::reference_interval::{Limit, ReferenceInterval, ReferenceIntervalError};
+
+/// One partition's reference interval (or why there is none) with the rows left out of it.
+///
+/// ```
+/// use lmr::reference_interval::{establish, Options};
+/// use lmr::report::IntervalReport;
+/// use lmr::Analyte;
+/// let values: Vec<f64> = (1..=120).map(|k| 0.5 * k as f64).collect();
+/// let result = establish(&values, &Options::default());
+/// let report = IntervalReport {
+///     partition: vec![("site".into(), "A".into())],
+///     analyte: Analyte::MannitolRecoveryPct,
+///     unit: "%".into(),
+///     censored: 2,
+///     rejected: 0,
+///     missing: 1,
+///     off_protocol: 0,
+///     result: &result,
+/// };
+/// assert_eq!(report.label(), "site=A");
+/// // r = 0.025 × 121 = 3.025: 1.5 + 0.025 × 0.5 = 1.5125; r = 117.975: 58.9875 (4 digits: 58.99)
+/// assert!(report.to_text().contains("nonparametric  1.513 – 58.99 (n 120)"));
+/// let json = report.to_json();
+/// assert_eq!(json["partition"]["site"], "A");
+/// assert_eq!(json["censored_left_out"], 2);
+/// let lower = json["result"]["nonparametric"]["lower"]["value"].as_f64().unwrap();
+/// approx::assert_relative_eq!(lower, 1.5125, max_relative = 1e-12);
+/// ```
+#[derive(Debug)]
+pub struct IntervalReport<'a> {
+    /// The partition: each `--by` column with this partition's value (empty: every row).
+    pub partition: Vec<(String, String)>,
+    /// The analyte.
+    pub analyte: Analyte,
+    /// Its unit as range files write it (`ratio`, `%`, `nmol/L`).
+    pub unit: String,
+    /// Rows left out because their value was censored (below or above a limit).
+    pub censored: u64,
+    /// Rows left out because an input the value needs was rejected (the row's `error`).
+    pub rejected: u64,
+    /// Rows left out because they had no value.
+    pub missing: u64,
+    /// Rows left out because their doses or window were not those of the protocol named.
+    pub off_protocol: u64,
+    /// The interval, or why it could not be established.
+    pub result: &'a Result<ReferenceInterval, ReferenceIntervalError>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum IntervalJson<'a> {
+    Interval {
+        partition: Map<String, Value>,
+        analyte: &'static str,
+        unit: &'a str,
+        censored_left_out: u64,
+        missing: u64,
+        rejected_left_out: u64,
+        off_protocol_left_out: u64,
+        result: &'a ReferenceInterval,
+        warnings: Vec<String>,
+    },
+    Failed {
+        partition: String,
+        error: String,
+    },
+}
+
+/// A number in the text report (JSON keeps every significant digit the output rule allows).
+fn sig(x: f64) -> String {
+    Number::text(x).to_string()
+}
+
+impl IntervalReport<'_> {
+    /// `site=A, sex=F`, or `all rows` when the rows are not partitioned.
+    pub fn label(&self) -> String {
+        partition_label(&self.partition)
+    }
+
+    /// The partition as JSON: counts, every estimate (`result`) and the warnings as sentences; or
+    /// `{"partition": label, "error": …}` when no interval could be established.
+    pub fn to_json(&self) -> Value {
+        let view = match self.result {
+            Ok(r) => IntervalJson::Interval {
+                partition: self
+                    .partition
+                    .iter()
+                    .map(|(b, k)| (b.clone(), Value::String(k.clone())))
+                    .collect(),
+                analyte: self.analyte.key(),
+                unit: &self.unit,
+                censored_left_out: self.censored,
+                missing: self.missing,
+                rejected_left_out: self.rejected,
+                off_protocol_left_out: self.off_protocol,
+                result: r,
+                warnings: r.warnings.iter().map(|w| w.to_string()).collect(),
+            },
+            Err(e) => IntervalJson::Failed {
+                partition: self.label(),
+                error: e.to_string(),
+            },
+        };
+        serde_json::to_value(view).unwrap_or_default()
+    }
+
+    /// The partition for people: counts, the recommended estimate with its confidence intervals,
+    /// every estimate made, rows left out and the warnings.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let label = self.label();
+        let r = match self.result {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(out, "{label}: no interval: {e}");
+                return out;
+            }
+        };
+        let _ = writeln!(
+            out,
+            "{label}: {} ({}); n = {} ({} used, {} excluded; {} censored, {} with a rejected input and {} missing left out)",
+            self.analyte.key(),
+            self.unit,
+            r.n_input,
+            r.n_used,
+            r.excluded.len(),
+            self.censored,
+            self.rejected,
+            self.missing
+        );
+        if let Some(e) = r.recommended() {
+            let ci = |l: &Limit| {
+                l.ci.as_ref()
+                    .map_or(String::from("CI not computable"), |c| {
+                        format!("90 % CI {}–{}", sig(c.lower), sig(c.upper))
+                    })
+            };
+            let _ = writeln!(
+                out,
+                "  recommended ({}): {} – {}   (lower {}; upper {})",
+                e.method.label(),
+                sig(e.lower.value),
+                sig(e.upper.value),
+                ci(&e.lower),
+                ci(&e.upper)
+            );
+        }
+        for (name, est) in [
+            ("nonparametric", &r.nonparametric),
+            ("log-normal", &r.lognormal),
+            ("robust", &r.robust),
+        ] {
+            if let Some(e) = est {
+                let scale = if e.log_scale { ", on ln x" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "  {name:<14} {} – {} (n {}{scale})",
+                    sig(e.lower.value),
+                    sig(e.upper.value),
+                    e.n
+                );
+            }
+        }
+        if self.off_protocol > 0 {
+            let _ = writeln!(
+                out,
+                "  {} row(s) left out: their doses or window are not those of --protocol",
+                self.off_protocol
+            );
+        }
+        for w in &r.warnings {
+            let _ = writeln!(out, "  warning: {w}");
+        }
+        out
+    }
+}
+
+/// A partition's name: `site=A, sex=F` for its `--by` columns and values, `all rows` for none.
+///
+/// ```
+/// use lmr::report::partition_label;
+/// assert_eq!(partition_label(&[]), "all rows");
+/// let p = [("site".to_string(), "A".to_string()), ("sex".to_string(), "F".to_string())];
+/// assert_eq!(partition_label(&p), "site=A, sex=F");
+/// ```
+pub fn partition_label(partition: &[(String, String)]) -> String {
+    if partition.is_empty() {
+        return "all rows".into();
+    }
+    partition
+        .iter()
+        .map(|(b, k)| format!("{b}={k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -25,9 +25,21 @@
 use std::fmt;
 
 /// Significant digits of every machine-readable number (CSV, JSON Lines, JSON, TOML).
+///
+/// ```
+/// use lmr::number::{format, DIGITS};
+///
+/// assert_eq!(format(1.0 / 3.0, DIGITS), "0.3333333333"); // ten 3s
+/// ```
 pub const DIGITS: usize = 10;
 
 /// Significant digits of numbers in text reports, for people.
+///
+/// ```
+/// use lmr::number::{format, TEXT_DIGITS};
+///
+/// assert_eq!(format(1.0 / 3.0, TEXT_DIGITS), "0.3333");
+/// ```
 pub const TEXT_DIGITS: usize = 4;
 
 /// Digits kept from a printed double: the shortest text has at most 17; a tie is read to 35.
@@ -291,6 +303,18 @@ fn lay_out(out: &mut Vec<u8>, negative: bool, digits: &[u8], point: i32) {
 
 /// Appends `x` rounded to `digits` significant digits (1 to 15) in its shortest text. A
 /// non-finite `x` writes nothing (an empty cell): lmr never reports one.
+///
+/// ```
+/// use lmr::number::{write, DIGITS};
+///
+/// let mut cell = Vec::new();
+/// write(&mut cell, 2e20, DIGITS);
+/// cell.push(b',');
+/// write(&mut cell, f64::NAN, DIGITS); // nothing
+/// cell.push(b',');
+/// write(&mut cell, 1.5e-7, DIGITS);
+/// assert_eq!(cell, b"2e+20,,1.5e-7");
+/// ```
 pub fn write(out: &mut Vec<u8>, x: f64, digits: usize) {
     if !x.is_finite() {
         return;
@@ -303,6 +327,16 @@ pub fn write(out: &mut Vec<u8>, x: f64, digits: usize) {
 }
 
 /// `x` as text by [`write`]'s rule.
+///
+/// ```
+/// use lmr::number::format;
+///
+/// // 0.125 is exact in binary: the tie rounds half away from zero
+/// assert_eq!(format(0.125, 2), "0.13");
+/// assert_eq!(format(-0.125, 2), "-0.13");
+/// assert_eq!(format(0.00012345, 10), "0.00012345"); // ≥ 10⁻⁵: plain decimal
+/// assert_eq!(format(1234.5, 3), "1230");
+/// ```
 pub fn format(x: f64, digits: usize) -> String {
     let mut out = Vec::with_capacity(24);
     write(&mut out, x, digits);
@@ -312,6 +346,14 @@ pub fn format(x: f64, digits: usize) -> String {
 
 /// `x` rounded to `digits` significant digits, as the nearest double (what a reader of
 /// [`format`]'s text gets back).
+///
+/// ```
+/// use lmr::number::round;
+///
+/// assert_eq!(round(0.123456789012, 4), 0.1235);
+/// assert_eq!(round(0.1 + 0.2, 10), 0.3); // 0.30000000000000004 → 0.3
+/// assert!(round(f64::NAN, 4).is_nan());
+/// ```
 pub fn round(x: f64, digits: usize) -> f64 {
     if !x.is_finite() {
         return x;
@@ -321,6 +363,14 @@ pub fn round(x: f64, digits: usize) -> f64 {
 
 /// `x` as a JSON number that serialises to [`format`]`(x, DIGITS)`'s text: an integer when whole,
 /// else the rounded double (whose shortest text is the rounded decimal). Non-finite: `null`.
+///
+/// ```
+/// use lmr::number::json;
+///
+/// assert_eq!(json(18.0).to_string(), "18");
+/// assert_eq!(json(0.48000000000000004).to_string(), "0.48");
+/// assert_eq!(json(f64::INFINITY), serde_json::Value::Null);
+/// ```
 pub fn json(x: f64) -> serde_json::Value {
     if !x.is_finite() {
         return serde_json::Value::Null;
@@ -349,11 +399,24 @@ pub fn json(x: f64) -> serde_json::Value {
 pub struct Number(pub f64);
 
 /// A number displayed at a chosen number of significant digits (see [`Number::text`]).
+///
+/// ```
+/// use lmr::number::Rounded;
+///
+/// assert_eq!(Rounded(2.0 / 3.0, 3).to_string(), "0.667");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rounded(pub f64, pub usize);
 
 impl Number {
     /// The number at [`TEXT_DIGITS`], for text reports.
+    ///
+    /// ```
+    /// use lmr::number::{Number, Rounded};
+    ///
+    /// assert_eq!(Number::text(0.0123456), Rounded(0.0123456, 4));
+    /// assert_eq!(Number::text(0.0123456).to_string(), "0.01235");
+    /// ```
     pub fn text(x: f64) -> Rounded {
         Rounded(x, TEXT_DIGITS)
     }

@@ -12,6 +12,16 @@ use crate::sugar::{DoseForm, Sugar};
 use crate::units::{split_number, Duration, Mass, MassUnit, UnitError, Volume};
 
 /// An oral dose: the mass weighed and the form it was weighed in.
+///
+/// ```
+/// use lmr::protocol::Dose;
+/// use lmr::sugar::DoseForm;
+///
+/// let d = Dose::parse("1 g monohydrate")?;
+/// assert_eq!(d.mass.to_string(), "1 g");
+/// assert_eq!(d.form, DoseForm::Monohydrate);
+/// # Ok::<(), lmr::units::UnitError>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Dose {
     /// Mass as weighed.
@@ -22,6 +32,16 @@ pub struct Dose {
 
 impl Dose {
     /// An anhydrous dose.
+    ///
+    /// ```
+    /// use lmr::protocol::Dose;
+    /// use lmr::sugar::{DoseForm, Sugar};
+    ///
+    /// let d = Dose::anhydrous("5 g".parse()?);
+    /// assert_eq!(d.form, DoseForm::Anhydrous);
+    /// assert_eq!(d.sugar_mg(Sugar::Lactulose), 5000.0);
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn anhydrous(mass: Mass) -> Dose {
         Dose {
             mass,
@@ -59,6 +79,17 @@ impl Dose {
     }
 
     /// The mass of the sugar itself in mg (a monohydrate dose is converted to its sugar content).
+    ///
+    /// ```
+    /// use lmr::{protocol::Dose, sugar::Sugar};
+    ///
+    /// // L-rhamnose C6H12O5 = 164.157 g/mol, + H2O 18.015 = 182.172 g/mol as the monohydrate:
+    /// // 500 mg × 164.157 / 182.172 = 450.55497 mg of rhamnose
+    /// let d = Dose::parse("500 mg monohydrate")?;
+    /// approx::assert_relative_eq!(d.sugar_mg(Sugar::Rhamnose), 450.55497, max_relative = 1e-7);
+    /// assert_eq!(Dose::parse("500 mg")?.sugar_mg(Sugar::Rhamnose), 500.0);
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn sugar_mg(&self, sugar: Sugar) -> f64 {
         self.mass.in_milligrams() * self.form.sugar_fraction(sugar)
     }
@@ -87,6 +118,12 @@ pub struct Strength {
 }
 
 /// A unit of solution strength.
+///
+/// ```
+/// use lmr::protocol::StrengthUnit;
+///
+/// assert_eq!(StrengthUnit::EXPECTED, "mg/mL, g/L, g/100 mL, g/dL");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StrengthUnit {
     /// Milligrams per millilitre (= g/L).
@@ -98,10 +135,18 @@ pub enum StrengthUnit {
 }
 
 impl StrengthUnit {
-    /// The units accepted, for messages.
+    /// The units accepted, for messages (shown with [`StrengthUnit`]).
     pub const EXPECTED: &'static str = "mg/mL, g/L, g/100 mL, g/dL";
 
     /// Looks a spelling up (`mg/mL`, `g/L`, `g/100 mL`, `g/dL`; case and spaces ignored).
+    ///
+    /// ```
+    /// use lmr::protocol::StrengthUnit;
+    ///
+    /// assert_eq!(StrengthUnit::lookup("G / DL"), Some(StrengthUnit::GPer100Ml));
+    /// assert_eq!(StrengthUnit::lookup("g/100mL"), Some(StrengthUnit::GPer100Ml));
+    /// assert_eq!(StrengthUnit::lookup("%"), None); // "% w/v" is not guessed
+    /// ```
     pub fn lookup(text: &str) -> Option<StrengthUnit> {
         let key: String = text
             .chars()
@@ -137,6 +182,16 @@ impl Strength {
     ///
     /// # Errors
     /// The number's [`UnitError`], [`UnitError::MissingUnit`] or [`UnitError::UnknownUnit`].
+    ///
+    /// ```
+    /// use lmr::protocol::{Strength, StrengthUnit};
+    ///
+    /// let s = Strength::parse_with_default("250", Some(StrengthUnit::MgPerMl))?;
+    /// assert_eq!(s.to_string(), "250 mg/mL");
+    /// assert!(Strength::parse_with_default("250", None).is_err());
+    /// assert!(Strength::parse_with_default("250 mmol/L", None).is_err());
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn parse_with_default(
         text: &str,
         default_unit: Option<StrengthUnit>,
@@ -167,6 +222,14 @@ impl Strength {
     }
 
     /// mg of sugar per mL of solution.
+    ///
+    /// ```
+    /// use lmr::protocol::Strength;
+    ///
+    /// // 25 g/dL = 25 000 mg / 100 mL = 250 mg/mL
+    /// assert_eq!("25 g/dL".parse::<Strength>()?.mg_per_ml(), 250.0);
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn mg_per_ml(self) -> f64 {
         self.mg_per_ml
     }
@@ -175,6 +238,16 @@ impl Strength {
     ///
     /// # Errors
     /// [`UnitError::NotFinite`] when the product overflows.
+    ///
+    /// ```
+    /// use lmr::protocol::Strength;
+    ///
+    /// // a 7.3 kg child, 2 mL/kg: 14.6 mL × 50 mg/mL mannitol = 730 mg
+    /// let mannitol: Strength = "50 mg/mL".parse()?;
+    /// approx::assert_relative_eq!(mannitol.dose("14.6 mL".parse()?)?.in_milligrams(), 730.0, max_relative = 1e-12);
+    /// assert!("1e300 mg/mL".parse::<Strength>()?.dose("1e300 L".parse()?).is_err());
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn dose(self, volume: Volume) -> Result<Mass, UnitError> {
         let mg = volume.in_millilitres() * self.mg_per_ml;
         if !mg.is_finite() {
@@ -200,6 +273,27 @@ impl fmt::Display for Strength {
 }
 
 /// A drink whose dose disagrees with the dose given for the same sugar.
+///
+/// ```
+/// use lmr::protocol::{Dose, DrinkError, Protocol};
+/// use lmr::sugar::Sugar;
+///
+/// let mut p = Protocol::default();
+/// p.drink_volume = Some("12 mL".parse()?);
+/// p.solutions.set(Sugar::Lactulose, Some("250 mg/mL".parse()?));
+/// p.doses.set(Sugar::Lactulose, Some(Dose::parse("3500 mg")?));
+/// // 12 mL × 250 mg/mL = 3000 mg, 500 mg from the 3500 mg given: more than 1 % of 3500 mg
+/// let Err(DrinkError::Mismatch(m)) = p.dose_from_drink() else { panic!("a mismatch") };
+/// assert_eq!((m.sugar, m.dose_mg), (Sugar::Lactulose, 3500.0));
+/// approx::assert_relative_eq!(m.drink_mg, 3000.0, max_relative = 1e-12);
+/// assert!(p.doses.get(Sugar::Lactulose).is_none()); // neither is trusted
+/// assert_eq!(
+///     m.to_string(),
+///     "the lactulose dose given (3500 mg) disagrees with the drink (12 mL × 250 mg/mL = 3000 mg, \
+///      more than 1 % apart); give one or correct the other"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("the {sugar} dose given ({dose_mg} mg) disagrees with the drink ({volume_ml} mL × {strength} = {drink_mg} mg, more than 1 % apart); give one or correct the other")]
 pub struct DrinkMismatch {
@@ -217,9 +311,42 @@ pub struct DrinkMismatch {
 
 /// A dose and a drink agree when they differ by at most this fraction of the larger (a dose is
 /// often written rounded: 2 mL/kg × 7.3 kg = 14.6 mL, × 250 mg/mL = 3650 mg).
+///
+/// ```
+/// use lmr::protocol::{Dose, Protocol};
+/// use lmr::sugar::Sugar;
+///
+/// let mut p = Protocol::default();
+/// p.drink_volume = Some("14.6 mL".parse()?);
+/// p.solutions.set(Sugar::Lactulose, Some("250 mg/mL".parse()?));
+/// // 3650 mg from the drink, 3680 mg written: 30 mg apart ≤ 0.01 × 3680 = 36.8 mg, so they agree
+/// p.doses.set(Sugar::Lactulose, Some(Dose::parse("3680 mg")?));
+/// assert!(p.dose_from_drink().is_ok());
+/// assert_eq!(lmr::protocol::DRINK_AGREEMENT_RELATIVE, 0.01);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const DRINK_AGREEMENT_RELATIVE: f64 = 0.01;
 
 /// A value per sugar, in a fixed array (no allocation; indexed by [`Sugar`]).
+///
+/// ```
+/// use lmr::protocol::SugarMap;
+/// use lmr::sugar::Sugar;
+///
+/// let mut m: SugarMap<f64> = SugarMap::default();
+/// assert!(m.is_empty());
+/// m.set(Sugar::Mannitol, Some(12.5));
+/// m.set(Sugar::Lactulose, Some(0.4));
+/// assert_eq!(m.get(Sugar::Mannitol), Some(&12.5));
+/// assert_eq!(m.get(Sugar::Sucrose), None);
+/// // in Sugar::ALL order, whatever the order they were set in
+/// let sugars: Vec<Sugar> = m.iter().map(|(s, _)| s).collect();
+/// assert_eq!(sugars, [Sugar::Lactulose, Sugar::Mannitol]);
+/// m.set(Sugar::Mannitol, None);
+/// assert_eq!(m.iter().count(), 1);
+/// m.clear();
+/// assert!(m.is_empty());
+/// ```
 #[derive(Clone, Debug)]
 pub struct SugarMap<T> {
     slots: [Option<T>; Sugar::ALL.len()],
@@ -276,6 +403,15 @@ impl<T> SugarMap<T> {
 }
 
 /// Sex as recorded (reference ranges and z-score tables may be sex-specific).
+///
+/// ```
+/// use lmr::protocol::Sex;
+///
+/// assert_eq!(" F ".parse::<Sex>()?, Sex::Female);
+/// assert_eq!("W".parse::<Sex>()?, Sex::Female); // German "weiblich"
+/// assert_eq!("Male".parse::<Sex>()?.to_string(), "male");
+/// # Ok::<(), lmr::protocol::UnknownSex>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sex {
     /// Female.
@@ -285,6 +421,14 @@ pub enum Sex {
 }
 
 /// A sex spelling that is not understood.
+///
+/// ```
+/// use lmr::protocol::{Sex, UnknownSex};
+///
+/// let e = "x".parse::<Sex>().unwrap_err();
+/// assert_eq!(e, UnknownSex("x".into()));
+/// assert_eq!(e.to_string(), r#""x": unknown sex (expected F, M, female or male)"#);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?}: unknown sex (expected F, M, female or male)")]
 pub struct UnknownSex(pub String);
@@ -315,6 +459,20 @@ impl fmt::Display for Sex {
 }
 
 /// What a sample's test protocol was: doses, collection window, and the person's age and sex.
+///
+/// ```
+/// use lmr::protocol::{Dose, Protocol, Sex};
+/// use lmr::sugar::Sugar;
+///
+/// let mut p = Protocol::default();
+/// p.doses.set(Sugar::Lactulose, Some(Dose::parse("5 g")?));
+/// p.collection = Some("5 h".parse()?);
+/// p.sex = Some(Sex::Female);
+/// assert_eq!(p.doses.iter().count(), 1);
+/// p.clear();
+/// assert!(p.doses.is_empty() && p.collection.is_none() && p.sex.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Protocol {
     /// Oral dose per sugar.
@@ -335,6 +493,22 @@ impl Protocol {
     /// Fills every part this protocol lacks from `named` (explicit values win). A drink
     /// ([`Protocol::drink_volume`] and a solution strength) gives the dose of its sugars, so
     /// the named protocol's nominal dose does not fill those.
+    ///
+    /// ```
+    /// use lmr::protocol::{Dose, Protocol};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// // Dutch SAT, hyperosmolar: 5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h
+    /// let dutch = registry.protocol("dutch-sat-hyperosmolar").expect("shipped");
+    /// let mut p = Protocol::default();
+    /// p.doses.set(Sugar::Mannitol, Some(Dose::parse("1 g")?)); // given: wins
+    /// p.fill_from(dutch);
+    /// assert_eq!(p.doses.get(Sugar::Lactulose).unwrap().mass.to_string(), "5 g");
+    /// assert_eq!(p.doses.get(Sugar::Mannitol).unwrap().mass.to_string(), "1 g");
+    /// assert_eq!(p.collection.unwrap().to_string(), "5 h");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn fill_from(&mut self, named: &NamedProtocol) {
         for (sugar, strength) in named.solutions.iter() {
             if self.solutions.get(sugar).is_none() {
@@ -359,6 +533,23 @@ impl Protocol {
     /// # Errors
     /// [`DrinkError`] for the first sugar whose given dose disagrees with its drink, or whose
     /// volume × strength overflows; that sugar is left without a dose, the others get theirs.
+    ///
+    /// ```
+    /// use lmr::protocol::Protocol;
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// // MAL-ED / WASH Benefits solution: 250 mg/mL lactulose, 50 mg/mL mannitol
+    /// let mut p = Protocol::default();
+    /// p.drink_volume = Some("12 mL".parse()?);
+    /// p.fill_from(registry.protocol("mal-ed-20ml").expect("shipped"));
+    /// p.dose_from_drink()?;
+    /// // 12 mL × 250 mg/mL = 3000 mg; 12 mL × 50 mg/mL = 600 mg (not the 20 mL maximum's 5000/1000 mg)
+    /// let mg = |s| p.doses.get(s).unwrap().mass.in_milligrams();
+    /// approx::assert_relative_eq!(mg(Sugar::Lactulose), 3000.0, max_relative = 1e-12);
+    /// approx::assert_relative_eq!(mg(Sugar::Mannitol), 600.0, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn dose_from_drink(&mut self) -> Result<(), DrinkError> {
         let Some(volume) = self.drink_volume else {
             return Ok(());
@@ -401,7 +592,7 @@ impl Protocol {
         first
     }
 
-    /// Clears every field, keeping the allocation-free storage.
+    /// Clears every field, keeping the allocation-free storage (shown with [`Protocol`]).
     pub fn clear(&mut self) {
         self.doses.clear();
         self.drink_volume = None;
@@ -413,6 +604,17 @@ impl Protocol {
 }
 
 /// A protocol shipped in `reference-ranges/protocols/` or given in a user file.
+///
+/// ```
+/// use lmr::sugar::Sugar;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let p = registry.protocol("dutch-sat-hyperosmolar").expect("shipped");
+/// assert_eq!(p.doses.get(Sugar::Sucrose).unwrap().mass.to_string(), "40 g");
+/// assert_eq!(p.collection.unwrap().in_hours(), 5.0);
+/// assert!(p.origin.ends_with("dutch-sat-hyperosmolar.toml"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct NamedProtocol {
     /// Identifier (`dutch-sat-hyperosmolar`).
@@ -434,7 +636,18 @@ pub struct NamedProtocol {
     pub origin: String,
 }
 
-/// Why a drink gives no dose.
+/// Why a drink gives no dose (see [`DrinkMismatch`] for a mismatch).
+///
+/// ```
+/// use lmr::protocol::{DrinkError, Protocol};
+/// use lmr::sugar::Sugar;
+///
+/// let mut p = Protocol::default();
+/// p.drink_volume = Some("1e300 L".parse()?);
+/// p.solutions.set(Sugar::Mannitol, Some("1e300 mg/mL".parse()?));
+/// assert!(matches!(p.dose_from_drink(), Err(DrinkError::Overflow(_))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DrinkError {
@@ -455,6 +668,14 @@ pub(crate) fn same_amount(a: f64, b: f64) -> bool {
 }
 
 /// One way a sample's protocol differs from a named protocol (see [`NamedProtocol::gaps`]).
+///
+/// ```
+/// use lmr::protocol::ProtocolGap;
+///
+/// let gap = ProtocolGap::Collection { protocol: Some("5 h".parse()?), sample: None };
+/// assert_eq!(gap.to_string(), "collection not given (protocol: 5 h)");
+/// # Ok::<(), lmr::units::UnitError>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum ProtocolGap {
     /// A sugar's dose differs, or only one of the two gives it.
@@ -523,6 +744,22 @@ impl fmt::Display for ProtocolGap {
 impl NamedProtocol {
     /// Calls `found` with each way `sample` differs from this protocol: every sugar dosed by
     /// either and not the same (sugar content), and the window unless both give the same one.
+    ///
+    /// ```
+    /// use lmr::protocol::{Dose, Protocol};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let dutch = registry.protocol("dutch-sat-hyperosmolar").expect("shipped"); // 5 g, 2 g, 40 g sucrose; 5 h
+    /// let mut sample = Protocol::default();
+    /// sample.doses.set(Sugar::Lactulose, Some(Dose::parse("5000 mg")?)); // the same 5 g
+    /// sample.doses.set(Sugar::Mannitol, Some(Dose::parse("1 g")?));
+    /// sample.collection = Some("300 min".parse()?); // the same 5 h
+    /// let mut gaps = Vec::new();
+    /// dutch.gaps(&sample, |g| gaps.push(g.to_string()));
+    /// assert_eq!(gaps, ["mannitol dose 1 g (protocol: 2 g)", "sucrose dose not given (protocol: 40 g)"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn gaps(&self, sample: &Protocol, mut found: impl FnMut(ProtocolGap)) {
         let content = |d: &Dose, s: Sugar| d.mass.scaled(d.form.sugar_fraction(s));
         for &sugar in Sugar::ALL {

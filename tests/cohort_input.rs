@@ -327,3 +327,42 @@ fn cohort_commands_take_sample_id_as_batch_does() {
     let l = measure(&v, "lactulose_recovery_pct");
     assert_relative_eq!(l["median"].as_f64().unwrap(), 0.1, max_relative = 1e-9);
 }
+
+#[test]
+fn zscore_reference_reads_the_long_layout_per_sample() {
+    // Two samples of two fractions each (ages 30 and 40). A: lactulose (4 + 6) mg of 5000 =
+    // 0.2 %, mannitol (40 + 30) mg of 1000 = 7 %, L:M 0.2 ÷ 7; B: (8 + 6) mg = 0.28 %,
+    // (40 + 30) mg = 7 %, L:M 0.28 ÷ 7 = 0.04. Per row the four fractions would give four
+    // observations; per sample there are two, and their ln mean is (ln(0.2/7) + ln 0.04) ÷ 2.
+    let csv = "sample_id,fraction,urine_lactulose [mg/L],urine_mannitol [mg/L],urine_volume [mL],lactulose_dose [g],mannitol_dose [g],collection [h],age [y]\n\
+               A,0-2h,10,100,400,5,1,8,30\n\
+               A,2-8h,10,50,600,5,1,8,30\n\
+               B,0-2h,20,100,400,5,1,8,40\n\
+               B,2-8h,10,50,600,5,1,8,40\n";
+    let out = run(
+        &[
+            "zscore-reference",
+            "--analyte",
+            "lm_ratio",
+            "--age-bands",
+            "18-65",
+            "--min-cell",
+            "1",
+        ],
+        csv,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("lmr: 2 observations;"),
+        "{}",
+        out.stderr
+    );
+    let doc: toml::Value = toml::from_str(&out.stdout).unwrap();
+    let cell = &doc["zscore_table"][0]["cell"][0];
+    assert_eq!(cell["n"].as_integer(), Some(2));
+    assert_relative_eq!(
+        cell["mean"].as_float().unwrap(),
+        ((0.2f64 / 7.0).ln() + 0.04f64.ln()) / 2.0,
+        max_relative = 1e-9
+    );
+}

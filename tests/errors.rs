@@ -106,3 +106,46 @@ fn a_bad_header_says_why_once() {
     assert!(e.to_string().starts_with("header: "), "{e}");
     each_cause_once(&e);
 }
+
+#[cfg(feature = "serve")]
+#[test]
+fn a_port_in_use_says_why_once() {
+    // Bind a port, then ask the server for the same one.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let config = lmr::serve::Config {
+        port: taken.local_addr().unwrap().port(),
+        ..lmr::serve::Config::default()
+    };
+    let Err(e) = lmr::serve::Server::bind(&config) else {
+        panic!("a taken port was bound again");
+    };
+    assert!(matches!(e, lmr::serve::ServeError::Bind { .. }), "{e:?}");
+    assert!(
+        e.to_string().starts_with("cannot listen on 127.0.0.1:"),
+        "{e}"
+    );
+    assert!(e.source().is_none(), "the cause is in the message");
+    each_cause_once(&e);
+}
+
+#[test]
+fn a_field_that_is_not_utf8_is_named_by_position_and_byte() {
+    // JSON Lines cannot carry 0xE9 (latin-1 é) unaltered: byte 4 of "caf\xE9".
+    let registry = Registry::builtin().unwrap();
+    let interpreter = Interpreter::new(&registry, &Options::default()).unwrap();
+    let map = ColumnMap::default();
+    let mut options = batch::Options::new(&map);
+    options.format = batch::Format::Jsonl;
+    let input = &b"sample_id,vitamin_d\ncaf\xE9,50 nmol/L\n"[..];
+    let mut out = Vec::new();
+    let e = batch::run(input, &mut out, &interpreter, &options, &mut |_| {}).unwrap_err();
+    assert!(
+        matches!(e, BatchError::NotUtf8 { line: 2, byte: 4, value: 0xE9, ref column } if column == "sample_id"),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string()
+            .starts_with("line 2, column \"sample_id\": byte 4 of the field (0xE9) is not UTF-8"),
+        "{e}"
+    );
+}

@@ -304,3 +304,33 @@ fn long_bad_vitamin_d_on_a_fraction_row_keeps_the_whole_collection() {
     assert_relative_eq!(t.number(1, "lm_ratio"), 0.2 / 7.0, max_relative = REL);
     assert_eq!(t.cell(1, "error"), "");
 }
+
+#[test]
+fn long_fraction_rows_are_not_judged_as_whole_collections() {
+    // A 34-year-old's 24 h collection in two fractions. 0–2 h: mannitol 100 mg/L × 0.4 L = 40 mg
+    // of 1000 mg = 4 % (a fraction: no plausibility band applies to it); 2–24 h: 0.5 × 0.2 =
+    // 0.1 mg = 0.01 %. Whole: 40.1 mg = 4.01 %, judged against the band for the whole collection
+    // on the last row, where the whole is written.
+    let input = "sample_id,fraction,urine_lactulose [mg/L],urine_mannitol [mg/L],urine_volume [mL],lactulose_dose [g],mannitol_dose [g],collection [h],age,sex\n\
+                 A,0-2h,10,100,400,5,1,24,34,F\n\
+                 A,2-24h,1,0.5,200,5,1,24,34,F\n";
+    let t = run(input, 0);
+    assert_relative_eq!(
+        t.number(0, "mannitol_recovery_pct_fraction"),
+        4.0,
+        max_relative = REL
+    );
+    assert_eq!(t.cell(0, "flags"), "");
+    assert_relative_eq!(
+        t.number(1, "mannitol_recovery_pct"),
+        4.01,
+        max_relative = REL
+    );
+    assert_eq!(t.cell(1, "flags"), "low_mannitol_recovery");
+    // the same 4 % given as one whole collection (one row, 0–24 h) is judged: the band is the
+    // one the last row used
+    let whole = "sample_id,fraction,urine_lactulose [mg/L],urine_mannitol [mg/L],urine_volume [mL],lactulose_dose [g],mannitol_dose [g],collection [h],age,sex\n\
+                 B,0-24h,10,100,400,5,1,24,34,F\n";
+    let t = run(whole, 0);
+    assert_eq!(t.cell(0, "flags"), "low_mannitol_recovery");
+}

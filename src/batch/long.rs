@@ -19,8 +19,11 @@ use super::{
     next_record, read_error, record_line, BatchError, Field, Outcome, Position, Problem, RowError,
     RowReader, RowState, Sink, Stats, Tail, PROGRESS_EVERY,
 };
+use crate::flag::Flag;
 use crate::fraction::{Window, WindowProblem};
-use crate::interpretation::{Fraction, Interpretation, Interpreter, Sample};
+use crate::interpretation::{
+    FlagDetail, FlagHit, Fraction, Interpretation, Interpreter, RangeIndex, Sample,
+};
 
 /// Fraction rows one sample may have; further rows of it are errors.
 pub const MAX_FRACTIONS: usize = 256;
@@ -263,6 +266,12 @@ impl<'r> Long<'r> {
         };
         let width = reader.layout().width();
         let outcome = self.held_outcome;
+        if cumulative.is_none() {
+            // The row alone is a fraction, not a collection: judgments of a whole collection
+            // (a mannitol recovery or urine volume against a band for the whole, a ratio near a
+            // range's bound) would be wrong on it.
+            self.state.result.flags.retain(|h| !judges_the_whole(h));
+        }
         self.state.count(outcome, stats);
         let (result, error) = self.state.output(outcome);
         let cumulative = cumulative.filter(|_| outcome != Outcome::Failed);
@@ -320,7 +329,7 @@ impl<'r> Long<'r> {
             if let Err(e) = whole {
                 let text = e.to_string();
                 if !self.state.error.contains(&text) {
-                    let problem = Problem::Interpretation(format!("the whole collection: {text}"));
+                    let problem = Problem::WholeCollection(e);
                     self.note(problem);
                 }
             }
@@ -343,6 +352,25 @@ impl Long<'_> {
                 problem,
             });
         }
+    }
+}
+
+/// Whether a flag judges a whole collection (so not one fraction of it): the mannitol recovery
+/// and urine volume against their bands for the whole, the quality band not checked, a range's
+/// protocol, the L:M or L:R ratio near a range's bound, and an age outside a z-score table.
+fn judges_the_whole(hit: &FlagHit) -> bool {
+    match hit.flag {
+        Flag::LowMannitolRecovery
+        | Flag::HighMannitolRecovery
+        | Flag::LowUrineVolume
+        | Flag::QualityBandNotChecked
+        | Flag::ProtocolMismatch
+        | Flag::AgeOutsideReference => true,
+        Flag::NearBoundary => matches!(
+            hit.detail,
+            FlagDetail::NearBound(_, _, RangeIndex::Lm | RangeIndex::Lr)
+        ),
+        _ => false,
     }
 }
 

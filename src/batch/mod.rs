@@ -184,14 +184,16 @@ pub enum BatchError {
         limit: u64,
     },
     /// JSON Lines output, and a field that is not UTF-8: JSON cannot carry it unaltered.
-    #[error("line {line}, column {column:?}: {problem}; JSON Lines cannot carry it unaltered: declare the input's encoding (--encoding latin1) or convert it to UTF-8 (iconv -f latin1 -t utf-8)")]
+    #[error("line {line}, column {column:?}: byte {byte} of the field (0x{value:02X}) is not UTF-8; JSON Lines cannot carry it unaltered: declare the input's encoding (--encoding latin1) or convert it to UTF-8 (iconv -f latin1 -t utf-8)")]
     NotUtf8 {
         /// The line where the record starts.
         line: u64,
         /// The column (its header name, or its number from 1 for the header itself).
         column: String,
-        /// Where the bad byte is.
-        problem: String,
+        /// The position of the first byte that is not UTF-8 in the field, from 1.
+        byte: usize,
+        /// That byte.
+        value: u8,
     },
 }
 
@@ -317,11 +319,13 @@ impl BatchError {
             BatchError::NotUtf8 {
                 line,
                 column,
-                problem,
+                byte,
+                value,
             } => BatchError::NotUtf8 {
                 line: *line,
                 column: column.clone(),
-                problem: problem.clone(),
+                byte: *byte,
+                value: *value,
             },
             other => BatchError::Read(io::Error::other(other.to_string())),
         }
@@ -453,15 +457,11 @@ fn next_record<R: Read>(
             if let Err(e) = std::str::from_utf8(field) {
                 let at = e.valid_up_to();
                 let column = names.get(i).cloned().unwrap_or_else(|| (i + 1).to_string());
-                let problem = format!(
-                    "byte {} of the field (0x{:02X}) is not UTF-8",
-                    at + 1,
-                    field[at]
-                );
                 return Err(BatchError::NotUtf8 {
                     line,
                     column,
-                    problem,
+                    byte: at + 1,
+                    value: field[at],
                 }
                 .into_io()
                 .into());
@@ -937,7 +937,7 @@ fn interpret_error(
                 pos,
                 column: None,
                 value: String::new(),
-                problem: Problem::Interpretation(e.to_string()),
+                problem: Problem::Interpretation(e),
             }
         }
         // A recovery too large to compute: the urine result is the usual culprit (a unit).
@@ -960,7 +960,7 @@ fn interpret_error(
         pos,
         column: Some(slot.map_or_else(|| "--protocol".to_string(), |s| s.label(field))),
         value,
-        problem: Problem::Interpretation(e.to_string()),
+        problem: Problem::Interpretation(e),
     }
 }
 

@@ -93,8 +93,12 @@ pub enum Problem {
         limit: usize,
     },
     /// The sample cannot be interpreted (e.g. a zonulin range for the other matrix).
-    #[error("{0}")]
-    Interpretation(String),
+    #[error(transparent)]
+    Interpretation(crate::interpretation::InterpretError),
+    /// A long-format sample's whole collection (the sum over its fractions) cannot be
+    /// interpreted.
+    #[error("the whole collection: {0}")]
+    WholeCollection(crate::interpretation::InterpretError),
     /// A long-format sample one of whose fraction rows could not be read: the sum over its
     /// fractions would miss that one, so its whole-collection sugar results are left empty.
     #[error("the sample's whole-collection sugar results are left empty: its fraction in {row} has an error")]

@@ -25,12 +25,28 @@ const DEFAULT_NEAR_BOUNDARY_RELATIVE: f64 = 0.002;
 
 /// The most bytes a user's range file may have: ample for any real file (the shipped ones are
 /// under 4 KiB), and bounds the memory parsing one takes.
+///
+/// ```
+/// assert_eq!(lmr::reference::MAX_RANGE_FILE_BYTES, 1_048_576); // 1 MiB = 2²⁰ bytes
+/// ```
 pub const MAX_RANGE_FILE_BYTES: u64 = 1 << 20;
 
 /// The most bands one range may have.
+///
+/// ```
+/// assert_eq!(lmr::reference::MAX_BANDS, 64);
+/// ```
 pub const MAX_BANDS: usize = 64;
 
 /// A range file that cannot be used. The message names the file and the key.
+///
+/// ```
+/// use lmr::reference::{RangeFileError, Registry};
+///
+/// let e = Registry::default().add_text("mine.toml", "schema = 1\n[[range]\n", true).unwrap_err();
+/// assert!(matches!(&e, RangeFileError::Syntax { path, .. } if path == "mine.toml"));
+/// assert!(e.to_string().starts_with("mine.toml: "));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RangeFileError {

@@ -40,9 +40,27 @@ use crate::sugar::Sugar;
 use crate::units::{Duration, Mass};
 
 /// The class printed when no range classified a value.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// // IOM 2011, nmol/L: <30 | 30 ≤ x < 50 | 50 ≤ x ≤ 125 | >125
+/// let iom = registry.range("iom-2011").expect("shipped");
+/// assert_eq!(iom.band_label(None), lmr::reference::UNCLASSIFIED);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const UNCLASSIFIED: &str = "unclassified";
 
 /// Whether a range may be matched to a sample automatically.
+///
+/// ```
+/// use lmr::reference::Selection;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// // an L:M cut-off tied to its protocol is matched by protocol; a vitamin D scheme is chosen by name
+/// assert_eq!(registry.range("dutch-sat-hyperosmolar-5h").unwrap().selection, Selection::Automatic);
+/// assert_eq!(registry.range("iom-2011").unwrap().selection, Selection::Explicit);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
     /// Matched automatically when the sample's protocol agrees with the range's.
@@ -52,6 +70,17 @@ pub enum Selection {
 }
 
 /// One end of a band.
+///
+/// ```
+/// use lmr::reference::Bound;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// // IOM 2011, nmol/L: <30 | 30 ≤ x < 50 | 50 ≤ x ≤ 125 | >125
+/// let iom = registry.range("iom-2011").expect("shipped");
+/// // "Practically all persons are sufficient at … at least 50 nmol/L": 50 is in `sufficient`
+/// assert_eq!(iom.bands[2].lower, Some(Bound { value: 50.0, inclusive: true }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Bound {
     /// The cut-off, in the range's unit.
@@ -61,6 +90,20 @@ pub struct Bound {
 }
 
 /// One band of a range.
+///
+/// ```
+/// use lmr::reference::{Band, Bound, Verification};
+///
+/// let band = Band {
+///     label: "at_risk_of_inadequacy".into(),
+///     lower: Some(Bound { value: 30.0, inclusive: true }),
+///     upper: Some(Bound { value: 50.0, inclusive: false }),
+///     wording: None,
+///     status: Verification::Verified,
+/// };
+/// assert!(band.contains(30.0) && !band.contains(50.0));
+/// assert_eq!(band.interval(), "30 ≤ x < 50");
+/// ```
 #[derive(Clone, Debug)]
 pub struct Band {
     /// snake_case label (`sufficient`, `above`).
@@ -76,7 +119,17 @@ pub struct Band {
 }
 
 impl Band {
-    /// Whether `x` lies in this band.
+    /// Whether `x` lies in this band (each end inclusive or exclusive as declared).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// // IOM 2011, nmol/L: <30 | 30 ≤ x < 50 | 50 ≤ x ≤ 125 | >125
+    /// let iom = registry.range("iom-2011").expect("shipped");
+    /// let sufficient = &iom.bands[2]; // 50 ≤ x ≤ 125
+    /// assert!(sufficient.contains(50.0) && sufficient.contains(125.0));
+    /// assert!(!sufficient.contains(49.99) && !sufficient.contains(125.01));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn contains(&self, x: f64) -> bool {
         let above_lower = self
             .lower
@@ -87,7 +140,16 @@ impl Band {
         above_lower && below_upper
     }
 
-    /// The band written as an interval (`30 ≤ x < 50`, `x > 125`).
+    /// The band written as an interval (`30 ≤ x < 50`, `125 < x`, `x < 30`).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// // IOM 2011, nmol/L: <30 | 30 ≤ x < 50 | 50 ≤ x ≤ 125 | >125
+    /// let iom = registry.range("iom-2011").expect("shipped");
+    /// let intervals: Vec<String> = iom.bands.iter().map(|b| b.interval()).collect();
+    /// assert_eq!(intervals, ["x < 30", "30 ≤ x < 50", "50 ≤ x ≤ 125", "125 < x"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn interval(&self) -> String {
         let lo = self.lower.map(|b| {
             format!(
@@ -111,6 +173,14 @@ impl Band {
 }
 
 /// A statement printed with every value classified (or reported) under a range.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// // IOM 2011, nmol/L: <30 | 30 ≤ x < 50 | 50 ≤ x ≤ 125 | >125
+/// let iom = registry.range("iom-2011").expect("shipped");
+/// assert!(iom.statements[0].text.contains("not consistently associated with increased benefit"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Statement {
     /// The statement.
@@ -133,7 +203,13 @@ pub enum ProtocolPart {
 }
 
 impl ProtocolPart {
-    /// The key used in files.
+    /// The key used in files (`applies_to.unstated = ["doses", "collection"]`).
+    ///
+    /// ```
+    /// use lmr::reference::ProtocolPart;
+    ///
+    /// assert_eq!(ProtocolPart::Collection.key(), "collection");
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             ProtocolPart::Doses => "doses",
@@ -145,6 +221,19 @@ impl ProtocolPart {
 }
 
 /// What a range applies to.
+///
+/// ```
+/// use lmr::reference::Matrix;
+/// use lmr::sugar::Sugar;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let dutch = &registry.range("dutch-sat-hyperosmolar-5h").expect("shipped").applies_to;
+/// assert_eq!(dutch.matrix, Matrix::Urine);
+/// assert_eq!(dutch.doses.get(Sugar::Mannitol).unwrap().mass.to_string(), "2 g");
+/// assert_eq!(dutch.collection.unwrap().to_string(), "5 h");
+/// assert!(dutch.unstated.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Applicability {
     /// Population the values come from.
@@ -169,6 +258,22 @@ pub struct Applicability {
 }
 
 /// How a sample's protocol differs from a range's.
+///
+/// ```
+/// use lmr::protocol::Sex;
+/// use lmr::reference::{Difference, ProtocolPart};
+///
+/// let d = Difference::Age { min: 18.0, max: 65.0, sample: Some(70.0) };
+/// assert_eq!(d.to_string(), "age 70 y (range: 18–65 y)");
+/// assert_eq!(
+///     Difference::Sex { range: Sex::Female, sample: None }.to_string(),
+///     "sex not given (range: female)"
+/// );
+/// assert_eq!(
+///     Difference::Unstated(ProtocolPart::Doses).to_string(),
+///     "doses not stated by the source, so not checked"
+/// );
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum Difference {
     /// A dose differs or was not given.
@@ -289,6 +394,20 @@ impl fmt::Display for Difference {
 }
 
 /// A reference range (or a classification scheme) read from a range file.
+///
+/// ```
+/// use lmr::reference::{Analyte, RangeUnit};
+/// use lmr::units::ConcentrationUnit;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// // IOM 2011, nmol/L: <30 | 30 ≤ x < 50 | 50 ≤ x ≤ 125 | >125
+/// let iom = registry.range("iom-2011").expect("shipped");
+/// assert_eq!(iom.analyte, Analyte::VitaminD25oh);
+/// assert_eq!(iom.unit, RangeUnit::Concentration(ConcentrationUnit::NmolPerL));
+/// assert_eq!(iom.origin, "builtin:vitamin-d/iom-2011.toml");
+/// assert_eq!(iom.bands.len(), 4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct ReferenceRange {
     /// Unique identifier (`iom-2011`).
@@ -317,16 +436,47 @@ pub struct ReferenceRange {
 
 impl ReferenceRange {
     /// Whether the range was shipped with lmr (rather than read from a user's file).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// assert!(registry.ranges().iter().all(|r| r.is_builtin()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_builtin(&self) -> bool {
         self.origin.starts_with("builtin:")
     }
 
     /// The index of the band holding `x`, or `None` when the range has no bands.
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// // IOM 2011, nmol/L: <30 | 30 ≤ x < 50 | 50 ≤ x ≤ 125 | >125
+    /// let iom = registry.range("iom-2011").expect("shipped");
+    /// assert_eq!(iom.classify(29.9), Some(0));
+    /// assert_eq!(iom.classify(30.0), Some(1)); // "between 30 and 50": 30 is in
+    /// assert_eq!(iom.classify(125.0), Some(2));
+    /// assert_eq!(iom.classify(125.5), Some(3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn classify(&self, x: f64) -> Option<usize> {
         self.bands.iter().position(|b| b.contains(x))
     }
 
     /// The band holding every value a censored number may take, if one band holds them all.
+    ///
+    /// ```
+    /// use lmr::censored::Censored;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// // IOM 2011, nmol/L: <30 | 30 ≤ x < 50 | 50 ≤ x ≤ 125 | >125
+    /// let iom = registry.range("iom-2011").expect("shipped");
+    /// // every value below 25 is below 30: at risk of deficiency
+    /// assert_eq!(iom.classify_censored(Censored::LessThan(25.0)), Some(0));
+    /// // below 40 could be either side of 30: no class
+    /// assert_eq!(iom.classify_censored(Censored::LessThan(40.0)), None);
+    /// assert_eq!(iom.classify_censored(Censored::GreaterThan(150.0)), Some(3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn classify_censored(&self, value: Censored) -> Option<usize> {
         match value {
             Censored::Exact(x) => self.classify(x),
@@ -344,12 +494,33 @@ impl ReferenceRange {
     }
 
     /// The label of a classification result: the band's label, or [`UNCLASSIFIED`].
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// // IOM 2011, nmol/L: <30 | 30 ≤ x < 50 | 50 ≤ x ≤ 125 | >125
+    /// let iom = registry.range("iom-2011").expect("shipped");
+    /// assert_eq!(iom.band_label(iom.classify(75.0)), "sufficient");
+    /// assert_eq!(iom.band_label(Some(99)), "unclassified");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn band_label(&self, band: Option<usize>) -> &str {
         band.and_then(|i| self.bands.get(i))
             .map_or(UNCLASSIFIED, |b| b.label.as_str())
     }
 
     /// The bound (between two bands) that `x` lies within [`Self::near_boundary_relative`] of.
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// // IOM 2011, nmol/L: <30 | 30 ≤ x < 50 | 50 ≤ x ≤ 125 | >125
+    /// let iom = registry.range("iom-2011").expect("shipped");
+    /// // default tolerance 0.2 %: |49.95 − 50| = 0.05 ≤ 0.002 × 50 = 0.1
+    /// assert_eq!(iom.near_bound(49.95).map(|b| b.value), Some(50.0));
+    /// // 20 ng/mL × 1000 ÷ 400.64 = 49.92 nmol/L: 0.08 from 50, also near
+    /// assert_eq!(iom.near_bound(49.92).map(|b| b.value), Some(50.0));
+    /// assert_eq!(iom.near_bound(49.8), None); // 0.2 > 0.1
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn near_bound(&self, x: f64) -> Option<Bound> {
         self.bands
             .iter()
@@ -359,12 +530,50 @@ impl ReferenceRange {
 
     /// How `protocol` differs from what this range applies to, pushed onto `out` (nothing pushed:
     /// the range applies).
+    ///
+    /// ```
+    /// use lmr::protocol::{Dose, Protocol};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// // Dutch SAT cut-off 0.089: 5 g lactulose, 2 g mannitol, 40 g sucrose, 5 h
+    /// let dutch = registry.range("dutch-sat-hyperosmolar-5h").expect("shipped");
+    /// let mut p = Protocol::default();
+    /// p.doses.set(Sugar::Lactulose, Some(Dose::parse("5 g")?));
+    /// p.doses.set(Sugar::Mannitol, Some(Dose::parse("1 g")?));
+    /// p.collection = Some("6 h".parse()?);
+    /// let mut out = Vec::new();
+    /// dutch.differences(&p, &mut out);
+    /// let text: Vec<String> = out.iter().map(|d| d.to_string()).collect();
+    /// assert_eq!(
+    ///     text,
+    ///     ["mannitol dose 1 g (range: 2 g)", "sucrose dose not given (range: 40 g)", "collection 6 h (range: 5 h)"]
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn differences(&self, protocol: &Protocol, out: &mut Vec<Difference>) {
         self.for_each_difference(protocol, |d| out.push(d));
     }
 
     /// Calls `found` with each way `protocol` differs from what this range applies to (never
     /// called: the range applies). Allocates nothing.
+    ///
+    /// ```
+    /// use lmr::protocol::{Dose, Protocol};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let dutch = registry.range("dutch-sat-hyperosmolar-5h").expect("shipped");
+    /// let mut p = Protocol::default();
+    /// for (sugar, dose) in [(Sugar::Lactulose, "5 g"), (Sugar::Mannitol, "2 g"), (Sugar::Sucrose, "40 g")] {
+    ///     p.doses.set(sugar, Some(Dose::parse(dose)?));
+    /// }
+    /// p.collection = Some("300 min".parse()?);
+    /// let mut n = 0;
+    /// dutch.for_each_difference(&p, |_| n += 1);
+    /// assert_eq!(n, 0); // the protocol of the range: it applies
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn for_each_difference(&self, protocol: &Protocol, mut out: impl FnMut(Difference)) {
         let a = &self.applies_to;
         for (sugar, dose) in a.doses.iter() {

@@ -35,6 +35,13 @@ pub enum Word {
 
 impl Word {
     /// What the key names, as the message says it (`dose form`, `z-score analyte`).
+    ///
+    /// ```
+    /// use lmr::reference::Word;
+    ///
+    /// assert_eq!(Word::ZscoreAnalyte.name(), "z-score analyte");
+    /// assert_eq!(Word::CellSex.name(), "sex");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Word::Status => "status",

@@ -13,6 +13,20 @@ include!(concat!(env!("OUT_DIR"), "/builtin_ranges.rs"));
 const BUILTIN_PREFIX: &str = "builtin:";
 
 /// A user range or protocol that replaced a shipped (or earlier) one with the same id.
+///
+/// ```
+/// use lmr::reference::Override;
+///
+/// let o = Override {
+///     id: "iom-2011".into(),
+///     replaced: "builtin:vitamin-d/iom-2011.toml".into(),
+///     by: "mine/iom.toml".into(),
+/// };
+/// assert_eq!(
+///     o.to_string(),
+///     r#"range "iom-2011" from mine/iom.toml overrides the one in builtin:vitamin-d/iom-2011.toml"#
+/// );
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Override {
     /// The id.
@@ -34,6 +48,18 @@ impl std::fmt::Display for Override {
 }
 
 /// The ranges and protocols available to an interpretation.
+///
+/// ```
+/// use lmr::reference::{Analyte, Registry};
+///
+/// let registry = Registry::builtin()?;
+/// assert!(registry.range("iom-2011").is_some());
+/// assert!(registry.protocol("mal-ed-20ml").is_some());
+/// assert!(registry.zscore_tables().is_empty()); // none ships
+/// // an empty registry: nothing until files are added
+/// assert!(Registry::default().ranges_for(Analyte::LmRatio).next().is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Registry {
     ranges: Vec<ReferenceRange>,
@@ -49,6 +75,13 @@ impl Registry {
     /// # Errors
     /// A [`RangeFileError`] if a shipped file is invalid (the test suite loads them all, so a
     /// released binary does not fail here).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let iom = registry.range("iom-2011").expect("shipped");
+    /// assert_eq!(iom.origin, "builtin:vitamin-d/iom-2011.toml");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn builtin() -> Result<Registry, RangeFileError> {
         let mut r = Registry::default();
         for (path, text) in BUILTIN_FILES {
@@ -61,6 +94,13 @@ impl Registry {
 
     /// Whether a range with this id ships with lmr (it may have been replaced by a user file of
     /// the same id, which then takes its place).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// assert!(registry.is_shipped("iom-2011"));
+    /// assert!(!registry.is_shipped("my-lab-lm"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_shipped(&self, id: &str) -> bool {
         self.shipped.iter().any(|s| s == id)
     }
@@ -77,6 +117,35 @@ impl Registry {
     /// oversized file, [`RangeFileError::Empty`] / [`RangeFileError::EmptyDirectory`], and any
     /// validation error of the files; two files of the user's with the same id are a
     /// [`RangeFileError::DuplicateId`].
+    ///
+    /// ```
+    /// use lmr::reference::{RangeFileError, Registry};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// // a protocol of the user's: 10 g lactulose, 1 g mannitol, 6 h
+    /// std::fs::write(dir.path().join("ours.toml"), r#"
+    /// schema = 1
+    /// [[protocol]]
+    /// id = "our-10g-1g-6h"
+    /// title = "Our protocol"
+    /// doses = { lactulose = "10 g", mannitol = "1 g" }
+    /// collection = "6 h"
+    /// [protocol.source]
+    /// citation = "Our lab's standard operating procedure, version 3"
+    /// quote = "10 g lactulose and 1 g mannitol in 100 mL; urine 0-6 h"
+    /// status = "local"
+    /// "#)?;
+    /// let mut registry = Registry::builtin()?;
+    /// let overrides = registry.load_path(dir.path())?; // every *.toml in the directory
+    /// assert!(overrides.is_empty()); // a new id replaces nothing
+    /// let ours = registry.protocol("our-10g-1g-6h").expect("loaded");
+    /// assert_eq!(ours.collection.unwrap().in_hours(), 6.0);
+    ///
+    /// let empty = tempfile::tempdir()?;
+    /// let e = registry.load_path(empty.path()).unwrap_err();
+    /// assert!(matches!(e, RangeFileError::EmptyDirectory { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn load_path(&mut self, path: &Path) -> Result<Vec<Override>, RangeFileError> {
         let io = |error| RangeFileError::Io {
             path: path.display().to_string(),
@@ -137,6 +206,24 @@ impl Registry {
     /// # Errors
     /// Any validation error; a duplicate id within the text, with another user file, or (when
     /// `may_override` is false) with anything already loaded.
+    ///
+    /// ```
+    /// use lmr::reference::{RangeFileError, Registry};
+    ///
+    /// let registry = Registry::builtin()?;
+    /// // the shipped IOM scheme, given again as a user file: it replaces the shipped one
+    /// let iom = registry.range("iom-2011").unwrap();
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/reference-ranges/vitamin-d/iom-2011.toml");
+    /// let text = std::fs::read_to_string(path)?;
+    /// let mut mine = Registry::builtin()?;
+    /// let overrides = mine.add_text("mine/iom.toml", &text, true)?;
+    /// assert_eq!(overrides[0].replaced, iom.origin);
+    /// assert!(!mine.range("iom-2011").unwrap().is_builtin());
+    /// // without `may_override`, the same id is an error naming both files
+    /// let e = Registry::builtin()?.add_text("mine/iom.toml", &text, false).unwrap_err();
+    /// assert!(matches!(e, RangeFileError::DuplicateId { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add_text(
         &mut self,
         path: &str,
@@ -208,26 +295,62 @@ impl Registry {
     }
 
     /// The range with this id.
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// assert_eq!(registry.range("iom-2011").map(|r| r.bands.len()), Some(4));
+    /// assert!(registry.range("no-such-range").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn range(&self, id: &str) -> Option<&ReferenceRange> {
         self.ranges.iter().find(|r| r.id == id)
     }
 
     /// Every range, in load order.
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let ids: Vec<&str> = registry.ranges().iter().map(|r| r.id.as_str()).collect();
+    /// assert!(ids.contains(&"iom-2011") && ids.contains(&"dutch-sat-hyperosmolar-5h"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn ranges(&self) -> &[ReferenceRange] {
         &self.ranges
     }
 
     /// The ranges for one analyte, in load order.
+    ///
+    /// ```
+    /// use lmr::reference::Analyte;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// assert!(registry.ranges_for(Analyte::VitaminD25oh).any(|r| r.id == "iom-2011"));
+    /// assert!(registry.ranges_for(Analyte::LmRatio).all(|r| r.analyte == Analyte::LmRatio));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn ranges_for(&self, analyte: Analyte) -> impl Iterator<Item = &ReferenceRange> {
         self.ranges.iter().filter(move |r| r.analyte == analyte)
     }
 
     /// The protocol with this id.
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let p = registry.protocol("dutch-sat-hyperosmolar").expect("shipped");
+    /// assert_eq!(p.collection.unwrap().to_string(), "5 h");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn protocol(&self, id: &str) -> Option<&NamedProtocol> {
         self.protocols.iter().find(|p| p.id == id)
     }
 
     /// Every protocol, in load order.
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// assert!(registry.protocols().iter().any(|p| p.id == "mal-ed-20ml"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn protocols(&self) -> &[NamedProtocol] {
         &self.protocols
     }

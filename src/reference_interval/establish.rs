@@ -29,6 +29,24 @@ pub enum Exclusion {
     Both,
 }
 
+impl Exclusion {
+    /// The rule in words, as in "excluded by the … rule": `Dixon D/R > 1/3`, `Tukey fence`,
+    /// `Dixon or Tukey`, `no`.
+    ///
+    /// ```
+    /// use lmr::reference_interval::Exclusion;
+    /// assert_eq!(Exclusion::default().rule(), "Dixon D/R > 1/3");
+    /// ```
+    pub fn rule(self) -> &'static str {
+        match self {
+            Exclusion::None => "no",
+            Exclusion::Dixon => "Dixon D/R > 1/3",
+            Exclusion::Tukey => "Tukey fence",
+            Exclusion::Both => "Dixon or Tukey",
+        }
+    }
+}
+
 /// A fact about a result that its reader must know. Nothing is printed: the caller shows these.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -110,12 +128,7 @@ impl fmt::Display for Warning {
             Warning::OutliersExcluded { count, rule } => write!(
                 f,
                 "{count} value(s) excluded as outliers ({} rule)",
-                match rule {
-                    Exclusion::None => "no",
-                    Exclusion::Dixon => "Dixon D/R > 1/3",
-                    Exclusion::Tukey => "Tukey fence",
-                    Exclusion::Both => "Dixon or Tukey",
-                }
+                rule.rule()
             ),
             Warning::OutliersFlaggedNotExcluded { count } => write!(
                 f,

@@ -202,13 +202,13 @@ pub fn range_file_toml(
         fmt_ci(&estimate.upper.ci)
     );
     let mut notes = vec![format!(
-        "Derived from the user's own reference individuals, not from a publication: it is as good as that group (selection, size, pre-analytical and analytical conditions). Outlier screening: Dixon D/R > 1/3 flagged {} value(s); Tukey fences (k = {}{}) flagged {}; excluded: {} ({:?} rule).",
+        "Derived from the user's own reference individuals, not from a publication: it is as good as that group (selection, size, pre-analytical and analytical conditions). Outlier screening: Dixon D/R > 1/3 flagged {} value(s); Tukey fences (k = {}{}) flagged {}; excluded: {} ({} rule).",
         result.dixon.len(),
         result.options.tukey_k,
         if result.tukey.as_ref().is_some_and(|t| t.log_scale) { ", on ln x" } else { "" },
         result.tukey.as_ref().map_or(0, |t| t.flagged.len()),
         result.excluded.len(),
-        result.options.exclude
+        result.options.exclude.rule()
     )];
     notes.extend(result.warnings.iter().map(|w| format!("Warning: {w}.")));
     if let Some(extra) = &spec.notes {

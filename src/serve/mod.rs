@@ -102,13 +102,12 @@ pub enum ServeError {
     #[error(transparent)]
     Ranges(#[from] RangeFileError),
     /// The address cannot be listened on.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {error}")]
     Bind {
         /// The address.
         addr: SocketAddr,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
+        /// The cause (printed in the message, so not also a `source()`).
+        error: std::io::Error,
     },
     /// The server failed while running.
     #[error("server: {0}")]
@@ -146,9 +145,9 @@ impl Server {
             overrides.extend(registry.load_path(p)?);
         }
         let wanted = SocketAddr::new(config.bind, config.port);
-        let listener = std::net::TcpListener::bind(wanted).map_err(|source| ServeError::Bind {
+        let listener = std::net::TcpListener::bind(wanted).map_err(|error| ServeError::Bind {
             addr: wanted,
-            source,
+            error,
         })?;
         let addr = listener.local_addr()?;
         listener.set_nonblocking(true)?;

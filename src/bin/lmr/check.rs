@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use lmr::interpretation::{InterpretError, Interpreter, Sample};
 use lmr::reference::Registry;
 use lmr::sample::check::{self, CheckError, CheckOptions};
-use lmr::sample::{FieldError, SampleErrors};
 use lmr::zscore::ZscoreSelection;
 
 use crate::args::{CheckArgs, CheckFormat, RangeOptions};
@@ -18,7 +17,7 @@ pub fn interpreter<'r>(
     registry: &'r Registry,
     r: &RangeOptions,
 ) -> Result<Interpreter<'r>, CliError> {
-    Interpreter::new(registry, &options(r)).map_err(|e| CliError::Sample(e.to_string()))
+    Interpreter::new(registry, &options(r)).map_err(CliError::Options)
 }
 
 /// Builds the interpreter options from the shared range flags.
@@ -74,27 +73,19 @@ fn fields(a: &CheckArgs) -> Vec<(&'static str, String)> {
     f
 }
 
-/// Every rejected field, one per line (main prefixes the first with `lmr: `).
-fn rejected(errors: &SampleErrors) -> CliError {
-    let lines: Vec<String> = errors.iter().map(FieldError::in_flags).collect();
-    CliError::Sample(lines.join("\nlmr: "))
-}
-
 /// The check's errors in flags.
 fn check_error(e: CheckError, a: &CheckArgs) -> CliError {
     match e {
-        CheckError::Fields(errors) => rejected(&errors),
+        CheckError::Fields(errors) => CliError::Rejected(errors),
         CheckError::Zscore { spec, source } => CliError::input("--zscore-reference", &spec, source),
-        CheckError::ZscoreSelection(e) => CliError::Sample(format!("--zscore-reference: {e}")),
+        CheckError::ZscoreSelection(e) => CliError::ZscoreSelection(e),
         // A range for the other matrix (or unit) names the flag that chose it.
         CheckError::Interpret(e @ InterpretError::Zonulin(_)) => match &a.ranges.zonulin_range {
             Some(id) => CliError::input("--zonulin-range", id, e),
-            None => CliError::Sample(e.to_string()),
+            None => CliError::Check(CheckError::Interpret(e)),
         },
-        CheckError::Nothing => CliError::Sample(
-            "nothing to interpret: give urine sugars (--lactulose, --mannitol with --volume and doses), --vitamin-d or --zonulin".into(),
-        ),
-        e => CliError::Sample(e.to_string()),
+        CheckError::Nothing => CliError::NothingToInterpret,
+        e => CliError::Check(e),
     }
 }
 
@@ -109,7 +100,7 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
                 error,
             })?;
             lmr::sample_file::parse(&path.display().to_string(), &text, registry)
-                .map_err(|e| CliError::Sample(e.to_string()))?
+                .map_err(CliError::SampleFile)?
         }
     };
     let given = fields(a);
@@ -118,7 +109,7 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
         given.iter().map(|(n, v)| (*n, v.as_str())),
         registry,
     )
-    .map_err(|e| rejected(&e))?;
+    .map_err(CliError::Rejected)?;
     lmr::sample::check::require(&s, &given, a.ranges.zonulin_range.is_some())
         .map_err(|e| check_error(e, a))?;
     Ok(s)
@@ -133,7 +124,7 @@ pub fn zscores(registry: &Registry, r: &RangeOptions) -> Result<ZscoreSelection,
             .map_err(|e| CliError::input("--zscore-reference", spec, e))?;
         tables.extend(found);
     }
-    ZscoreSelection::new(tables).map_err(|e| CliError::Sample(format!("--zscore-reference: {e}")))
+    ZscoreSelection::new(tables).map_err(CliError::ZscoreSelection)
 }
 
 /// Runs `lmr check`.

@@ -12,7 +12,7 @@ use lmr::batch::{
     ColumnMap, Format as BatchFormat, LeftOut, Options as BatchOptions, Position, Scan, Stats,
     Value,
 };
-use lmr::files::{OutputFile, Quoted};
+use lmr::files::OutputFile;
 use lmr::protocol::NamedProtocol;
 use lmr::reference::{Analyte, Matrix, Registry};
 use lmr::reference_interval::{self as ri, Exclusion, RangeFileSpec};
@@ -157,7 +157,7 @@ struct GroupLimit<'a> {
     flag: &'static str,
     by: &'a [String],
     max: usize,
-    passed: Option<String>,
+    passed: Option<CliError>,
 }
 
 impl<'a> GroupLimit<'a> {
@@ -181,27 +181,29 @@ impl<'a> GroupLimit<'a> {
             .zip(key)
             .find(|(_, v)| v.len() > MAX_GROUP_VALUE)
         {
-            self.passed = Some(format!(
-                "{pos}: {} {col} value {} is longer than {MAX_GROUP_VALUE} bytes: not a group label",
-                self.flag,
-                Quoted(v)
-            ));
+            self.passed = Some(CliError::GroupValueTooLong {
+                pos,
+                flag: self.flag,
+                column: col.clone(),
+                value: v.clone(),
+                max: MAX_GROUP_VALUE,
+            });
             return false;
         }
         if !exists && groups >= self.max {
-            self.passed = Some(format!(
-                "{pos}: {} {} has more than {} distinct values (--max-groups); group by a column with fewer values, or raise --max-groups",
-                self.flag,
-                self.by.join(", "),
-                self.max
-            ));
+            self.passed = Some(CliError::TooManyGroups {
+                pos,
+                flag: self.flag,
+                columns: self.by.to_vec(),
+                max: self.max,
+            });
             return false;
         }
         true
     }
 
     fn check(self) -> Result<(), CliError> {
-        self.passed.map_or(Ok(()), |m| Err(CliError::GroupLimit(m)))
+        self.passed.map_or(Ok(()), Err)
     }
 }
 
@@ -383,17 +385,16 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
                 let label = report.label();
                 let mut spec = range_spec(a, analyte, unit, matrix, key, protocol);
                 if sugar && protocol.is_none() {
-                    let shared = p
-                        .shared
-                        .protocol()
-                        .map_err(|e| CliError::Sample(format!("{label}: {e}")))?;
+                    let shared = p.shared.protocol().map_err(|error| CliError::Protocol {
+                        partition: label.clone(),
+                        error,
+                    })?;
                     if let Some(shared) = shared {
                         spec.doses = ri::spec_doses(shared);
                         spec.collection = shared.collection.map(|c| c.to_string());
                     }
                 }
-                let toml = ri::range_file_toml(r, est, &spec)
-                    .map_err(|e| CliError::Sample(e.to_string()))?;
+                let toml = ri::range_file_toml(r, est, &spec)?;
                 range_texts.push((label, toml));
             }
         }
@@ -404,16 +405,13 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
     }
     if let (Some(path), Some(file)) = (&a.write_range, range_file) {
         if range_texts.is_empty() {
-            return Err(CliError::Sample(
-                "no interval could be established: nothing written".into(),
-            ));
+            return Err(CliError::NothingWritten);
         }
         let parts: Vec<(&str, &str)> = range_texts
             .iter()
             .map(|(label, text)| (label.as_str(), text.as_str()))
             .collect();
-        let merged = lmr::reference::merge_range_files(&parts)
-            .map_err(|e| CliError::Sample(e.to_string()))?;
+        let merged = lmr::reference::merge_range_files(&parts)?;
         files::write_all(file, &merged)?;
         eprintln!(
             "lmr: wrote {} range(s) to {} (load with --ranges)",
@@ -536,8 +534,7 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
         by_sex: a.by_sex,
         min_cell_n: a.min_cell,
     };
-    let derivation = zscore::derive(observations, &derive_options)
-        .map_err(|e| CliError::Sample(e.to_string()))?;
+    let derivation = zscore::derive(observations, &derive_options)?;
     for w in derivation.warnings() {
         eprintln!("lmr: warning: {w}");
     }
@@ -552,9 +549,7 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
         date: ri::iso_date(std::time::SystemTime::now()),
         population: a.population.clone(),
     };
-    let table = derivation
-        .to_table(&meta)
-        .map_err(|e| CliError::Sample(e.to_string()))?;
+    let table = derivation.to_table(&meta)?;
     let text = table.to_toml();
     match table_file {
         Some(file) => {

@@ -2,20 +2,58 @@
 
 use std::process::ExitCode;
 
+use lmr::files::Quoted;
+
 /// What stops a command.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// A flag's value was rejected (exit 3): `--flag "value": what is wrong`.
-    #[error("{flag} {message}")]
+    #[error("{flag} {value:?}: {}", without_value(.value, .problem))]
     Input {
         /// The flag.
         flag: &'static str,
-        /// The quoted value and what is wrong with it.
-        message: String,
+        /// The value given.
+        value: String,
+        /// What is wrong with it (a library error, or the binary's words).
+        problem: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// The sample cannot be interpreted as given (exit 3).
-    #[error("{0}")]
-    Sample(String),
+    /// `lmr check`: fields of the sample rejected (exit 3), one per line.
+    #[error("{}", rejected_lines(.0))]
+    Rejected(lmr::sample::SampleErrors),
+    /// `lmr check`: the sample cannot be interpreted as given (exit 3).
+    #[error(transparent)]
+    Check(lmr::sample::check::CheckError),
+    /// `lmr check` was given nothing to interpret (exit 3).
+    #[error(
+        "nothing to interpret: give urine sugars (--lactulose, --mannitol with --volume and doses), --vitamin-d or --zonulin"
+    )]
+    NothingToInterpret,
+    /// A `--sample` file cannot be used (exit 3).
+    #[error(transparent)]
+    SampleFile(lmr::sample_file::SampleFileError),
+    /// The range options cannot be used together (exit 3).
+    #[error(transparent)]
+    Options(#[from] lmr::interpretation::ConfigError),
+    /// Two `--zscore-reference` tables for one analyte (exit 3).
+    #[error("--zscore-reference: {0}")]
+    ZscoreSelection(lmr::zscore::AmbiguousTables),
+    /// `lmr reference-interval`: a partition's rows do not share one protocol (exit 3).
+    #[error("{partition}: {error}")]
+    Protocol {
+        /// The partition (`site=A`, `all rows`).
+        partition: String,
+        /// The first two rows that differ.
+        error: lmr::reference_interval::ProtocolDisagreement,
+    },
+    /// `lmr reference-interval`: a range file cannot be written from the result (exit 3).
+    #[error(transparent)]
+    RangeWrite(#[from] lmr::reference_interval::RangeWriteError),
+    /// `lmr reference-interval --write-range`: no partition gave an interval (exit 3).
+    #[error("no interval could be established: nothing written")]
+    NothingWritten,
+    /// `lmr zscore-reference`: no table can be derived from the rows (exit 3).
+    #[error(transparent)]
+    Derive(#[from] lmr::zscore::DeriveError),
     /// A range file cannot be used (exit 1).
     #[error(transparent)]
     RangeFile(#[from] lmr::reference::RangeFileError),
@@ -23,9 +61,35 @@ pub enum CliError {
     #[cfg(feature = "serve")]
     #[error("{0}")]
     Serve(lmr::serve::ServeError),
-    /// A grouping column too long or with too many values (exit 1): the message names the row.
-    #[error("{0}")]
-    GroupLimit(String),
+    /// A `--by` value too long to be a group label (exit 1).
+    #[error("{pos}: {flag} {column} value {} is longer than {max} bytes: not a group label", Quoted(.value))]
+    GroupValueTooLong {
+        /// Where the row is.
+        pos: lmr::batch::Position,
+        /// `--by`.
+        flag: &'static str,
+        /// The column.
+        column: String,
+        /// The value.
+        value: String,
+        /// The longest value a group may have, in bytes.
+        max: usize,
+    },
+    /// More distinct `--by` values than `--max-groups` (exit 1).
+    #[error(
+        "{pos}: {flag} {} has more than {max} distinct values (--max-groups); group by a column with fewer values, or raise --max-groups",
+        .columns.join(", ")
+    )]
+    TooManyGroups {
+        /// Where the row that passed the limit is.
+        pos: lmr::batch::Position,
+        /// `--by`.
+        flag: &'static str,
+        /// The grouping columns.
+        columns: Vec<String>,
+        /// `--max-groups`.
+        max: usize,
+    },
     /// An output path that names no file (exit 1).
     #[error("{}: not a file name", .path.display())]
     NotAFileName {
@@ -60,28 +124,40 @@ impl From<lmr::batch::ColumnMapError> for CliError {
 
 impl CliError {
     /// A rejected flag value.
-    pub fn input(flag: &'static str, value: &str, message: impl std::fmt::Display) -> CliError {
-        let message = message.to_string();
-        // Library errors start by quoting the text they were given; say the value once.
-        let quoted = format!("{value:?}: ");
-        let message = message.strip_prefix(&quoted).unwrap_or(&message);
+    pub fn input(
+        flag: &'static str,
+        value: &str,
+        problem: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> CliError {
         CliError::Input {
             flag,
-            message: format!("{value:?}: {message}"),
+            value: value.to_string(),
+            problem: problem.into(),
         }
     }
 
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::Input { .. } | CliError::Sample(_) => ExitCode::from(3),
+            CliError::Input { .. }
+            | CliError::Rejected(_)
+            | CliError::Check(_)
+            | CliError::NothingToInterpret
+            | CliError::SampleFile(_)
+            | CliError::Options(_)
+            | CliError::ZscoreSelection(_)
+            | CliError::Protocol { .. }
+            | CliError::RangeWrite(_)
+            | CliError::NothingWritten
+            | CliError::Derive(_) => ExitCode::from(3),
             CliError::RangeFile(_)
             | CliError::Io { .. }
             | CliError::Batch(_)
             | CliError::ColumnMap(_)
             | CliError::File(_)
             | CliError::NotAFileName { .. }
-            | CliError::GroupLimit(_) => ExitCode::from(1),
+            | CliError::GroupValueTooLong { .. }
+            | CliError::TooManyGroups { .. } => ExitCode::from(1),
             #[cfg(feature = "serve")]
             CliError::Serve(_) => ExitCode::from(1),
         }
@@ -107,4 +183,21 @@ pub fn print(text: &str) -> Result<(), CliError> {
             context: "writing to standard output".into(),
             error,
         })
+}
+
+/// A problem's text without the quoted value it may start with: library errors quote the text
+/// they were given, and [`CliError::Input`] says the value once.
+fn without_value(value: &str, problem: &dyn std::fmt::Display) -> String {
+    let text = problem.to_string();
+    let quoted = format!("{value:?}: ");
+    text.strip_prefix(&quoted).unwrap_or(&text).to_string()
+}
+
+/// Every rejected field, one per line (main prefixes the first with `lmr: `).
+fn rejected_lines(errors: &lmr::sample::SampleErrors) -> String {
+    let lines: Vec<String> = errors
+        .iter()
+        .map(lmr::sample::FieldError::in_flags)
+        .collect();
+    lines.join("\nlmr: ")
 }

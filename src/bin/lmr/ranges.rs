@@ -90,13 +90,14 @@ pub fn caveats(a: &CaveatsArgs) -> Result<ExitCode, CliError> {
     let code = code.trim();
     let text = report::code_text(code, json).ok_or_else(|| {
         let known: Vec<&str> = Caveat::CODES.iter().map(|c| c.code()).collect();
-        CliError::Input {
-            flag: "CODE",
-            message: format!(
-                "\"{code}\": not a caveat or flag code (caveats: {}; `lmr caveats` lists every code)",
+        CliError::input(
+            "CODE",
+            code,
+            format!(
+                "not a caveat or flag code (caveats: {}; `lmr caveats` lists every code)",
                 known.join(", ")
             ),
-        }
+        )
     })?;
     print(&text)?;
     Ok(ExitCode::SUCCESS)

@@ -12,9 +12,28 @@ use super::values::{check_values, fraction, ReferenceIntervalError};
 /// The number of reference individuals per partition that CLSI EP28-A3c asks for when the
 /// interval is estimated nonparametrically (it is also the smallest round number for which the
 /// 90 % confidence intervals of the 2.5th and 97.5th percentiles exist, see [`minimum_n_for_ci`]).
+///
+/// ```
+/// use lmr::reference_interval::{minimum_n_for_ci, GUIDELINE_MINIMUM_N};
+/// // The 90 % confidence intervals of the 2.5th percentile need n ≥ 119.
+/// assert_eq!(minimum_n_for_ci(0.025, 0.90), Some(119));
+/// assert_eq!(GUIDELINE_MINIMUM_N, 120);
+/// ```
 pub const GUIDELINE_MINIMUM_N: usize = 120;
 
 /// Which flagged values [`establish`] leaves out of the estimates.
+///
+/// ```
+/// use lmr::reference_interval::{establish, Exclusion, Options};
+/// // 1, 2, …, 10 and 100: R = 99, D = 100 − 10 = 90 > 99 / 3, so Dixon flags 100 (position 10)
+/// let mut x: Vec<f64> = (1..=10).map(f64::from).collect();
+/// x.push(100.0);
+/// let kept = establish(&x, &Options { exclude: Exclusion::None, ..Options::default() })?;
+/// assert_eq!((kept.n_used, kept.dixon.clone()), (11, vec![10]));
+/// let left_out = establish(&x, &Options::default())?;
+/// assert_eq!((left_out.n_used, left_out.excluded.clone()), (10, vec![10]));
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
@@ -48,6 +67,12 @@ impl Exclusion {
 }
 
 /// A fact about a result that its reader must know. Nothing is printed: the caller shows these.
+///
+/// ```
+/// use lmr::reference_interval::Warning;
+/// let w = Warning::BelowGuidelineMinimum { n: 60, minimum: 120 };
+/// assert!(w.to_string().starts_with("60 reference individuals, fewer than the 120"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -143,6 +168,13 @@ impl fmt::Display for Warning {
 // ---------------------------------------------------------------------------------------------
 
 /// Options of [`establish`].
+///
+/// ```
+/// use lmr::reference_interval::{Exclusion, Options};
+/// let o = Options::default();
+/// assert_eq!((o.coverage, o.confidence, o.tukey_k), (0.95, 0.90, 1.5));
+/// assert_eq!(o.exclude, Exclusion::Dixon);
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Options {
     /// Central fraction of the reference population the interval holds (0.95).
@@ -177,6 +209,21 @@ impl Default for Options {
 
 /// Every estimate [`establish`] could make for one partition, with the outlier screening and
 /// the warnings.
+///
+/// ```
+/// use lmr::reference_interval::{establish, Method, Options};
+/// // 0.5, 1.0, …, 60: 120 values, evenly spread (no outlier)
+/// let x: Vec<f64> = (1..=120).map(|k| 0.5 * k as f64).collect();
+/// let ri = establish(&x, &Options::default())?;
+/// assert_eq!((ri.n_input, ri.n_used), (120, 120));
+/// // n ≥ 120: the nonparametric estimate comes first
+/// assert_eq!(ri.recommended().unwrap().method, Method::Nonparametric);
+/// assert_eq!(ri.estimate(Method::LogNormal).unwrap().method, Method::LogNormal);
+/// // below 120 values, the log-normal one
+/// let ri = establish(&x[..100], &Options::default())?;
+/// assert_eq!(ri.recommended().unwrap().method, Method::LogNormal);
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReferenceInterval {
     /// The options used.
@@ -205,6 +252,21 @@ impl ReferenceInterval {
     /// The estimate to report first: the nonparametric one when at least
     /// [`GUIDELINE_MINIMUM_N`] values were used; below that the log-normal one (permeability
     /// analytes are positive and right-skewed), else the robust one, else the nonparametric one.
+    ///
+    /// ```
+    /// use lmr::reference_interval::{establish, Method, Options};
+    /// // 0.5, 1.0, …, 60: 120 values, evenly spread (no outlier)
+    /// let x: Vec<f64> = (1..=120).map(|k| 0.5 * k as f64).collect();
+    /// let ri = establish(&x, &Options::default())?;
+    /// assert_eq!((ri.n_input, ri.n_used), (120, 120));
+    /// // n ≥ 120: the nonparametric estimate comes first
+    /// assert_eq!(ri.recommended().unwrap().method, Method::Nonparametric);
+    /// assert_eq!(ri.estimate(Method::LogNormal).unwrap().method, Method::LogNormal);
+    /// // below 120 values, the log-normal one
+    /// let ri = establish(&x[..100], &Options::default())?;
+    /// assert_eq!(ri.recommended().unwrap().method, Method::LogNormal);
+    /// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+    /// ```
     pub fn recommended(&self) -> Option<&Estimate> {
         if self.n_used >= GUIDELINE_MINIMUM_N {
             if let Some(np) = &self.nonparametric {
@@ -218,6 +280,21 @@ impl ReferenceInterval {
     }
 
     /// The estimate made by `method`, if any.
+    ///
+    /// ```
+    /// use lmr::reference_interval::{establish, Method, Options};
+    /// // 0.5, 1.0, …, 60: 120 values, evenly spread (no outlier)
+    /// let x: Vec<f64> = (1..=120).map(|k| 0.5 * k as f64).collect();
+    /// let ri = establish(&x, &Options::default())?;
+    /// assert_eq!((ri.n_input, ri.n_used), (120, 120));
+    /// // n ≥ 120: the nonparametric estimate comes first
+    /// assert_eq!(ri.recommended().unwrap().method, Method::Nonparametric);
+    /// assert_eq!(ri.estimate(Method::LogNormal).unwrap().method, Method::LogNormal);
+    /// // below 120 values, the log-normal one
+    /// let ri = establish(&x[..100], &Options::default())?;
+    /// assert_eq!(ri.recommended().unwrap().method, Method::LogNormal);
+    /// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+    /// ```
     pub fn estimate(&self, method: Method) -> Option<&Estimate> {
         match method {
             Method::Nonparametric => self.nonparametric.as_ref(),

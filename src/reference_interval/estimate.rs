@@ -5,6 +5,13 @@ use std::fmt;
 use serde::Serialize;
 
 /// How a pair of reference limits was estimated.
+///
+/// ```
+/// use lmr::reference_interval::Method;
+/// assert_eq!(Method::LogNormal.key(), "lognormal");
+/// assert_eq!(Method::Robust.to_string(), "robust");
+/// assert!(Method::Nonparametric.label().contains("CLSI EP28-A3c"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
@@ -18,6 +25,13 @@ pub enum Method {
 
 impl Method {
     /// `nonparametric`, `robust` or `lognormal`.
+    ///
+    /// ```
+    /// use lmr::reference_interval::Method;
+    /// assert_eq!(Method::LogNormal.key(), "lognormal");
+    /// assert_eq!(Method::Robust.to_string(), "robust");
+    /// assert!(Method::Nonparametric.label().contains("CLSI EP28-A3c"));
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             Method::Nonparametric => "nonparametric",
@@ -27,6 +41,13 @@ impl Method {
     }
 
     /// A label for people, naming the method and its source.
+    ///
+    /// ```
+    /// use lmr::reference_interval::Method;
+    /// assert_eq!(Method::LogNormal.key(), "lognormal");
+    /// assert_eq!(Method::Robust.to_string(), "robust");
+    /// assert!(Method::Nonparametric.label().contains("CLSI EP28-A3c"));
+    /// ```
     pub fn label(self) -> &'static str {
         match self {
             Method::Nonparametric => {
@@ -49,6 +70,20 @@ impl fmt::Display for Method {
 }
 
 /// A confidence interval of one reference limit.
+///
+/// ```
+/// use lmr::reference_interval::{nonparametric, Method};
+/// let x: Vec<f64> = (1..=120).map(f64::from).collect();
+/// let e = nonparametric(&x, 0.95, 0.90)?.unwrap();
+/// assert_eq!((e.method, e.n), (Method::Nonparametric, 120));
+/// // r = 0.025 × 121 = 3.025 → 3.025; r = 0.975 × 121 = 117.975 → 117.975
+/// approx::assert_relative_eq!(e.lower.value, 3.025, max_relative = 1e-12);
+/// approx::assert_relative_eq!(e.upper.value, 117.975, max_relative = 1e-12);
+/// // 90 % CI of the lower limit: order statistics 1 to 7
+/// let ci = e.lower.ci.unwrap();
+/// assert_eq!((ci.lower, ci.upper, ci.ranks), (1.0, 7.0, Some((1, 7))));
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ConfidenceInterval {
     /// Lower end.
@@ -64,6 +99,20 @@ pub struct ConfidenceInterval {
 }
 
 /// One reference limit.
+///
+/// ```
+/// use lmr::reference_interval::{nonparametric, Method};
+/// let x: Vec<f64> = (1..=120).map(f64::from).collect();
+/// let e = nonparametric(&x, 0.95, 0.90)?.unwrap();
+/// assert_eq!((e.method, e.n), (Method::Nonparametric, 120));
+/// // r = 0.025 × 121 = 3.025 → 3.025; r = 0.975 × 121 = 117.975 → 117.975
+/// approx::assert_relative_eq!(e.lower.value, 3.025, max_relative = 1e-12);
+/// approx::assert_relative_eq!(e.upper.value, 117.975, max_relative = 1e-12);
+/// // 90 % CI of the lower limit: order statistics 1 to 7
+/// let ci = e.lower.ci.unwrap();
+/// assert_eq!((ci.lower, ci.upper, ci.ranks), (1.0, 7.0, Some((1, 7))));
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Limit {
     /// The percentile it estimates (0.025 or 0.975).
@@ -75,6 +124,20 @@ pub struct Limit {
 }
 
 /// A pair of reference limits estimated by one method.
+///
+/// ```
+/// use lmr::reference_interval::{nonparametric, Method};
+/// let x: Vec<f64> = (1..=120).map(f64::from).collect();
+/// let e = nonparametric(&x, 0.95, 0.90)?.unwrap();
+/// assert_eq!((e.method, e.n), (Method::Nonparametric, 120));
+/// // r = 0.025 × 121 = 3.025 → 3.025; r = 0.975 × 121 = 117.975 → 117.975
+/// approx::assert_relative_eq!(e.lower.value, 3.025, max_relative = 1e-12);
+/// approx::assert_relative_eq!(e.upper.value, 117.975, max_relative = 1e-12);
+/// // 90 % CI of the lower limit: order statistics 1 to 7
+/// let ci = e.lower.ci.unwrap();
+/// assert_eq!((ci.lower, ci.upper, ci.ranks), (1.0, 7.0, Some((1, 7))));
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Estimate {
     /// How they were estimated.

@@ -6,9 +6,27 @@ use super::stats::percentile_sorted;
 use super::values::{check_values, order, sorted, ReferenceIntervalError};
 
 /// Tukey's multiplier of the interquartile range for the fences (Tukey 1977).
+///
+/// ```
+/// use lmr::reference_interval::{tukey, TUKEY_K};
+/// let t = tukey(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 30.0], TUKEY_K, false)?.unwrap();
+/// // Q1 2.25, Q3 6.75, IQR 4.5: fences 2.25 − 1.5 × 4.5 = −4.5 and 6.75 + 1.5 × 4.5 = 13.5
+/// assert_eq!((t.q1, t.q3, t.lower_fence, t.upper_fence), (2.25, 6.75, -4.5, 13.5));
+/// assert_eq!(t.flagged, vec![7]);
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 pub const TUKEY_K: f64 = 1.5;
 
 /// Tukey's fences and the values outside them.
+///
+/// ```
+/// use lmr::reference_interval::{tukey, TUKEY_K};
+/// let t = tukey(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 30.0], TUKEY_K, false)?.unwrap();
+/// // Q1 2.25, Q3 6.75, IQR 4.5: fences 2.25 − 1.5 × 4.5 = −4.5 and 6.75 + 1.5 × 4.5 = 13.5
+/// assert_eq!((t.q1, t.q3, t.lower_fence, t.upper_fence), (2.25, 6.75, -4.5, 13.5));
+/// assert_eq!(t.flagged, vec![7]);
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TukeyFences {
     /// Whether the quartiles were taken of ln x (the fences are reported back-transformed).

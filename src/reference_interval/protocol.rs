@@ -6,6 +6,23 @@
 
 /// The reference rows do not share one protocol (doses, collection window), so no single
 /// protocol can be written into the range file.
+///
+/// ```
+/// use lmr::protocol::{Dose, Protocol};
+/// use lmr::reference_interval::SharedProtocol;
+/// use lmr::sugar::Sugar;
+/// let mut p = Protocol::default();
+/// p.doses.set(Sugar::Lactulose, Some(Dose::parse("5 g")?));
+/// p.doses.set(Sugar::Mannitol, Some(Dose::parse("1 g")?));
+/// let mut shared = SharedProtocol::default();
+/// shared.add(&p, 2);
+/// p.doses.set(Sugar::Mannitol, Some(Dose::parse("2 g")?));
+/// shared.add(&p, 3);
+/// let e = shared.protocol().unwrap_err();
+/// assert_eq!(e.first, "lactulose 5 g, mannitol 1 g; window not given");
+/// assert_eq!(e.other, "lactulose 5 g, mannitol 2 g; window not given");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error(
     "the reference rows do not share one protocol: line {first_line} has {first}, line {line} has {other}; \
@@ -138,6 +155,23 @@ pub struct SharedProtocol {
 
 impl SharedProtocol {
     /// Adds the protocol of the row at `line` (its doses and window; age and sex are ignored).
+    ///
+    /// ```
+    /// use lmr::protocol::{Dose, Protocol};
+    /// use lmr::reference_interval::SharedProtocol;
+    /// use lmr::sugar::Sugar;
+    /// let mut p = Protocol::default();
+    /// p.doses.set(Sugar::Lactulose, Some(Dose::parse("5 g")?));
+    /// p.doses.set(Sugar::Mannitol, Some(Dose::parse("1 g")?));
+    /// let mut shared = SharedProtocol::default();
+    /// shared.add(&p, 2);
+    /// p.doses.set(Sugar::Mannitol, Some(Dose::parse("2 g")?));
+    /// shared.add(&p, 3);
+    /// let e = shared.protocol().unwrap_err();
+    /// assert_eq!(e.first, "lactulose 5 g, mannitol 1 g; window not given");
+    /// assert_eq!(e.other, "lactulose 5 g, mannitol 2 g; window not given");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add(&mut self, protocol: &crate::protocol::Protocol, line: u64) {
         match &self.first {
             None => self.first = Some((protocol.clone(), line)),
@@ -158,6 +192,23 @@ impl SharedProtocol {
     ///
     /// # Errors
     /// [`ProtocolDisagreement`] naming the first two rows that differ.
+    ///
+    /// ```
+    /// use lmr::protocol::{Dose, Protocol};
+    /// use lmr::reference_interval::SharedProtocol;
+    /// use lmr::sugar::Sugar;
+    /// let mut p = Protocol::default();
+    /// p.doses.set(Sugar::Lactulose, Some(Dose::parse("5 g")?));
+    /// p.doses.set(Sugar::Mannitol, Some(Dose::parse("1 g")?));
+    /// let mut shared = SharedProtocol::default();
+    /// shared.add(&p, 2);
+    /// p.doses.set(Sugar::Mannitol, Some(Dose::parse("2 g")?));
+    /// shared.add(&p, 3);
+    /// let e = shared.protocol().unwrap_err();
+    /// assert_eq!(e.first, "lactulose 5 g, mannitol 1 g; window not given");
+    /// assert_eq!(e.other, "lactulose 5 g, mannitol 2 g; window not given");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn protocol(&self) -> Result<Option<&crate::protocol::Protocol>, ProtocolDisagreement> {
         match &self.disagreement {
             Some(d) => Err(d.clone()),
@@ -167,6 +218,19 @@ impl SharedProtocol {
 }
 
 /// The doses of a protocol as a [`RangeFileSpec`](super::RangeFileSpec) writes them (`("rhamnose", "1 g monohydrate")`).
+///
+/// ```
+/// use lmr::protocol::{Dose, Protocol};
+/// use lmr::reference_interval::spec_doses;
+/// use lmr::sugar::Sugar;
+/// let mut p = Protocol::default();
+/// p.doses.set(Sugar::Lactulose, Some(Dose::parse("5 g")?));
+/// p.doses.set(Sugar::Rhamnose, Some(Dose::parse("1 g monohydrate")?));
+/// let doses = spec_doses(&p);
+/// assert_eq!(doses[0], ("lactulose".to_string(), "5 g".to_string()));
+/// assert_eq!(doses[1], ("rhamnose".to_string(), "1 g monohydrate".to_string()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn spec_doses(p: &crate::protocol::Protocol) -> Vec<(String, String)> {
     p.doses
         .iter()

@@ -1,6 +1,14 @@
 //! The values given to the estimators and what can be wrong with them.
 
 /// Input that cannot be used.
+///
+/// ```
+/// use lmr::reference_interval::{establish, Options, ReferenceIntervalError};
+/// let e = establish(&[], &Options::default()).unwrap_err();
+/// assert_eq!(e, ReferenceIntervalError::Empty);
+/// let e = establish(&[1.0, f64::NAN], &Options::default()).unwrap_err();
+/// assert!(matches!(e, ReferenceIntervalError::NotFinite { index: 1, .. }));
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReferenceIntervalError {

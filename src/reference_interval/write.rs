@@ -12,6 +12,19 @@ use super::establish::ReferenceInterval;
 use super::estimate::{ConfidenceInterval, Estimate};
 
 /// A range file that cannot be written from a result.
+///
+/// ```
+/// use lmr::reference::{Analyte, Matrix};
+/// use lmr::reference_interval::{establish, range_file_toml, Options, RangeFileSpec, RangeWriteError};
+/// let values: Vec<f64> = (1..=120).map(|k| 0.01 + 0.0001 * k as f64).collect();
+/// let ri = establish(&values, &Options::default())?;
+/// let mut estimate = ri.recommended().unwrap().clone();
+/// estimate.lower.value = -1.0; // a range file's bounds are ≥ 0
+/// let spec = RangeFileSpec::new("x", Analyte::LmRatio, "ratio", Matrix::Urine, "in.csv", "2026-11-30");
+/// let e = range_file_toml(&ri, &estimate, &spec).unwrap_err();
+/// assert!(matches!(e, RangeWriteError::InvalidLimit { which: "lower", .. }));
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RangeWriteError {
@@ -49,6 +62,32 @@ impl From<RangeFileError> for RangeWriteError {
 // ---------------------------------------------------------------------------------------------
 
 /// What a written range file says beyond the numbers: identity, population, protocol, input.
+///
+/// ```
+/// use lmr::reference::{Analyte, Matrix, Registry};
+/// use lmr::reference_interval::{
+///     establish, range_file_toml, write_range_file, Options, RangeFileSpec, RangeWriteError,
+/// };
+/// let values: Vec<f64> = (1..=120).map(|k| 0.01 + 0.0001 * k as f64).collect();
+/// let ri = establish(&values, &Options::default())?;
+/// let estimate = ri.recommended().unwrap();
+/// let spec = RangeFileSpec::new(
+///     "my-lab-lm", Analyte::LmRatio, "ratio", Matrix::Urine, "volunteers.csv", "2026-11-30",
+/// );
+/// assert!(spec.doses.is_empty() && spec.title.is_none());
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("my-lab.toml");
+/// write_range_file(&path, &ri, estimate, &spec)?;
+/// let mut registry = Registry::default();
+/// registry.load_path(&path)?;
+/// assert!(registry.range("my-lab-lm").is_some());
+/// // A negative limit cannot be a range file's bound.
+/// let mut bad = estimate.clone();
+/// bad.lower.value = -1.0;
+/// let e = range_file_toml(&ri, &bad, &spec).unwrap_err();
+/// assert!(matches!(e, RangeWriteError::InvalidLimit { which: "lower", .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct RangeFileSpec {
     /// The range id (lower-case letters, digits, '-').
@@ -83,6 +122,16 @@ pub struct RangeFileSpec {
 
 impl RangeFileSpec {
     /// A spec with the required parts; the rest empty.
+    ///
+    /// ```
+    /// use lmr::reference::{Analyte, Matrix};
+    /// use lmr::reference_interval::RangeFileSpec;
+    /// let spec = RangeFileSpec::new(
+    ///     "my-lab-lm", Analyte::LmRatio, "ratio", Matrix::Urine, "volunteers.csv", "2026-11-30",
+    /// );
+    /// assert_eq!(spec.id, "my-lab-lm");
+    /// assert!(spec.doses.is_empty() && spec.title.is_none() && spec.population.is_none());
+    /// ```
     pub fn new(
         id: impl Into<String>,
         analyte: Analyte,
@@ -307,6 +356,32 @@ pub fn range_file_toml(
 ///
 /// # Errors
 /// Those of [`range_file_toml`], and [`RangeWriteError::Io`] if the file cannot be written.
+///
+/// ```
+/// use lmr::reference::{Analyte, Matrix, Registry};
+/// use lmr::reference_interval::{
+///     establish, range_file_toml, write_range_file, Options, RangeFileSpec, RangeWriteError,
+/// };
+/// let values: Vec<f64> = (1..=120).map(|k| 0.01 + 0.0001 * k as f64).collect();
+/// let ri = establish(&values, &Options::default())?;
+/// let estimate = ri.recommended().unwrap();
+/// let spec = RangeFileSpec::new(
+///     "my-lab-lm", Analyte::LmRatio, "ratio", Matrix::Urine, "volunteers.csv", "2026-11-30",
+/// );
+/// assert!(spec.doses.is_empty() && spec.title.is_none());
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("my-lab.toml");
+/// write_range_file(&path, &ri, estimate, &spec)?;
+/// let mut registry = Registry::default();
+/// registry.load_path(&path)?;
+/// assert!(registry.range("my-lab-lm").is_some());
+/// // A negative limit cannot be a range file's bound.
+/// let mut bad = estimate.clone();
+/// bad.lower.value = -1.0;
+/// let e = range_file_toml(&ri, &bad, &spec).unwrap_err();
+/// assert!(matches!(e, RangeWriteError::InvalidLimit { which: "lower", .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write_range_file(
     path: &Path,
     result: &ReferenceInterval,

@@ -49,17 +49,74 @@ use crate::zonulin::{HpGenotype, Zonulin, ZonulinError};
 use crate::zscore::{NoZscore, Zscore, ZscoreSelection, ZscoreTable};
 
 /// Id of the shipped plausibility band for mannitol recovery.
+///
+/// ```
+/// use lmr::{analyte::Analyte, interpretation::MANNITOL_BAND_ID};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let band = registry.range(MANNITOL_BAND_ID).expect("shipped");
+/// assert_eq!(band.analyte, Analyte::MannitolRecoveryPct);
+/// // 8 % ≤ plausible ≤ 39.6 %, applied to adults only
+/// assert_eq!(band.bands[1].interval(), "8 ≤ x ≤ 39.6");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const MANNITOL_BAND_ID: &str = "mannitol-recovery-healthy-adults-oral";
 /// Id of the shipped low-urine-volume band.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let band = registry.range(lmr::interpretation::URINE_VOLUME_BAND_ID).expect("shipped");
+/// // Mattioli 2011: results shift below 500 mL (adults, 5–6 h)
+/// assert_eq!(band.bands[0].interval(), "x < 500");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const URINE_VOLUME_BAND_ID: &str = "urine-volume-adult-5-6h";
 /// Id of the shipped vitamin D toxicity band.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let band = registry.range(lmr::interpretation::VITAMIN_D_TOXICITY_ID).expect("shipped");
+/// assert_eq!(band.bands[0].interval(), "x ≤ 150"); // ng/mL
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const VITAMIN_D_TOXICITY_ID: &str = "vitamin-d-toxicity";
 /// Id of the IOM 2011 scheme (its `above_reason_for_concern` band drives the 125 nmol/L flag).
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let iom = registry.range(lmr::interpretation::IOM_2011_ID).expect("shipped");
+/// assert_eq!(iom.bands.last().unwrap().label, "above_reason_for_concern");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const IOM_2011_ID: &str = "iom-2011";
 /// The default vitamin D scheme.
+///
+/// ```
+/// use lmr::interpretation::{Interpreter, Options};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// assert_eq!(interpreter.vitamin_d_schemes()[0].id, lmr::interpretation::DEFAULT_VITAMIN_D_SCHEME);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const DEFAULT_VITAMIN_D_SCHEME: &str = IOM_2011_ID;
 
 /// Which ranges to use.
+///
+/// ```
+/// use lmr::interpretation::{Interpreter, Options};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let options = Options {
+///     lm_range: Some("dutch-sat-hyperosmolar-5h".into()),
+///     vitamin_d_schemes: vec!["all".into()], // every shipped scheme
+///     ..Options::default()
+/// };
+/// let interpreter = Interpreter::new(&registry, &options)?;
+/// assert_eq!(interpreter.lm_explicit().map(|r| r.id.as_str()), Some("dutch-sat-hyperosmolar-5h"));
+/// assert!(interpreter.vitamin_d_schemes().len() > 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     /// An L:M range chosen by id (`--lm-range`); `None`: match automatically by protocol.
@@ -77,6 +134,26 @@ pub struct Options {
 }
 
 /// A range choice that cannot be used.
+///
+/// ```
+/// use lmr::analyte::Analyte;
+/// use lmr::interpretation::{ConfigError, Interpreter, Options};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let options = Options { lm_range: Some("iom-2011".into()), ..Options::default() };
+/// let e = Interpreter::new(&registry, &options).unwrap_err();
+/// assert_eq!(
+///     e,
+///     ConfigError::WrongAnalyte {
+///         option: "--lm-range",
+///         id: "iom-2011".into(),
+///         found: Analyte::VitaminD25oh,
+///         wanted: Analyte::LmRatio,
+///     }
+/// );
+/// assert_eq!(e.to_string(), r#"--lm-range "iom-2011": that range is for vitamin_d_25oh, not lm_ratio"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -103,6 +180,23 @@ pub enum ConfigError {
 }
 
 /// A sample that cannot be interpreted.
+///
+/// ```
+/// use lmr::interpretation::{InterpretError, Interpretation, Interpreter, Options, Sample};
+/// use lmr::recovery::RecoveryError;
+/// use lmr::sugar::Sugar;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut sample = Sample::default();
+/// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+/// sample.set_dose(Sugar::Lactulose, "0 g".parse()?);
+/// sample.urine_volume = Some("1 L".parse()?);
+/// let mut out = Interpretation::default();
+/// let e = interpreter.interpret(&sample, &mut out).unwrap_err();
+/// assert_eq!(e, InterpretError::Recovery(RecoveryError::ZeroDose { sugar: Sugar::Lactulose }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InterpretError {
@@ -133,6 +227,20 @@ pub enum InterpretError {
 /// Pre-test conditions a lab records, each known to change sugar-test results (see the caveat
 /// `sugar_test_interferences`); `None` when not recorded. Each `Some(true)` raises the flag of the
 /// same name; an `egfr` below 60 mL/min/1.73 m² raises `reduced_renal_function`.
+///
+/// ```
+/// use lmr::interpretation::{Interpretation, Interpreter, Options, Pretest, Sample};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut sample = Sample::default();
+/// sample.pretest = Pretest { nsaid: Some(true), alcohol: Some(false), egfr: Some(45.0), ..Pretest::default() };
+/// let mut out = Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// let flags: Vec<&str> = out.flag_codes().collect();
+/// assert_eq!(flags, ["pretest_nsaid", "reduced_renal_function"]); // "no" raises nothing
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Pretest {
     /// NSAIDs or aspirin taken before the test.
@@ -153,9 +261,43 @@ pub struct Pretest {
 
 /// eGFR below which renal function is reduced, mL/min/1.73 m²: KDIGO 2012 "decreased GFR",
 /// GFR categories G3a–G5 (Kidney Int Suppl 2013;3:19–62, doi:10.1038/kisup.2012.64).
+///
+/// ```
+/// use lmr::interpretation::{Interpretation, Interpreter, Options, Pretest, Sample};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut out = Interpretation::default();
+/// let mut sample = Sample::default();
+/// // 60 itself is G2 (60–89): not reduced; 59.9 is G3a
+/// for (egfr, flagged) in [(60.0, false), (59.9, true)] {
+///     sample.pretest = Pretest { egfr: Some(egfr), ..Pretest::default() };
+///     interpreter.interpret(&sample, &mut out)?;
+///     assert_eq!(out.flag_codes().any(|f| f == "reduced_renal_function"), flagged, "{egfr}");
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const REDUCED_EGFR_BELOW: f64 = 60.0;
 
 /// One sample's inputs. Every part is optional; a sample is interpreted for what it has.
+///
+/// ```
+/// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+/// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// // vitamin D alone: 20 ng/mL × 1000 ÷ 400.64 = 49.92 nmol/L, below IOM's 50
+/// let mut sample = Sample::default();
+/// sample.vitamin_d = Some(VitaminD::new("20 ng/mL".parse()?, VitaminDForm::D3)?);
+/// let mut out = Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// let vd = out.vitamin_d.as_ref().unwrap();
+/// assert_eq!(vd.schemes[0].label(), "at_risk_of_inadequacy");
+/// assert!(out.flag_codes().any(|f| f == "near_boundary")); // 0.08 from 50: within 0.2 %
+/// assert_eq!(out.lm_class(), None); // no sugar test
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Sample {
     /// Urine result per sugar.
@@ -228,6 +370,19 @@ pub struct Ratios {
 
 impl Ratios {
     /// The ratios of a set of recoveries.
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, interpretation::Ratios, protocol::SugarMap, sugar::Sugar};
+    ///
+    /// let mut r = SugarMap::default();
+    /// r.set(Sugar::Lactulose, Some(Censored::Exact(0.6)));
+    /// r.set(Sugar::Mannitol, Some(Censored::Exact(10.0)));
+    /// r.set(Sugar::Rhamnose, Some(Censored::LessThan(0.5)));
+    /// let ratios = Ratios::of(&r);
+    /// assert_eq!(ratios.lm, Some(Censored::Exact(0.06))); // 0.6 / 10
+    /// assert_eq!(ratios.lr, Some(Censored::GreaterThan(1.2))); // 0.6 / (< 0.5) > 1.2
+    /// assert_eq!(ratios.l13m, None);
+    /// ```
     pub fn of(recoveries: &SugarMap<Censored>) -> Ratios {
         let r = |den: Sugar| {
             let l = *recoveries.get(Sugar::Lactulose)?;
@@ -297,12 +452,30 @@ impl Ratios {
 
 impl Sample {
     /// Sets a measured urine concentration.
+    ///
+    /// ```
+    /// use lmr::{interpretation::Sample, recovery::UrineResult, sugar::Sugar};
+    ///
+    /// let mut sample = Sample::default();
+    /// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
+    /// assert!(matches!(sample.urine.get(Sugar::Mannitol), Some(UrineResult::Measured(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_urine(&mut self, sugar: Sugar, concentration: Concentration) {
         self.urine
             .set(sugar, Some(UrineResult::Measured(concentration)));
     }
 
     /// Sets an anhydrous oral dose.
+    ///
+    /// ```
+    /// use lmr::{interpretation::Sample, sugar::Sugar};
+    ///
+    /// let mut sample = Sample::default();
+    /// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+    /// assert_eq!(sample.protocol.doses.get(Sugar::Lactulose).unwrap().sugar_mg(Sugar::Lactulose), 5000.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_dose(&mut self, sugar: Sugar, mass: Mass) {
         self.protocol.doses.set(sugar, Some(Dose::anhydrous(mass)));
     }
@@ -311,6 +484,20 @@ impl Sample {
     /// results of the ratio, and both doses or both solution strengths (the ratio of
     /// fractional excretions is then (C_L/C_M) × (D_M/D_L); the volume cancels). `lmr check`
     /// and `lmr batch` both go by it.
+    ///
+    /// ```
+    /// use lmr::{interpretation::Sample, sugar::Sugar};
+    ///
+    /// let mut sample = Sample::default();
+    /// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+    /// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
+    /// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+    /// assert!(!sample.in_a_ratio_without_volume(Sugar::Lactulose)); // no mannitol dose yet
+    /// sample.set_dose(Sugar::Mannitol, "2 g".parse()?);
+    /// assert!(sample.in_a_ratio_without_volume(Sugar::Mannitol));
+    /// assert!(!sample.in_a_ratio_without_volume(Sugar::Sucrose)); // in no ratio
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn in_a_ratio_without_volume(&self, sugar: Sugar) -> bool {
         let p = &self.protocol;
         let both = |a: Sugar, b: Sugar| {
@@ -332,6 +519,17 @@ impl Sample {
     }
 
     /// Clears every field (for reuse across batch rows).
+    ///
+    /// ```
+    /// use lmr::{interpretation::Sample, sugar::Sugar};
+    ///
+    /// let mut sample = Sample::default();
+    /// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+    /// sample.urine_volume = Some("1 L".parse()?);
+    /// sample.clear();
+    /// assert!(sample.urine.is_empty() && sample.urine_volume.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn clear(&mut self) {
         self.pretest = Pretest::default();
         self.urine.clear();
@@ -347,6 +545,28 @@ impl Sample {
 }
 
 /// An input a result needed but the sample did not give (the `missing_inputs` column).
+///
+/// ```
+/// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+/// use lmr::sugar::Sugar;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// // Dutch SAT, hyperosmolar: 5 g lactulose, 2 g mannitol (+ 40 g sucrose), urine 0–5 h
+/// let mut sample = Sample::default();
+/// sample.protocol.fill_from(registry.protocol("dutch-sat-hyperosmolar").unwrap());
+/// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+/// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
+/// // no urine volume: the ratio still comes from the concentrations and doses,
+/// // (30 / 200) × (2000 mg / 5000 mg) = 0.15 × 0.4 = 0.06, but no recovery does
+/// let mut out = Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// assert_eq!(out.missing, [lmr::interpretation::MissingInput::UrineVolume]);
+/// approx::assert_relative_eq!(out.lm_ratio.unwrap().exact().unwrap(), 0.06, max_relative = 1e-12);
+/// assert!(out.recoveries.is_empty());
+/// assert!(out.caveat_codes().any(|c| c == "ratio_without_recoveries"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MissingInput {
     /// The urine volume: no recovery (a ratio may still come from the dose ratio).
@@ -357,6 +577,13 @@ pub enum MissingInput {
 
 impl MissingInput {
     /// The input's canonical column name (`urine_volume`, `lactulose_dose`).
+    ///
+    /// ```
+    /// use lmr::{interpretation::MissingInput, sugar::Sugar};
+    ///
+    /// assert_eq!(MissingInput::Dose(Sugar::Mannitol13C6).name(), "mannitol_13c6_dose");
+    /// assert_eq!(MissingInput::UrineVolume.name(), "urine_volume");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             MissingInput::UrineVolume => "urine_volume",
@@ -389,6 +616,18 @@ pub struct RangeResult<'r> {
 
 impl RangeResult<'_> {
     /// The band label, or `unclassified`.
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, interpretation::RangeResult};
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let iom = registry.range("iom-2011").unwrap();
+    /// let r = RangeResult { range: iom, value: Censored::Exact(75.0), band: iom.classify(75.0) };
+    /// assert_eq!(r.label(), "sufficient"); // 50 ≤ 75 ≤ 125
+    /// let none = RangeResult { range: iom, value: Censored::LessThan(40.0), band: None };
+    /// assert_eq!(none.label(), "unclassified");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn label(&self) -> &str {
         self.range.band_label(self.band)
     }
@@ -519,6 +758,30 @@ pub struct ZonulinResult<'r> {
 }
 
 /// Everything computed for one sample. Reuse one across samples: [`Interpreter::interpret`] clears it.
+///
+/// ```
+/// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+/// use lmr::sugar::Sugar;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// // Dutch SAT, hyperosmolar: 5 g lactulose, 2 g mannitol (+ 40 g sucrose), urine 0–5 h
+/// let mut sample = Sample::default();
+/// sample.protocol.fill_from(registry.protocol("dutch-sat-hyperosmolar").unwrap());
+/// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+/// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
+/// sample.urine_volume = Some("1 L".parse()?);
+/// sample.protocol.age_years = Some(40.0);
+/// let mut out = Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// // 30 mg/L × 1 L = 30 mg of 5000 mg = 0.6 %; 200 mg of 2000 mg = 10 %; 0.6 / 10 = 0.06
+/// approx::assert_relative_eq!(out.recoveries.get(Sugar::Lactulose).unwrap().number(), 0.6, max_relative = 1e-12);
+/// assert_eq!(out.lm.as_ref().map(|r| r.range.id.as_str()), Some("dutch-sat-hyperosmolar-5h"));
+/// assert_eq!(out.lm_class(), Some("within")); // 0.06 ≤ 0.089
+/// assert!(out.flags.is_empty()); // mannitol 10 % is within 8–39.6 %; 1000 mL ≥ 500 mL
+/// assert_eq!(out.caveat_codes().collect::<Vec<_>>(), ["sugar_test_general"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Interpretation<'r> {
     /// Recovery per sugar, % of dose (exact, or a bound when censored).
@@ -565,7 +828,16 @@ pub struct Interpretation<'r> {
 }
 
 impl Interpretation<'_> {
-    /// Clears the results, keeping the allocations.
+    /// Clears the results, keeping the allocations ([`Interpreter::interpret`] calls it).
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, interpretation::Interpretation};
+    ///
+    /// let mut out = Interpretation::default();
+    /// out.lm_ratio = Some(Censored::Exact(0.06));
+    /// out.clear();
+    /// assert_eq!(out.lm_ratio, None);
+    /// ```
     pub fn clear(&mut self) {
         self.recoveries.clear();
         self.lm_ratio = None;
@@ -592,6 +864,29 @@ impl Interpretation<'_> {
 
     /// The L:M class: the band label, `unclassified` when a ratio exists but no range classified
     /// it, `None` when there is no ratio.
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = Interpreter::new(&registry, &Options::default())?;
+    /// // Dutch SAT, hyperosmolar: 5 g lactulose, 2 g mannitol (+ 40 g sucrose), urine 0–5 h
+    /// let mut sample = Sample::default();
+    /// sample.protocol.fill_from(registry.protocol("dutch-sat-hyperosmolar").unwrap());
+    /// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+    /// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
+    /// sample.urine_volume = Some("1 L".parse()?);
+    /// let mut out = Interpretation::default();
+    /// interpreter.interpret(&sample, &mut out)?;
+    /// assert_eq!(out.lm_class(), Some("within")); // 0.6 % / 10 % = 0.06 ≤ 0.089
+    /// // the same urine after 6 h: no shipped range has this protocol
+    /// sample.protocol.collection = Some("6 h".parse()?);
+    /// interpreter.interpret(&sample, &mut out)?;
+    /// assert_eq!(out.lm_class(), Some("unclassified"));
+    /// assert_eq!(Interpretation::default().lm_class(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lm_class(&self) -> Option<&str> {
         self.lm_ratio?;
         Some(self.lm.as_ref().map_or(UNCLASSIFIED, RangeResult::label))
@@ -600,6 +895,16 @@ impl Interpretation<'_> {
     /// The value of an analyte in this result, in the analyte's unit (ratio; % of dose; nmol/L
     /// for vitamin D), possibly censored; `None` when not computed (or for zonulin, whose unit
     /// and matrix vary by row).
+    ///
+    /// ```
+    /// use lmr::{analyte::Analyte, censored::Censored, interpretation::Interpretation, sugar::Sugar};
+    ///
+    /// let mut out = Interpretation::default();
+    /// out.recoveries.set(Sugar::Lactulose, Some(Censored::LessThan(0.0075)));
+    /// assert_eq!(out.value_of(Analyte::LactuloseRecoveryPct), Some(Censored::LessThan(0.0075)));
+    /// assert_eq!(out.value_of(Analyte::LmRatio), None);
+    /// assert_eq!(out.value_of(Analyte::Zonulin), None);
+    /// ```
     pub fn value_of(&self, analyte: Analyte) -> Option<Censored> {
         match analyte {
             Analyte::LmRatio => self.lm_ratio,
@@ -613,6 +918,18 @@ impl Interpretation<'_> {
     }
 
     /// Flag codes, each once, in order raised.
+    ///
+    /// ```
+    /// use lmr::flag::Flag;
+    /// use lmr::interpretation::{FlagDetail, FlagHit, Interpretation};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let mut out = Interpretation::default();
+    /// for sugar in [Sugar::Lactulose, Sugar::Mannitol] {
+    ///     out.flags.push(FlagHit { flag: Flag::RecoveryOver100, detail: FlagDetail::Recovery(sugar, 120.0) });
+    /// }
+    /// assert_eq!(out.flag_codes().collect::<Vec<_>>(), ["recovery_over_100"]);
+    /// ```
     pub fn flag_codes(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.flags
             .iter()
@@ -621,12 +938,20 @@ impl Interpretation<'_> {
             .map(|(_, h)| h.flag.code())
     }
 
-    /// Caveat codes.
+    /// Caveat codes, in [`Caveat::ALL`] order (shown with [`Interpretation`]).
     pub fn caveat_codes(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.caveats.iter().map(|c| c.code())
     }
 
     /// The missing-input names.
+    ///
+    /// ```
+    /// use lmr::{interpretation::{Interpretation, MissingInput}, sugar::Sugar};
+    ///
+    /// let mut out = Interpretation::default();
+    /// out.missing = vec![MissingInput::UrineVolume, MissingInput::Dose(Sugar::Rhamnose)];
+    /// assert_eq!(out.missing_names().collect::<Vec<_>>(), ["urine_volume", "rhamnose_dose"]);
+    /// ```
     pub fn missing_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.missing.iter().map(|m| m.name())
     }
@@ -648,6 +973,20 @@ impl Interpretation<'_> {
 }
 
 /// Resolved ranges, ready to interpret samples.
+///
+/// Built once per run ([`Interpreter::new`]); [`Interpreter::interpret`] then takes one sample at a
+/// time and allocates nothing it can reuse.
+///
+/// ```
+/// use lmr::interpretation::{Interpreter, Options};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// assert!(interpreter.lm_explicit().is_none()); // L:M ranges are matched by protocol
+/// assert!(interpreter.zonulin_range().is_none()); // no zonulin range unless one is named
+/// assert!(interpreter.zscore_tables().is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Interpreter<'r> {
     zscores: Option<&'r ZscoreSelection>,
@@ -701,6 +1040,17 @@ impl<'r> Interpreter<'r> {
     ///
     /// # Errors
     /// [`ConfigError`] for an unknown id or a range of the wrong analyte.
+    ///
+    /// ```
+    /// use lmr::interpretation::{ConfigError, Interpreter, Options};
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let options = Options { vitamin_d_schemes: vec!["iom-2011".into(), "iom-2011".into()], ..Options::default() };
+    /// assert_eq!(Interpreter::new(&registry, &options)?.vitamin_d_schemes().len(), 1); // once each
+    /// let options = Options { zonulin_range: Some("no-such-kit".into()), ..Options::default() };
+    /// assert!(matches!(Interpreter::new(&registry, &options), Err(ConfigError::UnknownRange { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(registry: &'r Registry, options: &Options) -> Result<Self, ConfigError> {
         let lm_explicit = options
             .lm_range
@@ -771,29 +1121,110 @@ impl<'r> Interpreter<'r> {
     }
 
     /// Scores ratios and recoveries against these z-score tables (`--zscore-reference`).
+    ///
+    /// ```
+    /// # use lmr::analyte::Analyte;
+    /// # use lmr::source::{Source, Verification};
+    /// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+    /// # let source = Source {
+    /// #     citation: "synthetic example".into(), doi: None, url: None,
+    /// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+    /// # };
+    /// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+    /// # let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln,
+    /// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
+    /// # let table = ZscoreTable::new(spec, "example")?;
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::sugar::Sugar;
+    /// use lmr::zscore::ZscoreSelection;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// // `my-lmz`: lm_ratio, any sex, 0–4 y, ln scale, mean −3.2, SD 0.5
+    /// let selection = ZscoreSelection::new(vec![table])?;
+    /// let interpreter = Interpreter::new(&registry, &Options::default())?.with_zscores(&selection);
+    /// assert_eq!(interpreter.zscore_tables()[0].id(), "my-lmz");
+    /// let mut sample = Sample::default();
+    /// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+    /// sample.set_dose(Sugar::Mannitol, "2 g".parse()?);
+    /// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+    /// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
+    /// sample.protocol.age_years = Some(2.0);
+    /// let mut out = Interpretation::default();
+    /// interpreter.interpret(&sample, &mut out)?;
+    /// // L:M = (30/200) × (2000/5000) = 0.06; ln 0.06 = −2.813411; (−2.813411 + 3.2) / 0.5 = 0.773179
+    /// let z = out.zscores[0].outcome.unwrap()?;
+    /// approx::assert_relative_eq!(z.z, 0.7731785665, max_relative = 1e-9);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_zscores(mut self, selection: &'r ZscoreSelection) -> Self {
         self.zscores = Some(selection);
         self
     }
 
     /// The z-score tables in use, in order (their analytes name the `lmz`, `lactulose_z`, …
-    /// columns).
+    /// columns; shown with [`Interpreter::with_zscores`]).
     pub fn zscore_tables(&self) -> &'r [ZscoreTable] {
         self.zscores.map_or(&[], |s| s.tables())
     }
 
     /// The vitamin D schemes in use, in order (their ids name the `vitamin_d_class_*` columns).
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpreter, Options};
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let options = Options { vitamin_d_schemes: vec!["all".into()], ..Options::default() };
+    /// let interpreter = Interpreter::new(&registry, &options)?;
+    /// // every shipped scheme, but not the toxicity band (a flag, not a scheme)
+    /// assert!(interpreter.vitamin_d_schemes().iter().any(|r| r.id == "iom-2011"));
+    /// assert!(interpreter.vitamin_d_schemes().iter().all(|r| r.id != "vitamin-d-toxicity"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn vitamin_d_schemes(&self) -> &[&'r ReferenceRange] {
         &self.vitamin_d_schemes
     }
 
     /// The zonulin range in use.
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::{reference::Matrix, zonulin::Zonulin};
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// // Enterosan serum: within ≤ 46 ng/mL < above
+    /// let options = Options { zonulin_range: Some("enterosan-serum".into()), ..Options::default() };
+    /// let interpreter = Interpreter::new(&registry, &options)?;
+    /// assert_eq!(interpreter.zonulin_range().map(|r| r.id.as_str()), Some("enterosan-serum"));
+    /// let mut sample = Sample::default();
+    /// sample.zonulin = Some(Zonulin::parse("50 ng/mL", None, Some(Matrix::Serum))?);
+    /// let mut out = Interpretation::default();
+    /// interpreter.interpret(&sample, &mut out)?;
+    /// assert_eq!(out.zonulin.unwrap().range.unwrap().label(), "above");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn zonulin_range(&self) -> Option<&'r ReferenceRange> {
         self.zonulin_range
     }
 
     /// The named protocols (shipped or loaded) nearest to the sample's, each with what differs:
     /// what an `unclassified` L:M result points to (computed on demand, not per batch row).
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = Interpreter::new(&registry, &Options::default())?;
+    /// let mut sample = Sample::default();
+    /// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+    /// sample.set_dose(Sugar::Mannitol, "2 g".parse()?);
+    /// sample.protocol.collection = Some("6 h".parse()?);
+    /// let near = interpreter.nearest_protocols(&sample);
+    /// // two shipped protocols give 5 g / 2 g over 5 h: one hour from this sample's 6 h
+    /// assert_eq!(near.len(), 2);
+    /// assert!(near.iter().all(|(_, gaps)| gaps[0].to_string() == "collection 6 h (protocol: 5 h)"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn nearest_protocols(
         &self,
         sample: &Sample,
@@ -807,6 +1238,27 @@ impl<'r> Interpreter<'r> {
     /// The L:M ranges (automatic or explicit) that declare doses, whose doses and window fit the
     /// sample's, each with what else differs (age, sex, …; empty for an explicit range that would
     /// apply if named): why a sample matching a named protocol can stay `unclassified`.
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = Interpreter::new(&registry, &Options::default())?;
+    /// let mut sample = Sample::default();
+    /// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+    /// sample.set_dose(Sugar::Mannitol, "2 g".parse()?);
+    /// sample.protocol.collection = Some("5 h".parse()?);
+    /// sample.protocol.age_years = Some(40.0);
+    /// // Catassi 1997 gives 5 g / 2 g too, for children of 11–15 y, window unstated
+    /// // (Dutch SAT also gave 40 g sucrose, so its protocol does not fit)
+    /// let fitting = interpreter.lm_ranges_fitting_protocol(&sample);
+    /// assert_eq!(fitting.len(), 1);
+    /// assert_eq!(fitting[0].0.id, "catassi-1997-children");
+    /// let why: Vec<String> = fitting[0].1.iter().map(|d| d.to_string()).collect();
+    /// assert_eq!(why, ["age 40 y (range: 11–15 y)", "collection not stated by the source, so not checked"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lm_ranges_fitting_protocol(
         &self,
         sample: &Sample,
@@ -829,7 +1281,7 @@ impl<'r> Interpreter<'r> {
             .collect()
     }
 
-    /// The L:M range named explicitly.
+    /// The L:M range named explicitly (`--lm-range`; shown with [`Options`]).
     pub fn lm_explicit(&self) -> Option<&'r ReferenceRange> {
         self.lm_explicit
     }
@@ -842,6 +1294,26 @@ impl<'r> Interpreter<'r> {
     /// # Errors
     /// [`InterpretError`] when a recovery cannot be computed (a zero dose, an overflow) or a
     /// zonulin value does not fit the chosen range's matrix; the first such error.
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+    /// use lmr::sugar::Sugar;
+    /// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = Interpreter::new(&registry, &Options::default())?;
+    /// let mut sample = Sample::default();
+    /// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+    /// sample.set_dose(Sugar::Lactulose, "0 g".parse()?); // no recovery of a zero dose
+    /// sample.urine_volume = Some("1 L".parse()?);
+    /// sample.vitamin_d = Some(VitaminD::new("75 nmol/L".parse()?, VitaminDForm::Total)?);
+    /// let mut out = Interpretation::default();
+    /// assert!(interpreter.interpret(&sample, &mut out).is_err());
+    /// // the vitamin D result stands on its own: 50 ≤ 75 ≤ 125
+    /// assert_eq!(out.vitamin_d.as_ref().unwrap().schemes[0].label(), "sufficient");
+    /// assert!(out.recoveries.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn interpret(
         &self,
         sample: &Sample,

@@ -4,7 +4,11 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{Float64Builder, StringBuilder};
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::{
+    Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, StringViewArray,
+};
 use arrow_cast::cast;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use csv::ByteRecord;
@@ -13,7 +17,7 @@ use pyo3::prelude::*;
 use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::PyTable;
 
-use lmr::batch::{ColumnMap, Columnar, Layout};
+use lmr::batch::{ColumnMap, Columnar, Field as InputField, Layout, Slot, Source};
 use lmr::censored::Censored;
 use lmr::interpretation::Interpreter;
 use lmr::protocol::NamedProtocol;
@@ -80,9 +84,9 @@ struct Output {
     counts: (u64, u64, u64, u64),
 }
 
-/// One slice of rows of one input batch, as text columns.
+/// One slice of rows of one input batch.
 struct Piece<'a> {
-    columns: &'a [StringArray],
+    columns: &'a [Input],
     start: usize,
     len: usize,
     /// The data row number of the first row (from 1).
@@ -102,10 +106,18 @@ fn run(
         .map(|n| lmr::batch::is_quantity_column(n))
         .collect();
 
-    // Every input column as text, once (numbers and dates as Arrow writes them, null as empty).
-    let text: Vec<Vec<StringArray>> = batches
+    // The input columns lmr reads, each as it is (text, float64, int64: numbers are written
+    // into the row as text, one at a time) or cast to text once (any other type).
+    let read = read_columns(layout, batches.first().map_or(0, RecordBatch::num_columns));
+    let text: Vec<Vec<Input>> = batches
         .iter()
-        .map(|b| b.columns().iter().map(as_text).collect())
+        .map(|b| {
+            b.columns()
+                .iter()
+                .zip(&read)
+                .map(|(c, &r)| Input::new(c, r))
+                .collect()
+        })
         .collect::<PyResult<_>>()?;
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
     let mut pieces = Vec::new();
@@ -214,6 +226,74 @@ fn split<'p, 'a>(pieces: &'p [Piece<'a>], n: usize) -> Vec<&'p [Piece<'a>]> {
     out
 }
 
+/// Which input columns lmr reads (a field's column or its unit column); the others are passed
+/// to the row reader as empty fields, never converted.
+fn read_columns(layout: &Layout, width: usize) -> Vec<bool> {
+    let mut read = vec![false; width];
+    let mut mark = |slot: &Slot| {
+        let column = match slot.source {
+            Source::Column { index, .. } => Some(index),
+            Source::Fixed(_) => None,
+        };
+        for index in column.into_iter().chain(slot.unit_column) {
+            if let Some(r) = read.get_mut(index) {
+                *r = true;
+            }
+        }
+    };
+    for field in InputField::all() {
+        if let Some(slot) = layout.slot(field) {
+            mark(slot);
+        }
+    }
+    for fraction in layout.fractions() {
+        fraction.volume.iter().for_each(&mut mark);
+        fraction.urine.iter().for_each(|(_, slot)| mark(slot));
+    }
+    read
+}
+
+/// An input column as the row reader takes it.
+enum Input {
+    Text(StringArray),
+    /// Text as polars hands it over.
+    View(StringViewArray),
+    Float(Float64Array),
+    Int(Int64Array),
+    /// Not read by lmr: an empty field.
+    Unread,
+}
+
+impl Input {
+    fn new(array: &ArrayRef, read: bool) -> PyResult<Input> {
+        Ok(match array.data_type() {
+            _ if !read => Input::Unread,
+            DataType::Float64 => Input::Float(array.as_primitive::<Float64Type>().clone()),
+            DataType::Int64 => Input::Int(array.as_primitive::<Int64Type>().clone()),
+            DataType::Utf8View => Input::View(array.as_string_view().clone()),
+            _ => Input::Text(as_text(array)?),
+        })
+    }
+
+    /// Appends row `r`'s field to `record` (null: empty); numbers in their shortest text,
+    /// which reads back as the same number.
+    fn push(&self, r: usize, record: &mut ByteRecord, numbers: &mut ryu::Buffer) {
+        let field: &[u8] = match self {
+            Input::Unread => b"",
+            Input::Text(c) if c.is_valid(r) => c.value(r).as_bytes(),
+            Input::View(c) if c.is_valid(r) => c.value(r).as_bytes(),
+            Input::Float(c) if c.is_valid(r) => numbers.format(c.value(r)).as_bytes(),
+            Input::Int(c) if c.is_valid(r) => {
+                let mut digits = itoa::Buffer::new();
+                record.push_field(digits.format(c.value(r)).as_bytes());
+                return;
+            }
+            _ => b"",
+        };
+        record.push_field(field);
+    }
+}
+
 /// An input column as UTF-8 text.
 fn as_text(array: &ArrayRef) -> PyResult<StringArray> {
     let cast = match array.data_type() {
@@ -289,14 +369,11 @@ fn interpret_piece(
         .collect();
     let mut record = ByteRecord::new();
     let mut scratch: Vec<u8> = Vec::with_capacity(256);
+    let mut numbers = ryu::Buffer::new();
     for r in piece.start..piece.start + piece.len {
         record.clear();
         for c in piece.columns {
-            record.push_field(if c.is_null(r) {
-                b""
-            } else {
-                c.value(r).as_bytes()
-            });
+            c.push(r, &mut record, &mut numbers);
         }
         let row = piece.first_row + (r - piece.start) as u64;
         columnar.row(&record, row, |i, cell| {
@@ -308,6 +385,7 @@ fn interpret_piece(
                 (Cell::Number(x), Builder::Text(t)) => {
                     t.append_value(censored_text(Censored::Exact(x)));
                 }
+                (Cell::Text(s), Builder::Text(t)) => t.append_value(s),
                 (cell, b) => {
                     b.make_text();
                     if let Builder::Text(t) = b {
@@ -318,7 +396,8 @@ fn interpret_piece(
                             Cell::Bound(c) => write_censored(&mut scratch, c),
                             _ => {}
                         }
-                        t.append_value(String::from_utf8_lossy(&scratch));
+                        // Codes and bounds are ASCII: the check passes at once.
+                        t.append_value(std::str::from_utf8(&scratch).unwrap_or_default());
                     }
                 }
             }

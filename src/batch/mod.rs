@@ -750,6 +750,8 @@ struct RowState<'r> {
     /// The row's problems (every rejected cell), and their text as written in `error`.
     errors: Vec<RowError>,
     error: String,
+    /// The cells rows repeat (doses, window), parsed once.
+    repeated: row::Repeated,
 }
 
 /// What reading and interpreting one row gave.
@@ -865,7 +867,14 @@ impl<'r> RowState<'r> {
     ) -> Outcome {
         self.errors.clear();
         self.error.clear();
-        let outcome = match reader.read(record, pos, &mut self.sample, &mut self.errors) {
+        let read = reader.read_with(
+            record,
+            pos,
+            &mut self.sample,
+            &mut self.errors,
+            &mut self.repeated,
+        );
+        let outcome = match read {
             Err(e) => {
                 self.errors.push(e);
                 self.result.clear();

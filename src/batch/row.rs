@@ -194,6 +194,38 @@ fn volume_unit(u: Option<Unit>) -> Option<crate::units::VolumeUnit> {
     }
 }
 
+/// The last cell read for a field and the value it gave (see [`Row::read_repeated`]).
+pub(crate) struct Last<T> {
+    text: Vec<u8>,
+    unit: Option<Unit>,
+    /// `None`: nothing remembered.
+    value: Option<T>,
+}
+
+impl<T> Last<T> {
+    /// Longer cells are not remembered (the buffer stays small).
+    const LONGEST: usize = 64;
+}
+
+impl<T> Default for Last<T> {
+    fn default() -> Self {
+        Last {
+            text: Vec::new(),
+            unit: None,
+            value: None,
+        }
+    }
+}
+
+/// What one reader (one thread) remembers across rows: the cells a cohort usually repeats in
+/// every row (the doses, the collection window).
+#[derive(Default)]
+pub(crate) struct Repeated {
+    /// By position in [`Layout::sugars`].
+    doses: Vec<Last<crate::protocol::Dose>>,
+    collection: Last<crate::units::Duration>,
+}
+
 /// Reads rows into samples, by the layout resolved from the header.
 #[derive(Clone, Debug)]
 pub struct RowReader<'a> {
@@ -249,6 +281,40 @@ impl<'x> Row<'x, '_> {
         parse: impl FnOnce(&str, Option<Unit>) -> Result<T, SampleProblem>,
     ) -> Option<T> {
         let c = self.cell(field)?;
+        self.parse(field, &c, parse)
+    }
+
+    /// [`Row::read`] for a field whose cell rows often repeat: the same text with the same unit
+    /// as the last row's gives the same value (parsing is a function of those two alone), so
+    /// it is taken from `last` instead of being parsed again.
+    fn read_repeated<T: Copy>(
+        &mut self,
+        field: Field,
+        last: &mut Last<T>,
+        parse: impl FnOnce(&str, Option<Unit>) -> Result<T, SampleProblem>,
+    ) -> Option<T> {
+        let c = self.cell(field)?;
+        if last.value.is_some() && last.unit == c.unit && last.text == c.text.as_bytes() {
+            return last.value;
+        }
+        let value = self.parse(field, &c, parse);
+        last.text.clear();
+        last.value = None;
+        if c.text.len() <= Last::<T>::LONGEST {
+            last.text.extend_from_slice(c.text.as_bytes());
+            last.unit = c.unit;
+            last.value = value;
+        }
+        value
+    }
+
+    /// Parses cell `c` of `field`; `None` when rejected (recorded).
+    fn parse<T>(
+        &mut self,
+        field: Field,
+        c: &Cell<'_>,
+        parse: impl FnOnce(&str, Option<Unit>) -> Result<T, SampleProblem>,
+    ) -> Option<T> {
         let read = if self.reader.layout.decimal_comma() && field.unit_kind() != UnitKind::None {
             let mut buf = [0u8; parse::DECIMAL_COMMA_MAX];
             parse::decimal_comma(c.text, &mut buf).and_then(|t| parse(t, c.unit))
@@ -295,6 +361,18 @@ impl<'a> RowReader<'a> {
         sample: &mut Sample,
         errors: &mut Vec<RowError>,
     ) -> Result<(), RowError> {
+        self.read_with(record, pos, sample, errors, &mut Repeated::default())
+    }
+
+    /// [`RowReader::read`], with what this thread's earlier rows repeated.
+    pub(crate) fn read_with(
+        &self,
+        record: &ByteRecord,
+        pos: Position,
+        sample: &mut Sample,
+        errors: &mut Vec<RowError>,
+        repeated: &mut Repeated,
+    ) -> Result<(), RowError> {
         // Fraction labels are kept across rows (no allocation per row).
         let fractions = std::mem::take(&mut sample.fractions);
         sample.clear();
@@ -320,8 +398,11 @@ impl<'a> RowReader<'a> {
             sample.fractions = fractions;
             self.fractions(&mut row, sample);
         }
-        for &sugar in self.layout.sugars() {
-            let dose = row.read(Field::Dose(sugar), |t, u| {
+        repeated
+            .doses
+            .resize_with(self.layout.sugars().len(), Last::default);
+        for (&sugar, last) in self.layout.sugars().iter().zip(&mut repeated.doses) {
+            let dose = row.read_repeated(Field::Dose(sugar), last, |t, u| {
                 let unit = match u {
                     Some(Unit::Mass(u)) => Some(u),
                     _ => None,
@@ -343,13 +424,14 @@ impl<'a> RowReader<'a> {
         sample.protocol.drink_volume = row.read(Field::DoseVolume, |t, u| {
             parse::dose_volume(t, volume_unit(u))
         });
-        sample.protocol.collection = row.read(Field::Collection, |t, u| {
-            let unit = match u {
-                Some(Unit::Duration(u)) => Some(u),
-                _ => None,
-            };
-            parse::collection(t, unit)
-        });
+        sample.protocol.collection =
+            row.read_repeated(Field::Collection, &mut repeated.collection, |t, u| {
+                let unit = match u {
+                    Some(Unit::Duration(u)) => Some(u),
+                    _ => None,
+                };
+                parse::collection(t, unit)
+            });
         sample.protocol.age_years = row.read(Field::Age, |t, u| {
             let unit = match u {
                 Some(Unit::Age(u)) => Some(u),
@@ -798,6 +880,38 @@ mod tests {
         ));
         assert!(b.vitamin_d && b.zonulin);
         assert!(b.vitamin_d_limit.is_none()); // `< LOD` states no limit
+    }
+
+    #[test]
+    fn a_repeated_cell_reads_as_it_did_and_a_changed_one_anew() {
+        let layout = Layout::resolve(
+            &["lactulose_dose [g]", "collection [h]"],
+            &ColumnMap::default(),
+        )
+        .unwrap();
+        let reader = RowReader::new(&layout, None);
+        let mut repeated = Repeated::default();
+        let mut read = |row: &[&str]| {
+            let (mut s, mut errors) = (Sample::default(), Vec::new());
+            let record = ByteRecord::from(row.to_vec());
+            reader
+                .read_with(&record, POS, &mut s, &mut errors, &mut repeated)
+                .unwrap();
+            let dose = s
+                .protocol
+                .doses
+                .get(Sugar::Lactulose)
+                .map(|d| d.mass.value());
+            (dose, s.protocol.collection.map(|c| c.value()), errors.len())
+        };
+        assert_eq!(read(&["5", "5"]), (Some(5.0), Some(5.0), 0));
+        assert_eq!(read(&["5", "5"]), (Some(5.0), Some(5.0), 0));
+        // a changed cell is read anew: 10 g, 6 h
+        assert_eq!(read(&["10", "6"]), (Some(10.0), Some(6.0), 0));
+        // a rejected cell is rejected in every row that repeats it
+        assert_eq!(read(&["0", "6"]), (None, Some(6.0), 1));
+        assert_eq!(read(&["0", "6"]), (None, Some(6.0), 1));
+        assert_eq!(read(&["5", "6"]), (Some(5.0), Some(6.0), 0));
     }
 
     #[test]

@@ -4,10 +4,18 @@ use crate::censored::Censored;
 
 /// The quantile definition used throughout [`crate::summary`], in words (printed with every
 /// output).
+///
+/// ```
+/// assert!(lmr::summary::QUANTILE_METHOD.starts_with("Hyndman–Fan type 7"));
+/// ```
 pub const QUANTILE_METHOD: &str = "Hyndman–Fan type 7 (R's quantile() default): h = (n − 1)·p, \
      Q(p) = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]) on the sorted exact values, 0-based";
 
 /// How censored values are handled, in words (printed with every output).
+///
+/// ```
+/// assert!(lmr::summary::CENSORED_METHOD.contains("excluded from the median and IQR"));
+/// ```
 pub const CENSORED_METHOD: &str = "values known only as a bound (<LOD, or a ratio with a censored \
      part) are excluded from the median and IQR and counted in n_below_limit / n_above_limit; \
      when the limits lie below the median, as detection limits usually do, leaving those \
@@ -48,6 +56,13 @@ pub fn quantile_type7(sorted: &[f64], p: f64) -> Option<f64> {
 }
 
 /// Median and quartiles of a measure's exact values.
+///
+/// ```
+/// use lmr::summary::Quartiles;
+///
+/// let q = Quartiles { q1: 1.75, median: 2.5, q3: 3.25 };
+/// assert_eq!(q.iqr(), 1.5); // 3.25 − 1.75
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Quartiles {
     /// 25th percentile.
@@ -66,6 +81,22 @@ impl Quartiles {
 }
 
 /// The values of one measure in one group: exact values, and counts of censored ones.
+///
+/// ```
+/// use lmr::censored::Censored;
+/// use lmr::summary::Measure;
+///
+/// let mut m = Measure::default();
+/// for x in [4.0, 1.0, 3.0, 2.0] {
+///     m.add(Censored::Exact(x));
+/// }
+/// m.add(Censored::LessThan(0.5)); // counted, not used in the quartiles
+/// m.reject(); // a row whose value could not be computed
+/// assert_eq!((m.n_exact(), m.n_below_limit(), m.n_above_limit(), m.n_rejected()), (4, 1, 0, 1));
+/// // R: quantile(c(1, 2, 3, 4)) → 1.75, 2.5, 3.25 (type 7)
+/// let q = m.quartiles().unwrap();
+/// assert_eq!((q.q1, q.median, q.q3), (1.75, 2.5, 3.25));
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Measure {
     values: Vec<f64>,
@@ -79,6 +110,16 @@ pub struct Measure {
 impl Measure {
     /// Adds a value. A `<` value counts in [`Measure::n_below_limit`], a `>` value in
     /// [`Measure::n_above_limit`]; neither enters the quartiles. Non-finite values are ignored.
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, summary::Measure};
+    ///
+    /// let mut m = Measure::default();
+    /// m.add(Censored::GreaterThan(2000.0));
+    /// m.add(Censored::Exact(f64::NAN));
+    /// assert_eq!((m.n_exact(), m.n_above_limit()), (0, 1));
+    /// assert!(!m.is_empty());
+    /// ```
     pub fn add(&mut self, value: Censored) {
         match value {
             Censored::Exact(x) if x.is_finite() => {
@@ -103,6 +144,18 @@ impl Measure {
     }
 
     /// Adds every value of another measure.
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, summary::Measure};
+    ///
+    /// let (mut a, mut b) = (Measure::default(), Measure::default());
+    /// a.add(Censored::Exact(1.0));
+    /// b.add(Censored::Exact(3.0));
+    /// b.add(Censored::LessThan(0.1));
+    /// a.merge(&b);
+    /// assert_eq!((a.n_exact(), a.n_below_limit()), (2, 1));
+    /// assert_eq!(a.quartiles().unwrap().median, 2.0); // (1 + 3) / 2
+    /// ```
     pub fn merge(&mut self, other: &Measure) {
         self.values.extend_from_slice(&other.values);
         self.below += other.below;
@@ -127,11 +180,30 @@ impl Measure {
     }
 
     /// Whether no value at all (exact or censored) was added.
+    ///
+    /// ```
+    /// use lmr::summary::Measure;
+    ///
+    /// let mut m = Measure::default();
+    /// m.reject(); // a rejected row adds no value
+    /// assert!(m.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.values.is_empty() && self.below == 0 && self.above == 0
     }
 
     /// The exact values, in the order added (or sorted, once [`Measure::sort`] ran).
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, summary::Measure};
+    ///
+    /// let mut m = Measure::default();
+    /// m.add(Censored::Exact(3.0));
+    /// m.add(Censored::Exact(1.0));
+    /// assert_eq!(m.values(), [3.0, 1.0]);
+    /// m.sort();
+    /// assert_eq!(m.values(), [1.0, 3.0]);
+    /// ```
     pub fn values(&self) -> &[f64] {
         &self.values
     }
@@ -146,6 +218,17 @@ impl Measure {
 
     /// Median and quartiles of the exact values ([`quantile_type7`]); `None` without exact
     /// values. Sorts a copy when the values are not sorted yet.
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, summary::Measure};
+    ///
+    /// let mut m = Measure::default();
+    /// m.add(Censored::LessThan(0.01));
+    /// assert_eq!(m.quartiles(), None); // censored values only
+    /// m.add(Censored::Exact(0.05));
+    /// let q = m.quartiles().unwrap();
+    /// assert_eq!((q.q1, q.median, q.q3), (0.05, 0.05, 0.05)); // one value: every quantile is it
+    /// ```
     pub fn quartiles(&self) -> Option<Quartiles> {
         let copy;
         let sorted: &[f64] = if self.sorted {

@@ -72,6 +72,13 @@ use crate::protocol::Sex;
 use crate::source::{Source, Verification};
 
 /// The analytes a z-score table may be written for.
+///
+/// ```
+/// use lmr::analyte::Analyte;
+///
+/// assert_eq!(lmr::zscore::ZSCORE_ANALYTES.len(), 5); // three ratios, two recoveries
+/// assert!(!lmr::zscore::ZSCORE_ANALYTES.contains(&Analyte::VitaminD25oh));
+/// ```
 pub const ZSCORE_ANALYTES: &[Analyte] = &[
     Analyte::LmRatio,
     Analyte::LrRatio,
@@ -81,12 +88,27 @@ pub const ZSCORE_ANALYTES: &[Analyte] = &[
 ];
 
 /// Whether a z-score table may be written for `analyte` (the sugar ratios and recoveries).
+///
+/// ```
+/// use lmr::{analyte::Analyte, zscore::is_zscore_analyte};
+///
+/// assert!(is_zscore_analyte(Analyte::MannitolRecoveryPct));
+/// assert!(!is_zscore_analyte(Analyte::Zonulin));
+/// ```
 pub fn is_zscore_analyte(analyte: Analyte) -> bool {
     ZSCORE_ANALYTES.contains(&analyte)
 }
 
 /// The output column for an analyte's z-score (`lmz`, `lactulose_z`, `mannitol_z`, `lrz`,
 /// `l13mz`); the id of the table used goes in the same name with `_reference` appended.
+///
+/// ```
+/// use lmr::{analyte::Analyte, zscore::z_column};
+///
+/// assert_eq!(z_column(Analyte::LmRatio), Some("lmz"));
+/// assert_eq!(z_column(Analyte::LactuloseRecoveryPct), Some("lactulose_z"));
+/// assert_eq!(z_column(Analyte::UrineVolume), None);
+/// ```
 pub fn z_column(analyte: Analyte) -> Option<&'static str> {
     match analyte {
         Analyte::LmRatio => Some("lmz"),
@@ -99,6 +121,14 @@ pub fn z_column(analyte: Analyte) -> Option<&'static str> {
 }
 
 /// The unit a z-score table's values (and the value scored) are in: a ratio, or percent of dose.
+///
+/// ```
+/// use lmr::{analyte::{Analyte, RangeUnit}, zscore::zscore_unit};
+///
+/// assert_eq!(zscore_unit(Analyte::LrRatio), Some(RangeUnit::Ratio));
+/// assert_eq!(zscore_unit(Analyte::MannitolRecoveryPct), Some(RangeUnit::Percent));
+/// assert_eq!(zscore_unit(Analyte::VitaminD25oh), None);
+/// ```
 pub fn zscore_unit(analyte: Analyte) -> Option<RangeUnit> {
     match analyte {
         Analyte::LmRatio | Analyte::LrRatio | Analyte::L13mRatio => Some(RangeUnit::Ratio),
@@ -108,6 +138,14 @@ pub fn zscore_unit(analyte: Analyte) -> Option<RangeUnit> {
 }
 
 /// The scale a table's mean and SD are on.
+///
+/// ```
+/// use lmr::zscore::Scale;
+///
+/// assert_eq!(" ln ".parse::<Scale>()?, Scale::Ln); // `--scale ln`
+/// assert_eq!(Scale::Linear.to_string(), "linear");
+/// # Ok::<(), lmr::zscore::UnknownScale>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scale {
     /// Natural logarithm of the value (`ln`); the value must be positive.
@@ -118,6 +156,10 @@ pub enum Scale {
 
 impl Scale {
     /// `ln` or `linear`, as written in files.
+    ///
+    /// ```
+    /// assert_eq!(lmr::zscore::Scale::Ln.key(), "ln");
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             Scale::Ln => "ln",
@@ -126,6 +168,14 @@ impl Scale {
     }
 
     /// Parses `ln` or `linear` (exactly; `log` is refused because its base is ambiguous).
+    ///
+    /// ```
+    /// use lmr::zscore::Scale;
+    ///
+    /// assert_eq!(Scale::from_key("linear"), Some(Scale::Linear));
+    /// assert_eq!(Scale::from_key("log"), None);
+    /// assert_eq!(Scale::from_key("LN"), None);
+    /// ```
     pub fn from_key(key: &str) -> Option<Scale> {
         match key {
             "ln" => Some(Scale::Ln),
@@ -144,6 +194,17 @@ impl Scale {
     /// # Errors
     /// [`NoZscore::NotFinite`] for NaN or ±∞; [`NoZscore::NotPositive`] for x ≤ 0 on the `ln`
     /// scale.
+    ///
+    /// ```
+    /// use lmr::zscore::{NoZscore, Scale};
+    ///
+    /// // ln 0.05 = −2.995732274 (natural logarithm)
+    /// approx::assert_relative_eq!(Scale::Ln.transform(0.05)?, -2.995732274, max_relative = 1e-9);
+    /// assert_eq!(Scale::Linear.transform(0.05)?, 0.05);
+    /// assert_eq!(Scale::Ln.transform(0.0), Err(NoZscore::NotPositive { value: 0.0 }));
+    /// assert!(Scale::Linear.transform(f64::NAN).is_err());
+    /// # Ok::<(), NoZscore>(())
+    /// ```
     pub fn transform(self, x: f64) -> Result<f64, NoZscore> {
         if !x.is_finite() {
             return Err(NoZscore::NotFinite { value: x });
@@ -166,6 +227,12 @@ impl FromStr for Scale {
 }
 
 /// A scale name that is not `ln` or `linear`.
+///
+/// ```
+/// use lmr::zscore::{Scale, UnknownScale};
+///
+/// assert_eq!("log10".parse::<Scale>(), Err(UnknownScale("log10".into())));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0:?}: unknown scale (expected \"ln\" for the natural logarithm, or \"linear\")")]
 pub struct UnknownScale(pub String);
@@ -177,6 +244,13 @@ impl fmt::Display for Scale {
 }
 
 /// The sex a cell applies to.
+///
+/// ```
+/// use lmr::{protocol::Sex, zscore::CellSex};
+///
+/// assert_eq!(CellSex::from(Sex::Male), CellSex::Male);
+/// assert_eq!(CellSex::Any.to_string(), "any");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CellSex {
     /// Girls and women.
@@ -189,6 +263,10 @@ pub enum CellSex {
 
 impl CellSex {
     /// `female`, `male` or `any`, as written in files.
+    ///
+    /// ```
+    /// assert_eq!(lmr::zscore::CellSex::Female.key(), "female");
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             CellSex::Female => "female",
@@ -198,6 +276,13 @@ impl CellSex {
     }
 
     /// Parses `female`, `male` or `any` (exactly, as written by [`Self::key`]).
+    ///
+    /// ```
+    /// use lmr::zscore::CellSex;
+    ///
+    /// assert_eq!(CellSex::from_key("any"), Some(CellSex::Any));
+    /// assert_eq!(CellSex::from_key("F"), None); // files are written by programs: exact keys
+    /// ```
     pub fn from_key(key: &str) -> Option<CellSex> {
         match key {
             "female" => Some(CellSex::Female),
@@ -209,6 +294,15 @@ impl CellSex {
 
     /// Whether a cell of this sex applies to a person of sex `sex` (an `any` cell applies to
     /// everyone, including a person whose sex is not given).
+    ///
+    /// ```
+    /// use lmr::{protocol::Sex, zscore::CellSex};
+    ///
+    /// assert!(CellSex::Any.applies_to(None));
+    /// assert!(CellSex::Female.applies_to(Some(Sex::Female)));
+    /// assert!(!CellSex::Female.applies_to(None));
+    /// assert!(!CellSex::Male.applies_to(Some(Sex::Female)));
+    /// ```
     pub fn applies_to(self, sex: Option<Sex>) -> bool {
         match self {
             CellSex::Any => true,
@@ -242,6 +336,15 @@ impl fmt::Display for CellSex {
 ///
 /// Half-open bands tile: `0-4` and `4-7` share the edge 4 and a child of exactly 4.0 y is in
 /// `4-7` only.
+///
+/// ```
+/// use lmr::zscore::AgeBand;
+///
+/// let b = AgeBand::new(0.5, 2.0)?;
+/// assert_eq!((b.from(), b.below()), (0.5, 2.0));
+/// assert_eq!(b.to_string(), "0.5 ≤ age < 2 y");
+/// # Ok::<(), lmr::zscore::AgeBandsError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AgeBand {
     from: f64,
@@ -255,6 +358,15 @@ impl AgeBand {
     /// [`AgeBandProblem::NotANumber`] if an end is not a finite, non-negative number, and
     /// [`AgeBandProblem::NotPositiveWidth`] unless `from < below`; the error quotes the band as
     /// `from-below`.
+    ///
+    /// ```
+    /// use lmr::zscore::{AgeBand, AgeBandProblem};
+    ///
+    /// assert!(AgeBand::new(0.0, 4.0).is_ok());
+    /// let e = AgeBand::new(4.0, 4.0).unwrap_err();
+    /// assert_eq!(e.problem, AgeBandProblem::NotPositiveWidth { item: "4-4".into() });
+    /// assert!(AgeBand::new(-1.0, 4.0).is_err());
+    /// ```
     pub fn new(from: f64, below: f64) -> Result<AgeBand, AgeBandsError> {
         let text = format!("{from}-{below}");
         for bound in [from, below] {
@@ -277,27 +389,48 @@ impl AgeBand {
         Ok(AgeBand { from, below })
     }
 
-    /// The youngest age in the band (years, inclusive).
+    /// The youngest age in the band (years, inclusive; shown with [`AgeBand`]).
     pub fn from(self) -> f64 {
         self.from
     }
 
-    /// The age the band stops below (years, exclusive).
+    /// The age the band stops below (years, exclusive; shown with [`AgeBand`]).
     pub fn below(self) -> f64 {
         self.below
     }
 
     /// Whether `age` (years) is in the band: `from ≤ age < below`.
+    ///
+    /// ```
+    /// let band = lmr::zscore::AgeBand::new(0.0, 4.0)?;
+    /// assert!(band.contains(0.0) && band.contains(3.99));
+    /// assert!(!band.contains(4.0)); // the upper end is exclusive
+    /// # Ok::<(), lmr::zscore::AgeBandsError>(())
+    /// ```
     pub fn contains(self, age: f64) -> bool {
         self.from <= age && age < self.below
     }
 
     /// Whether the two bands share any age.
+    ///
+    /// ```
+    /// use lmr::zscore::AgeBand;
+    ///
+    /// let (a, b, c) = (AgeBand::new(0.0, 4.0)?, AgeBand::new(4.0, 7.0)?, AgeBand::new(3.0, 5.0)?);
+    /// assert!(!a.overlaps(b)); // they share only the edge 4, which is in `b` alone
+    /// assert!(a.overlaps(c) && c.overlaps(b));
+    /// # Ok::<(), lmr::zscore::AgeBandsError>(())
+    /// ```
     pub fn overlaps(self, other: AgeBand) -> bool {
         self.from < other.below && other.from < self.below
     }
 
     /// The band as written in `--age-bands` (`0-4`, `0.5-2`).
+    ///
+    /// ```
+    /// assert_eq!(lmr::zscore::AgeBand::new(0.5, 2.0)?.label(), "0.5-2");
+    /// # Ok::<(), lmr::zscore::AgeBandsError>(())
+    /// ```
     pub fn label(self) -> String {
         format!("{}-{}", self.from, self.below)
     }
@@ -334,6 +467,16 @@ impl AgeBands {
     /// # Errors
     /// [`AgeBandProblem::Empty`] for no bands; [`AgeBandProblem::Overlap`] when a band starts
     /// before the previous one ends.
+    ///
+    /// ```
+    /// use lmr::zscore::{AgeBand, AgeBandProblem, AgeBands};
+    ///
+    /// // a gap (2–4 y) is allowed: those ages are left out and counted
+    /// let bands = AgeBands::new(vec![AgeBand::new(0.0, 2.0)?, AgeBand::new(4.0, 7.0)?])?;
+    /// assert_eq!(bands.to_string(), "0-2,4-7");
+    /// assert_eq!(AgeBands::new(vec![]).unwrap_err().problem, AgeBandProblem::Empty);
+    /// # Ok::<(), lmr::zscore::AgeBandsError>(())
+    /// ```
     pub fn new(bands: Vec<AgeBand>) -> Result<AgeBands, AgeBandsError> {
         let text = || {
             bands
@@ -363,6 +506,12 @@ impl AgeBands {
     }
 
     /// The bands, in increasing order.
+    ///
+    /// ```
+    /// let bands: lmr::zscore::AgeBands = "0-4, 4-7".parse()?;
+    /// assert_eq!(bands.as_slice()[1].label(), "4-7");
+    /// # Ok::<(), lmr::zscore::AgeBandsError>(())
+    /// ```
     pub fn as_slice(&self) -> &[AgeBand] {
         &self.0
     }
@@ -425,6 +574,15 @@ impl fmt::Display for AgeBands {
 }
 
 /// Age bands that cannot be used. The message quotes the text.
+///
+/// ```
+/// use lmr::zscore::{AgeBandProblem, AgeBands};
+///
+/// let e = "0-4,x-7".parse::<AgeBands>().unwrap_err();
+/// assert_eq!(e.text, "0-4,x-7");
+/// assert_eq!(e.problem, AgeBandProblem::NotANumber { item: "x-7".into(), bound: "x".into() });
+/// assert_eq!(e.to_string(), r#"age bands "0-4,x-7": band "x-7": "x" is not a non-negative number of years"#);
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("age bands {text:?}: {problem}")]
 pub struct AgeBandsError {
@@ -435,6 +593,13 @@ pub struct AgeBandsError {
 }
 
 /// What is wrong with age bands.
+///
+/// ```
+/// use lmr::zscore::{AgeBandProblem, AgeBands};
+///
+/// assert_eq!("0to4".parse::<AgeBands>().unwrap_err().problem, AgeBandProblem::NotARange { item: "0to4".into() });
+/// assert_eq!(" ".parse::<AgeBands>().unwrap_err().problem, AgeBandProblem::Empty);
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AgeBandProblem {
@@ -473,6 +638,18 @@ pub enum AgeBandProblem {
 
 /// One cell of a table: the reference group's mean and SD, on the table's scale, for one sex and
 /// age band.
+///
+/// ```
+/// use lmr::zscore::{AgeBand, Cell, CellSex};
+///
+/// let c = Cell::new(CellSex::Female, AgeBand::new(4.0, 7.0)?, -3.1, 0.6, 42)?;
+/// assert_eq!((c.sex(), c.mean(), c.sd(), c.n()), (CellSex::Female, -3.1, 0.6, 42));
+/// assert_eq!(c.age().label(), "4-7");
+/// assert_eq!(c.to_string(), "female, 4 ≤ age < 7 y: mean -3.1, SD 0.6 (n 42)");
+/// // (−2.5 − (−3.1)) / 0.6 = 1.0
+/// approx::assert_relative_eq!(c.z_of_transformed(-2.5), 1.0, max_relative = 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Cell {
     sex: CellSex,
@@ -499,6 +676,16 @@ impl Cell {
     /// # Errors
     /// [`CellError::MeanNotFinite`]; [`CellError::SdNotPositive`] unless `sd` is finite and
     /// > 0; [`CellError::TooFewObservations`] for `n` < 2 (an SD needs two observations).
+    ///
+    /// ```
+    /// use lmr::zscore::{AgeBand, Cell, CellError, CellSex};
+    ///
+    /// let band = AgeBand::new(0.0, 4.0)?;
+    /// assert!(Cell::new(CellSex::Any, band, -3.2, 0.5, 40).is_ok());
+    /// assert_eq!(Cell::new(CellSex::Any, band, -3.2, 0.0, 40), Err(CellError::SdNotPositive { sd: 0.0 }));
+    /// assert_eq!(Cell::new(CellSex::Any, band, -3.2, 0.5, 1), Err(CellError::TooFewObservations { n: 1 }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(sex: CellSex, age: AgeBand, mean: f64, sd: f64, n: u64) -> Result<Cell, CellError> {
         if !mean.is_finite() {
             return Err(CellError::MeanNotFinite { mean });
@@ -518,7 +705,7 @@ impl Cell {
         })
     }
 
-    /// The sex it applies to.
+    /// The sex it applies to (the accessors are shown with [`Cell`]).
     pub fn sex(&self) -> CellSex {
         self.sex
     }
@@ -554,6 +741,14 @@ impl Cell {
 }
 
 /// A cell that cannot be used.
+///
+/// ```
+/// use lmr::zscore::{AgeBand, Cell, CellSex};
+///
+/// let e = Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, f64::NAN, 0.5, 40).unwrap_err();
+/// assert_eq!(e.to_string(), "mean NaN: expected a finite number");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CellError {
@@ -579,6 +774,13 @@ pub enum CellError {
 
 impl CellError {
     /// The file key the error is about (`mean`, `sd` or `n`).
+    ///
+    /// ```
+    /// use lmr::zscore::CellError;
+    ///
+    /// assert_eq!(CellError::SdNotPositive { sd: -1.0 }.key(), "sd");
+    /// assert_eq!(CellError::TooFewObservations { n: 0 }.key(), "n");
+    /// ```
     pub fn key(&self) -> &'static str {
         match self {
             CellError::MeanNotFinite { .. } => "mean",
@@ -588,7 +790,7 @@ impl CellError {
     }
 }
 
-/// What a table is built from (see [`ZscoreTable::new`]).
+/// What a table is built from (see [`ZscoreTable::new`], whose example builds one).
 #[derive(Clone, Debug)]
 pub struct TableSpec {
     /// Unique identifier (lower-case letters, digits and '-').
@@ -610,6 +812,43 @@ pub struct TableSpec {
 /// A z-score reference table: per sex and age band, the reference mean and SD of one analyte on a
 /// declared scale, with its source. Built by [`ZscoreTable::new`], the range-file loader, or
 /// [`Derivation::to_table`], so its cells never overlap for one person.
+///
+/// ```
+/// use lmr::analyte::Analyte;
+/// use lmr::source::{Source, Verification};
+/// use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+///
+/// let source = Source {
+///     citation: "synthetic example".into(), doi: None, url: None,
+///     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+/// };
+/// let cell = |sex, from, below, mean, sd| -> Result<Cell, Box<dyn std::error::Error>> {
+///     Ok(Cell::new(sex, AgeBand::new(from, below)?, mean, sd, 40)?)
+/// };
+/// let table = ZscoreTable::new(
+///     TableSpec {
+///         id: "lmz-example".into(),
+///         analyte: Analyte::LmRatio,
+///         scale: Scale::Ln,
+///         title: "L:M z-scores, synthetic".into(),
+///         population: None,
+///         source,
+///         cells: vec![
+///             cell(CellSex::Female, 0.0, 4.0, -3.0, 0.5)?,
+///             cell(CellSex::Male, 0.0, 4.0, -3.2, 0.6)?,
+///             cell(CellSex::Any, 4.0, 7.0, -3.4, 0.4)?,
+///         ],
+///     },
+///     "example",
+/// )?;
+/// assert_eq!((table.id(), table.analyte(), table.scale()), ("lmz-example", Analyte::LmRatio, Scale::Ln));
+/// assert_eq!(table.unit(), lmr::analyte::RangeUnit::Ratio);
+/// assert_eq!((table.title(), table.population(), table.origin()), ("L:M z-scores, synthetic", None, "example"));
+/// assert_eq!(table.source().status, Verification::Local);
+/// assert_eq!(table.cells().len(), 3);
+/// assert!(table.is_by_sex());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct ZscoreTable {
     id: String,
@@ -701,6 +940,33 @@ impl ZscoreTable {
     /// [`TableError::IncompleteSource`] (empty citation or quote; neither doi nor url unless the
     /// status is `local`), [`TableError::NoCells`], and [`TableError::Overlap`] when two cells'
     /// age bands overlap for the same sex (an `any` cell collides with every sex).
+    ///
+    /// ```
+    /// use lmr::analyte::Analyte;
+    /// use lmr::source::{Source, Verification};
+    /// use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableError, TableSpec, ZscoreTable};
+    ///
+    /// let spec = |cells| TableSpec {
+    ///     id: "lmz-example".into(),
+    ///     analyte: Analyte::LmRatio,
+    ///     scale: Scale::Ln,
+    ///     title: "L:M z-scores, synthetic".into(),
+    ///     population: None,
+    ///     source: Source {
+    ///         citation: "synthetic example".into(), doi: None, url: None,
+    ///         quote: "invented numbers".into(), status: Verification::Local, notes: None,
+    ///     },
+    ///     cells,
+    /// };
+    /// let female = Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?;
+    /// let any = Cell::new(CellSex::Any, AgeBand::new(2.0, 7.0)?, -3.4, 0.4, 40)?;
+    /// assert!(ZscoreTable::new(spec(vec![female]), "example").is_ok());
+    /// // a girl of 3 would match both cells
+    /// let e = ZscoreTable::new(spec(vec![female, any]), "example").unwrap_err();
+    /// assert!(matches!(e, TableError::Overlap { index: 1, other: 0, .. }));
+    /// assert_eq!(ZscoreTable::new(spec(vec![]), "example").unwrap_err(), TableError::NoCells);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(spec: TableSpec, origin: impl Into<String>) -> Result<ZscoreTable, TableError> {
         if !valid_id(&spec.id) {
             return Err(TableError::InvalidId { id: spec.id });
@@ -813,6 +1079,49 @@ impl ZscoreTable {
     /// the age (never extrapolated); [`NoZscore::SexNotGiven`] when only sex-specific cells hold
     /// the age and no sex is given; [`NoZscore::SexOutsideReference`] when cells hold the age
     /// for the other sex only.
+    ///
+    /// ```
+    /// # use lmr::analyte::Analyte;
+    /// # use lmr::source::{Source, Verification};
+    /// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+    /// #
+    /// # let source = Source {
+    /// #     citation: "synthetic example".into(), doi: None, url: None,
+    /// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+    /// # };
+    /// # let cell = |sex, from, below, mean, sd| -> Result<Cell, Box<dyn std::error::Error>> {
+    /// #     Ok(Cell::new(sex, AgeBand::new(from, below)?, mean, sd, 40)?)
+    /// # };
+    /// # let table = ZscoreTable::new(
+    /// #     TableSpec {
+    /// #         id: "lmz-example".into(),
+    /// #         analyte: Analyte::LmRatio,
+    /// #         scale: Scale::Ln,
+    /// #         title: "L:M z-scores, synthetic".into(),
+    /// #         population: None,
+    /// #         source,
+    /// #         cells: vec![
+    /// #             cell(CellSex::Female, 0.0, 4.0, -3.0, 0.5)?,
+    /// #             cell(CellSex::Male, 0.0, 4.0, -3.2, 0.6)?,
+    /// #             cell(CellSex::Any, 4.0, 7.0, -3.4, 0.4)?,
+    /// #         ],
+    /// #     },
+    /// #     "example",
+    /// # )?;
+    /// # let _ = &table;
+    /// use lmr::{protocol::Sex, zscore::NoZscore};
+    ///
+    /// // cells: female 0–4 y, male 0–4 y, any 4–7 y
+    /// assert_eq!(table.cell_for(Some(Sex::Male), Some(2.0))?.mean(), -3.2);
+    /// assert_eq!(table.cell_for(None, Some(5.0))?.sex(), CellSex::Any);
+    /// assert_eq!(table.cell_for(None, Some(2.0)), Err(NoZscore::SexNotGiven { age: 2.0 }));
+    /// assert_eq!(table.cell_for(Some(Sex::Female), None), Err(NoZscore::AgeNotGiven));
+    /// assert_eq!(
+    ///     table.cell_for(Some(Sex::Female), Some(7.0)).unwrap_err().to_string(),
+    ///     "age 7 y is outside the reference table (its bands for female cover 0 ≤ age < 7 y); not extrapolated"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cell_for(&self, sex: Option<Sex>, age_years: Option<f64>) -> Result<&Cell, NoZscore> {
         let age = age_years.ok_or(NoZscore::AgeNotGiven)?;
         if let Some(c) = self
@@ -861,6 +1170,27 @@ impl ZscoreTable {
 }
 
 /// A z-score with the cell it was computed against.
+///
+/// ```
+/// # use lmr::analyte::Analyte;
+/// # use lmr::source::{Source, Verification};
+/// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+/// # let source = Source {
+/// #     citation: "synthetic example".into(), doi: None, url: None,
+/// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+/// # };
+/// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+/// # let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln,
+/// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
+/// # let table = ZscoreTable::new(spec, "example")?;
+/// // the table `my-lmz`: any sex, 0–4 y, ln scale, mean −3.2, SD 0.5
+/// let z = table.z(0.03, None, Some(1.5))?;
+/// // ln 0.03 = −3.506558; (−3.506558 − (−3.2)) / 0.5 = −0.613116
+/// approx::assert_relative_eq!(z.transformed, -3.506557897, max_relative = 1e-9);
+/// approx::assert_relative_eq!(z.z, -0.6131157946, max_relative = 1e-9);
+/// assert_eq!(z.cell.n(), 40);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Zscore {
     /// The z-score.
@@ -872,6 +1202,26 @@ pub struct Zscore {
 }
 
 /// Why a value has no z-score. [`Self::code`] gives a stable snake_case code for output.
+///
+/// ```
+/// # use lmr::analyte::Analyte;
+/// # use lmr::source::{Source, Verification};
+/// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+/// # let source = Source {
+/// #     citation: "synthetic example".into(), doi: None, url: None,
+/// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+/// # };
+/// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+/// # let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln,
+/// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
+/// # let table = ZscoreTable::new(spec, "example")?;
+/// use lmr::zscore::NoZscore;
+///
+/// // the table `my-lmz` is on the ln scale, for 0–4 y
+/// assert_eq!(table.z(0.0, None, Some(2.0)), Err(NoZscore::NotPositive { value: 0.0 }));
+/// assert!(matches!(table.z(0.03, None, Some(4.0)), Err(NoZscore::AgeOutsideReference { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum NoZscore {
@@ -919,6 +1269,13 @@ pub enum NoZscore {
 impl NoZscore {
     /// The stable code: `value_not_finite`, `value_not_positive`, `age_not_given`,
     /// `age_outside_reference`, `sex_not_given` or `sex_outside_reference`.
+    ///
+    /// ```
+    /// use lmr::zscore::NoZscore;
+    ///
+    /// assert_eq!(NoZscore::AgeNotGiven.code(), "age_not_given");
+    /// assert_eq!(NoZscore::NotPositive { value: 0.0 }.code(), "value_not_positive");
+    /// ```
     pub fn code(&self) -> &'static str {
         match self {
             NoZscore::NotFinite { .. } => "value_not_finite",
@@ -932,6 +1289,14 @@ impl NoZscore {
 
     /// The quality flag to raise, if any ([`Flag::AgeOutsideReference`] for an age outside the
     /// table; the other reasons are missing or unusable input, reported by their code).
+    ///
+    /// ```
+    /// use lmr::{flag::Flag, zscore::NoZscore};
+    ///
+    /// let outside = NoZscore::AgeOutsideReference { age: 9.0, sex: None, span: Some((0.0, 4.0)) };
+    /// assert_eq!(outside.flag(), Some(Flag::AgeOutsideReference));
+    /// assert_eq!(NoZscore::AgeNotGiven.flag(), None);
+    /// ```
     pub fn flag(&self) -> Option<Flag> {
         match self {
             NoZscore::AgeOutsideReference { .. } => Some(Flag::AgeOutsideReference),
@@ -941,6 +1306,26 @@ impl NoZscore {
 }
 
 /// Two tables selected for one analyte (each analyte takes at most one table in a run).
+///
+/// ```
+/// # use lmr::analyte::Analyte;
+/// # use lmr::source::{Source, Verification};
+/// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+/// # let source = Source {
+/// #     citation: "synthetic example".into(), doi: None, url: None,
+/// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+/// # };
+/// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+/// # let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln,
+/// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
+/// # let table = ZscoreTable::new(spec, "example")?;
+/// use lmr::zscore::ZscoreSelection;
+///
+/// let e = ZscoreSelection::new(vec![table.clone(), table]).unwrap_err();
+/// assert_eq!(e.analyte, Analyte::LmRatio);
+/// assert_eq!(e.to_string(), r#"two z-score tables selected for lm_ratio: "my-lmz" and "my-lmz" (select one)"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("two z-score tables selected for {analyte}: {first:?} and {second:?} (select one)")]
 pub struct AmbiguousTables {
@@ -954,6 +1339,28 @@ pub struct AmbiguousTables {
 
 /// The tables selected for one run: at most one per analyte (`lmz` from the `lm_ratio` table,
 /// `lactulose_z` from the `lactulose_recovery_pct` table, …).
+///
+/// ```
+/// # use lmr::analyte::Analyte;
+/// # use lmr::source::{Source, Verification};
+/// # use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableSpec, ZscoreTable};
+/// # let source = Source {
+/// #     citation: "synthetic example".into(), doi: None, url: None,
+/// #     quote: "invented numbers".into(), status: Verification::Local, notes: None,
+/// # };
+/// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+/// # let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln,
+/// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
+/// # let table = ZscoreTable::new(spec, "example")?;
+/// use lmr::zscore::ZscoreSelection;
+///
+/// assert!(ZscoreSelection::default().is_empty());
+/// let selection = ZscoreSelection::new(vec![table])?; // `my-lmz`, an lm_ratio table
+/// assert_eq!(selection.table(Analyte::LmRatio).map(|t| t.id()), Some("my-lmz"));
+/// assert!(selection.table(Analyte::LactuloseRecoveryPct).is_none());
+/// assert_eq!(selection.tables().len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct ZscoreSelection {
     tables: Vec<ZscoreTable>,

@@ -34,8 +34,8 @@ use crate::reference_interval::{Limit, ReferenceInterval, ReferenceIntervalError
 /// let json = report.to_json();
 /// assert_eq!(json["partition"]["site"], "A");
 /// assert_eq!(json["censored_left_out"], 2);
-/// let lower = json["result"]["nonparametric"]["lower"]["value"].as_f64().unwrap();
-/// approx::assert_relative_eq!(lower, 1.5125, max_relative = 1e-12);
+/// // written by the output rule (10 significant digits): 1.5125, not 1.5125000000000013
+/// assert_eq!(json["result"]["nonparametric"]["lower"]["value"], 1.5125);
 /// ```
 #[derive(Debug)]
 pub struct IntervalReport<'a> {
@@ -77,6 +77,19 @@ enum IntervalJson<'a> {
     },
 }
 
+/// `v` with every fractional number written by the output rule ([`crate::number::json`]: 10
+/// significant digits), so an interpolated limit is 1.5125, not 1.5125000000000013.
+fn written(v: Value) -> Value {
+    match v {
+        Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
+            n.as_f64().map_or(Value::Number(n), crate::number::json)
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(written).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, written(v))).collect()),
+        other => other,
+    }
+}
+
 /// A number in the text report (JSON keeps every significant digit the output rule allows).
 fn sig(x: f64) -> String {
     Number::text(x).to_string()
@@ -89,7 +102,8 @@ impl IntervalReport<'_> {
     }
 
     /// The partition as JSON: counts, every estimate (`result`) and the warnings as sentences; or
-    /// `{"partition": label, "error": …}` when no interval could be established.
+    /// `{"partition": label, "error": …}` when no interval could be established. Numbers follow
+    /// the output rule ([`crate::number`]).
     pub fn to_json(&self) -> Value {
         let view = match self.result {
             Ok(r) => IntervalJson::Interval {
@@ -112,7 +126,7 @@ impl IntervalReport<'_> {
                 error: e.to_string(),
             },
         };
-        serde_json::to_value(view).unwrap_or_default()
+        written(serde_json::to_value(view).unwrap_or_default())
     }
 
     /// The partition for people: counts, the recommended estimate with its confidence intervals,

@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::analyte::Analyte;
 use crate::number::Number;
-use crate::reference_interval::{Limit, ReferenceInterval, ReferenceIntervalError};
+use crate::reference_interval::{
+    partition_label, Limit, ReferenceInterval, ReferenceIntervalError,
+};
 
 /// One partition's reference interval (or why there is none) with the rows left out of it.
 ///
@@ -198,23 +200,4 @@ impl IntervalReport<'_> {
         }
         out
     }
-}
-
-/// A partition's name: `site=A, sex=F` for its `--by` columns and values, `all rows` for none.
-///
-/// ```
-/// use lmr::report::partition_label;
-/// assert_eq!(partition_label(&[]), "all rows");
-/// let p = [("site".to_string(), "A".to_string()), ("sex".to_string(), "F".to_string())];
-/// assert_eq!(partition_label(&p), "site=A, sex=F");
-/// ```
-pub fn partition_label(partition: &[(String, String)]) -> String {
-    if partition.is_empty() {
-        return "all rows".into();
-    }
-    partition
-        .iter()
-        .map(|(b, k)| format!("{b}={k}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -9,7 +9,7 @@ mod range;
 mod text;
 
 pub use codes::{caveat_json, code_text, codes_json, codes_text, flag_json};
-pub use interval::{partition_label, IntervalReport};
+pub use interval::IntervalReport;
 pub use json::to_json;
 pub use range::{
     protocol_json, protocol_text, range_json, range_text, registry_json, registry_text,

@@ -49,6 +49,16 @@ pub use sheet::formula_safe;
 use std::path::PathBuf;
 
 /// What stops a file from being read or written safely. Each names the path(s).
+///
+/// ```
+/// use lmr::files::{FileError, OutputFile};
+///
+/// let dir = tempfile::tempdir()?;
+/// let e = OutputFile::create(dir.path(), &[]).err().unwrap();
+/// assert!(matches!(&e, FileError::IsDirectory(p) if p == dir.path()));
+/// assert!(e.to_string().ends_with(": is a directory (expected a file name)"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FileError {
@@ -102,6 +112,14 @@ pub enum FileError {
 impl FileError {
     /// The problem as an I/O error without the path, for an error type that names the path
     /// itself.
+    ///
+    /// ```
+    /// use lmr::files::FileError;
+    ///
+    /// let e = FileError::TooLarge { path: "big.toml".into(), size: 2_000_000, limit: 1_048_576, what: "a range file" };
+    /// let io = e.into_io();
+    /// assert_eq!(io.to_string(), "2000000 bytes, more than the limit of 1048576 bytes for a range file");
+    /// ```
     pub fn into_io(self) -> std::io::Error {
         match self {
             FileError::Io { source, .. } => source,

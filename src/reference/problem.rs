@@ -10,6 +10,16 @@ use crate::units::UnitError;
 use crate::zscore::{AgeBandProblem, CellError, TableError, ZSCORE_ANALYTES};
 
 /// A word-valued key of the range format (its value must be one of a fixed set).
+///
+/// ```
+/// use lmr::reference::{RangeFileError, RangeProblem, Registry, Word};
+///
+/// let text = "schema = 1\n[[protocol]]\nid = \"p\"\ntitle = \"P\"\ndoses = { lactulose = \"5 g\" }\n\
+///             [protocol.source]\ncitation = \"c\"\nquote = \"q\"\nstatus = \"maybe\"\n";
+/// let e = Registry::default().add_text("p.toml", text, true).unwrap_err();
+/// let RangeFileError::Invalid { problem, .. } = e else { panic!("{e}") };
+/// assert_eq!(*problem, RangeProblem::Unknown { word: Word::Status, value: "maybe".into() });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Word {

@@ -56,6 +56,15 @@ pub fn load_zscore_tables(path: &Path) -> Result<Vec<ZscoreTable>, RangeFileErro
 }
 
 /// A z-score reference named on the command line that cannot be used.
+///
+/// ```
+/// use lmr::reference::{Registry, ZscoreReferenceError};
+///
+/// // a path to no file: not an id (it has a '.'), so read as a file, which is missing
+/// let e = Registry::builtin()?.zscore_reference("no-such-dir/lmz.toml").unwrap_err();
+/// assert!(matches!(e, ZscoreReferenceError::File(_)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ZscoreReferenceError {

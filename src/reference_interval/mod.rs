@@ -64,4 +64,7 @@ pub use stats::{
     percentile_sorted, robust,
 };
 pub use values::ReferenceIntervalError;
-pub use write::{range_file_toml, write_range_file, RangeFileSpec, RangeWriteError};
+pub use write::{
+    interval_unit, partition_label, range_file_toml, write_range_file, RangeFileSpec,
+    RangeWriteError, INTERVAL_ANALYTES,
+};

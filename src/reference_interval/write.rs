@@ -120,7 +120,107 @@ pub struct RangeFileSpec {
     pub notes: Option<String>,
 }
 
+/// The analytes a reference interval can be established for (`lmr reference-interval --analyte`).
+pub const INTERVAL_ANALYTES: &[Analyte] = &[
+    Analyte::LmRatio,
+    Analyte::LrRatio,
+    Analyte::L13mRatio,
+    Analyte::LactuloseRecoveryPct,
+    Analyte::MannitolRecoveryPct,
+    Analyte::VitaminD25oh,
+];
+
+/// The unit of an analyte's values as range files write it, and its specimen, for the analytes
+/// of [`INTERVAL_ANALYTES`]: recoveries `%` in urine, 25(OH)D `nmol/L` in serum, ratios `ratio`
+/// in urine.
+///
+/// ```
+/// use lmr::reference::{Analyte, Matrix};
+/// use lmr::reference_interval::interval_unit;
+/// assert_eq!(interval_unit(Analyte::MannitolRecoveryPct), ("%", Matrix::Urine));
+/// assert_eq!(interval_unit(Analyte::VitaminD25oh), ("nmol/L", Matrix::Serum));
+/// assert_eq!(interval_unit(Analyte::LmRatio), ("ratio", Matrix::Urine));
+/// ```
+pub fn interval_unit(analyte: Analyte) -> (&'static str, Matrix) {
+    match analyte {
+        Analyte::LactuloseRecoveryPct | Analyte::MannitolRecoveryPct => ("%", Matrix::Urine),
+        Analyte::VitaminD25oh => ("nmol/L", Matrix::Serum),
+        _ => ("ratio", Matrix::Urine),
+    }
+}
+
+/// A partition's name: `site=A, sex=F` for its `--by` columns and values, `all rows` for none.
+///
+/// ```
+/// use lmr::reference_interval::partition_label;
+/// assert_eq!(partition_label(&[]), "all rows");
+/// let p = [("site".to_string(), "A".to_string()), ("sex".to_string(), "F".to_string())];
+/// assert_eq!(partition_label(&p), "site=A, sex=F");
+/// ```
+pub fn partition_label(partition: &[(String, String)]) -> String {
+    if partition.is_empty() {
+        return "all rows".into();
+    }
+    partition
+        .iter()
+        .map(|(b, k)| format!("{b}={k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl RangeFileSpec {
+    /// A spec for one partition of a reference group: the id is `base` (default
+    /// `local-<analyte>`, `_` as `-`) followed by `-<value>` for each partition value (lower
+    /// case; anything but ASCII letters and digits as `-`); unit and specimen by
+    /// [`interval_unit`]; the sex of a `sex` partition column; the partition named in the notes.
+    ///
+    /// ```
+    /// use lmr::protocol::Sex;
+    /// use lmr::reference::Analyte;
+    /// use lmr::reference_interval::RangeFileSpec;
+    /// let partition = [("site".to_string(), "Site A".to_string()), ("sex".to_string(), "F".to_string())];
+    /// let spec = RangeFileSpec::for_partition(None, Analyte::LmRatio, &partition, "in.csv", "2026-11-30");
+    /// assert_eq!(spec.id, "local-lm-ratio-site-a-f");
+    /// assert_eq!(spec.unit, "ratio");
+    /// assert_eq!(spec.sex, Some(Sex::Female));
+    /// assert_eq!(spec.notes.as_deref(), Some("partition site=Site A, sex=F"));
+    /// let all = RangeFileSpec::for_partition(Some("my-lab"), Analyte::LmRatio, &[], "in.csv", "2026-11-30");
+    /// assert_eq!((all.id.as_str(), all.notes), ("my-lab", None));
+    /// ```
+    pub fn for_partition(
+        base: Option<&str>,
+        analyte: Analyte,
+        partition: &[(String, String)],
+        input_file: impl Into<String>,
+        date: impl Into<String>,
+    ) -> RangeFileSpec {
+        let mut id = base.map_or_else(
+            || format!("local-{}", analyte.key().replace('_', "-")),
+            str::to_string,
+        );
+        for (_, value) in partition {
+            id.push('-');
+            id.extend(value.chars().map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            }));
+        }
+        let (unit, matrix) = interval_unit(analyte);
+        let mut spec = RangeFileSpec::new(id, analyte, unit, matrix, input_file, date);
+        spec.sex = partition
+            .iter()
+            .find(|(column, _)| column == "sex")
+            .and_then(|(_, value)| value.parse().ok());
+        if !partition.is_empty() {
+            let label = partition_label(partition);
+            spec.notes = Some(format!("partition {label}"));
+        }
+        spec
+    }
+
     /// A spec with the required parts; the rest empty.
     ///
     /// ```

@@ -50,15 +50,41 @@ use crate::sugar::{DoseForm, Sugar};
 use crate::vitamin_d::VitaminDForm;
 
 /// LOINC's system URI.
+///
+/// ```
+/// use lmr::report::fhir::{CodeTable, Fit, LOINC};
+/// use lmr::reference::Matrix;
+///
+/// let fit = Fit { specimen: Some(Matrix::Urine), collection_hours: Some(5.0), vitamin_d_form: None };
+/// let code = CodeTable::builtin().code("lm_ratio", None, &fit);
+/// assert_eq!(code.coding[0].system, LOINC);
+/// ```
 pub const LOINC: &str = "http://loinc.org";
 /// UCUM's system URI.
+///
+/// ```
+/// assert_eq!(lmr::report::fhir::UCUM, "http://unitsofmeasure.org");
+/// ```
 pub const UCUM: &str = "http://unitsofmeasure.org";
 /// HL7 v3 ObservationInterpretation's system URI.
+///
+/// ```
+/// assert!(lmr::report::fhir::INTERPRETATION.ends_with("v3-ObservationInterpretation"));
+/// ```
 pub const INTERPRETATION: &str =
     "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 /// HL7 observation category system URI (`laboratory`).
+///
+/// ```
+/// assert!(lmr::report::fhir::CATEGORY.ends_with("observation-category"));
+/// ```
 pub const CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 /// The system of [`Bundle::identifier`] for a batch row: the value is the data row number.
+///
+/// ```
+/// let id = lmr::report::fhir::row_identifier(42).unwrap();
+/// assert_eq!((id.system.as_str(), id.value.as_str()), (lmr::report::fhir::ROW_SYSTEM, "42"));
+/// ```
 pub const ROW_SYSTEM: &str = "urn:lmr:batch-row";
 
 // ---------------------------------------------------------------------------------------------
@@ -66,6 +92,14 @@ pub const ROW_SYSTEM: &str = "urn:lmr:batch-row";
 // ---------------------------------------------------------------------------------------------
 
 /// The code table, as read from `src/report/fhir-codes.toml`.
+///
+/// ```
+/// let table = lmr::report::fhir::CodeTable::builtin();
+/// assert_eq!(table.lmr_system, "urn:lmr:codes");
+/// // every LOINC code names the page it was checked against
+/// assert!(table.loinc.iter().all(|l| !l.checked.is_empty()));
+/// assert_eq!(table.interpretation.bands["above"], "H");
+/// ```
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodeTable {
@@ -84,6 +118,12 @@ pub struct CodeTable {
 }
 
 /// A LOINC code and when it fits.
+///
+/// ```
+/// let table = lmr::report::fhir::CodeTable::builtin();
+/// let lm = table.loinc.iter().find(|l| l.result == "lm_ratio").unwrap();
+/// assert_eq!((lm.code.as_str(), lm.specimen.as_deref(), lm.collection_hours), ("74899-6", Some("urine"), Some(5.0)));
+/// ```
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoincCode {
@@ -106,6 +146,11 @@ pub struct LoincCode {
 }
 
 /// An lmr code.
+///
+/// ```
+/// let table = lmr::report::fhir::CodeTable::builtin();
+/// assert!(table.lmr.iter().any(|c| c.result == "{sugar}_recovery"));
+/// ```
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LmrCode {
@@ -116,6 +161,11 @@ pub struct LmrCode {
 }
 
 /// The interpretation part of the code table.
+///
+/// ```
+/// let bands = &lmr::report::fhir::CodeTable::builtin().interpretation.bands;
+/// assert_eq!(bands["within"], "N");
+/// ```
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InterpretationTable {
@@ -127,6 +177,10 @@ pub struct InterpretationTable {
 
 impl CodeTable {
     /// The table shipped with lmr (`src/report/fhir-codes.toml`, embedded at build time).
+    ///
+    /// ```
+    /// assert_eq!(lmr::report::fhir::CodeTable::builtin().schema, 1);
+    /// ```
     pub fn builtin() -> &'static CodeTable {
         static TABLE: OnceLock<CodeTable> = OnceLock::new();
         TABLE.get_or_init(|| {
@@ -138,12 +192,35 @@ impl CodeTable {
     }
 
     /// The UCUM code for an lmr unit symbol (the symbol itself when not listed).
+    ///
+    /// ```
+    /// let table = lmr::report::fhir::CodeTable::builtin();
+    /// assert_eq!(table.ucum("µg/L"), "ug/L"); // UCUM is ASCII
+    /// assert_eq!(table.ucum("ratio"), "{ratio}"); // an annotation of 1
+    /// assert_eq!(table.ucum("furlong"), "furlong");
+    /// ```
     pub fn ucum<'a>(&'a self, symbol: &'a str) -> &'a str {
         self.ucum.get(symbol).map_or(symbol, String::as_str)
     }
 
     /// The code for result `key` (`{sugar}` filled from `sugar`): the LOINC code whose
     /// conditions all hold in `fit`, else the lmr code.
+    ///
+    /// ```
+    /// use lmr::reference::Matrix;
+    /// use lmr::report::fhir::{CodeTable, Fit};
+    /// use lmr::sugar::Sugar;
+    ///
+    /// let table = CodeTable::builtin();
+    /// let urine = |hours| Fit { specimen: Some(Matrix::Urine), collection_hours: hours, vitamin_d_form: None };
+    /// // LOINC 74899-6 is defined for a 5-hour urine: a 6-hour collection gets the lmr code
+    /// assert_eq!(table.code("lm_ratio", None, &urine(Some(5.0))).coding[0].code, "74899-6");
+    /// let six = table.code("lm_ratio", None, &urine(Some(6.0)));
+    /// assert_eq!((six.coding[0].system.as_str(), six.coding[0].code.as_str()), ("urn:lmr:codes", "lm_ratio"));
+    /// // `{sugar}` is filled in
+    /// let r = table.code("{sugar}_recovery", Some(Sugar::Rhamnose), &urine(None));
+    /// assert_eq!(r.coding[0].code, "rhamnose_recovery");
+    /// ```
     pub fn code(&self, key: &str, sugar: Option<Sugar>, fit: &Fit<'_>) -> CodeableConcept {
         let concrete = match sugar {
             Some(s) => key.replace("{sugar}", s.key()),
@@ -178,7 +255,7 @@ impl CodeTable {
     }
 }
 
-/// What a LOINC code's definition is checked against.
+/// What a LOINC code's definition is checked against (shown with [`CodeTable::code`]).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Fit<'a> {
     /// The specimen.
@@ -212,6 +289,17 @@ impl Fit<'_> {
 // ---------------------------------------------------------------------------------------------
 
 /// A FHIR `Bundle` of type `collection`.
+///
+/// ```
+/// use lmr::report::fhir::{error_bundle, Resource, RowProblem};
+///
+/// let problem = RowProblem { field: Some("urine_volume"), value: "-3 mL", message: "row 7: must not be negative".into() };
+/// let b = error_bundle(7, &[problem]);
+/// assert_eq!((b.resource_type, b.kind), ("Bundle", "collection"));
+/// assert_eq!(b.identifier.as_ref().unwrap().value, "7");
+/// assert!(matches!(&b.entry[0].resource, Resource::OperationOutcome(o) if o.issue.len() == 1));
+/// assert!(b.entry[0].full_url.starts_with("urn:uuid:"));
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Bundle {
@@ -709,6 +797,27 @@ impl<'a> Builder<'a> {
 /// The bundle for one interpreted sample. `row` is the batch data row (`None` for a single
 /// sample): it goes in [`Bundle::identifier`] and makes the entries' `urn:uuid` ids distinct
 /// across an NDJSON file.
+///
+/// ```
+/// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+/// use lmr::report::fhir::{bundle, Resource};
+/// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut sample = Sample::default();
+/// sample.vitamin_d = Some(VitaminD::new("30 ng/mL".parse()?, VitaminDForm::Total)?);
+/// let mut result = Interpretation::default();
+/// interpreter.interpret(&sample, &mut result)?;
+/// let b = bundle(&sample, &result, Some(3));
+/// assert_eq!(b.identifier.unwrap().value, "3");
+/// let Resource::Observation(o) = &b.entry[0].resource else { panic!("an observation") };
+/// // 30 ng/mL × 1000 ÷ 400.64 = 74.880191693… nmol/L, written with 10 significant digits
+/// let q = serde_json::to_value(o.value_quantity.as_ref().unwrap())?;
+/// assert_eq!(q["value"], 74.88019169);
+/// assert_eq!(q["code"], "nmol/L");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn bundle(sample: &Sample, result: &Interpretation<'_>, row: Option<u64>) -> Bundle {
     build(sample, result, row, true)
 }
@@ -716,6 +825,31 @@ pub fn bundle(sample: &Sample, result: &Interpretation<'_>, row: Option<u64>) ->
 /// The bundle for one row of a long-format batch (one row per timed fraction): as [`bundle`],
 /// but the row's urine is one fraction of a longer collection, so no code defined for a whole
 /// timed collection (the 5-hour urine LOINC codes) is used, whatever the row's window.
+///
+/// ```
+/// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+/// use lmr::report::fhir::{fraction_row_bundle, Resource};
+/// use lmr::sugar::Sugar;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// // the 0–5 h fraction of a longer collection
+/// let mut sample = Sample::default();
+/// sample.protocol.fill_from(registry.protocol("dutch-sat-hyperosmolar").unwrap());
+/// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+/// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
+/// sample.urine_volume = Some("1 L".parse()?);
+/// let mut result = Interpretation::default();
+/// interpreter.interpret(&sample, &mut result)?;
+/// let b = fraction_row_bundle(&sample, &result, 1);
+/// // no 5-hour-urine LOINC code for a fraction: every code is lmr's own
+/// for e in &b.entry {
+///     if let Resource::Observation(o) = &e.resource {
+///         assert_eq!(o.code.coding[0].system, "urn:lmr:codes");
+///     }
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn fraction_row_bundle(sample: &Sample, result: &Interpretation<'_>, row: u64) -> Bundle {
     build(sample, result, Some(row), false)
 }
@@ -918,6 +1052,15 @@ fn notes(result: &Interpretation<'_>) -> Vec<Annotation> {
 
 /// One problem with a batch row: the field (the column as the user wrote it; `None` for the
 /// row as a whole), its value, and the whole message (row, line, column, value, what is wrong).
+///
+/// ```
+/// use lmr::report::fhir::{error_bundle, Resource, RowProblem};
+///
+/// let p = RowProblem { field: None, value: "", message: "row 2: no result columns".into() };
+/// let Resource::OperationOutcome(o) = &error_bundle(2, &[p]).entry[0].resource else { panic!() };
+/// assert_eq!(o.issue[0].details.text.as_deref(), Some("the row as a whole"));
+/// assert_eq!(o.issue[0].diagnostics, "row 2: no result columns");
+/// ```
 #[derive(Clone, Debug)]
 pub struct RowProblem<'a> {
     /// The column.
@@ -949,6 +1092,15 @@ fn outcome(problems: &[RowProblem<'_>]) -> OperationOutcome {
 
 /// The bundle for a row that could not be interpreted at all: one `OperationOutcome` whose
 /// issues name each field and its value and carry the whole message.
+///
+/// ```
+/// use lmr::report::fhir::{error_bundle, Resource, RowProblem};
+///
+/// let p = RowProblem { field: Some("sex"), value: "x", message: "row 5: \"x\": unknown sex".into() };
+/// let Resource::OperationOutcome(o) = &error_bundle(5, &[p]).entry[0].resource else { panic!() };
+/// assert_eq!((o.issue[0].severity, o.issue[0].code), ("error", "invalid"));
+/// assert_eq!(o.issue[0].details.text.as_deref(), Some(r#"field "sex", value "x""#));
+/// ```
 pub fn error_bundle(row: u64, problems: &[RowProblem<'_>]) -> Bundle {
     Bundle {
         resource_type: "Bundle",
@@ -963,6 +1115,18 @@ pub fn error_bundle(row: u64, problems: &[RowProblem<'_>]) -> Bundle {
 
 /// Adds an `OperationOutcome` for the fields of a row that were rejected while the rest of the
 /// row was interpreted (nothing when `problems` is empty).
+///
+/// ```
+/// use lmr::report::fhir::{add_problems, error_bundle, RowProblem};
+///
+/// let mut b = error_bundle(4, &[]);
+/// add_problems(&mut b, 4, &[]);
+/// assert_eq!(b.entry.len(), 1); // nothing added
+/// let p = RowProblem { field: Some("zonulin"), value: "high", message: "row 4: not a number".into() };
+/// add_problems(&mut b, 4, &[p]);
+/// assert_eq!(b.entry.len(), 2);
+/// assert_ne!(b.entry[0].full_url, b.entry[1].full_url); // ids stay distinct
+/// ```
 pub fn add_problems(bundle: &mut Bundle, row: u64, problems: &[RowProblem<'_>]) {
     if problems.is_empty() {
         return;
@@ -975,7 +1139,14 @@ pub fn add_problems(bundle: &mut Bundle, row: u64, problems: &[RowProblem<'_>]) 
     });
 }
 
-/// `urn:lmr:batch-row` identifier for a data row.
+/// `urn:lmr:batch-row` identifier for a data row (none for row 0, a single sample).
+///
+/// ```
+/// use lmr::report::fhir::row_identifier;
+///
+/// assert_eq!(row_identifier(12).unwrap().value, "12");
+/// assert!(row_identifier(0).is_none());
+/// ```
 pub fn row_identifier(row: u64) -> Option<Identifier> {
     (row > 0).then(|| Identifier {
         system: ROW_SYSTEM.into(),

@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::analyte::Analyte;
 use crate::number::Number;
-use crate::reference_interval::{Limit, ReferenceInterval, ReferenceIntervalError};
+use crate::reference_interval::{
+    partition_label, Limit, ReferenceInterval, ReferenceIntervalError,
+};
 
 /// One partition's reference interval (or why there is none) with the rows left out of it.
 ///
@@ -34,8 +36,8 @@ use crate::reference_interval::{Limit, ReferenceInterval, ReferenceIntervalError
 /// let json = report.to_json();
 /// assert_eq!(json["partition"]["site"], "A");
 /// assert_eq!(json["censored_left_out"], 2);
-/// let lower = json["result"]["nonparametric"]["lower"]["value"].as_f64().unwrap();
-/// approx::assert_relative_eq!(lower, 1.5125, max_relative = 1e-12);
+/// // written by the output rule (10 significant digits): 1.5125, not 1.5125000000000013
+/// assert_eq!(json["result"]["nonparametric"]["lower"]["value"], 1.5125);
 /// ```
 #[derive(Debug)]
 pub struct IntervalReport<'a> {
@@ -77,6 +79,19 @@ enum IntervalJson<'a> {
     },
 }
 
+/// `v` with every fractional number written by the output rule ([`crate::number::json`]: 10
+/// significant digits), so an interpolated limit is 1.5125, not 1.5125000000000013.
+fn written(v: Value) -> Value {
+    match v {
+        Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
+            n.as_f64().map_or(Value::Number(n), crate::number::json)
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(written).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, written(v))).collect()),
+        other => other,
+    }
+}
+
 /// A number in the text report (JSON keeps every significant digit the output rule allows).
 fn sig(x: f64) -> String {
     Number::text(x).to_string()
@@ -89,7 +104,8 @@ impl IntervalReport<'_> {
     }
 
     /// The partition as JSON: counts, every estimate (`result`) and the warnings as sentences; or
-    /// `{"partition": label, "error": …}` when no interval could be established.
+    /// `{"partition": label, "error": …}` when no interval could be established. Numbers follow
+    /// the output rule ([`crate::number`]).
     pub fn to_json(&self) -> Value {
         let view = match self.result {
             Ok(r) => IntervalJson::Interval {
@@ -112,7 +128,7 @@ impl IntervalReport<'_> {
                 error: e.to_string(),
             },
         };
-        serde_json::to_value(view).unwrap_or_default()
+        written(serde_json::to_value(view).unwrap_or_default())
     }
 
     /// The partition for people: counts, the recommended estimate with its confidence intervals,
@@ -184,23 +200,4 @@ impl IntervalReport<'_> {
         }
         out
     }
-}
-
-/// A partition's name: `site=A, sex=F` for its `--by` columns and values, `all rows` for none.
-///
-/// ```
-/// use lmr::report::partition_label;
-/// assert_eq!(partition_label(&[]), "all rows");
-/// let p = [("site".to_string(), "A".to_string()), ("sex".to_string(), "F".to_string())];
-/// assert_eq!(partition_label(&p), "site=A, sex=F");
-/// ```
-pub fn partition_label(partition: &[(String, String)]) -> String {
-    if partition.is_empty() {
-        return "all rows".into();
-    }
-    partition
-        .iter()
-        .map(|(b, k)| format!("{b}={k}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -9,7 +9,7 @@ mod range;
 mod text;
 
 pub use codes::{caveat_json, code_text, codes_json, codes_text, flag_json};
-pub use interval::{partition_label, IntervalReport};
+pub use interval::IntervalReport;
 pub use json::to_json;
 pub use range::{
     protocol_json, protocol_text, range_json, range_text, registry_json, registry_text,
@@ -23,6 +23,10 @@ use crate::sugar::Sugar;
 
 /// How a band's wording is presented: a source's label for its study group, never a finding about
 /// the person tested (issue 14).
+///
+/// ```
+/// assert!(lmr::report::SOURCE_WORDS.ends_with("not a finding about this person"));
+/// ```
 pub const SOURCE_WORDS: &str =
     "the source's description of its study group in this band, not a finding about this person";
 
@@ -33,6 +37,17 @@ pub const SOURCE_WORDS: &str =
 /// follow them (other sugars' recoveries, `lr_*`, `l13m_ratio`, per-fraction columns, z-scores),
 /// then `vitamin_d_nmol_l, vitamin_d_nmol_l_bound, vitamin_d_class_<id>…, zonulin_range, zonulin_class, flags, caveats,
 /// missing_inputs, error`.
+///
+/// ```
+/// use lmr::report::Layout;
+/// use lmr::sugar::Sugar;
+///
+/// let layout = Layout::for_sugars([Sugar::Lactulose, Sugar::Mannitol, Sugar::Rhamnose], ["0-2h", "2-5h"]);
+/// assert_eq!(layout.sugars, [Sugar::Rhamnose]); // lactulose and mannitol are always written
+/// assert!(layout.lr && !layout.l13m);
+/// assert_eq!(layout.fractions, ["0_2h", "2_5h"]);
+/// assert!(Layout::default().sugars.is_empty());
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layout {
     /// Sugars other than lactulose and mannitol whose `<sugar>_recovery_pct` is written.
@@ -54,6 +69,18 @@ pub struct Layout {
 
 impl Layout {
     /// The layout that shows everything a sample has: its extra sugars, ratios and fractions.
+    ///
+    /// ```
+    /// use lmr::{interpretation::Sample, report::Layout, sugar::Sugar};
+    ///
+    /// let mut sample = Sample::default();
+    /// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+    /// sample.set_urine(Sugar::Mannitol13C6, "150 mg/L".parse()?);
+    /// let layout = Layout::for_sample(&sample);
+    /// assert_eq!(layout.sugars, [Sugar::Mannitol13C6]);
+    /// assert!(layout.l13m && !layout.lr);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn for_sample(sample: &crate::interpretation::Sample) -> Layout {
         let mut present = crate::protocol::SugarMap::default();
         for (s, _) in sample.urine.iter() {
@@ -70,7 +97,7 @@ impl Layout {
         )
     }
 
-    /// The layout for a set of sugars present and fraction labels.
+    /// The layout for a set of sugars present and fraction labels (shown with [`Layout`]).
     pub fn for_sugars<'a>(
         sugars: impl IntoIterator<Item = Sugar>,
         fractions: impl IntoIterator<Item = &'a str>,
@@ -102,6 +129,13 @@ impl Layout {
 
 /// A fraction label as a column suffix: `"0-2h"` → `0_2h` (ASCII letters and digits kept, lower
 /// case; anything else becomes `_`).
+///
+/// ```
+/// use lmr::report::fraction_suffix;
+///
+/// assert_eq!(fraction_suffix(" 0-2h "), "0_2h");
+/// assert_eq!(fraction_suffix("8–24 H"), "8_24_h"); // an en dash and a space: one `_` each
+/// ```
 pub fn fraction_suffix(label: &str) -> String {
     label
         .trim()
@@ -117,12 +151,27 @@ pub fn fraction_suffix(label: &str) -> String {
 }
 
 /// The column for a vitamin D scheme: `vitamin_d_class_<id with - as _>`.
+///
+/// ```
+/// assert_eq!(lmr::report::vitamin_d_class_column("iom-2011"), "vitamin_d_class_iom_2011");
+/// ```
 pub fn vitamin_d_class_column(scheme_id: &str) -> String {
     ColumnName::VitaminDClass(scheme_id).to_string()
 }
 
 /// A result column's name, built only when printed (`Display`), so that filling cells row by
 /// row allocates nothing.
+///
+/// ```
+/// use lmr::report::ColumnName;
+/// use lmr::sugar::Sugar;
+///
+/// assert_eq!(ColumnName::Recovery(Sugar::Rhamnose).to_string(), "rhamnose_recovery_pct");
+/// assert_eq!(ColumnName::FractionRatio("lm_ratio", "0_2h").to_string(), "lm_ratio_0_2h");
+/// let lm = ColumnName::Fixed("lm_ratio");
+/// assert_eq!(ColumnName::Bound(&lm).to_string(), "lm_ratio_bound");
+/// assert_eq!(ColumnName::ZscoreReference("lmz").to_string(), "lmz_reference");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnName<'a> {
     /// A fixed name (`lm_ratio`, `flags`, …).
@@ -165,11 +214,38 @@ impl std::fmt::Display for ColumnName<'_> {
 }
 
 /// Every result column, in order, for an interpreter's chosen schemes (standard layout).
+///
+/// ```
+/// use lmr::interpretation::{Interpreter, Options};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let cols = lmr::report::result_columns(&interpreter);
+/// // issue 5's contract: the fixed columns first, `error` last
+/// assert_eq!(cols[..2], ["lactulose_recovery_pct", "lactulose_recovery_pct_bound"]);
+/// assert!(cols.iter().any(|c| c == "vitamin_d_class_iom_2011")); // the default scheme
+/// assert_eq!(cols.last().map(String::as_str), Some("error"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn result_columns(interpreter: &Interpreter<'_>) -> Vec<String> {
     columns(interpreter, &Layout::default())
 }
 
 /// Every result column, in order, for an interpreter and a layout.
+///
+/// ```
+/// use lmr::interpretation::{Interpreter, Options};
+/// use lmr::report::{columns, Layout};
+/// use lmr::sugar::Sugar;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let layout = Layout::for_sugars([Sugar::Lactulose, Sugar::Mannitol], ["0-2h"]);
+/// let cols = columns(&interpreter, &layout);
+/// assert!(cols.iter().any(|c| c == "lm_ratio_0_2h"));
+/// assert!(cols.iter().any(|c| c == "mannitol_recovery_pct_0_2h"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn columns(interpreter: &Interpreter<'_>, layout: &Layout) -> Vec<String> {
     let mut out = Vec::new();
     cells(interpreter, layout, None, None, |name, _| {
@@ -180,6 +256,14 @@ pub fn columns(interpreter: &Interpreter<'_>, layout: &Layout) -> Vec<String> {
 
 /// Appends a censored value as text (`0.34`, `<0.05`, `>2`), numbers by [`number::write`] at
 /// [`number::DIGITS`].
+///
+/// ```
+/// use lmr::censored::Censored;
+///
+/// let mut cell = Vec::new();
+/// lmr::report::write_censored(&mut cell, Censored::GreaterThan(2.0));
+/// assert_eq!(cell, b">2");
+/// ```
 pub fn write_censored(out: &mut Vec<u8>, value: Censored) {
     match value {
         Censored::Exact(_) => {}
@@ -219,6 +303,26 @@ fn quantity(
 
 /// Calls `field` once per result column (standard layout) with the cell, in [`result_columns`]
 /// order, without naming the columns. `error` fills the last column (and empties the results).
+///
+/// ```
+/// use lmr::interpretation::{Interpreter, Options};
+/// use lmr::report::{for_each_result_cell, result_columns, Cell};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut cells = Vec::new();
+/// for_each_result_cell(&interpreter, None, Some("row 3: bad value"), |c| {
+///     cells.push(match c {
+///         Cell::Empty => String::new(),
+///         Cell::Text(t) => t.to_string(),
+///         _ => "a value".into(),
+///     })
+/// });
+/// assert_eq!(cells.len(), result_columns(&interpreter).len());
+/// assert_eq!(cells.last().map(String::as_str), Some("row 3: bad value"));
+/// assert!(cells[..cells.len() - 1].iter().all(String::is_empty)); // no result: every cell empty
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn for_each_result_cell(
     interpreter: &Interpreter<'_>,
     result: Option<&Interpretation<'_>>,
@@ -235,6 +339,31 @@ pub fn for_each_result_cell(
 /// row with rejected cells keeps the results that did not need them).
 ///
 /// This is the one place the columns are named and filled, for CSV and JSON alike.
+///
+/// ```
+/// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+/// use lmr::report::{cells, Cell, ColumnName, Layout};
+/// use lmr::sugar::Sugar;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut sample = Sample::default();
+/// sample.protocol.fill_from(registry.protocol("dutch-sat-hyperosmolar").unwrap());
+/// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
+/// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
+/// sample.urine_volume = Some("1 L".parse()?);
+/// let mut result = Interpretation::default();
+/// interpreter.interpret(&sample, &mut result)?;
+/// let mut lm = None;
+/// cells(&interpreter, &Layout::default(), Some(&result), None, |name, cell| {
+///     if let (ColumnName::Fixed("lm_ratio"), Cell::Number(x)) = (name, cell) {
+///         lm = Some(x);
+///     }
+/// });
+/// // 0.6 % / 10 % = 0.06
+/// approx::assert_relative_eq!(lm.unwrap(), 0.06, max_relative = 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn cells(
     interpreter: &Interpreter<'_>,
     layout: &Layout,
@@ -383,7 +512,7 @@ pub fn cells_with_cumulative(
     field(Fixed("error"), text(error));
 }
 
-/// One result cell.
+/// One result cell (see [`cells`] for one filled from a result).
 #[derive(Clone, Copy, Debug)]
 pub enum Cell<'a> {
     /// Nothing (missing input, or not computable).
@@ -399,6 +528,19 @@ pub enum Cell<'a> {
 }
 
 /// Which code list a [`Cell::Codes`] holds.
+///
+/// ```
+/// use lmr::interpretation::{Interpretation, MissingInput};
+/// use lmr::report::Codes;
+/// use lmr::sugar::Sugar;
+///
+/// let mut result = Interpretation::default();
+/// result.missing = vec![MissingInput::UrineVolume, MissingInput::Dose(Sugar::Mannitol)];
+/// assert_eq!(Codes::Missing(&result).iter().collect::<Vec<_>>(), ["urine_volume", "mannitol_dose"]);
+/// let mut cell = Vec::new();
+/// Codes::Missing(&result).write_joined(&mut cell);
+/// assert_eq!(cell, b"urine_volume;mannitol_dose");
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum Codes<'a> {
     /// Flag codes.
@@ -410,7 +552,7 @@ pub enum Codes<'a> {
 }
 
 impl<'a> Codes<'a> {
-    /// The codes.
+    /// The codes (shown with [`Codes`]).
     pub fn iter(self) -> Box<dyn Iterator<Item = &'static str> + 'a> {
         match self {
             Codes::Flags(r) => Box::new(r.flag_codes()),
@@ -419,7 +561,7 @@ impl<'a> Codes<'a> {
         }
     }
 
-    /// Writes the codes `;`-separated into `out`.
+    /// Writes the codes `;`-separated into `out` (shown with [`Codes`]).
     pub fn write_joined(self, out: &mut Vec<u8>) {
         let mut first = true;
         let mut push = |c: &str| {

@@ -42,9 +42,22 @@ use axum::Router;
 use crate::reference::{Override, RangeFileError, Registry};
 
 /// The default port (`lmr serve --port`).
+///
+/// ```
+/// assert_eq!(lmr::serve::Config::default().port, lmr::serve::DEFAULT_PORT);
+/// ```
 pub const DEFAULT_PORT: u16 = 8457;
 
 /// Request limits. The defaults are documented in `docs/serve.md`.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let limits = lmr::serve::Limits::default();
+/// assert_eq!(limits.form_bytes, 65_536); // 64 KiB
+/// assert_eq!(limits.upload_bytes, 209_715_200); // 200 MiB = 200 × 1024 × 1024
+/// assert_eq!(limits.upload_timeout, Duration::from_secs(900)); // 15 min
+/// ```
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// Largest body of a one-sample request (`POST /`, `POST /api/check`), in bytes.
@@ -72,6 +85,14 @@ impl Default for Limits {
 }
 
 /// How to serve.
+///
+/// ```
+/// use std::net::{IpAddr, Ipv4Addr};
+///
+/// let config = lmr::serve::Config::default();
+/// assert_eq!(config.bind, IpAddr::V4(Ipv4Addr::LOCALHOST)); // this machine only
+/// assert!(config.ranges.is_empty());
+/// ```
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Address to listen on (default 127.0.0.1: this machine only).
@@ -96,6 +117,16 @@ impl Default for Config {
 }
 
 /// Why the server cannot start or stopped.
+///
+/// ```
+/// use lmr::serve::{Config, ServeError, Server};
+///
+/// let first = Server::bind(&Config { port: 0, ..Config::default() })?;
+/// // the same port again: taken
+/// let again = Config { port: first.local_addr().port(), ..Config::default() };
+/// assert!(matches!(Server::bind(&again), Err(ServeError::Bind { .. })));
+/// # Ok::<(), ServeError>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// A `--ranges` file cannot be used.
@@ -124,7 +155,17 @@ struct AppState {
 
 type Shared = Arc<AppState>;
 
-/// A bound server, not yet answering.
+/// A bound server, not yet answering ([`Server::run`] answers).
+///
+/// ```
+/// use lmr::serve::{Config, Server};
+///
+/// let server = Server::bind(&Config { port: 0, ..Config::default() })?; // 0: a free port
+/// assert!(server.local_addr().ip().is_loopback());
+/// assert_ne!(server.local_addr().port(), 0);
+/// assert!(server.overrides().is_empty()); // no --ranges given
+/// # Ok::<(), lmr::serve::ServeError>(())
+/// ```
 pub struct Server {
     listener: std::net::TcpListener,
     addr: SocketAddr,
@@ -138,6 +179,13 @@ impl Server {
     /// # Errors
     /// [`ServeError::Ranges`] for an unusable range file, [`ServeError::Bind`] when the
     /// address is taken or not allowed.
+    ///
+    /// ```
+    /// use lmr::serve::{Config, ServeError, Server};
+    ///
+    /// let missing = Config { port: 0, ranges: vec!["no/such/ranges".into()], ..Config::default() };
+    /// assert!(matches!(Server::bind(&missing), Err(ServeError::Ranges(_))));
+    /// ```
     pub fn bind(config: &Config) -> Result<Server, ServeError> {
         let mut registry = Registry::builtin()?;
         let mut overrides = Vec::new();
@@ -174,17 +222,25 @@ impl Server {
         })
     }
 
-    /// The address listened on (with the port chosen when 0 was asked for).
+    /// The address listened on (with the port chosen when 0 was asked for; shown with [`Server`]).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// The page's address, `http://127.0.0.1:8457/`.
+    ///
+    /// ```
+    /// use lmr::serve::{Config, Server};
+    ///
+    /// let server = Server::bind(&Config { port: 0, ..Config::default() })?;
+    /// assert_eq!(server.url(), format!("http://127.0.0.1:{}/", server.local_addr().port()));
+    /// # Ok::<(), lmr::serve::ServeError>(())
+    /// ```
     pub fn url(&self) -> String {
         format!("http://{}/", self.addr)
     }
 
-    /// Shipped ranges replaced by `--ranges` files (to tell the user).
+    /// Shipped ranges replaced by `--ranges` files (to tell the user; shown with [`Server`]).
     pub fn overrides(&self) -> &[Override] {
         &self.overrides
     }

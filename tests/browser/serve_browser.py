@@ -181,6 +181,22 @@ class Serve(unittest.TestCase):
             self.assertLessEqual(overflow, 0, path)
         d.set_window_size(1280, 2400)
 
+    def finished_download(self, target, seconds=60):
+        """The downloaded file's bytes once Chromium has finished writing it: the file exists,
+        no `.crdownload` part is left, and its size has stayed the same for half a second (on a
+        loaded machine the file can appear before its bytes do)."""
+        deadline = time.time() + seconds
+        last = -1
+        while time.time() < deadline:
+            partial = any(n.endswith(".crdownload") for n in os.listdir(self.downloads.name))
+            size = os.path.getsize(target) if os.path.exists(target) else -1
+            if size > 0 and size == last and not partial:
+                break
+            last = size
+            time.sleep(0.5)
+        with open(target, "rb") as f:
+            return f.read()
+
     def test_upload_and_download_match_lmr_batch(self):
         d = self.open("/batch")
         if SCREENSHOTS:
@@ -191,11 +207,7 @@ class Serve(unittest.TestCase):
         Select(d.find_element(By.ID, "f-format")).select_by_value("csv")
         d.find_element(By.ID, "download").click()
         target = os.path.join(self.downloads.name, "lmr-interpreted.csv")
-        deadline = time.time() + 30
-        while not os.path.exists(target) and time.time() < deadline:
-            time.sleep(0.2)
-        with open(target, "rb") as f:
-            got = f.read()
+        got = self.finished_download(target)
         self.assertEqual(got, lmr("batch", COHORT, "--no-progress"))
 
     def test_upload_shows_the_summary(self):

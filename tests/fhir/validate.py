@@ -140,8 +140,10 @@ CHECKS = {
     "everything": ["--lactulose", "20 mg/L", "--mannitol", "150 mg/L", "--volume", "1.2 L",
                    "--lactulose-dose", "5 g", "--mannitol-dose", "1 g", "--collection", "5 h",
                    "--vitamin-d", "62 nmol/L", "--zonulin", "46 ng/mL", "--zonulin-matrix", "serum"],
-    # below the assay's limit, the limit not given by the flags' parser: no value, a reason
+    # below the assay's limit: vitamin D "<10 nmol/L" is the limit with comparator "<"; zonulin has
+    # no value to give (no reported quantity), and "ND" gives none either: a reason instead
     "below-limit": ["--vitamin-d", "<10 nmol/L", "--zonulin", "<5 ng/mL", "--zonulin-matrix", "serum"],
+    "below-limit-nd": ["--vitamin-d", "ND"],
     "fractions": ["--sample", os.path.join(HERE, "..", "..", "examples", "sample-mayo-fractions.toml")],
 }
 
@@ -185,9 +187,16 @@ if d:
 d = docs.get("below-limit")
 if d:
     v = by_code(d, "vitamin_d")
-    check("vitamin D below the limit: dataAbsentReason, flag kept",
-          v is not None and "valueQuantity" not in v and "dataAbsentReason" in v
+    # A stated limit is the value with comparator "<" (10 nmol/L: nmol/L is the unit lmr reports).
+    check("vitamin D below a stated limit: <10 nmol/L, flag kept",
+          v is not None and v.get("valueQuantity", {}).get("comparator") == "<"
+          and v["valueQuantity"]["value"] == 10 and "dataAbsentReason" not in v
           and any(n["text"].startswith("flag below_detection_limit") for n in d["entry"][0]["resource"].get("note", [])))
+d = docs.get("below-limit-nd")
+if d:
+    v = by_code(d, "vitamin_d")
+    check("vitamin D below an unstated limit (ND): dataAbsentReason",
+          v is not None and "valueQuantity" not in v and "dataAbsentReason" in v)
 
 # Batch: good, censored and bad rows; rows in = rows out.
 csv = (

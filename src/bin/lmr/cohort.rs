@@ -14,9 +14,9 @@ use lmr::batch::{
 };
 use lmr::files::OutputFile;
 use lmr::protocol::NamedProtocol;
-use lmr::reference::{Analyte, Matrix, Registry};
+use lmr::reference::{Analyte, Registry};
 use lmr::reference_interval::{self as ri, Exclusion, RangeFileSpec};
-use lmr::report::{partition_label, IntervalReport};
+use lmr::report::IntervalReport;
 use lmr::summary::{self, HtmlOptions, Summary};
 use lmr::zscore::{self, AgeBands, DeriveOptions, Observation, Scale, TableMeta};
 
@@ -295,26 +295,9 @@ struct Partition {
     shared: ri::SharedProtocol,
 }
 
-const INTERVAL_ANALYTES: &[Analyte] = &[
-    Analyte::LmRatio,
-    Analyte::LrRatio,
-    Analyte::L13mRatio,
-    Analyte::LactuloseRecoveryPct,
-    Analyte::MannitolRecoveryPct,
-    Analyte::VitaminD25oh,
-];
-
-fn unit_of(analyte: Analyte) -> (&'static str, Matrix) {
-    match analyte {
-        Analyte::LactuloseRecoveryPct | Analyte::MannitolRecoveryPct => ("%", Matrix::Urine),
-        Analyte::VitaminD25oh => ("nmol/L", Matrix::Serum),
-        _ => ("ratio", Matrix::Urine),
-    }
-}
-
 /// Runs `lmr reference-interval`.
 pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
-    let analyte = analyte("--analyte", &a.analyte, INTERVAL_ANALYTES)?;
+    let analyte = analyte("--analyte", &a.analyte, ri::INTERVAL_ANALYTES)?;
     let range_file = output_file(a.write_range.as_deref(), &a.input, &a.ranges)?;
     let setup = Setup::new(&a.input, &a.ranges)?;
     let interpreter = interpreter(&setup.registry, &a.ranges)?;
@@ -362,7 +345,7 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
         robust_log: true,
         ..ri::Options::default()
     };
-    let (unit, matrix) = unit_of(analyte);
+    let (unit, _) = ri::interval_unit(analyte);
     let mut text = String::new();
     let mut json = Vec::new();
     let mut range_texts = Vec::new();
@@ -383,7 +366,7 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
         if let (Some(_), Ok(r)) = (&a.write_range, &result) {
             if let Some(est) = r.recommended() {
                 let label = report.label();
-                let mut spec = range_spec(a, analyte, unit, matrix, key, protocol);
+                let mut spec = range_spec(a, analyte, &report.partition, protocol);
                 if sugar && protocol.is_none() {
                     let shared = p.shared.protocol().map_err(|error| CliError::Protocol {
                         partition: label.clone(),
@@ -425,39 +408,14 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
 fn range_spec(
     a: &RefIntArgs,
     analyte: Analyte,
-    unit: &str,
-    matrix: Matrix,
-    key: &[String],
+    partition: &[(String, String)],
     protocol: Option<&NamedProtocol>,
 ) -> RangeFileSpec {
-    let base =
-        a.id.clone()
-            .unwrap_or_else(|| format!("local-{}", analyte.key().replace('_', "-")));
-    let suffix: String = key
-        .iter()
-        .map(|k| {
-            let k: String = k
-                .to_ascii_lowercase()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect();
-            format!("-{k}")
-        })
-        .collect();
     let date = ri::iso_date(std::time::SystemTime::now());
-    let mut spec = RangeFileSpec::new(
-        format!("{base}{suffix}"),
-        analyte,
-        unit,
-        matrix,
-        a.input.input.display().to_string(),
-        date,
-    );
+    let input = a.input.input.display().to_string();
+    let mut spec = RangeFileSpec::for_partition(a.id.as_deref(), analyte, partition, input, date);
     spec.population = a.population.clone();
     spec.analytical_method = a.method.clone();
-    if let Some(i) = a.by.iter().position(|b| b == "sex") {
-        spec.sex = key.get(i).and_then(|s| s.parse().ok());
-    }
     if let Some(p) = protocol {
         let named = lmr::protocol::Protocol {
             doses: p.doses.clone(),
@@ -465,11 +423,6 @@ fn range_spec(
         };
         spec.doses = ri::spec_doses(&named);
         spec.collection = p.collection.map(|c| c.to_string());
-    }
-    if !a.by.is_empty() {
-        let partition: Vec<(String, String)> =
-            a.by.iter().cloned().zip(key.iter().cloned()).collect();
-        spec.notes = Some(format!("partition {}", partition_label(&partition)));
     }
     spec
 }

@@ -73,6 +73,13 @@ fn refuse_input(output: &Path, dest: &Path, inputs: &[&Path]) -> Result<(), File
 ///
 /// # Errors
 /// [`FileError::SameFile`] naming `standard output`.
+///
+/// ```
+/// use std::path::Path;
+///
+/// // a test's standard output is a pipe, not the input file
+/// assert!(lmr::files::refuse_stdout_onto_input(&[Path::new("cohort.csv")]).is_ok());
+/// ```
 pub fn refuse_stdout_onto_input(inputs: &[&Path]) -> Result<(), FileError> {
     let stdout = Path::new("/dev/stdout");
     match fs::metadata(stdout) {
@@ -107,6 +114,34 @@ pub fn stdout_is_closed() -> bool {
 
 /// A file being written: see the [module documentation](super).
 ///
+/// ```
+/// use std::io::Write;
+/// use lmr::files::{FileError, OutputFile};
+///
+/// let dir = tempfile::tempdir()?;
+/// let input = dir.path().join("cohort.csv");
+/// std::fs::write(&input, "id\n1\n")?;
+/// let target = dir.path().join("results.csv");
+///
+/// let mut out = OutputFile::create(&target, &[input.as_path()])?;
+/// assert_eq!(out.path(), target);
+/// out.write_all(b"id,lm_ratio\n1,0.06\n")?;
+/// assert!(!target.exists()); // nothing in place until committed
+/// out.commit()?;
+/// assert_eq!(std::fs::read_to_string(&target)?, "id,lm_ratio\n1,0.06\n");
+///
+/// // dropped without commit: the target is left as it was
+/// let mut out = OutputFile::create(&target, &[input.as_path()])?;
+/// out.write_all(b"half a row")?;
+/// drop(out);
+/// assert_eq!(std::fs::read_to_string(&target)?, "id,lm_ratio\n1,0.06\n");
+///
+/// // an input is never an output
+/// let e = OutputFile::create(&input, &[input.as_path()]).err().unwrap();
+/// assert!(matches!(e, FileError::SameFile { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// Writes are not buffered: wrap it in a [`std::io::BufWriter`] for many small writes. Dropping
 /// it without [`OutputFile::commit`] removes the temporary file and leaves the target as it was.
 #[derive(Debug)]
@@ -139,6 +174,16 @@ impl OutputFile {
     /// [`FileError::SameFile`], [`FileError::IsDirectory`], [`FileError::DanglingLink`], or
     /// [`FileError::Io`] when the temporary file cannot be made (a missing or read-only
     /// directory).
+    ///
+    /// ```
+    /// use lmr::files::{FileError, OutputFile};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let e = OutputFile::create(dir.path(), &[]).err().unwrap();
+    /// assert!(matches!(e, FileError::IsDirectory { .. }));
+    /// assert!(OutputFile::create(&dir.path().join("no/such/dir/out.csv"), &[]).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn create(target: &Path, inputs: &[&Path]) -> Result<OutputFile, FileError> {
         let io = |action, source| FileError::Io {
             path: target.to_path_buf(),
@@ -198,7 +243,7 @@ impl OutputFile {
         })
     }
 
-    /// The path as given.
+    /// The path as given (shown with [`OutputFile`]).
     pub fn path(&self) -> &Path {
         &self.target
     }
@@ -207,6 +252,7 @@ impl OutputFile {
     ///
     /// # Errors
     /// [`FileError::Io`] when the last write or the rename fails; the target is then unchanged.
+    /// (Shown with [`OutputFile`].)
     pub fn commit(mut self) -> Result<(), FileError> {
         let target = self.target.clone();
         let io = |action, source| FileError::Io {

@@ -33,10 +33,22 @@ use crate::reference::ReferenceRange;
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
 /// The default page title: it names the measurements, never a condition.
+///
+/// ```
+/// assert!(!lmr::summary::html::DEFAULT_TITLE.to_lowercase().contains("leaky gut"));
+/// ```
 pub const DEFAULT_TITLE: &str =
     "Lactulose–mannitol test results, 25(OH)D and zonulin: cohort summary";
 
 /// Choices for the figures.
+///
+/// ```
+/// use lmr::summary::HtmlOptions;
+///
+/// let options = HtmlOptions { subtitle: Some("cohort.csv".into()), ..HtmlOptions::default() };
+/// assert_eq!((options.bins, options.max_scatter_points), (40, 1500));
+/// assert_eq!(options.title, lmr::summary::html::DEFAULT_TITLE);
+/// ```
 #[derive(Clone, Debug)]
 pub struct HtmlOptions {
     /// Page title (default [`DEFAULT_TITLE`]).
@@ -276,6 +288,12 @@ fn counts_html(s: &mut String, summary: &Summary) {
 }
 
 /// Escapes `&`, `<`, `>` and `"` for HTML text and attributes.
+///
+/// ```
+/// use lmr::summary::html::escape;
+///
+/// assert_eq!(escape(r#"L:M < 0.03 & "site A""#), "L:M &lt; 0.03 &amp; &quot;site A&quot;");
+/// ```
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

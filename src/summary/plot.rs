@@ -1,7 +1,7 @@
 //! Small, tested helpers behind the figures: values for a log axis, log-spaced bins, axis
 //! limits, and a deterministic subsample.
 
-/// Values that can be drawn on a log axis, and how many could not.
+/// Values that can be drawn on a log axis, and how many could not (see [`LogValues::from_values`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LogValues {
     /// The finite values above zero, in input order.
@@ -32,12 +32,26 @@ impl LogValues {
     }
 
     /// The smallest and largest value, if any.
+    ///
+    /// ```
+    /// use lmr::summary::plot::LogValues;
+    ///
+    /// assert_eq!(LogValues::from_values([0.5, 0.0, 0.02]).extent(), Some((0.02, 0.5)));
+    /// assert_eq!(LogValues::from_values([0.0]).extent(), None);
+    /// ```
     pub fn extent(&self) -> Option<(f64, f64)> {
         extent(self.values.iter().copied())
     }
 }
 
 /// The smallest and largest finite value, if any.
+///
+/// ```
+/// use lmr::summary::plot::extent;
+///
+/// assert_eq!(extent([3.0, f64::NAN, -1.0, f64::INFINITY]), Some((-1.0, 3.0)));
+/// assert_eq!(extent([]), None);
+/// ```
 pub fn extent(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
     values
         .into_iter()
@@ -86,6 +100,16 @@ pub fn log_limits(lo: f64, hi: f64) -> Option<(f64, f64)> {
 
 /// `n` log-spaced bin edges from `lo` to `hi` (`n + 1` edges); empty unless `0 < lo < hi` and
 /// `n > 0`.
+///
+/// ```
+/// use lmr::summary::plot::log_bin_edges;
+///
+/// // 1 to 100 in 2 log-spaced bins: e^0, e^(ln 100 / 2) = 10, e^(ln 100)
+/// let edges = log_bin_edges(1.0, 100.0, 2);
+/// assert_eq!((edges.len(), edges[0], edges[2]), (3, 1.0, 100.0)); // the ends exactly
+/// approx::assert_relative_eq!(edges[1], 10.0, max_relative = 1e-12);
+/// assert!(log_bin_edges(0.0, 1.0, 4).is_empty());
+/// ```
 pub fn log_bin_edges(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     if !(lo > 0.0 && hi > lo && hi.is_finite()) || n == 0 {
         return Vec::new();
@@ -103,6 +127,14 @@ pub fn log_bin_edges(lo: f64, hi: f64, n: usize) -> Vec<f64> {
 
 /// Counts of `values` per bin of `edges` (ascending); a value equal to an inner edge goes to
 /// the bin above it, the last edge is inside the last bin, values outside are not counted.
+///
+/// ```
+/// use lmr::summary::plot::histogram;
+///
+/// // bins [1, 10) and [10, 100]: 1 and 5 | 10 and 100 | 200 outside
+/// assert_eq!(histogram(&[1.0, 5.0, 10.0, 100.0, 200.0], &[1.0, 10.0, 100.0]), [2, 2]);
+/// assert!(histogram(&[1.0], &[1.0]).is_empty()); // one edge: no bin
+/// ```
 pub fn histogram(values: &[f64], edges: &[f64]) -> Vec<usize> {
     let bins = edges.len().saturating_sub(1);
     let mut counts = vec![0; bins];
@@ -138,6 +170,14 @@ pub fn subsample_indices(n: usize, max: usize) -> Vec<usize> {
 }
 
 /// A label for a tick of a log axis, without trailing zeros (`0.01`, `0.5`, `20`).
+///
+/// ```
+/// use lmr::summary::plot::tick_label;
+///
+/// assert_eq!(tick_label(0.01), "0.01");
+/// assert_eq!(tick_label(20.0), "20");
+/// assert_eq!(tick_label(2.0 * 0.1), "0.2");
+/// ```
 pub fn tick_label(x: f64) -> String {
     let s = format!("{x:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -146,6 +186,15 @@ pub fn tick_label(x: f64) -> String {
 
 /// Tick positions of a log axis from `lo` to `hi`: 1, 2 and 5 × 10ⁿ inside the limits
 /// (only 1 × 10ⁿ when the limits span more than 3.5 decades).
+///
+/// ```
+/// use lmr::summary::plot::{log_ticks, tick_label};
+///
+/// let labels = |lo, hi| log_ticks(lo, hi).into_iter().map(tick_label).collect::<Vec<_>>();
+/// assert_eq!(labels(0.01, 0.5), ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5"]);
+/// // 0.001 to 100: five decades, so 10ⁿ only
+/// assert_eq!(labels(0.001, 100.0), ["0.001", "0.01", "0.1", "1", "10", "100"]);
+/// ```
 pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     if !(lo > 0.0 && hi > lo && hi.is_finite()) {
         return Vec::new();

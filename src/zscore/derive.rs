@@ -18,9 +18,15 @@ use crate::source::{Source, Verification};
 /// the relative standard error of a sample SD is about 1 / √(2(n − 1)): ≈ 13 % at n = 30
 /// (1 / √58 = 0.131), ≈ 24 % at n = 10, so every z-score from a small cell carries that much
 /// uncertainty in its scale. Pass another minimum in [`DeriveOptions::min_cell_n`].
+///
+/// ```
+/// // relative standard error of a sample SD at n = 30: 1 / √(2 × 29) = 0.1313
+/// let n = lmr::zscore::DEFAULT_MIN_CELL_N as f64;
+/// approx::assert_relative_eq!(1.0 / (2.0 * (n - 1.0)).sqrt(), 0.1313064329, max_relative = 1e-9);
+/// ```
 pub const DEFAULT_MIN_CELL_N: u64 = 30;
 
-/// One member of the reference group.
+/// One member of the reference group (see [`derive()`] for a derivation from several).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Observation {
     /// The value, in the analyte's unit (a ratio, or percent of dose). A censored value (`<LOD`)
@@ -32,7 +38,7 @@ pub struct Observation {
     pub sex: Option<Sex>,
 }
 
-/// How to derive a table.
+/// How to derive a table (shown with [`DeriveOptions::new`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeriveOptions {
     /// What to derive it for; one of [`super::ZSCORE_ANALYTES`].
@@ -49,6 +55,17 @@ pub struct DeriveOptions {
 
 impl DeriveOptions {
     /// Pooled sexes and the [`DEFAULT_MIN_CELL_N`].
+    ///
+    /// ```
+    /// use lmr::reference::Analyte;
+    /// use lmr::zscore::{DeriveOptions, Scale, DEFAULT_MIN_CELL_N};
+    ///
+    /// let mut options = DeriveOptions::new(Analyte::LactuloseRecoveryPct, Scale::Linear, "0-2,2-5".parse()?);
+    /// assert!(!options.by_sex);
+    /// assert_eq!(options.min_cell_n, DEFAULT_MIN_CELL_N);
+    /// options.by_sex = true; // one cell per sex and band
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(analyte: Analyte, scale: Scale, bands: AgeBands) -> DeriveOptions {
         DeriveOptions {
             analyte,
@@ -61,6 +78,12 @@ impl DeriveOptions {
 }
 
 /// Why an observation was left out of the derivation.
+///
+/// ```
+/// use lmr::zscore::ExclusionReason;
+///
+/// assert_eq!(ExclusionReason::ValueNotPositive.to_string(), "value ≤ 0 has no logarithm");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ExclusionReason {
@@ -78,6 +101,10 @@ pub enum ExclusionReason {
 
 impl ExclusionReason {
     /// The stable code (`value_not_positive`, …).
+    ///
+    /// ```
+    /// assert_eq!(lmr::zscore::ExclusionReason::AgeOutsideBands.code(), "age_outside_bands");
+    /// ```
     pub fn code(self) -> &'static str {
         match self {
             ExclusionReason::ValueNotFinite => "value_not_finite",
@@ -102,6 +129,25 @@ impl fmt::Display for ExclusionReason {
 }
 
 /// An observation left out.
+///
+/// ```
+/// use lmr::reference::Analyte;
+/// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+///
+/// let at = |t: f64, age: Option<f64>| Observation { value: t.exp(), age_years: age, sex: None };
+/// let obs = [
+///     at(-3.5, Some(1.0)), at(-2.5, Some(3.0)), // 0–4 y: ln values −3.5, −2.5
+///     at(-3.0, Some(5.0)),                      // 4–7 y: one value
+///     Observation { value: 0.0, age_years: Some(2.0), sex: None }, // ln 0: left out
+///     at(-3.0, None),                           // no age: left out
+///     at(-3.0, Some(9.0)),                      // in no band: left out
+/// ];
+/// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
+/// let d = derive(obs, &options)?;
+/// use lmr::zscore::{ExclusionReason, Excluded};
+/// assert_eq!(d.excluded()[0], Excluded { index: 3, reason: ExclusionReason::ValueNotPositive });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Excluded {
     /// Its position in the observations given (0-based).
@@ -110,7 +156,7 @@ pub struct Excluded {
     pub reason: ExclusionReason,
 }
 
-/// Why a derived cell is not written to the table.
+/// Why a derived cell is not written to the table (shown with [`DerivedCell::not_written`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotWrittenReason {
@@ -121,6 +167,28 @@ pub enum NotWrittenReason {
 }
 
 /// One sex × age-band cell of a derivation, written or not.
+///
+/// ```
+/// use lmr::reference::Analyte;
+/// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+///
+/// let at = |t: f64, age: Option<f64>| Observation { value: t.exp(), age_years: age, sex: None };
+/// let obs = [
+///     at(-3.5, Some(1.0)), at(-2.5, Some(3.0)), // 0–4 y: ln values −3.5, −2.5
+///     at(-3.0, Some(5.0)),                      // 4–7 y: one value
+///     Observation { value: 0.0, age_years: Some(2.0), sex: None }, // ln 0: left out
+///     at(-3.0, None),                           // no age: left out
+///     at(-3.0, Some(9.0)),                      // in no band: left out
+/// ];
+/// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
+/// let d = derive(obs, &options)?;
+/// let cell = d.cells()[0]; // any sex, 0–4 y
+/// assert_eq!(cell.n, 2);
+/// // mean (−3.5 − 2.5) / 2 = −3; SD √((0.5² + 0.5²) / (2 − 1)) = √0.5 = 0.7071068
+/// approx::assert_relative_eq!(cell.mean.unwrap(), -3.0, max_relative = 1e-12);
+/// approx::assert_relative_eq!(cell.sd.unwrap(), 0.5f64.sqrt(), max_relative = 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct DerivedCell {
     /// Sex (`any` when pooled).
@@ -137,6 +205,19 @@ pub struct DerivedCell {
 
 impl DerivedCell {
     /// Why the cell is left out of the table, if it is.
+    ///
+    /// ```
+    /// use lmr::zscore::{AgeBand, CellSex, DerivedCell, NotWrittenReason};
+    ///
+    /// let age = AgeBand::new(0.0, 4.0)?;
+    /// let one = DerivedCell { sex: CellSex::Any, age, n: 1, mean: Some(-3.0), sd: None };
+    /// assert_eq!(one.not_written(), Some(NotWrittenReason::TooFew));
+    /// let equal = DerivedCell { sex: CellSex::Any, age, n: 5, mean: Some(-3.0), sd: Some(0.0) };
+    /// assert_eq!(equal.not_written(), Some(NotWrittenReason::ZeroSd));
+    /// let fine = DerivedCell { sex: CellSex::Any, age, n: 40, mean: Some(-3.0), sd: Some(0.5) };
+    /// assert_eq!(fine.not_written(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn not_written(&self) -> Option<NotWrittenReason> {
         match self.sd {
             None => Some(NotWrittenReason::TooFew),
@@ -146,7 +227,15 @@ impl DerivedCell {
     }
 }
 
-/// Something the user should be told about a derivation.
+/// Something the user should be told about a derivation (see [`Derivation::warnings`]).
+///
+/// ```
+/// use lmr::zscore::{AgeBand, CellSex, DeriveWarning};
+///
+/// let w = DeriveWarning::SmallCell { sex: CellSex::Female, age: AgeBand::new(0.0, 4.0)?, n: 12, minimum: 30 };
+/// assert_eq!(w.to_string(), "female, 0 ≤ age < 4 y: small cell, n = 12 < 30 (written; its mean and SD are imprecise)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum DeriveWarning {
@@ -219,6 +308,28 @@ impl fmt::Display for DeriveWarning {
 }
 
 /// A derivation's per-cell results, ready to become a table with [`Derivation::to_table`].
+///
+/// ```
+/// use lmr::reference::Analyte;
+/// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+///
+/// let at = |t: f64, age: Option<f64>| Observation { value: t.exp(), age_years: age, sex: None };
+/// let obs = [
+///     at(-3.5, Some(1.0)), at(-2.5, Some(3.0)), // 0–4 y: ln values −3.5, −2.5
+///     at(-3.0, Some(5.0)),                      // 4–7 y: one value
+///     Observation { value: 0.0, age_years: Some(2.0), sex: None }, // ln 0: left out
+///     at(-3.0, None),                           // no age: left out
+///     at(-3.0, Some(9.0)),                      // in no band: left out
+/// ];
+/// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
+/// let d = derive(obs, &options)?;
+/// assert_eq!(d.observations(), 6);
+/// assert_eq!(d.used(), 3); // two in 0–4 y, one in 4–7 y
+/// assert_eq!(d.cells().len(), 2); // pooled: one cell per band
+/// assert_eq!(d.excluded().len(), 3);
+/// assert_eq!(d.options().scale, Scale::Ln);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Derivation {
     options: DeriveOptions,
@@ -228,6 +339,16 @@ pub struct Derivation {
 }
 
 /// A derivation that cannot produce a table.
+///
+/// ```
+/// use lmr::reference::Analyte;
+/// use lmr::zscore::{derive, DeriveError, DeriveOptions, Observation, Scale};
+///
+/// let options = DeriveOptions::new(Analyte::Zonulin, Scale::Linear, "0-4".parse()?);
+/// let none: [Observation; 0] = [];
+/// assert_eq!(derive(none, &options).unwrap_err(), DeriveError::NotZscoreAnalyte { analyte: Analyte::Zonulin });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeriveError {
@@ -263,7 +384,7 @@ pub enum DeriveError {
     Table(#[from] TableError),
 }
 
-/// What to record in a derived table's source (see [`Derivation::to_table`]).
+/// What to record in a derived table's source (see [`Derivation::to_table`], whose example fills one).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableMeta {
     /// The table's id (lower-case letters, digits and '-').
@@ -399,17 +520,18 @@ fn mean_sd(v: &[f64]) -> (Option<f64>, Option<f64>) {
 }
 
 impl Derivation {
-    /// Every sex × band cell, written or not: by sex, female then male; bands in order.
+    /// Every sex × band cell, written or not: by sex, female then male; bands in order (shown
+    /// with [`Derivation`] and [`DerivedCell`]).
     pub fn cells(&self) -> &[DerivedCell] {
         &self.cells
     }
 
-    /// The observations left out, in input order.
+    /// The observations left out, in input order (shown with [`Excluded`]).
     pub fn excluded(&self) -> &[Excluded] {
         &self.excluded
     }
 
-    /// How many observations were given.
+    /// How many observations were given (shown with [`Derivation`]).
     pub fn observations(&self) -> usize {
         self.observations
     }
@@ -426,6 +548,29 @@ impl Derivation {
 
     /// What to tell the user: small cells (written), cells not written (n < 2, SD 0), and the
     /// observations left out, counted by reason.
+    ///
+    /// ```
+    /// use lmr::reference::Analyte;
+    /// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+    ///
+    /// let at = |t: f64, age: Option<f64>| Observation { value: t.exp(), age_years: age, sex: None };
+    /// let obs = [
+    ///     at(-3.5, Some(1.0)), at(-2.5, Some(3.0)), // 0–4 y: ln values −3.5, −2.5
+    ///     at(-3.0, Some(5.0)),                      // 4–7 y: one value
+    ///     Observation { value: 0.0, age_years: Some(2.0), sex: None }, // ln 0: left out
+    ///     at(-3.0, None),                           // no age: left out
+    ///     at(-3.0, Some(9.0)),                      // in no band: left out
+    /// ];
+    /// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
+    /// let d = derive(obs, &options)?;
+    /// use lmr::zscore::DeriveWarning;
+    /// let w = d.warnings();
+    /// // 0–4 y: n = 2 < 30, written; 4–7 y: n = 1, not written; three reasons, one each
+    /// assert!(matches!(w[0], DeriveWarning::SmallCell { n: 2, minimum: 30, .. }));
+    /// assert_eq!(w[1].to_string(), "any, 4 ≤ age < 7 y: n = 1, fewer than 2 observations: no SD, cell not written");
+    /// assert_eq!(w.iter().filter(|x| matches!(x, DeriveWarning::Excluded { count: 1, .. })).count(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn warnings(&self) -> Vec<DeriveWarning> {
         let mut out = Vec::new();
         for c in &self.cells {
@@ -462,6 +607,38 @@ impl Derivation {
     /// # Errors
     /// [`DeriveError::EmptyDate`]; [`DeriveError::NoCellWritten`]; [`DeriveError::Cell`] when a
     /// mean or SD overflowed; [`DeriveError::Table`] for an invalid id or an empty title.
+    ///
+    /// ```
+    /// use lmr::reference::Analyte;
+    /// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+    ///
+    /// let at = |t: f64, age: Option<f64>| Observation { value: t.exp(), age_years: age, sex: None };
+    /// let obs = [
+    ///     at(-3.5, Some(1.0)), at(-2.5, Some(3.0)), // 0–4 y: ln values −3.5, −2.5
+    ///     at(-3.0, Some(5.0)),                      // 4–7 y: one value
+    ///     Observation { value: 0.0, age_years: Some(2.0), sex: None }, // ln 0: left out
+    ///     at(-3.0, None),                           // no age: left out
+    ///     at(-3.0, Some(9.0)),                      // in no band: left out
+    /// ];
+    /// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
+    /// let d = derive(obs, &options)?;
+    /// use lmr::source::Verification;
+    /// use lmr::zscore::{DeriveError, TableMeta};
+    /// let meta = TableMeta {
+    ///     id: "our-lmz".into(),
+    ///     input: "cohort.csv".into(),
+    ///     date: "2026-11-25".into(),
+    ///     ..TableMeta::default()
+    /// };
+    /// let table = d.to_table(&meta)?;
+    /// assert_eq!(table.cells().len(), 1); // the 4–7 y cell (n = 1) is not written
+    /// approx::assert_relative_eq!(table.cells()[0].sd(), 0.5f64.sqrt(), max_relative = 1e-12);
+    /// assert_eq!(table.source().status, Verification::Local);
+    /// assert!(table.source().citation.contains("cohort.csv"));
+    /// let undated = TableMeta { date: String::new(), ..meta };
+    /// assert_eq!(d.to_table(&undated).unwrap_err(), DeriveError::EmptyDate);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_table(&self, meta: &TableMeta) -> Result<ZscoreTable, DeriveError> {
         if meta.date.trim().is_empty() {
             return Err(DeriveError::EmptyDate);

@@ -326,6 +326,25 @@ pub struct Sample {
 
 /// Vitamin D and zonulin results reported below the assay's limit: no value to classify, but
 /// flagged `below_detection_limit`.
+///
+/// ```
+/// use lmr::interpretation::{BelowLimit, Interpretation, Interpreter, Options, Sample};
+/// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut sample = Sample::default();
+/// let limit = VitaminD::new("10 ng/mL".parse()?, VitaminDForm::Total)?;
+/// sample.below_limit = BelowLimit { vitamin_d: true, vitamin_d_limit: Some(limit), zonulin: false };
+/// let mut out = Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// assert!(out.flag_codes().any(|f| f == "below_detection_limit"));
+/// // < 10 ng/mL × 1000 ÷ 400.64 = < 24.96006 nmol/L: every such value is below IOM's 30
+/// let below = out.vitamin_d_below.as_ref().unwrap();
+/// approx::assert_relative_eq!(below.bound_nmol_l.number(), 24.96006389776, max_relative = 1e-10);
+/// assert_eq!(below.schemes[0].label(), "at_risk_of_deficiency");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BelowLimit {
     /// 25(OH)D was below the limit.
@@ -338,6 +357,33 @@ pub struct BelowLimit {
 }
 
 /// One timed urine fraction.
+///
+/// ```
+/// use lmr::interpretation::{Fraction, Interpretation, Interpreter, Options, Sample};
+/// use lmr::recovery::UrineResult;
+/// use lmr::sugar::Sugar;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut sample = Sample::default();
+/// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+/// sample.set_dose(Sugar::Mannitol, "2 g".parse()?);
+/// for (label, l, m) in [("0-2h", "20 mg/L", "100 mg/L"), ("2-5h", "40 mg/L", "300 mg/L")] {
+///     let mut f = Fraction { label: label.into(), volume: Some("500 mL".parse()?), ..Fraction::default() };
+///     f.urine.set(Sugar::Lactulose, Some(UrineResult::parse(l, None)?));
+///     f.urine.set(Sugar::Mannitol, Some(UrineResult::parse(m, None)?));
+///     sample.fractions.push(f);
+/// }
+/// let mut out = Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// // 0–2 h: 10 mg of 5000 mg = 0.2 %, 50 mg of 2000 mg = 2.5 %: L:M 0.08
+/// let first = &out.fractions[0];
+/// approx::assert_relative_eq!(first.ratios.lm.unwrap().number(), 0.08, max_relative = 1e-12);
+/// // 2–5 h: 20 mg = 0.4 %, 150 mg = 7.5 %; summed: 0.6 % and 10 %, L:M 0.06
+/// approx::assert_relative_eq!(out.recoveries.get(Sugar::Mannitol).unwrap().number(), 10.0, max_relative = 1e-12);
+/// approx::assert_relative_eq!(out.lm_ratio.unwrap().number(), 0.06, max_relative = 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Fraction {
     /// Its label as given (`0-2h`).
@@ -348,7 +394,7 @@ pub struct Fraction {
     pub urine: SugarMap<UrineResult>,
 }
 
-/// Recoveries and ratios of one fraction.
+/// Recoveries and ratios of one fraction (shown with [`Fraction`]).
 #[derive(Clone, Debug, Default)]
 pub struct FractionResult {
     /// Recovery per sugar, % of dose, in this fraction.
@@ -357,7 +403,7 @@ pub struct FractionResult {
     pub ratios: Ratios,
 }
 
-/// The ratios of fractional excretions `lmr` reports.
+/// The ratios of fractional excretions `lmr` reports (shown with [`Ratios::of`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Ratios {
     /// Lactulose : mannitol.
@@ -603,7 +649,7 @@ impl MissingInput {
     }
 }
 
-/// A value classified under a range.
+/// A value classified under a range (shown with [`RangeResult::label`]).
 #[derive(Clone, Copy, Debug)]
 pub struct RangeResult<'r> {
     /// The range.
@@ -634,6 +680,24 @@ impl RangeResult<'_> {
 }
 
 /// What a flag refers to.
+///
+/// ```
+/// use lmr::interpretation::{FlagDetail, Interpretation, Interpreter, Options, Sample};
+/// use lmr::sugar::Sugar;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut sample = Sample::default();
+/// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
+/// sample.set_urine(Sugar::Lactulose, "6 g/L".parse()?);
+/// sample.urine_volume = Some("1 L".parse()?);
+/// let mut out = Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// // 6 g/L × 1 L = 6000 mg of a 5000 mg dose: 120 %, impossible, kept and flagged
+/// let hit = out.flags.iter().find(|h| h.flag.code() == "recovery_over_100").unwrap();
+/// assert!(matches!(hit.detail, FlagDetail::Recovery(Sugar::Lactulose, r) if (r - 120.0).abs() < 1e-9));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FlagDetail {
     /// A sugar's recovery, %.
@@ -675,6 +739,24 @@ pub enum FlagDetail {
 }
 
 /// Which range a [`FlagDetail::NearBound`] refers to.
+///
+/// ```
+/// use lmr::interpretation::{FlagDetail, Interpretation, Interpreter, Options, RangeIndex, Sample};
+/// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut sample = Sample::default();
+/// sample.vitamin_d = Some(VitaminD::new("29.97 nmol/L".parse()?, VitaminDForm::Total)?);
+/// let mut out = Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// // |29.97 − 30| = 0.03 ≤ 0.002 × 30 = 0.06: near the first scheme's bound at 30
+/// assert!(out.flags.iter().any(|h| matches!(
+///     h.detail,
+///     FlagDetail::NearBound(_, b, RangeIndex::VitaminD(0)) if b.value == 30.0
+/// )));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RangeIndex {
     /// The L:M range.
@@ -691,6 +773,19 @@ pub enum RangeIndex {
 }
 
 /// An input field, for flag details.
+///
+/// ```
+/// use lmr::interpretation::{Field, FlagDetail, Interpretation, Interpreter, Options, Sample};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut sample = Sample::default();
+/// sample.below_limit.zonulin = true; // `ND`
+/// let mut out = Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// assert_eq!(out.flags[0].detail, FlagDetail::BelowLimit(Field::Zonulin));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
     /// Urine concentration of a sugar.
@@ -701,7 +796,7 @@ pub enum Field {
     Zonulin,
 }
 
-/// A flag raised on a result, with what it refers to.
+/// A flag raised on a result, with what it refers to (shown with [`FlagDetail`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FlagHit {
     /// The flag.
@@ -710,7 +805,7 @@ pub struct FlagHit {
     pub detail: FlagDetail,
 }
 
-/// A value scored against a z-score table.
+/// A value scored against a z-score table (shown with [`Interpreter::with_zscores`]).
 #[derive(Clone, Copy, Debug)]
 pub struct ZscoreResult<'r> {
     /// The table.
@@ -720,6 +815,25 @@ pub struct ZscoreResult<'r> {
 }
 
 /// Vitamin D results.
+///
+/// ```
+/// use lmr::interpretation::{Interpretation, Interpreter, Options, Sample};
+/// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = Interpreter::new(&registry, &Options::default())?;
+/// let mut sample = Sample::default();
+/// sample.vitamin_d = Some(VitaminD::new("150 nmol/L".parse()?, VitaminDForm::D3)?);
+/// let mut out = Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// let vd = out.vitamin_d.as_ref().unwrap();
+/// // 150 nmol/L × 400.64 ÷ 1000 = 60.096 ng/mL
+/// assert_eq!(vd.nmol_l, 150.0);
+/// approx::assert_relative_eq!(vd.ng_ml, 60.096, max_relative = 1e-12);
+/// assert_eq!(vd.schemes[0].label(), "above_reason_for_concern"); // IOM: > 125
+/// assert!(out.flag_codes().any(|f| f == "vitamin_d_above_125_nmol_l"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct VitaminDResult<'r> {
     /// The value in nmol/L.
@@ -736,7 +850,8 @@ pub struct VitaminDResult<'r> {
     pub toxicity_range: Option<&'r ReferenceRange>,
 }
 
-/// A 25(OH)D result below a stated limit: every value it may take is below `limit`.
+/// A 25(OH)D result below a stated limit: every value it may take is below `limit` (shown with
+/// [`BelowLimit`]).
 #[derive(Clone, Debug)]
 pub struct VitaminDBelow<'r> {
     /// The limit as stated (its unit and form).
@@ -748,7 +863,7 @@ pub struct VitaminDBelow<'r> {
     pub schemes: Vec<RangeResult<'r>>,
 }
 
-/// Zonulin result.
+/// Zonulin result (shown with [`Interpreter::zonulin_range`]).
 #[derive(Clone, Copy, Debug)]
 pub struct ZonulinResult<'r> {
     /// The value as given.

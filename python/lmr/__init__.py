@@ -257,13 +257,14 @@ def interpret(frame: Any, columns: Union[None, str, os.PathLike, Mapping] = None
     >>> import pandas as pd
     >>> df = pd.DataFrame({"id": ["a", "b"], "vitamin_d [ng/mL]": ["30", "<4"]})
     >>> out = lmr.interpret(df)
-    >>> # 30 ng/mL × 1000 / 400.64 g/mol = 74.880 nmol/L: IOM 2011 "sufficient" (50 to 125)
+    >>> # 30 ng/mL × 1000 / 400.64 g/mol = 74.880 nmol/L: IOM 2011 "sufficient" (50 to 125);
+    >>> # <4 ng/mL = <9.984 nmol/L: no number, a bound, and every value below it is under 30
     >>> out[["id", "vitamin_d_nmol_l", "vitamin_d_class_iom_2011"]]
       id  vitamin_d_nmol_l vitamin_d_class_iom_2011
     0  a         74.880192               sufficient
-    1  b               NaN                      NaN
-    >>> str(out["vitamin_d_nmol_l"].dtype), out.loc[1, "flags"]
-    ('float64', 'below_detection_limit')
+    1  b               NaN    at_risk_of_deficiency
+    >>> str(out["vitamin_d_nmol_l"].dtype), out.loc[1, "vitamin_d_nmol_l_bound"], out.loc[1, "flags"]
+    ('float64', '<9.984025559', 'below_detection_limit')
     """
     kind = _kind(frame)
     range_options = _range_options(options)

@@ -618,6 +618,37 @@ fn band_text(b: &Band) -> String {
 }
 
 /// The interpretation of a value under a range: the mapped code (if any) and the band label.
+/// A serum 25(OH)D observation in nmol/L (exact, or a limit with its comparator), with each
+/// chosen scheme's class and range; the fit is the one its codes were chosen by.
+fn vitamin_d_observation(
+    table: &CodeTable,
+    form: VitaminDForm,
+    value: Censored,
+    schemes: &[RangeResult<'_>],
+) -> (Observation, Fit<'static>) {
+    let fit = Fit {
+        specimen: Some(Matrix::Serum),
+        collection_hours: None,
+        vitamin_d_form: Some(form.key()),
+    };
+    let mut o = observation(
+        table.code("vitamin_d", None, &fit),
+        Some(quantity(table, value, "nmol/L")),
+        "serum",
+    );
+    if form == VitaminDForm::Total {
+        o.code.text = Some(
+            "25-hydroxyvitamin D (D2 + D3); nmol/L converted from mass with the 25(OH)D3 molar mass where given in mass units"
+                .into(),
+        );
+    }
+    for res in schemes {
+        o.interpretation.push(interpretation(table, res));
+        o.reference_range.push(reference_range(table, res.range));
+    }
+    (o, fit)
+}
+
 fn interpretation(table: &CodeTable, res: &RangeResult<'_>) -> CodeableConcept {
     let label = res.label();
     CodeableConcept {
@@ -887,52 +918,20 @@ fn build(sample: &Sample, result: &Interpretation<'_>, row: Option<u64>, whole: 
         }
     }
     if let Some(vd) = &result.vitamin_d {
-        let form = vd.form.key();
-        let fit = Fit {
-            specimen: Some(Matrix::Serum),
-            collection_hours: None,
-            vitamin_d_form: Some(form),
-        };
-        let mut o = observation(
-            table.code("vitamin_d", None, &fit),
-            Some(exact(table, vd.nmol_l, "nmol/L")),
-            "serum",
-        );
+        let value = Censored::Exact(vd.nmol_l);
+        let (mut o, fit) = vitamin_d_observation(table, vd.form, value, &vd.schemes);
         o.component.push(Component {
             code: table.code("vitamin_d_mass", None, &fit),
             value_quantity: Some(exact(table, vd.ng_ml, "ng/mL")),
             value_string: None,
         });
-        if vd.form == VitaminDForm::Total {
-            o.code.text = Some(
-                "25-hydroxyvitamin D (D2 + D3); nmol/L converted from mass with the 25(OH)D3 molar mass where given in mass units"
-                    .into(),
-            );
-        }
-        for res in &vd.schemes {
-            o.interpretation.push(interpretation(table, res));
-            o.reference_range.push(reference_range(table, res.range));
-        }
         b.other.push(o);
     }
     // Below a stated limit: the value is the limit with comparator `<` (nmol/L), classified only
     // where one band holds every value below it.
     if let Some(below) = &result.vitamin_d_below {
-        let form = below.limit.form().key();
-        let fit = Fit {
-            specimen: Some(Matrix::Serum),
-            collection_hours: None,
-            vitamin_d_form: Some(form),
-        };
-        let mut o = observation(
-            table.code("vitamin_d", None, &fit),
-            Some(quantity(table, below.bound_nmol_l, "nmol/L")),
-            "serum",
-        );
-        for res in &below.schemes {
-            o.interpretation.push(interpretation(table, res));
-            o.reference_range.push(reference_range(table, res.range));
-        }
+        let form = below.limit.form();
+        let (o, _) = vitamin_d_observation(table, form, below.bound_nmol_l, &below.schemes);
         b.other.push(o);
     }
     if let Some(z) = &result.zonulin {

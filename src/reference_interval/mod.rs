@@ -41,6 +41,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod collect;
 mod date;
 mod establish;
 mod estimate;
@@ -50,6 +51,7 @@ mod stats;
 mod values;
 mod write;
 
+pub use collect::Collected;
 pub use date::iso_date;
 pub use establish::{
     establish, Exclusion, Options, ReferenceInterval, Warning, GUIDELINE_MINIMUM_N,

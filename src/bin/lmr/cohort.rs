@@ -10,7 +10,6 @@ use std::process::ExitCode;
 
 use lmr::batch::{
     ColumnMap, Format as BatchFormat, LeftOut, Options as BatchOptions, Position, Scan, Stats,
-    Value,
 };
 use lmr::files::OutputFile;
 use lmr::protocol::NamedProtocol;
@@ -281,20 +280,6 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
     Ok(exit(&stats))
 }
 
-/// Values of one analyte per partition, with the censored ones counted apart.
-#[derive(Default)]
-struct Partition {
-    values: Vec<f64>,
-    censored: u64,
-    missing: u64,
-    /// Rows left out because a cell the value needed was rejected (in the row's `error`).
-    rejected: u64,
-    /// Rows left out because their protocol is not the one named with --protocol.
-    off_protocol: u64,
-    /// The protocol of the rows used (urine-sugar analytes).
-    shared: ri::SharedProtocol,
-}
-
 /// Runs `lmr reference-interval`.
 pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
     let analyte = analyte("--analyte", &a.analyte, ri::INTERVAL_ANALYTES)?;
@@ -305,9 +290,7 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
     let bopts = setup.batch_options(protocol);
     let scan = Scan::new(open(&a.input.input)?, &bopts)?;
     let by_idx = columns_of(&scan, "--by", &a.by)?;
-    let mut parts: BTreeMap<Vec<String>, Partition> = BTreeMap::new();
-    // A urine-sugar interval belongs to one protocol: rows are checked against --protocol (and
-    // left out, counted, when they differ), or must all share one (issue 14).
+    let mut parts: BTreeMap<Vec<String>, ri::Collected> = BTreeMap::new();
     let sugar = !matches!(analyte, Analyte::VitaminD25oh | Analyte::Zonulin);
     let mut limit = GroupLimit::new("--by", &a.by, a.max_groups);
     let stats = scan.for_each(&interpreter, &bopts, |row| {
@@ -316,20 +299,13 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
             return;
         }
         let p = parts.entry(key).or_default();
-        let value = row.value(analyte);
-        if sugar && matches!(value, Value::Exact(_) | Value::Censored(_)) {
-            if protocol.is_some_and(|named| !ri::on_protocol(named, &row.sample.protocol)) {
-                p.off_protocol += 1;
-                return;
-            }
-            p.shared.add(&row.sample.protocol, row.pos.line);
-        }
-        match value {
-            Value::Exact(x) => p.values.push(x),
-            Value::Censored(_) => p.censored += 1,
-            Value::Rejected => p.rejected += 1,
-            Value::NotGiven => p.missing += 1,
-        }
+        p.add(
+            analyte,
+            row.value(analyte),
+            &row.sample.protocol,
+            row.pos.line,
+            protocol,
+        );
     })?;
     limit.check()?;
     report_stats(&stats);

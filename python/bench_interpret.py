@@ -18,9 +18,11 @@ import warnings
 import pandas as pd
 import polars as pl
 
-# The script's own folder holds the package's sources (python/lmr) without the compiled
-# extension: import the installed package, not those.
-sys.path = [p for p in sys.path if pathlib.Path(p or ".").resolve() != pathlib.Path(__file__).resolve().parent]
+# The script's own folder (put first on the path by Python) holds the package's sources
+# (python/lmr) without the compiled extension: import the installed package, not those. (An
+# editable install, `maturin develop`, puts the folder on the path itself, with the extension.)
+if sys.path and pathlib.Path(sys.path[0] or ".").resolve() == pathlib.Path(__file__).resolve().parent:
+    sys.path.pop(0)
 import lmr  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

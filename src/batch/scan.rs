@@ -173,7 +173,7 @@ impl Rejected {
     /// let layout = Layout::resolve(&["vitamin_d [nmol/L]", "urine_volume [mL]"], &ColumnMap::default())?;
     /// let pos = Position { row: 1, line: 2 };
     /// let negative = Problem::Value(lmr::sample::Problem::Negative);
-/// let bad_volume = RowError { pos, column: Some("urine_volume [mL]".into()), value: "-5".into(), problem: negative };
+    /// let bad_volume = RowError { pos, column: Some("urine_volume [mL]".into()), value: "-5".into(), problem: negative };
     /// let r = Rejected::of(&layout, &[bad_volume]);
     /// assert!(r.concerns(Analyte::LmRatio) && r.concerns(Analyte::UrineVolume));
     /// assert!(!r.concerns(Analyte::VitaminD25oh)); // vitamin D stands alone

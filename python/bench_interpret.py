@@ -65,7 +65,10 @@ def main() -> None:
               f"{c_interp / c_read:.2f} (CPU)")
         # Where interpret's time goes: the frame to Arrow, the rows (Rust), the results back.
         (t_in, _), data = best(lambda: lmr._pandas_to_arrow(frame) if name == "pandas" else frame)
-        (t_rows, c_rows), (table, _) = best(lambda: lmr._lmr.interpret(data, lmr._range_options({})))
+        reading = {"protocol": None, "sample_id": None, "decimal_comma": False}
+        (t_rows, c_rows), (table, _) = best(
+            lambda: lmr._lmr.interpret(data, lmr._range_options({}), reading)
+        )
         (t_out, _), _ = best(lambda: lmr._append(name, frame, table))
         print(f"  of which: to Arrow {t_in:.3f}, rows {t_rows:.3f} / {c_rows:.3f}, "
               f"results to {name} {t_out:.3f}")

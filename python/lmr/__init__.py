@@ -276,9 +276,11 @@ def interpret(frame: Any, columns: Union[None, str, os.PathLike, Mapping] = None
     """
     kind = _kind(frame)
     range_options = _range_options(options)
-    rest = {k: options.pop(k) for k in _FRAME_OPTIONS if k in options}
-    if "decimal_comma" in rest:
-        rest["decimal_comma"] = bool(rest["decimal_comma"])
+    reading = {
+        "protocol": options.pop("protocol", None),
+        "sample_id": options.pop("sample_id", None),
+        "decimal_comma": bool(options.pop("decimal_comma", False)),
+    }
     if options:
         raise TypeError(
             f"lmr.interpret: unknown option(s) {', '.join(sorted(options))}; the options are "
@@ -296,7 +298,7 @@ def interpret(frame: Any, columns: Union[None, str, os.PathLike, Mapping] = None
         frame = pa.table(frame)  # a stream is read once: keep it as the input table
         data = frame
     table, (rows, _interpreted, errors, _flagged) = _lmr.interpret(
-        data, range_options, **map_args, **rest
+        data, range_options, reading, **map_args
     )
     if errors:
         warnings.warn(

@@ -29,24 +29,31 @@ use crate::{value_error, Ranges};
 /// a frame between the cores.
 const MIN_CHUNK: usize = 16 * 1024;
 
+/// How the frame is read (the reading flags of `lmr batch`).
+#[derive(Clone, Debug, Default, FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct Reading {
+    protocol: Option<String>,
+    sample_id: Option<String>,
+    decimal_comma: bool,
+}
+
 /// Interprets every row of `data` and returns the result columns (a table with as many rows,
 /// in order) and the counts `(rows, interpreted, errors, flagged)`.
 #[pyfunction]
-#[pyo3(signature = (data, ranges, columns_toml=None, columns_path=None, protocol=None, sample_id=None, decimal_comma=false))]
+#[pyo3(signature = (data, ranges, reading, columns_toml=None, columns_path=None))]
 pub fn interpret(
     py: Python<'_>,
     data: AnyRecordBatch,
     ranges: Ranges,
+    reading: Reading,
     columns_toml: Option<String>,
     columns_path: Option<String>,
-    protocol: Option<String>,
-    sample_id: Option<String>,
-    decimal_comma: bool,
 ) -> PyResult<(PyTable, (u64, u64, u64, u64))> {
     let registry = ranges.registry()?;
     let zscores = ranges.zscores(&registry)?;
     let interpreter = ranges.interpreter(&registry, &zscores)?;
-    let protocol = match &protocol {
+    let protocol = match &reading.protocol {
         Some(id) => Some(registry.protocol(id).ok_or_else(|| {
             PyValueError::new_err(format!(
                 "protocol={id:?}: no such protocol (lmr.ranges() lists them)"
@@ -60,12 +67,10 @@ pub fn interpret(
         (None, None) => Ok(ColumnMap::default()),
     }
     .map_err(value_error)?;
-    if let Some(column) = &sample_id {
+    if let Some(column) = &reading.sample_id {
         map.set_sample_id(column);
     }
-    if decimal_comma {
-        map.set_decimal_comma(true);
-    }
+    map.set_decimal_comma(map.decimal_comma() || reading.decimal_comma);
 
     // Read the input with the GIL held (a Python-side stream may need it); the arrays are
     // shared, not copied.

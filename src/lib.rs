@@ -106,4 +106,4 @@ pub use zscore::{ZscoreSelection, ZscoreTable};
 /// The README's library example, compiled and run as a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;
+struct ReadmeDoctests;

@@ -435,13 +435,135 @@ pub enum ColumnMapError {
         error: std::io::Error,
     },
     /// Not valid TOML or not the map format.
-    #[error("{path}: {message}")]
+    #[error("{path}: {problem}")]
     Format {
         /// The path.
         path: String,
-        /// What is wrong.
+        /// What is wrong, with the entry and line it is in.
+        problem: MapProblem,
+    },
+}
+
+/// What is wrong with a column map's text: each variant carries the entry, the value and,
+/// where known, the 1-based line of the map it is written on.
+///
+/// ```
+/// use lmr::batch::{ColumnMap, ColumnMapError, MapProblem};
+///
+/// let err = ColumnMap::from_toml_str("[columns]\n\"LAC\" = \"urine_sugar\"\n", "m.toml")
+///     .unwrap_err();
+/// let ColumnMapError::Format { problem, .. } = err else { panic!("{err}") };
+/// assert!(matches!(&problem, MapProblem::UnknownField { name, .. } if name == "urine_sugar"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MapProblem {
+    /// The text is not TOML, or has a key the map format does not know (the TOML parser's
+    /// own message).
+    #[error("{}{message}", LineOf(*line))]
+    Toml {
+        /// Where the parser stopped.
+        line: Option<usize>,
+        /// The parser's message.
         message: String,
     },
+    /// `decimal` is neither `"."` nor `","`.
+    #[error("{}decimal = {value:?}: expected \".\" or \",\"", LineOf(*line))]
+    Decimal {
+        /// The line of `decimal = ...`.
+        line: Option<usize>,
+        /// The value given.
+        value: String,
+    },
+    /// A column entry's table has a key other than `field` and `unit` (`factor = 250`).
+    #[error("{header:?}{}: unknown key {key:?} in a column entry (expected `field` and, optionally, `unit`)", AtLine(*line))]
+    EntryKey {
+        /// The lab's header.
+        header: String,
+        /// The entry's line.
+        line: Option<usize>,
+        /// The unknown key.
+        key: String,
+    },
+    /// `field` or `unit` is not a string.
+    #[error("{header:?}{}: `{key}` must be a string, not {found}", AtLine(*line))]
+    EntryNotText {
+        /// The lab's header.
+        header: String,
+        /// The entry's line.
+        line: Option<usize>,
+        /// `field` or `unit`.
+        key: String,
+        /// The TOML type given (`integer`, `array`, ...).
+        found: &'static str,
+    },
+    /// A column entry's table has no `field`.
+    #[error("{header:?}{}: the entry has no `field`", AtLine(*line))]
+    EntryNoField {
+        /// The lab's header.
+        header: String,
+        /// The entry's line.
+        line: Option<usize>,
+    },
+    /// A header maps to a name lmr does not read.
+    #[error(
+        "{key:?}: unknown field {name:?} (expected one of {})",
+        canonical_list()
+    )]
+    UnknownField {
+        /// The header (under `[columns]`) or the key (under `[values]`).
+        key: String,
+        /// The unknown field name.
+        name: String,
+    },
+    /// A unit column (`urine_lactulose_unit`) was given a unit of its own.
+    #[error("{header:?}: a unit column takes no unit")]
+    UnitColumnWithUnit {
+        /// The lab's header.
+        header: String,
+    },
+    /// The unit is not one the field is measured in.
+    #[error("{header:?}: unit {unit:?} is not a unit of {field} (expected one of {})", expected_units(*kind))]
+    Unit {
+        /// The lab's header.
+        header: String,
+        /// The unit given.
+        unit: String,
+        /// The field's canonical name.
+        field: String,
+        /// What the field measures.
+        kind: UnitKind,
+    },
+    /// Two entries name the same header (case and surrounding spaces ignored).
+    #[error("{header:?} is mapped twice")]
+    MappedTwice {
+        /// The lab's header.
+        header: String,
+    },
+}
+
+/// `line N: ` before a message when the line is known.
+struct LineOf(Option<usize>);
+
+impl fmt::Display for LineOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "line {n}: "),
+            None => Ok(()),
+        }
+    }
+}
+
+/// ` (line N)` after an entry's header when the line is known.
+struct AtLine(Option<usize>);
+
+impl fmt::Display for AtLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, " (line {n})"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// One entry of a column map: the lab's header mapped to a field, with an optional unit.
@@ -487,8 +609,8 @@ fn full_entry(
     table: toml::Table,
     header: &str,
     text: &str,
-) -> Result<(String, Option<String>), String> {
-    let at = entry_line(text, header).map_or_else(String::new, |n| format!(" (line {n})"));
+) -> Result<(String, Option<String>), MapProblem> {
+    let line = entry_line(text, header);
     let mut field = None;
     let mut unit = None;
     for (key, value) in table {
@@ -496,22 +618,29 @@ fn full_entry(
             "field" => &mut field,
             "unit" => &mut unit,
             _ => {
-                return Err(format!(
-                    "{header:?}{at}: unknown key {key:?} in a column entry (expected `field` and, optionally, `unit`)"
-                ))
+                return Err(MapProblem::EntryKey {
+                    header: header.to_string(),
+                    line,
+                    key,
+                });
             }
         };
         match value {
             toml::Value::String(v) => *slot = Some(v),
             other => {
-                return Err(format!(
-                    "{header:?}{at}: `{key}` must be a string, not {}",
-                    other.type_str()
-                ))
+                return Err(MapProblem::EntryNotText {
+                    header: header.to_string(),
+                    line,
+                    key,
+                    found: other.type_str(),
+                });
             }
         }
     }
-    let field = field.ok_or_else(|| format!("{header:?}{at}: the entry has no `field`"))?;
+    let field = field.ok_or_else(|| MapProblem::EntryNoField {
+        header: header.to_string(),
+        line,
+    })?;
     Ok((field, unit))
 }
 
@@ -682,21 +811,21 @@ impl ColumnMap {
     /// [`ColumnMapError::Format`] for invalid TOML, an unknown field name, a unit the field does
     /// not take, or a header mapped twice.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<ColumnMap, ColumnMapError> {
-        let bad = |message: String| ColumnMapError::Format {
+        let bad = |problem: MapProblem| ColumnMapError::Format {
             path: origin.to_string(),
-            message,
+            problem,
         };
         let file: MapFile = toml::from_str(text).map_err(|e| {
-            let at = e.span().map_or_else(String::new, |r| {
-                format!("line {}: ", line_at(text, r.start))
-            });
-            bad(format!("{at}{}", e.message().trim_end()))
+            bad(MapProblem::Toml {
+                line: e.span().map(|r| line_at(text, r.start)),
+                message: e.message().trim_end().to_string(),
+            })
         })?;
         let unknown = |name: &str, key: &str| {
-            bad(format!(
-                "{key:?}: unknown field {name:?} (expected one of {})",
-                canonical_list()
-            ))
+            bad(MapProblem::UnknownField {
+                key: key.to_string(),
+                name: name.to_string(),
+            })
         };
         let mut map = ColumnMap {
             values: vec![None; Field::COUNT],
@@ -706,13 +835,13 @@ impl ColumnMap {
             None | Some(".") => false,
             Some(",") => true,
             Some(other) => {
-                let at = text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with("decimal"))
-                    .map_or_else(String::new, |n| format!("line {}: ", n + 1));
-                return Err(bad(format!(
-                    "{at}decimal = {other:?}: expected \".\" or \",\""
-                )));
+                return Err(bad(MapProblem::Decimal {
+                    line: text
+                        .lines()
+                        .position(|l| l.trim_start().starts_with("decimal"))
+                        .map(|n| n + 1),
+                    value: other.to_string(),
+                }));
             }
         };
         for (header, entry) in file.columns {
@@ -724,7 +853,7 @@ impl ColumnMap {
             };
             if let Some(t) = unit_column_target(&name).filter(|_| Target::parse(&name).is_none()) {
                 if unit.is_some() {
-                    return Err(bad(format!("{header:?}: a unit column takes no unit")));
+                    return Err(bad(MapProblem::UnitColumnWithUnit { header }));
                 }
                 map.unit_columns.push((header, t));
                 continue;
@@ -732,20 +861,24 @@ impl ColumnMap {
             let t = Target::parse(&name).ok_or_else(|| unknown(&name, &header))?;
             let unit = match unit {
                 None => None,
-                Some(u) => Some(Unit::parse(t.unit_kind(), &u).ok_or_else(|| {
-                    bad(format!(
-                        "{header:?}: unit {u:?} is not a unit of {} (expected one of {})",
-                        t.name(),
-                        expected_units(t.unit_kind())
-                    ))
-                })?),
+                Some(u) => match Unit::parse(t.unit_kind(), &u) {
+                    Some(unit) => Some(unit),
+                    None => {
+                        return Err(bad(MapProblem::Unit {
+                            field: t.name(),
+                            kind: t.unit_kind(),
+                            header,
+                            unit: u,
+                        }));
+                    }
+                },
             };
             if map
                 .columns
                 .iter()
                 .any(|(h, _, _)| h.trim().eq_ignore_ascii_case(header.trim()))
             {
-                return Err(bad(format!("{header:?} is mapped twice")));
+                return Err(bad(MapProblem::MappedTwice { header }));
             }
             map.columns.push((header, t, unit));
         }

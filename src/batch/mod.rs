@@ -44,7 +44,7 @@ mod scan;
 pub use columnar::{is_quantity_column, Columnar};
 pub use columns::{
     AgeUnit, ColumnMap, ColumnMapError, Field, FractionPart, FractionSlots, HeaderError, Layout,
-    Slot, Source, Unit, UnitKind,
+    MapProblem, Slot, Source, Unit, UnitKind,
 };
 use long::Long;
 pub use long::MAX_FRACTIONS;

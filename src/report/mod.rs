@@ -395,8 +395,8 @@ pub fn cells(
 /// let registry = lmr::Registry::builtin()?;
 /// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
 /// let (mut part, mut whole) = (lmr::Interpretation::default(), lmr::Interpretation::default());
-/// part.lm_ratio = Some(lmr::Censored::Exact(0.02)); // this row's fraction alone
-/// whole.lm_ratio = Some(lmr::Censored::Exact(0.03)); // the sample's fractions summed
+/// part.lm_ratio = Some("lactulose:mannitol 0.02".parse()?); // this row's fraction alone
+/// whole.lm_ratio = Some("lactulose:mannitol 0.03".parse()?); // the sample's fractions summed
 /// let layout = Layout { long: true, ..Layout::default() };
 /// let mut got = Vec::new();
 /// cells_with_cumulative(&interpreter, &layout, Some(&part), Some(&whole), None, |name, cell| {
@@ -549,7 +549,7 @@ pub fn cells_with_cumulative(
 /// let registry = lmr::Registry::builtin()?;
 /// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
 /// let mut result = lmr::Interpretation::default();
-/// result.lm_ratio = Some(lmr::Censored::LessThan(0.0045)); // a censored ratio
+/// result.lm_ratio = Some("lactulose:mannitol <0.0045".parse()?); // a censored ratio
 /// let mut bounds = Vec::new();
 /// for_each_result_cell(&interpreter, Some(&result), None, |c| if let Cell::Bound(b) = c { bounds.push(b) });
 /// assert_eq!(bounds, [lmr::Censored::LessThan(0.0045)]); // in lm_ratio_bound; lm_ratio is empty

@@ -46,8 +46,10 @@ fn range_for<'a>(result: &'a Interpretation<'_>, which: RangeIndex) -> Option<&'
 /// ```
 /// use lmr::interpretation::{FlagDetail, FlagHit, Interpretation};
 /// use lmr::{report::describe_flag, Flag, Sugar};
-/// let hit = FlagHit { flag: Flag::RecoveryOver100, detail: FlagDetail::Recovery(Sugar::Mannitol, 120.0) };
+/// let detail = FlagDetail::Recovery(Sugar::Mannitol, lmr::Percent::new(120.0)?);
+/// let hit = FlagHit { flag: Flag::RecoveryOver100, detail };
 /// assert_eq!(describe_flag(&hit, &Interpretation::default()), "mannitol recovery 120 %");
+/// # Ok::<(), lmr::UnitError>(())
 /// ```
 pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
     match hit.detail {

@@ -32,7 +32,7 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     let registry = load_registry(&a.ranges.ranges)?;
     let selection = zscores(&registry, &a.ranges)?;
     let interpreter = interpreter(&registry, &a.ranges)?.with_zscores(&selection);
-    let protocol = protocol(&registry, a.ranges.protocol.as_deref())?;
+    let protocol = protocol(&registry, &a.ranges)?;
     let mut map = match &a.columns {
         Some(p) => ColumnMap::from_path(p)?,
         None => ColumnMap::default(),

@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use lmr::files::Quoted;
-
 /// What stops a command.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -37,17 +35,9 @@ pub enum CliError {
     /// Two `--zscore-reference` tables for one analyte (exit 3).
     #[error("--zscore-reference: {0}")]
     ZscoreSelection(lmr::zscore::AmbiguousTables),
-    /// `lmr reference-interval`: a partition's rows do not share one protocol (exit 3).
-    #[error("{partition}: {error}")]
-    Protocol {
-        /// The partition (`site=A`, `all rows`).
-        partition: String,
-        /// The first two rows that differ.
-        error: lmr::reference_interval::ProtocolDisagreement,
-    },
     /// `lmr reference-interval`: a range file cannot be written from the result (exit 3).
     #[error(transparent)]
-    RangeWrite(#[from] lmr::reference_interval::RangeWriteError),
+    Interval(#[from] lmr::cohort::IntervalError),
     /// `lmr reference-interval --write-range`: no partition gave an interval (exit 3).
     #[error("no interval could be established: nothing written")]
     NothingWritten,
@@ -61,35 +51,9 @@ pub enum CliError {
     #[cfg(feature = "serve")]
     #[error("{0}")]
     Serve(lmr::serve::ServeError),
-    /// A `--by` value too long to be a group label (exit 1).
-    #[error("{pos}: {flag} {column} value {} is longer than {max} bytes: not a group label", Quoted(.value))]
-    GroupValueTooLong {
-        /// Where the row is.
-        pos: lmr::batch::Position,
-        /// `--by`.
-        flag: &'static str,
-        /// The column.
-        column: String,
-        /// The value.
-        value: String,
-        /// The longest value a group may have, in bytes.
-        max: usize,
-    },
-    /// More distinct `--by` values than `--max-groups` (exit 1).
-    #[error(
-        "{pos}: {flag} {} has more than {max} distinct values (--max-groups); group by a column with fewer values, or raise --max-groups",
-        .columns.join(", ")
-    )]
-    TooManyGroups {
-        /// Where the row that passed the limit is.
-        pos: lmr::batch::Position,
-        /// `--by`.
-        flag: &'static str,
-        /// The grouping columns.
-        columns: Vec<String>,
-        /// `--max-groups`.
-        max: usize,
-    },
+    /// A cohort cannot be read: an unknown `--by` column (exit 3), a limit passed (exit 1).
+    #[error(transparent)]
+    Cohort(#[from] lmr::cohort::CohortError),
     /// An output path that names no file (exit 1).
     #[error("{}: not a file name", .path.display())]
     NotAFileName {
@@ -139,6 +103,7 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
+            CliError::Cohort(e) if e.is_rejected_value() => ExitCode::from(3),
             CliError::Input { .. }
             | CliError::Rejected(_)
             | CliError::Check(_)
@@ -146,8 +111,7 @@ impl CliError {
             | CliError::SampleFile(_)
             | CliError::Options(_)
             | CliError::ZscoreSelection(_)
-            | CliError::Protocol { .. }
-            | CliError::RangeWrite(_)
+            | CliError::Interval(_)
             | CliError::NothingWritten
             | CliError::Derive(_) => ExitCode::from(3),
             CliError::RangeFile(_)
@@ -156,8 +120,7 @@ impl CliError {
             | CliError::ColumnMap(_)
             | CliError::File(_)
             | CliError::NotAFileName { .. }
-            | CliError::GroupValueTooLong { .. }
-            | CliError::TooManyGroups { .. } => ExitCode::from(1),
+            | CliError::Cohort(_) => ExitCode::from(1),
             #[cfg(feature = "serve")]
             CliError::Serve(_) => ExitCode::from(1),
         }
@@ -167,10 +130,20 @@ impl CliError {
     pub fn is_broken_pipe(&self) -> bool {
         match self {
             CliError::Io { error, .. } => error.kind() == std::io::ErrorKind::BrokenPipe,
-            CliError::Batch(e) => e.is_broken_pipe(),
+            CliError::Batch(e) | CliError::Cohort(lmr::cohort::CohortError::Batch(e)) => {
+                e.is_broken_pipe()
+            }
             _ => false,
         }
     }
+}
+
+/// For `map_err`: `value` of `flag` was rejected with the error given.
+pub fn rejected<'a, E>(flag: &'static str, value: &'a str) -> impl FnOnce(E) -> CliError + 'a
+where
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    move |e| CliError::input(flag, value, e)
 }
 
 /// Writes to stdout, mapping errors.

@@ -30,11 +30,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::Read;
-use std::path::Path;
 
 use crate::analyte::Analyte;
 use crate::batch::{BatchError, LeftOut, Options, Position, Scan, Scanned, Stats};
-use crate::files::{FileError, Quoted};
+use crate::files::Quoted;
 use crate::interpretation::Interpreter;
 use crate::protocol::NamedProtocol;
 use crate::reference::Registry;
@@ -113,27 +112,6 @@ pub struct Grouping<'a> {
     pub by: &'a [String],
     /// The most groups: a row that would open one more stops the read.
     pub max_groups: usize,
-}
-
-/// Opens an input file, or standard input for `-`.
-///
-/// # Errors
-/// [`FileError::Io`] naming the path.
-///
-/// ```
-/// let e = lmr::cohort::open(std::path::Path::new("no/such.csv")).err().unwrap();
-/// assert!(e.to_string().starts_with("cannot read no/such.csv: "));
-/// ```
-pub fn open(path: &Path) -> Result<Box<dyn Read>, FileError> {
-    if path == Path::new("-") {
-        return Ok(Box::new(std::io::stdin()));
-    }
-    let f = std::fs::File::open(path).map_err(|source| FileError::Io {
-        path: path.to_path_buf(),
-        action: "read",
-        source,
-    })?;
-    Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, f)))
 }
 
 /// The indices of the columns `names` (named with `option`), refusing a name the header lacks.

@@ -9,6 +9,7 @@ use lmr::cohort::{self, Grouping, RangeFileOptions};
 use lmr::files::OutputFile;
 use lmr::reference::{Analyte, Registry};
 use lmr::reference_interval::{self as ri, Exclusion};
+use lmr::report::CohortRun;
 use lmr::summary::{self, HtmlOptions};
 use lmr::zscore::{self, DeriveOptions, TableMeta};
 
@@ -16,7 +17,7 @@ use crate::args::{
     ExcludeArg, Format, InputArgs, RangeOptions, RefIntArgs, SummaryArgs, SummaryFormat, ZrefArgs,
 };
 use crate::check::{interpreter, zscores};
-use crate::error::{print, rejected, CliError};
+use crate::error::{print, rejected, say, CliError};
 use crate::files;
 use crate::input::{delimiter, protocol};
 use crate::ranges::load_registry;
@@ -66,16 +67,7 @@ fn analyte(text: &str, allowed: &[Analyte]) -> Result<Analyte, CliError> {
 
 /// The rows read on stderr; exit 3 when some had an error.
 fn report(stats: &Stats) -> ExitCode {
-    eprintln!(
-        "lmr: {} rows read, {} interpreted, {} with errors",
-        stats.rows, stats.interpreted, stats.errors
-    );
-    for e in &stats.first_errors {
-        eprintln!("lmr:   {e}");
-    }
-    for w in &stats.warnings {
-        eprintln!("lmr: warning: {w}");
-    }
+    say(CohortRun(stats));
     ExitCode::from(if stats.errors > 0 { 3 } else { 0 })
 }
 
@@ -101,7 +93,7 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
     let selection = zscores(&registry, &a.ranges)?;
     let interpreter = interpreter(&registry, &a.ranges)?.with_zscores(&selection);
     let options = batch_options((delimiter, &a.input), &map, protocol(&registry, &a.ranges)?);
-    let scan = Scan::new(cohort::open(&a.input.input)?, &options)?;
+    let scan = Scan::new(lmr::files::open_input(&a.input.input)?.0, &options)?;
     let grouping = Grouping {
         option: "--by",
         by: &a.by,
@@ -121,18 +113,19 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
         ..HtmlOptions::default()
     };
     if let Some(file) = html_file {
-        files::write_all(file, &summary::html(&sum, &html_options))?;
+        file.write_text(&summary::html(&sum, &html_options))?;
     }
     if let Some(dir) = &a.svg_dir {
-        std::fs::create_dir_all(dir).map_err(|error| CliError::Io {
-            context: format!("cannot create {}", dir.display()),
-            error,
+        std::fs::create_dir_all(dir).map_err(|source| lmr::files::FileError::Io {
+            path: dir.clone(),
+            action: "create",
+            source,
         })?;
         for figure in summary::svg_figures(&sum, &html_options) {
             let path = dir.join(figure.file_name);
             let file = output_file(Some(&path), &a.input, &a.ranges)?;
             let file = file.ok_or_else(|| CliError::NotAFileName { path: path.clone() })?;
-            files::write_all(file, &figure.svg)?;
+            file.write_text(&figure.svg)?;
         }
     }
     Ok(exit)
@@ -146,7 +139,7 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
     let interpreter = interpreter(&registry, &a.ranges)?;
     let named = protocol(&registry, &a.ranges)?;
     let options = batch_options((delimiter, &a.input), &map, named);
-    let scan = Scan::new(cohort::open(&a.input.input)?, &options)?;
+    let scan = Scan::new(lmr::files::open_input(&a.input.input)?.0, &options)?;
     let grouping = Grouping {
         option: "--by",
         by: &a.by,
@@ -180,7 +173,7 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
             return Err(CliError::NothingWritten);
         }
         let texts: Vec<(&str, &str)> = out.range_files.iter().map(|(l, t)| (&**l, &**t)).collect();
-        files::write_all(file, &lmr::reference::merge_range_files(&texts)?)?;
+        file.write_text(&lmr::reference::merge_range_files(&texts)?)?;
         let (n, path) = (texts.len(), path.display());
         eprintln!("lmr: wrote {n} range(s) to {path} (load with --ranges)");
     }
@@ -202,11 +195,11 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
     let (delimiter, registry, map) = setup(&a.input, &a.ranges)?;
     let interpreter = interpreter(&registry, &a.ranges)?;
     let options = batch_options((delimiter, &a.input), &map, protocol(&registry, &a.ranges)?);
-    let scan = Scan::new(cohort::open(&a.input.input)?, &options)?;
+    let scan = Scan::new(lmr::files::open_input(&a.input.input)?.0, &options)?;
     let (obs, stats) =
         cohort::observations(scan, &interpreter, &options, analyte, "--where", &filters)?;
     let exit = report(&stats);
-    eprintln!("lmr: {obs}");
+    say(&obs);
     let derive_options = DeriveOptions {
         analyte,
         scale,
@@ -216,7 +209,7 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
     };
     let derivation = zscore::derive(obs.values, &derive_options)?;
     for w in derivation.warnings() {
-        eprintln!("lmr: warning: {w}");
+        say(format_args!("warning: {w}"));
     }
     let meta = TableMeta {
         id: (a.id.clone())
@@ -231,7 +224,7 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
     match table_file {
         Some(file) => {
             let shown = file.path().display().to_string();
-            files::write_all(file, &text)?;
+            file.write_text(&text)?;
             let id = lmr::files::Quoted(&meta.id);
             eprintln!("lmr: wrote z-score table {id} to {shown} (use with --zscore-reference)");
         }

@@ -2,11 +2,13 @@
 
 use std::process::ExitCode;
 
+use lmr::files::Quoted;
+
 /// What stops a command.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// A flag's value was rejected (exit 3): `--flag "value": what is wrong`.
-    #[error("{flag} {value:?}: {}", without_value(.value, .problem))]
+    #[error("{flag} {}: {}", Quoted(.value), without_value(.value, .problem))]
     Input {
         /// The flag.
         flag: &'static str,
@@ -69,14 +71,17 @@ pub enum CliError {
     /// An output that would replace an input, or a file that cannot be used (exit 1).
     #[error(transparent)]
     File(#[from] lmr::files::FileError),
-    /// I/O (exit 1).
-    #[error("{context}: {error}")]
-    Io {
-        /// What was being done.
-        context: String,
+    /// A `--sample` file cannot be read (exit 1).
+    #[error("--sample {}: cannot read: {error}", .path.display())]
+    SampleRead {
+        /// The file.
+        path: std::path::PathBuf,
         /// The cause (printed in the message, so not also a `source()`).
         error: std::io::Error,
     },
+    /// Standard output cannot be written (exit 1).
+    #[error("writing to standard output: {0}")]
+    Stdout(std::io::Error),
 }
 
 // The map's error is printed in the message, so it is not also a `source()`.
@@ -115,7 +120,8 @@ impl CliError {
             | CliError::NothingWritten
             | CliError::Derive(_) => ExitCode::from(3),
             CliError::RangeFile(_)
-            | CliError::Io { .. }
+            | CliError::SampleRead { .. }
+            | CliError::Stdout(_)
             | CliError::Batch(_)
             | CliError::ColumnMap(_)
             | CliError::File(_)
@@ -129,7 +135,7 @@ impl CliError {
     /// Whether this is a closed pipe on output (exit quietly, as `head` expects).
     pub fn is_broken_pipe(&self) -> bool {
         match self {
-            CliError::Io { error, .. } => error.kind() == std::io::ErrorKind::BrokenPipe,
+            CliError::Stdout(error) => error.kind() == std::io::ErrorKind::BrokenPipe,
             CliError::Batch(e) | CliError::Cohort(lmr::cohort::CohortError::Batch(e)) => {
                 e.is_broken_pipe()
             }
@@ -146,24 +152,31 @@ where
     move |e| CliError::input(flag, value, e)
 }
 
+/// Prints each line of `text` on stderr after `lmr: ` (a closed stderr is ignored).
+pub fn say(text: impl std::fmt::Display) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    for line in text.to_string().lines() {
+        let _ = writeln!(err, "lmr: {line}");
+    }
+}
+
 /// Writes to stdout, mapping errors.
 pub fn print(text: &str) -> Result<(), CliError> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
-        .map_err(|error| CliError::Io {
-            context: "writing to standard output".into(),
-            error,
-        })
+        .map_err(CliError::Stdout)
 }
 
 /// A problem's text without the quoted value it may start with: library errors quote the text
 /// they were given, and [`CliError::Input`] says the value once.
 fn without_value(value: &str, problem: &dyn std::fmt::Display) -> String {
     let text = problem.to_string();
-    let quoted = format!("{value:?}: ");
-    text.strip_prefix(&quoted).unwrap_or(&text).to_string()
+    let quoted = [format!("{}: ", Quoted(value)), format!("{value:?}: ")];
+    let rest = quoted.iter().find_map(|q| text.strip_prefix(q.as_str()));
+    rest.unwrap_or(&text).to_string()
 }
 
 /// Every rejected field, one per line (main prefixes the first with `lmr: `).

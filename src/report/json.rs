@@ -60,6 +60,20 @@ fn result_json(res: &RangeResult<'_>) -> Value {
 
 /// The JSON object for one interpreted sample: every result column as a key (the same names as
 /// `lmr batch`), plus `details` with inputs, texts and sources.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let sample = lmr::sample::from_fields([("vitamin_d", "20 ng/mL"), ("vitamin_d_form", "d3")], &registry)?;
+/// let mut result = lmr::Interpretation::default();
+/// interpreter.interpret(&sample, &mut result)?;
+/// let v = lmr::report::to_json(&interpreter, &sample, &result);
+/// // 20 ng/mL × 1000 ÷ 400.64 g/mol = 49.92 nmol/L: below 50, "at risk of inadequacy" (IOM 2011)
+/// approx::assert_relative_eq!(v["vitamin_d_nmol_l"].as_f64().unwrap(), 20.0 * 1000.0 / 400.64, max_relative = 1e-9);
+/// assert_eq!(v["vitamin_d_class_iom_2011"], "at_risk_of_inadequacy");
+/// assert_eq!(v["details"]["inputs"]["vitamin_d"], "20 ng/mL");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn to_json(
     interpreter: &Interpreter<'_>,
     sample: &Sample,
@@ -141,7 +155,7 @@ pub fn to_json(
         result
             .recoveries
             .iter()
-            .map(|(s, r)| (format!("{}_recovery_pct", s.key()), Some(*r))),
+            .map(|(s, r)| (format!("{}_recovery_pct", s.key()), Some(r.in_percent()))),
     );
     let flags: Vec<Value> = result
         .flags
@@ -215,12 +229,12 @@ pub fn to_json(
             "fractions": sample.fractions.iter().zip(&result.fractions).map(|(f, fr)| json!({
                 "label": f.label,
                 "volume": f.volume.map(|v| v.to_string()),
-                "recoveries": quantities(fr.recoveries.iter().map(|(s, r)| (format!("{}_recovery_pct", s.key()), Some(*r)))),
+                "recoveries": quantities(fr.recoveries.iter().map(|(s, r)| (format!("{}_recovery_pct", s.key()), Some(r.in_percent())))),
                 "ratios": quantities([
                     ("lm_ratio".to_string(), fr.ratios.lm),
                     ("lr_ratio".to_string(), fr.ratios.lr),
                     ("l13m_ratio".to_string(), fr.ratios.l13m),
-                ]),
+                ].map(|(k, r)| (k, r.map(|r| r.value())))),
             })).collect::<Vec<_>>(),
             "zscores": result.zscores.iter().map(|z| json!({
                 "column": crate::zscore::z_column(z.table.analyte()),

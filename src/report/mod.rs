@@ -100,6 +100,14 @@ impl Layout {
     }
 
     /// The layout for a set of sugars present and fraction labels (shown with [`Layout`]).
+    ///
+    /// ```
+    /// use lmr::{report::Layout, Sugar};
+    /// let layout = Layout::for_sugars([Sugar::Lactulose, Sugar::Mannitol13C1], ["0-2h"]);
+    /// assert_eq!(layout.sugars, [Sugar::Mannitol13C1]); // lactulose and mannitol are always written
+    /// assert!(layout.l13m && !layout.lr);
+    /// assert_eq!(layout.fractions, ["0_2h"]); // the label as a column suffix
+    /// ```
     pub fn for_sugars<'a>(
         sugars: impl IntoIterator<Item = Sugar>,
         fractions: impl IntoIterator<Item = &'a str>,
@@ -383,6 +391,24 @@ pub fn cells(
 /// `<name>_fraction` columns from `result`, and vitamin D, zonulin, flags, caveats and missing
 /// inputs from `cumulative` where there is one (it holds the last row's analytes) else from
 /// `result`. Otherwise `cumulative` is unused.
+///
+/// ```
+/// use lmr::report::{cells_with_cumulative, Cell, ColumnName, Layout};
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let (mut part, mut whole) = (lmr::Interpretation::default(), lmr::Interpretation::default());
+/// part.lm_ratio = Some("lactulose:mannitol 0.02".parse()?); // this row's fraction alone
+/// whole.lm_ratio = Some("lactulose:mannitol 0.03".parse()?); // the sample's fractions summed
+/// let layout = Layout { long: true, ..Layout::default() };
+/// let mut got = Vec::new();
+/// cells_with_cumulative(&interpreter, &layout, Some(&part), Some(&whole), None, |name, cell| {
+///     if let (ColumnName::Fixed("lm_ratio") | ColumnName::FractionRatio("lm_ratio", _), Cell::Number(x)) = (name, cell) {
+///         got.push((name.to_string(), x));
+///     }
+/// });
+/// assert_eq!(got, [("lm_ratio".to_string(), 0.03), ("lm_ratio_fraction".to_string(), 0.02)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn cells_with_cumulative(
     interpreter: &Interpreter<'_>,
     layout: &Layout,
@@ -400,11 +426,12 @@ pub fn cells_with_cumulative(
         true => (cumulative, result),
         false => (result, None),
     };
-    let rec = |s: Sugar| r.and_then(|r| r.recoveries.get(s).copied());
+    let rec = |s: Sugar| r.and_then(|r| r.recoveries.get(s)).map(|c| c.in_percent());
+    let value = |x: Option<crate::ratio::ExcretionRatio>| x.map(|x| x.value());
     let f = &mut field;
     quantity(Fixed("lactulose_recovery_pct"), rec(Sugar::Lactulose), f);
     quantity(Fixed("mannitol_recovery_pct"), rec(Sugar::Mannitol), f);
-    quantity(Fixed("lm_ratio"), r.and_then(|r| r.lm_ratio), f);
+    quantity(Fixed("lm_ratio"), value(r.and_then(|r| r.lm_ratio)), f);
     let lm = r.and_then(|r| r.lm.as_ref());
     f(Fixed("lm_range"), text(lm.map(|l| l.range.id.as_str())));
     f(Fixed("lm_class"), text(r.and_then(|r| r.lm_class())));
@@ -412,7 +439,7 @@ pub fn cells_with_cumulative(
         quantity(ColumnName::Recovery(s), rec(s), f);
     }
     if layout.lr {
-        quantity(Fixed("lr_ratio"), r.and_then(|r| r.lr_ratio), f);
+        quantity(Fixed("lr_ratio"), value(r.and_then(|r| r.lr_ratio)), f);
         let lr = r.and_then(|r| r.lr.as_ref());
         f(Fixed("lr_range"), text(lr.map(|l| l.range.id.as_str())));
         let class = r.and_then(|r| {
@@ -424,7 +451,7 @@ pub fn cells_with_cumulative(
         f(Fixed("lr_rhamnose_dose_form"), text(form));
     }
     if layout.l13m {
-        quantity(Fixed("l13m_ratio"), r.and_then(|r| r.l13m_ratio), f);
+        quantity(Fixed("l13m_ratio"), value(r.and_then(|r| r.l13m_ratio)), f);
     }
     let mut fraction = |suffix: &str,
                         recovery: &dyn Fn(Sugar) -> Option<Censored>,
@@ -433,22 +460,25 @@ pub fn cells_with_cumulative(
             quantity(ColumnName::FractionRecovery(s, suffix), recovery(s), f);
         }
         let name = |n| ColumnName::FractionRatio(n, suffix);
-        quantity(name("lm_ratio"), ratios.and_then(|x| x.lm), f);
+        quantity(name("lm_ratio"), value(ratios.and_then(|x| x.lm)), f);
         if layout.lr {
-            quantity(name("lr_ratio"), ratios.and_then(|x| x.lr), f);
+            quantity(name("lr_ratio"), value(ratios.and_then(|x| x.lr)), f);
         }
         if layout.l13m {
-            quantity(name("l13m_ratio"), ratios.and_then(|x| x.l13m), f);
+            quantity(name("l13m_ratio"), value(ratios.and_then(|x| x.l13m)), f);
         }
     };
     for (i, suffix) in layout.fractions.iter().enumerate() {
         let fr = r.and_then(|r| r.fractions.get(i));
-        let recovery = |s| fr.and_then(|f| f.recoveries.get(s).copied());
+        let recovery = |s| fr.and_then(|f| f.recoveries.get(s)).map(|c| c.in_percent());
         fraction(suffix, &recovery, fr.map(|f| f.ratios));
     }
     if layout.long {
         // The row's own fraction, interpreted alone.
-        let recovery = |s| row.and_then(|r| r.recoveries.get(s).copied());
+        let recovery = |s| {
+            row.and_then(|r| r.recoveries.get(s))
+                .map(|c| c.in_percent())
+        };
         let ratios = row.map(|r| crate::interpretation::Ratios {
             lm: r.lm_ratio,
             lr: r.lr_ratio,
@@ -515,6 +545,18 @@ pub fn cells_with_cumulative(
 }
 
 /// One result cell (see [`cells`] for one filled from a result).
+///
+/// ```
+/// use lmr::report::{for_each_result_cell, Cell};
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let mut result = lmr::Interpretation::default();
+/// result.lm_ratio = Some("lactulose:mannitol <0.0045".parse()?); // a censored ratio
+/// let mut bounds = Vec::new();
+/// for_each_result_cell(&interpreter, Some(&result), None, |c| if let Cell::Bound(b) = c { bounds.push(b) });
+/// assert_eq!(bounds, [lmr::Censored::LessThan(0.0045)]); // in lm_ratio_bound; lm_ratio is empty
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum Cell<'a> {
     /// Nothing (missing input, or not computable).
@@ -555,6 +597,13 @@ pub enum Codes<'a> {
 
 impl<'a> Codes<'a> {
     /// The codes (shown with [`Codes`]).
+    ///
+    /// ```
+    /// use lmr::interpretation::{FlagDetail, FlagHit, Interpretation};
+    /// let mut result = Interpretation::default();
+    /// result.flags.push(FlagHit { flag: lmr::Flag::Glycosuria, detail: FlagDetail::Pretest });
+    /// assert_eq!(lmr::report::Codes::Flags(&result).iter().collect::<Vec<_>>(), ["glycosuria"]);
+    /// ```
     pub fn iter(self) -> Box<dyn Iterator<Item = &'static str> + 'a> {
         match self {
             Codes::Flags(r) => Box::new(r.flag_codes()),
@@ -564,6 +613,15 @@ impl<'a> Codes<'a> {
     }
 
     /// Writes the codes `;`-separated into `out` (shown with [`Codes`]).
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, MissingInput};
+    /// let mut result = Interpretation::default();
+    /// result.missing = vec![MissingInput::UrineVolume];
+    /// let mut cell = b"previous;".to_vec();
+    /// lmr::report::Codes::Missing(&result).write_joined(&mut cell);
+    /// assert_eq!(cell, b"previous;urine_volume"); // appended, no separator before the first code
+    /// ```
     pub fn write_joined(self, out: &mut Vec<u8>) {
         let mut first = true;
         let mut push = |c: &str| {

@@ -42,16 +42,33 @@ fn range_for<'a>(result: &'a Interpretation<'_>, which: RangeIndex) -> Option<&'
 }
 
 /// What one flag refers to, in words (`mannitol recovery 5.2 % (band 8–39.6 %)`).
+///
+/// ```
+/// use lmr::interpretation::{FlagDetail, FlagHit, Interpretation};
+/// use lmr::{report::describe_flag, Flag, Sugar};
+/// let detail = FlagDetail::Recovery(Sugar::Mannitol, lmr::Percent::new(120.0)?);
+/// let hit = FlagHit { flag: Flag::RecoveryOver100, detail };
+/// assert_eq!(describe_flag(&hit, &Interpretation::default()), "mannitol recovery 120 %");
+/// # Ok::<(), lmr::UnitError>(())
+/// ```
 pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
     match hit.detail {
-        FlagDetail::Recovery(s, pct) => format!("{} recovery {} %", s.name(), sig(pct)),
+        FlagDetail::Recovery(s, pct) => format!("{} recovery {} %", s.name(), sig(pct.value())),
         FlagDetail::Recoveries(l, m) => {
-            format!("lactulose {} % > mannitol {} %", sig(l), sig(m))
+            format!(
+                "lactulose {} % > mannitol {} %",
+                sig(l.value()),
+                sig(m.value())
+            )
         }
         FlagDetail::MannitolBand(m, lo, hi) => {
+            // a band without a bound prints as the range file left it: not a number
+            let bound = |b: Option<crate::units::Percent>| b.map_or(f64::NAN, |b| b.value());
             format!(
-                "mannitol recovery {} % (healthy volunteers, oral: {lo}–{hi} %)",
-                sig(m)
+                "mannitol recovery {} % (healthy volunteers, oral: {}–{} %)",
+                sig(m.value()),
+                bound(lo),
+                bound(hi)
             )
         }
         FlagDetail::UrineVolume(ml, Some(b)) => format!("urine volume {} mL (< {b} mL)", sig(ml)),
@@ -251,7 +268,9 @@ fn fractions(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         let _ = write!(out, " {:>14}", s.key());
     }
     let _ = writeln!(out, " {:>9} {:>9} {:>9}", "L:M", "L:R", "L:13C-M");
-    let ratio = |c: Option<crate::censored::Censored>| c.map_or("—".to_string(), censored);
+    let ratio = |c: Option<crate::ratio::ExcretionRatio>| {
+        c.map_or("—".to_string(), |r| censored(r.value()))
+    };
     for (f, fr) in sample.fractions.iter().zip(&r.fractions) {
         let vol = f.volume.map_or("—".to_string(), |v| v.to_string());
         let _ = write!(out, "  {:<10} {:>10}", f.label, vol);
@@ -259,7 +278,9 @@ fn fractions(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
             let _ = write!(
                 out,
                 " {:>14}",
-                fr.recoveries.get(*s).map_or("—".into(), |c| censored(*c))
+                fr.recoveries
+                    .get(*s)
+                    .map_or("—".into(), |c| censored(c.in_percent()))
             );
         }
         let _ = writeln!(
@@ -275,7 +296,9 @@ fn fractions(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         let _ = write!(
             out,
             " {:>14}",
-            r.recoveries.get(*s).map_or("—".into(), |c| censored(*c))
+            r.recoveries
+                .get(*s)
+                .map_or("—".into(), |c| censored(c.in_percent()))
         );
     }
     let _ = writeln!(
@@ -314,13 +337,18 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
             }
             _ => String::new(),
         };
-        let _ = writeln!(out, "  {:<30} {} %{how}", s.name(), censored(*rec));
+        let _ = writeln!(
+            out,
+            "  {:<30} {} %{how}",
+            s.name(),
+            censored(rec.in_percent())
+        );
     }
     if let Some(ratio) = r.lr_ratio {
         let _ = writeln!(
             out,
             "\nL:R ratio {}   (lactulose % ÷ L-rhamnose %: a ratio of fractional excretions)",
-            censored(ratio)
+            censored(ratio.value())
         );
         if let Some(form) = r.lr_rhamnose_dose_form {
             let _ = writeln!(
@@ -337,7 +365,7 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         );
     }
     if let Some(ratio) = r.l13m_ratio {
-        let _ = writeln!(out, "\nL:13C-mannitol ratio {}   (lactulose % ÷ 13C-mannitol %: a ratio of fractional excretions; no range shipped)", censored(ratio));
+        let _ = writeln!(out, "\nL:13C-mannitol ratio {}   (lactulose % ÷ 13C-mannitol %: a ratio of fractional excretions; no range shipped)", censored(ratio.value()));
     }
     let Some(ratio) = r.lm_ratio else {
         if r.recoveries.get(Sugar::Lactulose).is_some()
@@ -353,7 +381,7 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
     let _ = writeln!(
         out,
         "\nL:M ratio {}   (lactulose % ÷ mannitol %: a ratio of fractional excretions, not of concentrations)",
-        censored(ratio)
+        censored(ratio.value())
     );
     classified(
         out,
@@ -529,12 +557,39 @@ fn zonulin(out: &mut String, r: &Interpretation<'_>) {
 /// The text report: inputs with units, recoveries, ratio and class with the range used (id,
 /// source, protocol), vitamin D under each scheme side by side, zonulin with its caveats first,
 /// flags explained, caveats.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let sample = lmr::sample::from_fields([("vitamin_d", "40 nmol/L")], &registry)?;
+/// let mut result = lmr::Interpretation::default();
+/// interpreter.interpret(&sample, &mut result)?;
+/// let text = lmr::report::to_text(&sample, &result);
+/// // 40 nmol/L ÷ 2.496 = 16.03 ng/mL (× 400.64 g/mol ÷ 1000); IOM 2011: 30 ≤ 40 < 50
+/// assert!(text.contains("40 nmol/L = 16.03 ng/mL"));
+/// assert!(text.contains("at_risk_of_inadequacy (30 ≤ x < 50)"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn to_text(sample: &Sample, r: &Interpretation<'_>) -> String {
     text_report(sample, r, "")
 }
 
 /// [`to_text`], and for an `unclassified` L:M ratio, the nearest named protocols (shipped or
 /// loaded) and what differs from each.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let fields = [("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L"), ("lactulose_dose", "5 g"), ("mannitol_dose", "2 g")];
+/// let sample = lmr::sample::from_fields(fields, &registry)?;
+/// let mut result = lmr::Interpretation::default();
+/// interpreter.interpret(&sample, &mut result)?;
+/// // 5 g / 2 g without a collection window: no range matches, so the nearest protocols are named
+/// let text = lmr::report::to_text_with_nearest(&interpreter, &sample, &result);
+/// assert!(text.contains("nearest named protocol: dutch-sat-low-osmolar"));
+/// assert!(!lmr::report::to_text(&sample, &result).contains("nearest named protocol"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn to_text_with_nearest(
     interpreter: &crate::interpretation::Interpreter<'_>,
     sample: &Sample,

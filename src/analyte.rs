@@ -45,6 +45,12 @@ pub enum Analyte {
 
 impl Analyte {
     /// Every analyte.
+    ///
+    /// ```
+    /// use lmr::Analyte;
+    /// assert_eq!(Analyte::ALL.len(), 8);
+    /// assert!(Analyte::ALL.iter().all(|a| Analyte::from_key(a.key()) == Some(*a))); // keys round-trip
+    /// ```
     pub const ALL: &'static [Analyte] = &[
         Analyte::LmRatio,
         Analyte::LrRatio,

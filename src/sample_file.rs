@@ -51,6 +51,15 @@ use crate::sugar::Sugar;
 use crate::units::{Duration, DurationUnit};
 
 /// A sample file that cannot be used.
+///
+/// ```
+/// use lmr::sample_file::{parse, SampleFileError};
+/// let registry = lmr::Registry::builtin()?;
+/// let text = "volume = \"1 L\"\nurine = { lactulose = \"20 mg/L\" }\n[[fraction]]\nlabel = \"0-2h\"\n";
+/// let e = parse("s.toml", text, &registry).unwrap_err();
+/// assert_eq!(e, SampleFileError::Mixed { path: "s.toml".into() }); // one collection or fractions
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SampleFileError {
@@ -95,6 +104,16 @@ pub enum SampleFileError {
 
 /// One rejected key of a sample file: where (`fraction[1].urine.lactulose`), the value as
 /// written, and what is wrong.
+///
+/// ```
+/// use lmr::sample_file::{parse, SampleFileError};
+/// let registry = lmr::Registry::builtin()?;
+/// let e = parse("s.toml", "doses = { lactulose = \"0 g\" }", &registry).unwrap_err();
+/// let SampleFileError::Keys { errors, .. } = &e else { panic!() };
+/// assert_eq!((errors[0].key.as_str(), errors[0].value.as_str()), ("doses.lactulose", "0 g"));
+/// assert_eq!(e.to_string(), r#"s.toml: key `doses.lactulose`: "0 g": a dose must be greater than zero"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyError {
     /// The key, with its table (`doses.lactulose`, `fraction[0].volume`).
@@ -163,6 +182,13 @@ struct FractionDoc {
 }
 
 /// The end of a fraction label's window in hours (`"8-24h"` → 24), if the label has that form.
+///
+/// ```
+/// use lmr::sample_file::fraction_end_hours;
+/// assert_eq!(fraction_end_hours("8-24h"), Some(24.0));
+/// assert_eq!(fraction_end_hours("2_5.5 h"), Some(5.5));
+/// assert_eq!(fraction_end_hours("overnight"), None);
+/// ```
 pub fn fraction_end_hours(label: &str) -> Option<f64> {
     Window::parse(label).ok().map(Window::end_hours)
 }
@@ -207,6 +233,16 @@ struct Entry {
 /// # Errors
 /// [`SampleFileError`]: TOML errors, and every key whose value cannot be read (unknown keys and
 /// sugars included), each with the key, its value and the sample layer's [`Problem`].
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let text = "doses = { lactulose = \"5 g\" }\n[[fraction]]\nlabel = \"0-2h\"\nvolume = \"200 mL\"\nurine = { lactulose = \"50 mg/L\" }\n";
+/// let s = lmr::sample_file::parse("s.toml", text, &registry)?;
+/// assert_eq!((s.fractions.len(), s.fractions[0].label.as_str()), (1, "0-2h"));
+/// assert_eq!(s.protocol.doses.get(lmr::Sugar::Lactulose).unwrap().mass.in_grams(), 5.0);
+/// assert!(lmr::sample_file::parse("s.toml", "age = ", &registry).is_err()); // not TOML
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn parse(path: &str, text: &str, registry: &Registry) -> Result<Sample, SampleFileError> {
     let doc: Doc = toml::from_str(text).map_err(|e| SampleFileError::Toml {
         path: path.to_string(),

@@ -15,6 +15,14 @@
 //! ```
 
 /// How sure the source of a range is (the source statuses verified / secondary / local).
+///
+/// ```
+/// use lmr::Verification;
+/// let registry = lmr::Registry::builtin()?;
+/// assert_eq!(registry.range("iom-2011").expect("shipped").source.status, Verification::Verified);
+/// assert_eq!(Verification::Secondary.key(), "secondary");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verification {
     /// [V]: seen in the source named.

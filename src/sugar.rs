@@ -77,6 +77,12 @@ pub enum ConstantStatus {
 
 impl Sugar {
     /// Every sugar, in a stable order.
+    ///
+    /// ```
+    /// use lmr::Sugar;
+    /// assert_eq!(Sugar::ALL.len(), 10);
+    /// assert_eq!(Sugar::ALL[..2], [Sugar::Lactulose, Sugar::Mannitol]);
+    /// ```
     pub const ALL: &'static [Sugar] = &[
         Sugar::Lactulose,
         Sugar::Mannitol,

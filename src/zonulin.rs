@@ -41,6 +41,12 @@ pub enum ZonulinUnit {
 
 impl ZonulinUnit {
     /// Every unit zonulin may be given in, in display order.
+    ///
+    /// ```
+    /// use lmr::zonulin::ZonulinUnit;
+    /// let names: Vec<String> = ZonulinUnit::ALL.iter().map(|u| u.to_string()).collect();
+    /// assert_eq!(names, ["ng/mL", "µg/L", "ng/g"]);
+    /// ```
     pub const ALL: &'static [ZonulinUnit] = &[
         ZonulinUnit::NgPerMl,
         ZonulinUnit::UgPerL,
@@ -239,16 +245,38 @@ impl Zonulin {
     }
 
     /// The value as reported.
+    ///
+    /// ```
+    /// use lmr::zonulin::{Zonulin, ZonulinUnit};
+    /// let z = Zonulin::new(46.0, ZonulinUnit::UgPerL, lmr::Matrix::Serum)?;
+    /// assert_eq!(z.value(), 46.0); // as reported, not converted
+    /// # Ok::<(), lmr::zonulin::ZonulinError>(())
+    /// ```
     pub fn value(self) -> f64 {
         self.value
     }
 
     /// The unit as reported.
+    ///
+    /// ```
+    /// use lmr::zonulin::{Zonulin, ZonulinUnit};
+    /// let z = Zonulin::new(61.0, ZonulinUnit::NgPerG, lmr::Matrix::Stool)?;
+    /// assert_eq!(z.unit(), ZonulinUnit::NgPerG);
+    /// assert!(Zonulin::new(61.0, ZonulinUnit::NgPerG, lmr::Matrix::Serum).is_err()); // a stool unit
+    /// # Ok::<(), lmr::zonulin::ZonulinError>(())
+    /// ```
     pub fn unit(self) -> ZonulinUnit {
         self.unit
     }
 
     /// The matrix.
+    ///
+    /// ```
+    /// use lmr::zonulin::{Zonulin, ZonulinUnit};
+    /// let z = Zonulin::new(46.0, ZonulinUnit::NgPerMl, lmr::Matrix::Serum)?;
+    /// assert_eq!(z.matrix(), lmr::Matrix::Serum);
+    /// # Ok::<(), lmr::zonulin::ZonulinError>(())
+    /// ```
     pub fn matrix(self) -> Matrix {
         self.matrix
     }

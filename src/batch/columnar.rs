@@ -71,6 +71,22 @@ pub fn is_quantity_column(name: &str) -> bool {
 
 /// Interprets rows handed in one at a time and hands out their result cells; reuses its
 /// buffers, so a good row allocates nothing once warm.
+///
+/// ```
+/// use lmr::batch::{Columnar, Layout};
+/// use lmr::report::Cell;
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let layout = Layout::resolve(&["id", "vitamin_d [nmol/L]"], &lmr::ColumnMap::default())?;
+/// let mut columnar = Columnar::new(&layout, &interpreter, None)?;
+/// let at = columnar.columns().iter().position(|n| n == "error").unwrap();
+/// let mut error = String::new();
+/// columnar.row(&csv::ByteRecord::from(vec!["a", "-5"]), 7, |i, cell| {
+///     if let (true, Cell::Text(t)) = (i == at, cell) { error = t.to_string() }
+/// });
+/// assert!(error.starts_with("row 7 (line 8)")); // the line it would have in a CSV file
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Columnar<'a, 'r> {
     interpreter: &'a Interpreter<'r>,
     reader: RowReader<'a>,
@@ -86,6 +102,15 @@ impl<'a, 'r> Columnar<'a, 'r> {
     /// # Errors
     /// [`BatchError::LongLayout`] for the long layout (one row per fraction): its rows are
     /// grouped by sample, which this row-at-a-time entry point does not do; use [`run`](super::run).
+    ///
+    /// ```
+    /// use lmr::batch::{BatchError, Columnar, Layout};
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let long = Layout::resolve(&["sample_id", "fraction", "urine_lactulose"], &lmr::ColumnMap::default())?;
+    /// assert!(matches!(Columnar::new(&long, &interpreter, None), Err(BatchError::LongLayout)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(
         layout: &'a Layout,
         interpreter: &'a Interpreter<'r>,
@@ -104,12 +129,39 @@ impl<'a, 'r> Columnar<'a, 'r> {
     }
 
     /// The result columns, in the order [`Columnar::row`] fills them: `lmr batch`'s names.
+    ///
+    /// ```
+    /// use lmr::batch::{Columnar, Layout};
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let layout = Layout::resolve(&["id", "urine_rhamnose"], &lmr::ColumnMap::default())?;
+    /// let columns = Columnar::new(&layout, &interpreter, None)?.columns();
+    /// assert!(columns.iter().any(|c| c == "rhamnose_recovery_pct")); // called for by the input
+    /// assert!(columns.iter().any(|c| c == "lm_ratio"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn columns(&self) -> Vec<String> {
         result_columns(self.interpreter, &self.report)
     }
 
     /// Interprets `record` (data row `row`, from 1; its fields in header order, missing ones
     /// read as empty) and calls `cell` with each result column's index and cell.
+    ///
+    /// ```
+    /// use lmr::batch::{Columnar, Layout};
+    /// use lmr::report::Cell;
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let layout = Layout::resolve(&["vitamin_d [nmol/L]"], &lmr::ColumnMap::default())?;
+    /// let mut columnar = Columnar::new(&layout, &interpreter, None)?;
+    /// let at = columnar.columns().iter().position(|n| n == "vitamin_d_nmol_l").unwrap();
+    /// let mut value = None;
+    /// columnar.row(&csv::ByteRecord::from(vec!["62.5"]), 1, |i, cell| {
+    ///     if let (true, Cell::Number(x)) = (i == at, cell) { value = Some(x) }
+    /// });
+    /// assert_eq!(value, Some(62.5)); // already in nmol/L
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn row(&mut self, record: &ByteRecord, row: u64, mut cell: impl FnMut(usize, Cell<'_>)) {
         let pos = Position { row, line: row + 1 };
         self.stats.rows += 1;
@@ -126,6 +178,19 @@ impl<'a, 'r> Columnar<'a, 'r> {
     }
 
     /// What the rows so far did.
+    ///
+    /// ```
+    /// use lmr::batch::{Columnar, Layout};
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let layout = Layout::resolve(&["vitamin_d [nmol/L]"], &lmr::ColumnMap::default())?;
+    /// let mut columnar = Columnar::new(&layout, &interpreter, None)?;
+    /// for value in ["50", "fifty"] {
+    ///     columnar.row(&csv::ByteRecord::from(vec![value]), 1, |_, _| {});
+    /// }
+    /// assert_eq!((columnar.stats().rows, columnar.stats().errors), (2, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn stats(&self) -> &Stats {
         &self.stats
     }

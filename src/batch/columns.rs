@@ -29,6 +29,13 @@ use super::near_miss::HeaderWarning;
 /// [`Sugar::key`]: `urine_rhamnose`, `mannitol_13c6_dose`, …). A timed fraction's columns carry
 /// the fraction in the name instead (`urine_lactulose_0_2h`, `urine_volume_0_2h`): see
 /// [`Layout::fractions`].
+///
+/// ```
+/// use lmr::batch::Field;
+/// use lmr::Sugar;
+/// assert_eq!(Field::Dose(Sugar::Rhamnose).to_string(), "rhamnose_dose");
+/// assert_eq!(Field::from_name("Urine_Volume"), Some(Field::UrineVolume));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Field {
     /// Urine concentration of a sugar (`urine_<sugar>`).
@@ -72,6 +79,12 @@ pub enum Field {
 }
 
 /// The kind of unit a field takes.
+///
+/// ```
+/// use lmr::batch::{Field, UnitKind};
+/// assert_eq!(Field::Age.unit_kind(), UnitKind::Age);
+/// assert_eq!(Field::Sex.unit_kind(), UnitKind::None);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnitKind {
     /// No unit (text fields).
@@ -143,9 +156,23 @@ const OTHERS: [Field; 18] = [
 
 impl Field {
     /// The number of fields.
+    ///
+    /// ```
+    /// // 5 per-sugar fields × 10 sugars + urine_volume + 18 others = 69
+    /// assert_eq!(lmr::Sugar::ALL.len(), 10);
+    /// assert_eq!(lmr::batch::Field::COUNT, 69);
+    /// assert_eq!(lmr::batch::Field::all().count(), lmr::batch::Field::COUNT);
+    /// ```
     pub const COUNT: usize = 5 * SUGARS + 1 + OTHERS.len();
 
     /// Every field, in the order of the canonical column list.
+    ///
+    /// ```
+    /// use lmr::batch::Field;
+    /// let mut all = Field::all();
+    /// assert_eq!(all.next(), Some(Field::Urine(lmr::Sugar::Lactulose))); // urine_lactulose first
+    /// assert_eq!(Field::all().last(), Some(Field::Egfr));
+    /// ```
     pub fn all() -> impl Iterator<Item = Field> {
         (0..Field::COUNT).map(Field::from_index)
     }
@@ -164,6 +191,12 @@ impl Field {
     }
 
     /// The canonical column name.
+    ///
+    /// ```
+    /// use lmr::batch::Field;
+    /// assert_eq!(Field::Baseline(lmr::Sugar::Mannitol).name(), "baseline_mannitol");
+    /// assert_eq!(Field::VitaminDForm.name(), "vitamin_d_form");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Field::Urine(s) => URINE_NAMES[s as usize],
@@ -189,12 +222,24 @@ impl Field {
     }
 
     /// Looks a canonical name up (ASCII case ignored).
+    ///
+    /// ```
+    /// use lmr::batch::Field;
+    /// assert_eq!(Field::from_name(" SUCRALOSE_DOSE "), Some(Field::Dose(lmr::Sugar::Sucralose)));
+    /// assert_eq!(Field::from_name("lactulose"), None); // the column is urine_lactulose
+    /// ```
     pub fn from_name(name: &str) -> Option<Field> {
         let name = name.trim();
         Field::all().find(|f| f.name().eq_ignore_ascii_case(name))
     }
 
     /// The kind of unit the field takes.
+    ///
+    /// ```
+    /// use lmr::batch::{Field, UnitKind};
+    /// assert_eq!(Field::VitaminD.unit_kind(), UnitKind::Concentration);
+    /// assert_eq!(Field::Solution(lmr::Sugar::Lactulose).unit_kind(), UnitKind::Strength);
+    /// ```
     pub fn unit_kind(self) -> UnitKind {
         match self {
             Field::Urine(_) | Field::Baseline(_) | Field::VitaminD => UnitKind::Concentration,
@@ -251,6 +296,12 @@ impl fmt::Display for Field {
 pub use crate::sample::{AgeUnit, PretestField};
 
 /// A unit a bare number in a column takes.
+///
+/// ```
+/// use lmr::batch::{Unit, UnitKind};
+/// use lmr::units::VolumeUnit;
+/// assert_eq!(Unit::parse(UnitKind::Volume, "ml"), Some(Unit::Volume(VolumeUnit::Ml)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
     /// A concentration.
@@ -288,6 +339,14 @@ pub(crate) fn expected_units(kind: UnitKind) -> &'static str {
 
 impl Unit {
     /// Parses a unit spelling for a kind of field; `None` when it is not one of its units.
+    ///
+    /// ```
+    /// use lmr::batch::{Unit, UnitKind};
+    /// use lmr::units::MassUnit;
+    /// assert_eq!(Unit::parse(UnitKind::Mass, "g"), Some(Unit::Mass(MassUnit::G)));
+    /// assert_eq!(Unit::parse(UnitKind::Mass, "mL"), None); // not a mass
+    /// assert_eq!(Unit::parse(UnitKind::None, "g"), None); // a text field takes no unit
+    /// ```
     pub fn parse(kind: UnitKind, text: &str) -> Option<Unit> {
         match kind {
             UnitKind::None => None,
@@ -304,6 +363,13 @@ impl Unit {
 }
 
 /// A header or column map that cannot be used. Fatal: nothing is read.
+///
+/// ```
+/// use lmr::batch::{ColumnMap, HeaderError, Layout};
+/// let e = Layout::resolve(&["id", "urine_lactulose [kg]"], &ColumnMap::default()).unwrap_err();
+/// assert!(matches!(e, HeaderError::UnknownUnit { column: 2, ref unit, .. } if unit == "kg"));
+/// assert!(e.to_string().starts_with(r#"column 2 ("urine_lactulose [kg]"): unknown unit "kg""#));
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum HeaderError {
@@ -423,6 +489,13 @@ pub enum HeaderError {
 }
 
 /// A column map that cannot be read.
+///
+/// ```
+/// use lmr::batch::{ColumnMap, ColumnMapError};
+/// let e = ColumnMap::from_toml_str("[columns]\n\"LAC\" = \"urine_lacto\"\n", "map.toml").unwrap_err();
+/// assert!(matches!(e, ColumnMapError::Format { .. }));
+/// assert!(e.to_string().starts_with(r#"map.toml: "LAC": unknown field "urine_lacto""#));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ColumnMapError {
@@ -435,13 +508,135 @@ pub enum ColumnMapError {
         error: std::io::Error,
     },
     /// Not valid TOML or not the map format.
-    #[error("{path}: {message}")]
+    #[error("{path}: {problem}")]
     Format {
         /// The path.
         path: String,
-        /// What is wrong.
+        /// What is wrong, with the entry and line it is in.
+        problem: MapProblem,
+    },
+}
+
+/// What is wrong with a column map's text: each variant carries the entry, the value and,
+/// where known, the 1-based line of the map it is written on.
+///
+/// ```
+/// use lmr::batch::{ColumnMap, ColumnMapError, MapProblem};
+///
+/// let err = ColumnMap::from_toml_str("[columns]\n\"LAC\" = \"urine_sugar\"\n", "m.toml")
+///     .unwrap_err();
+/// let ColumnMapError::Format { problem, .. } = err else { panic!("{err}") };
+/// assert!(matches!(&problem, MapProblem::UnknownField { name, .. } if name == "urine_sugar"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MapProblem {
+    /// The text is not TOML, or has a key the map format does not know (the TOML parser's
+    /// own message).
+    #[error("{}{message}", LineOf(*line))]
+    Toml {
+        /// Where the parser stopped.
+        line: Option<usize>,
+        /// The parser's message.
         message: String,
     },
+    /// `decimal` is neither `"."` nor `","`.
+    #[error("{}decimal = {value:?}: expected \".\" or \",\"", LineOf(*line))]
+    Decimal {
+        /// The line of `decimal = ...`.
+        line: Option<usize>,
+        /// The value given.
+        value: String,
+    },
+    /// A column entry's table has a key other than `field` and `unit` (`factor = 250`).
+    #[error("{header:?}{}: unknown key {key:?} in a column entry (expected `field` and, optionally, `unit`)", AtLine(*line))]
+    EntryKey {
+        /// The lab's header.
+        header: String,
+        /// The entry's line.
+        line: Option<usize>,
+        /// The unknown key.
+        key: String,
+    },
+    /// `field` or `unit` is not a string.
+    #[error("{header:?}{}: `{key}` must be a string, not {found}", AtLine(*line))]
+    EntryNotText {
+        /// The lab's header.
+        header: String,
+        /// The entry's line.
+        line: Option<usize>,
+        /// `field` or `unit`.
+        key: String,
+        /// The TOML type given (`integer`, `array`, ...).
+        found: &'static str,
+    },
+    /// A column entry's table has no `field`.
+    #[error("{header:?}{}: the entry has no `field`", AtLine(*line))]
+    EntryNoField {
+        /// The lab's header.
+        header: String,
+        /// The entry's line.
+        line: Option<usize>,
+    },
+    /// A header maps to a name lmr does not read.
+    #[error(
+        "{key:?}: unknown field {name:?} (expected one of {})",
+        canonical_list()
+    )]
+    UnknownField {
+        /// The header (under `[columns]`) or the key (under `[values]`).
+        key: String,
+        /// The unknown field name.
+        name: String,
+    },
+    /// A unit column (`urine_lactulose_unit`) was given a unit of its own.
+    #[error("{header:?}: a unit column takes no unit")]
+    UnitColumnWithUnit {
+        /// The lab's header.
+        header: String,
+    },
+    /// The unit is not one the field is measured in.
+    #[error("{header:?}: unit {unit:?} is not a unit of {field} (expected one of {})", expected_units(*kind))]
+    Unit {
+        /// The lab's header.
+        header: String,
+        /// The unit given.
+        unit: String,
+        /// The field's canonical name.
+        field: String,
+        /// What the field measures.
+        kind: UnitKind,
+    },
+    /// Two entries name the same header (case and surrounding spaces ignored).
+    #[error("{header:?} is mapped twice")]
+    MappedTwice {
+        /// The lab's header.
+        header: String,
+    },
+}
+
+/// `line N: ` before a message when the line is known.
+struct LineOf(Option<usize>);
+
+impl fmt::Display for LineOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "line {n}: "),
+            None => Ok(()),
+        }
+    }
+}
+
+/// ` (line N)` after an entry's header when the line is known.
+struct AtLine(Option<usize>);
+
+impl fmt::Display for AtLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, " (line {n})"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// One entry of a column map: the lab's header mapped to a field, with an optional unit.
@@ -487,8 +682,8 @@ fn full_entry(
     table: toml::Table,
     header: &str,
     text: &str,
-) -> Result<(String, Option<String>), String> {
-    let at = entry_line(text, header).map_or_else(String::new, |n| format!(" (line {n})"));
+) -> Result<(String, Option<String>), MapProblem> {
+    let line = entry_line(text, header);
     let mut field = None;
     let mut unit = None;
     for (key, value) in table {
@@ -496,22 +691,29 @@ fn full_entry(
             "field" => &mut field,
             "unit" => &mut unit,
             _ => {
-                return Err(format!(
-                    "{header:?}{at}: unknown key {key:?} in a column entry (expected `field` and, optionally, `unit`)"
-                ))
+                return Err(MapProblem::EntryKey {
+                    header: header.to_string(),
+                    line,
+                    key,
+                });
             }
         };
         match value {
             toml::Value::String(v) => *slot = Some(v),
             other => {
-                return Err(format!(
-                    "{header:?}{at}: `{key}` must be a string, not {}",
-                    other.type_str()
-                ))
+                return Err(MapProblem::EntryNotText {
+                    header: header.to_string(),
+                    line,
+                    key,
+                    found: other.type_str(),
+                });
             }
         }
     }
-    let field = field.ok_or_else(|| format!("{header:?}{at}: the entry has no `field`"))?;
+    let field = field.ok_or_else(|| MapProblem::EntryNoField {
+        header: header.to_string(),
+        line,
+    })?;
     Ok((field, unit))
 }
 
@@ -571,6 +773,16 @@ pub struct ColumnMap {
 }
 
 /// Which part of a timed fraction a column gives.
+///
+/// ```
+/// use lmr::batch::{ColumnMap, FractionPart, Layout};
+/// let layout = Layout::resolve(&["urine_volume_0_2h [mL]", "urine_mannitol_0_2h [mg/L]"], &ColumnMap::default())?;
+/// let f = &layout.fractions()[0];
+/// assert!(f.slot(FractionPart::Volume).is_some());
+/// assert!(f.slot(FractionPart::Urine(lmr::Sugar::Mannitol)).is_some());
+/// assert!(f.slot(FractionPart::Urine(lmr::Sugar::Lactulose)).is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FractionPart {
     /// The fraction's urine volume (`urine_volume_0_2h`).
@@ -661,6 +873,18 @@ impl ColumnMap {
     ///
     /// # Errors
     /// [`ColumnMapError`] when the file cannot be read or is not a valid map.
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, ColumnMapError, Field};
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("map.toml");
+    /// std::fs::write(&path, "[values]\nlactulose_dose = \"5 g\"\n")?;
+    /// let map = ColumnMap::from_path(&path)?;
+    /// assert_eq!(map.fixed_value(Field::Dose(lmr::Sugar::Lactulose)), Some("5 g"));
+    /// let missing = ColumnMap::from_path(&dir.path().join("absent.toml"));
+    /// assert!(matches!(missing, Err(ColumnMapError::Io { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_path(path: &Path) -> Result<ColumnMap, ColumnMapError> {
         // A regular file only (a FIFO would block), of bounded size.
         let limit = crate::reference::MAX_RANGE_FILE_BYTES;
@@ -681,22 +905,35 @@ impl ColumnMap {
     /// # Errors
     /// [`ColumnMapError::Format`] for invalid TOML, an unknown field name, a unit the field does
     /// not take, or a header mapped twice.
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, Layout, Unit};
+    /// use lmr::units::ConcentrationUnit;
+    /// let map = ColumnMap::from_toml_str("decimal = \",\"\n[columns]\n\"LAC\" = { field = \"urine_lactulose\", unit = \"mg/dL\" }\n", "map.toml")?;
+    /// assert!(map.decimal_comma());
+    /// let layout = Layout::resolve(&["LAC"], &map)?;
+    /// let slot = layout.slot(lmr::batch::Field::Urine(lmr::Sugar::Lactulose)).unwrap();
+    /// assert_eq!(slot.unit, Some(Unit::Concentration(ConcentrationUnit::MgPerDl)));
+    /// // a key other than `field` and `unit` is refused, not dropped
+    /// assert!(ColumnMap::from_toml_str("[columns]\nLAC = { field = \"urine_lactulose\", factor = 2 }\n", "m").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_toml_str(text: &str, origin: &str) -> Result<ColumnMap, ColumnMapError> {
-        let bad = |message: String| ColumnMapError::Format {
+        let bad = |problem: MapProblem| ColumnMapError::Format {
             path: origin.to_string(),
-            message,
+            problem,
         };
         let file: MapFile = toml::from_str(text).map_err(|e| {
-            let at = e.span().map_or_else(String::new, |r| {
-                format!("line {}: ", line_at(text, r.start))
-            });
-            bad(format!("{at}{}", e.message().trim_end()))
+            bad(MapProblem::Toml {
+                line: e.span().map(|r| line_at(text, r.start)),
+                message: e.message().trim_end().to_string(),
+            })
         })?;
         let unknown = |name: &str, key: &str| {
-            bad(format!(
-                "{key:?}: unknown field {name:?} (expected one of {})",
-                canonical_list()
-            ))
+            bad(MapProblem::UnknownField {
+                key: key.to_string(),
+                name: name.to_string(),
+            })
         };
         let mut map = ColumnMap {
             values: vec![None; Field::COUNT],
@@ -706,13 +943,13 @@ impl ColumnMap {
             None | Some(".") => false,
             Some(",") => true,
             Some(other) => {
-                let at = text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with("decimal"))
-                    .map_or_else(String::new, |n| format!("line {}: ", n + 1));
-                return Err(bad(format!(
-                    "{at}decimal = {other:?}: expected \".\" or \",\""
-                )));
+                return Err(bad(MapProblem::Decimal {
+                    line: text
+                        .lines()
+                        .position(|l| l.trim_start().starts_with("decimal"))
+                        .map(|n| n + 1),
+                    value: other.to_string(),
+                }));
             }
         };
         for (header, entry) in file.columns {
@@ -724,7 +961,7 @@ impl ColumnMap {
             };
             if let Some(t) = unit_column_target(&name).filter(|_| Target::parse(&name).is_none()) {
                 if unit.is_some() {
-                    return Err(bad(format!("{header:?}: a unit column takes no unit")));
+                    return Err(bad(MapProblem::UnitColumnWithUnit { header }));
                 }
                 map.unit_columns.push((header, t));
                 continue;
@@ -732,20 +969,24 @@ impl ColumnMap {
             let t = Target::parse(&name).ok_or_else(|| unknown(&name, &header))?;
             let unit = match unit {
                 None => None,
-                Some(u) => Some(Unit::parse(t.unit_kind(), &u).ok_or_else(|| {
-                    bad(format!(
-                        "{header:?}: unit {u:?} is not a unit of {} (expected one of {})",
-                        t.name(),
-                        expected_units(t.unit_kind())
-                    ))
-                })?),
+                Some(u) => match Unit::parse(t.unit_kind(), &u) {
+                    Some(unit) => Some(unit),
+                    None => {
+                        return Err(bad(MapProblem::Unit {
+                            field: t.name(),
+                            kind: t.unit_kind(),
+                            header,
+                            unit: u,
+                        }));
+                    }
+                },
             };
             if map
                 .columns
                 .iter()
                 .any(|(h, _, _)| h.trim().eq_ignore_ascii_case(header.trim()))
             {
-                return Err(bad(format!("{header:?} is mapped twice")));
+                return Err(bad(MapProblem::MappedTwice { header }));
             }
             map.columns.push((header, t, unit));
         }
@@ -758,6 +999,16 @@ impl ColumnMap {
 
     /// Reads the sample id of long-format fraction rows from the column `header` (`--sample-id`)
     /// instead of the column `sample_id` (which then passes through like any other column).
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, Field, Layout};
+    /// let mut map = ColumnMap::default();
+    /// map.set_sample_id("Patient");
+    /// assert_eq!(map.sample_id(), Some("Patient"));
+    /// let layout = Layout::resolve(&["Patient", "fraction", "urine_lactulose [mg/L]"], &map)?;
+    /// assert!(layout.is_long() && layout.slot(Field::SampleId).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_sample_id(&mut self, header: &str) {
         self.sample_id = Some(header.to_string());
     }
@@ -765,21 +1016,51 @@ impl ColumnMap {
     /// Reads numbers with a decimal comma (`9,21` is 9.21; `--decimal-comma`, or `decimal =
     /// ","` at the top of the map). A number with a point is then refused: thousands separators
     /// are never read.
+    ///
+    /// ```
+    /// let mut map = lmr::ColumnMap::default();
+    /// map.set_decimal_comma(true);
+    /// let layout = lmr::batch::Layout::resolve(&["urine_volume [mL]"], &map)?;
+    /// assert!(layout.decimal_comma()); // the layout reads `1250,5` as 1250.5 mL
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_decimal_comma(&mut self, on: bool) {
         self.decimal_comma = on;
     }
 
     /// Whether numbers are read with a decimal comma ([`ColumnMap::set_decimal_comma`]).
+    ///
+    /// ```
+    /// let map = lmr::ColumnMap::from_toml_str("decimal = \",\"\n", "map.toml")?;
+    /// assert!(map.decimal_comma());
+    /// assert!(!lmr::ColumnMap::default().decimal_comma()); // a decimal point by default
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn decimal_comma(&self) -> bool {
         self.decimal_comma
     }
 
     /// The column set with [`ColumnMap::set_sample_id`].
+    ///
+    /// ```
+    /// let mut map = lmr::ColumnMap::default();
+    /// assert_eq!(map.sample_id(), None); // the column `sample_id` is read
+    /// map.set_sample_id("subject");
+    /// assert_eq!(map.sample_id(), Some("subject"));
+    /// ```
     pub fn sample_id(&self) -> Option<&str> {
         self.sample_id.as_deref()
     }
 
     /// The fixed value for a field, if the map sets one.
+    ///
+    /// ```
+    /// use lmr::batch::Field;
+    /// let map = lmr::ColumnMap::from_toml_str("[values]\ncollection = \"5 h\"\n", "map.toml")?;
+    /// assert_eq!(map.fixed_value(Field::Collection), Some("5 h"));
+    /// assert_eq!(map.fixed_value(Field::Age), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn fixed_value(&self, field: Field) -> Option<&str> {
         self.values.get(field.index())?.as_deref()
     }
@@ -812,6 +1093,15 @@ fn canonical_list() -> String {
 }
 
 /// Where a field's value comes from.
+///
+/// ```
+/// use lmr::batch::{ColumnMap, Field, Layout, Source};
+/// let map = ColumnMap::from_toml_str("[values]\nsex = \"F\"\n", "map.toml")?;
+/// let layout = Layout::resolve(&["id", "age [y]"], &map)?;
+/// assert_eq!(layout.slot(Field::Age).unwrap().source, Source::Column { index: 1, header: "age [y]".into() });
+/// assert_eq!(layout.slot(Field::Sex).unwrap().source, Source::Fixed("F".into()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Source {
     /// A column: its 0-based index and the header as written.
@@ -826,6 +1116,15 @@ pub enum Source {
 }
 
 /// How one field is read.
+///
+/// ```
+/// use lmr::batch::{ColumnMap, Field, Layout, Unit};
+/// let layout = Layout::resolve(&["urine_volume", "urine_volume_unit"], &ColumnMap::default())?;
+/// let slot = layout.slot(Field::UrineVolume).unwrap();
+/// assert_eq!((slot.unit, slot.unit_column), (None, Some(1))); // the unit is read per row
+/// assert_eq!(slot.unit_header.as_deref(), Some("urine_volume_unit"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Slot {
     /// Where the value comes from.
@@ -840,6 +1139,15 @@ pub struct Slot {
 
 impl Slot {
     /// The column name used in messages: the header as written, or `[values] <field>`.
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, Field, Layout};
+    /// let map = ColumnMap::from_toml_str("[values]\nsex = \"F\"\n", "map.toml")?;
+    /// let layout = Layout::resolve(&["Age (y)", "age [y]"], &map)?;
+    /// assert_eq!(layout.slot(Field::Age).unwrap().label(Field::Age), "age [y]");
+    /// assert_eq!(layout.slot(Field::Sex).unwrap().label(Field::Sex), "sex (column map [values])");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn label(&self, field: Field) -> String {
         match &self.source {
             Source::Column { header, .. } => header.clone(),
@@ -849,6 +1157,14 @@ impl Slot {
 }
 
 /// The resolved header: per field, where it is read from.
+///
+/// ```
+/// use lmr::batch::{ColumnMap, Field, Layout};
+/// let layout = Layout::resolve(&["id", "urine_mannitol [mg/L]", "note"], &ColumnMap::default())?;
+/// assert_eq!(layout.slot(Field::Urine(lmr::Sugar::Mannitol)).map(|s| s.label(Field::Urine(lmr::Sugar::Mannitol))), Some("urine_mannitol [mg/L]".into()));
+/// assert!(layout.slot(Field::UrineVolume).is_none()); // `id` and `note` pass through
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Layout {
     slots: Vec<Option<Slot>>,
@@ -877,6 +1193,15 @@ impl Default for Layout {
 
 /// The columns of one timed fraction given in the header (wide format: `urine_lactulose_0_2h`,
 /// `urine_volume_0_2h`).
+///
+/// ```
+/// use lmr::batch::{ColumnMap, Layout};
+/// let layout = Layout::resolve(&["urine_volume_2_8H [mL]", "urine_lactulose_2_8h [mg/L]"], &ColumnMap::default())?;
+/// let f = &layout.fractions()[0];
+/// assert_eq!(f.label, "2_8h"); // lower case
+/// assert!(f.volume.is_some() && f.window.is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct FractionSlots {
     /// The fraction's label as written in the header, lower case (`0_2h`); the suffix of its
@@ -893,6 +1218,15 @@ pub struct FractionSlots {
 
 impl FractionSlots {
     /// The slot of one part.
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, FractionPart, Layout};
+    /// let layout = Layout::resolve(&["urine_lactulose_0_2h [mg/L]"], &ColumnMap::default())?;
+    /// let f = &layout.fractions()[0];
+    /// assert!(f.slot(FractionPart::Urine(lmr::Sugar::Lactulose)).is_some());
+    /// assert!(f.slot(FractionPart::Volume).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn slot(&self, part: FractionPart) -> Option<&Slot> {
         match part {
             FractionPart::Volume => self.volume.as_ref(),
@@ -908,6 +1242,14 @@ impl FractionSlots {
     }
 
     /// The fraction's leftmost column: its 0-based index and header as written.
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, Layout};
+    /// let header = ["id", "urine_mannitol_0_2h", "urine_volume_0_2h"];
+    /// let layout = Layout::resolve(&header, &ColumnMap::default())?;
+    /// assert_eq!(layout.fractions()[0].first_column(), Some((1, "urine_mannitol_0_2h")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn first_column(&self) -> Option<(usize, &str)> {
         self.volume
             .iter()
@@ -1266,22 +1608,55 @@ impl Layout {
     }
 
     /// How a field is read, if the input has it.
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, Field, Layout};
+    /// let layout = Layout::resolve(&["id", "vitamin_d [ng/mL]"], &ColumnMap::default())?;
+    /// assert!(layout.slot(Field::VitaminD).is_some());
+    /// assert!(layout.slot(Field::Zonulin).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn slot(&self, field: Field) -> Option<&Slot> {
         self.slots.get(field.index())?.as_ref()
     }
 
     /// The sugars the rows have a column (or fixed value) for: urine, baseline, dose or form.
+    ///
+    /// ```
+    /// use lmr::{batch::Layout, ColumnMap, Sugar};
+    /// let header = ["urine_rhamnose [mg/L]", "lactulose_dose [g]", "vitamin_d"];
+    /// let layout = Layout::resolve(&header, &ColumnMap::default())?;
+    /// assert_eq!(layout.sugars(), [Sugar::Lactulose, Sugar::Rhamnose]); // in Sugar::ALL order
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn sugars(&self) -> &[Sugar] {
         &self.sugars
     }
 
     /// The timed fractions given in the header (wide format), in header order.
+    ///
+    /// ```
+    /// use lmr::{batch::Layout, ColumnMap};
+    /// let header = ["urine_lactulose_2_5h", "urine_lactulose_0_2h", "urine_lactulose"];
+    /// let layout = Layout::resolve(&header, &ColumnMap::default())?;
+    /// let labels: Vec<_> = layout.fractions().iter().map(|f| f.label.as_str()).collect();
+    /// assert_eq!(labels, ["2_5h", "0_2h"]); // header order; `urine_lactulose` is no fraction
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn fractions(&self) -> &[FractionSlots] {
         &self.fractions
     }
 
     /// Whether rows are timed fractions of samples (long format: a `fraction` column and a
     /// sample id column).
+    ///
+    /// ```
+    /// use lmr::{batch::Layout, ColumnMap};
+    /// let long = Layout::resolve(&["sample_id", "fraction", "urine_lactulose"], &ColumnMap::default())?;
+    /// let wide = Layout::resolve(&["sample_id", "urine_lactulose"], &ColumnMap::default())?;
+    /// assert!(long.is_long() && !wide.is_long());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_long(&self) -> bool {
         self.slot(Field::Fraction).is_some() && self.slot(Field::SampleId).is_some()
     }
@@ -1290,6 +1665,16 @@ impl Layout {
     /// column), L:R and L:¹³C-M when their sugars are there, per-fraction columns for a wide
     /// header, and the `<name>_fraction` columns for a long one (its unsuffixed columns being the
     /// whole collection, as in the wide layout).
+    ///
+    /// ```
+    /// use lmr::{batch::Layout, ColumnMap, Sugar};
+    /// let header = ["urine_lactulose_0_2h", "urine_rhamnose_0_2h", "urine_volume_0_2h"];
+    /// let report = Layout::resolve(&header, &ColumnMap::default())?.report_layout();
+    /// assert_eq!(report.sugars, [Sugar::Rhamnose]); // lactulose is always written
+    /// assert!(report.lr && !report.long);
+    /// assert_eq!(report.fractions, ["0_2h"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn report_layout(&self) -> crate::report::Layout {
         let sugars = Sugar::ALL.iter().copied().filter(|&s| {
             self.slot(Field::Urine(s)).is_some()
@@ -1304,6 +1689,12 @@ impl Layout {
     }
 
     /// The number of columns in the header.
+    ///
+    /// ```
+    /// let layout = lmr::batch::Layout::resolve(&["id", "site", "vitamin_d"], &lmr::ColumnMap::default())?;
+    /// assert_eq!(layout.width(), 3); // every column, read or passed through
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn width(&self) -> usize {
         self.width
     }
@@ -1324,6 +1715,13 @@ impl Layout {
     }
 
     /// Whether numbers are read with a decimal comma ([`ColumnMap::set_decimal_comma`]).
+    ///
+    /// ```
+    /// let map = lmr::ColumnMap::from_toml_str("decimal = \",\"\n", "map.toml")?;
+    /// let layout = lmr::batch::Layout::resolve(&["vitamin_d"], &map)?;
+    /// assert!(layout.decimal_comma()); // taken from the map
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn decimal_comma(&self) -> bool {
         self.decimal_comma
     }

@@ -26,6 +26,20 @@ use crate::interpretation::{
 };
 
 /// Fraction rows one sample may have; further rows of it are errors.
+///
+/// ```
+/// use lmr::batch::{run, Options, MAX_FRACTIONS};
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let mut input = String::from("sample_id,fraction,urine_volume [mL]\n");
+/// for h in 0..=MAX_FRACTIONS {
+///     input.push_str(&format!("p1,{h}-{}h,100\n", h + 1)); // 257 one-hour fractions
+/// }
+/// let map = lmr::ColumnMap::default();
+/// let stats = run(input.as_bytes(), Vec::new(), &interpreter, &Options::new(&map), &mut |_| {})?;
+/// assert_eq!((stats.rows, stats.errors), (257, 1)); // the 257th row is refused, and still written
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const MAX_FRACTIONS: usize = 256;
 
 pub(super) struct Long<'r> {

@@ -44,7 +44,7 @@ mod scan;
 pub use columnar::{is_quantity_column, Columnar};
 pub use columns::{
     AgeUnit, ColumnMap, ColumnMapError, Field, FractionPart, FractionSlots, HeaderError, Layout,
-    Slot, Source, Unit, UnitKind,
+    MapProblem, Slot, Source, Unit, UnitKind,
 };
 use long::Long;
 pub use long::MAX_FRACTIONS;
@@ -70,6 +70,19 @@ use crate::report::{
 };
 
 /// Output format.
+///
+/// ```
+/// use lmr::batch::{run, Format, Options};
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = lmr::ColumnMap::default();
+/// let options = Options { format: Format::Jsonl, ..Options::new(&map) };
+/// let mut out = Vec::new();
+/// run("id,vitamin_d [nmol/L]\na,50\n".as_bytes(), &mut out, &interpreter, &options, &mut |_| {})?;
+/// let row: serde_json::Value = serde_json::from_slice(&out)?;
+/// assert_eq!((&row["id"], &row["vitamin_d [nmol/L]"]), (&"a".into(), &"50".into())); // input fields as read
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
     /// CSV: the input columns, then the result columns.
@@ -84,6 +97,18 @@ pub enum Format {
 }
 
 /// How to run a batch.
+///
+/// ```
+/// use lmr::batch::{run, Options};
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = lmr::ColumnMap::default();
+/// let options = Options { delimiter: b';', ..Options::new(&map) };
+/// let mut out = Vec::new();
+/// run("id;vitamin_d [nmol/L]\na;50\n".as_bytes(), &mut out, &interpreter, &options, &mut |_| {})?;
+/// assert!(String::from_utf8(out)?.starts_with("id;vitamin_d [nmol/L];")); // `;` out as well
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Options<'a> {
     /// Output format.
@@ -103,10 +128,31 @@ pub struct Options<'a> {
 }
 
 /// The default [`Options::max_record_size`]: 1 MiB, far above any real row.
+///
+/// ```
+/// use lmr::batch::{run, BatchError, Options, MAX_RECORD_SIZE};
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// assert_eq!(MAX_RECORD_SIZE, 1_048_576); // 2^20 bytes
+/// let map = lmr::ColumnMap::default();
+/// let options = Options { max_record_size: 16, ..Options::new(&map) };
+/// let input = "id,vitamin_d\na,\"an unterminated quote that runs on and on\n";
+/// let e = run(input.as_bytes(), Vec::new(), &interpreter, &options, &mut |_| {}).unwrap_err();
+/// assert!(matches!(e, BatchError::RecordTooLarge { limit: 16, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const MAX_RECORD_SIZE: u64 = 1 << 20;
 
 impl<'a> Options<'a> {
     /// CSV output, `,` delimiter, no protocol.
+    ///
+    /// ```
+    /// use lmr::batch::{Format, Options, MAX_RECORD_SIZE};
+    /// let map = lmr::ColumnMap::default();
+    /// let options = Options::new(&map);
+    /// assert_eq!((options.format, options.delimiter, options.max_record_size), (Format::Csv, b',', MAX_RECORD_SIZE));
+    /// assert!(options.protocol.is_none());
+    /// ```
     pub fn new(columns: &'a ColumnMap) -> Options<'a> {
         Options {
             format: Format::Csv,
@@ -120,6 +166,19 @@ impl<'a> Options<'a> {
 }
 
 /// What a run did.
+///
+/// ```
+/// use lmr::batch::{run, Options};
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = lmr::ColumnMap::default();
+/// let input = "id,vitamin_d [nmol/L]\na,70\nb,400\nc,x\n";
+/// let stats = run(input.as_bytes(), Vec::new(), &interpreter, &Options::new(&map), &mut |_| {})?;
+/// // 400 nmol/L is above 125 (flagged); `x` is no number
+/// assert_eq!((stats.rows, stats.interpreted, stats.flagged, stats.errors), (3, 2, 1, 1));
+/// assert!(stats.first_errors[0].starts_with("row 3 (line 4)"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Data rows read (= rows written).
@@ -141,6 +200,19 @@ pub struct Stats {
 impl Stats {
     /// The caveat codes written in any row of the run, in [`Caveat::ALL`] order (for the run's
     /// summary: each code once, with [`Caveat::summary`]).
+    ///
+    /// ```
+    /// use lmr::batch::{run, Options};
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let map = lmr::ColumnMap::default();
+    /// let input = "id,vitamin_d [nmol/L]\na,70\nb,60\n";
+    /// let stats = run(input.as_bytes(), Vec::new(), &interpreter, &Options::new(&map), &mut |_| {})?;
+    /// let caveats: Vec<_> = stats.caveats().collect();
+    /// assert!(caveats.contains(&lmr::Caveat::VitaminDGeneral)); // each code once, however many rows
+    /// assert!(!caveats.contains(&lmr::Caveat::SugarTestGeneral)); // no sugar test in this file
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn caveats(&self) -> impl Iterator<Item = Caveat> + '_ {
         Caveat::ALL
             .iter()
@@ -155,9 +227,31 @@ fn caveat_bit(c: Caveat) -> u64 {
 }
 
 /// How many errors [`Stats::first_errors`] keeps.
+///
+/// ```
+/// use lmr::batch::{run, Options, FIRST_ERRORS};
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = lmr::ColumnMap::default();
+/// let input = format!("id,vitamin_d [nmol/L]\n{}", "a,x\n".repeat(7));
+/// let stats = run(input.as_bytes(), Vec::new(), &interpreter, &Options::new(&map), &mut |_| {})?;
+/// assert_eq!((stats.errors, stats.first_errors.len()), (7, FIRST_ERRORS)); // 5 kept
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const FIRST_ERRORS: usize = 5;
 
 /// What stops a batch. Row problems never do: they go to the `error` column.
+///
+/// ```
+/// use lmr::batch::{run, BatchError, HeaderError, Options};
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = lmr::ColumnMap::default();
+/// let e = run("".as_bytes(), Vec::new(), &interpreter, &Options::new(&map), &mut |_| {}).unwrap_err();
+/// assert!(matches!(e, BatchError::Header(HeaderError::Missing)));
+/// assert!(e.to_string().starts_with("header: no header row"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BatchError {
@@ -207,6 +301,13 @@ impl From<HeaderError> for BatchError {
 
 impl BatchError {
     /// Whether the output was a closed pipe (`lmr batch … | head`).
+    ///
+    /// ```
+    /// use lmr::batch::BatchError;
+    /// use std::io::{Error, ErrorKind};
+    /// assert!(BatchError::Write(Error::from(ErrorKind::BrokenPipe)).is_broken_pipe());
+    /// assert!(!BatchError::Read(Error::from(ErrorKind::BrokenPipe)).is_broken_pipe()); // output only
+    /// ```
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, BatchError::Write(e) if e.kind() == io::ErrorKind::BrokenPipe)
     }
@@ -607,6 +708,19 @@ fn open<R: Read>(input: R, options: &Options<'_>, cr: bool) -> Result<Opened<R>,
 /// [`BatchError::Header`] when the header is missing or unusable (nothing is written then),
 /// [`BatchError::Read`] / [`BatchError::Write`] on I/O failure. Row problems are not errors:
 /// they fill the row's `error` column and count in [`Stats::errors`].
+///
+/// ```
+/// use lmr::batch::{run, Options};
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = lmr::ColumnMap::default();
+/// let input = "id,age [y],sex\n1,40,F\n";
+/// let mut out = Vec::new();
+/// let stats = run(input.as_bytes(), &mut out, &interpreter, &Options::new(&map), &mut |_bytes_read| {})?;
+/// assert_eq!(stats.rows, 1);
+/// assert!(String::from_utf8(out)?.lines().nth(1).unwrap().starts_with("1,40,F,")); // fields as read
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn run<R: Read + Send, W: Write>(
     input: R,
     output: W,

@@ -18,6 +18,11 @@ use super::columns::{Field, Target, Unit, UnitKind};
 use crate::sugar::Sugar;
 
 /// What a near-miss header probably means.
+///
+/// ```
+/// let m = lmr::batch::near_miss("Lactulose (mg/L)").unwrap();
+/// assert_eq!(m, lmr::batch::NearMiss { field: "urine_lactulose".into(), unit: Some("mg/L".into()), unit_known: true });
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NearMiss {
     /// The canonical name (`urine_lactulose`, `lactulose_dose`, `urine_volume_0_2h`).
@@ -29,6 +34,15 @@ pub struct NearMiss {
 }
 
 /// One unread header that looks like an lmr input.
+///
+/// ```
+/// let header = ["vitamin_d", "urine lactulose [mg/L]"];
+/// let layout = lmr::batch::Layout::resolve(&header, &lmr::ColumnMap::default())?;
+/// let w = &layout.warnings()[0];
+/// assert_eq!((w.column, w.header.as_str()), (2, "urine lactulose [mg/L]"));
+/// assert!(w.to_string().starts_with(r#"column 2 ("urine lactulose [mg/L]") is not read: it looks like urine_lactulose"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HeaderWarning {
     /// 1-based column number.

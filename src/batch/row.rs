@@ -24,6 +24,11 @@ use crate::sample::parse::{self, Reading};
 use crate::sample::{PretestField, Problem as SampleProblem};
 /// Where a row is: `row` is the 1-based data row (the header is not counted), `line` the
 /// 1-based physical line where the record starts.
+///
+/// ```
+/// let pos = lmr::batch::Position { row: 1, line: 2 }; // the first data row, under the header
+/// assert_eq!(pos.to_string(), "row 1 (line 2)");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Position {
     /// 1-based data row.
@@ -39,6 +44,14 @@ impl fmt::Display for Position {
 }
 
 /// What is wrong with a cell or a row.
+///
+/// ```
+/// use lmr::batch::Problem;
+/// let p = Problem::TooFewFields { found: 2, expected: 3 };
+/// assert!(p.to_string().starts_with("2 fields, but the header has 3"));
+/// let v = Problem::Value(lmr::sample::Problem::Negative);
+/// assert_eq!(v.to_string(), "must not be negative"); // the sample layer's words, unchanged
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Problem {
@@ -227,6 +240,18 @@ pub(crate) struct Repeated {
 }
 
 /// Reads rows into samples, by the layout resolved from the header.
+///
+/// ```
+/// use lmr::batch::{Layout, Position, RowReader};
+/// let layout = Layout::resolve(&["id", "urine_volume [mL]", "age [y]"], &lmr::ColumnMap::default())?;
+/// let reader = RowReader::new(&layout, None);
+/// let (mut sample, mut errors) = (lmr::Sample::default(), Vec::new());
+/// let record = csv::ByteRecord::from(vec!["a", "1250", "-3"]);
+/// reader.read(&record, Position { row: 1, line: 2 }, &mut sample, &mut errors)?;
+/// assert_eq!(sample.urine_volume.map(|v| v.in_litres()), Some(1.25)); // 1250 mL = 1.25 L
+/// assert_eq!(errors[0].column.as_deref(), Some("age [y]")); // the rest of the row is read
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct RowReader<'a> {
     layout: &'a Layout,
@@ -334,11 +359,30 @@ impl<'x> Row<'x, '_> {
 impl<'a> RowReader<'a> {
     /// A reader for rows of `layout`; doses and window missing from a row are filled from
     /// `protocol` (`--protocol`).
+    ///
+    /// ```
+    /// use lmr::batch::{Layout, Position, RowReader};
+    /// let registry = lmr::Registry::builtin()?;
+    /// let layout = Layout::resolve(&["urine_lactulose [mg/L]"], &lmr::ColumnMap::default())?;
+    /// let reader = RowReader::new(&layout, registry.protocol("dutch-sat-hyperosmolar"));
+    /// let (mut sample, mut errors) = (lmr::Sample::default(), Vec::new());
+    /// reader.read(&csv::ByteRecord::from(vec!["30"]), Position { row: 1, line: 2 }, &mut sample, &mut errors)?;
+    /// let dose = sample.protocol.doses.get(lmr::Sugar::Lactulose).unwrap();
+    /// assert_eq!(dose.mass.in_grams(), 5.0); // from the protocol: 5 g lactulose
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(layout: &'a Layout, protocol: Option<&'a NamedProtocol>) -> RowReader<'a> {
         RowReader { layout, protocol }
     }
 
     /// The layout.
+    ///
+    /// ```
+    /// use lmr::batch::{Layout, RowReader};
+    /// let layout = Layout::resolve(&["id", "sex"], &lmr::ColumnMap::default())?;
+    /// assert_eq!(RowReader::new(&layout, None).layout().width(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn layout(&self) -> &'a Layout {
         self.layout
     }
@@ -354,6 +398,17 @@ impl<'a> RowReader<'a> {
     /// # Errors
     /// A [`RowError`] for a record whose field count differs from the header's (nothing is
     /// read then).
+    ///
+    /// ```
+    /// use lmr::batch::{Layout, Position, Problem, RowReader};
+    /// let layout = Layout::resolve(&["id", "vitamin_d [nmol/L]"], &lmr::ColumnMap::default())?;
+    /// let reader = RowReader::new(&layout, None);
+    /// let (mut sample, mut errors) = (lmr::Sample::default(), Vec::new());
+    /// let short = csv::ByteRecord::from(vec!["a"]);
+    /// let e = reader.read(&short, Position { row: 4, line: 5 }, &mut sample, &mut errors).unwrap_err();
+    /// assert_eq!(e.problem, Problem::TooFewFields { found: 1, expected: 2 });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn read(
         &self,
         record: &ByteRecord,
@@ -674,6 +729,18 @@ impl<'a> RowReader<'a> {
     }
 
     /// The raw bytes of a text field in this row (`None` when the input does not have it).
+    ///
+    /// ```
+    /// use lmr::batch::{Field, Layout, RowReader};
+    /// let map = lmr::ColumnMap::from_toml_str("[values]\nzonulin_matrix = \"serum\"\n", "map.toml")?;
+    /// let layout = Layout::resolve(&["sample_id", "zonulin [ng/mL]"], &map)?;
+    /// let reader = RowReader::new(&layout, None);
+    /// let record = csv::ByteRecord::from(vec!["P-01", "46"]);
+    /// assert_eq!(reader.raw(&record, Field::SampleId), Some(&b"P-01"[..]));
+    /// assert_eq!(reader.raw(&record, Field::ZonulinMatrix), Some(&b"serum"[..])); // fixed by the map
+    /// assert_eq!(reader.raw(&record, Field::Sex), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn raw<'x>(&'x self, record: &'x ByteRecord, field: Field) -> Option<&'x [u8]> {
         match &self.layout.slot(field)?.source {
             Source::Fixed(v) => Some(v.as_bytes()),

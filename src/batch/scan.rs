@@ -22,6 +22,20 @@ use crate::censored::Censored;
 use crate::interpretation::{Interpretation, Interpreter, Sample};
 
 /// One row (or, in the long layout, one sample), as [`Scan::for_each`] hands it over.
+///
+/// ```
+/// use lmr::batch::{Options, Scan};
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let (map, csv) = (lmr::ColumnMap::default(), "id,vitamin_d [nmol/L]\na,50\nb,fifty\n");
+/// let options = Options::new(&map);
+/// let mut rows = Vec::new();
+/// Scan::new(csv.as_bytes(), &options)?
+///     .for_each(&interpreter, &options, |row| rows.push((row.pos.row, row.error.to_string())))?;
+/// assert_eq!(rows[0], (1, String::new()));
+/// assert!(rows[1].0 == 2 && rows[1].1.contains("fifty"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Scanned<'a, 'r> {
     /// The record as read (input fields); a long-layout sample's last row.
     pub record: &'a ByteRecord,
@@ -41,6 +55,23 @@ pub struct Scanned<'a, 'r> {
 
 impl Scanned<'_, '_> {
     /// The row's value of `analyte`, or why it has none.
+    ///
+    /// ```
+    /// use lmr::batch::{Options, Scan, Value};
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let csv = "id,urine_lactulose [mg/L],urine_volume [L],lactulose_dose [g]\na,20,1,5\nb,<5,1,5\nc,,1,5\nd,x,1,5\n";
+    /// let map = lmr::ColumnMap::default();
+    /// let options = Options::new(&map);
+    /// let mut values = Vec::new();
+    /// Scan::new(csv.as_bytes(), &options)?
+    ///     .for_each(&interpreter, &options, |row| values.push(row.value(lmr::Analyte::LactuloseRecoveryPct)))?;
+    /// // 20 mg/L × 1 L = 20 mg of 5000 mg = 0.4 %; <5 mg/L gives < 0.1 %
+    /// assert!(matches!(values[0], Value::Exact(x) if (x - 0.4).abs() < 1e-12));
+    /// assert!(matches!(values[1], Value::Censored(lmr::Censored::LessThan(x)) if (x - 0.1).abs() < 1e-12));
+    /// assert_eq!(values[2..], [Value::NotGiven, Value::Rejected]); // empty cell; `x` is refused
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn value(&self, analyte: Analyte) -> Value {
         match self.result.and_then(|r| r.value_of(analyte)) {
             Some(Censored::Exact(x)) => Value::Exact(x),
@@ -51,12 +82,34 @@ impl Scanned<'_, '_> {
     }
 
     /// Whether the row has a problem (it counts in [`Stats::errors`]; `lmr` exits 3).
+    ///
+    /// ```
+    /// use lmr::batch::{Options, Scan};
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let (map, csv) = (lmr::ColumnMap::default(), "id,urine_volume [mL]\na,1200\nb,-5\n");
+    /// let options = Options::new(&map);
+    /// let mut errored = Vec::new();
+    /// let stats = Scan::new(csv.as_bytes(), &options)?
+    ///     .for_each(&interpreter, &options, |row| errored.push(row.has_error()))?;
+    /// assert_eq!(errored, [false, true]); // a negative volume is refused
+    /// assert_eq!(stats.errors, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has_error(&self) -> bool {
         !self.error.is_empty()
     }
 }
 
 /// A row's value of one analyte for a cohort statistic, or why there is none.
+///
+/// ```
+/// use lmr::batch::{LeftOut, Value};
+/// let mut left = LeftOut::default();
+/// assert_eq!(left.keep(Value::Exact(0.02)), Some(0.02));
+/// assert_eq!(left.keep(Value::NotGiven), None);
+/// assert_eq!(left.not_given, 1);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Value {
     /// An exact value.
@@ -89,12 +142,23 @@ pub struct Rejected {
 
 impl Rejected {
     /// No analyte.
+    ///
+    /// ```
+    /// use lmr::{batch::Rejected, Analyte};
+    /// assert!(!Rejected::NONE.concerns(Analyte::Zonulin));
+    /// assert_eq!(Rejected::NONE, Rejected::default());
+    /// ```
     pub const NONE: Rejected = Rejected {
         sugars: false,
         vitamin_d: false,
         zonulin: false,
     };
     /// Every analyte.
+    ///
+    /// ```
+    /// use lmr::{batch::Rejected, Analyte};
+    /// assert!(Rejected::ALL.concerns(Analyte::Zonulin) && Rejected::ALL.concerns(Analyte::LmRatio));
+    /// ```
     pub const ALL: Rejected = Rejected {
         sugars: true,
         vitamin_d: true,
@@ -102,6 +166,19 @@ impl Rejected {
     };
 
     /// Whether a problem of the row concerns `analyte`.
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, Layout, Position, Problem, Rejected, RowError};
+    /// use lmr::Analyte;
+    /// let layout = Layout::resolve(&["vitamin_d [nmol/L]", "urine_volume [mL]"], &ColumnMap::default())?;
+    /// let pos = Position { row: 1, line: 2 };
+    /// let negative = Problem::Value(lmr::sample::Problem::Negative);
+    /// let bad_volume = RowError { pos, column: Some("urine_volume [mL]".into()), value: "-5".into(), problem: negative };
+    /// let r = Rejected::of(&layout, &[bad_volume]);
+    /// assert!(r.concerns(Analyte::LmRatio) && r.concerns(Analyte::UrineVolume));
+    /// assert!(!r.concerns(Analyte::VitaminD25oh)); // vitamin D stands alone
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn concerns(self, analyte: Analyte) -> bool {
         match analyte {
             Analyte::VitaminD25oh => self.vitamin_d,
@@ -116,6 +193,18 @@ impl Rejected {
     }
 
     /// The analytes `errors` (a row's problems, read by `layout`) concern.
+    ///
+    /// ```
+    /// use lmr::batch::{ColumnMap, Layout, Position, Problem, Rejected, RowError};
+    /// let layout = Layout::resolve(&["vitamin_d [nmol/L]", "sex"], &ColumnMap::default())?;
+    /// let pos = Position { row: 3, line: 4 };
+    /// let sex = RowError { pos, column: Some("sex".into()), value: "?".into(), problem: Problem::NotUtf8 };
+    /// assert_eq!(Rejected::of(&layout, &[sex]), Rejected::NONE); // sex makes no value
+    /// let no_matrix = RowError { pos, column: None, value: "46".into(), problem: Problem::MissingMatrix };
+    /// assert_eq!(Rejected::of(&layout, &[]), Rejected::NONE);
+    /// assert!(Rejected::of(&layout, &[no_matrix]).concerns(lmr::Analyte::Zonulin));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn of(layout: &Layout, errors: &[RowError]) -> Rejected {
         let mut r = Rejected::NONE;
         for e in errors {
@@ -208,6 +297,14 @@ pub struct LeftOut {
 
 impl LeftOut {
     /// The exact value, or `None` with the reason counted.
+    ///
+    /// ```
+    /// use lmr::batch::{LeftOut, Value};
+    /// let mut left = LeftOut::default();
+    /// assert_eq!(left.keep(Value::Exact(45.0)), Some(45.0));
+    /// assert_eq!(left.keep(Value::Rejected), None);
+    /// assert_eq!((left.rejected, left.censored), (1, 0));
+    /// ```
     pub fn keep(&mut self, value: Value) -> Option<f64> {
         match value {
             Value::Exact(x) => return Some(x),
@@ -219,6 +316,15 @@ impl LeftOut {
     }
 
     /// Counts `value` as left out (a censored value counts as censored, an exact one not at all).
+    ///
+    /// ```
+    /// use lmr::batch::{LeftOut, Value};
+    /// use lmr::Censored;
+    /// let mut left = LeftOut::default();
+    /// left.count(Value::Censored(Censored::GreaterThan(2000.0)));
+    /// left.count(Value::Exact(1.0)); // an exact value is not left out
+    /// assert_eq!(left, LeftOut { censored: 1, rejected: 0, not_given: 0 });
+    /// ```
     pub fn count(&mut self, value: Value) {
         let _ = self.keep(value);
     }
@@ -278,6 +384,15 @@ impl<'r> Visit<'_, 'r> {
 }
 
 /// A CSV input whose header has been read and resolved.
+///
+/// ```
+/// use lmr::batch::{Options, Scan};
+/// let map = lmr::ColumnMap::default();
+/// let scan = Scan::new("id,age [y]\na,40\n".as_bytes(), &Options::new(&map))?;
+/// assert_eq!(scan.header(), ["id", "age [y]"]);
+/// assert!(scan.layout().slot(lmr::batch::Field::Age).is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Scan<R: Read> {
     rdr: csv::Reader<Tail<R>>,
     names: Vec<String>,
@@ -289,6 +404,16 @@ impl Scan<Box<dyn Read>> {
     ///
     /// # Errors
     /// [`BatchError::Header`] for a missing or unusable header, [`BatchError::Read`] on I/O.
+    ///
+    /// ```
+    /// use lmr::batch::{BatchError, Options, Scan};
+    /// let map = lmr::ColumnMap::default();
+    /// let options = Options::new(&map);
+    /// assert!(Scan::new("id,vitamin_d\n".as_bytes(), &options).is_ok());
+    /// let e = Scan::new("id,name\n".as_bytes(), &options).err().unwrap();
+    /// assert!(matches!(e, BatchError::Header(_))); // nothing recognised
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new<R: Read + 'static>(input: R, options: &Options<'_>) -> Result<Self, BatchError> {
         let (dialect, input) = sniff(input, options.encoding)?;
         let input: Box<dyn Read> = Box::new(input);
@@ -301,21 +426,55 @@ impl Scan<Box<dyn Read>> {
 
 impl<R: Read> Scan<R> {
     /// The header's column names, as written.
+    ///
+    /// ```
+    /// use lmr::batch::{Options, Scan};
+    /// let map = lmr::ColumnMap::default();
+    /// let options = Options { delimiter: b';', ..Options::new(&map) };
+    /// let scan = Scan::new(" id ;vitamin_d\n".as_bytes(), &options)?;
+    /// assert_eq!(scan.header(), [" id ", "vitamin_d"]); // as written
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn header(&self) -> &[String] {
         &self.names
     }
 
     /// The resolved header.
+    ///
+    /// ```
+    /// use lmr::batch::{Options, Scan};
+    /// let map = lmr::ColumnMap::default();
+    /// let scan = Scan::new("sample_id,fraction,urine_lactulose\n".as_bytes(), &Options::new(&map))?;
+    /// assert!(scan.layout().is_long());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn layout(&self) -> &Layout {
         &self.layout
     }
 
     /// The header's columns that are not read but look like inputs ([`Layout::warnings`]).
+    ///
+    /// ```
+    /// use lmr::batch::{Options, Scan};
+    /// let map = lmr::ColumnMap::default();
+    /// let scan = Scan::new("id,vitamin_d,Urine Volume (mL)\n".as_bytes(), &Options::new(&map))?;
+    /// assert_eq!(scan.warnings()[0].near.field, "urine_volume"); // column 3 is not read
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn warnings(&self) -> &[super::HeaderWarning] {
         self.layout.warnings()
     }
 
     /// The index of the column named `name` (exact match, or the name before a ` [unit]`).
+    ///
+    /// ```
+    /// use lmr::batch::{Options, Scan};
+    /// let map = lmr::ColumnMap::default();
+    /// let scan = Scan::new("site,vitamin_d [nmol/L]\n".as_bytes(), &Options::new(&map))?;
+    /// assert_eq!((scan.column("site"), scan.column("vitamin_d")), (Some(0), Some(1)));
+    /// assert_eq!(scan.column("sex"), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn column(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|h| {
             h == name
@@ -330,6 +489,23 @@ impl<R: Read> Scan<R> {
     /// # Errors
     /// [`BatchError::Read`] when the input cannot be read. Row problems are handed over in
     /// [`Scanned::error`] and counted in [`Stats::errors`] (per row, as `lmr batch` counts them).
+    ///
+    /// ```
+    /// use lmr::batch::{Options, Scan};
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let csv = "sample_id,fraction,urine_volume [mL],urine_lactulose [mg/L],lactulose_dose [g]\n\
+    ///            p1,0-2h,200,50,5\np1,2-5h,300,20,5\n";
+    /// let (map, mut sums) = (lmr::ColumnMap::default(), Vec::new());
+    /// let options = Options::new(&map);
+    /// let stats = Scan::new(csv.as_bytes(), &options)?.for_each(&interpreter, &options, |row| {
+    ///     sums.push(row.result.and_then(|r| r.recoveries.get(lmr::Sugar::Lactulose)?.exact()));
+    /// })?;
+    /// // one sample, handed over once: 0.2 L × 50 mg/L + 0.3 L × 20 mg/L = 16 mg; 16 / 5000 mg = 0.32 %
+    /// assert_eq!((stats.rows, sums.len()), (2, 1));
+    /// approx::assert_relative_eq!(sums[0].unwrap(), 0.32, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn for_each<'r>(
         mut self,
         interpreter: &Interpreter<'r>,

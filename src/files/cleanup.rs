@@ -29,6 +29,11 @@ pub(super) fn unregister(path: &Path) {
 ///
 /// # Errors
 /// When the signal handlers cannot be installed.
+///
+/// ```
+/// // installs the handlers; a temporary output made afterwards is removed on SIGINT/SIGTERM/SIGHUP
+/// assert!(lmr::files::remove_on_signal().is_ok());
+/// ```
 pub fn remove_on_signal() -> std::io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;

@@ -10,6 +10,12 @@ use super::FileError;
 
 /// At most this many characters of a value are quoted in an error cell or message; a longer
 /// value is cut there, marked `…`, and its length in bytes is given.
+///
+/// ```
+/// use lmr::files::{Quoted, QUOTE_CHARS};
+/// let exact = "é".repeat(QUOTE_CHARS); // 64 characters (128 bytes): quoted whole
+/// assert_eq!(Quoted(&exact).to_string(), format!("{exact:?}"));
+/// ```
 pub const QUOTE_CHARS: usize = 64;
 
 /// A value quoted for a message: Rust string syntax, at most [`QUOTE_CHARS`] characters of it.
@@ -132,6 +138,14 @@ pub struct Latin1<R> {
 
 impl<R> Latin1<R> {
     /// Wraps a Latin-1 reader.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// let mut text = String::new();
+    /// lmr::files::Latin1::new(&b"\xB5g/L"[..]).read_to_string(&mut text)?; // 0xB5 is µ in Latin-1
+    /// assert_eq!(text, "µg/L");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new(inner: R) -> Latin1<R> {
         Latin1 {
             inner,
@@ -175,6 +189,14 @@ impl<R: Read> Read for Latin1<R> {
 }
 
 /// The character encoding of an input (`--encoding`).
+///
+/// ```
+/// use lmr::files::Encoding;
+/// assert_eq!("ISO-8859-1".parse::<Encoding>()?, Encoding::Latin1);
+/// assert_eq!("utf8".parse::<Encoding>()?, Encoding::Utf8);
+/// assert_eq!(Encoding::default(), Encoding::Utf8);
+/// # Ok::<(), lmr::files::UnknownEncoding>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Encoding {
     /// UTF-8 (the default). Bytes that are not UTF-8 are kept as they are in CSV output and
@@ -187,6 +209,17 @@ pub enum Encoding {
 
 impl Encoding {
     /// `input`, read as UTF-8.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use lmr::files::Encoding;
+    /// let (mut latin1, mut utf8) = (String::new(), Vec::new());
+    /// Encoding::Latin1.reader(&b"Jos\xE9"[..]).read_to_string(&mut latin1)?;
+    /// Encoding::Utf8.reader(&b"Jos\xE9"[..]).read_to_end(&mut utf8)?;
+    /// assert_eq!(latin1, "José");
+    /// assert_eq!(utf8, b"Jos\xE9"); // UTF-8: the bytes as they are
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn reader<R: Read>(self, input: R) -> Decoded<R> {
         match self {
             Encoding::Utf8 => Decoded::Utf8(input),
@@ -196,6 +229,11 @@ impl Encoding {
 }
 
 /// Not one of the encodings lmr reads.
+///
+/// ```
+/// let e = "cp1252".parse::<lmr::files::Encoding>().unwrap_err();
+/// assert_eq!(e.to_string(), "unknown encoding (expected utf-8 or latin1)");
+/// ```
 #[derive(Clone, Debug, thiserror::Error)]
 #[error("unknown encoding (expected utf-8 or latin1)")]
 pub struct UnknownEncoding;
@@ -214,6 +252,12 @@ impl std::str::FromStr for Encoding {
 }
 
 /// An input as read in its [`Encoding`].
+///
+/// ```
+/// use lmr::files::{Decoded, Encoding};
+/// assert!(matches!(Encoding::Latin1.reader(&b""[..]), Decoded::Latin1(_)));
+/// assert!(matches!(Encoding::Utf8.reader(&b""[..]), Decoded::Utf8(_)));
+/// ```
 #[derive(Debug)]
 pub enum Decoded<R> {
     /// As it is.
@@ -237,6 +281,13 @@ impl<R: Read> Read for Decoded<R> {
 
 /// The byte-order mark that opens `head`, if it is UTF-16's: `"UTF-16LE"` (FF FE) or
 /// `"UTF-16BE"` (FE FF).
+///
+/// ```
+/// use lmr::files::utf16_bom;
+/// assert_eq!(utf16_bom(b"\xFF\xFEi\0d\0"), Some("UTF-16LE"));
+/// assert_eq!(utf16_bom(b"\xFE\xFF\0i\0d"), Some("UTF-16BE"));
+/// assert_eq!(utf16_bom(b"\xEF\xBB\xBFid"), None); // UTF-8's mark
+/// ```
 pub fn utf16_bom(head: &[u8]) -> Option<&'static str> {
     match head {
         [0xFF, 0xFE, ..] => Some("UTF-16LE"),

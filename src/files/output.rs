@@ -93,6 +93,11 @@ pub fn refuse_stdout_onto_input(inputs: &[&Path]) -> Result<(), FileError> {
 /// The Rust runtime reopens a closed standard output onto `/dev/null` (read-write), so writes
 /// would succeed and vanish; this tells that apart from a `> /dev/null` redirection, which a
 /// shell opens write-only. Linux only (`/proc`); elsewhere it answers `false`.
+///
+/// ```
+/// // a test's standard output is a pipe, open for writing
+/// assert!(!lmr::files::stdout_is_closed());
+/// ```
 pub fn stdout_is_closed() -> bool {
     if !Path::new("/proc/self/fdinfo").is_dir() {
         return false;
@@ -244,6 +249,14 @@ impl OutputFile {
     }
 
     /// The path as given (shown with [`OutputFile`]).
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let target = dir.path().join("out.csv");
+    /// let out = lmr::files::OutputFile::create(&target, &[])?;
+    /// assert_eq!(out.path(), target); // the path as given, not the temporary file's
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn path(&self) -> &Path {
         &self.target
     }
@@ -253,6 +266,18 @@ impl OutputFile {
     /// # Errors
     /// [`FileError::Io`] when the last write or the rename fails; the target is then unchanged.
     /// (Shown with [`OutputFile`].)
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// let dir = tempfile::tempdir()?;
+    /// let target = dir.path().join("out.csv");
+    /// let mut out = lmr::files::OutputFile::create(&target, &[])?;
+    /// out.write_all(b"id\n")?;
+    /// assert!(!target.exists()); // nothing in place until committed
+    /// out.commit()?;
+    /// assert_eq!(std::fs::read_to_string(&target)?, "id\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn commit(mut self) -> Result<(), FileError> {
         let target = self.target.clone();
         let io = |action, source| FileError::Io {

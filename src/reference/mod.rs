@@ -190,6 +190,14 @@ pub struct Statement {
 }
 
 /// A part of a protocol that a source does not state.
+///
+/// ```
+/// use lmr::reference::ProtocolPart;
+/// let registry = lmr::Registry::builtin()?;
+/// let catassi = &registry.range("catassi-1997-children").expect("shipped").applies_to;
+/// assert_eq!(catassi.unstated, [ProtocolPart::Collection]); // its source gives no window
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProtocolPart {
     /// The doses.

@@ -356,11 +356,34 @@ impl Registry {
     }
 
     /// The z-score table with this id (`[[zscore_table]]`, see `docs/zscores.md`).
+    ///
+    /// ```
+    /// let mut registry = lmr::Registry::builtin()?;
+    /// registry.add_text("ref.toml", r#"
+    /// [[zscore_table]]
+    /// id = "my-lmz"
+    /// analyte = "lm_ratio"
+    /// unit = "ratio"
+    /// scale = "ln"
+    /// title = "L:M z-scores, synthetic"
+    /// source = { citation = "synthetic example", quote = "invented numbers", status = "local" }
+    /// cell = [{ sex = "any", age_years = { from = 0, below = 4 }, mean = -3.2, sd = 0.5, n = 40 }]
+    /// "#, true)?;
+    /// assert_eq!(registry.zscore_table("my-lmz").map(|t| t.cells().len()), Some(1));
+    /// assert!(registry.zscore_table("mal-ed").is_none()); // none is shipped
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn zscore_table(&self, id: &str) -> Option<&ZscoreTable> {
         self.zscore_tables.iter().find(|t| t.id() == id)
     }
 
     /// Every z-score table, in load order (none is shipped: tables come from the user's files).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// assert!(registry.zscore_tables().is_empty()); // tables come from the user's files
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn zscore_tables(&self) -> &[ZscoreTable] {
         &self.zscore_tables
     }

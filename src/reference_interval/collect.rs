@@ -53,6 +53,19 @@ pub struct Collected {
 impl Collected {
     /// Adds one row's `value` of `analyte`; `protocol` is the row's, `line` where it is, and
     /// `named` the protocol the interval is for, if one was named.
+    ///
+    /// ```
+    /// use lmr::{batch::Value, reference_interval::Collected, Analyte, Protocol};
+    /// let registry = lmr::Registry::builtin()?;
+    /// let dutch = registry.protocol("dutch-sat-hyperosmolar").unwrap();
+    /// let mut on = Protocol::default();
+    /// on.fill_from(dutch);
+    /// let mut c = Collected::default();
+    /// c.add(Analyte::LmRatio, Value::Exact(0.03), &on, 2, Some(dutch));
+    /// c.add(Analyte::LmRatio, Value::Exact(0.05), &Protocol::default(), 3, Some(dutch)); // no doses
+    /// assert_eq!((c.values.as_slice(), c.off_protocol), (&[0.03][..], 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add(
         &mut self,
         analyte: Analyte,

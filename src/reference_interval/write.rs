@@ -121,6 +121,12 @@ pub struct RangeFileSpec {
 }
 
 /// The analytes a reference interval can be established for (`lmr reference-interval --analyte`).
+///
+/// ```
+/// use lmr::{reference_interval::INTERVAL_ANALYTES, Analyte};
+/// assert_eq!(INTERVAL_ANALYTES.len(), 6); // three ratios, two recoveries, 25(OH)D
+/// assert!(!INTERVAL_ANALYTES.contains(&Analyte::Zonulin));
+/// ```
 pub const INTERVAL_ANALYTES: &[Analyte] = &[
     Analyte::LmRatio,
     Analyte::LrRatio,

@@ -99,6 +99,15 @@ fn sig(x: f64) -> String {
 
 impl IntervalReport<'_> {
     /// `site=A, sex=F`, or `all rows` when the rows are not partitioned.
+    ///
+    /// ```
+    /// use lmr::report::IntervalReport;
+    /// let result = lmr::reference_interval::establish(&[], &Default::default());
+    /// let report = IntervalReport { partition: vec![("site".into(), "A".into()), ("sex".into(), "F".into())],
+    ///     analyte: lmr::Analyte::LmRatio, unit: "ratio".into(), censored: 0, rejected: 0, missing: 0, off_protocol: 0, result: &result };
+    /// assert_eq!(report.label(), "site=A, sex=F");
+    /// assert_eq!(IntervalReport { partition: Vec::new(), ..report }.label(), "all rows");
+    /// ```
     pub fn label(&self) -> String {
         partition_label(&self.partition)
     }
@@ -106,6 +115,16 @@ impl IntervalReport<'_> {
     /// The partition as JSON: counts, every estimate (`result`) and the warnings as sentences; or
     /// `{"partition": label, "error": …}` when no interval could be established. Numbers follow
     /// the output rule ([`crate::number`]).
+    ///
+    /// ```
+    /// use lmr::report::IntervalReport;
+    /// let result = lmr::reference_interval::establish(&[], &Default::default()); // no values
+    /// let report = IntervalReport { partition: Vec::new(), analyte: lmr::Analyte::VitaminD25oh,
+    ///     unit: "nmol/L".into(), censored: 0, rejected: 0, missing: 3, off_protocol: 0, result: &result };
+    /// let v = report.to_json();
+    /// assert_eq!(v["partition"], "all rows");
+    /// assert_eq!(v["error"], "no values: a reference interval needs reference individuals");
+    /// ```
     pub fn to_json(&self) -> Value {
         let view = match self.result {
             Ok(r) => IntervalJson::Interval {
@@ -133,6 +152,14 @@ impl IntervalReport<'_> {
 
     /// The partition for people: counts, the recommended estimate with its confidence intervals,
     /// every estimate made, rows left out and the warnings.
+    ///
+    /// ```
+    /// use lmr::report::IntervalReport;
+    /// let result = lmr::reference_interval::establish(&[], &Default::default());
+    /// let report = IntervalReport { partition: vec![("site".into(), "B".into())], analyte: lmr::Analyte::LmRatio,
+    ///     unit: "ratio".into(), censored: 0, rejected: 0, missing: 0, off_protocol: 0, result: &result };
+    /// assert_eq!(report.to_text(), "site=B: no interval: no values: a reference interval needs reference individuals\n");
+    /// ```
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let label = self.label();

@@ -60,6 +60,20 @@ fn result_json(res: &RangeResult<'_>) -> Value {
 
 /// The JSON object for one interpreted sample: every result column as a key (the same names as
 /// `lmr batch`), plus `details` with inputs, texts and sources.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let sample = lmr::sample::from_fields([("vitamin_d", "20 ng/mL"), ("vitamin_d_form", "d3")], &registry)?;
+/// let mut result = lmr::Interpretation::default();
+/// interpreter.interpret(&sample, &mut result)?;
+/// let v = lmr::report::to_json(&interpreter, &sample, &result);
+/// // 20 ng/mL × 1000 ÷ 400.64 g/mol = 49.92 nmol/L: below 50, "at risk of inadequacy" (IOM 2011)
+/// approx::assert_relative_eq!(v["vitamin_d_nmol_l"].as_f64().unwrap(), 20.0 * 1000.0 / 400.64, max_relative = 1e-9);
+/// assert_eq!(v["vitamin_d_class_iom_2011"], "at_risk_of_inadequacy");
+/// assert_eq!(v["details"]["inputs"]["vitamin_d"], "20 ng/mL");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn to_json(
     interpreter: &Interpreter<'_>,
     sample: &Sample,

@@ -98,6 +98,14 @@ impl Layout {
     }
 
     /// The layout for a set of sugars present and fraction labels (shown with [`Layout`]).
+    ///
+    /// ```
+    /// use lmr::{report::Layout, Sugar};
+    /// let layout = Layout::for_sugars([Sugar::Lactulose, Sugar::Mannitol13C1], ["0-2h"]);
+    /// assert_eq!(layout.sugars, [Sugar::Mannitol13C1]); // lactulose and mannitol are always written
+    /// assert!(layout.l13m && !layout.lr);
+    /// assert_eq!(layout.fractions, ["0_2h"]); // the label as a column suffix
+    /// ```
     pub fn for_sugars<'a>(
         sugars: impl IntoIterator<Item = Sugar>,
         fractions: impl IntoIterator<Item = &'a str>,
@@ -381,6 +389,24 @@ pub fn cells(
 /// `<name>_fraction` columns from `result`, and vitamin D, zonulin, flags, caveats and missing
 /// inputs from `cumulative` where there is one (it holds the last row's analytes) else from
 /// `result`. Otherwise `cumulative` is unused.
+///
+/// ```
+/// use lmr::report::{cells_with_cumulative, Cell, ColumnName, Layout};
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let (mut part, mut whole) = (lmr::Interpretation::default(), lmr::Interpretation::default());
+/// part.lm_ratio = Some(lmr::Censored::Exact(0.02)); // this row's fraction alone
+/// whole.lm_ratio = Some(lmr::Censored::Exact(0.03)); // the sample's fractions summed
+/// let layout = Layout { long: true, ..Layout::default() };
+/// let mut got = Vec::new();
+/// cells_with_cumulative(&interpreter, &layout, Some(&part), Some(&whole), None, |name, cell| {
+///     if let (ColumnName::Fixed("lm_ratio") | ColumnName::FractionRatio("lm_ratio", _), Cell::Number(x)) = (name, cell) {
+///         got.push((name.to_string(), x));
+///     }
+/// });
+/// assert_eq!(got, [("lm_ratio".to_string(), 0.03), ("lm_ratio_fraction".to_string(), 0.02)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn cells_with_cumulative(
     interpreter: &Interpreter<'_>,
     layout: &Layout,
@@ -513,6 +539,18 @@ pub fn cells_with_cumulative(
 }
 
 /// One result cell (see [`cells`] for one filled from a result).
+///
+/// ```
+/// use lmr::report::{for_each_result_cell, Cell};
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let mut result = lmr::Interpretation::default();
+/// result.lm_ratio = Some(lmr::Censored::LessThan(0.0045)); // a censored ratio
+/// let mut bounds = Vec::new();
+/// for_each_result_cell(&interpreter, Some(&result), None, |c| if let Cell::Bound(b) = c { bounds.push(b) });
+/// assert_eq!(bounds, [lmr::Censored::LessThan(0.0045)]); // in lm_ratio_bound; lm_ratio is empty
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum Cell<'a> {
     /// Nothing (missing input, or not computable).
@@ -553,6 +591,13 @@ pub enum Codes<'a> {
 
 impl<'a> Codes<'a> {
     /// The codes (shown with [`Codes`]).
+    ///
+    /// ```
+    /// use lmr::interpretation::{FlagDetail, FlagHit, Interpretation};
+    /// let mut result = Interpretation::default();
+    /// result.flags.push(FlagHit { flag: lmr::Flag::Glycosuria, detail: FlagDetail::Pretest });
+    /// assert_eq!(lmr::report::Codes::Flags(&result).iter().collect::<Vec<_>>(), ["glycosuria"]);
+    /// ```
     pub fn iter(self) -> Box<dyn Iterator<Item = &'static str> + 'a> {
         match self {
             Codes::Flags(r) => Box::new(r.flag_codes()),
@@ -562,6 +607,15 @@ impl<'a> Codes<'a> {
     }
 
     /// Writes the codes `;`-separated into `out` (shown with [`Codes`]).
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpretation, MissingInput};
+    /// let mut result = Interpretation::default();
+    /// result.missing = vec![MissingInput::UrineVolume];
+    /// let mut cell = b"previous;".to_vec();
+    /// lmr::report::Codes::Missing(&result).write_joined(&mut cell);
+    /// assert_eq!(cell, b"previous;urine_volume"); // appended, no separator before the first code
+    /// ```
     pub fn write_joined(self, out: &mut Vec<u8>) {
         let mut first = true;
         let mut push = |c: &str| {

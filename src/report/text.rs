@@ -42,6 +42,13 @@ fn range_for<'a>(result: &'a Interpretation<'_>, which: RangeIndex) -> Option<&'
 }
 
 /// What one flag refers to, in words (`mannitol recovery 5.2 % (band 8–39.6 %)`).
+///
+/// ```
+/// use lmr::interpretation::{FlagDetail, FlagHit, Interpretation};
+/// use lmr::{report::describe_flag, Flag, Sugar};
+/// let hit = FlagHit { flag: Flag::RecoveryOver100, detail: FlagDetail::Recovery(Sugar::Mannitol, 120.0) };
+/// assert_eq!(describe_flag(&hit, &Interpretation::default()), "mannitol recovery 120 %");
+/// ```
 pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
     match hit.detail {
         FlagDetail::Recovery(s, pct) => format!("{} recovery {} %", s.name(), sig(pct)),
@@ -529,12 +536,39 @@ fn zonulin(out: &mut String, r: &Interpretation<'_>) {
 /// The text report: inputs with units, recoveries, ratio and class with the range used (id,
 /// source, protocol), vitamin D under each scheme side by side, zonulin with its caveats first,
 /// flags explained, caveats.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let sample = lmr::sample::from_fields([("vitamin_d", "40 nmol/L")], &registry)?;
+/// let mut result = lmr::Interpretation::default();
+/// interpreter.interpret(&sample, &mut result)?;
+/// let text = lmr::report::to_text(&sample, &result);
+/// // 40 nmol/L ÷ 2.496 = 16.03 ng/mL (× 400.64 g/mol ÷ 1000); IOM 2011: 30 ≤ 40 < 50
+/// assert!(text.contains("40 nmol/L = 16.03 ng/mL"));
+/// assert!(text.contains("at_risk_of_inadequacy (30 ≤ x < 50)"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn to_text(sample: &Sample, r: &Interpretation<'_>) -> String {
     text_report(sample, r, "")
 }
 
 /// [`to_text`], and for an `unclassified` L:M ratio, the nearest named protocols (shipped or
 /// loaded) and what differs from each.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let fields = [("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L"), ("lactulose_dose", "5 g"), ("mannitol_dose", "2 g")];
+/// let sample = lmr::sample::from_fields(fields, &registry)?;
+/// let mut result = lmr::Interpretation::default();
+/// interpreter.interpret(&sample, &mut result)?;
+/// // 5 g / 2 g without a collection window: no range matches, so the nearest protocols are named
+/// let text = lmr::report::to_text_with_nearest(&interpreter, &sample, &result);
+/// assert!(text.contains("nearest named protocol: dutch-sat-low-osmolar"));
+/// assert!(!lmr::report::to_text(&sample, &result).contains("nearest named protocol"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn to_text_with_nearest(
     interpreter: &crate::interpretation::Interpreter<'_>,
     sample: &Sample,

@@ -31,6 +31,15 @@ use crate::zscore::{AmbiguousTables, ZscoreSelection};
 
 /// The range options of a check (`lmr check`'s `--lm-range`, `--vitamin-d-scheme`,
 /// `--zonulin-range`, `--lr-range`, `--subtract-baseline`, `--zscore-reference`).
+///
+/// ```
+/// use lmr::sample::{check_value, CheckError, CheckOptions};
+/// let registry = lmr::Registry::builtin()?;
+/// let options = CheckOptions { zscore_reference: vec!["no-such-table".into()], ..CheckOptions::default() };
+/// let e = check_value([("vitamin_d", "50 nmol/L")], &registry, &options).unwrap_err();
+/// assert!(matches!(e, CheckError::Zscore { ref spec, .. } if spec == "no-such-table"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     /// Which ranges classify.
@@ -40,6 +49,16 @@ pub struct CheckOptions {
 }
 
 /// Why a check gives no document.
+///
+/// ```
+/// use lmr::sample::{check_value, CheckError, CheckOptions};
+/// let registry = lmr::Registry::builtin()?;
+/// let e = check_value([("age", "40"), ("sex", "F")], &registry, &CheckOptions::default()).unwrap_err();
+/// assert!(matches!(e, CheckError::Nothing)); // covariates, but no analyte
+/// let e = check_value([("vitamin_d", "fifty")], &registry, &CheckOptions::default()).unwrap_err();
+/// assert!(matches!(e, CheckError::Fields(_)) && e.to_string().starts_with(r#"vitamin_d "fifty": "#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckError {
@@ -76,6 +95,17 @@ pub enum CheckError {
 ///
 /// # Errors
 /// [`CheckError::Fields`] (every such field) or [`CheckError::Nothing`].
+///
+/// ```
+/// use lmr::sample::{check::require, from_fields, CheckError, Problem};
+/// let registry = lmr::Registry::builtin()?;
+/// let given = [("lactulose", "20 mg/L"), ("lactulose_dose", "5 g")];
+/// let sample = from_fields(given, &registry)?;
+/// let Err(CheckError::Fields(errors)) = require(&sample, &given, false) else { panic!() };
+/// let e = errors.iter().next().unwrap();
+/// assert_eq!(e.problem(), &Problem::NeedsInput { what: "urine volume", add: "volume".into() });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn require<N: AsRef<str>, V: AsRef<str>>(
     sample: &Sample,
     given: &[(N, V)],
@@ -178,6 +208,17 @@ pub fn require<N: AsRef<str>, V: AsRef<str>>(
 /// # Errors
 /// [`CheckError::Zscore`], [`CheckError::ZscoreSelection`], [`CheckError::Range`],
 /// [`CheckError::Interpret`].
+///
+/// ```
+/// use lmr::sample::{check::interpret, from_fields, CheckOptions};
+/// let registry = lmr::Registry::builtin()?;
+/// let sample = from_fields([("vitamin_d", "40 nmol/L")], &registry)?;
+/// let class = interpret(&sample, &registry, &CheckOptions::default(), |_, _, result| {
+///     result.vitamin_d.as_ref().map(|d| d.schemes[0].label().to_string())
+/// })?;
+/// assert_eq!(class.as_deref(), Some("at_risk_of_inadequacy")); // IOM 2011: 30 ≤ 40 < 50 nmol/L
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn interpret<T>(
     sample: &Sample,
     registry: &Registry,
@@ -205,6 +246,15 @@ pub fn interpret<T>(
 ///
 /// # Errors
 /// [`CheckError`]: every rejected field, an unusable option, or nothing to interpret.
+///
+/// ```
+/// use lmr::sample::{check_value, CheckOptions};
+/// let registry = lmr::Registry::builtin()?;
+/// let v = check_value([("vitamin_d", "50 nmol/L")], &registry, &CheckOptions::default())?;
+/// assert_eq!(v["vitamin_d_nmol_l"], 50.0);
+/// assert_eq!(v["vitamin_d_class_iom_2011"], "sufficient"); // IOM 2011: 50 ≤ 50 ≤ 125 nmol/L
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn check_value<I, N, V>(
     fields: I,
     registry: &Registry,
@@ -234,6 +284,16 @@ where
 ///
 /// # Errors
 /// As [`check_value`].
+///
+/// ```
+/// use lmr::sample::{check::render_json, check_json, check_value, CheckOptions};
+/// let registry = lmr::Registry::builtin()?;
+/// let fields = [("zonulin", "46 ng/mL"), ("zonulin_matrix", "serum")];
+/// let doc = check_json(fields, &registry, &CheckOptions::default())?;
+/// assert_eq!(doc, render_json(&check_value(fields, &registry, &CheckOptions::default())?));
+/// assert!(doc.starts_with("{\n") && doc.ends_with("}\n"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn check_json<I, N, V>(
     fields: I,
     registry: &Registry,
@@ -248,6 +308,11 @@ where
 }
 
 /// Pretty JSON with a final newline (how `lmr check` prints its document).
+///
+/// ```
+/// let v = serde_json::json!({ "lm_ratio": 0.06 });
+/// assert_eq!(lmr::sample::check::render_json(&v), "{\n  \"lm_ratio\": 0.06\n}\n");
+/// ```
 pub fn render_json(v: &Value) -> String {
     let mut t = serde_json::to_string_pretty(v).unwrap_or_default();
     t.push('\n');

@@ -60,6 +60,12 @@ pub struct FieldError {
 
 impl FieldError {
     /// A rejected field.
+    ///
+    /// ```
+    /// use lmr::sample::{FieldError, Problem};
+    /// let e = FieldError::new("lactulose_dose", "0 g", Problem::ZeroDose);
+    /// assert_eq!(e.to_string(), r#"lactulose_dose "0 g": a dose must be greater than zero"#);
+    /// ```
     pub fn new(field: impl Into<String>, value: impl Into<String>, problem: Problem) -> Self {
         FieldError {
             field: field.into(),
@@ -69,16 +75,38 @@ impl FieldError {
     }
 
     /// The field's canonical name (`lactulose`, `zonulin_matrix`, `sugar`).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let errors = lmr::sample::from_fields([("urine_volume", "-1 L")], &registry).unwrap_err();
+    /// assert_eq!(errors.iter().next().unwrap().field(), "volume"); // the canonical name
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn field(&self) -> &str {
         &self.field
     }
 
     /// The value as given.
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let errors = lmr::sample::from_fields([("age", " forty ")], &registry).unwrap_err();
+    /// assert_eq!(errors.iter().next().unwrap().value(), " forty "); // as given, untrimmed
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn value(&self) -> &str {
         &self.value
     }
 
     /// What is wrong.
+    ///
+    /// ```
+    /// use lmr::sample::{from_fields, Problem};
+    /// let registry = lmr::Registry::builtin()?;
+    /// let errors = from_fields([("sex", "F"), ("sex", "M")], &registry).unwrap_err();
+    /// assert_eq!(errors.iter().next().unwrap().problem(), &Problem::Repeated);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn problem(&self) -> &Problem {
         &self.problem
     }
@@ -141,21 +169,49 @@ impl std::error::Error for FieldError {
 }
 
 /// Every rejected field of one sample, in the order the fields are read. Never empty.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let errors = lmr::sample::from_fields([("volume", "-1 L"), ("sex", "x")], &registry).unwrap_err();
+/// assert!(errors.to_string().starts_with(r#"volume "-1 L": must not be negative; sex "x": "#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct SampleErrors(Vec<FieldError>);
 
 impl SampleErrors {
     /// The rejected fields.
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let fields = [("lactulose", "x"), ("age", "35"), ("hp_genotype", "3-3")];
+    /// let errors = lmr::sample::from_fields(fields, &registry).unwrap_err();
+    /// let names: Vec<_> = errors.iter().map(|e| e.field()).collect();
+    /// assert_eq!(names, ["lactulose", "hp_genotype"]); // every rejected field, `age` is fine
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn iter(&self) -> std::slice::Iter<'_, FieldError> {
         self.0.iter()
     }
 
     /// How many fields were rejected.
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let errors = lmr::sample::from_fields([("colour", "red"), ("volume", "1 gallon")], &registry).unwrap_err();
+    /// assert_eq!(errors.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Always false (a `SampleErrors` lists at least one field); for API symmetry.
+    ///
+    /// ```
+    /// let e = lmr::sample::FieldError::new("sex", "x", lmr::sample::Problem::Repeated);
+    /// assert!(!lmr::sample::SampleErrors::from(e).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -207,6 +263,13 @@ pub(crate) fn write_joined<T: fmt::Display>(
 impl std::error::Error for SampleErrors {}
 
 /// The field names [`from_fields`] knows, for messages.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let e = lmr::sample::from_fields([("colour", "red")], &registry).unwrap_err();
+/// assert!(e.to_string().ends_with(&format!("(expected one of {})", lmr::sample::FIELD_NAMES)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const FIELD_NAMES: &str = "lactulose, mannitol, <sugar> (or urine_<sugar>), volume (or urine_volume), <sugar>_dose, <sugar>_dose_form, dose_volume, <sugar>_solution, baseline_<sugar>, collection, age, sex, vitamin_d, vitamin_d_form, zonulin, zonulin_matrix, hp_genotype, protocol, pretest_nsaid, pretest_alcohol, pretest_laxative, pretest_steroid, recent_diarrhoea, glycosuria, egfr, sugar, dose, baseline, solution";
 
 /// What a field name means.
@@ -326,6 +389,16 @@ impl Name {
 }
 
 /// The yes/no pre-test fields, each raising the flag of the same name when `yes`.
+///
+/// ```
+/// use lmr::sample::{from_fields, PretestField};
+/// let registry = lmr::Registry::builtin()?;
+/// let sample = from_fields([("pretest_alcohol", "no"), ("glycosuria", "yes")], &registry)?;
+/// assert_eq!(PretestField::Alcohol.get(&sample.pretest), Some(false));
+/// assert_eq!(PretestField::Glycosuria.get(&sample.pretest), Some(true));
+/// assert_eq!(PretestField::Steroid.get(&sample.pretest), None); // not recorded
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PretestField {
     /// `pretest_nsaid`: NSAIDs or aspirin before the test.
@@ -344,6 +417,13 @@ pub enum PretestField {
 
 impl PretestField {
     /// Every yes/no pre-test field.
+    ///
+    /// ```
+    /// use lmr::sample::PretestField;
+    /// let names: Vec<_> = PretestField::ALL.iter().map(|f| f.name()).collect();
+    /// assert_eq!(names.len(), 6);
+    /// assert!(names.iter().all(|n| lmr::batch::Field::from_name(n).is_some())); // each is a column too
+    /// ```
     pub const ALL: [PretestField; 6] = [
         PretestField::Nsaid,
         PretestField::Alcohol,
@@ -354,6 +434,12 @@ impl PretestField {
     ];
 
     /// The field's name (as a column, a sample-file key, and `lmr check --pretest-nsaid` etc.).
+    ///
+    /// ```
+    /// use lmr::sample::PretestField;
+    /// assert_eq!(PretestField::Nsaid.name(), "pretest_nsaid");
+    /// assert_eq!(PretestField::RecentDiarrhoea.name(), "recent_diarrhoea");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             PretestField::Nsaid => "pretest_nsaid",
@@ -370,12 +456,27 @@ impl PretestField {
     }
 
     /// The answer a sample holds (`None`: not recorded).
+    ///
+    /// ```
+    /// use lmr::sample::PretestField;
+    /// let mut pretest = lmr::interpretation::Pretest::default();
+    /// pretest.laxative = Some(true);
+    /// assert_eq!(PretestField::Laxative.get(&pretest), Some(true));
+    /// assert_eq!(PretestField::Nsaid.get(&pretest), None);
+    /// ```
     pub fn get(self, p: &crate::interpretation::Pretest) -> Option<bool> {
         let mut copy = *p;
         *self.slot(&mut copy)
     }
 
     /// Where the answer is kept in a sample.
+    ///
+    /// ```
+    /// use lmr::sample::PretestField;
+    /// let mut pretest = lmr::interpretation::Pretest::default();
+    /// *PretestField::Steroid.slot(&mut pretest) = Some(false);
+    /// assert_eq!(pretest.steroid, Some(false));
+    /// ```
     pub fn slot(self, p: &mut crate::interpretation::Pretest) -> &mut Option<bool> {
         match self {
             PretestField::Nsaid => &mut p.nsaid,
@@ -402,6 +503,16 @@ struct Given {
 /// # Errors
 /// [`SampleErrors`] listing every rejected field: unknown or repeated names, values that do not
 /// parse, an unknown protocol.
+///
+/// ```
+/// use lmr::sample::from_fields;
+/// let registry = lmr::Registry::builtin()?;
+/// let sample = from_fields([("protocol", "dutch-sat-hyperosmolar"), ("volume", "NA")], &registry)?;
+/// assert!(sample.urine_volume.is_none()); // NA is missing, never zero
+/// let dose = sample.protocol.doses.get(lmr::Sugar::Mannitol).unwrap();
+/// assert_eq!(dose.mass.in_grams(), 2.0); // the protocol's 2 g mannitol
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn from_fields<I, N, V>(fields: I, registry: &Registry) -> Result<Sample, SampleErrors>
 where
     I: IntoIterator<Item = (N, V)>,
@@ -418,6 +529,16 @@ where
 ///
 /// # Errors
 /// As [`from_fields`]; `sample` may then be partly updated.
+///
+/// ```
+/// use lmr::sample::{apply_fields, from_fields};
+/// let registry = lmr::Registry::builtin()?;
+/// let mut sample = from_fields([("volume", "1 L"), ("sex", "F")], &registry)?;
+/// apply_fields(&mut sample, [("volume", "1500 mL")], &registry)?;
+/// assert_eq!(sample.urine_volume.map(|v| v.in_litres()), Some(1.5)); // the field given wins
+/// assert_eq!(sample.protocol.sex, Some(lmr::Sex::Female)); // the rest is kept
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn apply_fields<I, N, V>(
     sample: &mut Sample,
     fields: I,
@@ -489,6 +610,12 @@ fn pair(value: &str) -> Result<(Sugar, &str), Problem> {
 }
 
 /// The sugar names, for messages.
+///
+/// ```
+/// use lmr::sample::SUGAR_NAMES;
+/// assert_eq!(SUGAR_NAMES.split(", ").count(), lmr::Sugar::ALL.len());
+/// assert!(SUGAR_NAMES.split(", ").all(|s| s.parse::<lmr::Sugar>().is_ok()));
+/// ```
 pub const SUGAR_NAMES: &str = "lactulose, mannitol, rhamnose, sucrose, sucralose, erythritol, mannitol_13c1, mannitol_13c6, xylose, methylglucose";
 
 /// Reads the resolved fields into `s`, in dependency order (a dose form after the doses and the

@@ -29,6 +29,12 @@ use crate::zonulin::{HpGenotype, Zonulin, ZonulinError, ZonulinUnit};
 
 /// What is wrong with one input value. The field and the value itself are carried by
 /// [`super::FieldError`]; a problem says what was expected.
+///
+/// ```
+/// use lmr::sample::parse::{self, Problem};
+/// assert_eq!(parse::volume("-5 mL", None).unwrap_err(), Problem::Negative);
+/// assert_eq!(Problem::ZeroDose.to_string(), "a dose must be greater than zero");
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Problem {
@@ -182,6 +188,14 @@ pub enum Problem {
 
 impl Problem {
     /// The problem for a quantity that did not parse (`example` shows a valid value).
+    ///
+    /// ```
+    /// use lmr::sample::Problem;
+    /// let negative = "-5 g".parse::<lmr::Mass>().unwrap_err();
+    /// assert_eq!(Problem::from_unit(negative, "5 g"), Problem::Negative);
+    /// let word = "five g".parse::<lmr::Mass>().unwrap_err();
+    /// assert_eq!(Problem::from_unit(word, "5 g"), Problem::NotANumber { example: "5 g" });
+    /// ```
     pub fn from_unit(e: UnitError, example: &'static str) -> Problem {
         match e {
             UnitError::Empty { .. } | UnitError::NotANumber { .. } => {
@@ -281,6 +295,13 @@ fn comma_problem(text: &str, suggestion: String) -> Problem {
 }
 
 /// The longest value [`decimal_comma`] rewrites (a number and its unit are far shorter).
+///
+/// ```
+/// use lmr::sample::parse::{decimal_comma, Problem, DECIMAL_COMMA_MAX};
+/// let long = format!("1,{}", "5".repeat(DECIMAL_COMMA_MAX)); // 130 bytes
+/// let mut buf = [0u8; DECIMAL_COMMA_MAX];
+/// assert!(matches!(decimal_comma(&long, &mut buf), Err(Problem::NotANumber { .. })));
+/// ```
 pub const DECIMAL_COMMA_MAX: usize = 128;
 
 /// A value written with a decimal comma (`9,21`, `<0,25 mg/L`, `1,5e-3 g`) as lmr reads numbers:
@@ -358,6 +379,15 @@ fn limit_edges(text: &str, limit: f64) -> Result<(), Problem> {
 }
 
 /// A result reported as a value, or as below the assay's limit (`<10 ng/mL`, `ND`).
+///
+/// ```
+/// use lmr::sample::parse::{vitamin_d, Reading};
+/// use lmr::vitamin_d::VitaminDForm;
+/// let limit = vitamin_d("<10 ng/mL", None, VitaminDForm::Total)?;
+/// assert!(matches!(limit, Reading::BelowLimit(Some(v)) if v.reported().value() == 10.0));
+/// assert!(matches!(vitamin_d("ND", None, VitaminDForm::Total)?, Reading::BelowLimit(None)));
+/// # Ok::<(), lmr::sample::Problem>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum Reading<T> {
     /// A value.
@@ -368,12 +398,24 @@ pub enum Reading<T> {
 }
 
 /// Whether a cell means "missing": empty, `NA` or `N/A`.
+///
+/// ```
+/// use lmr::sample::parse::is_missing;
+/// assert!(is_missing("") && is_missing(" N/A ") && is_missing("na"));
+/// assert!(!is_missing("0")); // zero is a value, never missing
+/// ```
 pub fn is_missing(text: &str) -> bool {
     let t = crate::units::trim(text);
     t.is_empty() || t.eq_ignore_ascii_case("na") || t.eq_ignore_ascii_case("n/a")
 }
 
 /// Whether a value is a "below the detection limit" result (`<x`, `ND`, `BLQ`, `< LOD`, …).
+///
+/// ```
+/// use lmr::sample::parse::is_below_limit;
+/// assert!(is_below_limit("<0.25") && is_below_limit("ND") && is_below_limit("BLQ"));
+/// assert!(!is_below_limit("0.25"));
+/// ```
 pub fn is_below_limit(text: &str) -> bool {
     let t = crate::units::trim(text);
     t.starts_with('<') || is_below_limit_word(t)
@@ -383,6 +425,16 @@ pub fn is_below_limit(text: &str) -> bool {
 ///
 /// # Errors
 /// The [`Problem`] of the number or unit.
+///
+/// ```
+/// use lmr::recovery::UrineResult;
+/// use lmr::sample::parse::concentration;
+/// use lmr::units::ConcentrationUnit;
+/// let r = concentration("12.5", Some(ConcentrationUnit::MgPerDl))?;
+/// assert!(matches!(r, UrineResult::Measured(c) if c.value() == 12.5 && c.unit() == ConcentrationUnit::MgPerDl));
+/// assert!(matches!(concentration("ND", None)?, UrineResult::BelowLimit(None)));
+/// # Ok::<(), lmr::sample::Problem>(())
+/// ```
 pub fn concentration(text: &str, unit: Option<ConcentrationUnit>) -> Result<UrineResult, Problem> {
     let r = UrineResult::parse(text, unit).map_err(|e| Problem::from_unit(e, "12.5 mg/L"))?;
     match r {
@@ -397,6 +449,14 @@ pub fn concentration(text: &str, unit: Option<ConcentrationUnit>) -> Result<Urin
 ///
 /// # Errors
 /// The [`Problem`] of the number or unit.
+///
+/// ```
+/// use lmr::sample::parse::{volume, Problem};
+/// assert_eq!(volume("1857 mL", None)?.in_litres(), 1.857); // 1857 / 1000
+/// // 1,857: 1.857 or 1857? never guessed
+/// assert!(matches!(volume("1,857 L", None), Err(Problem::AmbiguousComma { .. })));
+/// # Ok::<(), Problem>(())
+/// ```
 pub fn volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Problem> {
     let v = Volume::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "1857 mL"))?;
     edges(text, v.value())?;
@@ -407,6 +467,13 @@ pub fn volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Problem> {
 ///
 /// # Errors
 /// [`Problem::NotOneOf`].
+///
+/// ```
+/// use lmr::sample::parse::dose_form;
+/// use lmr::sugar::DoseForm;
+/// assert_eq!(dose_form(" Monohydrate "), Ok(DoseForm::Monohydrate));
+/// assert!(dose_form("hydrate").is_err());
+/// ```
 pub fn dose_form(text: &str) -> Result<DoseForm, Problem> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("anhydrous") {
@@ -441,6 +508,16 @@ fn split_dose_form(t: &str) -> (&str, Option<DoseForm>) {
 ///
 /// # Errors
 /// The [`Problem`] of the mass, or [`Problem::ZeroDose`].
+///
+/// ```
+/// use lmr::sample::parse::{dose, Problem};
+/// use lmr::sugar::DoseForm;
+/// let d = dose("1 g monohydrate", None)?;
+/// assert_eq!((d.mass.in_milligrams(), d.form), (1000.0, DoseForm::Monohydrate));
+/// assert_eq!(dose("5", Some(lmr::units::MassUnit::G))?.form, DoseForm::Anhydrous); // the default
+/// assert_eq!(dose("0 g", None).unwrap_err(), Problem::ZeroDose);
+/// # Ok::<(), Problem>(())
+/// ```
 pub fn dose(text: &str, unit: Option<MassUnit>) -> Result<Dose, Problem> {
     let (mass, form) = split_dose_form(crate::units::trim(text));
     let m = Mass::parse_with_default(mass, unit).map_err(|e| Problem::from_unit(e, "5 g"))?;
@@ -458,6 +535,14 @@ pub fn dose(text: &str, unit: Option<MassUnit>) -> Result<Dose, Problem> {
 ///
 /// # Errors
 /// The [`Problem`] of the number or unit.
+///
+/// ```
+/// use lmr::sample::parse::solution;
+/// assert_eq!(solution("250 mg/mL", None)?.mg_per_ml(), 250.0);
+/// // 25 g per 100 mL = 25000 mg / 100 mL = 250 mg/mL
+/// assert_eq!(solution("25 g/100 mL", None)?.mg_per_ml(), 250.0);
+/// # Ok::<(), lmr::sample::Problem>(())
+/// ```
 pub fn solution(text: &str, unit: Option<StrengthUnit>) -> Result<Strength, Problem> {
     let x =
         Strength::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "250 mg/mL"))?;
@@ -469,6 +554,13 @@ pub fn solution(text: &str, unit: Option<StrengthUnit>) -> Result<Strength, Prob
 ///
 /// # Errors
 /// The [`Problem`] of the number or unit.
+///
+/// ```
+/// use lmr::sample::parse::dose_volume;
+/// assert_eq!(dose_volume("12 mL", None)?.in_millilitres(), 12.0);
+/// assert_eq!(dose_volume("0.1", Some(lmr::units::VolumeUnit::L))?.in_millilitres(), 100.0); // 0.1 L
+/// # Ok::<(), lmr::sample::Problem>(())
+/// ```
 pub fn dose_volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Problem> {
     let v = Volume::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "12 mL"))?;
     edges(text, v.value())?;
@@ -479,6 +571,13 @@ pub fn dose_volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Probl
 ///
 /// # Errors
 /// The [`Problem`] of the number or unit.
+///
+/// ```
+/// use lmr::sample::parse::collection;
+/// assert_eq!(collection("300 min", None)?.in_hours(), 5.0); // 300 / 60
+/// assert!(collection("5", None).is_err()); // a bare number needs a unit
+/// # Ok::<(), lmr::sample::Problem>(())
+/// ```
 pub fn collection(text: &str, unit: Option<DurationUnit>) -> Result<Duration, Problem> {
     let d = Duration::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "5 h"))?;
     edges(text, d.value())?;
@@ -486,6 +585,12 @@ pub fn collection(text: &str, unit: Option<DurationUnit>) -> Result<Duration, Pr
 }
 
 /// The unit of an age.
+///
+/// ```
+/// use lmr::sample::AgeUnit;
+/// assert_eq!(AgeUnit::lookup("months"), Some(AgeUnit::Months));
+/// assert_eq!(AgeUnit::Years.years(), 1.0);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AgeUnit {
     /// Years.
@@ -496,6 +601,13 @@ pub enum AgeUnit {
 
 impl AgeUnit {
     /// Looks a spelling up: `y`, `yr`, `years`, `mo`, `months`, … (ASCII case ignored).
+    ///
+    /// ```
+    /// use lmr::sample::AgeUnit;
+    /// assert_eq!(AgeUnit::lookup("YR"), Some(AgeUnit::Years));
+    /// assert_eq!(AgeUnit::lookup("mo"), Some(AgeUnit::Months));
+    /// assert_eq!(AgeUnit::lookup("weeks"), None);
+    /// ```
     pub fn lookup(text: &str) -> Option<AgeUnit> {
         let t = text.trim();
         let any = |list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(t));
@@ -509,6 +621,12 @@ impl AgeUnit {
     }
 
     /// Years per unit.
+    ///
+    /// ```
+    /// use lmr::sample::AgeUnit;
+    /// assert_eq!(AgeUnit::Months.years(), 1.0 / 12.0);
+    /// assert_eq!(18.0 * AgeUnit::Months.years(), 1.5); // 18 months = 1.5 years
+    /// ```
     pub fn years(self) -> f64 {
         match self {
             AgeUnit::Years => 1.0,
@@ -518,6 +636,12 @@ impl AgeUnit {
 }
 
 /// The units an age accepts, for messages.
+///
+/// ```
+/// use lmr::sample::{parse::AGE_UNITS, AgeUnit};
+/// assert!(AGE_UNITS.contains("months"));
+/// assert!(["y", "yr", "years", "mo", "months"].iter().all(|u| AgeUnit::lookup(u).is_some()));
+/// ```
 pub const AGE_UNITS: &str = "years (y, yr, years) or months (mo, months)";
 
 /// An age in years: `35`, `1.5`, `18 months`, `2 y`. A bare number takes `unit` (years when
@@ -525,6 +649,14 @@ pub const AGE_UNITS: &str = "years (y, yr, years) or months (mo, months)";
 ///
 /// # Errors
 /// [`Problem::NotAnAge`], [`Problem::UnknownUnit`], or the number's problem.
+///
+/// ```
+/// use lmr::sample::{parse::age, AgeUnit};
+/// assert_eq!(age("2 y", None)?, 2.0);
+/// assert_eq!(age("6", Some(AgeUnit::Months))?, 0.5); // 6 / 12
+/// assert_eq!(age("35", None)?, 35.0); // years when nothing says otherwise
+/// # Ok::<(), lmr::sample::Problem>(())
+/// ```
 pub fn age(text: &str, unit: Option<AgeUnit>) -> Result<f64, Problem> {
     let (value, unit_text) = split_number(text).map_err(|e| match e {
         UnitError::Empty { .. } | UnitError::NotANumber { .. } => Problem::NotAnAge,
@@ -546,6 +678,13 @@ pub fn age(text: &str, unit: Option<AgeUnit>) -> Result<f64, Problem> {
 ///
 /// # Errors
 /// [`Problem::NotOneOf`].
+///
+/// ```
+/// use lmr::sample::parse::sex;
+/// assert_eq!(sex("female"), Ok(lmr::Sex::Female));
+/// assert_eq!(sex("M"), Ok(lmr::Sex::Male));
+/// assert!(sex("unknown").is_err());
+/// ```
 pub fn sex(text: &str) -> Result<Sex, Problem> {
     text.parse::<Sex>().map_err(|_| Problem::NotOneOf {
         what: "sex",
@@ -557,6 +696,14 @@ pub fn sex(text: &str) -> Result<Sex, Problem> {
 ///
 /// # Errors
 /// [`Problem::NotOneOf`].
+///
+/// ```
+/// use lmr::sample::parse::vitamin_d_form;
+/// use lmr::vitamin_d::VitaminDForm;
+/// assert_eq!(vitamin_d_form("d3"), Ok(VitaminDForm::D3));
+/// assert_eq!(vitamin_d_form("total"), Ok(VitaminDForm::Total));
+/// assert!(vitamin_d_form("d4").is_err());
+/// ```
 pub fn vitamin_d_form(text: &str) -> Result<VitaminDForm, Problem> {
     text.parse::<VitaminDForm>().map_err(|_| Problem::NotOneOf {
         what: "vitamin D form",
@@ -568,6 +715,17 @@ pub fn vitamin_d_form(text: &str) -> Result<VitaminDForm, Problem> {
 ///
 /// # Errors
 /// The number's or unit's [`Problem`], [`Problem::VitaminDUnit`], [`Problem::TooLarge`].
+///
+/// ```
+/// use lmr::sample::parse::{vitamin_d, Reading};
+/// use lmr::units::ConcentrationUnit;
+/// use lmr::vitamin_d::VitaminDForm;
+/// let Reading::Value(d) = vitamin_d("20", Some(ConcentrationUnit::NgPerMl), VitaminDForm::D3)? else { panic!() };
+/// // 20 ng/mL × 1000 ÷ 400.64 g/mol (25(OH)D3) = 49.92 nmol/L
+/// approx::assert_relative_eq!(d.in_nmol_per_l(), 20.0 * 1000.0 / 400.64, max_relative = 1e-12);
+/// assert!(vitamin_d("20 mg/dL", None, VitaminDForm::D3).is_err()); // not a 25(OH)D unit
+/// # Ok::<(), lmr::sample::Problem>(())
+/// ```
 pub fn vitamin_d(
     text: &str,
     unit: Option<ConcentrationUnit>,
@@ -606,6 +764,12 @@ fn vitamin_d_problem(e: VitaminDError) -> Problem {
 ///
 /// # Errors
 /// [`Problem::NotOneOf`] (urine included: zonulin is not read in urine).
+///
+/// ```
+/// use lmr::sample::parse::zonulin_matrix;
+/// assert_eq!(zonulin_matrix("stool"), Ok(lmr::Matrix::Stool));
+/// assert!(zonulin_matrix("urine").is_err()); // zonulin is not read in urine
+/// ```
 pub fn zonulin_matrix(text: &str) -> Result<Matrix, Problem> {
     Matrix::from_key(text.trim())
         .filter(|m| *m != Matrix::Urine)
@@ -616,6 +780,12 @@ pub fn zonulin_matrix(text: &str) -> Result<Matrix, Problem> {
 }
 
 /// The units zonulin accepts, for messages.
+///
+/// ```
+/// use lmr::sample::parse::ZONULIN_UNITS;
+/// use lmr::zonulin::ZonulinUnit;
+/// assert!(ZONULIN_UNITS.split(", ").all(|u| ZonulinUnit::lookup(u).is_some()));
+/// ```
 pub const ZONULIN_UNITS: &str = "ng/mL, µg/L, ng/g";
 
 /// Zonulin (`46 ng/mL` serum, `61 ng/g` stool), or below the limit; the matrix is required for
@@ -623,6 +793,16 @@ pub const ZONULIN_UNITS: &str = "ng/mL, µg/L, ng/g";
 ///
 /// # Errors
 /// [`Problem::MissingMatrix`], [`Problem::UnitMatrix`], or the number's or unit's problem.
+///
+/// ```
+/// use lmr::sample::parse::{zonulin, Problem, Reading};
+/// use lmr::Matrix;
+/// let Reading::Value(z) = zonulin("46 ng/mL", None, Some(Matrix::Serum))? else { panic!() };
+/// assert_eq!((z.value(), z.matrix()), (46.0, Matrix::Serum));
+/// assert_eq!(zonulin("46 ng/mL", None, None).unwrap_err(), Problem::MissingMatrix);
+/// assert_eq!(zonulin("61 ng/g", None, Some(Matrix::Serum)).unwrap_err(), Problem::UnitMatrix);
+/// # Ok::<(), Problem>(())
+/// ```
 pub fn zonulin(
     text: &str,
     unit: Option<ZonulinUnit>,
@@ -675,6 +855,13 @@ fn zonulin_problem(e: ZonulinError) -> Problem {
 ///
 /// # Errors
 /// [`Problem::NotOneOf`].
+///
+/// ```
+/// use lmr::sample::parse::hp_genotype;
+/// use lmr::zonulin::HpGenotype;
+/// assert_eq!(hp_genotype("1-1"), Ok(HpGenotype::Hp11));
+/// assert!(hp_genotype("3-3").is_err());
+/// ```
 pub fn hp_genotype(text: &str) -> Result<HpGenotype, Problem> {
     text.parse::<HpGenotype>().map_err(|_| Problem::NotOneOf {
         what: "haptoglobin genotype",
@@ -706,6 +893,12 @@ pub fn yes_no(text: &str) -> Result<bool, Problem> {
 }
 
 /// The units an eGFR is accepted in (all the same quantity, mL/min/1.73 m²).
+///
+/// ```
+/// use lmr::sample::parse::{egfr, EGFR_UNITS};
+/// let unit = EGFR_UNITS.split(" (").next().unwrap(); // "mL/min/1.73 m²"
+/// assert_eq!(egfr(&format!("45 {unit}")), Ok(45.0));
+/// ```
 pub const EGFR_UNITS: &str = "mL/min/1.73 m² (also written mL/min/1.73m2 or mL/min per 1.73 m²)";
 
 /// An estimated glomerular filtration rate in mL/min/1.73 m² (a bare number is read in that unit).
@@ -757,6 +950,14 @@ pub fn is_egfr_unit(unit: &str) -> bool {
 ///
 /// # Errors
 /// [`Problem::UnknownProtocol`].
+///
+/// ```
+/// use lmr::sample::parse::{protocol, Problem};
+/// let registry = lmr::Registry::builtin()?;
+/// assert_eq!(protocol("dutch-sat-hyperosmolar", &registry)?.id, "dutch-sat-hyperosmolar");
+/// assert_eq!(protocol("dutch-sat", &registry).unwrap_err(), Problem::UnknownProtocol);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn protocol<'r>(text: &str, registry: &'r Registry) -> Result<&'r NamedProtocol, Problem> {
     registry
         .protocol(text.trim())

@@ -223,6 +223,13 @@ impl Server {
     }
 
     /// The address listened on (with the port chosen when 0 was asked for; shown with [`Server`]).
+    ///
+    /// ```
+    /// use lmr::serve::{Config, Server};
+    /// let server = Server::bind(&Config { port: 0, ..Config::default() })?;
+    /// assert_ne!(server.local_addr().port(), 0); // the port the system chose
+    /// # Ok::<(), lmr::serve::ServeError>(())
+    /// ```
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }
@@ -241,6 +248,16 @@ impl Server {
     }
 
     /// Shipped ranges replaced by `--ranges` files (to tell the user; shown with [`Server`]).
+    ///
+    /// ```
+    /// use lmr::serve::{Config, Server};
+    /// let dir = tempfile::tempdir()?;
+    /// let mine = dir.path().join("iom.toml");
+    /// std::fs::copy("reference-ranges/vitamin-d/iom-2011.toml", &mine)?; // the shipped file, as a user's
+    /// let server = Server::bind(&Config { port: 0, ranges: vec![mine], ..Config::default() })?;
+    /// assert_eq!(server.overrides().iter().map(|o| o.id.as_str()).collect::<Vec<_>>(), ["iom-2011"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn overrides(&self) -> &[Override] {
         &self.overrides
     }
@@ -249,6 +266,14 @@ impl Server {
     ///
     /// # Errors
     /// [`ServeError::Io`] when the runtime cannot start or the listener fails.
+    ///
+    /// ```no_run
+    /// use lmr::serve::{Config, Server};
+    /// let server = Server::bind(&Config::default())?; // 127.0.0.1:8457
+    /// println!("open {}", server.url());
+    /// server.run()?; // answers until the process ends
+    /// # Ok::<(), lmr::serve::ServeError>(())
+    /// ```
     pub fn run(self) -> Result<(), ServeError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

@@ -76,6 +76,19 @@ impl Default for HtmlOptions {
 }
 
 /// One figure: a file name for `--svg-dir`, a heading, the SVG and a caption (plain text).
+///
+/// ```
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+/// # let mut out = lmr::Interpretation::default();
+/// interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", "45 nmol/L")], &registry)?, &mut out)?;
+/// summary.add(&[], Some(&out), false);
+/// let figure = &lmr::summary::svg_figures(&summary, &Default::default())[0];
+/// assert_eq!(figure.file_name, "vitamin-d.svg");
+/// assert!(figure.svg.contains("<svg"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Figure {
     /// File name (`lm-ratio.svg`).
@@ -119,6 +132,21 @@ fn font(size: u32) -> TextStyle<'static> {
 
 /// The figures of `summary`, in page order: L:M ratio, recoveries, vitamin D. A figure with
 /// nothing to draw is left out.
+///
+/// ```
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+/// # let mut out = lmr::Interpretation::default();
+/// use lmr::summary::{svg_figures, HtmlOptions};
+/// assert!(svg_figures(&summary, &HtmlOptions::default()).is_empty()); // nothing to draw yet
+/// let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+/// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+/// summary.add(&[], Some(&out), false);
+/// let names: Vec<_> = svg_figures(&summary, &HtmlOptions::default()).iter().map(|f| f.file_name).collect();
+/// assert_eq!(names, ["lm-ratio.svg", "recoveries.svg"]); // no vitamin D in this row
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn svg_figures(summary: &Summary, options: &HtmlOptions) -> Vec<Figure> {
     [lm_figure, scatter_figure, vitamin_d_figure]
         .into_iter()

@@ -70,6 +70,14 @@ use crate::sugar::Sugar;
 use crate::zonulin::ZonulinUnit;
 
 /// Output format of [`Summary::render`].
+///
+/// ```
+/// use lmr::summary::Format;
+/// assert_eq!(" JSON ".parse::<Format>()?, Format::Json); // trimmed, any case
+/// assert_eq!(Format::Csv.to_string(), "csv");
+/// assert!("xml".parse::<Format>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
     /// Aligned text tables, units in the headers.
@@ -82,6 +90,12 @@ pub enum Format {
 }
 
 /// A format name that is not `text`, `json` or `csv`.
+///
+/// ```
+/// let e = "tsv".parse::<lmr::summary::Format>().unwrap_err();
+/// assert_eq!(e, lmr::summary::UnknownFormat("tsv".into()));
+/// assert_eq!(e.to_string(), r#"unknown summary format "tsv" (expected text, json or csv)"#);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown summary format {0:?} (expected text, json or csv)")]
 pub struct UnknownFormat(pub String);
@@ -110,6 +124,21 @@ impl fmt::Display for Format {
 }
 
 /// A classification count's key: which class column, under which range, which band.
+///
+/// ```
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+/// # let mut out = lmr::Interpretation::default();
+/// let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+/// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+/// summary.add(&[], Some(&out), false);
+/// // 30 mg of 5 g = 0.6 %, 200 mg of 2 g = 10 %; 0.6 / 10 = 0.06 ≤ 0.089: "within"
+/// let (key, n) = summary.group(&[]).unwrap().classes().next().unwrap();
+/// assert_eq!((key.column.as_str(), key.range.as_deref(), key.class.as_str(), n),
+///            ("lm_class", Some("dutch-sat-hyperosmolar-5h"), "within", 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ClassKey {
     /// Sort rank of the column: 0 L:M, 1 + i the i-th vitamin D scheme, then zonulin.
@@ -127,6 +156,20 @@ pub struct ClassKey {
 }
 
 /// Zonulin values of one matrix and one unit (never pooled with another).
+///
+/// ```
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+/// # let mut out = lmr::Interpretation::default();
+/// let fields = [("zonulin", "46 ng/mL"), ("zonulin_matrix", "serum")];
+/// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+/// summary.add(&[], Some(&out), false);
+/// let z = &summary.group(&[]).unwrap().zonulin()[0];
+/// assert_eq!((z.matrix, z.unit), (lmr::Matrix::Serum, lmr::zonulin::ZonulinUnit::NgPerMl));
+/// assert_eq!(z.values.values(), [46.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct ZonulinMeasure {
     /// The matrix.
@@ -138,6 +181,22 @@ pub struct ZonulinMeasure {
 }
 
 /// The statistics of one group.
+///
+/// ```
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+/// # let mut out = lmr::Interpretation::default();
+/// let fields = [("vitamin_d", "40 nmol/L")];
+/// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+/// summary.add(&["A"], Some(&out), false);
+/// summary.add(&["A"], None, true);
+/// let a = summary.group(&["A"]).unwrap();
+/// assert_eq!((a.rows(), a.rows_with_error(), a.vitamin_d().n_exact()), (2, 1, 1));
+/// // IOM 2011: 30 ≤ 40 < 50 nmol/L
+/// assert_eq!(a.class_count("vitamin_d_class_iom_2011", "at_risk_of_inadequacy"), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Group {
     rows: u64,
@@ -162,57 +221,200 @@ pub struct Group {
 
 impl Group {
     /// Rows added (with and without errors).
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// summary.add(&[], None, true);
+    /// summary.add(&[], None, false); // a row with nothing to interpret still counts
+    /// assert_eq!(summary.group(&[]).unwrap().rows(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn rows(&self) -> u64 {
         self.rows
     }
 
     /// Rows that could not be interpreted.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+    /// summary.add(&["A"], None, true);
+    /// summary.add(&["A"], None, false);
+    /// assert_eq!(summary.group(&["A"]).unwrap().rows_with_error(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn rows_with_error(&self) -> u64 {
         self.errors
     }
 
     /// Lactulose recovery, % of dose.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// let fields = [("lactulose", "30 mg/L"), ("volume", "1.5 L"), ("lactulose_dose", "5 g")];
+    /// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+    /// summary.add(&[], Some(&out), false);
+    /// let l = summary.group(&[]).unwrap().lactulose_recovery();
+    /// // 30 mg/L × 1.5 L = 45 mg; 45 / 5000 mg = 0.9 %
+    /// approx::assert_relative_eq!(l.values()[0], 0.9, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lactulose_recovery(&self) -> &Measure {
         &self.lactulose
     }
 
     /// Mannitol recovery, % of dose.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// let fields = [("mannitol", "<10 mg/L"), ("volume", "1 L"), ("mannitol_dose", "1 g")];
+    /// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+    /// summary.add(&[], Some(&out), false);
+    /// let m = summary.group(&[]).unwrap().mannitol_recovery();
+    /// // < 10 mg of 1000 mg: a bound (< 1 %), counted apart, not a value
+    /// assert_eq!((m.n_exact(), m.n_below_limit()), (0, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn mannitol_recovery(&self) -> &Measure {
         &self.mannitol
     }
 
     /// L:M ratio of fractional excretions.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "20 mg/L"), ("mannitol", "400 mg/L"), ("volume", "1 L")];
+    /// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+    /// summary.add(&[], Some(&out), false);
+    /// // 20 mg of 5 g = 0.4 %; 400 mg of 2 g = 20 %; 0.4 / 20 = 0.02
+    /// let q = summary.group(&[]).unwrap().lm_ratio().quartiles().unwrap();
+    /// approx::assert_relative_eq!(q.median, 0.02, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lm_ratio(&self) -> &Measure {
         &self.lm_ratio
     }
 
     /// 25(OH)D in nmol/L.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// for given in ["30 nmol/L", "70 nmol/L"] {
+    ///     interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", given)], &registry)?, &mut out)?;
+    ///     summary.add(&[], Some(&out), false);
+    /// }
+    /// // type 7 median of two values: (30 + 70) / 2
+    /// assert_eq!(summary.group(&[]).unwrap().vitamin_d().quartiles().unwrap().median, 50.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn vitamin_d(&self) -> &Measure {
         &self.vitamin_d
     }
 
     /// 25(OH)D in the unit of the `i`-th chosen scheme (as that scheme classified it).
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", "62 nmol/L")], &registry)?, &mut out)?;
+    /// summary.add(&[], Some(&out), false);
+    /// let g = summary.group(&[]).unwrap();
+    /// assert_eq!(g.vitamin_d_in_scheme(0).unwrap().values(), [62.0]); // IOM 2011 is in nmol/L
+    /// assert!(g.vitamin_d_in_scheme(1).is_none()); // one scheme chosen (the default)
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn vitamin_d_in_scheme(&self, i: usize) -> Option<&Measure> {
         self.vitamin_d_schemes.get(i)
     }
 
     /// Zonulin, one entry per matrix and unit seen, in order first seen.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// for (value, matrix) in [("40 ng/mL", "serum"), ("90 ng/g", "stool"), ("50 ng/mL", "serum")] {
+    ///     let fields = [("zonulin", value), ("zonulin_matrix", matrix)];
+    ///     interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+    ///     summary.add(&[], Some(&out), false);
+    /// }
+    /// let z = summary.group(&[]).unwrap().zonulin();
+    /// assert_eq!(z.len(), 2); // serum ng/mL and stool ng/g are never pooled
+    /// assert_eq!((z[0].values.n_exact(), z[1].values.n_exact()), (2, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn zonulin(&self) -> &[ZonulinMeasure] {
         &self.zonulin
     }
 
     /// Rows whose zonulin was left out because a cell it needed was rejected.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// summary.add(&[], None, true); // an errored row: every analyte it might have had is counted
+    /// assert_eq!(summary.group(&[]).unwrap().zonulin_rejected(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn zonulin_rejected(&self) -> u64 {
         self.zonulin_rejected
     }
 
     /// Rows per class, ordered by column (L:M, vitamin D schemes in chosen order, zonulin), range
     /// and band.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// for given in ["20 nmol/L", "60 nmol/L", "80 nmol/L"] {
+    ///     interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", given)], &registry)?, &mut out)?;
+    ///     summary.add(&[], Some(&out), false);
+    /// }
+    /// // IOM 2011 bands in band order: < 30, 50–125 (both 60 and 80)
+    /// let classes: Vec<_> = summary.group(&[]).unwrap().classes().map(|(k, n)| (k.class.clone(), n)).collect();
+    /// assert_eq!(classes, [("at_risk_of_deficiency".to_string(), 1), ("sufficient".to_string(), 2)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn classes(&self) -> impl Iterator<Item = (&ClassKey, u64)> {
         self.classes.iter().map(|(k, &n)| (k, n))
     }
 
     /// The count of one class of one column (summed over ranges).
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "100 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+    /// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+    /// summary.add(&[], Some(&out), false);
+    /// // 100 mg of 5 g = 2 %; 200 mg of 2 g = 10 %; 2 / 10 = 0.2 > 0.089
+    /// let g = summary.group(&[]).unwrap();
+    /// assert_eq!((g.class_count("lm_class", "above"), g.class_count("lm_class", "within")), (1, 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn class_count(&self, column: &str, class: &str) -> u64 {
         self.classes
             .iter()
@@ -222,21 +424,78 @@ impl Group {
     }
 
     /// Rows per flag (each row counted once per flag), in [`Flag::ALL`] order.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// let fields = [("vitamin_d", "50 nmol/L"), ("pretest_nsaid", "yes")];
+    /// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+    /// summary.add(&[], Some(&out), false);
+    /// let flags: Vec<_> = summary.group(&[]).unwrap().flags().collect();
+    /// assert!(flags.contains(&(lmr::Flag::PretestNsaid, 1)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn flags(&self) -> impl Iterator<Item = (Flag, u64)> + '_ {
         self.flags.iter().map(|(&f, &n)| (f, n))
     }
 
     /// Rows carrying `flag`.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// for nsaid in ["yes", "no", "yes"] {
+    ///     let fields = [("vitamin_d", "50 nmol/L"), ("pretest_nsaid", nsaid)];
+    ///     interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+    ///     summary.add(&[], Some(&out), false);
+    /// }
+    /// assert_eq!(summary.group(&[]).unwrap().flag_count(lmr::Flag::PretestNsaid), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn flag_count(&self, flag: Flag) -> u64 {
         self.flags.get(&flag).copied().unwrap_or(0)
     }
 
     /// (lactulose %, mannitol %) of the rows where both recoveries are exact, in order added.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// for lactulose in ["50 mg/L", "<5 mg/L"] {
+    ///     let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", lactulose), ("mannitol", "300 mg/L"), ("volume", "1 L")];
+    ///     interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+    ///     summary.add(&[], Some(&out), false);
+    /// }
+    /// // 50 mg of 5 g = 1 %; 300 mg of 2 g = 15 %; the censored row makes no pair
+    /// let pairs = summary.group(&[]).unwrap().recovery_pairs();
+    /// assert_eq!(pairs.len(), 1);
+    /// approx::assert_relative_eq!(pairs[0].0, 1.0, max_relative = 1e-12);
+    /// approx::assert_relative_eq!(pairs[0].1, 15.0, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn recovery_pairs(&self) -> &[(f64, f64)] {
         &self.pairs
     }
 
     /// Ids of the L:M ranges that classified a row of this group, in order first seen.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+    /// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+    /// summary.add(&[], Some(&out), false);
+    /// assert_eq!(summary.group(&[]).unwrap().lm_ranges(), ["dutch-sat-hyperosmolar-5h"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lm_ranges(&self) -> &[String] {
         &self.lm_ranges
     }
@@ -263,6 +522,17 @@ impl Group {
 }
 
 /// A cohort summary, fed one interpreted row at a time.
+///
+/// ```
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+/// summary.add(&["B"], None, true);
+/// summary.add(&["A"], None, false);
+/// let keys: Vec<_> = summary.groups().map(|(key, _)| key[0].as_str()).collect();
+/// assert_eq!(keys, ["A", "B"]); // sorted by key values, not in order added
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Summary {
     by: Vec<String>,
@@ -281,6 +551,16 @@ impl Summary {
     /// interpreted by `interpreter`. The explicit L:M range, the chosen vitamin D schemes and the
     /// mannitol plausibility band ([`MANNITOL_BAND_ID`], from `registry`) are kept for the
     /// figures.
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let summary = lmr::summary::Summary::new(&["site", "sex"], &interpreter, &registry);
+    /// assert_eq!((summary.by(), summary.rows()), (&["site".to_string(), "sex".to_string()][..], 0));
+    /// let band = summary.mannitol_band().unwrap();
+    /// assert_eq!(band.id, lmr::interpretation::MANNITOL_BAND_ID);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(by: &[&str], interpreter: &Interpreter<'_>, registry: &Registry) -> Summary {
         let mut ranges = BTreeMap::new();
         let mut keep = |r: &ReferenceRange| {
@@ -317,6 +597,19 @@ impl Summary {
     /// result, if any, is not used (each measure counts it in [`Measure::n_rejected`]). A group
     /// key shorter or longer than `by` is used as given. [`Summary::add_scanned`] keeps what an
     /// errored row still gives.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", "50 nmol/L")], &registry)?, &mut out)?;
+    /// summary.add(&[], Some(&out), false);
+    /// summary.add(&[], Some(&out), true); // errored: its result is not used
+    /// let d = summary.group(&[]).unwrap().vitamin_d();
+    /// assert_eq!((d.n_exact(), d.n_rejected()), (1, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add(&mut self, group: &[&str], result: Option<&Interpretation<'_>>, errored: bool) {
         let (result, rejected) = match errored {
             true => (None, Rejected::ALL),
@@ -461,26 +754,77 @@ impl Summary {
     }
 
     /// The grouping columns.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+    /// assert_eq!(summary.by(), ["site"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn by(&self) -> &[String] {
         &self.by
     }
 
     /// The groups, in sorted order of their key values.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site", "sex"], &interpreter, &registry);
+    /// for key in [["B", "F"], ["A", "M"], ["A", "F"], ["A", "F"]] {
+    ///     summary.add(&key, None, false);
+    /// }
+    /// let rows: Vec<_> = summary.groups().map(|(k, g)| (k.join("/"), g.rows())).collect();
+    /// assert_eq!(rows, [("A/F".to_string(), 2), ("A/M".to_string(), 1), ("B/F".to_string(), 1)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn groups(&self) -> impl Iterator<Item = (&[String], &Group)> {
         self.groups.iter().map(|(k, g)| (k.as_slice(), g))
     }
 
     /// How many groups there are.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+    /// for site in ["A", "B", "A"] {
+    ///     summary.add(&[site], None, false);
+    /// }
+    /// assert_eq!(summary.group_count(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn group_count(&self) -> usize {
         self.groups.len()
     }
 
     /// Whether a group with these key values exists.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+    /// summary.add(&["A"], None, false);
+    /// assert!(summary.has_group(&["A".to_string()]));
+    /// assert!(!summary.has_group(&["B".to_string()]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has_group(&self, key: &[String]) -> bool {
         self.groups.contains_key(key)
     }
 
     /// One group by its key values.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site", "sex"], &interpreter, &registry);
+    /// summary.add(&["A", "F"], None, true);
+    /// assert_eq!(summary.group(&["A", "F"]).map(|g| g.rows_with_error()), Some(1));
+    /// assert!(summary.group(&["A"]).is_none()); // the whole key, not a prefix
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn group(&self, key: &[&str]) -> Option<&Group> {
         self.groups
             .iter()
@@ -489,17 +833,48 @@ impl Summary {
     }
 
     /// Rows added, in every group.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+    /// for site in ["A", "B", "B"] {
+    ///     summary.add(&[site], None, false);
+    /// }
+    /// assert_eq!(summary.rows(), 3); // 1 in A + 2 in B
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn rows(&self) -> u64 {
         self.groups.values().map(|g| g.rows).sum()
     }
 
     /// Rows that could not be interpreted, in every group (`lmr summary` exits 3 when this is
     /// not zero, as `lmr batch` does).
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+    /// for (site, errored) in [("A", true), ("B", true), ("B", false)] {
+    ///     summary.add(&[site], None, errored);
+    /// }
+    /// assert_eq!(summary.rows_with_error(), 2); // 1 in A + 1 in B
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn rows_with_error(&self) -> u64 {
         self.groups.values().map(|g| g.errors).sum()
     }
 
     /// A group's key as text: `site=A, sex=F` (`all rows` without grouping columns).
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let summary = lmr::summary::Summary::new(&["site", "sex"], &interpreter, &registry);
+    /// assert_eq!(summary.group_label(&["A".into(), "F".into()]), "site=A, sex=F");
+    /// assert_eq!(summary.group_label(&[]), "all rows");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn group_label(&self, key: &[String]) -> String {
         if key.is_empty() {
             return "all rows".to_string();
@@ -516,16 +891,46 @@ impl Summary {
 
     /// A range met while summarising (an L:M range of a row, the explicit one, a chosen
     /// vitamin D scheme, the mannitol plausibility band), by id.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// assert!(summary.range("iom-2011").is_some()); // the default vitamin D scheme
+    /// assert!(summary.range("dutch-sat-hyperosmolar-5h").is_none()); // no row met it yet
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn range(&self, id: &str) -> Option<&ReferenceRange> {
         self.ranges.get(id)
     }
 
     /// The L:M range named explicitly (`--lm-range`), if any.
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpreter, Options};
+    /// let registry = lmr::Registry::builtin()?;
+    /// let options = Options { lm_range: Some("dutch-sat-hyperosmolar-5h".into()), ..Options::default() };
+    /// let interpreter = Interpreter::new(&registry, &options)?;
+    /// let summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// assert_eq!(summary.lm_explicit().map(|r| r.id.as_str()), Some("dutch-sat-hyperosmolar-5h"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lm_explicit(&self) -> Option<&ReferenceRange> {
         self.lm_explicit.as_deref().and_then(|id| self.range(id))
     }
 
     /// The chosen vitamin D schemes, in chosen order.
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpreter, Options};
+    /// let registry = lmr::Registry::builtin()?;
+    /// let options = Options { vitamin_d_schemes: vec!["endocrine-2011".into(), "iom-2011".into()], ..Options::default() };
+    /// let interpreter = Interpreter::new(&registry, &options)?;
+    /// let summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// let ids: Vec<_> = summary.vitamin_d_schemes().map(|r| r.id.as_str()).collect();
+    /// assert_eq!(ids, ["endocrine-2011", "iom-2011"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn vitamin_d_schemes(&self) -> impl Iterator<Item = &ReferenceRange> {
         self.vitamin_d_schemes
             .iter()
@@ -533,16 +938,50 @@ impl Summary {
     }
 
     /// The mannitol plausibility band ([`MANNITOL_BAND_ID`]) as loaded, if any.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// let band = summary.mannitol_band().unwrap();
+    /// assert_eq!(band.analyte, lmr::Analyte::MannitolRecoveryPct);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn mannitol_band(&self) -> Option<&ReferenceRange> {
         self.mannitol_band.as_deref().and_then(|id| self.range(id))
     }
 
     /// Every caveat carried by a row, each once, in [`Caveat::ALL`] order.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// # let mut summary = lmr::summary::Summary::new(&[], &interpreter, &registry);
+    /// # let mut out = lmr::Interpretation::default();
+    /// assert_eq!(summary.caveats().count(), 0);
+    /// interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", "50 nmol/L")], &registry)?, &mut out)?;
+    /// summary.add(&[], Some(&out), false);
+    /// summary.add(&[], Some(&out), false); // a caveat is listed once, however many rows carry it
+    /// let caveats: Vec<_> = summary.caveats().collect();
+    /// assert_eq!(caveats.iter().filter(|&&c| c == lmr::Caveat::VitaminDGeneral).count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn caveats(&self) -> impl Iterator<Item = Caveat> + '_ {
         self.caveats.iter().copied()
     }
 
     /// The summary in `format`.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+    /// summary.add(&["A"], None, false);
+    /// use lmr::summary::Format;
+    /// assert_eq!(summary.render(Format::Csv), summary.to_csv());
+    /// assert!(summary.render(Format::Json).starts_with('{'));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn render(&self, format: Format) -> String {
         match format {
             Format::Text => self.to_text(),

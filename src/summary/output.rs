@@ -59,6 +59,13 @@ pub(crate) fn measure_rows(g: &Group) -> Vec<MeasureRow<'_>> {
 
 /// A number for people: [`crate::number`]'s rule at [`crate::number::TEXT_DIGITS`]
 /// (`0.02527`, `13.54`, `1235`).
+///
+/// ```
+/// use lmr::summary::significant;
+/// assert_eq!(significant(2.0 / 3.0), "0.6667"); // 4 significant digits
+/// assert_eq!(significant(1234.5), "1235");
+/// assert_eq!(significant(0.5), "0.5"); // shortest text, no padding zeros
+/// ```
 pub fn significant(x: f64) -> String {
     crate::number::format(x, crate::number::TEXT_DIGITS)
 }
@@ -105,6 +112,17 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], right: &[bool]
 impl Summary {
     /// The summary as aligned text tables (one block per group), with the quantile definition
     /// and the handling of censored values stated at the top.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+    /// summary.add(&["A"], None, true);
+    /// let text = summary.to_text();
+    /// assert!(text.starts_with("Summary of 1 row(s) in 1 group(s) by site\n"));
+    /// assert!(text.contains("site=A: 1 row(s), 1 with errors"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         let by = if self.by.is_empty() {
@@ -209,6 +227,18 @@ impl Summary {
     /// `censored_values`, and `groups`, each with `key`, `rows`, `rows_with_error`, `measures`,
     /// `classes` and `flags`. Numbers are written at full precision; a median without exact
     /// values is `null`.
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+    /// summary.add(&["A"], None, true);
+    /// let v: serde_json::Value = serde_json::from_str(&summary.to_json())?;
+    /// assert_eq!(v["groups"][0]["key"]["site"], "A");
+    /// assert_eq!(v["groups"][0]["rows_with_error"], 1);
+    /// assert_eq!(v["groups"][0]["measures"][0]["median"], serde_json::Value::Null); // no exact value
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_json(&self) -> String {
         let num = |x: Option<f64>| {
             x.filter(|x| x.is_finite())
@@ -281,6 +311,19 @@ impl Summary {
     /// left out because a cell it needed was rejected; `class` is `rejected_input`; written when
     /// not zero), `class` (`n` rows in the class) or `flag` (`n` rows with the flag, `class`
     /// holds the code).
+    ///
+    /// ```
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut summary = lmr::summary::Summary::new(&["site"], &interpreter, &registry);
+    /// summary.add(&["A"], None, true);
+    /// let csv = summary.to_csv();
+    /// let mut lines = csv.lines();
+    /// assert_eq!(lines.next(), Some("site,kind,variable,matrix,range,class,unit,n,n_below_limit,n_above_limit,median,q1,q3"));
+    /// assert_eq!(lines.next(), Some("A,rows,rows,,,,,1,,,,,"));
+    /// assert_eq!(lines.next(), Some("A,rows,rows_with_error,,,,,1,,,,,"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
         let mut header: Vec<String> = self.by.clone();

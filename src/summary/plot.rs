@@ -2,6 +2,11 @@
 //! limits, and a deterministic subsample.
 
 /// Values that can be drawn on a log axis, and how many could not (see [`LogValues::from_values`]).
+///
+/// ```
+/// let v = lmr::summary::plot::LogValues::from_values([0.1, -0.1]);
+/// assert_eq!((v.values.len(), v.skipped), (1, 1)); // a log axis cannot show −0.1
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LogValues {
     /// The finite values above zero, in input order.

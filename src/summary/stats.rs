@@ -75,6 +75,11 @@ pub struct Quartiles {
 
 impl Quartiles {
     /// The interquartile range, `q3 − q1`.
+    ///
+    /// ```
+    /// let q = lmr::summary::Quartiles { q1: 0.2, median: 0.5, q3: 1.0 };
+    /// assert_eq!(q.iqr(), 0.8); // 1.0 − 0.2
+    /// ```
     pub fn iqr(&self) -> f64 {
         self.q3 - self.q1
     }
@@ -134,11 +139,25 @@ impl Measure {
 
     /// Counts a row whose value is missing because a cell it needed was rejected (it is in the
     /// row's `error`): left out, and counted in [`Measure::n_rejected`].
+    ///
+    /// ```
+    /// let mut m = lmr::summary::Measure::default();
+    /// m.reject();
+    /// m.reject();
+    /// assert_eq!((m.n_rejected(), m.n_exact()), (2, 0)); // counted, no value added
+    /// ```
     pub fn reject(&mut self) {
         self.rejected += 1;
     }
 
     /// Number of rows left out because a cell the value needed was rejected.
+    ///
+    /// ```
+    /// let mut m = lmr::summary::Measure::default();
+    /// assert_eq!(m.n_rejected(), 0);
+    /// m.reject();
+    /// assert_eq!(m.n_rejected(), 1);
+    /// ```
     pub fn n_rejected(&self) -> u64 {
         self.rejected
     }
@@ -165,16 +184,40 @@ impl Measure {
     }
 
     /// Number of exact values (the n of the quartiles).
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, summary::Measure};
+    /// let mut m = Measure::default();
+    /// m.add(Censored::Exact(0.4));
+    /// m.add(Censored::LessThan(0.0125)); // censored: not in n_exact
+    /// assert_eq!(m.n_exact(), 1);
+    /// ```
     pub fn n_exact(&self) -> usize {
         self.values.len()
     }
 
     /// Number of values known only to lie below a bound.
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, summary::Measure};
+    /// let mut m = Measure::default();
+    /// m.add(Censored::LessThan(0.0125));
+    /// m.add(Censored::GreaterThan(2000.0));
+    /// assert_eq!(m.n_below_limit(), 1);
+    /// ```
     pub fn n_below_limit(&self) -> u64 {
         self.below
     }
 
     /// Number of values known only to lie above a bound.
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, summary::Measure};
+    /// let mut m = Measure::default();
+    /// m.add(Censored::GreaterThan(2000.0));
+    /// m.add(Censored::LessThan(0.0125));
+    /// assert_eq!(m.n_above_limit(), 1);
+    /// ```
     pub fn n_above_limit(&self) -> u64 {
         self.above
     }
@@ -209,6 +252,16 @@ impl Measure {
     }
 
     /// Sorts the exact values (done once; [`Measure::quartiles`] needs it).
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, summary::Measure};
+    /// let mut m = Measure::default();
+    /// for x in [0.9, 0.1, 0.5] {
+    ///     m.add(Censored::Exact(x));
+    /// }
+    /// m.sort();
+    /// assert_eq!(m.values(), [0.1, 0.5, 0.9]);
+    /// ```
     pub fn sort(&mut self) {
         if !self.sorted {
             self.values.sort_by(f64::total_cmp);

@@ -390,11 +390,23 @@ impl AgeBand {
     }
 
     /// The youngest age in the band (years, inclusive; shown with [`AgeBand`]).
+    ///
+    /// ```
+    /// let bands: lmr::zscore::AgeBands = "0-4,4-7".parse()?;
+    /// assert_eq!(bands.as_slice()[1].from(), 4.0); // a child of exactly 4.0 y is in 4-7
+    /// # Ok::<(), lmr::zscore::AgeBandsError>(())
+    /// ```
     pub fn from(self) -> f64 {
         self.from
     }
 
     /// The age the band stops below (years, exclusive; shown with [`AgeBand`]).
+    ///
+    /// ```
+    /// let bands: lmr::zscore::AgeBands = "0-0.5,0.5-2".parse()?;
+    /// assert_eq!(bands.as_slice()[0].below(), 0.5); // 6 months, exclusive
+    /// # Ok::<(), lmr::zscore::AgeBandsError>(())
+    /// ```
     pub fn below(self) -> f64 {
         self.below
     }
@@ -706,26 +718,63 @@ impl Cell {
     }
 
     /// The sex it applies to (the accessors are shown with [`Cell`]).
+    ///
+    /// ```
+    /// use lmr::zscore::{AgeBand, Cell, CellSex};
+    /// let cell = Cell::new(CellSex::from(lmr::Sex::Male), AgeBand::new(0.0, 4.0)?, -3.1, 0.4, 25)?;
+    /// assert_eq!(cell.sex(), CellSex::Male);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn sex(&self) -> CellSex {
         self.sex
     }
 
     /// The age band it applies to.
+    ///
+    /// ```
+    /// use lmr::zscore::{AgeBand, Cell, CellSex};
+    /// let cell = Cell::new(CellSex::Any, AgeBand::new(0.5, 2.0)?, -3.1, 0.4, 25)?;
+    /// assert!(cell.age().contains(1.0) && !cell.age().contains(2.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn age(&self) -> AgeBand {
         self.age
     }
 
     /// Mean of the transformed values.
+    ///
+    /// ```
+    /// use lmr::zscore::{AgeBand, Cell, CellSex};
+    /// let cell = Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.1, 0.4, 25)?;
+    /// assert_eq!(cell.mean(), -3.1); // on the table's scale (here ln of the ratio)
+    /// assert_eq!(cell.z_of_transformed(cell.mean()), 0.0); // the mean scores 0
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn mean(&self) -> f64 {
         self.mean
     }
 
     /// SD of the transformed values (> 0).
+    ///
+    /// ```
+    /// use lmr::zscore::{AgeBand, Cell, CellSex};
+    /// let cell = Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 25)?;
+    /// assert_eq!(cell.sd(), 0.5);
+    /// assert_eq!(cell.z_of_transformed(-2.0), 2.0); // (−2 − (−3)) / 0.5
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn sd(&self) -> f64 {
         self.sd
     }
 
     /// Number of reference observations.
+    ///
+    /// ```
+    /// use lmr::zscore::{AgeBand, Cell, CellSex};
+    /// assert_eq!(Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 25)?.n(), 25);
+    /// assert!(Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 1).is_err()); // n ≥ 2
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn n(&self) -> u64 {
         self.n
     }
@@ -791,6 +840,17 @@ impl CellError {
 }
 
 /// What a table is built from (see [`ZscoreTable::new`], whose example builds one).
+///
+/// ```
+/// use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableError, TableSpec, ZscoreTable};
+/// use lmr::{Analyte, Source, Verification};
+/// let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+/// let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+/// let spec = TableSpec { id: "My LMZ".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "t".into(), population: None, source, cells };
+/// let e = ZscoreTable::new(spec, "example").unwrap_err();
+/// assert_eq!(e, TableError::InvalidId { id: "My LMZ".into() }); // lower case, digits and '-'
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct TableSpec {
     /// Unique identifier (lower-case letters, digits and '-').
@@ -862,6 +922,18 @@ pub struct ZscoreTable {
 }
 
 /// A table that cannot be used.
+///
+/// ```
+/// use lmr::zscore::{AgeBand, Cell, CellSex, Scale, TableError, TableSpec, ZscoreTable};
+/// use lmr::{Analyte, Source, Verification};
+/// let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+/// let band = |from, below| AgeBand::new(from, below);
+/// let cells = vec![Cell::new(CellSex::Any, band(0.0, 4.0)?, -3.0, 0.5, 40)?, Cell::new(CellSex::Female, band(2.0, 6.0)?, -3.1, 0.5, 30)?];
+/// let spec = TableSpec { id: "lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "t".into(), population: None, source, cells };
+/// let e = ZscoreTable::new(spec, "example").unwrap_err();
+/// assert!(matches!(e, TableError::Overlap { index: 1, other: 0, .. })); // a girl of 3 would match both
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TableError {
@@ -1022,51 +1094,146 @@ impl ZscoreTable {
     }
 
     /// Unique identifier.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+    /// assert_eq!(table.id(), "my-lmz");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// What it scores.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, 1.2, 0.5, 40)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "lact-z".into(), analyte: Analyte::LactuloseRecoveryPct, scale: Scale::Linear, title: "Lactulose z-scores".into(), population: None, source, cells }, "example")?;
+    /// assert_eq!(table.analyte(), Analyte::LactuloseRecoveryPct);
+    /// assert_eq!(z_column(table.analyte()), Some("lactulose_z")); // the result column it fills
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn analyte(&self) -> Analyte {
         self.analyte
     }
 
     /// The unit of the values scored (a ratio, or percent of dose).
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, 1.2, 0.5, 40)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "lact-z".into(), analyte: Analyte::LactuloseRecoveryPct, scale: Scale::Linear, title: "Lactulose z-scores".into(), population: None, source, cells }, "example")?;
+    /// assert_eq!(table.unit(), lmr::RangeUnit::Percent); // recoveries are % of the oral dose
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn unit(&self) -> RangeUnit {
         zscore_unit(self.analyte).unwrap_or(RangeUnit::Ratio)
     }
 
     /// The scale of the means and SDs.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+    /// assert_eq!(table.scale(), Scale::Ln);
+    /// approx::assert_relative_eq!(table.scale().transform(0.05)?, 0.05f64.ln()); // ln(0.05) = −2.9957
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn scale(&self) -> Scale {
         self.scale
     }
 
     /// Title for people.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+    /// assert_eq!(table.title(), "L:M z-scores");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn title(&self) -> &str {
         &self.title
     }
 
     /// The reference group, if stated.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+    /// let population = Some("children aged 0–4 y, one study site".to_string());
+    /// let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population, source, cells };
+    /// assert_eq!(ZscoreTable::new(spec, "example")?.population(), Some("children aged 0–4 y, one study site"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn population(&self) -> Option<&str> {
         self.population.as_deref()
     }
 
     /// Where the numbers come from.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+    /// assert_eq!((table.source().citation.as_str(), table.source().status), ("synthetic", Verification::Local));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn source(&self) -> &Source {
         &self.source
     }
 
     /// The cells, in file order.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// let band = AgeBand::new(0.0, 4.0)?;
+    /// let cells = vec![Cell::new(CellSex::Female, band, -3.0, 0.5, 40)?, Cell::new(CellSex::Male, band, -3.2, 0.6, 38)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+    /// let n: Vec<u64> = table.cells().iter().map(|c| c.n()).collect();
+    /// assert_eq!(n, [40, 38]); // file order
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cells(&self) -> &[Cell] {
         &self.cells
     }
 
     /// Where the table was read from (a path, `builtin:…`, or what the caller named it).
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+    /// let spec = TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells };
+    /// assert_eq!(ZscoreTable::new(spec, "cohort-ref.toml")?.origin(), "cohort-ref.toml");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn origin(&self) -> &str {
         &self.origin
     }
 
     /// Whether any cell is specific to one sex.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+    /// assert!(!table.is_by_sex()); // one `any` cell: sex is not needed for a z-score
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_by_sex(&self) -> bool {
         self.cells.iter().any(|c| c.sex != CellSex::Any)
     }
@@ -1371,6 +1538,16 @@ impl ZscoreSelection {
     ///
     /// # Errors
     /// [`AmbiguousTables`] naming the two tables.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+    /// let e = ZscoreSelection::new(vec![table.clone(), table]).unwrap_err();
+    /// assert_eq!((e.analyte, e.first.as_str()), (Analyte::LmRatio, "my-lmz")); // two lm_ratio tables
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(tables: Vec<ZscoreTable>) -> Result<ZscoreSelection, AmbiguousTables> {
         for (i, t) in tables.iter().enumerate() {
             if let Some(o) = tables[..i].iter().find(|o| o.analyte == t.analyte) {
@@ -1385,16 +1562,43 @@ impl ZscoreSelection {
     }
 
     /// The table for `analyte`, if one was selected.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+    /// let selection = ZscoreSelection::new(vec![table])?;
+    /// assert!(selection.table(Analyte::LmRatio).is_some());
+    /// assert!(selection.table(Analyte::LrRatio).is_none()); // no lrz column then
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn table(&self, analyte: Analyte) -> Option<&ZscoreTable> {
         self.tables.iter().find(|t| t.analyte == analyte)
     }
 
     /// Every selected table.
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// # let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, -3.0, 0.5, 40)?];
+    /// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+    /// let selection = ZscoreSelection::new(vec![table])?;
+    /// assert_eq!(selection.tables().iter().map(|t| t.id()).collect::<Vec<_>>(), ["my-lmz"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn tables(&self) -> &[ZscoreTable] {
         &self.tables
     }
 
     /// Whether nothing was selected.
+    ///
+    /// ```
+    /// let selection = lmr::zscore::ZscoreSelection::new(Vec::new())?;
+    /// assert!(selection.is_empty()); // no z-score columns are written
+    /// # Ok::<(), lmr::zscore::AmbiguousTables>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.tables.is_empty()
     }

@@ -33,44 +33,16 @@ pub fn options(r: &RangeOptions) -> lmr::interpretation::Options {
 
 /// The flags of a sample as `(field, value)` pairs, named as [`lmr::sample::from_fields`] reads
 /// them.
-fn fields(a: &CheckArgs) -> Vec<(&'static str, String)> {
-    let mut f = Vec::new();
-    let mut one = |name: &'static str, v: &Option<String>| {
-        if let Some(v) = v {
-            f.push((name, v.clone()));
-        }
-    };
-    one("lactulose", &a.lactulose);
-    one("mannitol", &a.mannitol);
-    one("volume", &a.volume);
-    one("lactulose_dose", &a.lactulose_dose);
-    one("mannitol_dose", &a.mannitol_dose);
-    one("collection", &a.collection);
-    one("age", &a.age);
-    one("sex", &a.sex);
-    one("vitamin_d", &a.vitamin_d);
-    one("vitamin_d_form", &a.vitamin_d_form);
-    one("zonulin", &a.zonulin);
-    one("zonulin_matrix", &a.zonulin_matrix);
-    one("hp_genotype", &a.hp_genotype);
-    one("pretest_nsaid", &a.pretest_nsaid);
-    one("pretest_alcohol", &a.pretest_alcohol);
-    one("pretest_laxative", &a.pretest_laxative);
-    one("pretest_steroid", &a.pretest_steroid);
-    one("recent_diarrhoea", &a.recent_diarrhoea);
-    one("glycosuria", &a.glycosuria);
-    one("egfr", &a.egfr);
-    one("dose_volume", &a.dose_volume);
-    one("protocol", &a.ranges.protocol);
-    for (name, values) in [
-        ("sugar", &a.sugar),
-        ("dose", &a.dose),
-        ("baseline", &a.baseline),
-        ("solution", &a.solution),
-    ] {
-        f.extend(values.iter().map(|v| (name, v.clone())));
-    }
-    f
+fn fields(a: &CheckArgs) -> Vec<(String, String)> {
+    let protocol = a
+        .ranges
+        .protocol
+        .iter()
+        .map(|p| ("protocol".into(), p.clone()));
+    let mut fields: Vec<_> = a.fields.0.iter().cloned().chain(protocol).collect();
+    // Rejected values are listed in this order: `--solution` last, as it always was.
+    fields.sort_by_key(|(name, _)| name == "solution");
+    fields
 }
 
 /// The check's errors in flags.
@@ -106,7 +78,7 @@ fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
     let given = fields(a);
     lmr::sample::apply_fields(
         &mut s,
-        given.iter().map(|(n, v)| (*n, v.as_str())),
+        given.iter().map(|(n, v)| (n.as_str(), v.as_str())),
         registry,
     )
     .map_err(CliError::Rejected)?;

@@ -10,6 +10,7 @@ mod check;
 mod cohort;
 mod error;
 mod files;
+mod help;
 mod input;
 mod ranges;
 #[cfg(feature = "serve")]
@@ -17,12 +18,13 @@ mod serve;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::args::{Args, Command};
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let matches = help::document(Args::command(), "lmr").get_matches();
+    let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // A stopped run leaves no temporary output behind.
     if let Err(e) = lmr::files::remove_on_signal() {
         eprintln!("lmr: warning: cannot watch for SIGINT/SIGTERM/SIGHUP: {e}");

@@ -286,7 +286,8 @@ impl Scaled {
             out.push(b'0');
             return;
         }
-        let plain = (len <= point && point <= 16) || (-5 < point && point <= 16);
+        // whole, a point inside or `0.000…` (a whole number has point ≥ len ≥ 1)
+        let plain = -5 < point && point <= 16;
         if !plain {
             return lay_out(out, self.negative, &digits[start..END], point);
         }

@@ -25,14 +25,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A value below a detection limit stays an upper bound all the way through:
     // lactulose < 2 mg of 5000 mg = < 0.04 %; ratio < 0.04 / 10 = < 0.004
+    // A recovery is a percentage (`Censored<Percent>`), a ratio says what it is a ratio of.
     let lactulose = result.recoveries.get(Sugar::Lactulose).copied();
     let Some(Censored::LessThan(bound)) = lactulose else {
         return Err("expected a censored lactulose recovery".into());
     };
-    approx::assert_relative_eq!(bound, 0.04, max_relative = 1e-12);
+    approx::assert_relative_eq!(bound.value(), 0.04, max_relative = 1e-12);
     let ratio = result.lm_ratio.ok_or("no ratio")?;
+    assert_eq!(ratio.denominator(), Sugar::Mannitol);
     assert_eq!(ratio.exact(), None); // not an exact number…
-    approx::assert_relative_eq!(ratio.number(), 0.004, max_relative = 1e-12); // …but its bound
+    approx::assert_relative_eq!(ratio.value().number(), 0.004, max_relative = 1e-12); // …but its bound
     assert_eq!(result.lm_class(), Some("within")); // every value < 0.004 is ≤ 0.089
 
     // The range that classified, with its source; flags and caveats by code.

@@ -13,14 +13,29 @@
 //! assert_eq!(m.divided_by(l), Some(Censored::GreaterThan(2000.0)));
 //! assert_eq!(l.divided_by(l), None); // nothing can be said
 //! ```
+//!
+//! The value type is a parameter: a plain number by default, a [`Percent`] for a recovery
+//! (`Censored<Percent>`), so that what a censored result *is* travels with it:
+//!
+//! ```
+//! use lmr::{censored::Censored, units::Percent};
+//!
+//! let recovery: Censored<Percent> = Censored::LessThan(Percent::new(0.0075)?);
+//! assert_eq!(recovery.to_string(), "<0.0075 %");
+//! assert_eq!(recovery.map(Percent::value), Censored::LessThan(0.0075));
+//! # Ok::<(), lmr::units::UnitError>(())
+//! ```
 
 use std::fmt;
 
 use crate::number::Number;
+use crate::units::Percent;
 
-/// A non-negative number that may be censored.
+/// A non-negative value that may be censored: a number (`Censored`, i.e. `Censored<f64>`) or a
+/// typed quantity (`Censored<Percent>` for a recovery).
 ///
-/// Printed with the bound's sign and the crate's number rule ([`crate::number`]).
+/// Printed with the bound's sign and the crate's number rule ([`crate::number`]); a percentage
+/// is followed by ` %`.
 ///
 /// ```
 /// use lmr::censored::Censored;
@@ -30,16 +45,16 @@ use crate::number::Number;
 /// assert_eq!(Censored::GreaterThan(2000.0).to_string(), ">2000");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Censored {
+pub enum Censored<T = f64> {
     /// Known value.
-    Exact(f64),
+    Exact(T),
     /// Somewhere in `[0, bound)`.
-    LessThan(f64),
+    LessThan(T),
     /// Somewhere above the bound.
-    GreaterThan(f64),
+    GreaterThan(T),
 }
 
-impl Censored {
+impl<T: Copy> Censored<T> {
     /// The value, if known exactly.
     ///
     /// ```
@@ -48,7 +63,7 @@ impl Censored {
     /// assert_eq!(Censored::Exact(0.48).exact(), Some(0.48));
     /// assert_eq!(Censored::LessThan(0.0075).exact(), None);
     /// ```
-    pub fn exact(self) -> Option<f64> {
+    pub fn exact(self) -> Option<T> {
         match self {
             Censored::Exact(v) => Some(v),
             _ => None,
@@ -62,12 +77,55 @@ impl Censored {
     ///
     /// assert_eq!(Censored::LessThan(0.0075).number(), 0.0075);
     /// ```
-    pub fn number(self) -> f64 {
+    pub fn number(self) -> T {
         match self {
             Censored::Exact(v) | Censored::LessThan(v) | Censored::GreaterThan(v) => v,
         }
     }
 
+    /// The same censoring around a value converted by `f` (a bound stays a bound, on the same
+    /// side: `f` must not decrease).
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, units::Percent};
+    ///
+    /// let r = Censored::LessThan(Percent::new(0.05)?);
+    /// assert_eq!(r.map(Percent::value), Censored::LessThan(0.05));
+    /// // a fraction to percent: 0.0004 × 100 = 0.04
+    /// assert_eq!(Censored::Exact(0.0004).map(|x| x * 100.0), Censored::Exact(0.04));
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Censored<U> {
+        match self {
+            Censored::Exact(v) => Censored::Exact(f(v)),
+            Censored::LessThan(v) => Censored::LessThan(f(v)),
+            Censored::GreaterThan(v) => Censored::GreaterThan(f(v)),
+        }
+    }
+
+    /// [`Censored::map`] with a conversion that may fail (a number into a checked quantity).
+    ///
+    /// # Errors
+    /// The error `f` returns.
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, units::Percent};
+    ///
+    /// let r = Censored::GreaterThan(120.0).try_map(Percent::new)?;
+    /// assert_eq!(r, Censored::GreaterThan(Percent::new(120.0)?));
+    /// assert!(Censored::Exact(f64::INFINITY).try_map(Percent::new).is_err());
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    pub fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Censored<U>, E> {
+        Ok(match self {
+            Censored::Exact(v) => Censored::Exact(f(v)?),
+            Censored::LessThan(v) => Censored::LessThan(f(v)?),
+            Censored::GreaterThan(v) => Censored::GreaterThan(f(v)?),
+        })
+    }
+}
+
+impl Censored {
     /// Multiplies by a known non-negative factor (bounds stay bounds).
     ///
     /// ```
@@ -113,6 +171,29 @@ impl Censored {
             _ => return None,
         };
         out.number().is_finite().then_some(out)
+    }
+}
+
+impl Censored<Percent> {
+    /// The number of percent, censored the same way (the conversion accessor of a recovery:
+    /// what a `_pct` column holds).
+    ///
+    /// ```
+    /// use lmr::{censored::Censored, units::Percent};
+    ///
+    /// let r = Censored::LessThan(Percent::new(0.0075)?);
+    /// assert_eq!(r.in_percent(), Censored::LessThan(0.0075));
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    pub fn in_percent(self) -> Censored {
+        self.map(Percent::value)
+    }
+}
+
+impl fmt::Display for Censored<Percent> {
+    /// `0.48 %`, `<0.0075 %`: the number rule, then the unit.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} %", self.in_percent())
     }
 }
 

@@ -39,13 +39,14 @@ use crate::caveat::Caveat;
 use crate::censored::Censored;
 use crate::flag::Flag;
 use crate::protocol::{Dose, Protocol, SugarMap};
+use crate::ratio::ExcretionRatio;
 use crate::recovery::{recovery, RecoveryError, UrineResult};
 use crate::reference::{
     Analyte, Bound, Difference, RangeUnit, ReferenceRange, Registry, Selection, Verification,
     UNCLASSIFIED,
 };
 use crate::sugar::Sugar;
-use crate::units::{Concentration, Mass, Volume};
+use crate::units::{Concentration, Mass, Percent, Volume};
 use crate::vitamin_d::{VitaminD, VitaminDForm};
 use crate::zonulin::{HpGenotype, Zonulin, ZonulinError};
 use crate::zscore::{NoZscore, Zscore, ZscoreSelection, ZscoreTable};
@@ -213,16 +214,16 @@ pub enum InterpretError {
     FractionsAndWhole,
     /// A ratio of two recoveries that a double cannot hold (`1e308 mg/L` lactulose over
     /// `1e-308 mg/L` mannitol): an error naming both inputs, never an empty cell.
-    #[error("the {numerator} : {denominator} ratio is too large or too small to compute ({numerator} recovery {} % ÷ {denominator} recovery {} %): check the values and units of urine_{} and urine_{}", crate::number::Number(*.numerator_recovery), crate::number::Number(*.denominator_recovery), .numerator.key(), .denominator.key())]
+    #[error("the {numerator} : {denominator} ratio is too large or too small to compute ({numerator} recovery {} % ÷ {denominator} recovery {} %): check the values and units of urine_{} and urine_{}", crate::number::Number(.numerator_recovery.value()), crate::number::Number(.denominator_recovery.value()), .numerator.key(), .denominator.key())]
     RatioOutOfRange {
         /// The numerator's sugar.
         numerator: Sugar,
         /// The denominator's sugar.
         denominator: Sugar,
-        /// The numerator's recovery, %.
-        numerator_recovery: f64,
-        /// The denominator's recovery, %.
-        denominator_recovery: f64,
+        /// The numerator's recovery (the value, or the bound when censored).
+        numerator_recovery: Percent,
+        /// The denominator's recovery (the value, or the bound when censored).
+        denominator_recovery: Percent,
     },
 }
 
@@ -380,10 +381,10 @@ pub struct BelowLimit {
 /// interpreter.interpret(&sample, &mut out)?;
 /// // 0–2 h: 10 mg of 5000 mg = 0.2 %, 50 mg of 2000 mg = 2.5 %: L:M 0.08
 /// let first = &out.fractions[0];
-/// approx::assert_relative_eq!(first.ratios.lm.unwrap().number(), 0.08, max_relative = 1e-12);
+/// approx::assert_relative_eq!(first.ratios.lm.unwrap().value().number(), 0.08, max_relative = 1e-12);
 /// // 2–5 h: 20 mg = 0.4 %, 150 mg = 7.5 %; summed: 0.6 % and 10 %, L:M 0.06
-/// approx::assert_relative_eq!(out.recoveries.get(Sugar::Mannitol).unwrap().number(), 10.0, max_relative = 1e-12);
-/// approx::assert_relative_eq!(out.lm_ratio.unwrap().number(), 0.06, max_relative = 1e-12);
+/// approx::assert_relative_eq!(out.recoveries.get(Sugar::Mannitol).unwrap().number().value(), 10.0, max_relative = 1e-12);
+/// approx::assert_relative_eq!(out.lm_ratio.unwrap().value().number(), 0.06, max_relative = 1e-12);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -397,23 +398,50 @@ pub struct Fraction {
 }
 
 /// Recoveries and ratios of one fraction (shown with [`Fraction`]).
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let text = "doses = { lactulose = \"5 g\" }\n[[fraction]]\nlabel = \"0-2h\"\nvolume = \"200 mL\"\nurine = { lactulose = \"50 mg/L\" }\n";
+/// let sample = lmr::sample_file::parse("s.toml", text, &registry)?;
+/// let mut out = lmr::Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// // 0.2 L × 50 mg/L = 10 mg of 5000 mg = 0.2 %
+/// let l = out.fractions[0].recoveries.get(lmr::Sugar::Lactulose).unwrap();
+/// approx::assert_relative_eq!(l.number().value(), 0.2, max_relative = 1e-12);
+/// assert!(out.fractions[0].ratios.lm.is_none()); // no mannitol in this fraction
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct FractionResult {
-    /// Recovery per sugar, % of dose, in this fraction.
-    pub recoveries: SugarMap<Censored>,
+    /// Recovery per sugar (percent of its dose) in this fraction.
+    pub recoveries: SugarMap<Censored<Percent>>,
     /// Ratios of this fraction's fractional excretions.
     pub ratios: Ratios,
 }
 
 /// The ratios of fractional excretions `lmr` reports (shown with [`Ratios::of`]).
+///
+/// ```
+/// use lmr::{interpretation::Ratios, units::Percent, Censored, Sugar, SugarMap};
+/// let mut r = SugarMap::default();
+/// r.set(Sugar::Lactulose, Some(Censored::Exact(Percent::new(0.3)?)));
+/// r.set(Sugar::Mannitol13C1, Some(Censored::Exact(Percent::new(15.0)?)));
+/// r.set(Sugar::Mannitol13C6, Some(Censored::Exact(Percent::new(12.0)?)));
+/// let l13m = Ratios::of(&r).l13m.unwrap();
+/// assert_eq!(l13m.denominator(), Sugar::Mannitol13C6); // ¹³C₆ when both are given
+/// approx::assert_relative_eq!(l13m.value().number(), 0.025, max_relative = 1e-12); // 0.3 / 12
+/// # Ok::<(), lmr::units::UnitError>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Ratios {
     /// Lactulose : mannitol.
-    pub lm: Option<Censored>,
+    pub lm: Option<ExcretionRatio>,
     /// Lactulose : L-rhamnose.
-    pub lr: Option<Censored>,
-    /// Lactulose : ¹³C-mannitol (whichever isotopologue was given; ¹³C₆ if both).
-    pub l13m: Option<Censored>,
+    pub lr: Option<ExcretionRatio>,
+    /// Lactulose : ¹³C-mannitol (whichever isotopologue was given, ¹³C₆ if both: the ratio's
+    /// [`ExcretionRatio::denominator`] says which).
+    pub l13m: Option<ExcretionRatio>,
 }
 
 impl Ratios {
@@ -421,21 +449,24 @@ impl Ratios {
     ///
     /// ```
     /// use lmr::{censored::Censored, interpretation::Ratios, protocol::SugarMap, sugar::Sugar};
+    /// use lmr::units::Percent;
     ///
     /// let mut r = SugarMap::default();
-    /// r.set(Sugar::Lactulose, Some(Censored::Exact(0.6)));
-    /// r.set(Sugar::Mannitol, Some(Censored::Exact(10.0)));
-    /// r.set(Sugar::Rhamnose, Some(Censored::LessThan(0.5)));
+    /// r.set(Sugar::Lactulose, Some(Censored::Exact(Percent::new(0.6)?)));
+    /// r.set(Sugar::Mannitol, Some(Censored::Exact(Percent::new(10.0)?)));
+    /// r.set(Sugar::Rhamnose, Some(Censored::LessThan(Percent::new(0.5)?)));
     /// let ratios = Ratios::of(&r);
-    /// assert_eq!(ratios.lm, Some(Censored::Exact(0.06))); // 0.6 / 10
-    /// assert_eq!(ratios.lr, Some(Censored::GreaterThan(1.2))); // 0.6 / (< 0.5) > 1.2
+    /// assert_eq!(ratios.lm.unwrap().value(), Censored::Exact(0.06)); // 0.6 / 10
+    /// assert_eq!(ratios.lr.unwrap().value(), Censored::GreaterThan(1.2)); // 0.6 / (< 0.5) > 1.2
+    /// assert_eq!(ratios.lr.unwrap().denominator(), Sugar::Rhamnose);
     /// assert_eq!(ratios.l13m, None);
+    /// # Ok::<(), lmr::units::UnitError>(())
     /// ```
-    pub fn of(recoveries: &SugarMap<Censored>) -> Ratios {
+    pub fn of(recoveries: &SugarMap<Censored<Percent>>) -> Ratios {
         let r = |den: Sugar| {
             let l = *recoveries.get(Sugar::Lactulose)?;
             let d = *recoveries.get(den)?;
-            crate::ratio::fractional_excretion_ratio(l, d)
+            ExcretionRatio::of((Sugar::Lactulose, l), (den, d))
         };
         Ratios {
             lm: r(Sugar::Mannitol),
@@ -452,18 +483,20 @@ impl Ratios {
     /// use lmr::interpretation::Ratios;
     /// use lmr::protocol::SugarMap;
     /// use lmr::sugar::Sugar;
+    /// use lmr::units::Percent;
     /// let mut r = SugarMap::default();
-    /// r.set(Sugar::Lactulose, Some(Censored::Exact(2.4e306)));
-    /// r.set(Sugar::Mannitol, Some(Censored::Exact(1.2e-307)));
+    /// r.set(Sugar::Lactulose, Some(Censored::Exact(Percent::new(2.4e306)?)));
+    /// r.set(Sugar::Mannitol, Some(Censored::Exact(Percent::new(1.2e-307)?)));
     /// // 2.4e306 ÷ 1.2e-307 = 2e613: more than a double holds (1.8e308)
     /// assert!(Ratios::checked(&r).is_err());
-    /// r.set(Sugar::Mannitol, Some(Censored::Exact(18.0)));
+    /// r.set(Sugar::Mannitol, Some(Censored::Exact(Percent::new(18.0)?)));
     /// assert!(Ratios::checked(&r).is_ok());
+    /// # Ok::<(), lmr::units::UnitError>(())
     /// ```
     ///
     /// # Errors
     /// [`InterpretError::RatioOutOfRange`] naming both sugars.
-    pub fn checked(recoveries: &SugarMap<Censored>) -> Result<Ratios, InterpretError> {
+    pub fn checked(recoveries: &SugarMap<Censored<Percent>>) -> Result<Ratios, InterpretError> {
         for den in [
             Sugar::Mannitol,
             Sugar::Rhamnose,
@@ -480,12 +513,9 @@ impl Ratios {
                 (Censored::LessThan(_), Censored::LessThan(_))
                     | (Censored::GreaterThan(_), Censored::GreaterThan(_))
             );
-            let q = l.number() / d.number();
-            if comparable
-                && l.number() > 0.0
-                && d.number() > 0.0
-                && !(q.is_finite() && q >= f64::MIN_POSITIVE)
-            {
+            let (ln, dn) = (l.number().value(), d.number().value());
+            let q = ln / dn;
+            if comparable && ln > 0.0 && dn > 0.0 && !(q.is_finite() && q >= f64::MIN_POSITIVE) {
                 return Err(InterpretError::RatioOutOfRange {
                     numerator: Sugar::Lactulose,
                     denominator: den,
@@ -652,6 +682,15 @@ impl MissingInput {
 }
 
 /// A value classified under a range (shown with [`RangeResult::label`]).
+///
+/// ```
+/// use lmr::{interpretation::RangeResult, Censored};
+/// let registry = lmr::Registry::builtin()?;
+/// let dutch = registry.range("dutch-sat-hyperosmolar-5h").unwrap();
+/// let r = RangeResult { range: dutch, value: Censored::Exact(0.1), band: dutch.classify(0.1) };
+/// assert_eq!(r.label(), "above"); // 0.1 > 0.089
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct RangeResult<'r> {
     /// The range.
@@ -697,17 +736,18 @@ impl RangeResult<'_> {
 /// interpreter.interpret(&sample, &mut out)?;
 /// // 6 g/L × 1 L = 6000 mg of a 5000 mg dose: 120 %, impossible, kept and flagged
 /// let hit = out.flags.iter().find(|h| h.flag.code() == "recovery_over_100").unwrap();
-/// assert!(matches!(hit.detail, FlagDetail::Recovery(Sugar::Lactulose, r) if (r - 120.0).abs() < 1e-9));
+/// assert!(matches!(hit.detail, FlagDetail::Recovery(Sugar::Lactulose, r) if (r.value() - 120.0).abs() < 1e-9));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FlagDetail {
-    /// A sugar's recovery, %.
-    Recovery(Sugar, f64),
-    /// Lactulose and mannitol recoveries, %.
-    Recoveries(f64, f64),
-    /// Mannitol recovery against the plausibility band (value %, lower %, upper %).
-    MannitolBand(f64, f64, f64),
+    /// A sugar's recovery.
+    Recovery(Sugar, Percent),
+    /// Lactulose and mannitol recoveries.
+    Recoveries(Percent, Percent),
+    /// Mannitol recovery against the plausibility band: the recovery, and the band's lower and
+    /// upper bounds (`None` where the range file gives none).
+    MannitolBand(Percent, Option<Percent>, Option<Percent>),
     /// Urine volume in mL (and the bound, mL, where one applies).
     UrineVolume(f64, Option<f64>),
     /// A value near a bound of a range: (value in the range's unit, the bound).
@@ -799,6 +839,17 @@ pub enum Field {
 }
 
 /// A flag raised on a result, with what it refers to (shown with [`FlagDetail`]).
+///
+/// ```
+/// use lmr::interpretation::{FlagDetail, FlagHit};
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let sample = lmr::sample::from_fields([("vitamin_d", "70 nmol/L"), ("pretest_alcohol", "yes")], &registry)?;
+/// let mut out = lmr::Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// assert_eq!(out.flags, [FlagHit { flag: lmr::Flag::PretestAlcohol, detail: FlagDetail::Pretest }]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FlagHit {
     /// The flag.
@@ -808,6 +859,22 @@ pub struct FlagHit {
 }
 
 /// A value scored against a z-score table (shown with [`Interpreter::with_zscores`]).
+///
+/// ```
+/// # use lmr::{zscore::*, Analyte, Source, Verification};
+/// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+/// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+/// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+/// let registry = lmr::Registry::builtin()?;
+/// let selection = ZscoreSelection::new(vec![table])?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?.with_zscores(&selection);
+/// let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L"), ("age", "10")];
+/// let mut out = lmr::Interpretation::default();
+/// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+/// // 10 y is outside the table's 0–4 y: no z-score, never extrapolated
+/// assert!(matches!(out.zscores[0].outcome, Some(Err(NoZscore::AgeOutsideReference { .. }))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ZscoreResult<'r> {
     /// The table.
@@ -854,6 +921,18 @@ pub struct VitaminDResult<'r> {
 
 /// A 25(OH)D result below a stated limit: every value it may take is below `limit` (shown with
 /// [`BelowLimit`]).
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let mut out = lmr::Interpretation::default();
+/// interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", "<10 ng/mL")], &registry)?, &mut out)?;
+/// let below = out.vitamin_d_below.as_ref().unwrap();
+/// // 10 ng/mL × 1000 ÷ 400.64 g/mol = 24.96 nmol/L: every value below it is below 30 (IOM 2011)
+/// assert!(matches!(below.bound_nmol_l, lmr::Censored::LessThan(b) if (b - 10_000.0 / 400.64).abs() < 1e-9));
+/// assert_eq!(below.schemes[0].label(), "at_risk_of_deficiency");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct VitaminDBelow<'r> {
     /// The limit as stated (its unit and form).
@@ -866,6 +945,20 @@ pub struct VitaminDBelow<'r> {
 }
 
 /// Zonulin result (shown with [`Interpreter::zonulin_range`]).
+///
+/// ```
+/// use lmr::interpretation::{Interpreter, Options};
+/// let registry = lmr::Registry::builtin()?;
+/// let options = Options { zonulin_range: Some("medics-ch-serum".into()), ..Options::default() };
+/// let interpreter = Interpreter::new(&registry, &options)?;
+/// let mut out = lmr::Interpretation::default();
+/// let fields = [("zonulin", "46 ng/mL"), ("zonulin_matrix", "serum")];
+/// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+/// let z = out.zonulin.as_ref().unwrap();
+/// assert_eq!(z.value.value(), 46.0);
+/// assert_eq!(z.range.map(|r| r.label().to_string()).as_deref(), Some("within")); // 46 µg/L < 48
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ZonulinResult<'r> {
     /// The value as given.
@@ -892,7 +985,7 @@ pub struct ZonulinResult<'r> {
 /// let mut out = Interpretation::default();
 /// interpreter.interpret(&sample, &mut out)?;
 /// // 30 mg/L × 1 L = 30 mg of 5000 mg = 0.6 %; 200 mg of 2000 mg = 10 %; 0.6 / 10 = 0.06
-/// approx::assert_relative_eq!(out.recoveries.get(Sugar::Lactulose).unwrap().number(), 0.6, max_relative = 1e-12);
+/// approx::assert_relative_eq!(out.recoveries.get(Sugar::Lactulose).unwrap().number().value(), 0.6, max_relative = 1e-12);
 /// assert_eq!(out.lm.as_ref().map(|r| r.range.id.as_str()), Some("dutch-sat-hyperosmolar-5h"));
 /// assert_eq!(out.lm_class(), Some("within")); // 0.06 ≤ 0.089
 /// assert!(out.flags.is_empty()); // mannitol 10 % is within 8–39.6 %; 1000 mL ≥ 500 mL
@@ -901,10 +994,10 @@ pub struct ZonulinResult<'r> {
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Interpretation<'r> {
-    /// Recovery per sugar, % of dose (exact, or a bound when censored).
-    pub recoveries: SugarMap<Censored>,
+    /// Recovery per sugar, percent of its dose (exact, or a bound when censored).
+    pub recoveries: SugarMap<Censored<Percent>>,
     /// Lactulose : mannitol ratio of fractional excretions.
-    pub lm_ratio: Option<Censored>,
+    pub lm_ratio: Option<ExcretionRatio>,
     /// The L:M classification (when a ratio exists and a range applies).
     pub lm: Option<RangeResult<'r>>,
     /// How the sample's protocol differs from the L:M range's (explicit ranges).
@@ -913,9 +1006,10 @@ pub struct Interpretation<'r> {
     /// used is in [`Interpretation::lm`]; a user's range takes precedence over a built-in one).
     pub lm_also_matched: Vec<&'r ReferenceRange>,
     /// Lactulose : L-rhamnose ratio of fractional excretions.
-    pub lr_ratio: Option<Censored>,
-    /// Lactulose : ¹³C-mannitol ratio of fractional excretions.
-    pub l13m_ratio: Option<Censored>,
+    pub lr_ratio: Option<ExcretionRatio>,
+    /// Lactulose : ¹³C-mannitol ratio of fractional excretions (its
+    /// [`ExcretionRatio::denominator`] says which isotopologue).
+    pub l13m_ratio: Option<ExcretionRatio>,
     /// The L:R classification, when a range was named (`--lr-range`).
     pub lr: Option<RangeResult<'r>>,
     /// How the sample's protocol differs from the L:R range's.
@@ -950,12 +1044,13 @@ impl Interpretation<'_> {
     /// Clears the results, keeping the allocations ([`Interpreter::interpret`] calls it).
     ///
     /// ```
-    /// use lmr::{censored::Censored, interpretation::Interpretation};
+    /// use lmr::interpretation::Interpretation;
     ///
     /// let mut out = Interpretation::default();
-    /// out.lm_ratio = Some(Censored::Exact(0.06));
+    /// out.lm_ratio = Some("lactulose:mannitol 0.06".parse()?);
     /// out.clear();
     /// assert_eq!(out.lm_ratio, None);
+    /// # Ok::<(), lmr::ratio::RatioError>(())
     /// ```
     pub fn clear(&mut self) {
         self.recoveries.clear();
@@ -1018,20 +1113,23 @@ impl Interpretation<'_> {
     ///
     /// ```
     /// use lmr::{analyte::Analyte, censored::Censored, interpretation::Interpretation, sugar::Sugar};
+    /// use lmr::units::Percent;
     ///
     /// let mut out = Interpretation::default();
-    /// out.recoveries.set(Sugar::Lactulose, Some(Censored::LessThan(0.0075)));
+    /// out.recoveries.set(Sugar::Lactulose, Some(Censored::LessThan(Percent::new(0.0075)?)));
     /// assert_eq!(out.value_of(Analyte::LactuloseRecoveryPct), Some(Censored::LessThan(0.0075)));
     /// assert_eq!(out.value_of(Analyte::LmRatio), None);
     /// assert_eq!(out.value_of(Analyte::Zonulin), None);
+    /// # Ok::<(), lmr::units::UnitError>(())
     /// ```
     pub fn value_of(&self, analyte: Analyte) -> Option<Censored> {
+        let recovery = |s| self.recoveries.get(s).map(|r| r.map(Percent::value));
         match analyte {
-            Analyte::LmRatio => self.lm_ratio,
-            Analyte::LrRatio => self.lr_ratio,
-            Analyte::L13mRatio => self.l13m_ratio,
-            Analyte::LactuloseRecoveryPct => self.recoveries.get(Sugar::Lactulose).copied(),
-            Analyte::MannitolRecoveryPct => self.recoveries.get(Sugar::Mannitol).copied(),
+            Analyte::LmRatio => self.lm_ratio.map(ExcretionRatio::value),
+            Analyte::LrRatio => self.lr_ratio.map(ExcretionRatio::value),
+            Analyte::L13mRatio => self.l13m_ratio.map(ExcretionRatio::value),
+            Analyte::LactuloseRecoveryPct => recovery(Sugar::Lactulose),
+            Analyte::MannitolRecoveryPct => recovery(Sugar::Mannitol),
             Analyte::VitaminD25oh => self.vitamin_d.as_ref().map(|v| Censored::Exact(v.nmol_l)),
             Analyte::Zonulin | Analyte::UrineVolume => None,
         }
@@ -1046,9 +1144,11 @@ impl Interpretation<'_> {
     ///
     /// let mut out = Interpretation::default();
     /// for sugar in [Sugar::Lactulose, Sugar::Mannitol] {
-    ///     out.flags.push(FlagHit { flag: Flag::RecoveryOver100, detail: FlagDetail::Recovery(sugar, 120.0) });
+    ///     let detail = FlagDetail::Recovery(sugar, lmr::units::Percent::new(120.0)?);
+    ///     out.flags.push(FlagHit { flag: Flag::RecoveryOver100, detail });
     /// }
     /// assert_eq!(out.flag_codes().collect::<Vec<_>>(), ["recovery_over_100"]);
+    /// # Ok::<(), lmr::units::UnitError>(())
     /// ```
     pub fn flag_codes(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.flags
@@ -1059,6 +1159,16 @@ impl Interpretation<'_> {
     }
 
     /// Caveat codes, in [`Caveat::ALL`] order (shown with [`Interpretation`]).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut out = lmr::Interpretation::default();
+    /// interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", "70 nmol/L")], &registry)?, &mut out)?;
+    /// // total 25(OH)D (the default form) is converted with the D3 molar mass, and says so
+    /// assert_eq!(out.caveat_codes().collect::<Vec<_>>(), ["vitamin_d_general", "vitamin_d_total_converted_as_d3"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn caveat_codes(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.caveats.iter().map(|c| c.code())
     }
@@ -1286,6 +1396,13 @@ impl<'r> Interpreter<'r> {
 
     /// The z-score tables in use, in order (their analytes name the `lmz`, `lactulose_z`, …
     /// columns; shown with [`Interpreter::with_zscores`]).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// assert!(interpreter.zscore_tables().is_empty()); // no z-score columns without tables
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn zscore_tables(&self) -> &'r [ZscoreTable] {
         self.zscores.map_or(&[], |s| s.tables())
     }
@@ -1405,6 +1522,16 @@ impl<'r> Interpreter<'r> {
     }
 
     /// The L:M range named explicitly (`--lm-range`; shown with [`Options`]).
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpreter, Options};
+    /// let registry = lmr::Registry::builtin()?;
+    /// assert!(Interpreter::new(&registry, &Options::default())?.lm_explicit().is_none()); // automatic
+    /// let options = Options { lm_range: Some("catassi-1997-children".into()), ..Options::default() };
+    /// let interpreter = Interpreter::new(&registry, &options)?;
+    /// assert_eq!(interpreter.lm_explicit().map(|r| r.id.as_str()), Some("catassi-1997-children"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lm_explicit(&self) -> Option<&'r ReferenceRange> {
         self.lm_explicit
     }
@@ -1470,7 +1597,7 @@ impl<'r> Interpreter<'r> {
         sample: &Sample,
         urine: &SugarMap<UrineResult>,
         volume: Option<Volume>,
-        recoveries: &mut SugarMap<Censored>,
+        recoveries: &mut SugarMap<Censored<Percent>>,
         flags: &mut Vec<FlagHit>,
         missing: &mut Vec<MissingInput>,
     ) -> Result<(), InterpretError> {
@@ -1541,17 +1668,18 @@ impl<'r> Interpreter<'r> {
                 let sum = out
                     .fractions
                     .iter()
-                    .filter_map(|f| f.recoveries.get(sugar).copied())
-                    .reduce(add_censored);
-                if sum.is_some_and(|s| !s.number().is_finite()) {
-                    return Err(RecoveryError::OutOfRange { sugar }.into());
-                }
+                    .filter_map(|f| f.recoveries.get(sugar).map(|r| r.map(Percent::value)))
+                    .reduce(add_censored)
+                    // a sum a double cannot hold is no percentage
+                    .map(|s| s.try_map(Percent::new))
+                    .transpose()
+                    .map_err(|_| RecoveryError::OutOfRange { sugar })?;
                 out.recoveries.set(sugar, sum);
             }
         }
         for &sugar in Sugar::ALL {
             if let Some(&r) = out.recoveries.get(sugar) {
-                if r.number() > 100.0 && !matches!(r, Censored::LessThan(_)) {
+                if r.number().value() > 100.0 && !matches!(r, Censored::LessThan(_)) {
                     out.flag(
                         Flag::RecoveryOver100,
                         FlagDetail::Recovery(sugar, r.number()),
@@ -1578,7 +1706,7 @@ impl<'r> Interpreter<'r> {
             self.mannitol_flags(sample, m, out);
         }
         if let (Some(lv), Some(mv)) = (l.and_then(Censored::exact), m.and_then(Censored::exact)) {
-            if lv > mv {
+            if lv.value() > mv.value() {
                 out.flag(
                     Flag::LactuloseExceedsMannitol,
                     FlagDetail::Recoveries(lv, mv),
@@ -1605,7 +1733,7 @@ impl<'r> Interpreter<'r> {
         if let (Some(ratio), Some(range)) = (ratios.lr, self.lr_explicit) {
             range.differences(&sample.protocol, &mut out.lr_differences);
             note_differences(out, RangeIndex::Lr);
-            out.lr = Some(self.result(range, ratio, RangeIndex::Lr, out));
+            out.lr = Some(self.result(range, ratio.value(), RangeIndex::Lr, out));
         }
         Ok(())
     }
@@ -1689,7 +1817,7 @@ impl<'r> Interpreter<'r> {
         }
     }
 
-    fn classify_lm(&self, sample: &Sample, ratio: Censored, out: &mut Interpretation<'r>) {
+    fn classify_lm(&self, sample: &Sample, ratio: ExcretionRatio, out: &mut Interpretation<'r>) {
         let range = match self.lm_explicit {
             Some(r) => {
                 r.differences(&sample.protocol, &mut out.lm_differences);
@@ -1710,7 +1838,7 @@ impl<'r> Interpreter<'r> {
             out.caveat(Caveat::NoMatchingRange);
             return;
         };
-        out.lm = Some(self.result(range, ratio, RangeIndex::Lm, out));
+        out.lm = Some(self.result(range, ratio.value(), RangeIndex::Lm, out));
     }
 
     /// Classifies `value` under `range`, noting the source caveat and any near-boundary flag.
@@ -1755,7 +1883,7 @@ impl<'r> Interpreter<'r> {
         }
     }
 
-    fn mannitol_flags(&self, sample: &Sample, m: f64, out: &mut Interpretation<'r>) {
+    fn mannitol_flags(&self, sample: &Sample, m: Percent, out: &mut Interpretation<'r>) {
         let Some(band) = self.mannitol_band else {
             return;
         };
@@ -1763,18 +1891,11 @@ impl<'r> Interpreter<'r> {
         if !self.quality_band_applies(which, band, MANNITOL_BAND_ID, &sample.protocol, out) {
             return;
         }
-        let lo = band
-            .bands
-            .first()
-            .and_then(|b| b.upper)
-            .map_or(f64::NAN, |b| b.value);
-        let hi = band
-            .bands
-            .last()
-            .and_then(|b| b.lower)
-            .map_or(f64::NAN, |b| b.value);
+        let bound = |b: Option<crate::reference::Bound>| b.and_then(|b| Percent::new(b.value).ok());
+        let lo = bound(band.bands.first().and_then(|b| b.upper));
+        let hi = bound(band.bands.last().and_then(|b| b.lower));
         let detail = FlagDetail::MannitolBand(m, lo, hi);
-        match band.classify(m) {
+        match band.classify(m.value()) {
             Some(0) if band.bands.len() > 1 => out.flag(Flag::LowMannitolRecovery, detail),
             Some(i) if i + 1 == band.bands.len() && i > 0 => {
                 out.flag(Flag::HighMannitolRecovery, detail)
@@ -2102,8 +2223,8 @@ mod tests {
             .unwrap()
             .exact()
             .unwrap();
-        assert_relative_eq!(l, 0.6, max_relative = 1e-12);
-        assert_relative_eq!(m, 10.0, max_relative = 1e-12);
+        assert_relative_eq!(l.value(), 0.6, max_relative = 1e-12);
+        assert_relative_eq!(m.value(), 10.0, max_relative = 1e-12);
         assert_relative_eq!(
             out.lm_ratio.unwrap().exact().unwrap(),
             0.06,

@@ -96,6 +96,7 @@ pub use censored::Censored;
 pub use flag::Flag;
 pub use interpretation::{Interpretation, Interpreter, Sample};
 pub use protocol::{Dose, NamedProtocol, Protocol, Sex, SugarMap};
+pub use ratio::ExcretionRatio;
 pub use reference::{RangeFileError, ReferenceRange, Registry};
 pub use reference_interval::ReferenceInterval;
 pub use source::{Source, Verification};
@@ -106,4 +107,4 @@ pub use zscore::{ZscoreSelection, ZscoreTable};
 /// The README's library example, compiled and run as a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;
+struct ReadmeDoctests;

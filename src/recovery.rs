@@ -19,7 +19,7 @@
 use crate::censored::Censored;
 use crate::protocol::Dose;
 use crate::sugar::Sugar;
-use crate::units::{Concentration, ConcentrationUnit, Volume};
+use crate::units::{Concentration, ConcentrationUnit, Percent, Volume};
 
 /// Why a recovery cannot be computed.
 ///
@@ -56,7 +56,7 @@ pub enum RecoveryError {
     },
 }
 
-/// Percent of the oral dose of `sugar` recovered in urine.
+/// Percent of the oral dose of `sugar` recovered in urine, as a [`Percent`].
 ///
 /// # Errors
 /// [`RecoveryError::ZeroDose`] when the dose is zero, [`RecoveryError::OutOfRange`] when the
@@ -72,7 +72,7 @@ pub enum RecoveryError {
 ///     "1.2 L".parse()?,
 ///     &Dose::anhydrous("5 g".parse()?),
 /// )?;
-/// approx::assert_relative_eq!(r, 0.48, max_relative = 1e-12);
+/// approx::assert_relative_eq!(r.value(), 0.48, max_relative = 1e-12);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn recovery_percent(
@@ -80,7 +80,7 @@ pub fn recovery_percent(
     concentration: Concentration,
     volume: Volume,
     dose: &Dose,
-) -> Result<f64, RecoveryError> {
+) -> Result<Percent, RecoveryError> {
     let dose_mg = dose.sugar_mg(sugar);
     if dose_mg <= 0.0 {
         return Err(RecoveryError::ZeroDose { sugar });
@@ -98,7 +98,8 @@ pub fn recovery_percent(
     {
         return Err(RecoveryError::TooSmall { sugar });
     }
-    Ok(r)
+    // finite (checked above) and not negative (every input is a checked amount)
+    Percent::new(r).map_err(|_| RecoveryError::OutOfRange { sugar })
 }
 
 /// A urine result as reported: a concentration, or "below the detection limit" with the limit when
@@ -214,7 +215,7 @@ pub fn is_below_limit_word(text: &str) -> bool {
 /// // below a limit of 0.25 mg/L: 0.25 mg/L × 1.5 L = 0.375 mg of 5000 mg = 0.0075 %, an upper bound
 /// let below = UrineResult::parse("<0.25 mg/L", None)?;
 /// let r = recovery(Sugar::Lactulose, below, volume, &dose)?;
-/// assert!(matches!(r, Some(Censored::LessThan(b)) if (b - 0.0075).abs() < 1e-15));
+/// assert!(matches!(r, Some(Censored::LessThan(b)) if (b.value() - 0.0075).abs() < 1e-15));
 /// // below an unstated limit: nothing can be said
 /// assert_eq!(recovery(Sugar::Lactulose, UrineResult::parse("ND", None)?, volume, &dose)?, None);
 ///
@@ -223,7 +224,7 @@ pub fn is_below_limit_word(text: &str) -> bool {
 /// // of 2000 mg = 6.83145 %
 /// let molar = UrineResult::parse("0.5 mmol/L", None)?;
 /// let r = recovery(Sugar::Mannitol, molar, volume, &Dose::anhydrous("2 g".parse()?))?;
-/// approx::assert_relative_eq!(r.unwrap().exact().unwrap(), 6.83145, max_relative = 1e-12);
+/// approx::assert_relative_eq!(r.unwrap().exact().unwrap().value(), 6.83145, max_relative = 1e-12);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn recovery(
@@ -231,7 +232,7 @@ pub fn recovery(
     result: UrineResult,
     volume: Volume,
     dose: &Dose,
-) -> Result<Option<Censored>, RecoveryError> {
+) -> Result<Option<Censored<Percent>>, RecoveryError> {
     Ok(match result {
         UrineResult::Measured(c) => {
             Some(Censored::Exact(recovery_percent(sugar, c, volume, dose)?))
@@ -269,8 +270,8 @@ mod tests {
             v,
             &dose("1000 mg"),
         );
-        assert_relative_eq!(l.unwrap(), 0.10, max_relative = 1e-12);
-        assert_relative_eq!(m.unwrap(), 5.00, max_relative = 1e-12);
+        assert_relative_eq!(l.unwrap().value(), 0.10, max_relative = 1e-12);
+        assert_relative_eq!(m.unwrap().value(), 5.00, max_relative = 1e-12);
     }
 
     #[test]
@@ -282,7 +283,7 @@ mod tests {
             "500 mL".parse().unwrap(),
             &dose("5 g"),
         );
-        assert_relative_eq!(r.unwrap(), 0.10, max_relative = 1e-12);
+        assert_relative_eq!(r.unwrap().value(), 0.10, max_relative = 1e-12);
         // rhamnose 20 mg/dL × 0.5 L = 100 mg of a 1 g dose = 10.0 %
         let r = recovery_percent(
             Sugar::Rhamnose,
@@ -290,7 +291,7 @@ mod tests {
             "500 mL".parse().unwrap(),
             &dose("1 g"),
         );
-        assert_relative_eq!(r.unwrap(), 10.0, max_relative = 1e-12);
+        assert_relative_eq!(r.unwrap().value(), 10.0, max_relative = 1e-12);
     }
 
     #[test]
@@ -304,7 +305,7 @@ mod tests {
             "0.1 L".parse().unwrap(),
             &dose("5000 mg"),
         );
-        assert_relative_eq!(r.unwrap(), 0.10, max_relative = 1e-12);
+        assert_relative_eq!(r.unwrap().value(), 0.10, max_relative = 1e-12);
     }
 
     #[test]
@@ -321,7 +322,7 @@ mod tests {
             "0.5 L".parse().unwrap(),
             &d,
         );
-        assert_relative_eq!(r.unwrap(), 10.0, max_relative = 1e-4);
+        assert_relative_eq!(r.unwrap().value(), 10.0, max_relative = 1e-4);
     }
 
     #[test]
@@ -344,7 +345,7 @@ mod tests {
             "0 L".parse().unwrap(),
             &dose("1 g"),
         );
-        assert_relative_eq!(r.unwrap(), 0.0);
+        assert_relative_eq!(r.unwrap().value(), 0.0);
     }
 
     #[test]
@@ -357,7 +358,7 @@ mod tests {
             &dose("5 g"),
         )
         .unwrap();
-        assert!(matches!(r, Some(Censored::LessThan(x)) if (x - 0.05).abs() < 1e-12));
+        assert!(matches!(r, Some(Censored::LessThan(x)) if (x.value() - 0.05).abs() < 1e-12));
         let none = recovery(
             Sugar::Lactulose,
             UrineResult::BelowLimit(None),

@@ -11,6 +11,14 @@
 //! It refuses, with an error that quotes the text: a decimal comma, an unknown unit, a unit of the
 //! wrong dimension, NaN or infinity, and a negative amount.
 //!
+//! **Typed results at the public API.** A result that has a unit is a type that carries it: a
+//! recovery is a [`Percent`] (a `Censored<Percent>` when it is a bound), a ratio of recoveries an
+//! [`ExcretionRatio`](crate::ratio::ExcretionRatio) that names its two sugars. The bare number
+//! comes out only through a method named for its unit (`in_hours`, `in_milligrams`,
+//! [`Percent::value`], `Censored::<Percent>::in_percent`), as jiff's `Span::total(Unit)` does: the
+//! type is the boundary, and the accessor says which number you get. No public field, and no
+//! public function's result, is a bare `f64` whose name carries a unit or a percent.
+//!
 //! ```
 //! use lmr::units::{Concentration, Volume};
 //!

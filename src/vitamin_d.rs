@@ -201,11 +201,25 @@ impl VitaminD {
     }
 
     /// The value as reported.
+    ///
+    /// ```
+    /// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+    /// let d = VitaminD::new("20 ng/mL".parse()?, VitaminDForm::Total)?;
+    /// assert_eq!(d.reported().to_string(), "20 ng/mL"); // as given, not converted
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn reported(self) -> Concentration {
         self.value
     }
 
     /// The form.
+    ///
+    /// ```
+    /// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+    /// let d = VitaminD::new("50 nmol/L".parse()?, VitaminDForm::D2)?;
+    /// assert_eq!(d.form(), VitaminDForm::D2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn form(self) -> VitaminDForm {
         self.form
     }

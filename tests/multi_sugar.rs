@@ -240,8 +240,12 @@ fn mass_and_molar_inputs_give_the_same_recovery_for_every_sugar() {
         let mass = Concentration::new(100.0, ConcentrationUnit::MgPerL).unwrap();
         let molar =
             Concentration::new(100.0 / hand(sugar) * 1e3, ConcentrationUnit::UmolPerL).unwrap();
-        let a = recovery_percent(sugar, mass, volume, &dose).unwrap();
-        let b = recovery_percent(sugar, molar, volume, &dose).unwrap();
+        let a = recovery_percent(sugar, mass, volume, &dose)
+            .unwrap()
+            .value();
+        let b = recovery_percent(sugar, molar, volume, &dose)
+            .unwrap()
+            .value();
         // 100 mg/L × 0.75 L = 75 mg of 2000 mg = 3.75 %
         assert_relative_eq!(a, 3.75, max_relative = 1e-9);
         assert_relative_eq!(b, 3.75, max_relative = 1e-9);

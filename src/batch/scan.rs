@@ -499,7 +499,8 @@ impl<R: Read> Scan<R> {
     /// let (map, mut sums) = (lmr::ColumnMap::default(), Vec::new());
     /// let options = Options::new(&map);
     /// let stats = Scan::new(csv.as_bytes(), &options)?.for_each(&interpreter, &options, |row| {
-    ///     sums.push(row.result.and_then(|r| r.recoveries.get(lmr::Sugar::Lactulose)?.exact()));
+    ///     let recovery = row.result.and_then(|r| r.recoveries.get(lmr::Sugar::Lactulose)?.exact());
+    ///     sums.push(recovery.map(lmr::Percent::value));
     /// })?;
     /// // one sample, handed over once: 0.2 L × 50 mg/L + 0.3 L × 20 mg/L = 16 mg; 16 / 5000 mg = 0.32 %
     /// assert_eq!((stats.rows, sums.len()), (2, 1));

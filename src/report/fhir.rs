@@ -895,15 +895,22 @@ fn build(sample: &Sample, result: &Interpretation<'_>, row: Option<u64>, whole: 
         other: Vec::new(),
     };
     for (sugar, r) in result.recoveries.iter() {
-        let o = b.urine_observation("{sugar}_recovery", Some(sugar), *r, "%", None);
+        let o = b.urine_observation("{sugar}_recovery", Some(sugar), r.in_percent(), "%", None);
         b.urine.push(o);
     }
-    b.ratio("lm_ratio", result.lm_ratio, result.lm.as_ref(), true);
-    b.ratio("lr_ratio", result.lr_ratio, result.lr.as_ref(), true);
-    b.ratio("l13m_ratio", result.l13m_ratio, None, false);
+    let value = |r: Option<crate::ratio::ExcretionRatio>| r.map(|r| r.value());
+    b.ratio("lm_ratio", value(result.lm_ratio), result.lm.as_ref(), true);
+    b.ratio("lr_ratio", value(result.lr_ratio), result.lr.as_ref(), true);
+    b.ratio("l13m_ratio", value(result.l13m_ratio), None, false);
     for (i, fr) in result.fractions.iter().enumerate() {
         for (sugar, r) in fr.recoveries.iter() {
-            let o = b.urine_observation("{sugar}_recovery", Some(sugar), *r, "%", Some(i));
+            let o = b.urine_observation(
+                "{sugar}_recovery",
+                Some(sugar),
+                r.in_percent(),
+                "%",
+                Some(i),
+            );
             b.urine.push(o);
         }
         for (key, v) in [
@@ -912,7 +919,7 @@ fn build(sample: &Sample, result: &Interpretation<'_>, row: Option<u64>, whole: 
             ("l13m_ratio", fr.ratios.l13m),
         ] {
             if let Some(v) = v {
-                let o = b.urine_observation(key, None, v, "ratio", Some(i));
+                let o = b.urine_observation(key, None, v.value(), "ratio", Some(i));
                 b.urine.push(o);
             }
         }

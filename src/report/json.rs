@@ -155,7 +155,7 @@ pub fn to_json(
         result
             .recoveries
             .iter()
-            .map(|(s, r)| (format!("{}_recovery_pct", s.key()), Some(*r))),
+            .map(|(s, r)| (format!("{}_recovery_pct", s.key()), Some(r.in_percent()))),
     );
     let flags: Vec<Value> = result
         .flags
@@ -229,12 +229,12 @@ pub fn to_json(
             "fractions": sample.fractions.iter().zip(&result.fractions).map(|(f, fr)| json!({
                 "label": f.label,
                 "volume": f.volume.map(|v| v.to_string()),
-                "recoveries": quantities(fr.recoveries.iter().map(|(s, r)| (format!("{}_recovery_pct", s.key()), Some(*r)))),
+                "recoveries": quantities(fr.recoveries.iter().map(|(s, r)| (format!("{}_recovery_pct", s.key()), Some(r.in_percent())))),
                 "ratios": quantities([
                     ("lm_ratio".to_string(), fr.ratios.lm),
                     ("lr_ratio".to_string(), fr.ratios.lr),
                     ("l13m_ratio".to_string(), fr.ratios.l13m),
-                ]),
+                ].map(|(k, r)| (k, r.map(|r| r.value())))),
             })).collect::<Vec<_>>(),
             "zscores": result.zscores.iter().map(|z| json!({
                 "column": crate::zscore::z_column(z.table.analyte()),

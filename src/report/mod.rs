@@ -395,8 +395,8 @@ pub fn cells(
 /// let registry = lmr::Registry::builtin()?;
 /// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
 /// let (mut part, mut whole) = (lmr::Interpretation::default(), lmr::Interpretation::default());
-/// part.lm_ratio = Some(lmr::Censored::Exact(0.02)); // this row's fraction alone
-/// whole.lm_ratio = Some(lmr::Censored::Exact(0.03)); // the sample's fractions summed
+/// part.lm_ratio = Some("lactulose:mannitol 0.02".parse()?); // this row's fraction alone
+/// whole.lm_ratio = Some("lactulose:mannitol 0.03".parse()?); // the sample's fractions summed
 /// let layout = Layout { long: true, ..Layout::default() };
 /// let mut got = Vec::new();
 /// cells_with_cumulative(&interpreter, &layout, Some(&part), Some(&whole), None, |name, cell| {
@@ -424,11 +424,12 @@ pub fn cells_with_cumulative(
         true => (cumulative, result),
         false => (result, None),
     };
-    let rec = |s: Sugar| r.and_then(|r| r.recoveries.get(s).copied());
+    let rec = |s: Sugar| r.and_then(|r| r.recoveries.get(s)).map(|c| c.in_percent());
+    let value = |x: Option<crate::ratio::ExcretionRatio>| x.map(|x| x.value());
     let f = &mut field;
     quantity(Fixed("lactulose_recovery_pct"), rec(Sugar::Lactulose), f);
     quantity(Fixed("mannitol_recovery_pct"), rec(Sugar::Mannitol), f);
-    quantity(Fixed("lm_ratio"), r.and_then(|r| r.lm_ratio), f);
+    quantity(Fixed("lm_ratio"), value(r.and_then(|r| r.lm_ratio)), f);
     let lm = r.and_then(|r| r.lm.as_ref());
     f(Fixed("lm_range"), text(lm.map(|l| l.range.id.as_str())));
     f(Fixed("lm_class"), text(r.and_then(|r| r.lm_class())));
@@ -436,7 +437,7 @@ pub fn cells_with_cumulative(
         quantity(ColumnName::Recovery(s), rec(s), f);
     }
     if layout.lr {
-        quantity(Fixed("lr_ratio"), r.and_then(|r| r.lr_ratio), f);
+        quantity(Fixed("lr_ratio"), value(r.and_then(|r| r.lr_ratio)), f);
         let lr = r.and_then(|r| r.lr.as_ref());
         f(Fixed("lr_range"), text(lr.map(|l| l.range.id.as_str())));
         let class = r.and_then(|r| {
@@ -448,7 +449,7 @@ pub fn cells_with_cumulative(
         f(Fixed("lr_rhamnose_dose_form"), text(form));
     }
     if layout.l13m {
-        quantity(Fixed("l13m_ratio"), r.and_then(|r| r.l13m_ratio), f);
+        quantity(Fixed("l13m_ratio"), value(r.and_then(|r| r.l13m_ratio)), f);
     }
     let mut fraction = |suffix: &str,
                         recovery: &dyn Fn(Sugar) -> Option<Censored>,
@@ -457,22 +458,25 @@ pub fn cells_with_cumulative(
             quantity(ColumnName::FractionRecovery(s, suffix), recovery(s), f);
         }
         let name = |n| ColumnName::FractionRatio(n, suffix);
-        quantity(name("lm_ratio"), ratios.and_then(|x| x.lm), f);
+        quantity(name("lm_ratio"), value(ratios.and_then(|x| x.lm)), f);
         if layout.lr {
-            quantity(name("lr_ratio"), ratios.and_then(|x| x.lr), f);
+            quantity(name("lr_ratio"), value(ratios.and_then(|x| x.lr)), f);
         }
         if layout.l13m {
-            quantity(name("l13m_ratio"), ratios.and_then(|x| x.l13m), f);
+            quantity(name("l13m_ratio"), value(ratios.and_then(|x| x.l13m)), f);
         }
     };
     for (i, suffix) in layout.fractions.iter().enumerate() {
         let fr = r.and_then(|r| r.fractions.get(i));
-        let recovery = |s| fr.and_then(|f| f.recoveries.get(s).copied());
+        let recovery = |s| fr.and_then(|f| f.recoveries.get(s)).map(|c| c.in_percent());
         fraction(suffix, &recovery, fr.map(|f| f.ratios));
     }
     if layout.long {
         // The row's own fraction, interpreted alone.
-        let recovery = |s| row.and_then(|r| r.recoveries.get(s).copied());
+        let recovery = |s| {
+            row.and_then(|r| r.recoveries.get(s))
+                .map(|c| c.in_percent())
+        };
         let ratios = row.map(|r| crate::interpretation::Ratios {
             lm: r.lm_ratio,
             lr: r.lr_ratio,
@@ -545,7 +549,7 @@ pub fn cells_with_cumulative(
 /// let registry = lmr::Registry::builtin()?;
 /// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
 /// let mut result = lmr::Interpretation::default();
-/// result.lm_ratio = Some(lmr::Censored::LessThan(0.0045)); // a censored ratio
+/// result.lm_ratio = Some("lactulose:mannitol <0.0045".parse()?); // a censored ratio
 /// let mut bounds = Vec::new();
 /// for_each_result_cell(&interpreter, Some(&result), None, |c| if let Cell::Bound(b) = c { bounds.push(b) });
 /// assert_eq!(bounds, [lmr::Censored::LessThan(0.0045)]); // in lm_ratio_bound; lm_ratio is empty

@@ -46,19 +46,29 @@ fn range_for<'a>(result: &'a Interpretation<'_>, which: RangeIndex) -> Option<&'
 /// ```
 /// use lmr::interpretation::{FlagDetail, FlagHit, Interpretation};
 /// use lmr::{report::describe_flag, Flag, Sugar};
-/// let hit = FlagHit { flag: Flag::RecoveryOver100, detail: FlagDetail::Recovery(Sugar::Mannitol, 120.0) };
+/// let detail = FlagDetail::Recovery(Sugar::Mannitol, lmr::Percent::new(120.0)?);
+/// let hit = FlagHit { flag: Flag::RecoveryOver100, detail };
 /// assert_eq!(describe_flag(&hit, &Interpretation::default()), "mannitol recovery 120 %");
+/// # Ok::<(), lmr::UnitError>(())
 /// ```
 pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
     match hit.detail {
-        FlagDetail::Recovery(s, pct) => format!("{} recovery {} %", s.name(), sig(pct)),
+        FlagDetail::Recovery(s, pct) => format!("{} recovery {} %", s.name(), sig(pct.value())),
         FlagDetail::Recoveries(l, m) => {
-            format!("lactulose {} % > mannitol {} %", sig(l), sig(m))
+            format!(
+                "lactulose {} % > mannitol {} %",
+                sig(l.value()),
+                sig(m.value())
+            )
         }
         FlagDetail::MannitolBand(m, lo, hi) => {
+            // a band without a bound prints as the range file left it: not a number
+            let bound = |b: Option<crate::units::Percent>| b.map_or(f64::NAN, |b| b.value());
             format!(
-                "mannitol recovery {} % (healthy volunteers, oral: {lo}–{hi} %)",
-                sig(m)
+                "mannitol recovery {} % (healthy volunteers, oral: {}–{} %)",
+                sig(m.value()),
+                bound(lo),
+                bound(hi)
             )
         }
         FlagDetail::UrineVolume(ml, Some(b)) => format!("urine volume {} mL (< {b} mL)", sig(ml)),
@@ -258,7 +268,9 @@ fn fractions(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         let _ = write!(out, " {:>14}", s.key());
     }
     let _ = writeln!(out, " {:>9} {:>9} {:>9}", "L:M", "L:R", "L:13C-M");
-    let ratio = |c: Option<crate::censored::Censored>| c.map_or("—".to_string(), censored);
+    let ratio = |c: Option<crate::ratio::ExcretionRatio>| {
+        c.map_or("—".to_string(), |r| censored(r.value()))
+    };
     for (f, fr) in sample.fractions.iter().zip(&r.fractions) {
         let vol = f.volume.map_or("—".to_string(), |v| v.to_string());
         let _ = write!(out, "  {:<10} {:>10}", f.label, vol);
@@ -266,7 +278,9 @@ fn fractions(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
             let _ = write!(
                 out,
                 " {:>14}",
-                fr.recoveries.get(*s).map_or("—".into(), |c| censored(*c))
+                fr.recoveries
+                    .get(*s)
+                    .map_or("—".into(), |c| censored(c.in_percent()))
             );
         }
         let _ = writeln!(
@@ -282,7 +296,9 @@ fn fractions(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         let _ = write!(
             out,
             " {:>14}",
-            r.recoveries.get(*s).map_or("—".into(), |c| censored(*c))
+            r.recoveries
+                .get(*s)
+                .map_or("—".into(), |c| censored(c.in_percent()))
         );
     }
     let _ = writeln!(
@@ -321,13 +337,18 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
             }
             _ => String::new(),
         };
-        let _ = writeln!(out, "  {:<30} {} %{how}", s.name(), censored(*rec));
+        let _ = writeln!(
+            out,
+            "  {:<30} {} %{how}",
+            s.name(),
+            censored(rec.in_percent())
+        );
     }
     if let Some(ratio) = r.lr_ratio {
         let _ = writeln!(
             out,
             "\nL:R ratio {}   (lactulose % ÷ L-rhamnose %: a ratio of fractional excretions)",
-            censored(ratio)
+            censored(ratio.value())
         );
         if let Some(form) = r.lr_rhamnose_dose_form {
             let _ = writeln!(
@@ -344,7 +365,7 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         );
     }
     if let Some(ratio) = r.l13m_ratio {
-        let _ = writeln!(out, "\nL:13C-mannitol ratio {}   (lactulose % ÷ 13C-mannitol %: a ratio of fractional excretions; no range shipped)", censored(ratio));
+        let _ = writeln!(out, "\nL:13C-mannitol ratio {}   (lactulose % ÷ 13C-mannitol %: a ratio of fractional excretions; no range shipped)", censored(ratio.value()));
     }
     let Some(ratio) = r.lm_ratio else {
         if r.recoveries.get(Sugar::Lactulose).is_some()
@@ -360,7 +381,7 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
     let _ = writeln!(
         out,
         "\nL:M ratio {}   (lactulose % ÷ mannitol %: a ratio of fractional excretions, not of concentrations)",
-        censored(ratio)
+        censored(ratio.value())
     );
     classified(
         out,

@@ -684,8 +684,8 @@ impl Summary {
         }
         let Some(r) = result else { return };
         self.caveats.extend(r.caveats.iter().copied());
-        let l = r.recoveries.get(Sugar::Lactulose).copied();
-        let m = r.recoveries.get(Sugar::Mannitol).copied();
+        let l = r.recoveries.get(Sugar::Lactulose).map(|c| c.in_percent());
+        let m = r.recoveries.get(Sugar::Mannitol).map(|c| c.in_percent());
         if let Some(l) = l {
             g.lactulose.add(l);
         }
@@ -698,7 +698,7 @@ impl Summary {
             }
         }
         if let Some(ratio) = r.lm_ratio {
-            g.lm_ratio.add(ratio);
+            g.lm_ratio.add(ratio.value());
             let lm = r.lm.as_ref();
             g.count_class(0, "lm_class", lm.map(|x| x.range), lm.and_then(|x| x.band));
             if let Some(x) = lm {

@@ -19,7 +19,7 @@
 //!   number comes from and how sure it is.
 //! - [`protocol`]: doses, collection window, age and sex.
 //! - [`recovery`] and [`ratio`]: the formulas. [`censored`]: values below a detection limit.
-//! - [`reference`]: range files, validation, the registry of shipped and user ranges.
+//! - [`reference`](mod@reference): range files, validation, the registry of shipped and user ranges.
 //! - [`reference_interval`]: a lab's own reference interval (CLSI EP28-A3c), written as a range file.
 //! - [`sample`]: one parser per input field; a sample from named fields (`check` flags, CSV
 //!   cells, the Python package, `lmr serve`), and the `lmr check` document.
@@ -29,6 +29,8 @@
 //!   table from a reference group in the user's own data.
 //! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output. [`number`]: the
 //!   one rule every written number follows (10 significant digits, shortest text).
+//! - [`cohort`]: a cohort file read whole, by group (summaries, reference intervals, z-score
+//!   tables), with bounded memory.
 //! - [`summary`]: cohort summaries per group (medians, IQRs, class and flag counts) as text,
 //!   JSON or CSV, and an HTML page of figures with the reference ranges drawn.
 //! - `serve` (feature `serve`, on by default): `lmr serve`, a local web page and JSON API.
@@ -64,6 +66,7 @@ pub mod analyte;
 pub mod batch;
 pub mod caveat;
 pub mod censored;
+pub mod cohort;
 pub mod cookbook;
 pub mod files;
 pub mod flag;

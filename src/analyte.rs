@@ -104,9 +104,9 @@ impl Analyte {
     /// ```
     /// use lmr::analyte::Analyte;
     ///
-    /// let allowed = [Analyte::LmRatio, Analyte::Zonulin];
-    /// assert_eq!(Analyte::one_of("zonulin", &allowed), Ok(Analyte::Zonulin));
-    /// let e = Analyte::one_of("urine_volume", &allowed).unwrap_err();
+    /// const ALLOWED: &[Analyte] = &[Analyte::LmRatio, Analyte::Zonulin];
+    /// assert_eq!(Analyte::one_of("zonulin", ALLOWED), Ok(Analyte::Zonulin));
+    /// let e = Analyte::one_of("urine_volume", ALLOWED).unwrap_err();
     /// assert_eq!(e.to_string(), "expected one of lm_ratio, zonulin");
     /// ```
     pub fn one_of(key: &str, allowed: &'static [Analyte]) -> Result<Analyte, NotOneOf> {

@@ -444,7 +444,7 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
         if let Some(value) = left.keep(row.value(analyte)) {
             observations.push(Observation {
                 value,
-                age_years: row.sample.protocol.age_years,
+                age: row.sample.protocol.age,
                 sex: row.sample.protocol.sex,
             });
         }

@@ -18,9 +18,11 @@ import warnings
 import pandas as pd
 import polars as pl
 
-# The script's own folder holds the package's sources (python/lmr) without the compiled
-# extension: import the installed package, not those.
-sys.path = [p for p in sys.path if pathlib.Path(p or ".").resolve() != pathlib.Path(__file__).resolve().parent]
+# The script's own folder (put first on the path by Python) holds the package's sources
+# (python/lmr) without the compiled extension: import the installed package, not those. (An
+# editable install, `maturin develop`, puts the folder on the path itself, with the extension.)
+if sys.path and pathlib.Path(sys.path[0] or ".").resolve() == pathlib.Path(__file__).resolve().parent:
+    sys.path.pop(0)
 import lmr  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -63,7 +65,10 @@ def main() -> None:
               f"{c_interp / c_read:.2f} (CPU)")
         # Where interpret's time goes: the frame to Arrow, the rows (Rust), the results back.
         (t_in, _), data = best(lambda: lmr._pandas_to_arrow(frame) if name == "pandas" else frame)
-        (t_rows, c_rows), (table, _) = best(lambda: lmr._lmr.interpret(data, lmr._range_options({})))
+        reading = {"protocol": None, "sample_id": None, "decimal_comma": False}
+        (t_rows, c_rows), (table, _) = best(
+            lambda: lmr._lmr.interpret(data, lmr._range_options({}), reading)
+        )
         (t_out, _), _ = best(lambda: lmr._append(name, frame, table))
         print(f"  of which: to Arrow {t_in:.3f}, rows {t_rows:.3f} / {c_rows:.3f}, "
               f"results to {name} {t_out:.3f}")

@@ -396,6 +396,20 @@ pub struct Fraction {
 }
 
 /// Recoveries and ratios of one fraction (shown with [`Fraction`]).
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let text = "doses = { lactulose = \"5 g\" }\n[[fraction]]\nlabel = \"0-2h\"\nvolume = \"200 mL\"\nurine = { lactulose = \"50 mg/L\" }\n";
+/// let sample = lmr::sample_file::parse("s.toml", text, &registry)?;
+/// let mut out = lmr::Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// // 0.2 L × 50 mg/L = 10 mg of 5000 mg = 0.2 %
+/// let l = out.fractions[0].recoveries.get(lmr::Sugar::Lactulose).unwrap();
+/// approx::assert_relative_eq!(l.number().value(), 0.2, max_relative = 1e-12);
+/// assert!(out.fractions[0].ratios.lm.is_none()); // no mannitol in this fraction
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct FractionResult {
     /// Recovery per sugar (percent of its dose) in this fraction.
@@ -405,6 +419,18 @@ pub struct FractionResult {
 }
 
 /// The ratios of fractional excretions `lmr` reports (shown with [`Ratios::of`]).
+///
+/// ```
+/// use lmr::{interpretation::Ratios, units::Percent, Censored, Sugar, SugarMap};
+/// let mut r = SugarMap::default();
+/// r.set(Sugar::Lactulose, Some(Censored::Exact(Percent::new(0.3)?)));
+/// r.set(Sugar::Mannitol13C1, Some(Censored::Exact(Percent::new(15.0)?)));
+/// r.set(Sugar::Mannitol13C6, Some(Censored::Exact(Percent::new(12.0)?)));
+/// let l13m = Ratios::of(&r).l13m.unwrap();
+/// assert_eq!(l13m.denominator(), Sugar::Mannitol13C6); // ¹³C₆ when both are given
+/// approx::assert_relative_eq!(l13m.value().number(), 0.025, max_relative = 1e-12); // 0.3 / 12
+/// # Ok::<(), lmr::units::UnitError>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Ratios {
     /// Lactulose : mannitol.
@@ -654,6 +680,15 @@ impl MissingInput {
 }
 
 /// A value classified under a range (shown with [`RangeResult::label`]).
+///
+/// ```
+/// use lmr::{interpretation::RangeResult, Censored};
+/// let registry = lmr::Registry::builtin()?;
+/// let dutch = registry.range("dutch-sat-hyperosmolar-5h").unwrap();
+/// let r = RangeResult { range: dutch, value: Censored::Exact(0.1), band: dutch.classify(0.1) };
+/// assert_eq!(r.label(), "above"); // 0.1 > 0.089
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct RangeResult<'r> {
     /// The range.
@@ -802,6 +837,17 @@ pub enum Field {
 }
 
 /// A flag raised on a result, with what it refers to (shown with [`FlagDetail`]).
+///
+/// ```
+/// use lmr::interpretation::{FlagDetail, FlagHit};
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let sample = lmr::sample::from_fields([("vitamin_d", "70 nmol/L"), ("pretest_alcohol", "yes")], &registry)?;
+/// let mut out = lmr::Interpretation::default();
+/// interpreter.interpret(&sample, &mut out)?;
+/// assert_eq!(out.flags, [FlagHit { flag: lmr::Flag::PretestAlcohol, detail: FlagDetail::Pretest }]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FlagHit {
     /// The flag.
@@ -811,6 +857,22 @@ pub struct FlagHit {
 }
 
 /// A value scored against a z-score table (shown with [`Interpreter::with_zscores`]).
+///
+/// ```
+/// # use lmr::{zscore::*, Analyte, Source, Verification};
+/// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+/// # let cells = vec![Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?];
+/// # let table = ZscoreTable::new(TableSpec { id: "my-lmz".into(), analyte: Analyte::LmRatio, scale: Scale::Ln, title: "L:M z-scores".into(), population: None, source, cells }, "example")?;
+/// let registry = lmr::Registry::builtin()?;
+/// let selection = ZscoreSelection::new(vec![table])?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?.with_zscores(&selection);
+/// let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L"), ("age", "10")];
+/// let mut out = lmr::Interpretation::default();
+/// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+/// // 10 y is outside the table's 0–4 y: no z-score, never extrapolated
+/// assert!(matches!(out.zscores[0].outcome, Some(Err(NoZscore::AgeOutsideReference { .. }))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ZscoreResult<'r> {
     /// The table.
@@ -855,6 +917,18 @@ pub struct VitaminDResult<'r> {
 
 /// A 25(OH)D result below a stated limit: every value it may take is below `limit` (shown with
 /// [`BelowLimit`]).
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let mut out = lmr::Interpretation::default();
+/// interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", "<10 ng/mL")], &registry)?, &mut out)?;
+/// let below = out.vitamin_d_below.as_ref().unwrap();
+/// // 10 ng/mL × 1000 ÷ 400.64 g/mol = 24.96 nmol/L: every value below it is below 30 (IOM 2011)
+/// assert!(matches!(below.bound_in_nmol_per_l(), lmr::Censored::LessThan(b) if (b - 10_000.0 / 400.64).abs() < 1e-9));
+/// assert_eq!(below.schemes[0].label(), "at_risk_of_deficiency");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct VitaminDBelow<'r> {
     /// The limit as stated (its unit and form).
@@ -873,6 +947,20 @@ impl VitaminDBelow<'_> {
 }
 
 /// Zonulin result (shown with [`Interpreter::zonulin_range`]).
+///
+/// ```
+/// use lmr::interpretation::{Interpreter, Options};
+/// let registry = lmr::Registry::builtin()?;
+/// let options = Options { zonulin_range: Some("medics-ch-serum".into()), ..Options::default() };
+/// let interpreter = Interpreter::new(&registry, &options)?;
+/// let mut out = lmr::Interpretation::default();
+/// let fields = [("zonulin", "46 ng/mL"), ("zonulin_matrix", "serum")];
+/// interpreter.interpret(&lmr::sample::from_fields(fields, &registry)?, &mut out)?;
+/// let z = out.zonulin.as_ref().unwrap();
+/// assert_eq!(z.value.value(), 46.0);
+/// assert_eq!(z.range.map(|r| r.label().to_string()).as_deref(), Some("within")); // 46 µg/L < 48
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct ZonulinResult<'r> {
     /// The value as given.
@@ -1073,6 +1161,16 @@ impl Interpretation<'_> {
     }
 
     /// Caveat codes, in [`Caveat::ALL`] order (shown with [`Interpretation`]).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let mut out = lmr::Interpretation::default();
+    /// interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", "70 nmol/L")], &registry)?, &mut out)?;
+    /// // total 25(OH)D (the default form) is converted with the D3 molar mass, and says so
+    /// assert_eq!(out.caveat_codes().collect::<Vec<_>>(), ["vitamin_d_general", "vitamin_d_total_converted_as_d3"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn caveat_codes(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.caveats.iter().map(|c| c.code())
     }
@@ -1297,6 +1395,13 @@ impl<'r> Interpreter<'r> {
 
     /// The z-score tables in use, in order (their analytes name the `lmz`, `lactulose_z`, …
     /// columns; shown with [`Interpreter::with_zscores`]).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// assert!(interpreter.zscore_tables().is_empty()); // no z-score columns without tables
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn zscore_tables(&self) -> &'r [ZscoreTable] {
         self.zscores.map_or(&[], |s| s.tables())
     }
@@ -1416,6 +1521,16 @@ impl<'r> Interpreter<'r> {
     }
 
     /// The L:M range named explicitly (`--lm-range`; shown with [`Options`]).
+    ///
+    /// ```
+    /// use lmr::interpretation::{Interpreter, Options};
+    /// let registry = lmr::Registry::builtin()?;
+    /// assert!(Interpreter::new(&registry, &Options::default())?.lm_explicit().is_none()); // automatic
+    /// let options = Options { lm_range: Some("catassi-1997-children".into()), ..Options::default() };
+    /// let interpreter = Interpreter::new(&registry, &options)?;
+    /// assert_eq!(interpreter.lm_explicit().map(|r| r.id.as_str()), Some("catassi-1997-children"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lm_explicit(&self) -> Option<&'r ReferenceRange> {
         self.lm_explicit
     }

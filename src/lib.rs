@@ -19,7 +19,7 @@
 //!   number comes from and how sure it is.
 //! - [`protocol`]: doses, collection window, age and sex.
 //! - [`recovery`] and [`ratio`]: the formulas. [`censored`]: values below a detection limit.
-//! - [`reference`]: range files, validation, the registry of shipped and user ranges.
+//! - [`reference`](mod@reference): range files, validation, the registry of shipped and user ranges.
 //! - [`reference_interval`]: a lab's own reference interval (CLSI EP28-A3c), written as a range file.
 //! - [`sample`]: one parser per input field; a sample from named fields (`check` flags, CSV
 //!   cells, the Python package, `lmr serve`), and the `lmr check` document.
@@ -107,4 +107,4 @@ pub use zscore::{ZscoreSelection, ZscoreTable};
 /// The README's library example, compiled and run as a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
-pub struct ReadmeDoctests;
+struct ReadmeDoctests;

@@ -1,5 +1,5 @@
 //! The one number formatter: every number lmr writes (CSV, JSON Lines, JSON, text, TOML) goes
-//! through [`write`] (or its wrappers), so the same value reads the same everywhere.
+//! through [`write()`] (or its wrappers), so the same value reads the same everywhere.
 //!
 //! The rule: round the double to [`DIGITS`] significant decimal digits (half away from zero),
 //! then write the shortest text of that decimal: `0.011159999999999998` → `0.01116`,
@@ -326,7 +326,7 @@ pub fn write(out: &mut Vec<u8>, x: f64, digits: usize) {
     }
 }
 
-/// `x` as text by [`write`]'s rule.
+/// `x` as text by [`write()`]'s rule.
 ///
 /// ```
 /// use lmr::number::format;
@@ -345,7 +345,7 @@ pub fn format(x: f64, digits: usize) -> String {
 }
 
 /// `x` rounded to `digits` significant digits, as the nearest double (what a reader of
-/// [`format`]'s text gets back).
+/// [`format()`]'s text gets back).
 ///
 /// ```
 /// use lmr::number::round;
@@ -361,7 +361,7 @@ pub fn round(x: f64, digits: usize) -> f64 {
     format(x, digits).parse().unwrap_or(x)
 }
 
-/// `x` as a JSON number that serialises to [`format`]`(x, DIGITS)`'s text: an integer when whole,
+/// `x` as a JSON number that serialises to [`format()`]`(x, DIGITS)`'s text: an integer when whole,
 /// else the rounded double (whose shortest text is the rounded decimal). Non-finite: `null`.
 ///
 /// ```
@@ -387,7 +387,7 @@ pub fn json(x: f64) -> serde_json::Value {
     serde_json::Value::from(text.parse::<f64>().unwrap_or(x))
 }
 
-/// A number that displays by [`write`]'s rule: `Number(x)` at [`DIGITS`],
+/// A number that displays by [`write()`]'s rule: `Number(x)` at [`DIGITS`],
 /// `Number::text(x)` at [`TEXT_DIGITS`].
 ///
 /// ```

@@ -138,6 +138,11 @@ pub enum StrengthUnit {
 
 impl StrengthUnit {
     /// The units accepted, for messages (shown with [`StrengthUnit`]).
+    ///
+    /// ```
+    /// use lmr::protocol::StrengthUnit;
+    /// assert!(StrengthUnit::EXPECTED.split(", ").all(|u| StrengthUnit::lookup(u).is_some()));
+    /// ```
     pub const EXPECTED: &'static str = "mg/mL, g/L, g/100 mL, g/dL";
 
     /// Looks a spelling up (`mg/mL`, `g/L`, `g/100 mL`, `g/dL`; case and spaces ignored).
@@ -369,11 +374,29 @@ impl<T> SugarMap<T> {
     }
 
     /// The value for `sugar`.
+    ///
+    /// ```
+    /// use lmr::{Sugar, SugarMap};
+    /// let mut doses = SugarMap::default();
+    /// doses.set(Sugar::Rhamnose, Some("1 g"));
+    /// assert_eq!(doses.get(Sugar::Rhamnose), Some(&"1 g"));
+    /// assert_eq!(doses.get(Sugar::Lactulose), None);
+    /// ```
     pub fn get(&self, sugar: Sugar) -> Option<&T> {
         self.slots[Self::index(sugar)].as_ref()
     }
 
     /// Sets (or clears, with `None`) the value for `sugar`.
+    ///
+    /// ```
+    /// use lmr::{Sugar, SugarMap};
+    /// let mut m = SugarMap::default();
+    /// m.set(Sugar::Sucralose, Some(2.0));
+    /// m.set(Sugar::Sucralose, Some(1.0)); // replaces
+    /// assert_eq!(m.get(Sugar::Sucralose), Some(&1.0));
+    /// m.set(Sugar::Sucralose, None); // clears
+    /// assert!(m.is_empty());
+    /// ```
     pub fn set(&mut self, sugar: Sugar, value: Option<T>) {
         self.slots[Self::index(sugar)] = value;
     }
@@ -384,6 +407,15 @@ impl<T> SugarMap<T> {
     }
 
     /// Removes every value.
+    ///
+    /// ```
+    /// use lmr::{Sugar, SugarMap};
+    /// let mut m = SugarMap::default();
+    /// m.set(Sugar::Lactulose, Some(20.0));
+    /// m.set(Sugar::Mannitol, Some(150.0));
+    /// m.clear();
+    /// assert_eq!(m.iter().count(), 0);
+    /// ```
     pub fn clear(&mut self) {
         for s in &mut self.slots {
             *s = None;
@@ -391,6 +423,15 @@ impl<T> SugarMap<T> {
     }
 
     /// The sugars that have a value, with it, in [`Sugar::ALL`] order.
+    ///
+    /// ```
+    /// use lmr::{Sugar, SugarMap};
+    /// let mut m = SugarMap::default();
+    /// m.set(Sugar::Sucrose, Some(40.0));
+    /// m.set(Sugar::Lactulose, Some(5.0));
+    /// let set: Vec<(Sugar, f64)> = m.iter().map(|(s, &g)| (s, g)).collect();
+    /// assert_eq!(set, [(Sugar::Lactulose, 5.0), (Sugar::Sucrose, 40.0)]); // Sugar::ALL order
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (Sugar, &T)> {
         Sugar::ALL
             .iter()
@@ -399,6 +440,14 @@ impl<T> SugarMap<T> {
     }
 
     /// Whether no sugar has a value.
+    ///
+    /// ```
+    /// use lmr::{Sugar, SugarMap};
+    /// let mut m: SugarMap<f64> = SugarMap::default();
+    /// assert!(m.is_empty());
+    /// m.set(Sugar::Xylose, Some(5.0));
+    /// assert!(!m.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.slots.iter().all(Option::is_none)
     }
@@ -595,6 +644,16 @@ impl Protocol {
     }
 
     /// Clears every field, keeping the allocation-free storage (shown with [`Protocol`]).
+    ///
+    /// ```
+    /// let registry = lmr::Registry::builtin()?;
+    /// let mut p = lmr::Protocol::default();
+    /// p.fill_from(registry.protocol("dutch-sat-hyperosmolar").unwrap());
+    /// assert!(p.collection.is_some() && !p.doses.is_empty());
+    /// p.clear();
+    /// assert!(p.collection.is_none() && p.doses.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn clear(&mut self) {
         self.doses.clear();
         self.drink_volume = None;

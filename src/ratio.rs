@@ -116,11 +116,25 @@ impl ExcretionRatio {
     }
 
     /// The sugar whose recovery is divided (lactulose in L:M).
+    ///
+    /// ```
+    /// use lmr::{ratio::ExcretionRatio, Censored, Sugar};
+    /// let lr = ExcretionRatio::new(Sugar::Lactulose, Sugar::Rhamnose, Censored::Exact(0.05))?;
+    /// assert_eq!(lr.numerator(), Sugar::Lactulose);
+    /// # Ok::<(), lmr::ratio::RatioError>(())
+    /// ```
     pub fn numerator(self) -> Sugar {
         self.numerator
     }
 
     /// The sugar whose recovery divides (mannitol in L:M).
+    ///
+    /// ```
+    /// use lmr::{ratio::ExcretionRatio, Censored, Sugar};
+    /// let lr = ExcretionRatio::new(Sugar::Lactulose, Sugar::Rhamnose, Censored::Exact(0.05))?;
+    /// assert_eq!(lr.denominator(), Sugar::Rhamnose); // an L:R ratio
+    /// # Ok::<(), lmr::ratio::RatioError>(())
+    /// ```
     pub fn denominator(self) -> Sugar {
         self.denominator
     }

@@ -25,7 +25,7 @@
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verification {
-    /// [V]: seen in the source named.
+    /// \[V\]: seen in the source named.
     Verified,
     /// [V-sec]: seen only in a secondary source.
     Secondary,

@@ -26,7 +26,7 @@ use crate::units::{Concentration, ConcentrationUnit};
 /// Molar mass of 25-hydroxyvitamin D3 (calcifediol, C27H44O2), g/mol.
 ///
 /// # Source
-/// 400.647 from standard atomic weights [computed]; converter pages list 400.64 ("Vitamin D (25-OH)
+/// 400.647 from standard atomic weights \[computed\]; converter pages list 400.64 ("Vitamin D (25-OH)
 /// 400.64 g/mol; 100 mcg/L → 249.6 nmol/L", devutl.com) [V-sec].
 ///
 /// ```
@@ -38,7 +38,7 @@ pub const MOLAR_MASS_25OH_D3: f64 = 400.64;
 /// Molar mass of 25-hydroxyvitamin D2 (ercalcidiol, C28H44O2), g/mol.
 ///
 /// # Source
-/// From standard atomic weights [computed] (factor 2.423).
+/// From standard atomic weights \[computed\] (factor 2.423).
 ///
 /// ```
 /// // C28H44O2: 28 × 12.011 + 44 × 1.008 + 2 × 15.999 = 336.308 + 44.352 + 31.998 = 412.658
@@ -201,11 +201,25 @@ impl VitaminD {
     }
 
     /// The value as reported.
+    ///
+    /// ```
+    /// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+    /// let d = VitaminD::new("20 ng/mL".parse()?, VitaminDForm::Total)?;
+    /// assert_eq!(d.reported().to_string(), "20 ng/mL"); // as given, not converted
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn reported(self) -> Concentration {
         self.value
     }
 
     /// The form.
+    ///
+    /// ```
+    /// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+    /// let d = VitaminD::new("50 nmol/L".parse()?, VitaminDForm::D2)?;
+    /// assert_eq!(d.form(), VitaminDForm::D2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn form(self) -> VitaminDForm {
         self.form
     }

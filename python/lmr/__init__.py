@@ -81,6 +81,9 @@ _RANGE_OPTIONS = (
     "zscore_reference",
 )
 
+# The options of lmr.interpret besides the range options (lmr batch's reading flags).
+_FRAME_OPTIONS = ("protocol", "sample_id", "decimal_comma")
+
 
 def _paths(value: Any) -> list:
     """A path or a list of paths (or ids) as a list of strings."""
@@ -250,8 +253,13 @@ def interpret(frame: Any, columns: Union[None, str, os.PathLike, Mapping] = None
 
     Options are ``lmr batch``'s flags with underscores: ``protocol=``, ``ranges=``,
     ``lm_range=``, ``vitamin_d_scheme=[...]``, ``zonulin_range=``, ``lr_range=``,
-    ``subtract_baseline=``, ``zscore_reference=``, ``sample_id=``. The long layout (one
-    row per timed fraction) is read by ``lmr batch`` only.
+    ``subtract_baseline=``, ``zscore_reference=``, ``sample_id=``, ``decimal_comma=``
+    (text cells written with a decimal comma, ``"9,21"``; numeric columns are numbers).
+
+    The long layout (a ``fraction`` column, one row per timed urine fraction, a sample's rows
+    consecutive, grouped by ``sample_id``) is read as ``lmr batch`` reads it: each row's own
+    fraction in the ``<name>_fraction`` columns, the sample's whole collection (its fractions
+    summed) in the unsuffixed columns of its last row, empty on its other rows.
 
     >>> import lmr
     >>> import pandas as pd
@@ -268,11 +276,15 @@ def interpret(frame: Any, columns: Union[None, str, os.PathLike, Mapping] = None
     """
     kind = _kind(frame)
     range_options = _range_options(options)
-    rest = {k: options.pop(k) for k in ("protocol", "sample_id") if k in options}
+    reading = {
+        "protocol": options.pop("protocol", None),
+        "sample_id": options.pop("sample_id", None),
+        "decimal_comma": bool(options.pop("decimal_comma", False)),
+    }
     if options:
         raise TypeError(
             f"lmr.interpret: unknown option(s) {', '.join(sorted(options))}; the options are "
-            + ", ".join(_RANGE_OPTIONS + ("protocol", "sample_id"))
+            + ", ".join(_RANGE_OPTIONS + _FRAME_OPTIONS)
         )
     map_args = _column_map(columns)
 
@@ -286,7 +298,7 @@ def interpret(frame: Any, columns: Union[None, str, os.PathLike, Mapping] = None
         frame = pa.table(frame)  # a stream is read once: keep it as the input table
         data = frame
     table, (rows, _interpreted, errors, _flagged) = _lmr.interpret(
-        data, range_options, **map_args, **rest
+        data, range_options, reading, **map_args
     )
     if errors:
         warnings.warn(

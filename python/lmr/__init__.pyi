@@ -40,6 +40,7 @@ def interpret(
     *,
     protocol: Optional[str] = ...,
     sample_id: Optional[str] = ...,
+    decimal_comma: bool = ...,
     ranges: _Paths = ...,
     lm_range: Optional[str] = ...,
     vitamin_d_scheme: Union[str, Sequence[str], None] = ...,

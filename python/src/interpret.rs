@@ -29,23 +29,31 @@ use crate::{value_error, Ranges};
 /// a frame between the cores.
 const MIN_CHUNK: usize = 16 * 1024;
 
+/// How the frame is read (the reading flags of `lmr batch`).
+#[derive(Clone, Debug, Default, FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct Reading {
+    protocol: Option<String>,
+    sample_id: Option<String>,
+    decimal_comma: bool,
+}
+
 /// Interprets every row of `data` and returns the result columns (a table with as many rows,
 /// in order) and the counts `(rows, interpreted, errors, flagged)`.
 #[pyfunction]
-#[pyo3(signature = (data, ranges, columns_toml=None, columns_path=None, protocol=None, sample_id=None))]
+#[pyo3(signature = (data, ranges, reading, columns_toml=None, columns_path=None))]
 pub fn interpret(
     py: Python<'_>,
     data: AnyRecordBatch,
     ranges: Ranges,
+    reading: Reading,
     columns_toml: Option<String>,
     columns_path: Option<String>,
-    protocol: Option<String>,
-    sample_id: Option<String>,
 ) -> PyResult<(PyTable, (u64, u64, u64, u64))> {
     let registry = ranges.registry()?;
     let zscores = ranges.zscores(&registry)?;
     let interpreter = ranges.interpreter(&registry, &zscores)?;
-    let protocol = match &protocol {
+    let protocol = match &reading.protocol {
         Some(id) => Some(registry.protocol(id).ok_or_else(|| {
             PyValueError::new_err(format!(
                 "protocol={id:?}: no such protocol (lmr.ranges() lists them)"
@@ -59,9 +67,10 @@ pub fn interpret(
         (None, None) => Ok(ColumnMap::default()),
     }
     .map_err(value_error)?;
-    if let Some(column) = &sample_id {
+    if let Some(column) = &reading.sample_id {
         map.set_sample_id(column);
     }
+    map.set_decimal_comma(map.decimal_comma() || reading.decimal_comma);
 
     // Read the input with the GIL held (a Python-side stream may need it); the arrays are
     // shared, not copied.
@@ -109,16 +118,30 @@ fn run(
     // The input columns lmr reads, each as it is (text, float64, int64: numbers are written
     // into the row as text, one at a time) or cast to text once (any other type).
     let read = read_columns(layout, batches.first().map_or(0, RecordBatch::num_columns));
+    let as_numbers = probe.number_columns();
+    let comma = layout.decimal_comma();
     let text: Vec<Vec<Input>> = batches
         .iter()
         .map(|b| {
             b.columns()
                 .iter()
                 .zip(&read)
-                .map(|(c, &r)| Input::new(c, r))
+                .enumerate()
+                .map(|(i, (c, &r))| Input::new(c, r, as_numbers.get(i) == Some(&true), comma))
                 .collect()
         })
         .collect::<PyResult<_>>()?;
+    if layout.is_long() {
+        return long(
+            batches,
+            &text,
+            layout,
+            interpreter,
+            protocol,
+            names,
+            &quantity,
+        );
+    }
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
     let mut pieces = Vec::new();
     let mut first_row = 1u64;
@@ -167,11 +190,56 @@ fn run(
     for r in results {
         let (cols, stats) = r?;
         columns_out.extend(cols);
-        counts.0 += stats.rows;
-        counts.1 += stats.interpreted;
-        counts.2 += stats.errors;
-        counts.3 += stats.flagged;
+        add_counts(&mut counts, &stats);
     }
+    finish(names, columns_out, counts)
+}
+
+fn add_counts(counts: &mut (u64, u64, u64, u64), stats: &lmr::batch::Stats) {
+    counts.0 += stats.rows;
+    counts.1 += stats.interpreted;
+    counts.2 += stats.errors;
+    counts.3 += stats.flagged;
+}
+
+/// The long layout (one row per timed fraction): a sample's rows may span pieces, so every
+/// row goes through one reader, in order, in this thread (as `lmr batch` reads it).
+fn long(
+    batches: &[RecordBatch],
+    text: &[Vec<Input>],
+    layout: &Layout,
+    interpreter: &Interpreter<'_>,
+    protocol: Option<&NamedProtocol>,
+    names: Vec<String>,
+    quantity: &[bool],
+) -> PyResult<Output> {
+    let mut columnar = Columnar::new(layout, interpreter, protocol).map_err(value_error)?;
+    let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    let mut builders = builders(quantity, rows);
+    let mut first_row = 1u64;
+    for (batch, columns) in batches.iter().zip(text) {
+        let piece = Piece {
+            columns,
+            start: 0,
+            len: batch.num_rows(),
+            first_row,
+        };
+        fill(&mut columnar, &piece, &mut builders);
+        first_row += batch.num_rows() as u64;
+    }
+    let mut scratch = Vec::new();
+    columnar.finish(|i, cell| append(&mut builders[i], cell, &mut scratch));
+    let mut counts = (0, 0, 0, 0);
+    add_counts(&mut counts, columnar.stats());
+    finish(names, vec![Column { builders }], counts)
+}
+
+/// The result table: one batch per piece of rows, every column of one type.
+fn finish(
+    names: Vec<String>,
+    columns_out: Vec<Column>,
+    counts: (u64, u64, u64, u64),
+) -> PyResult<Output> {
     // A column whose cells turned out to be text in any piece is text in every piece.
     let is_text: Vec<bool> = (0..names.len())
         .map(|i| columns_out.iter().any(|c| c.builders[i].is_text()))
@@ -258,31 +326,79 @@ enum Input {
     Text(StringArray),
     /// Text as polars hands it over.
     View(StringViewArray),
-    Float(Float64Array),
+    /// Numbers written into the row as their shortest text (`comma`: with a decimal comma).
+    Float {
+        array: Float64Array,
+        comma: bool,
+    },
     Int(Int64Array),
+    /// Numbers handed in as numbers (a column of [`Columnar::number_columns`]).
+    FloatNumber(Float64Array),
+    IntNumber(Int64Array),
     /// Not read by lmr: an empty field.
     Unread,
 }
 
 impl Input {
-    fn new(array: &ArrayRef, read: bool) -> PyResult<Input> {
+    /// Column `array`; `read`: lmr reads it; `number`: it may be handed in as numbers;
+    /// `comma`: numbers in text are read with a decimal comma.
+    fn new(array: &ArrayRef, read: bool, number: bool, comma: bool) -> PyResult<Input> {
         Ok(match array.data_type() {
             _ if !read => Input::Unread,
-            DataType::Float64 => Input::Float(array.as_primitive::<Float64Type>().clone()),
+            DataType::Float64 if number => {
+                Input::FloatNumber(array.as_primitive::<Float64Type>().clone())
+            }
+            DataType::Int64 if number => {
+                Input::IntNumber(array.as_primitive::<Int64Type>().clone())
+            }
+            DataType::Float64 => Input::Float {
+                array: array.as_primitive::<Float64Type>().clone(),
+                comma,
+            },
             DataType::Int64 => Input::Int(array.as_primitive::<Int64Type>().clone()),
             DataType::Utf8View => Input::View(array.as_string_view().clone()),
             _ => Input::Text(as_text(array)?),
         })
     }
 
+    /// Whether the column hands its values in as numbers.
+    fn is_number(&self) -> bool {
+        matches!(self, Input::FloatNumber(_) | Input::IntNumber(_))
+    }
+
     /// Appends row `r`'s field to `record` (null: empty); numbers in their shortest text,
-    /// which reads back as the same number.
-    fn push(&self, r: usize, record: &mut ByteRecord, numbers: &mut ryu::Buffer) {
+    /// which reads back as the same number. A number column's field is empty and its value
+    /// is set in `number`.
+    fn push(&self, r: usize, record: &mut ByteRecord, number: &mut Option<f64>) {
+        let mut text = ryu::Buffer::new();
         let field: &[u8] = match self {
             Input::Unread => b"",
             Input::Text(c) if c.is_valid(r) => c.value(r).as_bytes(),
             Input::View(c) if c.is_valid(r) => c.value(r).as_bytes(),
-            Input::Float(c) if c.is_valid(r) => numbers.format(c.value(r)).as_bytes(),
+            Input::FloatNumber(c) => {
+                *number = c.is_valid(r).then(|| c.value(r));
+                b""
+            }
+            // An int64 beyond 2^53 rounds to the nearest double, as its text would.
+            Input::IntNumber(c) => {
+                *number = c.is_valid(r).then(|| c.value(r) as f64);
+                b""
+            }
+            Input::Float { array, comma } if array.is_valid(r) => {
+                let t = text.format(array.value(r));
+                if *comma {
+                    let mut buf = [0u8; 32];
+                    let t = t.as_bytes();
+                    let out = &mut buf[..t.len()];
+                    out.copy_from_slice(t);
+                    out.iter_mut()
+                        .filter(|b| **b == b'.')
+                        .for_each(|b| *b = b',');
+                    record.push_field(out);
+                    return;
+                }
+                t.as_bytes()
+            }
             Input::Int(c) if c.is_valid(r) => {
                 let mut digits = itoa::Buffer::new();
                 record.push_field(digits.format(c.value(r)).as_bytes());
@@ -352,56 +468,72 @@ impl Builder {
     }
 }
 
+/// Empty result columns for `rows` rows.
+fn builders(quantity: &[bool], rows: usize) -> Vec<Builder> {
+    quantity
+        .iter()
+        .map(|&q| {
+            if q {
+                Builder::Number(Float64Builder::with_capacity(rows))
+            } else {
+                Builder::Text(StringBuilder::with_capacity(rows, rows * 8))
+            }
+        })
+        .collect()
+}
+
 fn interpret_piece(
     columnar: &mut Columnar<'_, '_>,
     piece: &Piece<'_>,
     quantity: &[bool],
 ) -> Column {
-    let mut builders: Vec<Builder> = quantity
-        .iter()
-        .map(|&q| {
-            if q {
-                Builder::Number(Float64Builder::with_capacity(piece.len))
-            } else {
-                Builder::Text(StringBuilder::with_capacity(piece.len, piece.len * 8))
-            }
-        })
-        .collect();
+    let mut builders = builders(quantity, piece.len);
+    fill(columnar, piece, &mut builders);
+    Column { builders }
+}
+
+/// Interprets the rows of `piece`, appending the cells handed out to `builders`.
+fn fill(columnar: &mut Columnar<'_, '_>, piece: &Piece<'_>, builders: &mut [Builder]) {
     let mut record = ByteRecord::new();
     let mut scratch: Vec<u8> = Vec::with_capacity(256);
-    let mut numbers = ryu::Buffer::new();
+    let any_numbers = piece.columns.iter().any(Input::is_number);
+    let mut numbers = vec![None; if any_numbers { piece.columns.len() } else { 0 }];
+    let mut unused = None;
     for r in piece.start..piece.start + piece.len {
         record.clear();
-        for c in piece.columns {
-            c.push(r, &mut record, &mut numbers);
+        for (i, c) in piece.columns.iter().enumerate() {
+            c.push(r, &mut record, numbers.get_mut(i).unwrap_or(&mut unused));
         }
         let row = piece.first_row + (r - piece.start) as u64;
-        columnar.row(&record, row, |i, cell| {
-            let b = &mut builders[i];
-            match (cell, &mut *b) {
-                (Cell::Empty, Builder::Number(n)) => n.append_null(),
-                (Cell::Empty, Builder::Text(t)) => t.append_null(),
-                (Cell::Number(x), Builder::Number(n)) => n.append_value(x),
-                (Cell::Number(x), Builder::Text(t)) => {
-                    t.append_value(censored_text(Censored::Exact(x)));
-                }
-                (Cell::Text(s), Builder::Text(t)) => t.append_value(s),
-                (cell, b) => {
-                    b.make_text();
-                    if let Builder::Text(t) = b {
-                        scratch.clear();
-                        match cell {
-                            Cell::Text(s) => scratch.extend_from_slice(s.as_bytes()),
-                            Cell::Codes(c) => c.write_joined(&mut scratch),
-                            Cell::Bound(c) => write_censored(&mut scratch, c),
-                            _ => {}
-                        }
-                        // Codes and bounds are ASCII: the check passes at once.
-                        t.append_value(std::str::from_utf8(&scratch).unwrap_or_default());
-                    }
-                }
-            }
+        columnar.row_numbers(&record, &numbers, row, |i, cell| {
+            append(&mut builders[i], cell, &mut scratch)
         });
     }
-    Column { builders }
+}
+
+/// Appends one result cell to its column.
+fn append(b: &mut Builder, cell: Cell<'_>, scratch: &mut Vec<u8>) {
+    match (cell, &mut *b) {
+        (Cell::Empty, Builder::Number(n)) => n.append_null(),
+        (Cell::Empty, Builder::Text(t)) => t.append_null(),
+        (Cell::Number(x), Builder::Number(n)) => n.append_value(x),
+        (Cell::Number(x), Builder::Text(t)) => {
+            t.append_value(censored_text(Censored::Exact(x)));
+        }
+        (Cell::Text(s), Builder::Text(t)) => t.append_value(s),
+        (cell, b) => {
+            b.make_text();
+            if let Builder::Text(t) = b {
+                scratch.clear();
+                match cell {
+                    Cell::Text(s) => scratch.extend_from_slice(s.as_bytes()),
+                    Cell::Codes(c) => c.write_joined(scratch),
+                    Cell::Bound(c) => write_censored(scratch, c),
+                    _ => {}
+                }
+                // Codes and bounds are ASCII: the check passes at once.
+                t.append_value(std::str::from_utf8(scratch).unwrap_or_default());
+            }
+        }
+    }
 }

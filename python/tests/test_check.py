@@ -3,6 +3,9 @@
 recovery % = concentration × urine volume ÷ oral dose × 100;
 L:M ratio = lactulose % ÷ mannitol %; 25(OH)D nmol/L = ng/mL × 1000 ÷ 400.64 g/mol."""
 
+import json
+import subprocess
+
 import pytest
 
 import lmr
@@ -72,3 +75,35 @@ def test_unusable_options():
         lmr.check(**ADULT, lm_range="no-such-range")
     with pytest.raises(ValueError, match="nothing to interpret"):
         lmr.check()
+
+
+CASES = [
+    # the adult 5 g / 1 g, 5 h test, with vitamin D and serum zonulin
+    dict(lactulose="9.21 mg/L", mannitol="72.9 mg/L", volume="1857 mL", lactulose_dose="5 g",
+         mannitol_dose="1 g", collection="5 h", age="35", sex="F", vitamin_d="18 ng/mL",
+         zonulin="61 ng/mL", zonulin_matrix="serum"),
+    # censored values, two vitamin D schemes
+    dict(lactulose="<0.5 mg/L", mannitol="72.9 mg/L", volume="1857 mL", lactulose_dose="5 g",
+         mannitol_dose="1 g", collection="5 h", vitamin_d="<4 ng/mL",
+         vitamin_d_scheme=["iom-2011", "endocrine-2011"]),
+    # a repeatable pair and a named protocol
+    dict(sugar=["rhamnose=40 mg/L"], dose=["rhamnose=1 g"], lactulose="9.21 mg/L",
+         volume="1857 mL", protocol="clin-chem-1996-children"),
+]
+
+
+def flags(fields):
+    out = []
+    for name, value in fields.items():
+        for v in value if isinstance(value, list) else [value]:
+            out += ["--" + name.replace("_", "-"), v]
+    return out
+
+
+@pytest.mark.parametrize("fields", CASES)
+def test_same_keys_and_values_as_lmr_check_json(fields, lmr_bin):
+    done = subprocess.run(
+        [str(lmr_bin), "check", *flags(fields), "--format", "json"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert lmr.check(**fields) == json.loads(done.stdout)

@@ -3,21 +3,16 @@ every quantity column arrives as a float column, with no cleaning, including row
 inputs were censored (below a detection limit); a censored result is empty in its column and
 stated in the `<column>_bound` text companion.
 
-The test runs the `lmr` binary: $LMR_BIN, else target/debug/lmr (built by .ci/test before
-this block; built here with cargo when absent).
+The test runs the `lmr` binary (the `lmr_bin` fixture of conftest.py).
 
 Expected values are worked by hand (recovery % = concentration × urine volume ÷ dose × 100;
 L:M ratio = lactulose % ÷ mannitol %; nmol/L = ng/mL × 1000 ÷ 400.64 g/mol, 25(OH)D3)."""
 
-import os
-import pathlib
 import subprocess
 
 import pandas as pd
 import polars as pl
 import pytest
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 INPUT = """\
 id,urine_lactulose [mg/L],urine_mannitol [mg/L],urine_volume [mL],lactulose_dose [g],mannitol_dose [g],collection [h],vitamin_d [ng/mL]
@@ -48,17 +43,8 @@ EXPECTED_BOUNDS = {
 }
 
 
-def lmr_bin() -> pathlib.Path:
-    if os.environ.get("LMR_BIN"):
-        return pathlib.Path(os.environ["LMR_BIN"])
-    binary = ROOT / "target" / "debug" / "lmr"
-    if not binary.exists():
-        subprocess.run(["cargo", "build", "--quiet", "--bin", "lmr"], cwd=ROOT, check=True)
-    return binary
-
-
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
+def outputs(tmp_path_factory, lmr_bin):
     """The batch output of INPUT as CSV and as JSON Lines."""
     tmp = tmp_path_factory.mktemp("batch")
     source = tmp / "cohort.csv"
@@ -67,7 +53,7 @@ def outputs(tmp_path_factory):
     for fmt in ["csv", "jsonl"]:
         paths[fmt] = tmp / f"out.{fmt}"
         done = subprocess.run(
-            [str(lmr_bin()), "batch", str(source), "-o", str(paths[fmt]), "--format", fmt, "--no-progress"],
+            [str(lmr_bin), "batch", str(source), "-o", str(paths[fmt]), "--format", fmt, "--no-progress"],
             capture_output=True,
             text=True,
         )

@@ -5,6 +5,11 @@
 //! A row's `error` names it as `row N (line N+1)`: the row counted from 1, and the line it
 //! would have in a CSV file with one header line.
 //!
+//! In the long layout (one row per timed fraction, a sample's rows consecutive) a row's cells
+//! are handed out once the next row shows whether it is its sample's last (the last one gets
+//! the whole collection), and the final row's at [`Columnar::finish`]: always in row order, one
+//! set of cells per row handed in, as [`run`](super::run) writes them.
+//!
 //! # Example
 //! ```
 //! use csv::ByteRecord;
@@ -32,16 +37,19 @@
 //! });
 //! // 20 ng/mL × 1000 ÷ 400.64 g/mol (25(OH)D3) = 49.920 nmol/L
 //! approx::assert_relative_eq!(nmol.unwrap(), 20.0 * 1000.0 / 400.64, max_relative = 1e-12);
+//! columnar.finish(|_, _| {}); // nothing held back: not the long layout
 //! assert_eq!(columnar.stats().interpreted, 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use csv::ByteRecord;
 
-use super::{BatchError, Layout, Position, RowReader, RowState, Stats};
-use crate::interpretation::Interpreter;
+use super::{BatchError, Layout, Long, Position, RowReader, RowState, Sink, Stats};
+use crate::interpretation::{Interpretation, Interpreter};
 use crate::protocol::NamedProtocol;
-use crate::report::{cells, columns as result_columns, Cell, Layout as ReportLayout};
+use crate::report::{
+    cells, cells_with_cumulative, columns as result_columns, Cell, Layout as ReportLayout,
+};
 
 /// Whether a result column holds a quantity (a number or nothing, never text): recoveries,
 /// ratios, z-scores and `vitamin_d_nmol_l`, per fraction and cumulative alike. A typed writer
@@ -93,38 +101,65 @@ pub struct Columnar<'a, 'r> {
     report: ReportLayout,
     state: RowState<'r>,
     stats: Stats,
+    /// The long layout: the current sample's rows, and the row handed in (copied, since the
+    /// held row's buffer is swapped with it).
+    long: Option<(Box<Long<'r>>, ByteRecord)>,
+}
+
+/// The row sink of [`Columnar`]: each row's result cells, numbered by column.
+pub(super) struct Cells<'i, 'r> {
+    interpreter: &'i Interpreter<'r>,
+    layout: &'i ReportLayout,
+    cell: &'i mut (dyn FnMut(usize, Cell<'_>) + Send),
+}
+
+impl<'r> Cells<'_, 'r> {
+    pub(super) fn row(
+        &mut self,
+        result: Option<&Interpretation<'r>>,
+        error: Option<&str>,
+        cumulative: Option<&Interpretation<'r>>,
+    ) {
+        let mut i = 0;
+        let cell = &mut *self.cell;
+        let each = |_: crate::report::ColumnName<'_>, c: Cell<'_>| {
+            cell(i, c);
+            i += 1;
+        };
+        cells_with_cumulative(
+            self.interpreter,
+            self.layout,
+            result,
+            cumulative,
+            error,
+            each,
+        );
+    }
 }
 
 impl<'a, 'r> Columnar<'a, 'r> {
     /// Rows of `layout` (resolved from the frame's column names), doses and window missing
-    /// from a row filled from `protocol`.
+    /// from a row filled from `protocol`. The long layout (one row per fraction) is read as
+    /// [`run`](super::run) reads it: hand in every row of the input, in order, from one
+    /// `Columnar`, then call [`Columnar::finish`].
     ///
     /// # Errors
-    /// [`BatchError::LongLayout`] for the long layout (one row per fraction): its rows are
-    /// grouped by sample, which this row-at-a-time entry point does not do; use [`run`](super::run).
-    ///
-    /// ```
-    /// use lmr::batch::{BatchError, Columnar, Layout};
-    /// # let registry = lmr::Registry::builtin()?;
-    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
-    /// let long = Layout::resolve(&["sample_id", "fraction", "urine_lactulose"], &lmr::ColumnMap::default())?;
-    /// assert!(matches!(Columnar::new(&long, &interpreter, None), Err(BatchError::LongLayout)));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
+    /// None today; the `Result` keeps room for a layout this entry point cannot read.
     pub fn new(
         layout: &'a Layout,
         interpreter: &'a Interpreter<'r>,
         protocol: Option<&'a NamedProtocol>,
     ) -> Result<Self, BatchError> {
-        if layout.is_long() {
-            return Err(BatchError::LongLayout);
-        }
+        let long = layout
+            .is_long()
+            .then(|| (Box::new(Long::new()), ByteRecord::new()));
         Ok(Columnar {
             interpreter,
             reader: RowReader::new(layout, protocol),
             report: layout.report_layout(),
             state: RowState::default(),
             stats: Stats::default(),
+            long,
         })
     }
 
@@ -145,7 +180,10 @@ impl<'a, 'r> Columnar<'a, 'r> {
     }
 
     /// Interprets `record` (data row `row`, from 1; its fields in header order, missing ones
-    /// read as empty) and calls `cell` with each result column's index and cell.
+    /// read as empty) and calls `cell` with each result column's index and cell, in order.
+    /// In the long layout the cells handed out are those of the rows this one shows to be done
+    /// (none, one or two earlier rows, in row order; see [`Columnar::finish`]); otherwise they
+    /// are this row's.
     ///
     /// ```
     /// use lmr::batch::{Columnar, Layout};
@@ -162,22 +200,102 @@ impl<'a, 'r> Columnar<'a, 'r> {
     /// assert_eq!(value, Some(62.5)); // already in nmol/L
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn row(&mut self, record: &ByteRecord, row: u64, mut cell: impl FnMut(usize, Cell<'_>)) {
+    pub fn row(&mut self, record: &ByteRecord, row: u64, cell: impl FnMut(usize, Cell<'_>) + Send) {
+        self.row_numbers(record, &[], row, cell);
+    }
+
+    /// The columns whose values [`Columnar::row_numbers`] takes as numbers (by column): a
+    /// urine, baseline, urine volume, dose, collection, age, vitamin D or zonulin column whose
+    /// unit the header or column map settles. None in the long layout.
+    pub fn number_columns(&self) -> Vec<bool> {
+        match self.long {
+            Some(_) => vec![false; self.reader.layout().width()],
+            None => self.reader.number_columns(),
+        }
+    }
+
+    /// [`Columnar::row`], where `numbers[i]`, when given, is column `i`'s value as a number
+    /// (only for [`Columnar::number_columns`]; the record's field is then not read, and may be
+    /// empty). A number is read as its text would be, with the same checks and errors
+    /// (`value "-40"`), without a round trip through text.
+    ///
+    /// ```
+    /// use csv::ByteRecord;
+    /// use lmr::batch::{ColumnMap, Columnar, Layout};
+    /// use lmr::interpretation::{Interpreter, Options};
+    /// use lmr::reference::Registry;
+    /// use lmr::report::Cell;
+    ///
+    /// let registry = Registry::builtin()?;
+    /// let interpreter = Interpreter::new(&registry, &Options::default())?;
+    /// let layout = Layout::resolve(&["id", "urine_volume [mL]"], &ColumnMap::default())?;
+    /// let mut columnar = Columnar::new(&layout, &interpreter, None)?;
+    /// assert_eq!(columnar.number_columns(), [false, true]);
+    /// let error = columnar.columns().len() - 1;
+    /// let mut record = ByteRecord::new();
+    /// record.push_field(b"a");
+    /// record.push_field(b"");
+    /// let mut text = String::new();
+    /// columnar.row_numbers(&record, &[None, Some(-40.0)], 1, |i, cell| {
+    ///     if let (true, Cell::Text(t)) = (i == error, cell) {
+    ///         text = t.to_string();
+    ///     }
+    /// });
+    /// assert_eq!(text, r#"row 1 (line 2), column "urine_volume [mL]", value "-40": must not be negative"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn row_numbers(
+        &mut self,
+        record: &ByteRecord,
+        numbers: &[Option<f64>],
+        row: u64,
+        mut cell: impl FnMut(usize, Cell<'_>) + Send,
+    ) {
         let pos = Position { row, line: row + 1 };
         self.stats.rows += 1;
+        if let Some((long, copy)) = &mut self.long {
+            copy.clear();
+            for field in record {
+                copy.push_field(field);
+            }
+            let mut sink = Sink::Cells(Cells {
+                interpreter: self.interpreter,
+                layout: &self.report,
+                cell: &mut cell,
+            });
+            let stats = &mut self.stats;
+            long.push(copy, pos, &self.reader, self.interpreter, &mut sink, stats);
+            return;
+        }
         let mut i = 0;
         let mut each = |_: crate::report::ColumnName<'_>, c: Cell<'_>| {
             cell(i, c);
             i += 1;
         };
         let state = &mut self.state;
-        let outcome = state.interpret(&self.reader, self.interpreter, record, pos);
+        let outcome = state.interpret_numbers(&self.reader, self.interpreter, record, numbers, pos);
+        if !numbers.is_empty() && !state.errors.is_empty() {
+            quote_numbers(state, &self.reader, numbers);
+        }
         state.count(outcome, &mut self.stats);
         let (result, error) = state.output(outcome);
         cells(self.interpreter, &self.report, result, error, &mut each);
     }
 
-    /// What the rows so far did.
+    /// Hands out the cells of the rows still held (the long layout's last row, with its
+    /// sample's whole collection); nothing otherwise. Call it once, after the last row.
+    pub fn finish(&mut self, mut cell: impl FnMut(usize, Cell<'_>) + Send) {
+        if let Some((long, _)) = &mut self.long {
+            let mut sink = Sink::Cells(Cells {
+                interpreter: self.interpreter,
+                layout: &self.report,
+                cell: &mut cell,
+            });
+            long.end(&self.reader, self.interpreter, &mut sink, &mut self.stats);
+        }
+    }
+
+    /// What the rows so far did (in the long layout, the rows handed out so far).
     ///
     /// ```
     /// use lmr::batch::{Columnar, Layout};
@@ -196,11 +314,49 @@ impl<'a, 'r> Columnar<'a, 'r> {
     }
 }
 
+/// Quotes the numbers of a row's errors that name a column handed in as a number but took
+/// their value from the record (where its field is empty): an interpretation error (a
+/// recovery too large), a drink or window problem.
+fn quote_numbers(state: &mut RowState<'_>, reader: &RowReader<'_>, numbers: &[Option<f64>]) {
+    let layout = reader.layout();
+    let mut changed = false;
+    for e in state.errors.iter_mut().filter(|e| e.value.is_empty()) {
+        let Some(column) = e.column.as_deref() else {
+            continue;
+        };
+        let number = crate::batch::Field::all()
+            .filter_map(|f| layout.slot(f))
+            .find_map(|s| match &s.source {
+                super::Source::Column { index, header } if header == column => {
+                    numbers.get(*index).copied().flatten()
+                }
+                _ => None,
+            });
+        if let Some(x) = number {
+            e.value = super::row::number_text(x);
+            changed = true;
+        }
+    }
+    if changed {
+        state.join_errors();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::batch::ColumnMap;
     use crate::reference::Registry;
+
+    /// The columns of a lactulose–mannitol test.
+    const LM: [&str; 6] = [
+        "urine_lactulose [mg/L]",
+        "urine_mannitol [mg/L]",
+        "urine_volume [mL]",
+        "lactulose_dose [g]",
+        "mannitol_dose [g]",
+        "collection [h]",
+    ];
 
     fn record(fields: &[&str]) -> ByteRecord {
         let mut r = ByteRecord::new();
@@ -215,15 +371,7 @@ mod tests {
         let registry = Registry::builtin().unwrap();
         let interpreter =
             Interpreter::new(&registry, &crate::interpretation::Options::default()).unwrap();
-        let header = [
-            "urine_lactulose [mg/L]",
-            "urine_mannitol [mg/L]",
-            "urine_volume [mL]",
-            "lactulose_dose [g]",
-            "mannitol_dose [g]",
-            "collection [h]",
-        ];
-        let layout = Layout::resolve(&header, &ColumnMap::default()).unwrap();
+        let layout = Layout::resolve(&LM, &ColumnMap::default()).unwrap();
         let mut c = Columnar::new(&layout, &interpreter, None).unwrap();
         let names = c.columns();
         let mut got: Vec<(usize, String)> = Vec::new();
@@ -309,15 +457,52 @@ mod tests {
     }
 
     #[test]
-    fn long_layout_is_refused() {
+    fn long_layout_gives_each_row_its_fraction_and_the_last_row_the_whole() {
         let registry = Registry::builtin().unwrap();
         let interpreter =
             Interpreter::new(&registry, &crate::interpretation::Options::default()).unwrap();
-        let header = ["sample_id", "fraction", "urine_lactulose [mg/L]"];
+        let header = [&["sample_id", "fraction"][..], &LM].concat();
         let layout = Layout::resolve(&header, &ColumnMap::default()).unwrap();
-        assert!(matches!(
-            Columnar::new(&layout, &interpreter, None),
-            Err(BatchError::LongLayout)
-        ));
+        let mut c = Columnar::new(&layout, &interpreter, None).unwrap();
+        let names = c.columns();
+        let n = names.len();
+        let mut got: Vec<String> = Vec::new();
+        fn text(cell: Cell<'_>) -> String {
+            match cell {
+                Cell::Number(x) => format!("{x:.6}"),
+                Cell::Text(t) => t.to_string(),
+                _ => String::new(),
+            }
+        }
+        let rows = [
+            ["A", "0-2h", "10", "100", "400", "5", "1", "5"],
+            ["A", "2-5h", "10", "50", "600", "5", "1", "5"],
+            ["B", "0-5h", "20", "150", "-40", "5", "1", "5"],
+        ];
+        for (i, r) in rows.iter().enumerate() {
+            c.row(&record(r), i as u64 + 1, |_, cell| got.push(text(cell)));
+        }
+        // the last row is held until the end
+        assert_eq!(got.len(), 2 * n);
+        c.finish(|_, cell| got.push(text(cell)));
+        assert_eq!(got.len(), 3 * n);
+        let at =
+            |row: usize, name: &str| &got[row * n + names.iter().position(|c| c == name).unwrap()];
+        // 0–2 h: 10 mg/L × 0.4 L = 4 mg of 5000 mg = 0.08 %; 100 × 0.4 = 40 mg of 1000 mg = 4 %
+        assert_eq!(at(0, "lactulose_recovery_pct_fraction"), "0.080000");
+        assert_eq!(at(0, "mannitol_recovery_pct_fraction"), "4.000000");
+        assert_eq!(at(0, "lactulose_recovery_pct"), "");
+        // 2–5 h: 10 × 0.6 = 6 mg = 0.12 %; 50 × 0.6 = 30 mg = 3 %
+        assert_eq!(at(1, "lactulose_recovery_pct_fraction"), "0.120000");
+        // the whole, on A's last row: (4 + 6) mg of 5000 = 0.2 %; (40 + 30) of 1000 = 7 %;
+        // L:M 0.2 / 7 = 0.028571
+        assert_eq!(at(1, "lactulose_recovery_pct"), "0.200000");
+        assert_eq!(at(1, "mannitol_recovery_pct"), "7.000000");
+        assert_eq!(at(1, "lm_ratio"), "0.028571");
+        assert_eq!(
+            at(2, "error"),
+            r#"row 3 (line 4), column "urine_volume [mL]", value "-40": must not be negative"#
+        );
+        assert_eq!((c.stats().rows, c.stats().errors), (3, 1));
     }
 }

@@ -103,62 +103,13 @@ impl<'r> Long<'r> {
     ) -> Result<Stats, BatchError> {
         let mut stats = Stats::default();
         let mut record = ByteRecord::new();
-        let width = reader.layout().width();
         while next_record(&mut rdr, &mut record).map_err(read_error)? {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,
                 line: record_line(&rdr, &record),
             };
-            let id = trim(reader.raw(&record, Field::SampleId).unwrap_or_default());
-            let same = self.held_pos.is_some() || self.overflow;
-            let same = same && !id.is_empty() && id == self.id.as_slice();
-            let id_error = |problem| RowError {
-                pos,
-                column: reader
-                    .layout()
-                    .slot(Field::SampleId)
-                    .map(|s| s.label(Field::SampleId)),
-                value: String::from_utf8_lossy(id).into_owned(),
-                problem,
-            };
-            if same && (self.overflow || self.rows >= MAX_FRACTIONS) {
-                if !self.overflow {
-                    // The sample is cut short: it gets no whole-collection results.
-                    self.finish(reader, interpreter, sink, &mut stats, false);
-                    self.overflow = true;
-                }
-                let e = id_error(Problem::TooManyFractions {
-                    limit: MAX_FRACTIONS,
-                });
-                self.state
-                    .error_row(&e, &record, width, sink, &mut self.out, &mut stats, false);
-            } else if same {
-                // The held row was not the sample's last: write it without the whole collection.
-                self.write_held(reader, sink, &mut stats, None, false);
-                self.take(&mut record, pos, reader, interpreter);
-            } else {
-                self.finish(reader, interpreter, sink, &mut stats, true);
-                if !self.id.is_empty() {
-                    let h = self.hash(&self.id);
-                    self.seen.insert(h);
-                }
-                self.overflow = false;
-                self.id.clear();
-                if !id.is_empty() && self.seen.contains(&self.hash(id)) {
-                    let e = id_error(Problem::SampleReappears);
-                    self.state
-                        .error_row(&e, &record, width, sink, &mut self.out, &mut stats, true);
-                } else {
-                    self.id.extend_from_slice(id);
-                    self.rows = 0;
-                    self.group_ok = true;
-                    self.fractions.clear();
-                    self.windows.clear();
-                    self.first_bad = None;
-                    self.take(&mut record, pos, reader, interpreter);
-                }
-            }
+            self.push(&mut record, pos, reader, interpreter, sink, &mut stats);
             if self.out.len() >= 1 << 16 {
                 output.write_all(&self.out).map_err(BatchError::Write)?;
                 self.out.clear();
@@ -167,10 +118,85 @@ impl<'r> Long<'r> {
                 progress(record.position().map_or(0, |p| p.byte()));
             }
         }
-        self.finish(reader, interpreter, sink, &mut stats, true);
+        self.end(reader, interpreter, sink, &mut stats);
         output.write_all(&self.out).map_err(BatchError::Write)?;
         self.out.clear();
         Ok(stats)
+    }
+
+    /// Takes the next row (`record`, data row `pos`): writes the rows it shows to be done to
+    /// `sink` (the held row, an error row), and holds it when it may be its sample's last. The
+    /// record's buffer may be swapped with the held row's.
+    pub(super) fn push(
+        &mut self,
+        record: &mut ByteRecord,
+        pos: Position,
+        reader: &RowReader<'_>,
+        interpreter: &Interpreter<'r>,
+        sink: &mut Sink<'_, 'r>,
+        stats: &mut Stats,
+    ) {
+        let width = reader.layout().width();
+        let id = trim(reader.raw(record, Field::SampleId).unwrap_or_default());
+        let same = self.held_pos.is_some() || self.overflow;
+        let same = same && !id.is_empty() && id == self.id.as_slice();
+        let id_error = |problem| RowError {
+            pos,
+            column: reader
+                .layout()
+                .slot(Field::SampleId)
+                .map(|s| s.label(Field::SampleId)),
+            value: String::from_utf8_lossy(id).into_owned(),
+            problem,
+        };
+        if same && (self.overflow || self.rows >= MAX_FRACTIONS) {
+            if !self.overflow {
+                // The sample is cut short: it gets no whole-collection results.
+                self.finish(reader, interpreter, sink, stats, false);
+                self.overflow = true;
+            }
+            let e = id_error(Problem::TooManyFractions {
+                limit: MAX_FRACTIONS,
+            });
+            self.state
+                .error_row(&e, record, width, sink, &mut self.out, stats, false);
+        } else if same {
+            // The held row was not the sample's last: write it without the whole collection.
+            self.write_held(reader, sink, stats, None, false);
+            self.take(record, pos, reader, interpreter);
+        } else {
+            self.finish(reader, interpreter, sink, stats, true);
+            if !self.id.is_empty() {
+                let h = self.hash(&self.id);
+                self.seen.insert(h);
+            }
+            self.overflow = false;
+            self.id.clear();
+            if !id.is_empty() && self.seen.contains(&self.hash(id)) {
+                let e = id_error(Problem::SampleReappears);
+                self.state
+                    .error_row(&e, record, width, sink, &mut self.out, stats, true);
+            } else {
+                self.id.extend_from_slice(id);
+                self.rows = 0;
+                self.group_ok = true;
+                self.fractions.clear();
+                self.windows.clear();
+                self.first_bad = None;
+                self.take(record, pos, reader, interpreter);
+            }
+        }
+    }
+
+    /// Ends the input: writes the held row, its sample's last, with the whole collection.
+    pub(super) fn end(
+        &mut self,
+        reader: &RowReader<'_>,
+        interpreter: &Interpreter<'r>,
+        sink: &mut Sink<'_, 'r>,
+        stats: &mut Stats,
+    ) {
+        self.finish(reader, interpreter, sink, stats, true);
     }
 
     /// Holds `record` as the current sample's latest row: interprets it alone, checks its window

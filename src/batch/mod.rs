@@ -264,10 +264,6 @@ pub enum BatchError {
     /// The header cannot be used.
     #[error("header: {0}")]
     Header(HeaderError),
-    /// The long layout (one row per fraction) given to [`Columnar`], which reads rows one at a
-    /// time and cannot group them by sample.
-    #[error("the long layout (a `fraction` column, one row per timed fraction) is read by `lmr batch` only; give one row per sample (wide fraction columns)")]
-    LongLayout,
     /// A record (header or row) is longer than [`Options::max_record_size`]. Reading stops
     /// there: without a closing quote there is no telling where the next row begins.
     #[error("line {line}: a record longer than {limit} bytes (--max-record-size); stopped there (an unterminated quote, or not a CSV file?)")]
@@ -979,10 +975,24 @@ impl<'r> RowState<'r> {
         record: &ByteRecord,
         pos: Position,
     ) -> Outcome {
+        self.interpret_numbers(reader, interpreter, record, &[], pos)
+    }
+
+    /// [`RowState::interpret`] with some columns' values handed in as numbers
+    /// ([`RowReader::read_numbers`]).
+    fn interpret_numbers(
+        &mut self,
+        reader: &RowReader<'_>,
+        interpreter: &Interpreter<'r>,
+        record: &ByteRecord,
+        numbers: &[Option<f64>],
+        pos: Position,
+    ) -> Outcome {
         self.errors.clear();
         self.error.clear();
-        let read = reader.read_with(
+        let read = reader.read_numbers(
             record,
+            numbers,
             pos,
             &mut self.sample,
             &mut self.errors,
@@ -1088,6 +1098,8 @@ enum Sink<'i, 'r> {
     },
     /// Not written: each sample handed to a cohort command ([`Scan::for_each`]).
     Visit(scan::Visit<'i, 'r>),
+    /// Not written: each row's result cells handed to a data frame's columns ([`Columnar`]).
+    Cells(columnar::Cells<'i, 'r>),
 }
 
 /// What a row format needs besides the cells: the row number, the sample as read, the error.
@@ -1120,6 +1132,7 @@ impl<'r> Sink<'_, 'r> {
             Sink::Jsonl(j) => j.row(out, record, result, error, cumulative),
             Sink::Fhir { long } => fhir_row(out, *long, result, error, facts),
             Sink::Visit(v) => v.row(record, result, error, cumulative, facts),
+            Sink::Cells(c) => c.row(result, error, cumulative),
         }
     }
 }

@@ -20,6 +20,7 @@ use super::columns::{expected_units, Field, FractionPart, Layout, Slot, Source, 
 use crate::fraction::WindowProblem;
 use crate::interpretation::{Fraction, Sample};
 use crate::protocol::{DrinkError, NamedProtocol};
+use crate::sample::number;
 use crate::sample::parse::{self, Reading};
 use crate::sample::{PretestField, Problem as SampleProblem};
 /// Where a row is: `row` is the 1-based data row (the header is not counted), `line` the
@@ -273,9 +274,64 @@ struct Row<'x, 'r> {
     whole: Option<&'x str>,
     pos: Position,
     errors: &'x mut Vec<RowError>,
+    /// Numbers handed in as numbers, by column ([`RowReader::read_numbers`]); empty for text.
+    numbers: &'x [Option<f64>],
+}
+
+/// A number's text as a message quotes it: its shortest round-trip form, `-40` for `-40.0`.
+pub(crate) fn number_text(x: f64) -> String {
+    let mut b = ryu::Buffer::new();
+    let t = b.format(x);
+    t.strip_suffix(".0").unwrap_or(t).to_string()
+}
+
+/// The fields whose column may hand in numbers ([`RowReader::number_columns`]).
+fn takes_numbers(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Urine(_)
+            | Field::Baseline(_)
+            | Field::UrineVolume
+            | Field::Dose(_)
+            | Field::Collection
+            | Field::Age
+            | Field::VitaminD
+            | Field::Zonulin
+    )
 }
 
 impl<'x> Row<'x, '_> {
+    /// The number handed in for `field`'s column, if any.
+    fn number(&self, field: Field) -> Option<f64> {
+        if self.numbers.is_empty() {
+            return None;
+        }
+        match self.reader.layout.slot(field)?.source {
+            Source::Column { index, .. } => self.numbers.get(index).copied().flatten(),
+            Source::Fixed(_) => None,
+        }
+    }
+
+    /// [`Row::read`] for a field whose column may hand in numbers: a number is read by
+    /// `number` with the unit the header or column map gives ([`crate::sample::number`]).
+    fn read_num<T>(
+        &mut self,
+        field: Field,
+        text: impl FnOnce(&str, Option<Unit>) -> Result<T, SampleProblem>,
+        number: impl FnOnce(f64, Option<Unit>) -> Result<T, SampleProblem>,
+    ) -> Option<T> {
+        let Some(x) = self.number(field) else {
+            return self.read(field, text);
+        };
+        match number(x, self.reader.layout.slot(field).and_then(|s| s.unit)) {
+            Ok(v) => Some(v),
+            Err(p) => {
+                self.reject(field, &number_text(x), p);
+                None
+            }
+        }
+    }
+
     /// The cell of `field`, if the row has a value for it; a cell that cannot be read (not
     /// UTF-8, an unknown unit in its unit column) is recorded and counts as missing.
     fn cell(&mut self, field: Field) -> Option<Cell<'x>> {
@@ -317,7 +373,11 @@ impl<'x> Row<'x, '_> {
         field: Field,
         last: &mut Last<T>,
         parse: impl FnOnce(&str, Option<Unit>) -> Result<T, SampleProblem>,
+        number: impl FnOnce(f64, Option<Unit>) -> Result<T, SampleProblem>,
     ) -> Option<T> {
+        if self.number(field).is_some() {
+            return self.read_num(field, parse, number);
+        }
         let c = self.cell(field)?;
         if last.value.is_some() && last.unit == c.unit && last.text == c.text.as_bytes() {
             return last.value;
@@ -428,6 +488,41 @@ impl<'a> RowReader<'a> {
         errors: &mut Vec<RowError>,
         repeated: &mut Repeated,
     ) -> Result<(), RowError> {
+        self.read_numbers(record, &[], pos, sample, errors, repeated)
+    }
+
+    /// The columns that may hand their values in as numbers to [`RowReader::read_numbers`]
+    /// (by column): those of a urine, baseline, urine volume, dose, collection, age, vitamin D
+    /// or zonulin field whose unit the header or column map settles (no `<name>_unit` column).
+    pub fn number_columns(&self) -> Vec<bool> {
+        let mut out = vec![false; self.layout.width()];
+        for field in Field::all().filter(|&f| takes_numbers(f)) {
+            if let Some(Slot {
+                source: Source::Column { index, .. },
+                unit_column: None,
+                ..
+            }) = self.layout.slot(field)
+            {
+                if let Some(o) = out.get_mut(*index) {
+                    *o = true;
+                }
+            }
+        }
+        out
+    }
+
+    /// [`RowReader::read_with`], where `numbers[i]`, when given, is column `i`'s value as a
+    /// number (a data frame's numeric column; only for [`RowReader::number_columns`], whose
+    /// field in `record` is then not read). The same checks and problems as its text.
+    pub(crate) fn read_numbers(
+        &self,
+        record: &ByteRecord,
+        numbers: &[Option<f64>],
+        pos: Position,
+        sample: &mut Sample,
+        errors: &mut Vec<RowError>,
+        repeated: &mut Repeated,
+    ) -> Result<(), RowError> {
         // Fraction labels are kept across rows (no allocation per row).
         let fractions = std::mem::take(&mut sample.fractions);
         sample.clear();
@@ -438,17 +533,28 @@ impl<'a> RowReader<'a> {
             whole: std::str::from_utf8(record.as_slice()).ok(),
             pos,
             errors,
+            numbers,
         };
         for &sugar in self.layout.sugars() {
             let unit = concentration_unit;
-            let urine = row.read(Field::Urine(sugar), |t, u| parse::concentration(t, unit(u)));
+            let urine = row.read_num(
+                Field::Urine(sugar),
+                |t, u| parse::concentration(t, unit(u)),
+                |x, u| number::concentration(x, unit(u)),
+            );
             sample.urine.set(sugar, urine);
-            let base = row.read(Field::Baseline(sugar), |t, u| {
-                parse::concentration(t, unit(u))
-            });
+            let base = row.read_num(
+                Field::Baseline(sugar),
+                |t, u| parse::concentration(t, unit(u)),
+                |x, u| number::concentration(x, unit(u)),
+            );
             sample.baseline.set(sugar, base);
         }
-        sample.urine_volume = row.read(Field::UrineVolume, |t, u| parse::volume(t, volume_unit(u)));
+        sample.urine_volume = row.read_num(
+            Field::UrineVolume,
+            |t, u| parse::volume(t, volume_unit(u)),
+            |x, u| number::volume(x, volume_unit(u)),
+        );
         if !self.layout.fractions().is_empty() {
             sample.fractions = fractions;
             self.fractions(&mut row, sample);
@@ -457,13 +563,16 @@ impl<'a> RowReader<'a> {
             .doses
             .resize_with(self.layout.sugars().len(), Last::default);
         for (&sugar, last) in self.layout.sugars().iter().zip(&mut repeated.doses) {
-            let dose = row.read_repeated(Field::Dose(sugar), last, |t, u| {
-                let unit = match u {
-                    Some(Unit::Mass(u)) => Some(u),
-                    _ => None,
-                };
-                parse::dose(t, unit)
-            });
+            let mass = |u| match u {
+                Some(Unit::Mass(u)) => Some(u),
+                _ => None,
+            };
+            let dose = row.read_repeated(
+                Field::Dose(sugar),
+                last,
+                |t, u| parse::dose(t, mass(u)),
+                |x, u| number::dose(x, mass(u)),
+            );
             sample.protocol.doses.set(sugar, dose);
         }
         for &sugar in self.layout.sugars() {
@@ -479,21 +588,25 @@ impl<'a> RowReader<'a> {
         sample.protocol.drink_volume = row.read(Field::DoseVolume, |t, u| {
             parse::dose_volume(t, volume_unit(u))
         });
-        sample.protocol.collection =
-            row.read_repeated(Field::Collection, &mut repeated.collection, |t, u| {
-                let unit = match u {
-                    Some(Unit::Duration(u)) => Some(u),
-                    _ => None,
-                };
-                parse::collection(t, unit)
-            });
-        sample.protocol.age = row.read(Field::Age, |t, u| {
-            let unit = match u {
-                Some(Unit::Age(u)) => Some(u),
-                _ => None,
-            };
-            parse::age(t, unit)
-        });
+        let duration = |u| match u {
+            Some(Unit::Duration(u)) => Some(u),
+            _ => None,
+        };
+        sample.protocol.collection = row.read_repeated(
+            Field::Collection,
+            &mut repeated.collection,
+            |t, u| parse::collection(t, duration(u)),
+            |x, u| number::collection(x, duration(u)),
+        );
+        let age = |u| match u {
+            Some(Unit::Age(u)) => Some(u),
+            _ => None,
+        };
+        sample.protocol.age = row.read_num(
+            Field::Age,
+            |t, u| parse::age(t, age(u)),
+            |x, u| number::age(x, age(u)),
+        );
         sample.protocol.sex = row.read(Field::Sex, |t, _| parse::sex(t));
         if let Some(p) = self.protocol {
             sample.protocol.fill_from(p);
@@ -586,9 +699,11 @@ impl<'a> RowReader<'a> {
         };
         // A bad form leaves the value out: converting it as another form would be wrong.
         let Some(form) = form else { return };
-        match row.read(Field::VitaminD, |t, u| {
-            parse::vitamin_d(t, concentration_unit(u), form)
-        }) {
+        match row.read_num(
+            Field::VitaminD,
+            |t, u| parse::vitamin_d(t, concentration_unit(u), form),
+            |x, u| number::vitamin_d(x, concentration_unit(u), form),
+        ) {
             Some(Reading::Value(v)) => sample.vitamin_d = Some(v),
             Some(Reading::BelowLimit(limit)) => {
                 sample.below_limit.vitamin_d = true;
@@ -612,13 +727,15 @@ impl<'a> RowReader<'a> {
                 }
             },
         };
-        let value = row.read(Field::Zonulin, |t, u| {
-            let unit = match u {
-                Some(Unit::Zonulin(u)) => Some(u),
-                _ => None,
-            };
-            parse::zonulin(t, unit, matrix)
-        });
+        let zonulin = |u| match u {
+            Some(Unit::Zonulin(u)) => Some(u),
+            _ => None,
+        };
+        let value = row.read_num(
+            Field::Zonulin,
+            |t, u| parse::zonulin(t, zonulin(u), matrix),
+            |x, u| number::zonulin(x, zonulin(u), matrix),
+        );
         match value {
             Some(Reading::Value(z)) => sample.zonulin = Some(z),
             Some(Reading::BelowLimit(_)) => sample.below_limit.zonulin = true,

@@ -9,6 +9,15 @@ use std::time::SystemTime;
 /// days = ⌊seconds since 1970-01-01 / 86400⌋, converted with the proleptic Gregorian calendar
 /// (H. Hinnant's civil_from_days)
 /// ```
+///
+/// ```
+/// use lmr::reference_interval::iso_date;
+/// use std::time::{Duration, UNIX_EPOCH};
+/// assert_eq!(iso_date(UNIX_EPOCH), "1970-01-01");
+/// // 30 years × 365 + 7 leap days = 10957 days to 2000-01-01; + 31 + 28 = day 11016 → 2000-02-29
+/// assert_eq!(iso_date(UNIX_EPOCH + Duration::from_secs(11016 * 86400)), "2000-02-29");
+/// assert_eq!(iso_date(UNIX_EPOCH - Duration::from_secs(86400)), "1970-01-01"); // before 1970
+/// ```
 pub fn iso_date(time: SystemTime) -> String {
     let secs = time
         .duration_since(SystemTime::UNIX_EPOCH)

@@ -317,6 +317,18 @@ impl ReferenceInterval {
 /// # Errors
 /// [`ReferenceIntervalError::Empty`] for no values, [`ReferenceIntervalError::NotFinite`] for a
 /// NaN or infinite value (nothing is dropped silently), `InvalidOption` for options out of range.
+///
+/// ```
+/// use lmr::reference_interval::{establish, Method, Options};
+/// let values: Vec<f64> = (1..=120).map(f64::from).collect();
+/// let ri = establish(&values, &Options::default())?;
+/// assert_eq!((ri.n_input, ri.n_used), (120, 120)); // evenly spread: nothing excluded
+/// let e = ri.recommended().unwrap();
+/// assert_eq!(e.method, Method::Nonparametric);
+/// approx::assert_relative_eq!(e.lower.value, 3.025, max_relative = 1e-12); // rank 0.025 × 121
+/// assert!(establish(&[1.0, f64::NAN], &Options::default()).is_err()); // nothing dropped in silence
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 pub fn establish(
     values: &[f64],
     options: &Options,

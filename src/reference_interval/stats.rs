@@ -28,6 +28,12 @@ fn snap(r: f64) -> f64 {
 ///
 /// e.g. for n = 120 the 2.5th percentile has rank 0.025 × 121 = 3.025 and the 97.5th rank
 /// 0.975 × 121 = 117.975.
+///
+/// ```
+/// use lmr::reference_interval::percentile_rank;
+/// approx::assert_relative_eq!(percentile_rank(120, 0.025), 3.025, max_relative = 1e-12); // 0.025 × 121
+/// approx::assert_relative_eq!(percentile_rank(120, 0.975), 117.975, max_relative = 1e-12); // 0.975 × 121
+/// ```
 pub fn percentile_rank(n: usize, p: f64) -> f64 {
     snap(p * (n as f64 + 1.0))
 }
@@ -134,6 +140,13 @@ pub fn ci_ranks(n: usize, p: f64, confidence: f64) -> Option<(usize, usize)> {
 /// ```text
 /// P(r1 ≤ K ≤ r2 − 1) = 1 − F(r1 − 1) − P(K ≥ r2),   K ~ B(n, p)
 /// ```
+///
+/// ```
+/// use lmr::reference_interval::ci_coverage;
+/// // K ~ B(2, 0.5): 1 − P(K = 0) − P(K ≥ 2) = 1 − 0.25 − 0.25 = 0.5
+/// approx::assert_relative_eq!(ci_coverage(2, 0.5, (1, 2)).unwrap(), 0.5, max_relative = 1e-12);
+/// assert_eq!(ci_coverage(10, 0.5, (3, 3)), None); // needs r1 < r2
+/// ```
 pub fn ci_coverage(n: usize, p: f64, ranks: (usize, usize)) -> Option<f64> {
     let (r1, r2) = ranks;
     if !(1 <= r1 && r1 < r2 && r2 <= n) {
@@ -149,6 +162,13 @@ pub fn ci_coverage(n: usize, p: f64, ranks: (usize, usize)) -> Option<f64> {
 ///
 /// ```text
 /// for p < 0.5: the smallest n with (1 − p)ⁿ ≤ (1 − confidence) / 2
+/// ```
+///
+/// ```
+/// use lmr::reference_interval::minimum_n_for_ci;
+/// // (1 − 0.025)ⁿ ≤ (1 − 0.90) / 2 = 0.05: n ≥ ln 0.05 / ln 0.975 = 118.3, so 119
+/// assert_eq!(minimum_n_for_ci(0.025, 0.90), Some(119));
+/// assert_eq!(minimum_n_for_ci(0.025, 1.0), None); // confidence must be below 1
 /// ```
 pub fn minimum_n_for_ci(p: f64, confidence: f64) -> Option<usize> {
     if !(p > 0.0 && p < 1.0 && confidence > 0.0 && confidence < 1.0) {
@@ -180,6 +200,19 @@ pub fn minimum_n_for_ci(p: f64, confidence: f64) -> Option<usize> {
 ///
 /// # Errors
 /// Empty or non-finite input; `coverage` or `confidence` not strictly between 0 and 1.
+///
+/// ```
+/// use lmr::reference_interval::nonparametric;
+/// let values: Vec<f64> = (1..=120).map(f64::from).collect();
+/// let e = nonparametric(&values, 0.95, 0.90)?.unwrap();
+/// // r = 0.025 × 121 = 3.025: 3 + 0.025 × (4 − 3); r = 117.975: 117.975
+/// approx::assert_relative_eq!(e.lower.value, 3.025, max_relative = 1e-12);
+/// approx::assert_relative_eq!(e.upper.value, 117.975, max_relative = 1e-12);
+/// // CLSI EP28-A3c, n = 120: the 90 % CI of the 2.5th percentile runs from the 1st to the 7th value
+/// assert_eq!(e.lower.ci.as_ref().and_then(|c| c.ranks), Some((1, 7)));
+/// assert!(nonparametric(&values[..38], 0.95, 0.90)?.is_none()); // n < 39: no 2.5th percentile
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 pub fn nonparametric(
     values: &[f64],
     coverage: f64,
@@ -265,6 +298,17 @@ fn biweight_scale(y: &[f64], center: f64, c: f64, scale: f64, with_n: bool) -> O
 /// # Errors
 /// Empty or non-finite input; `coverage` not strictly between 0 and 1; `log_scale` with a value
 /// ≤ 0.
+///
+/// ```
+/// use lmr::reference_interval::robust;
+/// // symmetric about 10: the biweight centre is 10, so the limits are 10 ∓ the same width
+/// let values = [7.0, 8.0, 9.0, 9.5, 10.0, 10.5, 11.0, 12.0, 13.0];
+/// let e = robust(&values, 0.95, false)?.unwrap();
+/// approx::assert_relative_eq!((e.lower.value + e.upper.value) / 2.0, 10.0, max_relative = 1e-9);
+/// assert!(e.lower.ci.is_none()); // CIs would need a bootstrap
+/// assert!(robust(&[5.0, 5.0, 5.0, 6.0], 0.95, false)?.is_none()); // MAD 0
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 pub fn robust(
     values: &[f64],
     coverage: f64,
@@ -368,6 +412,16 @@ pub fn robust(
 /// # Errors
 /// Empty or non-finite input; `coverage` or `confidence` not strictly between 0 and 1; a value
 /// ≤ 0 (`InvalidOption` named `values`).
+///
+/// ```
+/// use lmr::reference_interval::lognormal;
+/// // ln x = −1 and 1: ȳ = 0, s = √((1 + 1) / 1) = √2; limits exp(∓1.959964 × √2) = exp(∓2.771808)
+/// let e = lognormal(&[(-1.0f64).exp(), 1.0f64.exp()], 0.95, 0.90)?.unwrap();
+/// approx::assert_relative_eq!(e.lower.value, (-2.771808f64).exp(), max_relative = 1e-6); // 0.06255
+/// approx::assert_relative_eq!(e.upper.value, 2.771808f64.exp(), max_relative = 1e-6); // 15.99
+/// assert!(lognormal(&[0.0, 1.0], 0.95, 0.90).is_err()); // ln 0 does not exist
+/// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
+/// ```
 pub fn lognormal(
     values: &[f64],
     coverage: f64,

@@ -310,6 +310,20 @@ fn fmt_ci(ci: &Option<ConfidenceInterval>) -> String {
 /// # Errors
 /// [`RangeWriteError::InvalidLimit`] for a negative or non-finite limit;
 /// [`RangeWriteError::Invalid`] when the loader refuses the text (bad id, unit, matrix, dose …).
+///
+/// ```
+/// use lmr::reference_interval::{establish, range_file_toml, Options, RangeFileSpec};
+/// use lmr::{Analyte, Matrix};
+/// let values: Vec<f64> = (1..=120).map(|k| 40.0 + k as f64).collect(); // 41 … 160 nmol/L
+/// let ri = establish(&values, &Options::default())?;
+/// let spec = RangeFileSpec::new("my-lab-25ohd", Analyte::VitaminD25oh, "nmol/L", Matrix::Serum, "volunteers.csv", "2026-11-30");
+/// let toml = range_file_toml(&ri, ri.recommended().unwrap(), &spec)?;
+/// assert!(toml.contains("id = \"my-lab-25ohd\"") && toml.contains("status = \"local\""));
+/// let mut registry = lmr::Registry::default();
+/// registry.add_text("my-lab.toml", &toml, false)?; // the text loads as a range file
+/// assert_eq!(registry.range("my-lab-25ohd").unwrap().bands.len(), 3); // below, within, above
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn range_file_toml(
     result: &ReferenceInterval,
     estimate: &Estimate,

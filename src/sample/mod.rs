@@ -33,6 +33,7 @@
 //! ```
 
 pub mod check;
+pub mod number;
 pub mod parse;
 
 use std::fmt;

@@ -706,7 +706,7 @@ pub fn vitamin_d(
         .map_err(vitamin_d_problem)
 }
 
-fn vitamin_d_problem(e: VitaminDError) -> Problem {
+pub(super) fn vitamin_d_problem(e: VitaminDError) -> Problem {
     match e {
         VitaminDError::OutOfRange => Problem::TooLarge { to: "nmol/L" },
         _ => Problem::VitaminDUnit,
@@ -788,7 +788,7 @@ pub fn zonulin(
 }
 
 /// The [`Problem`] a zonulin parse error reports.
-fn zonulin_problem(e: ZonulinError) -> Problem {
+pub(super) fn zonulin_problem(e: ZonulinError) -> Problem {
     match e {
         ZonulinError::Value(u) => Problem::from_unit(u, "46 ng/mL"),
         ZonulinError::Unit { unit, .. } => Problem::UnknownUnit {

@@ -785,6 +785,13 @@ impl Cell {
     /// ```text
     /// z = (t − mean) / SD
     /// ```
+    ///
+    /// ```
+    /// use lmr::zscore::{AgeBand, Cell, CellSex};
+    /// let cell = Cell::new(CellSex::Any, AgeBand::new(0.0, 4.0)?, -3.2, 0.5, 40)?;
+    /// approx::assert_relative_eq!(cell.z_of_transformed(-2.7), 1.0, max_relative = 1e-12); // (−2.7 + 3.2) / 0.5
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn z_of_transformed(&self, t: f64) -> f64 {
         (t - self.mean) / self.sd
     }
@@ -1327,6 +1334,18 @@ impl ZscoreTable {
     /// # Errors
     /// [`NoZscore::NotFinite`] and [`NoZscore::NotPositive`] (ln of x ≤ 0) from
     /// [`Scale::transform`]; then every error of [`Self::cell_for`].
+    ///
+    /// ```
+    /// # use lmr::{zscore::*, Analyte, Source, Verification};
+    /// # let source = Source { citation: "synthetic".into(), doi: None, url: None, quote: "invented".into(), status: Verification::Local, notes: None };
+    /// let cells = vec![Cell::new(CellSex::Female, AgeBand::new(0.0, 4.0)?, 1.0, 0.5, 40)?];
+    /// let spec = TableSpec { id: "lact-z".into(), analyte: Analyte::LactuloseRecoveryPct, scale: Scale::Linear, title: "t".into(), population: None, source, cells };
+    /// let table = ZscoreTable::new(spec, "example")?;
+    /// // linear scale: (0.4 % − 1.0) / 0.5 = −1.2
+    /// approx::assert_relative_eq!(table.z(0.4, Some(lmr::Sex::Female), Some("2 y".parse()?))?.z, -1.2, max_relative = 1e-12);
+    /// assert!(matches!(table.z(0.4, None, Some("2 y".parse()?)), Err(NoZscore::SexNotGiven { .. }))); // female-only cell
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn z(&self, x: f64, sex: Option<Sex>, age: Option<Age>) -> Result<Zscore, NoZscore> {
         let transformed = self.scale.transform(x)?;
         let cell = *self.cell_for(sex, age)?;

@@ -615,15 +615,15 @@ impl Protocol {
                         Some(d) => {
                             let dose_mg = d.mass.in_milligrams();
                             let apart = (dose_mg - drink_mg).abs();
-                            (apart > DRINK_AGREEMENT_RELATIVE * dose_mg.max(drink_mg)).then(|| {
-                                DrinkError::Mismatch(DrinkMismatch {
-                                    sugar,
-                                    dose: d.mass,
-                                    volume,
-                                    strength: *strength,
-                                    drink: mass,
-                                })
-                            })
+                            let mismatch = DrinkMismatch {
+                                sugar,
+                                dose: d.mass,
+                                volume,
+                                strength: *strength,
+                                drink: mass,
+                            };
+                            (apart > DRINK_AGREEMENT_RELATIVE * dose_mg.max(drink_mg))
+                                .then_some(DrinkError::Mismatch(mismatch))
                         }
                         slot @ None => {
                             *slot = Some(Dose::anhydrous(mass));

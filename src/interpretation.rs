@@ -33,6 +33,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod matches;
+
 use crate::caveat::Caveat;
 use crate::censored::Censored;
 use crate::flag::Flag;
@@ -1038,6 +1040,8 @@ pub struct Interpretation<'r> {
     /// Inputs a result needed but the sample did not give (a urine result without volume or
     /// dose), each once, in the order met.
     pub missing: Vec<MissingInput>,
+    /// Which ranges fit the protocols seen so far (kept across samples, as the allocations are).
+    matches: matches::Matches,
 }
 
 impl Interpretation<'_> {
@@ -1074,6 +1078,7 @@ impl Interpretation<'_> {
         self.flags.clear();
         self.caveats.clear();
         self.missing.clear();
+        self.matches.next_sample();
     }
 
     /// The L:M class: the band label, `unclassified` when a ratio exists but no range classified
@@ -1221,6 +1226,8 @@ impl Interpretation<'_> {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Interpreter<'r> {
+    /// Tells interpreters apart, for what an [`Interpretation`] remembers of their ranges.
+    id: u64,
     zscores: Option<&'r ZscoreSelection>,
     lm_explicit: Option<&'r ReferenceRange>,
     lr_explicit: Option<&'r ReferenceRange>,
@@ -1336,6 +1343,7 @@ impl<'r> Interpreter<'r> {
             .map(|id| pick(registry, "--lr-range", id, Analyte::LrRatio))
             .transpose()?;
         Ok(Interpreter {
+            id: matches::next_id(),
             zscores: None,
             lm_explicit,
             lr_explicit,
@@ -1824,17 +1832,7 @@ impl<'r> Interpreter<'r> {
                 Some(r)
             }
             None => {
-                let mut chosen = None;
-                for &r in &self.lm_automatic {
-                    out.lm_differences.clear();
-                    r.differences(&sample.protocol, &mut out.lm_differences);
-                    if out.lm_differences.is_empty() {
-                        match chosen {
-                            None => chosen = Some(r),
-                            Some(_) => out.lm_also_matched.push(r),
-                        }
-                    }
-                }
+                let chosen = self.automatic_lm(&sample.protocol, out);
                 out.lm_differences.clear();
                 if !out.lm_also_matched.is_empty() {
                     out.caveat(Caveat::SeveralRangesMatched);
@@ -1892,54 +1890,12 @@ impl<'r> Interpreter<'r> {
         }
     }
 
-    /// Whether a quality band applies to this sample. A band applies only to the population and
-    /// window its source covers: the sample's age and collection window must be given, and nothing
-    /// may differ but the parts the source leaves unstated. With an unknown age or window the band
-    /// is not applied and the row is flagged `quality_band_not_checked` (returns `false`); a known
-    /// age or window outside the band (a child, a 2 h window) is simply out of scope.
-    fn quality_band_applies(
-        range: &ReferenceRange,
-        band: &'static str,
-        protocol: &Protocol,
-        out: &mut Interpretation<'_>,
-    ) -> bool {
-        let mut applies = true;
-        range.for_each_difference(protocol, |d| {
-            applies &= matches!(d, Difference::Unstated(_));
-        });
-        let (no_age, no_window) = (protocol.age.is_none(), protocol.collection.is_none());
-        let out_of_scope = {
-            let mut known_mismatch = false;
-            range.for_each_difference(protocol, |d| {
-                known_mismatch |= match d {
-                    Difference::Age { sample, .. } => sample.is_some(),
-                    Difference::Collection { sample, .. }
-                    | Difference::CollectionOutside { sample, .. } => sample.is_some(),
-                    Difference::Unstated(_) => false,
-                    _ => true,
-                };
-            });
-            known_mismatch
-        };
-        if !out_of_scope && (no_age || no_window) {
-            out.flag(
-                Flag::QualityBandNotChecked,
-                FlagDetail::NotChecked {
-                    band,
-                    no_age,
-                    no_window,
-                },
-            );
-            return false;
-        }
-        applies && !no_window
-    }
-
     fn mannitol_flags(&self, sample: &Sample, m: Percent, out: &mut Interpretation<'r>) {
         let Some(band) = self.mannitol_band else {
             return;
         };
-        if !Self::quality_band_applies(band, MANNITOL_BAND_ID, &sample.protocol, out) {
+        let which = matches::QualityBand::Mannitol;
+        if !self.quality_band_applies(which, band, MANNITOL_BAND_ID, &sample.protocol, out) {
             return;
         }
         let bound = |b: Option<crate::reference::Bound>| b.and_then(|b| Percent::new(b.value).ok());
@@ -1967,7 +1923,13 @@ impl<'r> Interpreter<'r> {
             return;
         };
         if ml > 0.0
-            && Self::quality_band_applies(band, URINE_VOLUME_BAND_ID, &sample.protocol, out)
+            && self.quality_band_applies(
+                matches::QualityBand::UrineVolume,
+                band,
+                URINE_VOLUME_BAND_ID,
+                &sample.protocol,
+                out,
+            )
             && band.classify(ml) == Some(0)
         {
             let bound = band.bands[0].upper.map(|b| b.value);

@@ -236,11 +236,16 @@ impl Scaled {
             return None;
         }
         let mut r = whole + u64::from(fraction > 0.5);
-        // Trailing zeros dropped, then the digits from the last.
+        // Trailing zeros dropped, 8, 4, 2 and 1 at a time: r ≤ 10¹² has at most 12 (= 8 + 4),
+        // and any count up to 15 is one pass of the four.
         let mut count = 0i32;
-        while r != 0 && r % 10 == 0 {
-            r /= 10;
-            count += 1;
+        if r != 0 {
+            for (p, c) in [(100_000_000, 8), (10_000, 4), (100, 2), (10, 1)] {
+                if r % p == 0 {
+                    r /= p;
+                    count += c;
+                }
+            }
         }
         let len = r.checked_ilog10().map_or(0, |l| l as i32 + 1);
         Some(Scaled {
@@ -250,17 +255,66 @@ impl Scaled {
         })
     }
 
-    /// Writes the decimal by [`lay_out`]'s rule.
+    /// Writes the decimal by [`lay_out`]'s rule. The plain layouts (whole, with a point, or
+    /// `0.000…`: every number a batch writes) are put together in fixed-size copies from the
+    /// digits, padded with zeros, and appended at once; the exponent form goes through
+    /// [`lay_out`].
     fn write(&self, out: &mut Vec<u8>) {
-        let mut ascii = [0u8; 20];
-        let mut at = ascii.len();
+        // The digits end at place 20, after zeros; zeros follow them (a whole number's trailing
+        // zeros). r < 10¹³: at most 13 digits, two at a time.
+        const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+        const END: usize = 20;
+        let mut digits = [b'0'; 40];
+        let mut start = END;
         let mut r = self.digits;
-        while r > 0 {
-            at -= 1;
-            ascii[at] = b'0' + (r % 10) as u8;
-            r /= 10;
+        while r >= 100 {
+            let pair = (r % 100) as usize * 2;
+            r /= 100;
+            start -= 2;
+            digits[start..start + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
         }
-        lay_out(out, self.negative, &ascii[at..], self.point);
+        if r >= 10 {
+            start -= 2;
+            digits[start..start + 2].copy_from_slice(&PAIRS[r as usize * 2..r as usize * 2 + 2]);
+        } else if r > 0 {
+            start -= 1;
+            digits[start] = b'0' + r as u8;
+        }
+        let len = (END - start) as i32;
+        let point = self.point;
+        if len == 0 {
+            out.push(b'0');
+            return;
+        }
+        // whole, a point inside or `0.000…` (a whole number has point ≥ len ≥ 1)
+        let plain = -5 < point && point <= 16;
+        if !plain {
+            return lay_out(out, self.negative, &digits[start..END], point);
+        }
+        if self.negative {
+            out.push(b'-');
+        }
+        if len <= point {
+            // whole: the digits and the zeros after them
+            out.extend_from_slice(&digits[start..start + point as usize]);
+            return;
+        }
+        let mut text = [b'0'; 40];
+        let text_len = if point > 0 {
+            // a point after `point` digits
+            let p = point as usize;
+            text[..16].copy_from_slice(&digits[start..start + 16]);
+            text[p] = b'.';
+            text[p + 1..p + 17].copy_from_slice(&digits[start + p..start + p + 16]);
+            len as usize + 1
+        } else {
+            // "0.", -point zeros, the digits
+            let lead = (2 - point) as usize;
+            text[1] = b'.';
+            text[lead..lead + 16].copy_from_slice(&digits[start..start + 16]);
+            lead + len as usize
+        };
+        out.extend_from_slice(&text[..text_len]);
     }
 }
 
@@ -534,6 +588,41 @@ mod tests {
                 let key = |d: &Decimal| (d.negative, d.digits[..d.len].to_vec(), d.point);
                 proptest::prop_assert_eq!(key(&fast), key(&slow), "{} at {}", x, n);
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_in_place_writer_lays_out_as_lay_out(
+            m in 1.0f64..10.0, e in -9i32..19, n in 1usize..=12, neg: bool,
+        ) {
+            // Every layout: whole (with trailing zeros), a point inside, `0.000…`, exponents.
+            let x = m * 10f64.powi(e);
+            let x = if neg { -x } else { x };
+            if let Some(s) = Scaled::of(x, n) {
+                let (mut fast, mut slow) = (b"x".to_vec(), b"x".to_vec());
+                s.write(&mut fast);
+                Decimal::from(s).write(&mut slow);
+                proptest::prop_assert_eq!(fast, slow, "{} at {}", x, n);
+            }
+        }
+    }
+
+    #[test]
+    fn the_in_place_writer_by_hand() {
+        // 0.3420594 at 10 digits: 3420594, point 0 → "0." then the digits
+        // 1857 → whole; 1.5e15 → 15 followed by 14 zeros; 0.00001234 → four zeros after "0."
+        for (x, text) in [
+            (0.3420594, "0.3420594"),
+            (1857.0, "1857"),
+            (1.5e15, "1500000000000000"),
+            (0.00001234, "0.00001234"),
+            (-71.3, "-71.3"),
+            (13.537531, "13.537531"),
+        ] {
+            let mut out = Vec::new();
+            Scaled::of(x, DIGITS).unwrap().write(&mut out);
+            assert_eq!(out, text.as_bytes(), "{x}");
         }
     }
 

@@ -413,6 +413,8 @@ impl std::str::FromStr for Filter {
 pub struct Observations {
     /// The analyte.
     pub analyte: Analyte,
+    /// The option that named the filters, for messages (`--where`).
+    pub option: &'static str,
     /// One per row with an exact value.
     pub values: Vec<Observation>,
     /// Rows left out by the filters.
@@ -425,9 +427,10 @@ impl fmt::Display for Observations {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} observations; {} rows filtered out by --where; left out, without an exact {}: {}",
+            "{} observations; {} rows filtered out by {}; left out, without an exact {}: {}",
             self.values.len(),
             self.filtered_out,
+            self.option,
             self.analyte.key(),
             self.left_out
         )
@@ -451,6 +454,7 @@ pub fn observations<R: Read>(
     let idx = columns(&scan, option, &names)?;
     let mut out = Observations {
         analyte,
+        option,
         values: Vec::new(),
         filtered_out: 0,
         left_out: LeftOut::default(),

@@ -470,7 +470,7 @@ pub fn observations<R: Read>(
             let p = &row.sample.protocol;
             out.values.push(Observation {
                 value,
-                age_years: p.age_years,
+                age: p.age,
                 sex: p.sex,
             });
         }
@@ -548,7 +548,10 @@ mod tests {
         // BR rows: 50 (kept), abc (rejected), empty (not given); US filtered out
         assert_eq!(obs.values.len(), 1);
         assert_eq!(obs.values[0].value, 50.0);
-        assert_eq!(obs.values[0].age_years, Some(7.0));
+        assert_eq!(
+            obs.values[0].age.map(crate::units::Age::in_years),
+            Some(7.0)
+        );
         assert_eq!(
             obs.to_string(),
             "1 observations; 1 rows filtered out by --where; left out, without an exact vitamin_d_25oh: 0 censored, 1 with a rejected input, 1 not given"

@@ -1134,10 +1134,16 @@ impl Interpretation<'_> {
             Analyte::L13mRatio => self.l13m_ratio.map(ExcretionRatio::value),
             Analyte::LactuloseRecoveryPct => recovery(Sugar::Lactulose),
             Analyte::MannitolRecoveryPct => recovery(Sugar::Mannitol),
+            // A result below a stated limit (`<10 ng/mL`) is a censored value, not a missing one.
             Analyte::VitaminD25oh => self
                 .vitamin_d
                 .as_ref()
-                .map(|v| Censored::Exact(v.value.in_nmol_per_l())),
+                .map(|v| Censored::Exact(v.value.in_nmol_per_l()))
+                .or_else(|| {
+                    self.vitamin_d_below
+                        .as_ref()
+                        .map(|b| b.bound_in_nmol_per_l())
+                }),
             Analyte::Zonulin | Analyte::UrineVolume => None,
         }
     }

@@ -604,3 +604,34 @@ fn an_empty_summary_gives_a_page_without_figures() {
     let json: Value = serde_json::from_str(&f.summary.to_json()).unwrap();
     assert_eq!(json["groups"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn vitamin_d_below_a_stated_limit_counts_as_censored_with_its_band() {
+    let options = Options {
+        vitamin_d_schemes: vec!["iom-2011".into()],
+        ..Options::default()
+    };
+    let mut f = Fixture::new(&[], &options);
+    for v in ["40 nmol/L", "60 nmol/L", "<10 ng/mL"] {
+        let s = lmr::sample::from_fields([("vitamin_d", v)], registry()).unwrap();
+        f.add(&[], &s);
+    }
+    let g = f.summary.group(&[]).unwrap();
+    let vd = g.vitamin_d();
+    // "<10 ng/mL" = <10 × 1000 / 400.64 = <24.96 nmol/L: counted below the limit, left out of
+    // the quartiles (median of 40 and 60 = 50), not counted as missing or rejected.
+    assert_eq!(
+        (vd.n_exact(), vd.n_below_limit(), vd.n_rejected()),
+        (2, 1, 0)
+    );
+    assert_relative_eq!(vd.quartiles().unwrap().median, 50.0, max_relative = REL);
+    // IOM 2011: < 30 nmol/L at risk of deficiency, so the whole interval below 24.96 is in it.
+    assert_eq!(
+        g.class_count("vitamin_d_class_iom_2011", "at_risk_of_deficiency"),
+        1
+    );
+    assert_eq!(
+        g.class_count("vitamin_d_class_iom_2011", "at_risk_of_inadequacy"),
+        1
+    );
+}

@@ -710,10 +710,13 @@ impl Summary {
                     .or_insert_with(|| x.range.clone());
             }
         }
-        if let Some(vd) = &r.vitamin_d {
-            g.vitamin_d
-                .add(crate::censored::Censored::Exact(vd.value.in_nmol_per_l()));
-            for (i, s) in vd.schemes.iter().enumerate().take(n_schemes) {
+        // A result below a stated limit (`<10 ng/mL`) counts as censored, with the class of the
+        // band that holds every value below the limit (as the row's class column says).
+        let vitamin_d = r.vitamin_d.as_ref().map(|vd| &vd.schemes);
+        let schemes = vitamin_d.or(r.vitamin_d_below.as_ref().map(|b| &b.schemes));
+        if let (Some(value), Some(schemes)) = (r.value_of(Analyte::VitaminD25oh), schemes) {
+            g.vitamin_d.add(value);
+            for (i, s) in schemes.iter().enumerate().take(n_schemes) {
                 g.vitamin_d_schemes[i].add(s.value);
                 g.count_class(1 + i, &self.vitamin_d_columns[i], Some(s.range), s.band);
             }

@@ -107,7 +107,7 @@ impl<'r> Long<'r> {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,
-                line: record_line(&rdr, &record),
+                line: record_line(&rdr, &record, false),
             };
             self.push(&mut record, pos, reader, interpreter, sink, &mut stats);
             if self.out.len() >= 1 << 16 {
@@ -321,6 +321,7 @@ impl<'r> Long<'r> {
             last,
             sample: &self.state.sample,
             errors: &self.state.errors,
+            raw: None,
         };
         sink.row(
             &mut self.out,

@@ -541,7 +541,7 @@ impl<R: Read> Scan<R> {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,
-                line: record_line(&self.rdr, &record),
+                line: record_line(&self.rdr, &record, false),
             };
             let outcome = state.interpret(&reader, interpreter, &record, pos);
             state.count(outcome, &mut stats);
@@ -552,6 +552,7 @@ impl<R: Read> Scan<R> {
                 last: true,
                 sample: &state.sample,
                 errors: &state.errors,
+                raw: None,
             };
             sink.row(&mut out, &record, width, result, error, None, facts);
         }

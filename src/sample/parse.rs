@@ -436,6 +436,9 @@ pub fn is_below_limit(text: &str) -> bool {
 /// # Ok::<(), lmr::sample::Problem>(())
 /// ```
 pub fn concentration(text: &str, unit: Option<ConcentrationUnit>) -> Result<UrineResult, Problem> {
+    if let Some(c) = Concentration::parse_plain(text, unit) {
+        return Ok(UrineResult::Measured(c)); // a bare decimal: no censoring, no edge to check
+    }
     let r = UrineResult::parse(text, unit).map_err(|e| Problem::from_unit(e, "12.5 mg/L"))?;
     match r {
         UrineResult::Measured(c) => edges(text, c.value())?,
@@ -458,6 +461,9 @@ pub fn concentration(text: &str, unit: Option<ConcentrationUnit>) -> Result<Urin
 /// # Ok::<(), Problem>(())
 /// ```
 pub fn volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Problem> {
+    if let Some(v) = Volume::parse_plain(text, unit) {
+        return Ok(v);
+    }
     let v = Volume::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "1857 mL"))?;
     edges(text, v.value())?;
     Ok(v)
@@ -658,6 +664,9 @@ pub const AGE_UNITS: &str = "years (y, yr, years) or months (mo, months)";
 /// # Ok::<(), lmr::sample::Problem>(())
 /// ```
 pub fn age(text: &str, unit: Option<AgeUnit>) -> Result<f64, Problem> {
+    if let Some(value) = crate::units::plain_number(text) {
+        return Ok(value * unit.unwrap_or(AgeUnit::Years).years());
+    }
     let (value, unit_text) = split_number(text).map_err(|e| match e {
         UnitError::Empty { .. } | UnitError::NotANumber { .. } => Problem::NotAnAge,
         e => Problem::from_unit(e, "35"),
@@ -731,6 +740,11 @@ pub fn vitamin_d(
     unit: Option<ConcentrationUnit>,
     form: VitaminDForm,
 ) -> Result<Reading<VitaminD>, Problem> {
+    if let Some(c) = Concentration::parse_plain(text, unit) {
+        return VitaminD::new(c, form)
+            .map(Reading::Value)
+            .map_err(vitamin_d_problem);
+    }
     if is_below_limit(text) {
         // the limit must still read as a number where one is given (`<abc` is no result)
         let mut stated = None;
@@ -808,6 +822,13 @@ pub fn zonulin(
     unit: Option<ZonulinUnit>,
     matrix: Option<Matrix>,
 ) -> Result<Reading<Zonulin>, Problem> {
+    if let (Some(value), Some(unit), Some(matrix)) =
+        (crate::units::plain_number(text), unit, matrix)
+    {
+        let z = Zonulin::new(value, unit, matrix).map_err(zonulin_problem)?;
+        edges(text, z.value())?;
+        return Ok(Reading::Value(z));
+    }
     if is_below_limit(text) {
         // the limit must still read as a number where one is given (`<abc` is no result); a
         // below-limit result carries no value to compare, so it needs no matrix and no unit

@@ -695,6 +695,12 @@ pub fn age(text: &str, unit: Option<AgeUnit>) -> Result<f64, Problem> {
 /// assert!(sex("unknown").is_err());
 /// ```
 pub fn sex(text: &str) -> Result<Sex, Problem> {
+    // The usual cells, one letter, as `Sex::from_str` reads them (case ignored).
+    match text.as_bytes() {
+        b"F" | b"f" => return Ok(Sex::Female),
+        b"M" | b"m" => return Ok(Sex::Male),
+        _ => {}
+    }
     text.parse::<Sex>().map_err(|_| Problem::NotOneOf {
         what: "sex",
         expected: "F, M, female or male",
@@ -988,6 +994,14 @@ pub fn protocol<'r>(text: &str, registry: &'r Registry) -> Result<&'r NamedProto
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_letter_sexes_read_as_the_general_parser_reads_them() {
+        for t in ["F", "f", "M", "m", "W", " F", "X"] {
+            assert_eq!(sex(t).ok(), t.parse::<Sex>().ok(), "{t:?}");
+        }
+        assert_eq!(sex("m"), Ok(Sex::Male));
+    }
 
     #[test]
     fn age_units() {

@@ -29,6 +29,8 @@
 //!   table from a reference group in the user's own data.
 //! - [`batch`]: streaming CSV interpretation. [`report`]: text and JSON output. [`number`]: the
 //!   one rule every written number follows (10 significant digits, shortest text).
+//! - [`cohort`]: a cohort file read whole, by group (summaries, reference intervals, z-score
+//!   tables), with bounded memory.
 //! - [`summary`]: cohort summaries per group (medians, IQRs, class and flag counts) as text,
 //!   JSON or CSV, and an HTML page of figures with the reference ranges drawn.
 //! - `serve` (feature `serve`, on by default): `lmr serve`, a local web page and JSON API.
@@ -64,6 +66,7 @@ pub mod analyte;
 pub mod batch;
 pub mod caveat;
 pub mod censored;
+pub mod cohort;
 pub mod cookbook;
 pub mod files;
 pub mod flag;

@@ -42,6 +42,77 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
+/// Opens an input file for reading, or standard input for `-`, with the file's length (for a
+/// progress bar; `None` for standard input).
+///
+/// # Errors
+/// [`FileError::Io`] naming the path.
+///
+/// ```
+/// let e = lmr::files::open_input(std::path::Path::new("no/such.csv")).err().unwrap();
+/// assert!(e.to_string().starts_with("cannot read no/such.csv: "));
+/// ```
+pub fn open_input(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), FileError> {
+    if path == Path::new("-") {
+        return Ok((Box::new(io::stdin()), None));
+    }
+    let f = fs::File::open(path).map_err(|source| FileError::Io {
+        path: path.to_path_buf(),
+        action: "read",
+        source,
+    })?;
+    let len = f.metadata().ok().map(|m| m.len());
+    Ok((Box::new(io::BufReader::with_capacity(1 << 16, f)), len))
+}
+
+/// A byte count that `--max-record-size` cannot use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SizeError {
+    /// A suffix other than K, M or G.
+    #[error("expected a number of bytes, e.g. 1048576, 512K or 4M")]
+    Unit,
+    /// Not a whole number above zero.
+    #[error("expected a positive number of bytes, e.g. 1048576, 512K or 4M")]
+    NotPositive,
+    /// More bytes than a 64-bit count holds.
+    #[error("too large")]
+    TooLarge,
+}
+
+/// Parses a number of bytes, optionally with a suffix K, M or G (binary: 1K = 1024).
+///
+/// # Errors
+/// [`SizeError`].
+///
+/// ```
+/// use lmr::files::{parse_size, SizeError};
+/// assert_eq!(parse_size("1M"), Ok(1_048_576)); // 1 × 2^20
+/// assert_eq!(parse_size("512k"), Ok(524_288)); // 512 × 1024
+/// assert_eq!(parse_size("4096"), Ok(4096));
+/// assert_eq!(parse_size("0"), Err(SizeError::NotPositive));
+/// assert_eq!(parse_size("2T"), Err(SizeError::Unit));
+/// assert_eq!(parse_size("99999999999G"), Err(SizeError::TooLarge));
+/// ```
+pub fn parse_size(text: &str) -> Result<u64, SizeError> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_uppercase()),
+        _ => (t, 'B'),
+    };
+    let shift = match unit {
+        'B' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => return Err(SizeError::Unit),
+    };
+    match digits.trim().parse::<u64>() {
+        Ok(n) if n > 0 => n.checked_mul(1 << shift).ok_or(SizeError::TooLarge),
+        _ => Err(SizeError::NotPositive),
+    }
+}
+
 /// What a file that is not a regular file is, for messages.
 pub(super) fn kind(m: &fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;

@@ -40,10 +40,10 @@ mod sheet;
 
 pub use cleanup::remove_on_signal;
 pub use input::{
-    read_regular, utf16_bom, utf16_without_bom, Decoded, Encoding, Latin1, Quoted, UnknownEncoding,
-    QUOTE_CHARS,
+    open_input, parse_size, read_regular, utf16_bom, utf16_without_bom, Decoded, Encoding, Latin1,
+    Quoted, SizeError, UnknownEncoding, QUOTE_CHARS,
 };
-pub use output::{refuse_stdout_onto_input, same_file, stdout_is_closed, OutputFile};
+pub use output::{check_stdout, refuse_stdout_onto_input, same_file, stdout_is_closed, OutputFile};
 pub use sheet::formula_safe;
 
 use std::path::PathBuf;
@@ -96,6 +96,9 @@ pub enum FileError {
         /// What kind of file it is.
         what: &'static str,
     },
+    /// Standard output was closed when lmr started: whatever is written would vanish.
+    #[error("standard output: is closed: nothing could be written (redirect it, e.g. > out.txt or > /dev/null)")]
+    StdoutClosed,
     /// An I/O error.
     #[error("cannot {action} {path}: {source}")]
     Io {

@@ -88,6 +88,20 @@ pub fn refuse_stdout_onto_input(inputs: &[&Path]) -> Result<(), FileError> {
     }
 }
 
+/// Refuses a standard output that was closed ([`FileError::StdoutClosed`]: writes would vanish)
+/// or that is one of `inputs` ([`refuse_stdout_onto_input`]).
+///
+/// ```
+/// // a test's standard output is open, and not the input file
+/// assert!(lmr::files::check_stdout(&[std::path::Path::new("cohort.csv")]).is_ok());
+/// ```
+pub fn check_stdout(inputs: &[&Path]) -> Result<(), FileError> {
+    if stdout_is_closed() {
+        return Err(FileError::StdoutClosed);
+    }
+    refuse_stdout_onto_input(inputs)
+}
+
 /// Whether standard output was closed when lmr started (`lmr check … >&-`).
 ///
 /// The Rust runtime reopens a closed standard output onto `/dev/null` (read-write), so writes
@@ -259,6 +273,28 @@ impl OutputFile {
     /// ```
     pub fn path(&self) -> &Path {
         &self.target
+    }
+
+    /// Writes a whole text and puts the file in place ([`OutputFile::commit`]).
+    ///
+    /// # Errors
+    /// [`FileError::Io`] naming the path; the target is then unchanged.
+    ///
+    /// ```
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("out.txt");
+    /// lmr::files::OutputFile::create(&path, &[])?.write_text("done\n")?;
+    /// assert_eq!(std::fs::read_to_string(&path)?, "done\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_text(mut self, text: &str) -> Result<(), FileError> {
+        self.write_all(text.as_bytes())
+            .map_err(|source| FileError::Io {
+                path: self.target.clone(),
+                action: "write",
+                source,
+            })?;
+        self.commit()
     }
 
     /// Puts the finished file in place (renames the temporary file onto the target).

@@ -21,6 +21,7 @@ pub(crate) mod doc;
 mod file;
 mod problem;
 mod registry;
+mod validate;
 mod zscore_tables;
 
 pub use crate::analyte::{Analyte, Matrix, RangeUnit};
@@ -29,6 +30,7 @@ pub use doc::merge_range_files;
 pub use file::{RangeFileError, MAX_BANDS, MAX_RANGE_FILE_BYTES};
 pub use problem::{RangeProblem, Word};
 pub use registry::{Override, Registry};
+pub use validate::Validation;
 pub use zscore_tables::{load_zscore_tables, ZscoreReferenceError};
 
 use std::fmt;

@@ -192,3 +192,22 @@ pub fn codes_json() -> Value {
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
+
+/// A code that is neither a caveat nor a flag (`lmr caveats CODE`).
+///
+/// ```
+/// let e = lmr::report::UnknownCode;
+/// assert!(e.to_string().starts_with("not a caveat or flag code (caveats: "));
+/// assert!(e.to_string().ends_with("; `lmr caveats` lists every code)"));
+/// ```
+#[derive(Clone, Copy, Debug, thiserror::Error)]
+#[error(
+    "not a caveat or flag code (caveats: {}; `lmr caveats` lists every code)",
+    known_caveats()
+)]
+pub struct UnknownCode;
+
+fn known_caveats() -> String {
+    let known: Vec<&str> = Caveat::CODES.iter().map(|c| c.code()).collect();
+    known.join(", ")
+}

@@ -405,6 +405,35 @@ pub fn registry_json(registry: &Registry) -> Value {
     serde_json::to_value(view).unwrap_or_default()
 }
 
+/// One range or protocol in full (`lmr ranges show ID`), as text or JSON; `None` when no range
+/// or protocol has this id.
+///
+/// ```
+/// let registry = lmr::Registry::builtin()?;
+/// let json = lmr::report::entry_text(&registry, "iom-2011", true).unwrap();
+/// let v: serde_json::Value = serde_json::from_str(&json)?;
+/// assert_eq!(v["id"], "iom-2011");
+/// assert!(lmr::report::entry_text(&registry, "dutch-sat-hyperosmolar", false).is_some());
+/// assert!(lmr::report::entry_text(&registry, "no-such-id", false).is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn entry_text(registry: &Registry, id: &str, json: bool) -> Option<String> {
+    let pretty = |v: Value| serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
+    if let Some(r) = registry.range(id) {
+        return Some(if json {
+            pretty(range_json(r))
+        } else {
+            range_text(r)
+        });
+    }
+    let p = registry.protocol(id)?;
+    Some(if json {
+        pretty(protocol_json(p))
+    } else {
+        protocol_text(p)
+    })
+}
+
 /// Every range and protocol loaded, as two aligned tables (`lmr ranges list`).
 ///
 /// ```

@@ -69,7 +69,7 @@ pub enum CheckError {
     #[error(transparent)]
     Range(#[from] ConfigError),
     /// A z-score table that cannot be used (`spec` is the id or file given).
-    #[error("{spec:?}: {source}")]
+    #[error("{}: {source}", crate::files::Quoted(.spec))]
     Zscore {
         /// The id or file given.
         spec: String,
@@ -202,6 +202,84 @@ pub fn require<N: AsRef<str>, V: AsRef<str>>(
     Ok(())
 }
 
+/// The z-score tables named by id or file (`--zscore-reference`), at most one per analyte.
+///
+/// # Errors
+/// [`CheckError::Zscore`] for an id or file that gives no table; [`CheckError::ZscoreSelection`]
+/// for two tables of one analyte.
+///
+/// ```
+/// use lmr::reference::Registry;
+/// use lmr::sample::check::{zscore_selection, CheckError};
+///
+/// let registry = Registry::builtin()?;
+/// assert!(zscore_selection(&registry, &[]).is_ok());
+/// let e = zscore_selection(&registry, &["no-such-table".to_string()]).unwrap_err();
+/// assert!(matches!(&e, CheckError::Zscore { spec, .. } if spec == "no-such-table"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn zscore_selection(
+    registry: &Registry,
+    specs: &[String],
+) -> Result<ZscoreSelection, CheckError> {
+    let mut tables = Vec::new();
+    for spec in specs {
+        let found = registry
+            .zscore_reference(spec)
+            .map_err(|source| CheckError::Zscore {
+                spec: spec.clone(),
+                source,
+            })?;
+        tables.extend(found);
+    }
+    ZscoreSelection::new(tables).map_err(CheckError::ZscoreSelection)
+}
+
+/// How `lmr check` prints its document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// The report for people ([`crate::report::to_text_with_nearest`]).
+    #[default]
+    Text,
+    /// The JSON document ([`check_json`]).
+    Json,
+    /// A FHIR R4 Bundle ([`crate::report::fhir::bundle`]).
+    Fhir,
+}
+
+/// Interprets a checked sample and renders it in `format`, as `lmr check` prints it.
+///
+/// # Errors
+/// As [`interpret`].
+///
+/// ```
+/// use lmr::reference::Registry;
+/// use lmr::sample::check::{render, CheckOptions, Format};
+/// use lmr::sample::from_fields;
+///
+/// let registry = Registry::builtin()?;
+/// let sample = from_fields([("vitamin_d", "20 ng/mL")], &registry)?;
+/// let json = render(&sample, &registry, &CheckOptions::default(), Format::Json)?;
+/// let v: serde_json::Value = serde_json::from_str(&json)?;
+/// // total 25(OH)D converted as D3: 20 ng/mL × 2.496 = 49.92 nmol/L
+/// approx::assert_relative_eq!(v["vitamin_d_nmol_l"].as_f64().unwrap(), 49.92, max_relative = 1e-3);
+/// let fhir = render(&sample, &registry, &CheckOptions::default(), Format::Fhir)?;
+/// assert!(fhir.contains("\"resourceType\": \"Bundle\""));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn render(
+    sample: &Sample,
+    registry: &Registry,
+    options: &CheckOptions,
+    format: Format,
+) -> Result<String, CheckError> {
+    interpret(sample, registry, options, |i, s, r| match format {
+        Format::Text => crate::report::to_text_with_nearest(i, s, r),
+        Format::Json => render_json(&crate::report::to_json(i, s, r)),
+        Format::Fhir => render_json(&crate::report::fhir::bundle(s, r, None)),
+    })
+}
+
 /// Interprets a checked sample and renders it with `render` (the JSON document, the text
 /// report): the z-score tables and ranges of `options` resolved against `registry`.
 ///
@@ -225,17 +303,7 @@ pub fn interpret<T>(
     options: &CheckOptions,
     render: impl FnOnce(&Interpreter<'_>, &Sample, &Interpretation<'_>) -> T,
 ) -> Result<T, CheckError> {
-    let mut tables = Vec::new();
-    for spec in &options.zscore_reference {
-        let found = registry
-            .zscore_reference(spec)
-            .map_err(|source| CheckError::Zscore {
-                spec: spec.clone(),
-                source,
-            })?;
-        tables.extend(found);
-    }
-    let selection = ZscoreSelection::new(tables).map_err(CheckError::ZscoreSelection)?;
+    let selection = zscore_selection(registry, &options.zscore_reference)?;
     let interpreter = Interpreter::new(registry, &options.ranges)?.with_zscores(&selection);
     let mut result = Interpretation::default();
     interpreter.interpret(sample, &mut result)?;
@@ -313,7 +381,7 @@ where
 /// let v = serde_json::json!({ "lm_ratio": 0.06 });
 /// assert_eq!(lmr::sample::check::render_json(&v), "{\n  \"lm_ratio\": 0.06\n}\n");
 /// ```
-pub fn render_json(v: &Value) -> String {
+pub fn render_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
     let mut t = serde_json::to_string_pretty(v).unwrap_or_default();
     t.push('\n');
     t

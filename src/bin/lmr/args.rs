@@ -85,9 +85,9 @@ pub struct BatchArgs {
 /// How a CSV input is read (see docs/reliability.md).
 #[derive(Clone, Debug, ClapArgs)]
 pub struct ReadArgs {
-    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = crate::files::parse_size)]
+    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = lmr::files::parse_size)]
     pub max_record_size: u64,
-    #[arg(long, value_name = "utf-8|latin1", default_value = "utf-8", value_parser = crate::files::parse_encoding)]
+    #[arg(long, value_name = "utf-8|latin1", default_value = "utf-8", value_parser = <lmr::files::Encoding as std::str::FromStr>::from_str)]
     pub encoding: lmr::files::Encoding,
     #[arg(long)]
     pub decimal_comma: bool,

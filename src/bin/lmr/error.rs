@@ -8,7 +8,7 @@ use lmr::files::Quoted;
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// A flag's value was rejected (exit 3): `--flag "value": what is wrong`.
-    #[error("{flag} {value:?}: {}", without_value(.value, .problem))]
+    #[error("{flag} {}: {}", Quoted(.value), without_value(.value, .problem))]
     Input {
         /// The flag.
         flag: &'static str,
@@ -37,17 +37,9 @@ pub enum CliError {
     /// Two `--zscore-reference` tables for one analyte (exit 3).
     #[error("--zscore-reference: {0}")]
     ZscoreSelection(lmr::zscore::AmbiguousTables),
-    /// `lmr reference-interval`: a partition's rows do not share one protocol (exit 3).
-    #[error("{partition}: {error}")]
-    Protocol {
-        /// The partition (`site=A`, `all rows`).
-        partition: String,
-        /// The first two rows that differ.
-        error: lmr::reference_interval::ProtocolDisagreement,
-    },
     /// `lmr reference-interval`: a range file cannot be written from the result (exit 3).
     #[error(transparent)]
-    RangeWrite(#[from] lmr::reference_interval::RangeWriteError),
+    Interval(#[from] lmr::cohort::IntervalError),
     /// `lmr reference-interval --write-range`: no partition gave an interval (exit 3).
     #[error("no interval could be established: nothing written")]
     NothingWritten,
@@ -61,35 +53,9 @@ pub enum CliError {
     #[cfg(feature = "serve")]
     #[error("{0}")]
     Serve(lmr::serve::ServeError),
-    /// A `--by` value too long to be a group label (exit 1).
-    #[error("{pos}: {flag} {column} value {} is longer than {max} bytes: not a group label", Quoted(.value))]
-    GroupValueTooLong {
-        /// Where the row is.
-        pos: lmr::batch::Position,
-        /// `--by`.
-        flag: &'static str,
-        /// The column.
-        column: String,
-        /// The value.
-        value: String,
-        /// The longest value a group may have, in bytes.
-        max: usize,
-    },
-    /// More distinct `--by` values than `--max-groups` (exit 1).
-    #[error(
-        "{pos}: {flag} {} has more than {max} distinct values (--max-groups); group by a column with fewer values, or raise --max-groups",
-        .columns.join(", ")
-    )]
-    TooManyGroups {
-        /// Where the row that passed the limit is.
-        pos: lmr::batch::Position,
-        /// `--by`.
-        flag: &'static str,
-        /// The grouping columns.
-        columns: Vec<String>,
-        /// `--max-groups`.
-        max: usize,
-    },
+    /// A cohort cannot be read: an unknown `--by` column (exit 3), a limit passed (exit 1).
+    #[error(transparent)]
+    Cohort(#[from] lmr::cohort::CohortError),
     /// An output path that names no file (exit 1).
     #[error("{}: not a file name", .path.display())]
     NotAFileName {
@@ -105,14 +71,17 @@ pub enum CliError {
     /// An output that would replace an input, or a file that cannot be used (exit 1).
     #[error(transparent)]
     File(#[from] lmr::files::FileError),
-    /// I/O (exit 1).
-    #[error("{context}: {error}")]
-    Io {
-        /// What was being done.
-        context: String,
+    /// A `--sample` file cannot be read (exit 1).
+    #[error("--sample {}: cannot read: {error}", .path.display())]
+    SampleRead {
+        /// The file.
+        path: std::path::PathBuf,
         /// The cause (printed in the message, so not also a `source()`).
         error: std::io::Error,
     },
+    /// Standard output cannot be written (exit 1).
+    #[error("writing to standard output: {0}")]
+    Stdout(std::io::Error),
 }
 
 // The map's error is printed in the message, so it is not also a `source()`.
@@ -139,6 +108,7 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
+            CliError::Cohort(e) if e.is_rejected_value() => ExitCode::from(3),
             CliError::Input { .. }
             | CliError::Rejected(_)
             | CliError::Check(_)
@@ -146,18 +116,17 @@ impl CliError {
             | CliError::SampleFile(_)
             | CliError::Options(_)
             | CliError::ZscoreSelection(_)
-            | CliError::Protocol { .. }
-            | CliError::RangeWrite(_)
+            | CliError::Interval(_)
             | CliError::NothingWritten
             | CliError::Derive(_) => ExitCode::from(3),
             CliError::RangeFile(_)
-            | CliError::Io { .. }
+            | CliError::SampleRead { .. }
+            | CliError::Stdout(_)
             | CliError::Batch(_)
             | CliError::ColumnMap(_)
             | CliError::File(_)
             | CliError::NotAFileName { .. }
-            | CliError::GroupValueTooLong { .. }
-            | CliError::TooManyGroups { .. } => ExitCode::from(1),
+            | CliError::Cohort(_) => ExitCode::from(1),
             #[cfg(feature = "serve")]
             CliError::Serve(_) => ExitCode::from(1),
         }
@@ -166,10 +135,29 @@ impl CliError {
     /// Whether this is a closed pipe on output (exit quietly, as `head` expects).
     pub fn is_broken_pipe(&self) -> bool {
         match self {
-            CliError::Io { error, .. } => error.kind() == std::io::ErrorKind::BrokenPipe,
-            CliError::Batch(e) => e.is_broken_pipe(),
+            CliError::Stdout(error) => error.kind() == std::io::ErrorKind::BrokenPipe,
+            CliError::Batch(e) | CliError::Cohort(lmr::cohort::CohortError::Batch(e)) => {
+                e.is_broken_pipe()
+            }
             _ => false,
         }
+    }
+}
+
+/// For `map_err`: `value` of `flag` was rejected with the error given.
+pub fn rejected<'a, E>(flag: &'static str, value: &'a str) -> impl FnOnce(E) -> CliError + 'a
+where
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    move |e| CliError::input(flag, value, e)
+}
+
+/// Prints each line of `text` on stderr after `lmr: ` (a closed stderr is ignored).
+pub fn say(text: impl std::fmt::Display) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    for line in text.to_string().lines() {
+        let _ = writeln!(err, "lmr: {line}");
     }
 }
 
@@ -179,18 +167,16 @@ pub fn print(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
-        .map_err(|error| CliError::Io {
-            context: "writing to standard output".into(),
-            error,
-        })
+        .map_err(CliError::Stdout)
 }
 
 /// A problem's text without the quoted value it may start with: library errors quote the text
 /// they were given, and [`CliError::Input`] says the value once.
 fn without_value(value: &str, problem: &dyn std::fmt::Display) -> String {
     let text = problem.to_string();
-    let quoted = format!("{value:?}: ");
-    text.strip_prefix(&quoted).unwrap_or(&text).to_string()
+    let quoted = [format!("{}: ", Quoted(value)), format!("{value:?}: ")];
+    let rest = quoted.iter().find_map(|q| text.strip_prefix(q.as_str()));
+    rest.unwrap_or(&text).to_string()
 }
 
 /// Every rejected field, one per line (main prefixes the first with `lmr: `).

@@ -3,6 +3,7 @@
 use lmr::protocol::NamedProtocol;
 use lmr::reference::Registry;
 
+use crate::args::RangeOptions;
 use crate::error::CliError;
 
 /// Parses `--delimiter`: one ASCII character other than a quote or a line end, or `tab`.
@@ -23,12 +24,15 @@ pub fn delimiter(text: &str) -> Result<u8, CliError> {
 /// The protocol named with `--protocol`, if any.
 pub fn protocol<'a>(
     registry: &'a Registry,
-    id: Option<&str>,
+    ranges: &RangeOptions,
 ) -> Result<Option<&'a NamedProtocol>, CliError> {
-    id.map(|id| {
-        registry.protocol(id).ok_or_else(|| {
-            CliError::input("--protocol", id, "no such protocol (see `lmr ranges list`)")
+    ranges
+        .protocol
+        .as_deref()
+        .map(|id| {
+            registry.protocol(id).ok_or_else(|| {
+                CliError::input("--protocol", id, "no such protocol (see `lmr ranges list`)")
+            })
         })
-    })
-    .transpose()
+        .transpose()
 }

@@ -1,46 +1,23 @@
 //! `lmr ranges` and `lmr caveats`.
 
-use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use lmr::caveat::Caveat;
 use lmr::reference::Registry;
-use lmr::report;
+use lmr::report::{self, UnknownCode};
 
 use crate::args::{CaveatsArgs, Format, RangesAction, RangesArgs};
-use crate::error::{print, CliError};
+use crate::error::{print, say, CliError};
 
 /// The shipped ranges plus the user's, saying on stderr which user ranges override shipped ones.
 pub fn load_registry(paths: &[PathBuf]) -> Result<Registry, CliError> {
     let mut registry = Registry::builtin()?;
     for p in paths {
         for o in registry.load_path(p)? {
-            eprintln!("lmr: note: {o}");
+            say(format_args!("note: {o}"));
         }
     }
     Ok(registry)
-}
-
-fn show(registry: &Registry, id: &str, format: Format) -> Result<String, CliError> {
-    let json = |v: serde_json::Value| serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
-    if let Some(r) = registry.range(id) {
-        return Ok(match format {
-            Format::Json => json(report::range_json(r)),
-            Format::Text => report::range_text(r),
-        });
-    }
-    if let Some(p) = registry.protocol(id) {
-        return Ok(match format {
-            Format::Json => json(report::protocol_json(p)),
-            Format::Text => report::protocol_text(p),
-        });
-    }
-    Err(CliError::input(
-        "ranges show",
-        id,
-        "no range or protocol with this id (see `lmr ranges list`)",
-    ))
 }
 
 /// Runs `lmr ranges …`.
@@ -54,28 +31,12 @@ pub fn run(a: &RangesArgs) -> Result<ExitCode, CliError> {
             })?
         }
         RangesAction::Show { id, ranges, format } => {
-            print(&show(&load_registry(ranges)?, id, *format)?)?
+            let json = *format == Format::Json;
+            let text = report::entry_text(&load_registry(ranges)?, id, json);
+            let unknown = "no range or protocol with this id (see `lmr ranges list`)";
+            print(&text.ok_or_else(|| CliError::input("ranges show", id, unknown))?)?
         }
-        RangesAction::Validate { path } => {
-            let mut registry = Registry::builtin()?;
-            let before = (registry.ranges().len(), registry.protocols().len());
-            let overrides = registry.load_path(path)?;
-            let added = (
-                registry.ranges().len() - before.0,
-                registry.protocols().len() - before.1,
-            );
-            let mut out = format!(
-                "{}: valid ({} new range(s), {} new protocol(s), {} override(s) of shipped ids)\n",
-                path.display(),
-                added.0,
-                added.1,
-                overrides.len()
-            );
-            for o in overrides {
-                let _ = writeln!(out, "  {o}");
-            }
-            print(&out)?;
-        }
+        RangesAction::Validate { path } => print(&Registry::validate(path)?.to_string())?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -83,22 +44,11 @@ pub fn run(a: &RangesArgs) -> Result<ExitCode, CliError> {
 /// Runs `lmr caveats [CODE]`.
 pub fn caveats(a: &CaveatsArgs) -> Result<ExitCode, CliError> {
     let json = a.format == Format::Json;
-    let Some(code) = &a.code else {
-        print(&report::codes_text(json))?;
-        return Ok(ExitCode::SUCCESS);
+    let text = match a.code.as_deref().map(str::trim) {
+        None => report::codes_text(json),
+        Some(code) => report::code_text(code, json)
+            .ok_or_else(|| CliError::input("CODE", code, UnknownCode))?,
     };
-    let code = code.trim();
-    let text = report::code_text(code, json).ok_or_else(|| {
-        let known: Vec<&str> = Caveat::CODES.iter().map(|c| c.code()).collect();
-        CliError::input(
-            "CODE",
-            code,
-            format!(
-                "not a caveat or flag code (caveats: {}; `lmr caveats` lists every code)",
-                known.join(", ")
-            ),
-        )
-    })?;
     print(&text)?;
     Ok(ExitCode::SUCCESS)
 }

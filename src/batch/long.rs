@@ -107,7 +107,7 @@ impl<'r> Long<'r> {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,
-                line: record_line(&rdr, &record, false),
+                line: record_line(&rdr, &record),
             };
             self.push(&mut record, pos, reader, interpreter, sink, &mut stats);
             if self.out.len() >= 1 << 16 {

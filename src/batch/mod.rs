@@ -521,16 +521,15 @@ impl<R> Tail<R> {
 }
 
 /// The physical line where the record just read starts: the reader's line after it, less the
-/// line breaks inside it and the `\n` that ended it (if one did); `one_line`: the record is
-/// known to hold no line break.
-fn record_line<R: Read>(rdr: &csv::Reader<Tail<R>>, record: &ByteRecord, one_line: bool) -> u64 {
+/// line breaks inside it and the `\n` that ended it (if one did).
+fn record_line<R: Read>(rdr: &csv::Reader<Tail<R>>, record: &ByteRecord) -> u64 {
     if rdr.get_ref().cr {
         return rdr.get_ref().cr_record_line;
     }
     let end = rdr.position();
     // Line breaks inside a record are rare: one fast search first.
     let bytes = record.as_slice();
-    let inside = match !one_line && bytes.contains(&b'\n') {
+    let inside = match bytes.contains(&b'\n') {
         true => bytes.iter().filter(|&&b| b == b'\n').count() as u64,
         false => 0,
     };
@@ -570,7 +569,7 @@ fn next_record<R: Read>(
         return Err(BatchError::RecordTooLarge { line, limit }.into_io().into());
     }
     if tail.require_utf8 && std::str::from_utf8(record.as_slice()).is_err() {
-        let line = record_line(rdr, record, false);
+        let line = record_line(rdr, record);
         let names = &rdr.get_ref().names;
         for (i, field) in record.iter().enumerate() {
             if let Err(e) = std::str::from_utf8(field) {
@@ -616,12 +615,14 @@ struct Done {
 
 /// Copies the line `record` was read from into `raw` when its length is the record's fields'
 /// plus one delimiter between each, and gives its place there; else an empty range (nothing
-/// kept). Such a line holds no quoted field (quotes add bytes), hence no line break inside, and
-/// nothing else (no blank line skipped before the record).
+/// kept).
 ///
 /// A kept line without any quote (checked per batch, [`drop_quoted_lines`]) is what the CSV
 /// writer would write for the record: split at its delimiters only, its fields hold no quote,
-/// delimiter or line end, so none needs quoting.
+/// delimiter or line end, so none needs quoting, and the equal length rules out anything else
+/// in it (a blank line skipped before the record). A line with a quote may match the length
+/// by chance (an unterminated quote at the end of the input adds one byte, and its field may end
+/// in what looks like a line end), so the quote check is what decides.
 fn raw_line<R: Read>(
     rdr: &csv::Reader<Tail<R>>,
     record: &ByteRecord,
@@ -716,8 +717,7 @@ fn read_batches<R: Read>(
                     true => raw_line(&rdr, &batch.records[batch.len], &mut batch.raw),
                     false => 0..0,
                 };
-                // A line kept whole has no line break inside.
-                let line = record_line(&rdr, &batch.records[batch.len], !raw.is_empty());
+                let line = record_line(&rdr, &batch.records[batch.len]);
                 batch.lines.push(line);
                 batch.raws.push(raw);
                 batch.len += 1;

@@ -541,7 +541,7 @@ impl<R: Read> Scan<R> {
             stats.rows += 1;
             let pos = Position {
                 row: stats.rows,
-                line: record_line(&self.rdr, &record, false),
+                line: record_line(&self.rdr, &record),
             };
             let outcome = state.interpret(&reader, interpreter, &record, pos);
             state.count(outcome, &mut stats);

@@ -24,7 +24,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let table = registry
         .zscore_table("example-synthetic-lmz")
         .ok_or("loaded")?;
-    let z = table.z(0.05, Some(Sex::Female), Some(2.0))?;
+    // An age is a typed quantity: "2 y", "24 months" (the table's bands are in years).
+    let z = table.z(0.05, Some(Sex::Female), Some("24 months".parse()?))?;
     // girls 0–4 y: mean −3.2, SD 0.5 on the ln scale; (ln 0.05 − (−3.2)) / 0.5
     // = (−2.995732 + 3.2) / 0.5 = 0.408535
     approx::assert_abs_diff_eq!(z.z, 0.408535, epsilon = 1e-6);

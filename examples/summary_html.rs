@@ -29,7 +29,7 @@ use lmr::recovery::UrineResult;
 use lmr::reference::{Matrix, Registry};
 use lmr::sugar::Sugar;
 use lmr::summary::{html, svg_figures, HtmlOptions, Summary};
-use lmr::units::{Concentration, ConcentrationUnit};
+use lmr::units::{Age, AgeUnit, Concentration, ConcentrationUnit};
 use lmr::vitamin_d::{VitaminD, VitaminDForm};
 use lmr::zonulin::{Zonulin, ZonulinUnit};
 
@@ -180,7 +180,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
         sample.set_urine(Sugar::Mannitol, mg_l(row.mannitol_mg_l * mannitol_factor)?);
         sample.urine_volume = Some(format!("{} mL", row.volume_ml).parse()?);
-        sample.protocol.age_years = Some(row.age);
+        sample.protocol.age = Some(Age::new(row.age, AgeUnit::Years)?);
         sample.protocol.sex = row.sex.parse().ok();
         match site {
             "A" => {
@@ -191,7 +191,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             "B" => sample.protocol.fill_from(dutch),
             _ => {
                 sample.protocol.fill_from(catassi);
-                sample.protocol.age_years = Some(11.0 + (i % 5) as f64);
+                sample.protocol.age = Some(Age::new(11.0 + (i % 5) as f64, AgeUnit::Years)?);
             }
         }
         if i % 499 == 498 {

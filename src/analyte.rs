@@ -95,6 +95,26 @@ impl Analyte {
         Analyte::ALL.iter().copied().find(|a| a.key() == key)
     }
 
+    /// Parses a key that must be one of `allowed` (e.g. the analytes a reference interval can
+    /// be established for).
+    ///
+    /// # Errors
+    /// [`NotOneOf`], listing the allowed keys.
+    ///
+    /// ```
+    /// use lmr::analyte::Analyte;
+    ///
+    /// const ALLOWED: &[Analyte] = &[Analyte::LmRatio, Analyte::Zonulin];
+    /// assert_eq!(Analyte::one_of("zonulin", ALLOWED), Ok(Analyte::Zonulin));
+    /// let e = Analyte::one_of("urine_volume", ALLOWED).unwrap_err();
+    /// assert_eq!(e.to_string(), "expected one of lm_ratio, zonulin");
+    /// ```
+    pub fn one_of(key: &str, allowed: &'static [Analyte]) -> Result<Analyte, NotOneOf> {
+        Analyte::from_key(key)
+            .filter(|a| allowed.contains(a))
+            .ok_or(NotOneOf { allowed })
+    }
+
     /// Whether the analyte is measured in urine after an oral sugar dose.
     ///
     /// ```
@@ -114,6 +134,14 @@ impl Analyte {
                 | Analyte::UrineVolume
         )
     }
+}
+
+/// A key that is not one of the analytes allowed ([`Analyte::one_of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("expected one of {}", .allowed.iter().map(|a| a.key()).collect::<Vec<_>>().join(", "))]
+pub struct NotOneOf {
+    /// The analytes allowed.
+    pub allowed: &'static [Analyte],
 }
 
 impl fmt::Display for Analyte {

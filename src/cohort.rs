@@ -413,6 +413,8 @@ impl std::str::FromStr for Filter {
 pub struct Observations {
     /// The analyte.
     pub analyte: Analyte,
+    /// The option that named the filters, for messages (`--where`).
+    pub option: &'static str,
     /// One per row with an exact value.
     pub values: Vec<Observation>,
     /// Rows left out by the filters.
@@ -425,9 +427,10 @@ impl fmt::Display for Observations {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} observations; {} rows filtered out by --where; left out, without an exact {}: {}",
+            "{} observations; {} rows filtered out by {}; left out, without an exact {}: {}",
             self.values.len(),
             self.filtered_out,
+            self.option,
             self.analyte.key(),
             self.left_out
         )
@@ -451,6 +454,7 @@ pub fn observations<R: Read>(
     let idx = columns(&scan, option, &names)?;
     let mut out = Observations {
         analyte,
+        option,
         values: Vec::new(),
         filtered_out: 0,
         left_out: LeftOut::default(),
@@ -466,7 +470,7 @@ pub fn observations<R: Read>(
             let p = &row.sample.protocol;
             out.values.push(Observation {
                 value,
-                age_years: p.age_years,
+                age: p.age,
                 sex: p.sex,
             });
         }
@@ -544,7 +548,10 @@ mod tests {
         // BR rows: 50 (kept), abc (rejected), empty (not given); US filtered out
         assert_eq!(obs.values.len(), 1);
         assert_eq!(obs.values[0].value, 50.0);
-        assert_eq!(obs.values[0].age_years, Some(7.0));
+        assert_eq!(
+            obs.values[0].age.map(crate::units::Age::in_years),
+            Some(7.0)
+        );
         assert_eq!(
             obs.to_string(),
             "1 observations; 1 rows filtered out by --where; left out, without an exact vitamin_d_25oh: 0 censored, 1 with a rejected input, 1 not given"

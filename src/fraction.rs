@@ -27,6 +27,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::number;
+use crate::units::Duration;
 
 /// The hours after the drink a timed fraction covers: `start` < `end`, both finite and ≥ 0.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,12 +94,12 @@ pub enum WindowProblem {
         other: Window,
     },
     /// The window ends after the sample's stated collection.
-    #[error("the window {window} ends after the collection ({} h)", num(*.collection_hours))]
+    #[error("the window {window} ends after the collection ({} h)", num(.collection.in_hours()))]
     PastCollection {
         /// The window.
         window: Window,
-        /// The collection's duration, hours.
-        collection_hours: f64,
+        /// The collection's duration.
+        collection: Duration,
     },
 }
 
@@ -152,14 +153,22 @@ impl Window {
         Window::new(hours(a)?, hours(b)?)
     }
 
-    /// The start, hours after the drink.
-    pub fn start_hours(self) -> f64 {
-        self.start
+    /// The start: the time after the drink, in hours.
+    ///
+    /// ```
+    /// let w = lmr::fraction::Window::parse("2_5.5h")?;
+    /// assert_eq!((w.start().to_string(), w.end().to_string()), ("2 h".into(), "5.5 h".into()));
+    /// assert_eq!(w.end().in_hours() - w.start().in_hours(), 3.5); // 5.5 − 2
+    /// # Ok::<(), lmr::fraction::WindowError>(())
+    /// ```
+    pub fn start(self) -> Duration {
+        // checked by `Window::new`: finite and not negative
+        Duration::from_checked_hours(self.start)
     }
 
-    /// The end, hours after the drink.
-    pub fn end_hours(self) -> f64 {
-        self.end
+    /// The end: the time after the drink, in hours (shown with [`Window::start`]).
+    pub fn end(self) -> Duration {
+        Duration::from_checked_hours(self.end)
     }
 
     /// How this window clashes with `other`, if it does; windows that only touch (`0_2h`,
@@ -185,12 +194,22 @@ impl Window {
         }
     }
 
-    /// [`WindowProblem::PastCollection`] when this window ends after a collection of
-    /// `collection_hours`.
-    pub fn past(self, collection_hours: f64) -> Option<WindowProblem> {
-        (self.end > collection_hours).then_some(WindowProblem::PastCollection {
+    /// [`WindowProblem::PastCollection`] when this window ends after `collection`.
+    ///
+    /// ```
+    /// use lmr::fraction::{Window, WindowProblem};
+    ///
+    /// let w = Window::parse("8_24h")?;
+    /// assert_eq!(w.past("24 h".parse()?), None); // ends with the collection
+    /// let p = w.past("720 min".parse()?).unwrap(); // 720 min = 12 h < 24 h
+    /// assert!(matches!(p, WindowProblem::PastCollection { .. }));
+    /// assert_eq!(p.to_string(), "the window 8–24 h ends after the collection (12 h)");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn past(self, collection: Duration) -> Option<WindowProblem> {
+        (self.end > collection.in_hours()).then_some(WindowProblem::PastCollection {
             window: self,
-            collection_hours,
+            collection,
         })
     }
 }
@@ -219,7 +238,7 @@ mod tests {
             assert_eq!(Window::parse(s), Ok(w), "{s}");
         }
         assert_eq!(
-            Window::parse("0.5-1.5h").map(|w| (w.start_hours(), w.end_hours())),
+            Window::parse("0.5-1.5h").map(|w| (w.start().in_hours(), w.end().in_hours())),
             Ok((0.5, 1.5))
         );
         for s in [
@@ -240,9 +259,9 @@ mod tests {
             w("2_6h").problem_beside(w("0_4h")).unwrap().to_string(),
             "the window 2–6 h overlaps 0–4 h: the hours in both would be summed twice"
         );
-        assert_eq!(w("0_5h").past(5.0), None);
+        assert_eq!(w("0_5h").past("5 h".parse().unwrap()), None);
         assert_eq!(
-            w("8_24h").past(5.0).unwrap().to_string(),
+            w("8_24h").past("5 h".parse().unwrap()).unwrap().to_string(),
             "the window 8–24 h ends after the collection (5 h)"
         );
         assert_eq!(

@@ -344,7 +344,7 @@ pub struct Sample {
 /// assert!(out.flag_codes().any(|f| f == "below_detection_limit"));
 /// // < 10 ng/mL × 1000 ÷ 400.64 = < 24.96006 nmol/L: every such value is below IOM's 30
 /// let below = out.vitamin_d_below.as_ref().unwrap();
-/// approx::assert_relative_eq!(below.bound_nmol_l.number(), 24.96006389776, max_relative = 1e-10);
+/// approx::assert_relative_eq!(below.bound_in_nmol_per_l().number(), 24.96006389776, max_relative = 1e-10);
 /// assert_eq!(below.schemes[0].label(), "at_risk_of_deficiency");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -551,7 +551,7 @@ impl Sample {
     ///
     /// let mut sample = Sample::default();
     /// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
-    /// assert_eq!(sample.protocol.doses.get(Sugar::Lactulose).unwrap().sugar_mg(Sugar::Lactulose), 5000.0);
+    /// assert_eq!(sample.protocol.doses.get(Sugar::Lactulose).unwrap().sugar_mass(Sugar::Lactulose).in_milligrams(), 5000.0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_dose(&mut self, sugar: Sugar, mass: Mass) {
@@ -897,20 +897,18 @@ pub struct ZscoreResult<'r> {
 /// interpreter.interpret(&sample, &mut out)?;
 /// let vd = out.vitamin_d.as_ref().unwrap();
 /// // 150 nmol/L × 400.64 ÷ 1000 = 60.096 ng/mL
-/// assert_eq!(vd.nmol_l, 150.0);
-/// approx::assert_relative_eq!(vd.ng_ml, 60.096, max_relative = 1e-12);
+/// assert_eq!(vd.value.reported().to_string(), "150 nmol/L");
+/// assert_eq!(vd.value.in_nmol_per_l(), 150.0);
+/// approx::assert_relative_eq!(vd.value.in_ng_per_ml(), 60.096, max_relative = 1e-12);
 /// assert_eq!(vd.schemes[0].label(), "above_reason_for_concern"); // IOM: > 125
 /// assert!(out.flag_codes().any(|f| f == "vitamin_d_above_125_nmol_l"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct VitaminDResult<'r> {
-    /// The value in nmol/L.
-    pub nmol_l: f64,
-    /// The value in ng/mL.
-    pub ng_ml: f64,
-    /// The form.
-    pub form: VitaminDForm,
+    /// The result as reported, with its form ([`VitaminD::in_nmol_per_l`] and
+    /// [`VitaminD::in_ng_per_ml`] convert it).
+    pub value: VitaminD,
     /// One result per chosen scheme, in the order chosen.
     pub schemes: Vec<RangeResult<'r>>,
     /// The range behind the `vitamin_d_above_125_nmol_l` flag (iom-2011), if loaded.
@@ -929,7 +927,7 @@ pub struct VitaminDResult<'r> {
 /// interpreter.interpret(&lmr::sample::from_fields([("vitamin_d", "<10 ng/mL")], &registry)?, &mut out)?;
 /// let below = out.vitamin_d_below.as_ref().unwrap();
 /// // 10 ng/mL × 1000 ÷ 400.64 g/mol = 24.96 nmol/L: every value below it is below 30 (IOM 2011)
-/// assert!(matches!(below.bound_nmol_l, lmr::Censored::LessThan(b) if (b - 10_000.0 / 400.64).abs() < 1e-9));
+/// assert!(matches!(below.bound_in_nmol_per_l(), lmr::Censored::LessThan(b) if (b - 10_000.0 / 400.64).abs() < 1e-9));
 /// assert_eq!(below.schemes[0].label(), "at_risk_of_deficiency");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -937,11 +935,17 @@ pub struct VitaminDResult<'r> {
 pub struct VitaminDBelow<'r> {
     /// The limit as stated (its unit and form).
     pub limit: VitaminD,
-    /// The bound in nmol/L (`vitamin_d_nmol_l_bound` = `<` this).
-    pub bound_nmol_l: Censored,
     /// One result per chosen scheme, in the order chosen: the band holding the whole interval
     /// below the limit, if one does.
     pub schemes: Vec<RangeResult<'r>>,
+}
+
+impl VitaminDBelow<'_> {
+    /// The bound in nmol/L, `<` the limit (what `vitamin_d_nmol_l_bound` holds; shown with
+    /// [`BelowLimit`]).
+    pub fn bound_in_nmol_per_l(&self) -> Censored {
+        Censored::LessThan(self.limit.in_nmol_per_l())
+    }
 }
 
 /// Zonulin result (shown with [`Interpreter::zonulin_range`]).
@@ -981,7 +985,7 @@ pub struct ZonulinResult<'r> {
 /// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
 /// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
 /// sample.urine_volume = Some("1 L".parse()?);
-/// sample.protocol.age_years = Some(40.0);
+/// sample.protocol.age = Some("40 y".parse()?);
 /// let mut out = Interpretation::default();
 /// interpreter.interpret(&sample, &mut out)?;
 /// // 30 mg/L × 1 L = 30 mg of 5000 mg = 0.6 %; 200 mg of 2000 mg = 10 %; 0.6 / 10 = 0.06
@@ -1133,7 +1137,10 @@ impl Interpretation<'_> {
             Analyte::L13mRatio => self.l13m_ratio.map(ExcretionRatio::value),
             Analyte::LactuloseRecoveryPct => recovery(Sugar::Lactulose),
             Analyte::MannitolRecoveryPct => recovery(Sugar::Mannitol),
-            Analyte::VitaminD25oh => self.vitamin_d.as_ref().map(|v| Censored::Exact(v.nmol_l)),
+            Analyte::VitaminD25oh => self
+                .vitamin_d
+                .as_ref()
+                .map(|v| Censored::Exact(v.value.in_nmol_per_l())),
             Analyte::Zonulin | Analyte::UrineVolume => None,
         }
     }
@@ -1384,7 +1391,7 @@ impl<'r> Interpreter<'r> {
     /// sample.set_dose(Sugar::Mannitol, "2 g".parse()?);
     /// sample.set_urine(Sugar::Lactulose, "30 mg/L".parse()?);
     /// sample.set_urine(Sugar::Mannitol, "200 mg/L".parse()?);
-    /// sample.protocol.age_years = Some(2.0);
+    /// sample.protocol.age = Some("2 y".parse()?);
     /// let mut out = Interpretation::default();
     /// interpreter.interpret(&sample, &mut out)?;
     /// // L:M = (30/200) × (2000/5000) = 0.06; ln 0.06 = −2.813411; (−2.813411 + 3.2) / 0.5 = 0.773179
@@ -1492,7 +1499,7 @@ impl<'r> Interpreter<'r> {
     /// sample.set_dose(Sugar::Lactulose, "5 g".parse()?);
     /// sample.set_dose(Sugar::Mannitol, "2 g".parse()?);
     /// sample.protocol.collection = Some("5 h".parse()?);
-    /// sample.protocol.age_years = Some(40.0);
+    /// sample.protocol.age = Some("40 y".parse()?);
     /// // Catassi 1997 gives 5 g / 2 g too, for children of 11–15 y, window unstated
     /// // (Dutch SAT also gave 40 g sucrose, so its protocol does not fit)
     /// let fitting = interpreter.lm_ranges_fitting_protocol(&sample);
@@ -1810,7 +1817,7 @@ impl<'r> Interpreter<'r> {
             // A censored value has no z-score: its position in the distribution is unknown.
             let outcome = value
                 .and_then(Censored::exact)
-                .map(|x| table.z(x, sample.protocol.sex, sample.protocol.age_years));
+                .map(|x| table.z(x, sample.protocol.sex, sample.protocol.age));
             if let Some(Err(reason)) = outcome {
                 if let Some(flag) = reason.flag() {
                     out.flag(flag, FlagDetail::Zscore(reason));
@@ -1969,11 +1976,7 @@ impl<'r> Interpreter<'r> {
         out.caveat(Caveat::VitaminDAssayVariation);
         out.caveat(Caveat::VitaminDThresholdsDisputed);
         out.caveat(Caveat::VitaminDNotPermeability);
-        out.vitamin_d_below = Some(VitaminDBelow {
-            limit,
-            bound_nmol_l: Censored::LessThan(nmol),
-            schemes,
-        });
+        out.vitamin_d_below = Some(VitaminDBelow { limit, schemes });
     }
 
     fn vitamin_d(&self, sample: &Sample, out: &mut Interpretation<'r>) {
@@ -1983,9 +1986,7 @@ impl<'r> Interpreter<'r> {
         };
         let nmol = vd.in_nmol_per_l();
         let mut result = VitaminDResult {
-            nmol_l: nmol,
-            ng_ml: vd.in_ng_per_ml(),
-            form: vd.form(),
+            value: vd,
             // the vector of an earlier sample, kept by `Interpretation::clear`
             schemes: std::mem::take(&mut out.spare_schemes),
             above_125_range: None,
@@ -2297,8 +2298,8 @@ mod tests {
         let out = interpret(&interpreter, &sample);
         assert!(out.lm_ratio.is_none() && out.recoveries.is_empty());
         let v = out.vitamin_d.as_ref().unwrap();
-        assert_relative_eq!(v.nmol_l, 49.920128, max_relative = 1e-6);
-        assert_relative_eq!(v.ng_ml, 20.0, max_relative = 1e-12);
+        assert_relative_eq!(v.value.in_nmol_per_l(), 49.920128, max_relative = 1e-6);
+        assert_relative_eq!(v.value.in_ng_per_ml(), 20.0, max_relative = 1e-12);
         let iom = v
             .schemes
             .iter()

@@ -9,7 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::sugar::{DoseForm, Sugar};
-use crate::units::{split_number, Duration, Mass, MassUnit, UnitError, Volume};
+use crate::units::{split_number, Age, Duration, Mass, MassUnit, UnitError, Volume};
 
 /// An oral dose: the mass weighed and the form it was weighed in.
 ///
@@ -39,7 +39,7 @@ impl Dose {
     ///
     /// let d = Dose::anhydrous("5 g".parse()?);
     /// assert_eq!(d.form, DoseForm::Anhydrous);
-    /// assert_eq!(d.sugar_mg(Sugar::Lactulose), 5000.0);
+    /// assert_eq!(d.sugar_mass(Sugar::Lactulose).in_milligrams(), 5000.0);
     /// # Ok::<(), lmr::units::UnitError>(())
     /// ```
     pub fn anhydrous(mass: Mass) -> Dose {
@@ -58,7 +58,7 @@ impl Dose {
     /// use lmr::{protocol::Dose, sugar::Sugar};
     /// // hand-worked, 164.157 / 182.172 = 0.90111: 1.000 g monohydrate = 0.9011 g rhamnose
     /// let d = Dose::parse("1 g monohydrate")?;
-    /// approx::assert_relative_eq!(d.sugar_mg(Sugar::Rhamnose), 901.1, epsilon = 0.05);
+    /// approx::assert_relative_eq!(d.sugar_mass(Sugar::Rhamnose).in_milligrams(), 901.1, epsilon = 0.05);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse(text: &str) -> Result<Dose, crate::units::UnitError> {
@@ -78,7 +78,8 @@ impl Dose {
         Ok(Dose::anhydrous(t.parse()?))
     }
 
-    /// The mass of the sugar itself in mg (a monohydrate dose is converted to its sugar content).
+    /// The mass of the sugar itself (a monohydrate dose is converted to its sugar content), in
+    /// mg.
     ///
     /// ```
     /// use lmr::{protocol::Dose, sugar::Sugar};
@@ -86,12 +87,13 @@ impl Dose {
     /// // L-rhamnose C6H12O5 = 164.157 g/mol, + H2O 18.015 = 182.172 g/mol as the monohydrate:
     /// // 500 mg × 164.157 / 182.172 = 450.55497 mg of rhamnose
     /// let d = Dose::parse("500 mg monohydrate")?;
-    /// approx::assert_relative_eq!(d.sugar_mg(Sugar::Rhamnose), 450.55497, max_relative = 1e-7);
-    /// assert_eq!(Dose::parse("500 mg")?.sugar_mg(Sugar::Rhamnose), 500.0);
+    /// approx::assert_relative_eq!(d.sugar_mass(Sugar::Rhamnose).in_milligrams(), 450.55497, max_relative = 1e-7);
+    /// assert_eq!(Dose::parse("0.5 g")?.sugar_mass(Sugar::Rhamnose).to_string(), "500 mg");
     /// # Ok::<(), lmr::units::UnitError>(())
     /// ```
-    pub fn sugar_mg(&self, sugar: Sugar) -> f64 {
-        self.mass.in_milligrams() * self.form.sugar_fraction(sugar)
+    pub fn sugar_mass(&self, sugar: Sugar) -> Mass {
+        // a checked mass times a fraction in (0, 1]: finite and not negative
+        Mass::from_checked_mg(self.mass.in_milligrams() * self.form.sugar_fraction(sugar))
     }
 }
 
@@ -289,8 +291,8 @@ impl fmt::Display for Strength {
 /// p.doses.set(Sugar::Lactulose, Some(Dose::parse("3500 mg")?));
 /// // 12 mL × 250 mg/mL = 3000 mg, 500 mg from the 3500 mg given: more than 1 % of 3500 mg
 /// let Err(DrinkError::Mismatch(m)) = p.dose_from_drink() else { panic!("a mismatch") };
-/// assert_eq!((m.sugar, m.dose_mg), (Sugar::Lactulose, 3500.0));
-/// approx::assert_relative_eq!(m.drink_mg, 3000.0, max_relative = 1e-12);
+/// assert_eq!((m.sugar, m.dose.to_string()), (Sugar::Lactulose, "3500 mg".to_string()));
+/// approx::assert_relative_eq!(m.drink.in_milligrams(), 3000.0, max_relative = 1e-12);
 /// assert!(p.doses.get(Sugar::Lactulose).is_none()); // neither is trusted
 /// assert_eq!(
 ///     m.to_string(),
@@ -300,18 +302,18 @@ impl fmt::Display for Strength {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("the {sugar} dose given ({dose_mg} mg) disagrees with the drink ({volume_ml} mL × {strength} = {drink_mg} mg, more than 1 % apart); give one or correct the other")]
+#[error("the {sugar} dose given ({} mg) disagrees with the drink ({} mL × {strength} = {} mg, more than 1 % apart); give one or correct the other", .dose.in_milligrams(), .volume.in_millilitres(), .drink.in_milligrams())]
 pub struct DrinkMismatch {
     /// The sugar.
     pub sugar: Sugar,
-    /// The dose given, mg.
-    pub dose_mg: f64,
-    /// The drink volume, mL.
-    pub volume_ml: f64,
+    /// The dose given.
+    pub dose: Mass,
+    /// The volume drunk.
+    pub volume: Volume,
     /// The solution strength.
     pub strength: Strength,
-    /// Volume × strength, mg.
-    pub drink_mg: f64,
+    /// Volume × strength.
+    pub drink: Mass,
 }
 
 /// A dose and a drink agree when they differ by at most this fraction of the larger (a dose is
@@ -532,8 +534,8 @@ pub struct Protocol {
     pub solutions: SugarMap<Strength>,
     /// Urine collection window (from the dose to the end of collection).
     pub collection: Option<Duration>,
-    /// Age in years.
-    pub age_years: Option<f64>,
+    /// Age, in the unit it was given ([`Age::in_years`] for years).
+    pub age: Option<Age>,
     /// Sex.
     pub sex: Option<Sex>,
 }
@@ -613,15 +615,15 @@ impl Protocol {
                         Some(d) => {
                             let dose_mg = d.mass.in_milligrams();
                             let apart = (dose_mg - drink_mg).abs();
-                            (apart > DRINK_AGREEMENT_RELATIVE * dose_mg.max(drink_mg)).then(|| {
-                                DrinkError::Mismatch(DrinkMismatch {
-                                    sugar,
-                                    dose_mg,
-                                    volume_ml: volume.in_millilitres(),
-                                    strength: *strength,
-                                    drink_mg,
-                                })
-                            })
+                            let mismatch = DrinkMismatch {
+                                sugar,
+                                dose: d.mass,
+                                volume,
+                                strength: *strength,
+                                drink: mass,
+                            };
+                            (apart > DRINK_AGREEMENT_RELATIVE * dose_mg.max(drink_mg))
+                                .then_some(DrinkError::Mismatch(mismatch))
                         }
                         slot @ None => {
                             *slot = Some(Dose::anhydrous(mass));
@@ -657,7 +659,7 @@ impl Protocol {
         self.drink_volume = None;
         self.solutions.clear();
         self.collection = None;
-        self.age_years = None;
+        self.age = None;
         self.sex = None;
     }
 }
@@ -824,7 +826,10 @@ impl NamedProtocol {
         for &sugar in Sugar::ALL {
             let (p, s) = (self.doses.get(sugar), sample.doses.get(sugar));
             let same = match (p, s) {
-                (Some(p), Some(s)) => same_amount(p.sugar_mg(sugar), s.sugar_mg(sugar)),
+                (Some(p), Some(s)) => same_amount(
+                    p.sugar_mass(sugar).in_milligrams(),
+                    s.sugar_mass(sugar).in_milligrams(),
+                ),
                 (None, None) => true,
                 _ => false,
             };
@@ -914,7 +919,11 @@ mod tests {
         // 5 g anhydrous lactulose is 5000 mg of lactulose
         let d = Dose::parse("5 g").unwrap();
         assert_eq!(d.form, DoseForm::Anhydrous);
-        assert_relative_eq!(d.sugar_mg(Sugar::Lactulose), 5000.0, max_relative = 1e-12);
+        assert_relative_eq!(
+            d.sugar_mass(Sugar::Lactulose).in_milligrams(),
+            5000.0,
+            max_relative = 1e-12
+        );
         assert_eq!(
             Dose::parse(" 1 g Anhydrous ").unwrap().form,
             DoseForm::Anhydrous
@@ -923,7 +932,11 @@ mod tests {
         // holds 1000 × 164.157 / 182.172 = 901.1099 mg rhamnose (C6H12O5, 164.157 g/mol)
         let m = Dose::parse("1 g monohydrate").unwrap();
         assert_eq!(m.form, DoseForm::Monohydrate);
-        assert_relative_eq!(m.sugar_mg(Sugar::Rhamnose), 901.1099, max_relative = 1e-6);
+        assert_relative_eq!(
+            m.sugar_mass(Sugar::Rhamnose).in_milligrams(),
+            901.1099,
+            max_relative = 1e-6
+        );
         assert!(Dose::parse("five grams").is_err());
         assert!(Dose::parse("").is_err());
     }
@@ -989,25 +1002,27 @@ mod tests {
     fn a_named_protocol_fills_only_what_the_sample_lacks() {
         let mut p = Protocol::default();
         p.doses.set(Sugar::Lactulose, Some(grams(10.0)));
-        p.age_years = Some(40.0);
+        p.age = Some("40 y".parse().unwrap());
         p.fill_from(&dutch());
         // the explicit 10 g lactulose wins; mannitol (2 g) and the 5 h window are filled
         assert_relative_eq!(
             p.doses
                 .get(Sugar::Lactulose)
                 .unwrap()
-                .sugar_mg(Sugar::Lactulose),
+                .sugar_mass(Sugar::Lactulose)
+                .in_milligrams(),
             10_000.0
         );
         assert_relative_eq!(
             p.doses
                 .get(Sugar::Mannitol)
                 .unwrap()
-                .sugar_mg(Sugar::Mannitol),
+                .sugar_mass(Sugar::Mannitol)
+                .in_milligrams(),
             2_000.0
         );
         assert_relative_eq!(p.collection.unwrap().in_hours(), 5.0);
-        assert_eq!(p.age_years, Some(40.0));
+        assert_eq!(p.age.map(Age::in_years), Some(40.0));
 
         let mut q = Protocol {
             collection: Some("6 h".parse().unwrap()),
@@ -1017,7 +1032,7 @@ mod tests {
         assert_relative_eq!(q.collection.unwrap().in_hours(), 6.0);
 
         p.clear();
-        assert!(p.doses.is_empty() && p.collection.is_none() && p.age_years.is_none());
+        assert!(p.doses.is_empty() && p.collection.is_none() && p.age.is_none());
     }
 
     #[test]

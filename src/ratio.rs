@@ -185,8 +185,10 @@ impl ExcretionRatio {
         numerator_dose: &Dose,
         denominator_dose: &Dose,
     ) -> Option<Censored> {
-        let num = numerator_dose.sugar_mg(self.numerator);
-        let den = denominator_dose.sugar_mg(self.denominator);
+        let num = numerator_dose.sugar_mass(self.numerator).in_milligrams();
+        let den = denominator_dose
+            .sugar_mass(self.denominator)
+            .in_milligrams();
         (den > 0.0).then(|| self.value.scaled(num / den))
     }
 }

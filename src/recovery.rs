@@ -81,7 +81,7 @@ pub fn recovery_percent(
     volume: Volume,
     dose: &Dose,
 ) -> Result<Percent, RecoveryError> {
-    let dose_mg = dose.sugar_mg(sugar);
+    let dose_mg = dose.sugar_mass(sugar).in_milligrams();
     if dose_mg <= 0.0 {
         return Err(RecoveryError::ZeroDose { sugar });
     }

@@ -30,7 +30,7 @@
 //! ```
 //! let registry = lmr::reference::Registry::builtin()?;
 //! let s = lmr::sample_file::parse("s.toml", "age = \"18 months\"\npretest_nsaid = true\negfr = 59", &registry)?;
-//! assert_eq!(s.protocol.age_years, Some(1.5)); // 18 / 12
+//! assert_eq!(s.protocol.age.unwrap().in_years(), 1.5); // 18 / 12
 //! assert_eq!(s.pretest.nsaid, Some(true));
 //! assert_eq!(s.pretest.egfr, Some(59.0));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -48,7 +48,7 @@ use crate::recovery::UrineResult;
 use crate::reference::Registry;
 use crate::sample::{parse as field, Problem};
 use crate::sugar::Sugar;
-use crate::units::{Duration, DurationUnit};
+use crate::units::Duration;
 
 /// A sample file that cannot be used.
 ///
@@ -181,23 +181,23 @@ struct FractionDoc {
     urine: BTreeMap<String, Scalar>,
 }
 
-/// The end of a fraction label's window in hours (`"8-24h"` → 24), if the label has that form.
+/// The end of a fraction label's window (`"8-24h"` → 24 h), if the label has that form.
 ///
 /// ```
-/// use lmr::sample_file::fraction_end_hours;
-/// assert_eq!(fraction_end_hours("8-24h"), Some(24.0));
-/// assert_eq!(fraction_end_hours("2_5.5 h"), Some(5.5));
-/// assert_eq!(fraction_end_hours("overnight"), None);
+/// use lmr::sample_file::fraction_end;
+/// assert_eq!(fraction_end("8-24h").map(|d| d.to_string()), Some("24 h".into()));
+/// assert_eq!(fraction_end("2_5.5 h").map(|d| d.in_hours()), Some(5.5));
+/// assert_eq!(fraction_end("overnight"), None);
 /// ```
-pub fn fraction_end_hours(label: &str) -> Option<f64> {
-    Window::parse(label).ok().map(Window::end_hours)
+pub fn fraction_end(label: &str) -> Option<Duration> {
+    Window::parse(label).ok().map(Window::end)
 }
 
 /// Each fraction's label must be a window ([`Window::parse`]) that neither repeats nor overlaps
 /// another's nor ends after the collection: its urine is summed with the others'.
 fn check_windows(path: &str, s: &Sample) -> Result<(), SampleFileError> {
     let mut windows: Vec<Window> = Vec::with_capacity(s.fractions.len());
-    let hours = s.protocol.collection.map(|c| c.in_hours());
+    let collection = s.protocol.collection;
     for (i, f) in s.fractions.iter().enumerate() {
         let bad = |problem: WindowProblem, other: Option<usize>| SampleFileError::Window {
             path: path.to_string(),
@@ -212,7 +212,7 @@ fn check_windows(path: &str, s: &Sample) -> Result<(), SampleFileError> {
                 return Err(bad(p, Some(j)));
             }
         }
-        if let Some(p) = hours.and_then(|h| w.past(h)) {
+        if let Some(p) = collection.and_then(|c| w.past(c)) {
             return Err(bad(p, None));
         }
         windows.push(w);
@@ -300,9 +300,9 @@ pub fn parse(path: &str, text: &str, registry: &Registry) -> Result<Sample, Samp
         let end = s
             .fractions
             .iter()
-            .filter_map(|f| fraction_end_hours(&f.label))
-            .reduce(f64::max);
-        s.protocol.collection = end.and_then(|h| Duration::new(h, DurationUnit::H).ok());
+            .filter_map(|f| fraction_end(&f.label))
+            .reduce(|a, b| if b.in_hours() > a.in_hours() { b } else { a });
+        s.protocol.collection = end;
     }
     check_windows(path, &s)?;
     Ok(s)
@@ -377,9 +377,10 @@ mod tests {
 
     #[test]
     fn fraction_labels() {
-        assert_eq!(fraction_end_hours("0-2h"), Some(2.0));
-        assert_eq!(fraction_end_hours("8–24 h"), Some(24.0));
-        assert_eq!(fraction_end_hours("first"), None);
+        let hours = |label| fraction_end(label).map(Duration::in_hours);
+        assert_eq!(hours("0-2h"), Some(2.0));
+        assert_eq!(hours("8–24 h"), Some(24.0));
+        assert_eq!(hours("first"), None);
     }
 
     #[test]
@@ -434,7 +435,8 @@ mod tests {
         // 25(OH)D3 = 20 × 2.496 = 49.92 nmol/L (converted as D3).
         let text = "age = \"18 months\"\nvitamin_d = \"20 ng/mL\"\nglycosuria = \"no\"\nrecent_diarrhoea = true\ndoses = { lactulose = \"5 g\" }";
         let s = parse("s.toml", text, &registry()).unwrap();
-        assert_eq!(s.protocol.age_years, Some(1.5));
+        // 18 months ÷ 12 = 1.5 years
+        assert_eq!(s.protocol.age.map(|a| a.in_years()), Some(1.5));
         assert_eq!(s.pretest.glycosuria, Some(false));
         assert_eq!(s.pretest.recent_diarrhoea, Some(true));
         assert!(s.protocol.doses.get(Sugar::Lactulose).is_some());

@@ -408,6 +408,26 @@ unit_enum! {
     }
 }
 
+unit_enum! {
+    /// A unit of age (a duration since birth, counted in calendar units).
+    ///
+    /// ```
+    /// use lmr::units::AgeUnit;
+    ///
+    /// assert_eq!("YR".parse::<AgeUnit>()?, AgeUnit::Years);
+    /// assert_eq!(AgeUnit::lookup("months"), Some(AgeUnit::Months));
+    /// assert_eq!(AgeUnit::lookup("weeks"), None);
+    /// assert_eq!(AgeUnit::Months.to_string(), "mo");
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    AgeUnit, dimension = "age", expected = "y, mo", sample = (Months, "months", "mo") {
+        /// Years (`y`, `yr`, `yrs`, `year`, `years`, `a`).
+        Years => "y", ["y", "yr", "yrs", "year", "years", "a"], 1.0;
+        /// Months (`mo`, `mos`, `month`, `months`), twelve to the year.
+        Months => "mo", ["mo", "mos", "month", "months"], 1.0 / 12.0;
+    }
+}
+
 impl ConcentrationUnit {
     /// Whether this is an amount-of-substance (molar) unit.
     ///
@@ -467,7 +487,10 @@ macro_rules! quantity {
         $name:ident, $unit:ident, example = $example:literal, parts = ($v:literal, $u:ident)
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug)]
+        ///
+        /// Equality is as reported (value and unit): `1 g` and `1000 mg` differ; compare the
+        /// converted numbers for the amount.
+        #[derive(Clone, Copy, Debug, PartialEq)]
         pub struct $name {
             value: f64,
             unit: $unit,
@@ -595,6 +618,12 @@ quantity! {
     Duration, DurationUnit, example = "5 h", parts = (5.0, H)
 }
 
+quantity! {
+    /// An age: the time since birth, in the unit it was given (`18 mo` stays 18 months, and
+    /// is 1.5 years through [`Age::in_years`]).
+    Age, AgeUnit, example = "18 mo", parts = (18.0, Months)
+}
+
 impl Concentration {
     /// The concentration in mg/L (= µg/mL).
     ///
@@ -710,6 +739,15 @@ impl Mass {
         self.in_milligrams() / 1000.0
     }
 
+    /// A mass in milligrams from a number already checked (finite, not negative).
+    pub(crate) fn from_checked_mg(mg: f64) -> Mass {
+        debug_assert!(mg.is_finite() && mg >= 0.0);
+        Mass {
+            value: mg,
+            unit: MassUnit::Mg,
+        }
+    }
+
     /// This mass scaled by `factor` (e.g. the anhydrous content of a hydrate), in the same unit.
     ///
     /// ```
@@ -728,7 +766,32 @@ impl Mass {
     }
 }
 
+impl Age {
+    /// The age in years (a month is a twelfth of a year).
+    ///
+    /// ```
+    /// use lmr::units::Age;
+    ///
+    /// // 18 months × 1/12 year per month = 1.5 years
+    /// assert_eq!("18 months".parse::<Age>()?.in_years(), 1.5);
+    /// assert_eq!("7 y".parse::<Age>()?.in_years(), 7.0);
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    pub fn in_years(self) -> f64 {
+        self.value * self.unit.factor()
+    }
+}
+
 impl Duration {
+    /// A duration in hours from a number already checked (finite, not negative).
+    pub(crate) fn from_checked_hours(hours: f64) -> Duration {
+        debug_assert!(hours.is_finite() && hours >= 0.0);
+        Duration {
+            value: hours,
+            unit: DurationUnit::H,
+        }
+    }
+
     /// The duration in hours.
     ///
     /// ```
@@ -981,6 +1044,37 @@ mod tests {
         assert!(matches!(
             Volume::parse_with_default("250", None),
             Err(UnitError::MissingUnit { .. })
+        ));
+    }
+
+    #[test]
+    fn ages_keep_their_unit_and_convert_to_years() {
+        // 18 months ÷ 12 = 1.5 years; 6 mo = 0.5 y; 35 y = 35 y
+        for (text, shown, years) in [
+            ("18 months", "18 mo", 1.5),
+            ("6 mo", "6 mo", 0.5),
+            ("35 y", "35 y", 35.0),
+            ("2 years", "2 y", 2.0),
+        ] {
+            let a: Age = text.parse().unwrap();
+            assert_eq!(a.to_string(), shown);
+            assert_eq!(a.to_string().parse::<Age>().unwrap().in_years(), years);
+            assert_relative_eq!(a.in_years(), years, max_relative = 1e-15);
+        }
+        // a bare number needs a unit, unless one is given for it
+        assert!(matches!(
+            "35".parse::<Age>(),
+            Err(UnitError::MissingUnit { .. })
+        ));
+        let a = Age::parse_with_default("6", Some(AgeUnit::Months)).unwrap();
+        assert_eq!(a.in_years(), 0.5);
+        assert!(matches!(
+            "-1 y".parse::<Age>(),
+            Err(UnitError::Negative { .. })
+        ));
+        assert!(matches!(
+            "3 weeks".parse::<Age>(),
+            Err(UnitError::UnknownUnit { .. })
         ));
     }
 

@@ -44,7 +44,7 @@ fn adult(lactulose: f64, mannitol: f64) -> Sample {
     s.set_dose(Sugar::Lactulose, "5 g".parse().unwrap());
     s.set_dose(Sugar::Mannitol, "1 g".parse().unwrap());
     s.protocol.collection = Some("5 h".parse().unwrap());
-    s.protocol.age_years = Some(40.0);
+    s.protocol.age = Some("40 y".parse().unwrap());
     s
 }
 

@@ -74,8 +74,8 @@ fn vd_form(value: &str, form: VitaminDForm, schemes: &[&str]) -> VdOut {
         })
         .collect();
     VdOut {
-        nmol_l: v.nmol_l,
-        ng_ml: v.ng_ml,
+        nmol_l: v.value.in_nmol_per_l(),
+        ng_ml: v.value.in_ng_per_ml(),
         classes: v
             .schemes
             .iter()

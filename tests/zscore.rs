@@ -8,7 +8,13 @@ use lmr::flag::Flag;
 use lmr::protocol::Sex;
 use lmr::reference::{load_zscore_tables, Registry};
 use lmr::source::Verification;
+use lmr::units::{Age, AgeUnit};
 use lmr::zscore::*;
+
+/// An age in years (every age here is a whole or decimal number of years).
+fn y(years: f64) -> Option<Age> {
+    Some(Age::new(years, AgeUnit::Years).unwrap())
+}
 
 /// The synthetic example table shipped for the docs (examples/zscore-reference-example.toml).
 const EXAMPLE: &str = include_str!("../examples/zscore-reference-example.toml");
@@ -52,15 +58,15 @@ fn z_by_sex_on_the_ln_scale_matches_hand_arithmetic() {
     assert!(t.is_by_sex());
     assert_relative_eq!(0.05f64.ln(), LN_0_05, max_relative = 1e-15);
     // female, 2 y: (−2.995732 − (−3.2)) / 0.5 = 0.204268 / 0.5 = 0.408535
-    let z = t.z(0.05, Some(Sex::Female), Some(2.0)).unwrap();
+    let z = t.z(0.05, Some(Sex::Female), y(2.0)).unwrap();
     assert_relative_eq!(z.z, 0.408_535_452_892_018_6, max_relative = 1e-12);
     assert_relative_eq!(z.transformed, LN_0_05, max_relative = 1e-15);
     assert_eq!((z.cell.mean(), z.cell.sd(), z.cell.n()), (-3.2, 0.5, 40));
     // male, 2 y: (−2.995732 − (−3.0)) / 0.6 = 0.004268 / 0.6 = 0.007113
-    let z = t.z(0.05, Some(Sex::Male), Some(2.0)).unwrap();
+    let z = t.z(0.05, Some(Sex::Male), y(2.0)).unwrap();
     assert_relative_eq!(z.z, 0.007_112_877_410_015_243, max_relative = 1e-9);
     // male, 5 y: (−2.995732 − (−3.3)) / 0.45 = 0.304268 / 0.45 = 0.676151
-    let z = t.z(0.05, Some(Sex::Male), Some(5.0)).unwrap();
+    let z = t.z(0.05, Some(Sex::Male), y(5.0)).unwrap();
     assert_relative_eq!(z.z, 0.676_150_503_213_353_2, max_relative = 1e-12);
 }
 
@@ -69,14 +75,14 @@ fn age_bands_are_half_open() {
     let r = example();
     let t = r.zscore_table("example-synthetic-lmz").expect("loaded");
     // 4.0 y is in [4, 7), not [0, 4): (−2.995732 − (−3.5)) / 0.4 = 0.504268 / 0.4 = 1.260669
-    let z = t.z(0.05, Some(Sex::Female), Some(4.0)).unwrap();
+    let z = t.z(0.05, Some(Sex::Female), y(4.0)).unwrap();
     assert_relative_eq!(z.z, 1.260_669_316_115_022_9, max_relative = 1e-12);
     assert_eq!(z.cell.age(), AgeBand::new(4.0, 7.0).unwrap());
     // just below the edge: still [0, 4)
-    let z = t.z(0.05, Some(Sex::Female), Some(3.999_999)).unwrap();
+    let z = t.z(0.05, Some(Sex::Female), y(3.999_999)).unwrap();
     assert_relative_eq!(z.z, 0.408_535_452_892_018_6, max_relative = 1e-12);
     // 0 is in [0, 4) (lower end inclusive)
-    assert!(t.z(0.05, Some(Sex::Female), Some(0.0)).is_ok());
+    assert!(t.z(0.05, Some(Sex::Female), y(0.0)).is_ok());
 }
 
 #[test]
@@ -84,7 +90,7 @@ fn ages_outside_the_table_get_no_z_and_the_flag() {
     let r = example();
     let t = r.zscore_table("example-synthetic-lmz").expect("loaded");
     // 7.0 y: [4, 7) excludes 7, and nothing is extrapolated
-    let e = t.z(0.05, Some(Sex::Male), Some(7.0)).unwrap_err();
+    let e = t.z(0.05, Some(Sex::Male), y(7.0)).unwrap_err();
     assert_eq!(
         e,
         NoZscore::AgeOutsideReference {
@@ -100,8 +106,9 @@ fn ages_outside_the_table_get_no_z_and_the_flag() {
         e.to_string(),
         "age 7 y is outside the reference table (its bands for male cover 0 ≤ age < 7 y); not extrapolated"
     );
-    let e = t.z(0.05, None, Some(-0.5)).unwrap_err();
-    assert_eq!(e.code(), "age_outside_reference");
+    // a negative age is no age: it cannot be made, so it never reaches a table
+    let e = Age::new(-0.5, AgeUnit::Years).unwrap_err();
+    assert!(matches!(e, lmr::units::UnitError::Negative { .. }), "{e:?}");
     let e = t.z(0.05, Some(Sex::Female), None).unwrap_err();
     assert_eq!(e, NoZscore::AgeNotGiven);
     assert_eq!(e.flag(), None);
@@ -112,23 +119,21 @@ fn ln_of_zero_negative_and_non_finite_values_give_no_z() {
     let r = example();
     let t = r.zscore_table("example-synthetic-lmz").expect("loaded");
     for x in [0.0, -0.0, -0.01] {
-        let e = t.z(x, Some(Sex::Female), Some(2.0)).unwrap_err();
+        let e = t.z(x, Some(Sex::Female), y(2.0)).unwrap_err();
         assert_eq!(e.code(), "value_not_positive", "{x}");
         assert_eq!(e.flag(), None);
     }
     assert_eq!(
-        t.z(0.0, Some(Sex::Female), Some(2.0))
-            .unwrap_err()
-            .to_string(),
+        t.z(0.0, Some(Sex::Female), y(2.0)).unwrap_err().to_string(),
         "value 0 is not positive, so it has no logarithm (the reference table is on the ln scale)"
     );
     for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-        let e = t.z(x, Some(Sex::Female), Some(2.0)).unwrap_err();
+        let e = t.z(x, Some(Sex::Female), y(2.0)).unwrap_err();
         assert_eq!(e.code(), "value_not_finite");
     }
     // the smallest positive double has a logarithm: a z, however extreme
     assert!(t
-        .z(f64::MIN_POSITIVE, Some(Sex::Female), Some(2.0))
+        .z(f64::MIN_POSITIVE, Some(Sex::Female), y(2.0))
         .is_ok_and(|z| z.z.is_finite()));
 }
 
@@ -136,7 +141,7 @@ fn ln_of_zero_negative_and_non_finite_values_give_no_z() {
 fn a_table_by_sex_needs_the_sex() {
     let r = example();
     let t = r.zscore_table("example-synthetic-lmz").expect("loaded");
-    let e = t.z(0.05, None, Some(2.0)).unwrap_err();
+    let e = t.z(0.05, None, y(2.0)).unwrap_err();
     assert_eq!(e, NoZscore::SexNotGiven { age: 2.0 });
     assert_eq!(
         e.to_string(),
@@ -146,7 +151,7 @@ fn a_table_by_sex_needs_the_sex() {
     // a table with female cells only has nothing for a boy
     let t =
         table(&(header("girls", "lm_ratio", "ratio", "ln") + &cell("female", 0.0, 4.0, -3.2, 0.5)));
-    let e = t.z(0.05, Some(Sex::Male), Some(2.0)).unwrap_err();
+    let e = t.z(0.05, Some(Sex::Male), y(2.0)).unwrap_err();
     assert_eq!(e.code(), "sex_outside_reference");
     assert_eq!(
         e.to_string(),
@@ -164,18 +169,18 @@ fn a_pooled_linear_table_ignores_sex() {
     assert_eq!(t.unit(), RangeUnit::Percent);
     // (0.7 − 0.4) / 0.2 = 1.5
     for sex in [None, Some(Sex::Female), Some(Sex::Male)] {
-        let z = t.z(0.7, sex, Some(10.0)).unwrap();
+        let z = t.z(0.7, sex, y(10.0)).unwrap();
         assert_relative_eq!(z.z, 1.5, max_relative = 1e-12);
         assert_eq!(z.transformed, 0.7);
     }
     // linear: zero and negative values have a z ((0 − 0.4) / 0.2 = −2)
     assert_relative_eq!(
-        t.z(0.0, None, Some(1.0)).unwrap().z,
+        t.z(0.0, None, y(1.0)).unwrap().z,
         -2.0,
         max_relative = 1e-12
     );
     assert_eq!(
-        t.z(0.7, None, Some(18.0)).unwrap_err().code(),
+        t.z(0.7, None, y(18.0)).unwrap_err().code(),
         "age_outside_reference"
     );
 }
@@ -188,17 +193,17 @@ fn pooled_and_sex_specific_cells_may_share_a_table_without_overlapping() {
         + &cell("female", 1.0, 2.0, -3.2, 0.5)
         + &cell("male", 1.0, 2.0, -3.1, 0.5);
     let t = table(&text);
-    assert_eq!(t.cell_for(None, Some(0.5)).unwrap().sex(), CellSex::Any);
+    assert_eq!(t.cell_for(None, y(0.5)).unwrap().sex(), CellSex::Any);
     assert_eq!(
-        t.cell_for(Some(Sex::Male), Some(0.5)).unwrap().sex(),
+        t.cell_for(Some(Sex::Male), y(0.5)).unwrap().sex(),
         CellSex::Any
     );
     assert_eq!(
-        t.cell_for(Some(Sex::Male), Some(1.0)).unwrap().sex(),
+        t.cell_for(Some(Sex::Male), y(1.0)).unwrap().sex(),
         CellSex::Male
     );
     assert_eq!(
-        t.cell_for(None, Some(1.5)).unwrap_err().code(),
+        t.cell_for(None, y(1.5)).unwrap_err().code(),
         "sex_not_given"
     );
 }
@@ -351,7 +356,7 @@ fn alternating(mu: f64, sigma: f64, n: usize, ages: &[f64], sex: Option<Sex>) ->
     (0..n)
         .map(|i| Observation {
             value: (if i % 2 == 0 { mu - sigma } else { mu + sigma }).exp(),
-            age_years: Some(ages[i % ages.len()]),
+            age: y(ages[i % ages.len()]),
             sex,
         })
         .collect()
@@ -374,19 +379,15 @@ fn reference_group() -> Vec<Observation> {
     // male 4–7 y: 1 (no SD: not written)
     obs.push(Observation {
         value: 0.04,
-        age_years: Some(5.0),
+        age: y(5.0),
         sex: Some(Sex::Male),
     });
     // left out: ln of 0, no age, age 7 (outside [4, 7)), no sex
-    let at = |value, age_years, sex| Observation {
-        value,
-        age_years,
-        sex,
-    };
-    obs.push(at(0.0, Some(1.0), Some(Sex::Female)));
+    let at = |value, age, sex| Observation { value, age, sex };
+    obs.push(at(0.0, y(1.0), Some(Sex::Female)));
     obs.push(at(0.05, None, Some(Sex::Female)));
-    obs.push(at(0.05, Some(7.0), Some(Sex::Male)));
-    obs.push(at(0.05, Some(1.0), None));
+    obs.push(at(0.05, y(7.0), Some(Sex::Male)));
+    obs.push(at(0.05, y(1.0), None));
     obs
 }
 
@@ -507,7 +508,7 @@ fn pooled_derivation_combines_both_sexes() {
     obs.extend(alternating(-3.0, 0.6, 32, &[2.0], Some(Sex::Male)));
     obs.push(Observation {
         value: (-3.0f64).exp(),
-        age_years: Some(5.0),
+        age: y(5.0),
         sex: None,
     });
     let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse().unwrap());
@@ -530,7 +531,7 @@ fn identical_values_give_sd_zero_and_are_not_written() {
     // 0.1 three times: the mean is 0.1 exactly and the SD 0 (no rounding residue)
     let obs = [0.1, 0.1, 0.1].map(|v| Observation {
         value: v,
-        age_years: Some(1.0),
+        age: y(1.0),
         sex: None,
     });
     let options = DeriveOptions::new(Analyte::LmRatio, Scale::Linear, "0-4".parse().unwrap());
@@ -637,9 +638,7 @@ fn a_derived_table_round_trips_through_toml_and_the_registry() {
     }
     // and scores as the construction says: female 2 y, x = exp(−3.2 + 0.5):
     // z = 0.5 / (0.5·√(40/39)) = √(39/40) = 0.987421
-    let z = back
-        .z((-2.7f64).exp(), Some(Sex::Female), Some(2.0))
-        .unwrap();
+    let z = back.z((-2.7f64).exp(), Some(Sex::Female), y(2.0)).unwrap();
     // (to 1e-9: the sd was written at 10 significant digits)
     assert_relative_eq!(z.z, (39.0f64 / 40.0).sqrt(), max_relative = 1e-9);
     // written again, the text is the same
@@ -725,7 +724,7 @@ fn overflowing_sums_are_an_error_not_a_silent_drop() {
     // 1e308 + 1e308 overflows to ∞ on the linear scale: the mean is not finite
     let obs = [1e308, 1e308, 1.0].map(|v| Observation {
         value: v,
-        age_years: Some(1.0),
+        age: y(1.0),
         sex: None,
     });
     let options = DeriveOptions::new(Analyte::LmRatio, Scale::Linear, "0-4".parse().unwrap());

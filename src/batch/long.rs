@@ -253,7 +253,7 @@ impl<'r> Long<'r> {
         }
         let w = Window::parse(label).map_err(|e| (WindowProblem::Label(e), None))?;
         let collection = self.state.sample.protocol.collection;
-        if let Some(p) = collection.and_then(|c| w.past(c.in_hours())) {
+        if let Some(p) = collection.and_then(|c| w.past(c)) {
             return Err((p, None));
         }
         for &(earlier, at) in &self.windows {

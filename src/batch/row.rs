@@ -613,7 +613,7 @@ impl<'a> RowReader<'a> {
             Some(Unit::Age(u)) => Some(u),
             _ => None,
         };
-        sample.protocol.age_years = row.read_num(
+        sample.protocol.age = row.read_num(
             Field::Age,
             |t, u| parse::age(t, age(u)),
             |x, u| number::age(x, age(u)),
@@ -825,13 +825,17 @@ impl<'a> RowReader<'a> {
     /// results empty, its other analytes kept). A fraction with no value in the row is not
     /// checked (`W03` collects 0–2 h only and leaves the later fractions empty).
     fn fractions_in_collection(&self, row: &mut Row<'_, '_>, sample: &mut Sample) {
-        let Some(hours) = sample.protocol.collection.map(|c| c.in_hours()) else {
+        let Some(collection) = sample.protocol.collection else {
             return;
         };
         let mut past = false;
         for (f, slots) in sample.fractions.iter().zip(self.layout.fractions()) {
             let given = f.volume.is_some() || !f.urine.is_empty();
-            let Some(problem) = slots.window.and_then(|w| w.past(hours)).filter(|_| given) else {
+            let Some(problem) = slots
+                .window
+                .and_then(|w| w.past(collection))
+                .filter(|_| given)
+            else {
                 continue;
             };
             past = true;
@@ -1029,7 +1033,7 @@ mod tests {
     fn empty_and_na_are_missing() {
         let (s, _) = read(&["urine_volume [mL]", "age"], &["", "NA"]).unwrap();
         assert!(s.urine_volume.is_none());
-        assert!(s.protocol.age_years.is_none());
+        assert!(s.protocol.age.is_none());
     }
 
     #[test]
@@ -1108,6 +1112,9 @@ mod tests {
     #[test]
     fn age_in_months() {
         let (s, _) = read(&["age [months]"], &["18"]).unwrap();
-        assert_relative_eq!(s.protocol.age_years.unwrap(), 1.5);
+        // 18 months ÷ 12 = 1.5 years, kept in months
+        let age = s.protocol.age.unwrap();
+        assert_eq!(age.to_string(), "18 mo");
+        assert_relative_eq!(age.in_years(), 1.5);
     }
 }

@@ -65,6 +65,34 @@ pub fn open_input(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), Fi
     Ok((Box::new(io::BufReader::with_capacity(1 << 16, f)), len))
 }
 
+/// A field delimiter that cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("expected one ASCII character other than a quote or a line end, e.g. ';' (or `tab`)")]
+pub struct DelimiterError;
+
+/// Parses a CSV field delimiter: one ASCII character other than a quote or a line end, or `tab`
+/// (also `\t` or a tab).
+///
+/// # Errors
+/// [`DelimiterError`].
+///
+/// ```
+/// use lmr::files::parse_delimiter;
+/// assert_eq!(parse_delimiter(";"), Ok(b';'));
+/// assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+/// assert!(parse_delimiter("\"").is_err());
+/// assert!(parse_delimiter(";;").is_err());
+/// ```
+pub fn parse_delimiter(text: &str) -> Result<u8, DelimiterError> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        t if t.len() == 1 && t.is_ascii() && !matches!(t, "\"" | "\n" | "\r") => {
+            Ok(t.as_bytes()[0])
+        }
+        _ => Err(DelimiterError),
+    }
+}
+
 /// A byte count that `--max-record-size` cannot use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -67,7 +67,7 @@ impl ProtocolKey {
         };
         for (sugar, dose) in protocol.doses.iter() {
             key.given |= 1 << (sugar as usize);
-            key.values[sugar as usize] = dose.sugar_mg(sugar).to_bits();
+            key.values[sugar as usize] = dose.sugar_mass(sugar).in_milligrams().to_bits();
         }
         if let Some(c) = protocol.collection {
             key.given |= 1 << Sugar::ALL.len();
@@ -161,7 +161,7 @@ impl Matches {
 
     /// The group key: whether an age is given, whether it lies within each age limit, the sex.
     fn group(&self, protocol: &Protocol) -> u64 {
-        let age = protocol.age_years;
+        let age = protocol.age.map(crate::units::Age::in_years);
         let mut key = u64::from(age.is_some());
         for (i, &(min, max)) in self.ages.iter().enumerate() {
             let within = age.is_some_and(|y| y >= min && y <= max);
@@ -219,7 +219,7 @@ fn band_check(range: &ReferenceRange, band: &'static str, protocol: &Protocol) -
             _ => true,
         };
     });
-    let (no_age, no_window) = (protocol.age_years.is_none(), protocol.collection.is_none());
+    let (no_age, no_window) = (protocol.age.is_none(), protocol.collection.is_none());
     if !known_mismatch && (no_age || no_window) {
         let detail = FlagDetail::NotChecked {
             band,
@@ -320,7 +320,8 @@ mod tests {
         sample.set_dose(Sugar::Mannitol, doses.1.parse().unwrap());
         sample.set_dose(Sugar::Sucrose, "40 g".parse().unwrap());
         sample.protocol.collection = Some(window.parse().unwrap());
-        sample.protocol.age_years = age;
+        sample.protocol.age =
+            age.map(|y| crate::units::Age::new(y, crate::units::AgeUnit::Years).unwrap());
         sample.set_urine(Sugar::Lactulose, "30 mg/L".parse().unwrap());
         sample.set_urine(Sugar::Mannitol, "200 mg/L".parse().unwrap());
         sample.urine_volume = Some("1 L".parse().unwrap());

@@ -39,7 +39,7 @@ use crate::censored::Censored;
 use crate::number::Number;
 use crate::protocol::{same_amount, Dose, Protocol, Sex, SugarMap};
 use crate::sugar::Sugar;
-use crate::units::{Duration, Mass};
+use crate::units::{Age, Duration, Mass};
 
 /// The class printed when no range classified a value.
 ///
@@ -273,8 +273,11 @@ pub struct Applicability {
 /// use lmr::protocol::Sex;
 /// use lmr::reference::{Difference, ProtocolPart};
 ///
-/// let d = Difference::Age { min: 18.0, max: 65.0, sample: Some(70.0) };
+/// let d = Difference::Age { min: 18.0, max: 65.0, sample: Some("70 y".parse()?) };
 /// assert_eq!(d.to_string(), "age 70 y (range: 18–65 y)");
+/// // an age in months is shown in years: 18 mo ÷ 12 = 1.5 y
+/// let d = Difference::Age { min: 18.0, max: 65.0, sample: Some("18 months".parse()?) };
+/// assert_eq!(d.to_string(), "age 1.5 y (range: 18–65 y)");
 /// assert_eq!(
 ///     Difference::Sex { range: Sex::Female, sample: None }.to_string(),
 ///     "sex not given (range: female)"
@@ -283,6 +286,7 @@ pub struct Applicability {
 ///     Difference::Unstated(ProtocolPart::Doses).to_string(),
 ///     "doses not stated by the source, so not checked"
 /// );
+/// # Ok::<(), lmr::units::UnitError>(())
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub enum Difference {
@@ -318,7 +322,7 @@ pub enum Difference {
         /// Oldest (years, inclusive).
         max: f64,
         /// The sample's age, if given.
-        sample: Option<f64>,
+        sample: Option<Age>,
     },
     /// The sex differs or was not given.
     Sex {
@@ -379,7 +383,7 @@ impl fmt::Display for Difference {
                 max,
                 sample: Some(a),
             } => {
-                write!(f, "age {a} y (range: {min}–{max} y)")
+                write!(f, "age {} y (range: {min}–{max} y)", a.in_years())
             }
             Difference::Age {
                 min,
@@ -587,9 +591,10 @@ impl ReferenceRange {
     pub fn for_each_difference(&self, protocol: &Protocol, mut out: impl FnMut(Difference)) {
         let a = &self.applies_to;
         for (sugar, dose) in a.doses.iter() {
-            let range_mg = dose.sugar_mg(sugar);
+            let range_mg = dose.sugar_mass(sugar).in_milligrams();
             let sample = protocol.doses.get(sugar);
-            let same = sample.is_some_and(|d| same_amount(d.sugar_mg(sugar), range_mg));
+            let same =
+                sample.is_some_and(|d| same_amount(d.sugar_mass(sugar).in_milligrams(), range_mg));
             if !same {
                 out(Difference::Dose {
                     sugar,
@@ -620,11 +625,15 @@ impl ReferenceRange {
             }
         }
         if let Some((min, max)) = a.age_years {
-            if !protocol.age_years.is_some_and(|y| y >= min && y <= max) {
+            if !protocol
+                .age
+                .map(Age::in_years)
+                .is_some_and(|y| y >= min && y <= max)
+            {
                 out(Difference::Age {
                     min,
                     max,
-                    sample: protocol.age_years,
+                    sample: protocol.age,
                 });
             }
         }

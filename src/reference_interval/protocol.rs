@@ -87,7 +87,10 @@ fn same_protocol(a: &crate::protocol::Protocol, b: &crate::protocol::Protocol) -
         && crate::sugar::Sugar::ALL
             .iter()
             .all(|&s| match (a.doses.get(s), b.doses.get(s)) {
-                (Some(x), Some(y)) => crate::protocol::same_amount(x.sugar_mg(s), y.sugar_mg(s)),
+                (Some(x), Some(y)) => crate::protocol::same_amount(
+                    x.sugar_mass(s).in_milligrams(),
+                    y.sugar_mass(s).in_milligrams(),
+                ),
                 (None, None) => true,
                 _ => false,
             })

@@ -925,11 +925,11 @@ fn build(sample: &Sample, result: &Interpretation<'_>, row: Option<u64>, whole: 
         }
     }
     if let Some(vd) = &result.vitamin_d {
-        let value = Censored::Exact(vd.nmol_l);
-        let (mut o, fit) = vitamin_d_observation(table, vd.form, value, &vd.schemes);
+        let value = Censored::Exact(vd.value.in_nmol_per_l());
+        let (mut o, fit) = vitamin_d_observation(table, vd.value.form(), value, &vd.schemes);
         o.component.push(Component {
             code: table.code("vitamin_d_mass", None, &fit),
-            value_quantity: Some(exact(table, vd.ng_ml, "ng/mL")),
+            value_quantity: Some(exact(table, vd.value.in_ng_per_ml(), "ng/mL")),
             value_string: None,
         });
         b.other.push(o);
@@ -938,7 +938,8 @@ fn build(sample: &Sample, result: &Interpretation<'_>, row: Option<u64>, whole: 
     // where one band holds every value below it.
     if let Some(below) = &result.vitamin_d_below {
         let form = below.limit.form();
-        let (o, _) = vitamin_d_observation(table, form, below.bound_nmol_l, &below.schemes);
+        let bound = below.bound_in_nmol_per_l();
+        let (o, _) = vitamin_d_observation(table, form, bound, &below.schemes);
         b.other.push(o);
     }
     if let Some(z) = &result.zonulin {

@@ -121,8 +121,8 @@ pub fn to_json(
         .chain(
             sample
                 .protocol
-                .age_years
-                .map(|a| ("age_years".into(), number::json(a))),
+                .age
+                .map(|a| ("age_years".into(), number::json(a.in_years()))),
         )
         .chain(
             sample
@@ -169,11 +169,11 @@ pub fn to_json(
         .collect();
     let vitamin_d = result.vitamin_d.as_ref().map(|v| {
         json!({
-            "nmol_l": number::json(v.nmol_l),
+            "nmol_l": number::json(v.value.in_nmol_per_l()),
             "nmol_l_bound": null,
-            "ng_ml": number::json(v.ng_ml),
-            "form": v.form.key(),
-            "molar_mass_g_per_mol": number::json(v.form.molar_mass()),
+            "ng_ml": number::json(v.value.in_ng_per_ml()),
+            "form": v.value.form().key(),
+            "molar_mass_g_per_mol": number::json(v.value.form().molar_mass()),
             "schemes": v.schemes.iter().map(result_json).collect::<Vec<_>>(),
         })
     });
@@ -182,7 +182,7 @@ pub fn to_json(
         result.vitamin_d_below.as_ref().map(|b| {
             json!({
                 "nmol_l": null,
-                "nmol_l_bound": b.bound_nmol_l.to_string(),
+                "nmol_l_bound": b.bound_in_nmol_per_l().to_string(),
                 "limit_as_given": format!("<{}", b.limit.reported()),
                 "form": b.limit.form().key(),
                 "molar_mass_g_per_mol": number::json(b.limit.form().molar_mass()),

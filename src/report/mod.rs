@@ -508,11 +508,11 @@ pub fn cells_with_cumulative(
     let below = r.and_then(|r| r.vitamin_d_below.as_ref());
     field(
         Fixed("vitamin_d_nmol_l"),
-        vd.map_or(Cell::Empty, |v| Cell::Number(v.nmol_l)),
+        vd.map_or(Cell::Empty, |v| Cell::Number(v.value.in_nmol_per_l())),
     );
     field(
         Fixed("vitamin_d_nmol_l_bound"),
-        below.map_or(Cell::Empty, |b| Cell::Bound(b.bound_nmol_l)),
+        below.map_or(Cell::Empty, |b| Cell::Bound(b.bound_in_nmol_per_l())),
     );
     for (i, s) in interpreter.vitamin_d_schemes().iter().enumerate() {
         let class = vd

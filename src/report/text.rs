@@ -207,10 +207,10 @@ fn inputs(out: &mut String, sample: &Sample) {
     if let Some(c) = p.collection {
         let _ = writeln!(out, "  {:<30} {c}", "collection window");
     }
-    if p.age_years.is_some() || p.sex.is_some() {
+    if p.age.is_some() || p.sex.is_some() {
         let age = p
-            .age_years
-            .map_or("age not given".into(), |a| format!("{a} y"));
+            .age
+            .map_or("age not given".into(), |a| format!("{} y", a.in_years()));
         let sex = p.sex.map_or("sex not given".into(), |s| s.to_string());
         let _ = writeln!(out, "  {:<30} {age}, {sex}", "age, sex");
     }
@@ -333,7 +333,11 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
         ) {
             (Some(UrineResult::Measured(c)), Some(v), Some(d)) => {
                 let mg = c.in_mg_per_l(Some(s.molar_mass())).unwrap_or(f64::NAN) * v.in_litres();
-                format!("  = {} mg excreted of {} mg", sig(mg), sig(d.sugar_mg(s)))
+                format!(
+                    "  = {} mg excreted of {} mg",
+                    sig(mg),
+                    sig(d.sugar_mass(s).in_milligrams())
+                )
             }
             _ => String::new(),
         };
@@ -452,9 +456,9 @@ fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
             let _ = writeln!(
                 out,
                 "\nVitamin D (serum 25(OH)D)  {} nmol/L = {} ng/mL  (converted with {} g/mol)",
-                sig(v.nmol_l),
-                sig(v.ng_ml),
-                v.form.molar_mass()
+                sig(v.value.in_nmol_per_l()),
+                sig(v.value.in_ng_per_ml()),
+                v.value.form().molar_mass()
             );
             &v.schemes
         }
@@ -463,7 +467,7 @@ fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
                 out,
                 "\nVitamin D (serum 25(OH)D)  below the limit {} = {} nmol/L  (converted with {} g/mol)\n  a class is given only where one band holds every value below the limit",
                 b.limit.reported(),
-                censored(b.bound_nmol_l),
+                censored(b.bound_in_nmol_per_l()),
                 b.limit.form().molar_mass()
             );
             &b.schemes

@@ -20,7 +20,7 @@
 //!      ("vitamin_d", "<10 ng/mL"), ("age", "18 months")],
 //!     &registry,
 //! )?;
-//! assert_eq!(sample.protocol.age_years, Some(1.5)); // 18 / 12
+//! assert_eq!(sample.protocol.age.map(|a| a.in_years()), Some(1.5)); // 18 / 12
 //! assert!(sample.below_limit.vitamin_d);
 //!
 //! let errors = from_fields(
@@ -655,7 +655,7 @@ fn read(s: &mut Sample, given: &[Given], registry: &Registry, errors: &mut Vec<F
                 Err(p) => take(g, p),
             },
             Name::Age => match parse::age(&g.text, None) {
-                Ok(a) => s.protocol.age_years = Some(a),
+                Ok(a) => s.protocol.age = Some(a),
                 Err(p) => take(g, p),
             },
             Name::Sex => match parse::sex(&g.text) {
@@ -844,6 +844,6 @@ mod tests {
         )
         .unwrap();
         assert!(s.protocol.doses.get(Sugar::Lactulose).is_some());
-        assert!(s.protocol.age_years.is_none());
+        assert!(s.protocol.age.is_none());
     }
 }

@@ -20,7 +20,8 @@ use crate::protocol::Dose;
 use crate::recovery::UrineResult;
 use crate::reference::Matrix;
 use crate::units::{
-    Concentration, ConcentrationUnit, Duration, DurationUnit, Mass, MassUnit, Volume, VolumeUnit,
+    Age, Concentration, ConcentrationUnit, Duration, DurationUnit, Mass, MassUnit, Volume,
+    VolumeUnit,
 };
 use crate::vitamin_d::{VitaminD, VitaminDForm};
 use crate::zonulin::{Zonulin, ZonulinUnit};
@@ -109,15 +110,15 @@ pub fn collection(x: f64, u: Option<DurationUnit>) -> Result<Duration, Problem> 
     quantity(x, u, DurationUnit::EXPECTED, Duration::new)
 }
 
-/// An age in years (`u` years when `None`), as [`super::parse::age`] reads the number as text.
+/// An age (in `u`, years when `None`), as [`super::parse::age`] reads the number as text.
 ///
 /// # Errors
 /// [`Problem::NotFinite`], [`Problem::Negative`], [`Problem::NegativeZero`],
 /// [`Problem::Underflow`].
-pub fn age(x: f64, u: Option<AgeUnit>) -> Result<f64, Problem> {
+pub fn age(x: f64, u: Option<AgeUnit>) -> Result<Age, Problem> {
     let x = amount(x)?;
     edges(x)?;
-    Ok(x * u.unwrap_or(AgeUnit::Years).years())
+    Age::new(x, u.unwrap_or(AgeUnit::Years)).map_err(|e| Problem::from_unit(e, "35"))
 }
 
 /// Serum 25(OH)D, as [`super::parse::vitamin_d`] reads the number as text.
@@ -226,7 +227,7 @@ mod tests {
             Problem::Negative
         );
         assert_eq!(dose(0.0, Some(MassUnit::G)).unwrap_err(), Problem::ZeroDose);
-        assert_eq!(age(18.0, Some(AgeUnit::Months)), Ok(1.5));
+        assert_eq!(age(18.0, Some(AgeUnit::Months)).map(Age::in_years), Ok(1.5));
         assert_eq!(
             concentration(9.21, None).unwrap_err().to_string(),
             parse::concentration("9.21", None).unwrap_err().to_string()

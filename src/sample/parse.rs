@@ -10,7 +10,7 @@
 //! let r = parse::concentration("<0.25", Some(ConcentrationUnit::MgPerL))?;
 //! assert!(matches!(r, lmr::recovery::UrineResult::BelowLimit(Some(c)) if c.value() == 0.25));
 //! // 18 months = 18 / 12 = 1.5 years
-//! assert_eq!(parse::age("18 months", None)?, 1.5);
+//! assert_eq!(parse::age("18 months", None)?.in_years(), 1.5);
 //! assert_eq!(parse::age("old", None).unwrap_err().to_string(),
 //!     "not a number (expected an age in years, or a number and a unit: \"35\", \"18 months\", \"2 y\")");
 //! # Ok::<(), lmr::sample::Problem>(())
@@ -21,7 +21,7 @@ use crate::recovery::{is_below_limit_word, UrineResult};
 use crate::reference::{Matrix, Registry};
 use crate::sugar::DoseForm;
 use crate::units::{
-    split_number, Concentration, ConcentrationUnit, Duration, DurationUnit, Mass, MassUnit,
+    split_number, Age, Concentration, ConcentrationUnit, Duration, DurationUnit, Mass, MassUnit,
     UnitError, Volume, VolumeUnit,
 };
 use crate::vitamin_d::{VitaminD, VitaminDError, VitaminDForm};
@@ -590,56 +590,8 @@ pub fn collection(text: &str, unit: Option<DurationUnit>) -> Result<Duration, Pr
     Ok(d)
 }
 
-/// The unit of an age.
-///
-/// ```
-/// use lmr::sample::AgeUnit;
-/// assert_eq!(AgeUnit::lookup("months"), Some(AgeUnit::Months));
-/// assert_eq!(AgeUnit::Years.years(), 1.0);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AgeUnit {
-    /// Years.
-    Years,
-    /// Months (divided by 12).
-    Months,
-}
-
-impl AgeUnit {
-    /// Looks a spelling up: `y`, `yr`, `years`, `mo`, `months`, … (ASCII case ignored).
-    ///
-    /// ```
-    /// use lmr::sample::AgeUnit;
-    /// assert_eq!(AgeUnit::lookup("YR"), Some(AgeUnit::Years));
-    /// assert_eq!(AgeUnit::lookup("mo"), Some(AgeUnit::Months));
-    /// assert_eq!(AgeUnit::lookup("weeks"), None);
-    /// ```
-    pub fn lookup(text: &str) -> Option<AgeUnit> {
-        let t = text.trim();
-        let any = |list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(t));
-        if any(&["y", "yr", "yrs", "year", "years", "a"]) {
-            Some(AgeUnit::Years)
-        } else if any(&["mo", "mos", "month", "months"]) {
-            Some(AgeUnit::Months)
-        } else {
-            None
-        }
-    }
-
-    /// Years per unit.
-    ///
-    /// ```
-    /// use lmr::sample::AgeUnit;
-    /// assert_eq!(AgeUnit::Months.years(), 1.0 / 12.0);
-    /// assert_eq!(18.0 * AgeUnit::Months.years(), 1.5); // 18 months = 1.5 years
-    /// ```
-    pub fn years(self) -> f64 {
-        match self {
-            AgeUnit::Years => 1.0,
-            AgeUnit::Months => 1.0 / 12.0,
-        }
-    }
-}
+/// The unit of an age (its home is [`crate::units`]).
+pub use crate::units::AgeUnit;
 
 /// The units an age accepts, for messages.
 ///
@@ -650,23 +602,21 @@ impl AgeUnit {
 /// ```
 pub const AGE_UNITS: &str = "years (y, yr, years) or months (mo, months)";
 
-/// An age in years: `35`, `1.5`, `18 months`, `2 y`. A bare number takes `unit` (years when
-/// `None`).
+/// An age: `35`, `1.5`, `18 months`, `2 y`, kept in its unit. A bare number takes `unit`
+/// (years when `None`).
 ///
 /// # Errors
 /// [`Problem::NotAnAge`], [`Problem::UnknownUnit`], or the number's problem.
 ///
 /// ```
 /// use lmr::sample::{parse::age, AgeUnit};
-/// assert_eq!(age("2 y", None)?, 2.0);
-/// assert_eq!(age("6", Some(AgeUnit::Months))?, 0.5); // 6 / 12
-/// assert_eq!(age("35", None)?, 35.0); // years when nothing says otherwise
+/// assert_eq!(age("2 y", None)?.in_years(), 2.0);
+/// let six = age("6", Some(AgeUnit::Months))?;
+/// assert_eq!((six.to_string(), six.in_years()), ("6 mo".to_string(), 0.5)); // 6 / 12
+/// assert_eq!(age("35", None)?.in_years(), 35.0); // years when nothing says otherwise
 /// # Ok::<(), lmr::sample::Problem>(())
 /// ```
-pub fn age(text: &str, unit: Option<AgeUnit>) -> Result<f64, Problem> {
-    if let Some(value) = crate::units::plain_number(text) {
-        return Ok(value * unit.unwrap_or(AgeUnit::Years).years());
-    }
+pub fn age(text: &str, unit: Option<AgeUnit>) -> Result<Age, Problem> {
     let (value, unit_text) = split_number(text).map_err(|e| match e {
         UnitError::Empty { .. } | UnitError::NotANumber { .. } => Problem::NotAnAge,
         e => Problem::from_unit(e, "35"),
@@ -680,7 +630,7 @@ pub fn age(text: &str, unit: Option<AgeUnit>) -> Result<f64, Problem> {
         })?
     };
     edges(text, value)?;
-    Ok(value * unit.years())
+    Age::new(value, unit).map_err(|e| Problem::from_unit(e, "35"))
 }
 
 /// Sex: `F`, `M`, `female`, `male` (case ignored).
@@ -1006,10 +956,10 @@ mod tests {
     #[test]
     fn age_units() {
         // 18 months ÷ 12 = 1.5 years; 6 mo = 0.5 years; a bare 35 under a [months] header = 35/12
-        assert_eq!(age("18 months", None).unwrap(), 1.5);
-        assert_eq!(age("6 mo", None).unwrap(), 0.5);
-        assert_eq!(age("35", None).unwrap(), 35.0);
-        assert!((age("35", Some(AgeUnit::Months)).unwrap() - 35.0 / 12.0).abs() < 1e-15);
+        assert_eq!(age("18 months", None).unwrap().in_years(), 1.5);
+        assert_eq!(age("6 mo", None).unwrap().in_years(), 0.5);
+        assert_eq!(age("35", None).unwrap().in_years(), 35.0);
+        assert!((age("35", Some(AgeUnit::Months)).unwrap().in_years() - 35.0 / 12.0).abs() < 1e-15);
         assert_eq!(age("-1", None).unwrap_err(), Problem::Negative);
         assert!(matches!(
             age("3 weeks", None).unwrap_err(),

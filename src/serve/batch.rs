@@ -280,15 +280,9 @@ fn setup(registry: &Registry, up: &Upload) -> Result<Setup, Refusal> {
     if let Some(id) = up.get("sample_id") {
         columns.set_sample_id(id);
     }
-    let delimiter = match up.get("delimiter").unwrap_or(",") {
-        "tab" | "\\t" => b'\t',
-        t if t.len() == 1 && t.is_ascii() && !matches!(t, "\"" | "\n" | "\r") => t.as_bytes()[0],
-        t => return Err(Refusal::field(
-            "delimiter",
-            t,
-            "expected one ASCII character other than a quote or a line end, e.g. ';' (or `tab`)",
-        )),
-    };
+    let text = up.get("delimiter").unwrap_or(",");
+    let delimiter =
+        crate::files::parse_delimiter(text).map_err(|e| Refusal::field("delimiter", text, e))?;
     let format = match up.get("format").unwrap_or("csv") {
         "csv" => Format::Csv,
         "jsonl" => Format::Jsonl,

@@ -711,7 +711,8 @@ impl Summary {
             }
         }
         if let Some(vd) = &r.vitamin_d {
-            g.vitamin_d.add(crate::censored::Censored::Exact(vd.nmol_l));
+            g.vitamin_d
+                .add(crate::censored::Censored::Exact(vd.value.in_nmol_per_l()));
             for (i, s) in vd.schemes.iter().enumerate().take(n_schemes) {
                 g.vitamin_d_schemes[i].add(s.value);
                 g.count_class(1 + i, &self.vitamin_d_columns[i], Some(s.range), s.band);

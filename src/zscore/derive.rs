@@ -9,6 +9,7 @@ use super::{
 use crate::analyte::Analyte;
 use crate::protocol::Sex;
 use crate::source::{Source, Verification};
+use crate::units::Age;
 
 /// The default minimum cell size below which a derived cell is written with a warning.
 ///
@@ -32,8 +33,8 @@ pub struct Observation {
     /// The value, in the analyte's unit (a ratio, or percent of dose). A censored value (`<LOD`)
     /// has no place in a mean: the caller leaves it out and says so.
     pub value: f64,
-    /// Age in years.
-    pub age_years: Option<f64>,
+    /// Age (placed in the table's bands, which are in years).
+    pub age: Option<Age>,
     /// Sex (needed only for a table by sex).
     pub sex: Option<Sex>,
 }
@@ -133,14 +134,16 @@ impl fmt::Display for ExclusionReason {
 /// ```
 /// use lmr::reference::Analyte;
 /// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+/// use lmr::units::{Age, AgeUnit};
 ///
-/// let at = |t: f64, age: Option<f64>| Observation { value: t.exp(), age_years: age, sex: None };
+/// let y = |years| Age::new(years, AgeUnit::Years).ok();
+/// let at = |t: f64, age: Option<Age>| Observation { value: t.exp(), age, sex: None };
 /// let obs = [
-///     at(-3.5, Some(1.0)), at(-2.5, Some(3.0)), // 0–4 y: ln values −3.5, −2.5
-///     at(-3.0, Some(5.0)),                      // 4–7 y: one value
-///     Observation { value: 0.0, age_years: Some(2.0), sex: None }, // ln 0: left out
+///     at(-3.5, y(1.0)), at(-2.5, y(3.0)), // 0–4 y: ln values −3.5, −2.5
+///     at(-3.0, y(5.0)),                      // 4–7 y: one value
+///     Observation { value: 0.0, age: y(2.0), sex: None }, // ln 0: left out
 ///     at(-3.0, None),                           // no age: left out
-///     at(-3.0, Some(9.0)),                      // in no band: left out
+///     at(-3.0, y(9.0)),                      // in no band: left out
 /// ];
 /// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
 /// let d = derive(obs, &options)?;
@@ -171,14 +174,16 @@ pub enum NotWrittenReason {
 /// ```
 /// use lmr::reference::Analyte;
 /// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+/// use lmr::units::{Age, AgeUnit};
 ///
-/// let at = |t: f64, age: Option<f64>| Observation { value: t.exp(), age_years: age, sex: None };
+/// let y = |years| Age::new(years, AgeUnit::Years).ok();
+/// let at = |t: f64, age: Option<Age>| Observation { value: t.exp(), age, sex: None };
 /// let obs = [
-///     at(-3.5, Some(1.0)), at(-2.5, Some(3.0)), // 0–4 y: ln values −3.5, −2.5
-///     at(-3.0, Some(5.0)),                      // 4–7 y: one value
-///     Observation { value: 0.0, age_years: Some(2.0), sex: None }, // ln 0: left out
+///     at(-3.5, y(1.0)), at(-2.5, y(3.0)), // 0–4 y: ln values −3.5, −2.5
+///     at(-3.0, y(5.0)),                      // 4–7 y: one value
+///     Observation { value: 0.0, age: y(2.0), sex: None }, // ln 0: left out
 ///     at(-3.0, None),                           // no age: left out
-///     at(-3.0, Some(9.0)),                      // in no band: left out
+///     at(-3.0, y(9.0)),                      // in no band: left out
 /// ];
 /// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
 /// let d = derive(obs, &options)?;
@@ -312,14 +317,16 @@ impl fmt::Display for DeriveWarning {
 /// ```
 /// use lmr::reference::Analyte;
 /// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+/// use lmr::units::{Age, AgeUnit};
 ///
-/// let at = |t: f64, age: Option<f64>| Observation { value: t.exp(), age_years: age, sex: None };
+/// let y = |years| Age::new(years, AgeUnit::Years).ok();
+/// let at = |t: f64, age: Option<Age>| Observation { value: t.exp(), age, sex: None };
 /// let obs = [
-///     at(-3.5, Some(1.0)), at(-2.5, Some(3.0)), // 0–4 y: ln values −3.5, −2.5
-///     at(-3.0, Some(5.0)),                      // 4–7 y: one value
-///     Observation { value: 0.0, age_years: Some(2.0), sex: None }, // ln 0: left out
+///     at(-3.5, y(1.0)), at(-2.5, y(3.0)), // 0–4 y: ln values −3.5, −2.5
+///     at(-3.0, y(5.0)),                      // 4–7 y: one value
+///     Observation { value: 0.0, age: y(2.0), sex: None }, // ln 0: left out
 ///     at(-3.0, None),                           // no age: left out
-///     at(-3.0, Some(9.0)),                      // in no band: left out
+///     at(-3.0, y(9.0)),                      // in no band: left out
 /// ];
 /// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
 /// let d = derive(obs, &options)?;
@@ -343,6 +350,7 @@ pub struct Derivation {
 /// ```
 /// use lmr::reference::Analyte;
 /// use lmr::zscore::{derive, DeriveError, DeriveOptions, Observation, Scale};
+/// use lmr::units::{Age, AgeUnit};
 ///
 /// let options = DeriveOptions::new(Analyte::Zonulin, Scale::Linear, "0-4".parse()?);
 /// let none: [Observation; 0] = [];
@@ -417,10 +425,10 @@ pub struct TableMeta {
 /// ```
 /// use lmr::reference::Analyte;
 /// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
-///
+/// use lmr::units::{Age, AgeUnit};
 /// // ln values −3 ± 0.5, alternating: mean −3, SD 0.5·√(n/(n−1)) = 0.5·√(4/3)
 /// let obs = [-3.5, -2.5, -3.5, -2.5].map(|t: f64| Observation {
-///     value: t.exp(), age_years: Some(2.0), sex: None,
+///     value: t.exp(), age: "2 y".parse().ok(), sex: None,
 /// });
 /// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4".parse()?);
 /// let d = derive(obs, &options)?;
@@ -486,7 +494,7 @@ fn place(o: &Observation, options: &DeriveOptions) -> Result<(usize, f64), Exclu
         super::NoZscore::NotPositive { .. } => ExclusionReason::ValueNotPositive,
         _ => ExclusionReason::ValueNotFinite,
     })?;
-    let age = o.age_years.ok_or(ExclusionReason::AgeNotGiven)?;
+    let age = o.age.ok_or(ExclusionReason::AgeNotGiven)?.in_years();
     let bands = options.bands.as_slice();
     let band = bands
         .iter()
@@ -552,14 +560,16 @@ impl Derivation {
     /// ```
     /// use lmr::reference::Analyte;
     /// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+    /// use lmr::units::{Age, AgeUnit};
     ///
-    /// let at = |t: f64, age: Option<f64>| Observation { value: t.exp(), age_years: age, sex: None };
+    /// let y = |years| Age::new(years, AgeUnit::Years).ok();
+    /// let at = |t: f64, age: Option<Age>| Observation { value: t.exp(), age, sex: None };
     /// let obs = [
-    ///     at(-3.5, Some(1.0)), at(-2.5, Some(3.0)), // 0–4 y: ln values −3.5, −2.5
-    ///     at(-3.0, Some(5.0)),                      // 4–7 y: one value
-    ///     Observation { value: 0.0, age_years: Some(2.0), sex: None }, // ln 0: left out
+    ///     at(-3.5, y(1.0)), at(-2.5, y(3.0)), // 0–4 y: ln values −3.5, −2.5
+    ///     at(-3.0, y(5.0)),                      // 4–7 y: one value
+    ///     Observation { value: 0.0, age: y(2.0), sex: None }, // ln 0: left out
     ///     at(-3.0, None),                           // no age: left out
-    ///     at(-3.0, Some(9.0)),                      // in no band: left out
+    ///     at(-3.0, y(9.0)),                      // in no band: left out
     /// ];
     /// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
     /// let d = derive(obs, &options)?;
@@ -611,14 +621,16 @@ impl Derivation {
     /// ```
     /// use lmr::reference::Analyte;
     /// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+    /// use lmr::units::{Age, AgeUnit};
     ///
-    /// let at = |t: f64, age: Option<f64>| Observation { value: t.exp(), age_years: age, sex: None };
+    /// let y = |years| Age::new(years, AgeUnit::Years).ok();
+    /// let at = |t: f64, age: Option<Age>| Observation { value: t.exp(), age, sex: None };
     /// let obs = [
-    ///     at(-3.5, Some(1.0)), at(-2.5, Some(3.0)), // 0–4 y: ln values −3.5, −2.5
-    ///     at(-3.0, Some(5.0)),                      // 4–7 y: one value
-    ///     Observation { value: 0.0, age_years: Some(2.0), sex: None }, // ln 0: left out
+    ///     at(-3.5, y(1.0)), at(-2.5, y(3.0)), // 0–4 y: ln values −3.5, −2.5
+    ///     at(-3.0, y(5.0)),                      // 4–7 y: one value
+    ///     Observation { value: 0.0, age: y(2.0), sex: None }, // ln 0: left out
     ///     at(-3.0, None),                           // no age: left out
-    ///     at(-3.0, Some(9.0)),                      // in no band: left out
+    ///     at(-3.0, y(9.0)),                      // in no band: left out
     /// ];
     /// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
     /// let d = derive(obs, &options)?;

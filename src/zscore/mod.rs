@@ -49,10 +49,10 @@
 //! "#, true)?;
 //! let table = registry.zscore_table("my-lmz").expect("loaded");
 //! // ln(0.05) = −2.995732; (−2.995732 − (−3.2)) / 0.5 = 0.408536
-//! let z = table.z(0.05, Some(Sex::Female), Some(2.0))?;
+//! let z = table.z(0.05, Some(Sex::Female), Some("2 y".parse()?))?;
 //! approx::assert_abs_diff_eq!(z.z, 0.408536, epsilon = 1e-6);
 //! // 4.0 y is outside [0, 4): no z, never extrapolated
-//! assert_eq!(table.z(0.05, None, Some(4.0)).unwrap_err().code(), "age_outside_reference");
+//! assert_eq!(table.z(0.05, None, Some("4 y".parse()?)).unwrap_err().code(), "age_outside_reference");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -70,6 +70,7 @@ use crate::analyte::{Analyte, RangeUnit};
 use crate::flag::Flag;
 use crate::protocol::Sex;
 use crate::source::{Source, Verification};
+use crate::units::Age;
 
 /// The analytes a z-score table may be written for.
 ///
@@ -1286,18 +1287,18 @@ impl ZscoreTable {
     /// use lmr::{protocol::Sex, zscore::NoZscore};
     ///
     /// // cells: female 0–4 y, male 0–4 y, any 4–7 y
-    /// assert_eq!(table.cell_for(Some(Sex::Male), Some(2.0))?.mean(), -3.2);
-    /// assert_eq!(table.cell_for(None, Some(5.0))?.sex(), CellSex::Any);
-    /// assert_eq!(table.cell_for(None, Some(2.0)), Err(NoZscore::SexNotGiven { age: 2.0 }));
+    /// assert_eq!(table.cell_for(Some(Sex::Male), Some("2.0 y".parse()?))?.mean(), -3.2);
+    /// assert_eq!(table.cell_for(None, Some("5.0 y".parse()?))?.sex(), CellSex::Any);
+    /// assert_eq!(table.cell_for(None, Some("2.0 y".parse()?)), Err(NoZscore::SexNotGiven { age: 2.0 }));
     /// assert_eq!(table.cell_for(Some(Sex::Female), None), Err(NoZscore::AgeNotGiven));
     /// assert_eq!(
-    ///     table.cell_for(Some(Sex::Female), Some(7.0)).unwrap_err().to_string(),
+    ///     table.cell_for(Some(Sex::Female), Some("7.0 y".parse()?)).unwrap_err().to_string(),
     ///     "age 7 y is outside the reference table (its bands for female cover 0 ≤ age < 7 y); not extrapolated"
     /// );
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn cell_for(&self, sex: Option<Sex>, age_years: Option<f64>) -> Result<&Cell, NoZscore> {
-        let age = age_years.ok_or(NoZscore::AgeNotGiven)?;
+    pub fn cell_for(&self, sex: Option<Sex>, age: Option<Age>) -> Result<&Cell, NoZscore> {
+        let age = age.ok_or(NoZscore::AgeNotGiven)?.in_years();
         if let Some(c) = self
             .cells
             .iter()
@@ -1322,7 +1323,8 @@ impl ZscoreTable {
         })
     }
 
-    /// The z-score of `x` (in [`Self::unit`]) for a person of this sex and age (years).
+    /// The z-score of `x` (in [`Self::unit`]) for a person of this sex and age (the table's
+    /// bands are in years: `18 mo` falls in a 1–2 y band).
     ///
     /// ```text
     /// z = (transform(x) − mean(sex, age)) / SD(sex, age)
@@ -1340,13 +1342,13 @@ impl ZscoreTable {
     /// let spec = TableSpec { id: "lact-z".into(), analyte: Analyte::LactuloseRecoveryPct, scale: Scale::Linear, title: "t".into(), population: None, source, cells };
     /// let table = ZscoreTable::new(spec, "example")?;
     /// // linear scale: (0.4 % − 1.0) / 0.5 = −1.2
-    /// approx::assert_relative_eq!(table.z(0.4, Some(lmr::Sex::Female), Some(2.0))?.z, -1.2, max_relative = 1e-12);
-    /// assert!(matches!(table.z(0.4, None, Some(2.0)), Err(NoZscore::SexNotGiven { .. }))); // female-only cell
+    /// approx::assert_relative_eq!(table.z(0.4, Some(lmr::Sex::Female), Some("2 y".parse()?))?.z, -1.2, max_relative = 1e-12);
+    /// assert!(matches!(table.z(0.4, None, Some("2 y".parse()?)), Err(NoZscore::SexNotGiven { .. }))); // female-only cell
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn z(&self, x: f64, sex: Option<Sex>, age_years: Option<f64>) -> Result<Zscore, NoZscore> {
+    pub fn z(&self, x: f64, sex: Option<Sex>, age: Option<Age>) -> Result<Zscore, NoZscore> {
         let transformed = self.scale.transform(x)?;
-        let cell = *self.cell_for(sex, age_years)?;
+        let cell = *self.cell_for(sex, age)?;
         Ok(Zscore {
             z: cell.z_of_transformed(transformed),
             transformed,
@@ -1370,7 +1372,7 @@ impl ZscoreTable {
 /// #     title: "L:M z-scores, synthetic".into(), population: None, source, cells };
 /// # let table = ZscoreTable::new(spec, "example")?;
 /// // the table `my-lmz`: any sex, 0–4 y, ln scale, mean −3.2, SD 0.5
-/// let z = table.z(0.03, None, Some(1.5))?;
+/// let z = table.z(0.03, None, Some("1.5 y".parse()?))?;
 /// // ln 0.03 = −3.506558; (−3.506558 − (−3.2)) / 0.5 = −0.613116
 /// approx::assert_relative_eq!(z.transformed, -3.506557897, max_relative = 1e-9);
 /// approx::assert_relative_eq!(z.z, -0.6131157946, max_relative = 1e-9);
@@ -1404,8 +1406,8 @@ pub struct Zscore {
 /// use lmr::zscore::NoZscore;
 ///
 /// // the table `my-lmz` is on the ln scale, for 0–4 y
-/// assert_eq!(table.z(0.0, None, Some(2.0)), Err(NoZscore::NotPositive { value: 0.0 }));
-/// assert!(matches!(table.z(0.03, None, Some(4.0)), Err(NoZscore::AgeOutsideReference { .. })));
+/// assert_eq!(table.z(0.0, None, Some("2 y".parse()?)), Err(NoZscore::NotPositive { value: 0.0 }));
+/// assert!(matches!(table.z(0.03, None, Some("4 y".parse()?)), Err(NoZscore::AgeOutsideReference { .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]

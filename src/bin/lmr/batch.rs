@@ -6,14 +6,14 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use lmr::batch::{ColumnMap, Format, Options};
+use lmr::batch::{Format, Options};
 use lmr::report::BatchRun;
 
 use crate::args::{BatchArgs, BatchFormat};
 use crate::check::{interpreter, zscores};
 use crate::error::{say, CliError};
 use crate::files;
-use crate::input::{delimiter, protocol};
+use crate::input::{column_map, delimiter, protocol};
 use crate::ranges::load_registry;
 
 /// Runs `lmr batch`.
@@ -33,16 +33,7 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     let selection = zscores(&registry, &a.ranges)?;
     let interpreter = interpreter(&registry, &a.ranges)?.with_zscores(&selection);
     let protocol = protocol(&registry, &a.ranges)?;
-    let mut map = match &a.columns {
-        Some(p) => ColumnMap::from_path(p)?,
-        None => ColumnMap::default(),
-    };
-    if let Some(column) = &a.sample_id {
-        map.set_sample_id(column);
-    }
-    if a.reading.decimal_comma {
-        map.set_decimal_comma(true);
-    }
+    let map = column_map(a.columns.as_deref(), a.sample_id.as_deref(), &a.reading)?;
     let options = Options {
         format: match a.format {
             BatchFormat::Csv => Format::Csv,

@@ -19,23 +19,18 @@ use crate::args::{
 use crate::check::{interpreter, zscores};
 use crate::error::{print, rejected, say, CliError};
 use crate::files;
-use crate::input::{delimiter, protocol};
+use crate::input::{column_map, delimiter, protocol};
 use crate::ranges::load_registry;
 
 /// The delimiter, the ranges and the column map of a cohort command.
 fn setup(input: &InputArgs, ranges: &RangeOptions) -> Result<(u8, Registry, ColumnMap), CliError> {
     let delimiter = delimiter(&input.delimiter)?;
     let registry = load_registry(&ranges.ranges)?;
-    let mut map = match &input.columns {
-        Some(p) => ColumnMap::from_path(p)?,
-        None => ColumnMap::default(),
-    };
-    if input.reading.decimal_comma {
-        map.set_decimal_comma(true);
-    }
-    if let Some(column) = &input.sample_id {
-        map.set_sample_id(column);
-    }
+    let map = column_map(
+        input.columns.as_deref(),
+        input.sample_id.as_deref(),
+        &input.reading,
+    )?;
     Ok((delimiter, registry, map))
 }
 
@@ -53,16 +48,6 @@ fn batch_options<'a>(
         max_record_size: input.reading.max_record_size,
         encoding: input.reading.encoding,
     }
-}
-
-fn analyte(text: &str, allowed: &[Analyte]) -> Result<Analyte, CliError> {
-    Analyte::from_key(text)
-        .filter(|a| allowed.contains(a))
-        .ok_or_else(|| {
-            let keys: Vec<&str> = allowed.iter().map(|a| a.key()).collect();
-            let problem = format!("expected one of {}", keys.join(", "));
-            CliError::input("--analyte", text, problem)
-        })
 }
 
 /// The rows read on stderr; exit 3 when some had an error.
@@ -133,7 +118,8 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
 
 /// Runs `lmr reference-interval`.
 pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
-    let analyte = analyte(&a.analyte, ri::INTERVAL_ANALYTES)?;
+    let analyte = Analyte::one_of(&a.analyte, ri::INTERVAL_ANALYTES);
+    let analyte = analyte.map_err(rejected("--analyte", &a.analyte))?;
     let range_file = output_file(a.write_range.as_deref(), &a.input, &a.ranges)?;
     let (delimiter, registry, map) = setup(&a.input, &a.ranges)?;
     let interpreter = interpreter(&registry, &a.ranges)?;
@@ -182,7 +168,8 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
 
 /// Runs `lmr zscore-reference`.
 pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
-    let analyte = analyte(&a.analyte, zscore::ZSCORE_ANALYTES)?;
+    let analyte = Analyte::one_of(&a.analyte, zscore::ZSCORE_ANALYTES);
+    let analyte = analyte.map_err(rejected("--analyte", &a.analyte))?;
     let table_file = output_file(a.output.as_deref(), &a.input, &a.ranges)?;
     let bands = a
         .age_bands

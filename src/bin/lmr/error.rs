@@ -51,8 +51,8 @@ pub enum CliError {
     RangeFile(#[from] lmr::reference::RangeFileError),
     /// `lmr serve` cannot listen or stopped with an error (exit 1).
     #[cfg(feature = "serve")]
-    #[error("{0}")]
-    Serve(lmr::serve::ServeError),
+    #[error(transparent)]
+    Serve(#[from] lmr::serve::ServeError),
     /// A cohort cannot be read: an unknown `--by` column (exit 3), a limit passed (exit 1).
     #[error(transparent)]
     Cohort(#[from] lmr::cohort::CohortError),

@@ -2,10 +2,10 @@
 
 use std::process::{Command, ExitCode, Stdio};
 
-use lmr::serve::{Config, ServeError, Server};
+use lmr::serve::{Config, Server};
 
 use crate::args::ServeArgs;
-use crate::error::CliError;
+use crate::error::{say, CliError};
 
 /// Runs `lmr serve` until the process is stopped.
 pub fn run(a: &ServeArgs) -> Result<ExitCode, CliError> {
@@ -15,30 +15,21 @@ pub fn run(a: &ServeArgs) -> Result<ExitCode, CliError> {
         ranges: a.ranges.clone(),
         ..Config::default()
     };
-    let server = Server::bind(&config).map_err(fatal)?;
+    let server = Server::bind(&config)?;
     for o in server.overrides() {
-        eprintln!("lmr: note: {o}");
+        say(format_args!("note: {o}"));
     }
     if !a.bind.is_loopback() {
-        eprintln!(
-            "lmr: warning: listening on {}: other machines on the network can open this page and see what is entered",
-            a.bind
-        );
+        let bind = a.bind;
+        say(format_args!("warning: listening on {bind}: other machines on the network can open this page and see what is entered"));
     }
     let url = server.url();
     println!("lmr serve: {url}  (Ctrl-C stops it)");
     if a.open {
         open(&url);
     }
-    server.run().map_err(fatal)?;
+    server.run()?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn fatal(e: ServeError) -> CliError {
-    match e {
-        ServeError::Ranges(e) => CliError::RangeFile(e),
-        e => CliError::Serve(e),
-    }
 }
 
 /// Asks the desktop to open `url`; a failure only says so (the URL is printed anyway).
@@ -57,6 +48,8 @@ fn open(url: &str) {
         .stderr(Stdio::null())
         .spawn();
     if let Err(e) = spawned {
-        eprintln!("lmr: cannot open a browser ({opener}: {e}); open {url} yourself");
+        say(format_args!(
+            "cannot open a browser ({opener}: {e}); open {url} yourself"
+        ));
     }
 }

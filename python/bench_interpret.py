@@ -67,7 +67,7 @@ def main() -> None:
         (t_in, _), data = best(lambda: lmr._pandas_to_arrow(frame) if name == "pandas" else frame)
         reading = {"protocol": None, "sample_id": None, "decimal_comma": False}
         (t_rows, c_rows), (table, _) = best(
-            lambda: lmr._lmr.interpret(data, lmr._range_options({}), reading)
+            lambda: lmr._lmr.interpret(data, lmr._range_options({}), reading, views=name == "polars")
         )
         (t_out, _), _ = best(lambda: lmr._append(name, frame, table))
         print(f"  of which: to Arrow {t_in:.3f}, rows {t_rows:.3f} / {c_rows:.3f}, "

@@ -168,7 +168,13 @@ def _kind(frame: Any) -> str:
 
 def _pandas_to_arrow(df: Any) -> Any:
     """A pandas frame as a pyarrow Table of the same columns (the index is not a column)."""
-    import pyarrow as pa
+    try:
+        import pyarrow as pa
+    except ImportError as e:
+        raise ImportError(
+            "lmr.interpret hands a pandas frame over as Arrow columns, which needs pyarrow: "
+            'pip install pyarrow (or install lmr with pip install "./python[pandas]")'
+        ) from e
 
     names = [str(c) for c in df.columns]
     arrays = []
@@ -297,8 +303,9 @@ def interpret(frame: Any, columns: Union[None, str, os.PathLike, Mapping] = None
 
         frame = pa.table(frame)  # a stream is read once: keep it as the input table
         data = frame
+    # polars takes text as Utf8View without a copy; pandas and pyarrow take Utf8.
     table, (rows, _interpreted, errors, _flagged) = _lmr.interpret(
-        data, range_options, reading, **map_args
+        data, range_options, reading, **map_args, views=kind == "polars"
     )
     if errors:
         warnings.warn(

@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{Float64Builder, StringBuilder};
+use arrow_array::builder::{Float64Builder, StringBuilder, StringViewBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type};
 use arrow_array::{
-    Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, StringViewArray,
+    new_null_array, Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray,
+    StringViewArray,
 };
 use arrow_cast::cast;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
@@ -41,7 +42,7 @@ pub struct Reading {
 /// Interprets every row of `data` and returns the result columns (a table with as many rows,
 /// in order) and the counts `(rows, interpreted, errors, flagged)`.
 #[pyfunction]
-#[pyo3(signature = (data, ranges, reading, columns_toml=None, columns_path=None))]
+#[pyo3(signature = (data, ranges, reading, columns_toml=None, columns_path=None, views=false))]
 pub fn interpret(
     py: Python<'_>,
     data: AnyRecordBatch,
@@ -49,6 +50,7 @@ pub fn interpret(
     reading: Reading,
     columns_toml: Option<String>,
     columns_path: Option<String>,
+    views: bool,
 ) -> PyResult<(PyTable, (u64, u64, u64, u64))> {
     let registry = ranges.registry()?;
     let zscores = ranges.zscores(&registry)?;
@@ -82,7 +84,8 @@ pub fn interpret(
         .map_err(value_error)?;
     let layout = Layout::resolve(&names, &map).map_err(|e| value_error(format!("columns: {e}")))?;
 
-    let out = py.detach(|| run(&batches, &layout, &interpreter, protocol))?;
+    let text = if views { Text::View } else { Text::Utf8 };
+    let out = py.detach(|| run(&batches, &layout, &interpreter, protocol, text))?;
     let table = PyTable::try_new(out.batches, out.schema)?;
     Ok((table, out.counts))
 }
@@ -107,13 +110,17 @@ fn run(
     layout: &Layout,
     interpreter: &Interpreter<'_>,
     protocol: Option<&NamedProtocol>,
+    text: Text,
 ) -> PyResult<Output> {
     let probe = Columnar::new(layout, interpreter, protocol).map_err(value_error)?;
     let names = probe.columns();
-    let quantity: Vec<bool> = names
-        .iter()
-        .map(|n| lmr::batch::is_quantity_column(n))
-        .collect();
+    let kinds = Kinds {
+        quantity: names
+            .iter()
+            .map(|n| lmr::batch::is_quantity_column(n))
+            .collect(),
+        text,
+    };
 
     // The input columns lmr reads, each as it is (text, float64, int64: numbers are written
     // into the row as text, one at a time) or cast to text once (any other type).
@@ -132,15 +139,7 @@ fn run(
         })
         .collect::<PyResult<_>>()?;
     if layout.is_long() {
-        return long(
-            batches,
-            &text,
-            layout,
-            interpreter,
-            protocol,
-            names,
-            &quantity,
-        );
+        return long(batches, &text, layout, interpreter, protocol, names, &kinds);
     }
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
     let mut pieces = Vec::new();
@@ -165,13 +164,13 @@ fn run(
     let results: Vec<PyResult<(Vec<Column>, lmr::batch::Stats)>> = std::thread::scope(|scope| {
         let mut handles = Vec::new();
         for group in split(&pieces, workers) {
-            let quantity = &quantity;
+            let kinds = &kinds;
             handles.push(scope.spawn(move || -> PyResult<_> {
                 let mut columnar =
                     Columnar::new(layout, interpreter, protocol).map_err(value_error)?;
                 let mut out = Vec::new();
                 for piece in group {
-                    out.push(interpret_piece(&mut columnar, piece, quantity));
+                    out.push(interpret_piece(&mut columnar, piece, kinds));
                 }
                 Ok((out, columnar.stats().clone()))
             }));
@@ -192,7 +191,7 @@ fn run(
         columns_out.extend(cols);
         add_counts(&mut counts, &stats);
     }
-    finish(names, columns_out, counts)
+    finish(names, columns_out, counts, kinds.text)
 }
 
 fn add_counts(counts: &mut (u64, u64, u64, u64), stats: &lmr::batch::Stats) {
@@ -211,11 +210,11 @@ fn long(
     interpreter: &Interpreter<'_>,
     protocol: Option<&NamedProtocol>,
     names: Vec<String>,
-    quantity: &[bool],
+    kinds: &Kinds,
 ) -> PyResult<Output> {
     let mut columnar = Columnar::new(layout, interpreter, protocol).map_err(value_error)?;
     let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    let mut builders = builders(quantity, rows);
+    let mut builders = builders(kinds, rows);
     let mut first_row = 1u64;
     for (batch, columns) in batches.iter().zip(text) {
         let piece = Piece {
@@ -231,7 +230,7 @@ fn long(
     columnar.finish(|i, cell| append(&mut builders[i], cell, &mut scratch));
     let mut counts = (0, 0, 0, 0);
     add_counts(&mut counts, columnar.stats());
-    finish(names, vec![Column { builders }], counts)
+    finish(names, vec![Column { builders }], counts, kinds.text)
 }
 
 /// The result table: one batch per piece of rows, every column of one type.
@@ -239,6 +238,7 @@ fn finish(
     names: Vec<String>,
     columns_out: Vec<Column>,
     counts: (u64, u64, u64, u64),
+    text: Text,
 ) -> PyResult<Output> {
     // A column whose cells turned out to be text in any piece is text in every piece.
     let is_text: Vec<bool> = (0..names.len())
@@ -249,7 +249,11 @@ fn finish(
             .iter()
             .zip(&is_text)
             .map(|(n, &t)| {
-                let ty = if t { DataType::Utf8 } else { DataType::Float64 };
+                let ty = if t {
+                    text.data_type()
+                } else {
+                    DataType::Float64
+                };
                 Field::new(n, ty, true)
             })
             .collect::<Vec<_>>(),
@@ -260,7 +264,7 @@ fn finish(
             .builders
             .into_iter()
             .zip(&is_text)
-            .map(|(b, &t)| b.finish(t))
+            .map(|(b, &t)| b.finish(t, text))
             .collect();
         out.push(RecordBatch::try_new(schema.clone(), arrays).map_err(value_error)?);
     }
@@ -432,62 +436,166 @@ struct Column {
     builders: Vec<Builder>,
 }
 
+/// How text result columns cross: Utf8 (pandas and pyarrow take it as it is), or Utf8View with
+/// each distinct long value stored once (polars takes it without a copy; a cohort's `caveats`
+/// cell is often the same 100-odd bytes on every row).
+#[derive(Clone, Copy, Debug)]
+pub enum Text {
+    Utf8,
+    View,
+}
+
+impl Text {
+    fn data_type(self) -> DataType {
+        match self {
+            Text::Utf8 => DataType::Utf8,
+            Text::View => DataType::Utf8View,
+        }
+    }
+}
+
+/// The result columns' kinds: quantity (float64) or text, by column; and how text crosses.
+struct Kinds {
+    quantity: Vec<bool>,
+    text: Text,
+}
+
+/// A text result column being built.
+enum TextBuilder {
+    Utf8(StringBuilder),
+    View(StringViewBuilder),
+}
+
+impl TextBuilder {
+    fn new(text: Text, rows: usize) -> TextBuilder {
+        match text {
+            Text::Utf8 => TextBuilder::Utf8(StringBuilder::with_capacity(rows, rows * 8)),
+            Text::View => {
+                TextBuilder::View(StringViewBuilder::with_capacity(rows).with_deduplicate_strings())
+            }
+        }
+    }
+
+    fn append_value(&mut self, value: &str) {
+        match self {
+            TextBuilder::Utf8(b) => b.append_value(value),
+            TextBuilder::View(b) => b.append_value(value),
+        }
+    }
+
+    fn append_null(&mut self) {
+        match self {
+            TextBuilder::Utf8(b) => b.append_null(),
+            TextBuilder::View(b) => b.append_null(),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            TextBuilder::Utf8(b) => Arc::new(b.finish()),
+            TextBuilder::View(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
 /// A result column being built: numbers (float64, null when empty or censored: a censored
 /// value is in the column's `_bound` companion, text) or text.
 enum Builder {
-    Number(Float64Builder),
-    Text(StringBuilder),
+    Number {
+        values: Float64Builder,
+        text: Text,
+    },
+    Text(TextBuilder),
+    /// A text column with no value yet: `len` nulls (many result columns stay empty in a
+    /// whole cohort: bounds, ranges, errors), built only when a value arrives.
+    Nulls {
+        len: usize,
+        capacity: usize,
+        text: Text,
+    },
 }
 
 impl Builder {
     fn is_text(&self) -> bool {
-        matches!(self, Builder::Text(_))
+        matches!(self, Builder::Text(_) | Builder::Nulls { .. })
+    }
+
+    /// How the column's text would cross.
+    fn text(&self) -> Text {
+        match self {
+            Builder::Number { text, .. } | Builder::Nulls { text, .. } => *text,
+            Builder::Text(TextBuilder::Utf8(_)) => Text::Utf8,
+            Builder::Text(TextBuilder::View(_)) => Text::View,
+        }
+    }
+
+    /// A text column for the nulls so far (a value arrived).
+    fn materialize(&mut self) {
+        if let Builder::Nulls {
+            len,
+            capacity,
+            text,
+        } = *self
+        {
+            let mut t = TextBuilder::new(text, capacity);
+            (0..len).for_each(|_| t.append_null());
+            *self = Builder::Text(t);
+        }
     }
 
     /// Turns a number column into text (a text cell arrived in it).
-    fn make_text(&mut self) {
-        if let Builder::Number(b) = self {
-            let done = b.finish();
-            let mut t = StringBuilder::with_capacity(done.len(), done.len() * 8);
+    fn make_text(&mut self, text: Text) {
+        self.materialize();
+        if let Builder::Number { values, .. } = self {
+            let done = values.finish();
+            let mut t = TextBuilder::new(text, done.len());
             for v in done.iter() {
-                t.append_option(v.map(|x| censored_text(Censored::Exact(x))));
+                match v {
+                    Some(x) => t.append_value(&censored_text(Censored::Exact(x))),
+                    None => t.append_null(),
+                }
             }
             *self = Builder::Text(t);
         }
     }
 
-    fn finish(self, text: bool) -> ArrayRef {
+    fn finish(self, is_text: bool, text: Text) -> ArrayRef {
         let mut b = self;
-        if text {
-            b.make_text();
+        if is_text {
+            b.make_text(text);
         }
         match b {
-            Builder::Number(mut n) => Arc::new(n.finish()),
-            Builder::Text(mut t) => Arc::new(t.finish()),
+            Builder::Number { mut values, .. } => Arc::new(values.finish()),
+            Builder::Text(mut t) => t.finish(),
+            Builder::Nulls { len, .. } => new_null_array(&text.data_type(), len),
         }
     }
 }
 
 /// Empty result columns for `rows` rows.
-fn builders(quantity: &[bool], rows: usize) -> Vec<Builder> {
-    quantity
+fn builders(kinds: &Kinds, rows: usize) -> Vec<Builder> {
+    kinds
+        .quantity
         .iter()
         .map(|&q| {
             if q {
-                Builder::Number(Float64Builder::with_capacity(rows))
+                Builder::Number {
+                    values: Float64Builder::with_capacity(rows),
+                    text: kinds.text,
+                }
             } else {
-                Builder::Text(StringBuilder::with_capacity(rows, rows * 8))
+                Builder::Nulls {
+                    len: 0,
+                    capacity: rows,
+                    text: kinds.text,
+                }
             }
         })
         .collect()
 }
 
-fn interpret_piece(
-    columnar: &mut Columnar<'_, '_>,
-    piece: &Piece<'_>,
-    quantity: &[bool],
-) -> Column {
-    let mut builders = builders(quantity, piece.len);
+fn interpret_piece(columnar: &mut Columnar<'_, '_>, piece: &Piece<'_>, kinds: &Kinds) -> Column {
+    let mut builders = builders(kinds, piece.len);
     fill(columnar, piece, &mut builders);
     Column { builders }
 }
@@ -513,16 +621,24 @@ fn fill(columnar: &mut Columnar<'_, '_>, piece: &Piece<'_>, builders: &mut [Buil
 
 /// Appends one result cell to its column.
 fn append(b: &mut Builder, cell: Cell<'_>, scratch: &mut Vec<u8>) {
+    let text = b.text();
+    if let Builder::Nulls { len, .. } = b {
+        if let Cell::Empty = cell {
+            *len += 1;
+            return;
+        }
+        b.materialize();
+    }
     match (cell, &mut *b) {
-        (Cell::Empty, Builder::Number(n)) => n.append_null(),
+        (Cell::Empty, Builder::Number { values, .. }) => values.append_null(),
         (Cell::Empty, Builder::Text(t)) => t.append_null(),
-        (Cell::Number(x), Builder::Number(n)) => n.append_value(x),
+        (Cell::Number(x), Builder::Number { values, .. }) => values.append_value(x),
         (Cell::Number(x), Builder::Text(t)) => {
-            t.append_value(censored_text(Censored::Exact(x)));
+            t.append_value(&censored_text(Censored::Exact(x)));
         }
         (Cell::Text(s), Builder::Text(t)) => t.append_value(s),
         (cell, b) => {
-            b.make_text();
+            b.make_text(text);
             if let Builder::Text(t) = b {
                 scratch.clear();
                 match cell {

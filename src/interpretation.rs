@@ -1042,6 +1042,8 @@ pub struct Interpretation<'r> {
     pub missing: Vec<MissingInput>,
     /// Which ranges fit the protocols seen so far (kept across samples, as the allocations are).
     matches: matches::Matches,
+    /// The vitamin D scheme results' vector, kept empty between samples.
+    spare_schemes: Vec<RangeResult<'r>>,
 }
 
 impl Interpretation<'_> {
@@ -1069,10 +1071,11 @@ impl Interpretation<'_> {
         self.lr_rhamnose_dose_form = None;
         self.fractions.clear();
         self.zscores.clear();
-        if let Some(vd) = &mut self.vitamin_d {
-            vd.schemes.clear();
+        // The scheme vector is kept for the next sample's vitamin D (no allocation per sample).
+        if let Some(vd) = self.vitamin_d.take() {
+            self.spare_schemes = vd.schemes;
+            self.spare_schemes.clear();
         }
-        self.vitamin_d = None;
         self.vitamin_d_below = None;
         self.zonulin = None;
         self.flags.clear();
@@ -1990,15 +1993,11 @@ impl<'r> Interpreter<'r> {
         let nmol = vd.in_nmol_per_l();
         let mut result = VitaminDResult {
             value: vd,
-            schemes: Vec::new(),
+            // the vector of an earlier sample, kept by `Interpretation::clear`
+            schemes: std::mem::take(&mut out.spare_schemes),
             above_125_range: None,
             toxicity_range: None,
         };
-        // Reuse the scheme vector of an earlier sample.
-        if let Some(old) = out.vitamin_d.take() {
-            result.schemes = old.schemes;
-            result.schemes.clear();
-        }
         for (i, scheme) in self.vitamin_d_schemes.iter().copied().enumerate() {
             let RangeUnit::Concentration(unit) = scheme.unit else {
                 continue;

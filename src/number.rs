@@ -236,6 +236,8 @@ impl Scaled {
             return None;
         }
         let mut r = whole + u64::from(fraction > 0.5);
+        // 10^(n-1) ≤ m < 10ⁿ: r has n digits, or n + 1 when rounding carried it to 10ⁿ.
+        let digits = n as i32 + i32::from(r == 10u64.pow(n as u32));
         // Trailing zeros dropped, 8, 4, 2 and 1 at a time: r ≤ 10¹² has at most 12 (= 8 + 4),
         // and any count up to 15 is one pass of the four.
         let mut count = 0i32;
@@ -247,7 +249,7 @@ impl Scaled {
                 }
             }
         }
-        let len = r.checked_ilog10().map_or(0, |l| l as i32 + 1);
+        let len = digits - count;
         Some(Scaled {
             negative: x < 0.0,
             digits: r,

@@ -162,6 +162,12 @@ pub(crate) fn split_number(text: &str) -> Result<(f64, &str), UnitError> {
     Ok((value, rest))
 }
 
+/// A bare decimal ([`plain_decimal`]) of at least the smallest normal double (what callers
+/// accept with no further check): the number `split_number` gives for it, with no unit text.
+pub(crate) fn plain_number(text: &str) -> Option<f64> {
+    plain_decimal(text).filter(|v| *v >= f64::MIN_POSITIVE)
+}
+
 /// A bare decimal (`1857`, `9.21`: digits, at most one point between digits, at most 15 digits),
 /// the common cell of a batch, read without the general parser: its digits form an integer
 /// below 2⁵³ and its places a power of ten up to 10¹⁵, both exact doubles, so one division
@@ -532,6 +538,16 @@ macro_rules! quantity {
                 self.unit
             }
 
+            /// [`Self::parse_with_default`] for the common cell of a batch, a bare decimal (`9.21`,
+            /// `1857`) with a default unit, read without the general parser: the same value, or
+            /// `None` for any other text (and for a value below the smallest normal double, which
+            /// callers check further).
+            #[allow(dead_code)] // the batch reads some quantities only
+            pub(crate) fn parse_plain(text: &str, default_unit: Option<$unit>) -> Option<Self> {
+                let value = plain_number(text)?;
+                Some(Self { value, unit: default_unit? })
+            }
+
             /// Parses `text`; a bare number takes `default_unit` when one is given.
             ///
             /// This is how a CSV cell under a header such as `urine_volume [mL]` is read: the cell may
@@ -881,6 +897,24 @@ mod tests {
         #[test]
         fn plain_decimals_are_correctly_rounded(t in "[0-9]{1,9}(\\.[0-9]{1,6})?") {
             proptest::prop_assert_eq!(plain_decimal(&t), Some(t.parse::<f64>().unwrap()));
+        }
+
+        #[test]
+        fn the_plain_path_gives_what_the_general_parser_gives(
+            t in "[0-9]{1,9}(\\.[0-9]{1,6})?|[0-9]{1,3} ?(mg/L|g/L)|<[0-9]{1,3}| [0-9]{1,4} "
+        ) {
+            // A cell the plain path takes reads as the general parser reads it; any other cell
+            // (a unit in it, a bound, spaces, zero) is left to the general parser.
+            let unit = Some(ConcentrationUnit::MgPerL);
+            let general = Concentration::parse_with_default(&t, unit).ok();
+            if let Some(plain) = Concentration::parse_plain(&t, unit) {
+                let general = general.expect("a bare decimal parses");
+                proptest::prop_assert_eq!(plain.value().to_bits(), general.value().to_bits());
+                proptest::prop_assert_eq!(plain.unit(), general.unit());
+            } else {
+                let plain_text = t.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+                proptest::prop_assert!(!plain_text || general.is_some_and(|g| g.value() == 0.0));
+            }
         }
     }
     use approx::assert_relative_eq;

@@ -321,6 +321,7 @@ impl<'r> Long<'r> {
             last,
             sample: &self.state.sample,
             errors: &self.state.errors,
+            raw: None,
         };
         sink.row(
             &mut self.out,

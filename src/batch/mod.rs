@@ -497,6 +497,22 @@ impl<R> Tail<R> {
         self.cr_at = end;
     }
 
+    /// Appends the input's bytes `start..end` to `out`; `false` (nothing appended) when they
+    /// are no longer all kept.
+    fn copy(&self, start: u64, end: u64, out: &mut Vec<u8>) -> bool {
+        if start > end || end > self.read || self.read - start > TAIL as u64 {
+            return false;
+        }
+        let (a, b) = ((start % TAIL as u64) as usize, (end % TAIL as u64) as usize);
+        if a <= b && end - start < TAIL as u64 {
+            out.extend_from_slice(&self.ring[a..b]);
+        } else {
+            out.extend_from_slice(&self.ring[a..]);
+            out.extend_from_slice(&self.ring[..b]);
+        }
+        true
+    }
+
     /// The byte at input offset `at`, if still kept.
     fn byte(&self, at: u64) -> Option<u8> {
         (at < self.read && self.read - at <= TAIL as u64)
@@ -511,7 +527,12 @@ fn record_line<R: Read>(rdr: &csv::Reader<Tail<R>>, record: &ByteRecord) -> u64 
         return rdr.get_ref().cr_record_line;
     }
     let end = rdr.position();
-    let inside = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+    // Line breaks inside a record are rare: one fast search first.
+    let bytes = record.as_slice();
+    let inside = match bytes.contains(&b'\n') {
+        true => bytes.iter().filter(|&&b| b == b'\n').count() as u64,
+        false => 0,
+    };
     let before_end = |back: u64| {
         end.byte()
             .checked_sub(back)
@@ -576,6 +597,10 @@ fn next_record<R: Read>(
 struct Batch {
     records: Vec<ByteRecord>,
     lines: Vec<u64>,
+    /// Each record's line as read, when the CSV writer would write the same bytes
+    /// ([`raw_line`]; an empty range otherwise), in `raw`.
+    raws: Vec<std::ops::Range<usize>>,
+    raw: Vec<u8>,
     len: usize,
     first_row: u64,
 }
@@ -586,6 +611,61 @@ struct Done {
     stats: Stats,
     /// Input bytes consumed up to the end of this batch (for progress).
     input_byte: u64,
+}
+
+/// Copies the line `record` was read from into `raw` when its length is the record's fields'
+/// plus one delimiter between each, and gives its place there; else an empty range (nothing
+/// kept).
+///
+/// A kept line without any quote (checked per batch, [`drop_quoted_lines`]) is what the CSV
+/// writer would write for the record: split at its delimiters only, its fields hold no quote,
+/// delimiter or line end, so none needs quoting, and the equal length rules out anything else
+/// in it (a blank line skipped before the record). A line with a quote may match the length
+/// by chance (an unterminated quote at the end of the input adds one byte, and its field may end
+/// in what looks like a line end), so the quote check is what decides.
+fn raw_line<R: Read>(
+    rdr: &csv::Reader<Tail<R>>,
+    record: &ByteRecord,
+    raw: &mut Vec<u8>,
+) -> std::ops::Range<usize> {
+    let from = raw.len();
+    let Some(start) = record.position().map(csv::Position::byte) else {
+        return from..from;
+    };
+    let end = rdr.position().byte();
+    let fields = record.as_slice().len() + record.len().saturating_sub(1);
+    // The line, with at most its `\r\n`; a longer one is not this record's alone.
+    if end < start || end - start > fields as u64 + 2 || !rdr.get_ref().copy(start, end, raw) {
+        return from..from;
+    }
+    let mut body = raw.len();
+    if raw[from..body].ends_with(b"\n") {
+        body -= 1;
+    }
+    if raw[from..body].ends_with(b"\r") {
+        body -= 1;
+    }
+    if body - from == fields {
+        raw.truncate(body);
+        from..body
+    } else {
+        raw.truncate(from);
+        from..from
+    }
+}
+
+/// Forgets the kept lines ([`raw_line`]) that hold a quote: a field with a quote in it is
+/// quoted when written. One search of the whole batch when none does (the usual case).
+fn drop_quoted_lines(raw: &[u8], raws: &mut [std::ops::Range<usize>]) {
+    if !raw.contains(&b'"') {
+        return;
+    }
+    for r in raws
+        .iter_mut()
+        .filter(|r| raw[(*r).clone()].contains(&b'"'))
+    {
+        *r = r.start..r.start;
+    }
 }
 
 /// Records per batch, at most.
@@ -603,23 +683,29 @@ fn read_batches<R: Read>(
     mut rdr: csv::Reader<Tail<R>>,
     to_workers: Vec<SyncSender<Batch>>,
     spare: Receiver<Batch>,
+    keep_raw: bool,
 ) -> Result<(), csv::Error> {
     let mut row = 0u64;
     for turn in 0.. {
         let mut batch = spare.try_recv().unwrap_or_else(|_| Batch {
             records: Vec::with_capacity(BATCH_ROWS),
             lines: Vec::with_capacity(BATCH_ROWS),
+            raws: Vec::with_capacity(BATCH_ROWS),
+            raw: Vec::new(),
             len: 0,
             first_row: 0,
         });
         batch.len = 0;
         batch.lines.clear();
+        batch.raws.clear();
+        batch.raw.clear();
         batch.first_row = row + 1;
         let mut done = false;
         let mut bytes = 0;
         while batch.len < BATCH_ROWS && bytes < BATCH_BYTES {
             if batch.records.len() == batch.len {
-                batch.records.push(ByteRecord::new());
+                // Room for a usual row at once (rather than growing by doubling).
+                batch.records.push(ByteRecord::with_capacity(256, 32));
             } else if batch.records[batch.len].as_slice().len() > BIG_RECORD {
                 // Do not keep a long record's buffer for reuse: memory would grow with
                 // (records in flight) × (longest record).
@@ -627,14 +713,20 @@ fn read_batches<R: Read>(
             }
             if next_record(&mut rdr, &mut batch.records[batch.len])? {
                 bytes += batch.records[batch.len].as_slice().len();
+                let raw = match keep_raw {
+                    true => raw_line(&rdr, &batch.records[batch.len], &mut batch.raw),
+                    false => 0..0,
+                };
                 let line = record_line(&rdr, &batch.records[batch.len]);
                 batch.lines.push(line);
+                batch.raws.push(raw);
                 batch.len += 1;
             } else {
                 done = true;
                 break;
             }
         }
+        drop_quoted_lines(&batch.raw, &mut batch.raws);
         row += batch.len as u64;
         if batch.len > 0 && to_workers[turn % to_workers.len()].send(batch).is_err() {
             return Ok(()); // the run stopped (a write failed)
@@ -799,7 +891,8 @@ pub fn run<R: Read + Send, W: Write>(
             });
         }
         drop(spare_tx);
-        let read = scope.spawn(move || read_batches(rdr, to_workers, spare_rx));
+        let keep_raw = options.format == Format::Csv;
+        let read = scope.spawn(move || read_batches(rdr, to_workers, spare_rx, keep_raw));
 
         // Collect in the same turn as the batches were dealt: input order.
         let mut stats = Stats::default();
@@ -903,6 +996,10 @@ impl<'r> RowState<'r> {
                 last: true,
                 sample: &self.sample,
                 errors: &self.errors,
+                raw: batch
+                    .raw
+                    .get(batch.raws[i].clone())
+                    .filter(|r| !r.is_empty()),
             };
             sink.row(out, record, width, result, error, None, facts);
         }
@@ -962,6 +1059,7 @@ impl<'r> RowState<'r> {
             last,
             sample: &self.sample,
             errors: std::slice::from_ref(e),
+            raw: None,
         };
         sink.row(out, record, width, None, Some(&self.error), None, facts);
     }
@@ -1113,6 +1211,8 @@ struct Facts<'a> {
     /// Every rejected cell of the row (with results kept for what did not need them), or the
     /// row-level problem (no results).
     errors: &'a [RowError],
+    /// The record's line as read, when the CSV writer would write the same bytes for its fields.
+    raw: Option<&'a [u8]>,
 }
 
 impl<'r> Sink<'_, 'r> {
@@ -1128,7 +1228,7 @@ impl<'r> Sink<'_, 'r> {
         facts: Facts<'_>,
     ) {
         match self {
-            Sink::Csv(c) => c.row(out, record, width, result, error, cumulative),
+            Sink::Csv(c) => c.row(out, record, facts.raw, width, result, error, cumulative),
             Sink::Jsonl(j) => j.row(out, record, result, error, cumulative),
             Sink::Fhir { long } => fhir_row(out, *long, result, error, facts),
             Sink::Visit(v) => v.row(record, result, error, cumulative, facts),
@@ -1218,6 +1318,8 @@ struct CsvFormat<'i, 'r> {
     scratch: Vec<u8>,
     /// The `caveats` cell, already CSV-encoded, per set of caveats (rows repeat a few sets).
     caveat_cells: Vec<(u64, Vec<u8>)>,
+    /// Numbers and bounds never need quotes: the delimiter is none of their characters.
+    numbers_plain: bool,
 }
 
 impl<'i, 'r> CsvFormat<'i, 'r> {
@@ -1234,6 +1336,7 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
             terminator: if crlf { b"\r\n" } else { b"\n" },
             scratch: Vec::with_capacity(1 << 10),
             caveat_cells: Vec::new(),
+            numbers_plain: !b"0123456789.eE+-<>".contains(&delimiter),
         }
     }
 
@@ -1251,34 +1354,46 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
         out.extend_from_slice(self.terminator);
     }
 
+    #[allow(clippy::too_many_arguments)] // one call per row; a struct would be rebuilt per row
     fn row(
         &mut self,
         out: &mut Vec<u8>,
         record: &ByteRecord,
+        raw: Option<&[u8]>,
         width: usize,
         result: Option<&Interpretation<'_>>,
         error: Option<&str>,
         cumulative: Option<&Interpretation<'_>>,
     ) {
         let d = self.delimiter;
-        // One scan of the whole record: usually no field needs quotes.
-        let plain = !needs_quotes(record.as_slice(), d);
-        for i in 0..width {
-            if i > 0 {
-                out.push(d);
-            }
-            let field = record.get(i).unwrap_or_default();
-            if plain {
-                out.extend_from_slice(field);
-            } else {
-                write_csv_field(out, field, d);
+        match raw.filter(|_| record.len() == width) {
+            // The line as read is the fields as they would be written (`raw_line`): one copy.
+            Some(raw) => out.extend_from_slice(raw),
+            None => {
+                // One scan of the whole record: usually no field needs quotes.
+                let plain = !needs_quotes(record.as_slice(), d);
+                for i in 0..width {
+                    if i > 0 {
+                        out.push(d);
+                    }
+                    let field = record.get(i).unwrap_or_default();
+                    if plain {
+                        out.extend_from_slice(field);
+                    } else {
+                        write_csv_field(out, field, d);
+                    }
+                }
             }
         }
         let (scratch, cache) = (&mut self.scratch, &mut self.caveat_cells);
-        let numbers_plain = !b"0123456789.eE+-<>".contains(&d);
         let (interpreter, layout) = (self.interpreter, &self.layout);
         cells_with_cumulative(interpreter, layout, result, cumulative, error, |_, cell| {
             out.push(d);
+            if let Cell::Codes(codes) = cell {
+                if no_codes(codes) {
+                    return; // most rows: no flag, no missing input
+                }
+            }
             if let Cell::Codes(Codes::Caveats(r)) = cell {
                 let key = r.caveats.iter().fold(0u64, |m, c| m | caveat_bit(*c));
                 if let Some((_, cached)) = cache.iter().find(|(k, _)| *k == key) {
@@ -1295,7 +1410,7 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
                 }
                 return;
             }
-            match (cell, numbers_plain) {
+            match (cell, self.numbers_plain) {
                 (Cell::Empty, _) => return,
                 (Cell::Text(t), _) => return write_csv_field(out, t.as_bytes(), d),
                 (Cell::Number(_) | Cell::Bound(_), true) => {
@@ -1308,6 +1423,15 @@ impl<'i, 'r> CsvFormat<'i, 'r> {
             write_csv_field(out, scratch, d);
         });
         out.extend_from_slice(self.terminator);
+    }
+}
+
+/// Whether a code list is empty (its cell is then empty).
+fn no_codes(codes: Codes<'_>) -> bool {
+    match codes {
+        Codes::Flags(r) => r.flags.is_empty(),
+        Codes::Caveats(r) => r.caveats.is_empty(),
+        Codes::Missing(r) => r.missing.is_empty(),
     }
 }
 
@@ -1464,6 +1588,29 @@ mod tests {
         assert!(lines[3].starts_with("c,,"), "{}", lines[3]);
         assert!(lines[4].starts_with("d,1,"), "{}", lines[4]);
         assert!(lines[4].ends_with("row 4 (line 5): 3 fields, but the header has 2; surplus fields, not written as columns: \"\"2\"\"\""));
+    }
+
+    #[test]
+    fn input_fields_come_out_as_the_writer_writes_them_whether_copied_or_not() {
+        // `"a"` needs no quotes (written a); `say "hi"` keeps its quotes as text (written
+        // quoted, doubled); `"1,2"` holds the delimiter (written quoted); a blank line is
+        // skipped; CRLF line ends are kept.
+        let input =
+            "id,note,age\r\n\"a\",x,30\r\n\r\nb,say \"hi\",31\r\nc,\"1,2\",32\r\nd,plain,33\r\n";
+        let (stats, out) = batch(input, Format::Csv);
+        assert_eq!(stats.rows, 4);
+        let lines: Vec<&str> = out.split("\r\n").collect();
+        for (line, start) in lines[1..].iter().zip([
+            "a,x,30,",
+            "b,\"say \"\"hi\"\"\",31,",
+            "c,\"1,2\",32,",
+            "d,plain,33,",
+        ]) {
+            assert!(
+                line.starts_with(start),
+                "{line:?} should start with {start:?}"
+            );
+        }
     }
 
     #[test]

@@ -238,6 +238,7 @@ pub(crate) struct Repeated {
     /// By position in [`Layout::sugars`].
     doses: Vec<Last<crate::protocol::Dose>>,
     collection: Last<crate::units::Duration>,
+    zonulin_matrix: Last<crate::reference::Matrix>,
 }
 
 /// Reads rows into samples, by the layout resolved from the header.
@@ -378,6 +379,16 @@ impl<'x> Row<'x, '_> {
         if self.number(field).is_some() {
             return self.read_num(field, parse, number);
         }
+        self.read_repeated_text(field, last, parse)
+    }
+
+    /// [`Row::read_repeated`] from the cell's text (whatever number was handed in).
+    fn read_repeated_text<T: Copy>(
+        &mut self,
+        field: Field,
+        last: &mut Last<T>,
+        parse: impl FnOnce(&str, Option<Unit>) -> Result<T, SampleProblem>,
+    ) -> Option<T> {
         let c = self.cell(field)?;
         if last.value.is_some() && last.unit == c.unit && last.text == c.text.as_bytes() {
             return last.value;
@@ -635,7 +646,7 @@ impl<'a> RowReader<'a> {
             }
         }
         self.vitamin_d(&mut row, sample);
-        self.zonulin(&mut row, sample);
+        self.zonulin(&mut row, sample, repeated);
         for field in PretestField::ALL {
             *field.slot(&mut sample.pretest) =
                 row.read(Field::Pretest(field), |t, _| parse::yes_no(t));
@@ -713,20 +724,16 @@ impl<'a> RowReader<'a> {
         }
     }
 
-    fn zonulin(&self, row: &mut Row<'_, '_>, sample: &mut Sample) {
+    fn zonulin(&self, row: &mut Row<'_, '_>, sample: &mut Sample, repeated: &mut Repeated) {
         sample.hp_genotype = row.read(Field::HpGenotype, |t, _| parse::hp_genotype(t));
         let before = row.errors.len();
-        let matrix = match row.cell(Field::ZonulinMatrix) {
-            None if row.errors.len() > before => return,
-            None => None,
-            Some(c) => match parse::zonulin_matrix(c.text) {
-                Ok(m) => Some(m),
-                Err(p) => {
-                    row.reject(Field::ZonulinMatrix, c.text, p);
-                    return;
-                }
-            },
-        };
+        // A cohort repeats its matrix in every row.
+        let last = &mut repeated.zonulin_matrix;
+        let matrix =
+            row.read_repeated_text(Field::ZonulinMatrix, last, |t, _| parse::zonulin_matrix(t));
+        if row.errors.len() > before {
+            return; // not readable, or not a matrix: no zonulin value without one
+        }
         let zonulin = |u| match u {
             Some(Unit::Zonulin(u)) => Some(u),
             _ => None,

@@ -552,6 +552,7 @@ impl<R: Read> Scan<R> {
                 last: true,
                 sample: &state.sample,
                 errors: &state.errors,
+                raw: None,
             };
             sink.row(&mut out, &record, width, result, error, None, facts);
         }

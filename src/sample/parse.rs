@@ -436,6 +436,9 @@ pub fn is_below_limit(text: &str) -> bool {
 /// # Ok::<(), lmr::sample::Problem>(())
 /// ```
 pub fn concentration(text: &str, unit: Option<ConcentrationUnit>) -> Result<UrineResult, Problem> {
+    if let Some(c) = Concentration::parse_plain(text, unit) {
+        return Ok(UrineResult::Measured(c)); // a bare decimal: no censoring, no edge to check
+    }
     let r = UrineResult::parse(text, unit).map_err(|e| Problem::from_unit(e, "12.5 mg/L"))?;
     match r {
         UrineResult::Measured(c) => edges(text, c.value())?,
@@ -458,6 +461,9 @@ pub fn concentration(text: &str, unit: Option<ConcentrationUnit>) -> Result<Urin
 /// # Ok::<(), Problem>(())
 /// ```
 pub fn volume(text: &str, unit: Option<VolumeUnit>) -> Result<Volume, Problem> {
+    if let Some(v) = Volume::parse_plain(text, unit) {
+        return Ok(v);
+    }
     let v = Volume::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "1857 mL"))?;
     edges(text, v.value())?;
     Ok(v)
@@ -639,6 +645,12 @@ pub fn age(text: &str, unit: Option<AgeUnit>) -> Result<Age, Problem> {
 /// assert!(sex("unknown").is_err());
 /// ```
 pub fn sex(text: &str) -> Result<Sex, Problem> {
+    // The usual cells, one letter, as `Sex::from_str` reads them (case ignored).
+    match text.as_bytes() {
+        b"F" | b"f" => return Ok(Sex::Female),
+        b"M" | b"m" => return Ok(Sex::Male),
+        _ => {}
+    }
     text.parse::<Sex>().map_err(|_| Problem::NotOneOf {
         what: "sex",
         expected: "F, M, female or male",
@@ -684,6 +696,11 @@ pub fn vitamin_d(
     unit: Option<ConcentrationUnit>,
     form: VitaminDForm,
 ) -> Result<Reading<VitaminD>, Problem> {
+    if let Some(c) = Concentration::parse_plain(text, unit) {
+        return VitaminD::new(c, form)
+            .map(Reading::Value)
+            .map_err(vitamin_d_problem);
+    }
     if is_below_limit(text) {
         // the limit must still read as a number where one is given (`<abc` is no result)
         let mut stated = None;
@@ -761,6 +778,13 @@ pub fn zonulin(
     unit: Option<ZonulinUnit>,
     matrix: Option<Matrix>,
 ) -> Result<Reading<Zonulin>, Problem> {
+    if let (Some(value), Some(unit), Some(matrix)) =
+        (crate::units::plain_number(text), unit, matrix)
+    {
+        let z = Zonulin::new(value, unit, matrix).map_err(zonulin_problem)?;
+        edges(text, z.value())?;
+        return Ok(Reading::Value(z));
+    }
     if is_below_limit(text) {
         // the limit must still read as a number where one is given (`<abc` is no result); a
         // below-limit result carries no value to compare, so it needs no matrix and no unit
@@ -920,6 +944,14 @@ pub fn protocol<'r>(text: &str, registry: &'r Registry) -> Result<&'r NamedProto
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_letter_sexes_read_as_the_general_parser_reads_them() {
+        for t in ["F", "f", "M", "m", "W", " F", "X"] {
+            assert_eq!(sex(t).ok(), t.parse::<Sex>().ok(), "{t:?}");
+        }
+        assert_eq!(sex("m"), Ok(Sex::Male));
+    }
 
     #[test]
     fn age_units() {

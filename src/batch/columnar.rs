@@ -145,6 +145,24 @@ impl<'a, 'r> Columnar<'a, 'r> {
     ///
     /// # Errors
     /// None today; the `Result` keeps room for a layout this entry point cannot read.
+    ///
+    /// ```
+    /// use csv::ByteRecord;
+    /// use lmr::{batch::{Columnar, Layout}, report::Cell};
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let header = ["sample_id", "fraction", "urine_volume [mL]", "urine_lactulose [mg/L]", "lactulose_dose [g]"];
+    /// let layout = Layout::resolve(&header, &lmr::ColumnMap::default())?; // long: one row per fraction
+    /// let mut columnar = Columnar::new(&layout, &interpreter, None)?;
+    /// let at = columnar.columns().iter().position(|n| n == "lactulose_recovery_pct").unwrap();
+    /// let mut got = Vec::new();
+    /// let mut keep = |i: usize, cell: Cell<'_>| if i == at { got.push(matches!(cell, Cell::Number(_))) };
+    /// columnar.row(&ByteRecord::from(vec!["p1", "0-2h", "200", "50", "5"]), 1, &mut keep);
+    /// columnar.row(&ByteRecord::from(vec!["p1", "2-5h", "300", "20", "5"]), 2, &mut keep);
+    /// columnar.finish(&mut keep);
+    /// assert_eq!(got, [false, true]); // the whole collection on the sample's last row only
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(
         layout: &'a Layout,
         interpreter: &'a Interpreter<'r>,
@@ -207,6 +225,18 @@ impl<'a, 'r> Columnar<'a, 'r> {
     /// The columns whose values [`Columnar::row_numbers`] takes as numbers (by column): a
     /// urine, baseline, urine volume, dose, collection, age, vitamin D or zonulin column whose
     /// unit the header or column map settles. None in the long layout.
+    ///
+    /// ```
+    /// use lmr::batch::{Columnar, Layout};
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let header = ["id", "vitamin_d [nmol/L]", "age", "age_unit", "sex"];
+    /// let layout = Layout::resolve(&header, &lmr::ColumnMap::default())?;
+    /// let columnar = Columnar::new(&layout, &interpreter, None)?;
+    /// // vitamin D's unit is in its header; age's comes row by row; sex is text
+    /// assert_eq!(columnar.number_columns(), [false, true, false, false, false]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn number_columns(&self) -> Vec<bool> {
         match self.long {
             Some(_) => vec![false; self.reader.layout().width()],
@@ -284,6 +314,19 @@ impl<'a, 'r> Columnar<'a, 'r> {
 
     /// Hands out the cells of the rows still held (the long layout's last row, with its
     /// sample's whole collection); nothing otherwise. Call it once, after the last row.
+    ///
+    /// ```
+    /// use lmr::batch::{Columnar, Layout};
+    /// # let registry = lmr::Registry::builtin()?;
+    /// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+    /// let layout = Layout::resolve(&["sample_id", "fraction", "urine_volume [mL]"], &lmr::ColumnMap::default())?;
+    /// let mut columnar = Columnar::new(&layout, &interpreter, None)?;
+    /// let (mut during, mut after) = (0, 0);
+    /// columnar.row(&csv::ByteRecord::from(vec!["p1", "0-2h", "200"]), 1, |_, _| during += 1);
+    /// columnar.finish(|_, _| after += 1);
+    /// assert_eq!((during, after), (0, columnar.columns().len())); // the last row waits for finish
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn finish(&mut self, mut cell: impl FnMut(usize, Cell<'_>) + Send) {
         if let Some((long, _)) = &mut self.long {
             let mut sink = Sink::Cells(Cells {

@@ -505,6 +505,15 @@ impl<'a> RowReader<'a> {
     /// The columns that may hand their values in as numbers to [`RowReader::read_numbers`]
     /// (by column): those of a urine, baseline, urine volume, dose, collection, age, vitamin D
     /// or zonulin field whose unit the header or column map settles (no `<name>_unit` column).
+    ///
+    /// ```
+    /// use lmr::batch::{Layout, RowReader};
+    /// let header = ["urine_volume [mL]", "urine_lactulose", "urine_lactulose_unit", "sex"];
+    /// let layout = Layout::resolve(&header, &lmr::ColumnMap::default())?;
+    /// // the volume's unit is settled by its header; lactulose's is read per row from its _unit column
+    /// assert_eq!(RowReader::new(&layout, None).number_columns(), [true, false, false, false]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn number_columns(&self) -> Vec<bool> {
         let mut out = vec![false; self.layout.width()];
         for field in Field::all().filter(|&f| takes_numbers(f)) {

@@ -75,6 +75,14 @@ fn quantity<Q, U>(
 /// # Errors
 /// [`Problem::NotFinite`], [`Problem::Negative`], [`Problem::MissingUnit`],
 /// [`Problem::NegativeZero`], [`Problem::Underflow`].
+///
+/// ```
+/// use lmr::{recovery::UrineResult, sample::number, units::ConcentrationUnit};
+/// let r = number::concentration(12.5, Some(ConcentrationUnit::MgPerL))?;
+/// assert!(matches!(r, UrineResult::Measured(c) if c.value() == 12.5));
+/// assert!(number::concentration(12.5, None).is_err()); // a bare number needs its column's unit
+/// # Ok::<(), lmr::sample::Problem>(())
+/// ```
 pub fn concentration(x: f64, u: Option<ConcentrationUnit>) -> Result<UrineResult, Problem> {
     quantity(x, u, ConcentrationUnit::EXPECTED, Concentration::new).map(UrineResult::Measured)
 }
@@ -83,6 +91,13 @@ pub fn concentration(x: f64, u: Option<ConcentrationUnit>) -> Result<UrineResult
 ///
 /// # Errors
 /// As [`concentration`].
+///
+/// ```
+/// use lmr::{sample::{number, Problem}, units::VolumeUnit};
+/// assert_eq!(number::volume(1.5, Some(VolumeUnit::L))?.in_millilitres(), 1500.0);
+/// assert_eq!(number::volume(-0.0, Some(VolumeUnit::L)).unwrap_err(), Problem::NegativeZero); // as "-0"
+/// # Ok::<(), Problem>(())
+/// ```
 pub fn volume(x: f64, u: Option<VolumeUnit>) -> Result<Volume, Problem> {
     quantity(x, u, VolumeUnit::EXPECTED, Volume::new)
 }
@@ -91,6 +106,14 @@ pub fn volume(x: f64, u: Option<VolumeUnit>) -> Result<Volume, Problem> {
 ///
 /// # Errors
 /// As [`concentration`], and [`Problem::ZeroDose`].
+///
+/// ```
+/// use lmr::{sample::{number, Problem}, sugar::DoseForm, units::MassUnit};
+/// let d = number::dose(5.0, Some(MassUnit::G))?;
+/// assert_eq!((d.mass.in_milligrams(), d.form), (5000.0, DoseForm::Anhydrous));
+/// assert_eq!(number::dose(0.0, Some(MassUnit::G)).unwrap_err(), Problem::ZeroDose);
+/// # Ok::<(), Problem>(())
+/// ```
 pub fn dose(x: f64, u: Option<MassUnit>) -> Result<Dose, Problem> {
     let mass = quantity(x, u, MassUnit::EXPECTED, Mass::new)?;
     if mass.value() == 0.0 {
@@ -106,6 +129,12 @@ pub fn dose(x: f64, u: Option<MassUnit>) -> Result<Dose, Problem> {
 ///
 /// # Errors
 /// As [`concentration`].
+///
+/// ```
+/// use lmr::{sample::number, units::DurationUnit};
+/// assert_eq!(number::collection(300.0, Some(DurationUnit::Min))?.in_hours(), 5.0); // 300 / 60
+/// # Ok::<(), lmr::sample::Problem>(())
+/// ```
 pub fn collection(x: f64, u: Option<DurationUnit>) -> Result<Duration, Problem> {
     quantity(x, u, DurationUnit::EXPECTED, Duration::new)
 }
@@ -125,6 +154,15 @@ pub fn age(x: f64, u: Option<AgeUnit>) -> Result<Age, Problem> {
 ///
 /// # Errors
 /// As [`concentration`], [`Problem::VitaminDUnit`], [`Problem::TooLarge`].
+///
+/// ```
+/// use lmr::{sample::{number, parse::Reading, Problem}, units::ConcentrationUnit, vitamin_d::VitaminDForm};
+/// let Reading::Value(d) = number::vitamin_d(50.0, Some(ConcentrationUnit::NmolPerL), VitaminDForm::D3)? else { panic!() };
+/// assert_eq!(d.in_nmol_per_l(), 50.0); // nmol/L as given: no round trip
+/// let e = number::vitamin_d(50.0, Some(ConcentrationUnit::MgPerDl), VitaminDForm::D3).unwrap_err();
+/// assert_eq!(e, Problem::VitaminDUnit);
+/// # Ok::<(), Problem>(())
+/// ```
 pub fn vitamin_d(
     x: f64,
     u: Option<ConcentrationUnit>,
@@ -140,6 +178,14 @@ pub fn vitamin_d(
 ///
 /// # Errors
 /// As [`concentration`], [`Problem::MissingMatrix`], [`Problem::UnitMatrix`].
+///
+/// ```
+/// use lmr::{sample::{number, parse::Reading, Problem}, zonulin::ZonulinUnit, Matrix};
+/// let Reading::Value(z) = number::zonulin(61.0, Some(ZonulinUnit::NgPerG), Some(Matrix::Stool))? else { panic!() };
+/// assert_eq!((z.value(), z.matrix()), (61.0, Matrix::Stool));
+/// assert_eq!(number::zonulin(61.0, Some(ZonulinUnit::NgPerG), None).unwrap_err(), Problem::MissingMatrix);
+/// # Ok::<(), Problem>(())
+/// ```
 pub fn zonulin(
     x: f64,
     u: Option<ZonulinUnit>,

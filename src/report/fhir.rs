@@ -47,6 +47,7 @@ use crate::censored::Censored;
 use crate::interpretation::{Interpretation, RangeResult, Sample};
 use crate::reference::{Band, Bound, Matrix, ReferenceRange};
 use crate::sugar::{DoseForm, Sugar};
+use crate::units::Duration;
 use crate::vitamin_d::VitaminDForm;
 
 /// LOINC's system URI.
@@ -55,9 +56,10 @@ use crate::vitamin_d::VitaminDForm;
 /// use lmr::report::fhir::{CodeTable, Fit, LOINC};
 /// use lmr::reference::Matrix;
 ///
-/// let fit = Fit { specimen: Some(Matrix::Urine), collection_hours: Some(5.0), vitamin_d_form: None };
+/// let fit = Fit { specimen: Some(Matrix::Urine), collection: Some("5 h".parse()?), vitamin_d_form: None };
 /// let code = CodeTable::builtin().code("lm_ratio", None, &fit);
 /// assert_eq!(code.coding[0].system, LOINC);
+/// # Ok::<(), lmr::units::UnitError>(())
 /// ```
 pub const LOINC: &str = "http://loinc.org";
 /// UCUM's system URI.
@@ -212,10 +214,16 @@ impl CodeTable {
     /// use lmr::sugar::Sugar;
     ///
     /// let table = CodeTable::builtin();
-    /// let urine = |hours| Fit { specimen: Some(Matrix::Urine), collection_hours: hours, vitamin_d_form: None };
-    /// // LOINC 74899-6 is defined for a 5-hour urine: a 6-hour collection gets the lmr code
-    /// assert_eq!(table.code("lm_ratio", None, &urine(Some(5.0))).coding[0].code, "74899-6");
-    /// let six = table.code("lm_ratio", None, &urine(Some(6.0)));
+    /// let urine = |window: Option<&str>| Fit {
+    ///     specimen: Some(Matrix::Urine),
+    ///     collection: window.and_then(|w| w.parse().ok()),
+    ///     vitamin_d_form: None,
+    /// };
+    /// // LOINC 74899-6 is defined for a 5-hour urine (300 min is one): a 6-hour collection gets
+    /// // the lmr code
+    /// assert_eq!(table.code("lm_ratio", None, &urine(Some("5 h"))).coding[0].code, "74899-6");
+    /// assert_eq!(table.code("lm_ratio", None, &urine(Some("300 min"))).coding[0].code, "74899-6");
+    /// let six = table.code("lm_ratio", None, &urine(Some("6 h")));
     /// assert_eq!((six.coding[0].system.as_str(), six.coding[0].code.as_str()), ("urn:lmr:codes", "lm_ratio"));
     /// // `{sugar}` is filled in
     /// let r = table.code("{sugar}_recovery", Some(Sugar::Rhamnose), &urine(None));
@@ -260,8 +268,8 @@ impl CodeTable {
 pub struct Fit<'a> {
     /// The specimen.
     pub specimen: Option<Matrix>,
-    /// The whole collection's window in hours (`None` for a timed fraction or when not given).
-    pub collection_hours: Option<f64>,
+    /// The whole collection's window (`None` for a timed fraction or when not given).
+    pub collection: Option<Duration>,
     /// The 25(OH)D form.
     pub vitamin_d_form: Option<&'a str>,
 }
@@ -273,9 +281,10 @@ impl Fit<'_> {
             .as_deref()
             .is_none_or(|s| self.specimen.is_some_and(|m| m.key() == s));
         // The window must be the code's exactly: a 6-hour collection is not a 5-hour urine.
-        let window = l
-            .collection_hours
-            .is_none_or(|h| self.collection_hours.is_some_and(|w| (w - h).abs() < 1e-9));
+        let window = l.collection_hours.is_none_or(|h| {
+            self.collection
+                .is_some_and(|w| (w.in_hours() - h).abs() < 1e-9)
+        });
         let form = l
             .vitamin_d_form
             .as_deref()
@@ -628,7 +637,7 @@ fn vitamin_d_observation(
 ) -> (Observation, Fit<'static>) {
     let fit = Fit {
         specimen: Some(Matrix::Serum),
-        collection_hours: None,
+        collection: None,
         vitamin_d_form: Some(form.key()),
     };
     let mut o = observation(
@@ -700,9 +709,9 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     /// The whole collection's window in hours, for the LOINC fit (none with timed fractions:
     /// their sum is not one timed collection of the LOINC code's kind).
-    fn whole_window(&self) -> Option<f64> {
+    fn whole_window(&self) -> Option<Duration> {
         if self.whole && self.sample.fractions.is_empty() {
-            self.sample.protocol.collection.map(|d| d.in_hours())
+            self.sample.protocol.collection
         } else {
             None
         }
@@ -711,7 +720,7 @@ impl<'a> Builder<'a> {
     fn urine_fit(&self) -> Fit<'static> {
         Fit {
             specimen: Some(Matrix::Urine),
-            collection_hours: self.whole_window(),
+            collection: self.whole_window(),
             vitamin_d_form: None,
         }
     }
@@ -772,7 +781,7 @@ impl<'a> Builder<'a> {
         let t = self.table;
         let fit = match fraction {
             Some(_) => Fit {
-                collection_hours: None,
+                collection: None,
                 ..self.urine_fit()
             },
             None => self.urine_fit(),
@@ -1196,9 +1205,9 @@ mod tests {
     #[test]
     fn loinc_5h_codes_only_for_a_5h_whole_urine_collection() {
         let t = CodeTable::builtin();
-        let urine = |h| Fit {
+        let urine = |h: Option<f64>| Fit {
             specimen: Some(Matrix::Urine),
-            collection_hours: h,
+            collection: h.map(|h| Duration::new(h, crate::units::DurationUnit::H).unwrap()),
             vitamin_d_form: None,
         };
         let code = |fit: &Fit<'_>| t.code("lm_ratio", None, fit).coding[0].clone();

@@ -391,6 +391,19 @@ pub struct Filter {
     pub value: String,
 }
 
+impl std::fmt::Display for Filter {
+    /// `column=value`, as parsed.
+    ///
+    /// ```
+    /// let f: lmr::cohort::Filter = "site=BR".parse()?;
+    /// assert_eq!(f.to_string(), "site=BR");
+    /// # Ok::<(), lmr::cohort::NotAFilter>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.column, self.value)
+    }
+}
+
 /// A filter without `=`.
 #[derive(Clone, Copy, Debug, thiserror::Error)]
 #[error("expected COLUMN=VALUE, e.g. site=BR")]

@@ -120,19 +120,26 @@ pub const DEFAULT_VITAMIN_D_SCHEME: &str = IOM_2011_ID;
 /// assert!(interpreter.vitamin_d_schemes().len() > 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+// With the `cli` feature these are `lmr`'s range flags (their help is in docs/cli.md).
 #[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Options {
     /// An L:M range chosen by id (`--lm-range`); `None`: match automatically by protocol.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ID"))]
     pub lm_range: Option<String>,
     /// Vitamin D schemes by id; empty: [`DEFAULT_VITAMIN_D_SCHEME`]; `all`: every shipped scheme.
+    #[cfg_attr(feature = "cli", arg(long = "vitamin-d-scheme", value_name = "ID"))]
     pub vitamin_d_schemes: Vec<String>,
     /// A zonulin range chosen by id (`--zonulin-range`).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ID"))]
     pub zonulin_range: Option<String>,
     /// An L:R (lactulose : rhamnose) range chosen by id (`--lr-range`); L:R ranges are never
     /// matched automatically.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ID"))]
     pub lr_range: Option<String>,
     /// Subtract the baseline (pre-dose) amount of each sugar from its recovery
     /// (`--subtract-baseline`): net concentration = post-dose − baseline, not below zero.
+    #[cfg_attr(feature = "cli", arg(long))]
     pub subtract_baseline: bool,
 }
 

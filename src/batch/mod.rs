@@ -36,6 +36,7 @@
 
 mod columnar;
 mod columns;
+mod input;
 mod long;
 mod near_miss;
 mod row;
@@ -46,6 +47,7 @@ pub use columns::{
     AgeUnit, ColumnMap, ColumnMapError, Field, FractionPart, FractionSlots, HeaderError, Layout,
     MapProblem, Slot, Source, Unit, UnitKind,
 };
+pub use input::Input;
 use long::Long;
 pub use long::MAX_FRACTIONS;
 pub use near_miss::{near_miss, HeaderWarning, NearMiss};
@@ -83,16 +85,17 @@ use crate::report::{
 /// assert_eq!((&row["id"], &row["vitamin_d [nmol/L]"]), (&"a".into(), &"50".into())); // input fields as read
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+// With the `cli` feature, `--format`'s values, each described by its doc comment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
-    /// CSV: the input columns, then the result columns.
+    /// CSV: input columns, then result columns (same delimiter as the input).
     #[default]
     Csv,
-    /// JSON Lines: one object per row, input fields under their header names, then the result
-    /// keys (the same names as the CSV result columns).
+    /// JSON Lines: one object per row, input fields and result keys.
     Jsonl,
-    /// FHIR R4 NDJSON: one `Bundle` per row ([`crate::report::fhir`]); a row that cannot be
-    /// interpreted gets a `Bundle` holding an `OperationOutcome` that names the field and value.
+    /// FHIR R4 NDJSON: one Bundle (type collection) per row, an OperationOutcome for a row
+    /// that cannot be interpreted (see docs/fhir.md).
     FhirNdjson,
 }
 

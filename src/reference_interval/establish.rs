@@ -35,17 +35,18 @@ pub const GUIDELINE_MINIMUM_N: usize = 120;
 /// # Ok::<(), lmr::reference_interval::ReferenceIntervalError>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
-    /// None: every flag is reported, nothing is excluded.
-    None,
-    /// Values flagged by Dixon's D/R rule (the default, as CLSI EP28-A3c recommends it).
+    /// Values flagged by Dixon's D/R rule (CLSI EP28-A3c).
     #[default]
     Dixon,
     /// Values outside Tukey's fences.
     Tukey,
-    /// Values flagged by either rule.
+    /// Either.
     Both,
+    /// None (flags are still reported).
+    None,
 }
 
 impl Exclusion {

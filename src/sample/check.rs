@@ -88,6 +88,42 @@ pub enum CheckError {
     Nothing,
 }
 
+/// The sample a check interprets: the fields `given` (names as in [`super::from_fields`]) over
+/// `base` (a sample file's fields, or [`Sample::default`]), then [`require`]d. Rejected fields
+/// are listed in the order given, `solution` last; `zonulin_range` says whether a zonulin range
+/// was chosen.
+///
+/// # Errors
+/// [`CheckError::Fields`] (every rejected field) or [`CheckError::Nothing`].
+///
+/// ```
+/// use lmr::sample::check::{sample, CheckError};
+/// use lmr::Sample;
+///
+/// let registry = lmr::Registry::builtin()?;
+/// let s = sample(Sample::default(), &[("vitamin_d", "20 ng/mL")], &registry, false)?;
+/// let nmol_l = s.vitamin_d.map(|v| v.in_nmol_per_l()).unwrap_or_default();
+/// assert!((nmol_l - 49.92).abs() < 1e-9); // 20 ng/mL × 2.496
+/// let none: [(&str, &str); 0] = [];
+/// assert!(matches!(sample(Sample::default(), &none, &registry, false), Err(CheckError::Nothing)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn sample<N: AsRef<str>, V: AsRef<str>>(
+    mut base: Sample,
+    given: &[(N, V)],
+    registry: &Registry,
+    zonulin_range: bool,
+) -> Result<Sample, CheckError> {
+    let mut fields: Vec<(&str, &str)> = given
+        .iter()
+        .map(|(n, v)| (n.as_ref(), v.as_ref()))
+        .collect();
+    fields.sort_by_key(|(name, _)| *name == "solution");
+    apply_fields(&mut base, fields, registry)?;
+    require(&base, given, zonulin_range)?;
+    Ok(base)
+}
+
 /// Refuses a sample that a check cannot usefully interpret: a urine result without what its
 /// recovery needs, a fraction without volume or dose, a zonulin option without zonulin, or no
 /// analyte at all. `given` are the fields as given (names as in [`super::from_fields`]);
@@ -236,14 +272,17 @@ pub fn zscore_selection(
 }
 
 /// How `lmr check` prints its document.
+// With the `cli` feature, `lmr check --format`'s values, each described by its doc comment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
-    /// The report for people ([`crate::report::to_text_with_nearest`]).
+    /// A short report for people.
     #[default]
     Text,
-    /// The JSON document ([`check_json`]).
+    /// One JSON object (keys as the batch columns, plus `details`).
     Json,
-    /// A FHIR R4 Bundle ([`crate::report::fhir::bundle`]).
+    /// A FHIR R4 Bundle (type collection) of Observations with LOINC/lmr codes and UCUM units
+    /// (see docs/fhir.md).
     Fhir,
 }
 

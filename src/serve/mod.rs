@@ -416,3 +416,29 @@ async fn assets(axum::extract::Path(name): axum::extract::Path<String>) -> Respo
     };
     ([(header::CONTENT_TYPE, kind)], body).into_response()
 }
+
+/// Asks the desktop to open `url` in a browser (`open` on macOS, `explorer` on Windows,
+/// `xdg-open` elsewhere); returns the opener's name with the error when it cannot be started.
+///
+/// ```no_run
+/// if let Err((opener, e)) = lmr::serve::open_in_browser("http://127.0.0.1:8457/") {
+///     eprintln!("cannot open a browser ({opener}: {e})");
+/// }
+/// ```
+pub fn open_in_browser(url: &str) -> Result<(), (&'static str, std::io::Error)> {
+    use std::process::{Command, Stdio};
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let mut command = Command::new(opener);
+    command
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command.spawn().map(drop).map_err(|e| (opener, e))
+}

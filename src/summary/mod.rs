@@ -79,8 +79,9 @@ use crate::zonulin::ZonulinUnit;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
-    /// Aligned text tables, units in the headers.
+    /// Aligned tables, units in the headers.
     #[default]
     Text,
     /// One JSON object.

@@ -40,17 +40,28 @@ pub struct Observation {
 }
 
 /// How to derive a table (shown with [`DeriveOptions::new`]).
+// With the `cli` feature these are `lmr zscore-reference`'s flags (help in docs/cli.md).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct DeriveOptions {
     /// What to derive it for; one of [`super::ZSCORE_ANALYTES`].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ANALYTE",
+        value_parser = |key: &str| Analyte::one_of(key, super::ZSCORE_ANALYTES)))]
     pub analyte: Analyte,
     /// The scale of the means and SDs.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "ln|linear", default_value = "ln")
+    )]
     pub scale: Scale,
     /// The age bands (half-open, `from ≤ age < below`).
+    #[cfg_attr(feature = "cli", arg(long = "age-bands", value_name = "BANDS"))]
     pub bands: AgeBands,
     /// One cell per sex and band (`true`), or both sexes pooled (`false`).
+    #[cfg_attr(feature = "cli", arg(long))]
     pub by_sex: bool,
     /// Cells with fewer observations are written with a [`DeriveWarning::SmallCell`].
+    #[cfg_attr(feature = "cli", arg(long = "min-cell", value_name = "N", default_value_t = DEFAULT_MIN_CELL_N))]
     pub min_cell_n: u64,
 }
 
@@ -408,6 +419,18 @@ pub struct TableMeta {
     pub date: String,
     /// The reference group, for people (`healthy children, Brazil site`).
     pub population: Option<String>,
+}
+
+impl TableMeta {
+    /// The id a table takes when none is given: `local-<analyte>-z`, with `-` for `_`.
+    ///
+    /// ```
+    /// use lmr::{zscore::TableMeta, Analyte};
+    /// assert_eq!(TableMeta::default_id(Analyte::LmRatio), "local-lm-ratio-z");
+    /// ```
+    pub fn default_id(analyte: Analyte) -> String {
+        format!("local-{}-z", analyte.key().replace('_', "-"))
+    }
 }
 
 /// Derives per-cell n, mean and sample SD of the transformed values.

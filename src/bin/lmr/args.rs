@@ -1,16 +1,21 @@
-//! Command-line arguments (clap derive). Values with units are taken as text and parsed by the
-//! library, so a rejected value exits 3 with a message naming the flag and the value. The help
-//! of every command and flag is in docs/cli.md (see `help.rs`).
+//! Command-line arguments (clap derive). A value the library parses (`--delimiter`,
+//! `--age-bands`, ...) is parsed by clap with the library's parser, and main turns a rejected
+//! value into exit 3; values with units are read by the sample layer. The help of every command
+//! and flag is in docs/cli.md (see `help.rs`).
 
 use std::path::PathBuf;
 
-use clap::{Arg, ArgAction, ArgMatches, Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use lmr::batch::{Format as BatchFormat, Input};
+use lmr::reference_interval::{Exclusion, INTERVAL_ANALYTES};
+use lmr::sample::check::Format as CheckFormat;
+use lmr::zscore::DeriveOptions;
+use lmr::Analyte;
 
 /// lmr command line.
 #[derive(Debug, Parser)]
 #[command(name = "lmr", version)]
 pub struct Args {
-    /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -19,15 +24,20 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per process; boxing buys nothing
 pub enum Command {
-    Check(Box<CheckArgs>),
-    Ranges(RangesArgs),
+    Check(CheckArgs),
+    Ranges {
+        #[command(subcommand)]
+        action: RangesAction,
+    },
     Batch(BatchArgs),
-    Caveats(CaveatsArgs),
-    Summary(Box<SummaryArgs>),
-    #[command(name = "reference-interval")]
-    ReferenceInterval(Box<RefIntArgs>),
-    #[command(name = "zscore-reference")]
-    ZscoreReference(Box<ZrefArgs>),
+    Caveats {
+        code: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    Summary(SummaryArgs),
+    ReferenceInterval(RefIntArgs),
+    ZscoreReference(ZrefArgs),
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
 }
@@ -46,54 +56,7 @@ pub struct ServeArgs {
     pub open: bool,
 }
 
-/// Batch output format.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum BatchFormat {
-    /// CSV: input columns, then result columns (same delimiter as the input).
-    #[default]
-    Csv,
-    /// JSON Lines: one object per row, input fields and result keys.
-    Jsonl,
-    /// FHIR R4 NDJSON: one Bundle (type collection) per row, an OperationOutcome for a row
-    /// that cannot be interpreted (see docs/fhir.md).
-    FhirNdjson,
-}
-
-/// `lmr batch`.
-#[derive(Debug, ClapArgs)]
-pub struct BatchArgs {
-    #[arg(value_name = "IN.csv|-")]
-    pub input: PathBuf,
-    #[arg(short, long, value_name = "OUT|-")]
-    pub output: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = BatchFormat::Csv)]
-    pub format: BatchFormat,
-    #[arg(long, value_name = "MAP.toml")]
-    pub columns: Option<PathBuf>,
-    #[arg(long, value_name = "C", default_value = ",")]
-    pub delimiter: String,
-    #[arg(long)]
-    pub no_progress: bool,
-    #[arg(long, value_name = "COLUMN")]
-    pub sample_id: Option<String>,
-    #[command(flatten)]
-    pub reading: ReadArgs,
-    #[command(flatten)]
-    pub ranges: RangeOptions,
-}
-
-/// How a CSV input is read (see docs/reliability.md).
-#[derive(Clone, Debug, ClapArgs)]
-pub struct ReadArgs {
-    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = lmr::files::parse_size)]
-    pub max_record_size: u64,
-    #[arg(long, value_name = "utf-8|latin1", default_value = "utf-8", value_parser = <lmr::files::Encoding as std::str::FromStr>::from_str)]
-    pub encoding: lmr::files::Encoding,
-    #[arg(long)]
-    pub decimal_comma: bool,
-}
-
-/// Output format.
+/// Output format of `ranges`, `caveats` and `reference-interval`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// A short report for people.
@@ -103,6 +66,21 @@ pub enum Format {
     Json,
 }
 
+/// `lmr batch`.
+#[derive(Debug, ClapArgs)]
+pub struct BatchArgs {
+    #[command(flatten)]
+    pub input: Input,
+    #[arg(short, long, value_name = "OUT|-")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: BatchFormat,
+    #[arg(long)]
+    pub no_progress: bool,
+    #[command(flatten)]
+    pub ranges: RangeOptions,
+}
+
 /// Ranges shared by every interpreting command.
 #[derive(Clone, Debug, Default, ClapArgs)]
 pub struct RangeOptions {
@@ -110,124 +88,23 @@ pub struct RangeOptions {
     pub ranges: Vec<PathBuf>,
     #[arg(long, value_name = "ID")]
     pub protocol: Option<String>,
-    #[arg(long, value_name = "ID")]
-    pub lm_range: Option<String>,
-    #[arg(long, value_name = "ID")]
-    pub vitamin_d_scheme: Vec<String>,
-    #[arg(long, value_name = "ID")]
-    pub zonulin_range: Option<String>,
-    #[arg(long, value_name = "ID")]
-    pub lr_range: Option<String>,
-    #[arg(long)]
-    pub subtract_baseline: bool,
+    #[command(flatten)]
+    pub choice: lmr::interpretation::Options,
     #[arg(long, value_name = "ID|FILE")]
     pub zscore_reference: Vec<String>,
-}
-
-/// The flags of `lmr check` that set a field of the sample, as (flag, value name), in the order
-/// `--help` lists them. Each flag is the field name with `-` for `_` (read by
-/// [`lmr::sample::apply_fields`]); the four `SUGAR=…` flags are repeatable.
-const SAMPLE_FLAGS: [(&str, &str); 25] = [
-    ("lactulose", "CONC"),
-    ("mannitol", "CONC"),
-    ("volume", "VOLUME"),
-    ("lactulose-dose", "MASS"),
-    ("mannitol-dose", "MASS"),
-    ("collection", "DURATION"),
-    ("age", "YEARS"),
-    ("sex", "F|M"),
-    ("vitamin-d", "CONC"),
-    ("vitamin-d-form", "total|d3|d2"),
-    ("zonulin", "VALUE"),
-    ("zonulin-matrix", "serum|stool"),
-    ("hp-genotype", "1-1|2-1|2-2"),
-    ("pretest-nsaid", "yes|no"),
-    ("pretest-alcohol", "yes|no"),
-    ("pretest-laxative", "yes|no"),
-    ("pretest-steroid", "yes|no"),
-    ("recent-diarrhoea", "yes|no"),
-    ("glycosuria", "yes|no"),
-    ("egfr", "mL/min/1.73 m²"),
-    ("sugar", "SUGAR=CONC"),
-    ("dose", "SUGAR=MASS"),
-    ("dose-volume", "VOLUME"),
-    ("solution", "SUGAR=STRENGTH"),
-    ("baseline", "SUGAR=CONC"),
-];
-
-/// The sample flags given, as (field, value) in the order of [`SAMPLE_FLAGS`].
-#[derive(Debug, Default)]
-pub struct SampleFlags(pub Vec<(String, String)>);
-
-impl clap::FromArgMatches for SampleFlags {
-    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
-        let given = SAMPLE_FLAGS.iter().flat_map(|&(flag, _)| {
-            let values = m.get_many::<String>(flag).into_iter().flatten();
-            values.map(move |v| (flag.replace('-', "_"), v.clone()))
-        });
-        Ok(SampleFlags(given.collect()))
-    }
-
-    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
-        *self = Self::from_arg_matches(m)?;
-        Ok(())
-    }
-}
-
-impl ClapArgs for SampleFlags {
-    fn augment_args(cmd: clap::Command) -> clap::Command {
-        SAMPLE_FLAGS.iter().fold(cmd, |cmd, &(flag, value)| {
-            let repeatable = value.starts_with("SUGAR=");
-            cmd.arg(
-                Arg::new(flag)
-                    .long(flag)
-                    .value_name(value)
-                    .allow_hyphen_values(true)
-                    .action(if repeatable {
-                        ArgAction::Append
-                    } else {
-                        ArgAction::Set
-                    }),
-            )
-        })
-    }
-
-    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        Self::augment_args(cmd)
-    }
 }
 
 /// `lmr check`.
 #[derive(Debug, ClapArgs)]
 pub struct CheckArgs {
     #[command(flatten)]
-    pub fields: SampleFlags,
+    pub fields: crate::check::SampleFlags,
     #[arg(long, value_name = "FILE")]
     pub sample: Option<PathBuf>,
     #[command(flatten)]
     pub ranges: RangeOptions,
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    #[arg(long, value_enum, default_value_t)]
     pub format: CheckFormat,
-}
-
-/// `lmr check` output format.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    /// A short report for people.
-    #[default]
-    Text,
-    /// One JSON object (keys as the batch columns, plus `details`).
-    Json,
-    /// A FHIR R4 Bundle (type collection) of Observations with LOINC/lmr codes and UCUM units
-    /// (see docs/fhir.md).
-    Fhir,
-}
-
-/// `lmr ranges`.
-#[derive(Debug, ClapArgs)]
-pub struct RangesArgs {
-    #[command(subcommand)]
-    pub action: RangesAction,
 }
 
 /// `lmr ranges` actions.
@@ -236,14 +113,14 @@ pub enum RangesAction {
     List {
         #[arg(long, value_name = "FILE|DIR")]
         ranges: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
     Show {
         id: String,
         #[arg(long, value_name = "FILE|DIR")]
         ranges: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
     Validate {
@@ -251,122 +128,75 @@ pub enum RangesAction {
     },
 }
 
-/// `lmr caveats`.
-#[derive(Debug, ClapArgs)]
-pub struct CaveatsArgs {
-    pub code: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-}
-
-/// Input shared by the commands that read a cohort CSV.
-#[derive(Debug, ClapArgs)]
-pub struct InputArgs {
-    #[arg(value_name = "IN.csv|-")]
-    pub input: PathBuf,
-    #[arg(long, value_name = "MAP.toml")]
-    pub columns: Option<PathBuf>,
-    #[arg(long, value_name = "C", default_value = ",")]
-    pub delimiter: String,
-    #[arg(long, value_name = "COLUMN")]
-    pub sample_id: Option<String>,
-    #[command(flatten)]
-    pub reading: ReadArgs,
-}
-
-/// Output format of `lmr summary`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum SummaryFormat {
-    /// Aligned tables, units in the headers.
-    #[default]
-    Text,
-    /// One JSON object.
-    Json,
-    /// Long ("tidy") CSV, one statistic per row.
-    Csv,
-}
-
 /// `lmr summary`.
 #[derive(Debug, ClapArgs)]
 pub struct SummaryArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[arg(long, value_name = "COLUMN")]
-    pub by: Vec<String>,
+    pub input: Input,
+    #[command(flatten)]
+    pub groups: Groups,
     #[arg(long, value_name = "OUT.html")]
     pub html: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
     pub svg_dir: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
-    pub format: SummaryFormat,
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
-    pub max_groups: usize,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: lmr::summary::Format,
     #[command(flatten)]
     pub ranges: RangeOptions,
 }
 
-/// Which outliers `lmr reference-interval` leaves out.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum ExcludeArg {
-    /// Values flagged by Dixon's D/R rule (CLSI EP28-A3c).
-    #[default]
-    Dixon,
-    /// Values outside Tukey's fences.
-    Tukey,
-    /// Either.
-    Both,
-    /// None (flags are still reported).
-    None,
+/// `--by` and `--max-groups`.
+#[derive(Debug, ClapArgs)]
+pub struct Groups {
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Vec<String>,
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_groups: usize,
 }
 
 /// `lmr reference-interval`.
 #[derive(Debug, ClapArgs)]
 pub struct RefIntArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[arg(long, value_name = "ANALYTE")]
-    pub analyte: String,
-    #[arg(long, value_name = "COLUMN")]
-    pub by: Vec<String>,
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
-    pub max_groups: usize,
-    #[arg(long, value_enum, default_value_t = ExcludeArg::Dixon)]
-    pub exclude: ExcludeArg,
+    pub input: Input,
+    #[arg(long, value_name = "ANALYTE", value_parser = |a: &str| Analyte::one_of(a, INTERVAL_ANALYTES))]
+    pub analyte: Analyte,
+    #[command(flatten)]
+    pub groups: Groups,
+    #[arg(long, value_enum, default_value_t)]
+    pub exclude: Exclusion,
     #[arg(long, value_name = "FILE.toml")]
     pub write_range: Option<PathBuf>,
+    #[command(flatten)]
+    pub about: About,
+    #[arg(long, value_name = "TEXT")]
+    pub method: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    #[command(flatten)]
+    pub ranges: RangeOptions,
+}
+
+/// `--id` and `--population` of a written range or table.
+#[derive(Debug, ClapArgs)]
+pub struct About {
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
     #[arg(long, value_name = "TEXT")]
     pub population: Option<String>,
-    #[arg(long, value_name = "TEXT")]
-    pub method: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    #[command(flatten)]
-    pub ranges: RangeOptions,
 }
 
 /// `lmr zscore-reference`.
 #[derive(Debug, ClapArgs)]
 pub struct ZrefArgs {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[arg(long, value_name = "ANALYTE")]
-    pub analyte: String,
-    #[arg(long, value_name = "BANDS")]
-    pub age_bands: String,
-    #[arg(long)]
-    pub by_sex: bool,
+    pub input: Input,
+    #[command(flatten)]
+    pub derive: DeriveOptions,
     #[arg(long = "where", value_name = "COLUMN=VALUE")]
-    pub filter: Vec<String>,
-    #[arg(long, value_name = "ln|linear", default_value = "ln")]
-    pub scale: String,
-    #[arg(long, value_name = "N", default_value_t = 30)]
-    pub min_cell: u64,
-    #[arg(long, value_name = "ID")]
-    pub id: Option<String>,
-    #[arg(long, value_name = "TEXT")]
-    pub population: Option<String>,
+    pub filter: Vec<lmr::cohort::Filter>,
+    #[command(flatten)]
+    pub about: About,
     #[arg(short, long, value_name = "REF.toml|-")]
     pub output: Option<PathBuf>,
     #[command(flatten)]

@@ -1,52 +1,31 @@
 //! `lmr batch`: a CSV file in, every row interpreted, results appended. The work is in
-//! [`lmr::batch`]; this is argument handling, files, the progress bar and the summary.
+//! [`lmr::batch`]; this is the files, the progress bar and the summary.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use lmr::batch::{Format, Options};
 use lmr::report::BatchRun;
 
-use crate::args::{BatchArgs, BatchFormat};
+use crate::args::BatchArgs;
 use crate::check::{interpreter, zscores};
+use crate::cohort::{output_file, protocol};
 use crate::error::{say, CliError};
-use crate::files;
-use crate::input::{column_map, delimiter, protocol};
 use crate::ranges::load_registry;
 
 /// Runs `lmr batch`.
 pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
     // The output first, before anything is read: an output that is one of the inputs, or in a
     // missing or read-only directory, is refused with nothing read and nothing written.
-    let inputs = files::inputs(&a.input, a.columns.as_deref(), &a.ranges);
-    let output = match &a.output {
-        Some(p) if p != Path::new("-") => Some(files::output(p, &inputs)?),
-        _ => {
-            files::check_stdout(&inputs)?;
-            None
-        }
-    };
-    let delimiter = delimiter(&a.delimiter)?;
+    let output = output_file(a.output.as_deref(), &a.input, &a.ranges)?;
     let registry = load_registry(&a.ranges.ranges)?;
     let selection = zscores(&registry, &a.ranges)?;
     let interpreter = interpreter(&registry, &a.ranges)?.with_zscores(&selection);
-    let protocol = protocol(&registry, &a.ranges)?;
-    let map = column_map(a.columns.as_deref(), a.sample_id.as_deref(), &a.reading)?;
-    let options = Options {
-        format: match a.format {
-            BatchFormat::Csv => Format::Csv,
-            BatchFormat::Jsonl => Format::Jsonl,
-            BatchFormat::FhirNdjson => Format::FhirNdjson,
-        },
-        delimiter,
-        columns: &map,
-        protocol,
-        max_record_size: a.reading.max_record_size,
-        encoding: a.reading.encoding,
-    };
-    let (input, len) = lmr::files::open_input(&a.input)?;
+    let map = a.input.column_map()?;
+    let options = a
+        .input
+        .options(a.format, &map, protocol(&registry, &a.ranges)?);
+    let (input, len) = a.input.open()?;
     let bar = len
         .filter(|_| !a.no_progress && io::stderr().is_terminal())
         .map(|len| {
@@ -57,16 +36,18 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
             bar
         });
     let mut progress = |bytes| bar.iter().for_each(|b| b.set_position(bytes));
+    let run = |out: &mut dyn Write, progress: &mut dyn FnMut(u64)| {
+        lmr::batch::run(input, out, &interpreter, &options, progress)
+    };
     let stats = match output {
         Some(mut file) => {
-            let stats = lmr::batch::run(input, &mut file, &interpreter, &options, &mut progress)?;
+            let stats = run(&mut file, &mut progress)?;
             file.commit()?;
             stats
         }
         None => {
-            let mut out = io::stdout();
-            let stats = lmr::batch::run(input, &mut out, &interpreter, &options, &mut progress)?;
-            out.flush().map_err(CliError::Stdout)?;
+            let stats = run(&mut io::stdout(), &mut progress)?;
+            io::stdout().flush().map_err(CliError::Stdout)?;
             stats
         }
     };

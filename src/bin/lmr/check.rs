@@ -2,33 +2,90 @@
 
 use std::process::ExitCode;
 
-use lmr::interpretation::{InterpretError, Interpreter, Sample};
+use clap::{Arg, ArgAction, ArgMatches};
+use lmr::interpretation::{InterpretError, Interpreter};
 use lmr::reference::Registry;
-use lmr::sample::check::{self, CheckError, CheckOptions, Format};
+use lmr::sample::check::{self, CheckError, CheckOptions};
 use lmr::zscore::ZscoreSelection;
+use lmr::Sample;
 
-use crate::args::{CheckArgs, CheckFormat, RangeOptions};
+use crate::args::{CheckArgs, RangeOptions};
 use crate::error::{print, CliError};
 use crate::ranges::load_registry;
 
-/// The interpreter for the shared range flags; an unknown or wrong-analyte range id is a
-/// rejected flag value (exit 3).
+/// The flags that set a field of the sample, as (flag, value name), in the order `--help` lists
+/// them: each is the field's name with `-` for `_` ([`lmr::sample::apply_fields`]); the
+/// `SUGAR=…` flags are repeatable.
+const SAMPLE_FLAGS: [(&str, &str); 25] = [
+    ("lactulose", "CONC"),
+    ("mannitol", "CONC"),
+    ("volume", "VOLUME"),
+    ("lactulose-dose", "MASS"),
+    ("mannitol-dose", "MASS"),
+    ("collection", "DURATION"),
+    ("age", "YEARS"),
+    ("sex", "F|M"),
+    ("vitamin-d", "CONC"),
+    ("vitamin-d-form", "total|d3|d2"),
+    ("zonulin", "VALUE"),
+    ("zonulin-matrix", "serum|stool"),
+    ("hp-genotype", "1-1|2-1|2-2"),
+    ("pretest-nsaid", "yes|no"),
+    ("pretest-alcohol", "yes|no"),
+    ("pretest-laxative", "yes|no"),
+    ("pretest-steroid", "yes|no"),
+    ("recent-diarrhoea", "yes|no"),
+    ("glycosuria", "yes|no"),
+    ("egfr", "mL/min/1.73 m²"),
+    ("sugar", "SUGAR=CONC"),
+    ("dose", "SUGAR=MASS"),
+    ("dose-volume", "VOLUME"),
+    ("solution", "SUGAR=STRENGTH"),
+    ("baseline", "SUGAR=CONC"),
+];
+
+/// The sample flags given, as (field, value) in the order of [`SAMPLE_FLAGS`].
+#[derive(Debug, Default)]
+pub struct SampleFlags(pub Vec<(String, String)>);
+
+impl clap::FromArgMatches for SampleFlags {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let given = SAMPLE_FLAGS.iter().flat_map(|&(flag, _)| {
+            let values = m.get_many::<String>(flag).into_iter().flatten();
+            values.map(move |v| (flag.replace('-', "_"), v.clone()))
+        });
+        Ok(SampleFlags(given.collect()))
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for SampleFlags {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        SAMPLE_FLAGS.iter().fold(cmd, |cmd, &(flag, value)| {
+            let action = match value.starts_with("SUGAR=") {
+                true => ArgAction::Append,
+                false => ArgAction::Set,
+            };
+            let arg = Arg::new(flag).long(flag).value_name(value).action(action);
+            cmd.arg(arg.allow_hyphen_values(true))
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+/// The interpreter for the shared range flags (an unknown range id exits 3).
 pub fn interpreter<'r>(
     registry: &'r Registry,
     r: &RangeOptions,
 ) -> Result<Interpreter<'r>, CliError> {
-    Ok(Interpreter::new(registry, &options(r))?)
-}
-
-/// Builds the interpreter options from the shared range flags.
-fn options(r: &RangeOptions) -> lmr::interpretation::Options {
-    lmr::interpretation::Options {
-        lm_range: r.lm_range.clone(),
-        vitamin_d_schemes: r.vitamin_d_scheme.clone(),
-        zonulin_range: r.zonulin_range.clone(),
-        lr_range: r.lr_range.clone(),
-        subtract_baseline: r.subtract_baseline,
-    }
+    Ok(Interpreter::new(registry, &r.choice)?)
 }
 
 /// The z-score tables named with `--zscore-reference`.
@@ -38,48 +95,43 @@ pub fn zscores(registry: &Registry, r: &RangeOptions) -> Result<ZscoreSelection,
 
 /// The check's errors in flags; `zonulin_range` is the range `--zonulin-range` chose.
 fn check_error(e: CheckError, zonulin_range: Option<&str>) -> CliError {
-    match e {
-        CheckError::Fields(errors) => CliError::Rejected(errors),
-        CheckError::Zscore { spec, source } => CliError::input("--zscore-reference", &spec, source),
-        CheckError::ZscoreSelection(e) => CliError::ZscoreSelection(e),
+    match (e, zonulin_range) {
+        (CheckError::Fields(errors), _) => CliError::Rejected(errors),
+        (CheckError::Zscore { spec, source }, _) => {
+            CliError::input("--zscore-reference", &spec, source)
+        }
+        (CheckError::ZscoreSelection(e), _) => CliError::ZscoreSelection(e),
         // A range for the other matrix (or unit) names the flag that chose it.
-        CheckError::Interpret(e @ InterpretError::Zonulin(_)) => match zonulin_range {
-            Some(id) => CliError::input("--zonulin-range", id, e),
-            None => CliError::Check(CheckError::Interpret(e)),
-        },
-        CheckError::Nothing => CliError::NothingToInterpret,
-        e => CliError::Check(e),
+        (CheckError::Interpret(e @ InterpretError::Zonulin(_)), Some(id)) => {
+            CliError::input("--zonulin-range", id, e)
+        }
+        (CheckError::Nothing, _) => CliError::NothingToInterpret,
+        (e, _) => e.into(),
     }
 }
 
-/// The sample: a `--sample` file (if any), then the flags, read through the library's one
-/// sample layer so `check` accepts exactly the values `batch` does.
+/// The sample: a `--sample` file (if any), then the flags, read by the library's one sample
+/// layer so `check` accepts exactly the values `batch` does.
 fn sample(a: &CheckArgs, registry: &Registry) -> Result<Sample, CliError> {
-    let mut s = match &a.sample {
+    let base = match &a.sample {
         None => Sample::default(),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|error| CliError::SampleRead {
+            let text = std::fs::read_to_string(path).map_err(|e| CliError::SampleRead {
                 path: path.clone(),
-                error,
+                error: e,
             })?;
-            lmr::sample_file::parse(&path.display().to_string(), &text, registry)
-                .map_err(CliError::SampleFile)?
+            lmr::sample_file::parse(&path.display().to_string(), &text, registry)?
         }
     };
     let protocol = a
         .ranges
         .protocol
         .iter()
-        .map(|p| ("protocol".into(), p.clone()));
-    let mut given: Vec<_> = a.fields.0.iter().cloned().chain(protocol).collect();
-    // Rejected values are listed in this order: `--solution` last, as it always was.
-    given.sort_by_key(|(name, _)| name == "solution");
-    let pairs = given.iter().map(|(n, v)| (n.as_str(), v.as_str()));
-    lmr::sample::apply_fields(&mut s, pairs, registry).map_err(CliError::Rejected)?;
-    let zonulin_range = a.ranges.zonulin_range.as_deref();
-    check::require(&s, &given, zonulin_range.is_some())
-        .map_err(|e| check_error(e, zonulin_range))?;
-    Ok(s)
+        .map(|p| ("protocol".to_string(), p.clone()));
+    let given: Vec<_> = a.fields.0.iter().cloned().chain(protocol).collect();
+    let zonulin_range = a.ranges.choice.zonulin_range.as_deref();
+    check::sample(base, &given, registry, zonulin_range.is_some())
+        .map_err(|e| check_error(e, zonulin_range))
 }
 
 /// Runs `lmr check`.
@@ -87,16 +139,11 @@ pub fn run(a: &CheckArgs) -> Result<ExitCode, CliError> {
     let registry = load_registry(&a.ranges.ranges)?;
     let sample = sample(a, &registry)?;
     let options = CheckOptions {
-        ranges: options(&a.ranges),
+        ranges: a.ranges.choice.clone(),
         zscore_reference: a.ranges.zscore_reference.clone(),
     };
-    let format = match a.format {
-        CheckFormat::Text => Format::Text,
-        CheckFormat::Json => Format::Json,
-        CheckFormat::Fhir => Format::Fhir,
-    };
-    let text = check::render(&sample, &registry, &options, format)
-        .map_err(|e| check_error(e, a.ranges.zonulin_range.as_deref()))?;
+    let text = check::render(&sample, &registry, &options, a.format)
+        .map_err(|e| check_error(e, a.ranges.choice.zonulin_range.as_deref()))?;
     print(&text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,100 +1,122 @@
 //! `lmr summary`, `lmr reference-interval` and `lmr zscore-reference`: the cohort is read in
-//! [`lmr::cohort`]; this chooses the options and prints.
+//! [`lmr::cohort`]; this opens the files and prints. Also the file and protocol helpers the
+//! commands that read a CSV share.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use lmr::batch::{ColumnMap, Format as BatchFormat, Options as BatchOptions, Scan, Stats};
+use lmr::batch::{Format, Input, Scan, Stats};
 use lmr::cohort::{self, Grouping, RangeFileOptions};
-use lmr::files::OutputFile;
-use lmr::reference::{Analyte, Registry};
-use lmr::reference_interval::{self as ri, Exclusion};
+use lmr::files::{OutputFile, Quoted};
+use lmr::interpretation::Interpreter;
+use lmr::protocol::NamedProtocol;
+use lmr::reference::Registry;
+use lmr::reference_interval::iso_date;
 use lmr::report::CohortRun;
 use lmr::summary::{self, HtmlOptions};
-use lmr::zscore::{self, DeriveOptions, TableMeta};
+use lmr::zscore::TableMeta;
 
-use crate::args::{
-    ExcludeArg, Format, InputArgs, RangeOptions, RefIntArgs, SummaryArgs, SummaryFormat, ZrefArgs,
-};
+use crate::args::{Format as TextOrJson, Groups, RangeOptions, RefIntArgs, SummaryArgs, ZrefArgs};
 use crate::check::{interpreter, zscores};
-use crate::error::{print, rejected, say, CliError};
-use crate::files;
-use crate::input::{column_map, delimiter, protocol};
+use crate::error::{print, say, CliError};
 use crate::ranges::load_registry;
 
-/// The delimiter, the ranges and the column map of a cohort command.
-fn setup(input: &InputArgs, ranges: &RangeOptions) -> Result<(u8, Registry, ColumnMap), CliError> {
-    let delimiter = delimiter(&input.delimiter)?;
-    let registry = load_registry(&ranges.ranges)?;
-    let map = column_map(
-        input.columns.as_deref(),
-        input.sample_id.as_deref(),
-        &input.reading,
-    )?;
-    Ok((delimiter, registry, map))
-}
-
-/// How the input is read, as `lmr batch` reads it.
-fn batch_options<'a>(
-    (delimiter, input): (u8, &InputArgs),
-    map: &'a ColumnMap,
-    protocol: Option<&'a lmr::protocol::NamedProtocol>,
-) -> BatchOptions<'a> {
-    BatchOptions {
-        format: BatchFormat::Csv,
-        delimiter,
-        columns: map,
-        protocol,
-        max_record_size: input.reading.max_record_size,
-        encoding: input.reading.encoding,
+/// Opens `path` for writing unless it is `-` or absent (standard output, checked), refusing a
+/// file the command reads.
+pub fn output_file(
+    path: Option<&Path>,
+    input: &Input,
+    r: &RangeOptions,
+) -> Result<Option<OutputFile>, CliError> {
+    // The `--zscore-reference` arguments that name files are read too.
+    let tables = r
+        .zscore_reference
+        .iter()
+        .map(Path::new)
+        .filter(|p| p.exists());
+    let inputs: Vec<&Path> = input
+        .files()
+        .chain(r.ranges.iter().map(|p| p.as_path()))
+        .chain(tables)
+        .collect();
+    match path.filter(|p| *p != Path::new("-")) {
+        Some(p) => Ok(Some(OutputFile::create(p, &inputs)?)),
+        None => Ok(lmr::files::check_stdout(&inputs).map(|()| None)?),
     }
 }
 
-/// The rows read on stderr; exit 3 when some had an error.
-fn report(stats: &Stats) -> ExitCode {
-    say(CohortRun(stats));
-    ExitCode::from(if stats.errors > 0 { 3 } else { 0 })
+/// The protocol named with `--protocol`, if any.
+pub fn protocol<'a>(
+    registry: &'a Registry,
+    r: &RangeOptions,
+) -> Result<Option<&'a NamedProtocol>, CliError> {
+    let find = |id| {
+        registry.protocol(id).ok_or_else(|| {
+            CliError::input("--protocol", id, "no such protocol (see `lmr ranges list`)")
+        })
+    };
+    r.protocol.as_deref().map(find).transpose()
 }
 
-/// Opens `path` for writing unless it is `-` (standard output), refusing one of the inputs.
-fn output_file(
-    path: Option<&Path>,
-    input: &InputArgs,
-    ranges: &RangeOptions,
-) -> Result<Option<OutputFile>, CliError> {
-    match path {
-        Some(p) if p != Path::new("-") => {
-            let inputs = files::inputs(&input.input, input.columns.as_deref(), ranges);
-            files::output(p, &inputs).map(Some)
-        }
-        _ => Ok(None),
+/// The rows of `input`, read as `lmr batch` reads them, with what reading them needs.
+fn read<'r, T>(
+    input: &Input,
+    registry: &'r Registry,
+    r: &RangeOptions,
+    read: impl FnOnce(
+        Scan<Box<dyn std::io::Read>>,
+        &Interpreter<'_>,
+        &lmr::batch::Options<'_>,
+        Option<&'r NamedProtocol>,
+    ) -> Result<(T, Stats), CliError>,
+) -> Result<(T, ExitCode), CliError> {
+    let selection = zscores(registry, r)?;
+    let interpreter = interpreter(registry, r)?.with_zscores(&selection);
+    let map = input.column_map()?;
+    let named = protocol(registry, r)?;
+    let options = input.options(Format::Csv, &map, named);
+    let scan = Scan::new(input.open()?.0, &options)?;
+    let (value, stats) = read(scan, &interpreter, &options, named)?;
+    say(CohortRun(&stats));
+    Ok((value, ExitCode::from(if stats.errors > 0 { 3 } else { 0 })))
+}
+
+fn grouping(g: &Groups) -> Grouping<'_> {
+    Grouping {
+        option: "--by",
+        by: &g.by,
+        max_groups: g.max_groups,
     }
 }
 
 /// Runs `lmr summary`.
 pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
     let html_file = output_file(a.html.as_deref(), &a.input, &a.ranges)?;
-    let (delimiter, registry, map) = setup(&a.input, &a.ranges)?;
-    let selection = zscores(&registry, &a.ranges)?;
-    let interpreter = interpreter(&registry, &a.ranges)?.with_zscores(&selection);
-    let options = batch_options((delimiter, &a.input), &map, protocol(&registry, &a.ranges)?);
-    let scan = Scan::new(lmr::files::open_input(&a.input.input)?.0, &options)?;
-    let grouping = Grouping {
-        option: "--by",
-        by: &a.by,
-        max_groups: a.max_groups,
-    };
-    let (sum, stats) = cohort::summarise(scan, &interpreter, &registry, &options, &grouping)?;
-    let exit = report(&stats);
-    print(&sum.render(match a.format {
-        SummaryFormat::Text => summary::Format::Text,
-        SummaryFormat::Json => summary::Format::Json,
-        SummaryFormat::Csv => summary::Format::Csv,
-    }))?;
-    let scheme = a.ranges.vitamin_d_scheme.first().filter(|s| *s != "all");
+    let registry = load_registry(&a.ranges.ranges)?;
+    let (sum, exit) = read(
+        &a.input,
+        &registry,
+        &a.ranges,
+        |scan, interpreter, options, _| {
+            Ok(cohort::summarise(
+                scan,
+                interpreter,
+                &registry,
+                options,
+                &grouping(&a.groups),
+            )?)
+        },
+    )?;
+    print(&sum.render(a.format))?;
     let html_options = HtmlOptions {
-        subtitle: Some(a.input.input.display().to_string()),
-        vitamin_d_scheme: scheme.cloned(),
+        subtitle: Some(a.input.path.display().to_string()),
+        vitamin_d_scheme: a
+            .ranges
+            .choice
+            .vitamin_d_schemes
+            .first()
+            .filter(|s| *s != "all")
+            .cloned(),
         ..HtmlOptions::default()
     };
     if let Some(file) = html_file {
@@ -108,8 +130,8 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
         })?;
         for figure in summary::svg_figures(&sum, &html_options) {
             let path = dir.join(figure.file_name);
-            let file = output_file(Some(&path), &a.input, &a.ranges)?;
-            let file = file.ok_or_else(|| CliError::NotAFileName { path: path.clone() })?;
+            let file = output_file(Some(&path), &a.input, &a.ranges)?
+                .ok_or(CliError::NotAFileName(path))?;
             file.write_text(&figure.svg)?;
         }
     }
@@ -118,39 +140,42 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, CliError> {
 
 /// Runs `lmr reference-interval`.
 pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
-    let analyte = Analyte::one_of(&a.analyte, ri::INTERVAL_ANALYTES);
-    let analyte = analyte.map_err(rejected("--analyte", &a.analyte))?;
     let range_file = output_file(a.write_range.as_deref(), &a.input, &a.ranges)?;
-    let (delimiter, registry, map) = setup(&a.input, &a.ranges)?;
-    let interpreter = interpreter(&registry, &a.ranges)?;
-    let named = protocol(&registry, &a.ranges)?;
-    let options = batch_options((delimiter, &a.input), &map, named);
-    let scan = Scan::new(lmr::files::open_input(&a.input.input)?.0, &options)?;
-    let grouping = Grouping {
-        option: "--by",
-        by: &a.by,
-        max_groups: a.max_groups,
-    };
-    let (parts, stats) =
-        cohort::partitions(scan, &interpreter, &options, &grouping, analyte, named)?;
-    let exit = report(&stats);
-    let exclude = match a.exclude {
-        ExcludeArg::Dixon => Exclusion::Dixon,
-        ExcludeArg::Tukey => Exclusion::Tukey,
-        ExcludeArg::Both => Exclusion::Both,
-        ExcludeArg::None => Exclusion::None,
-    };
+    let registry = load_registry(&a.ranges.ranges)?;
+    let ((parts, named), exit) = read(
+        &a.input,
+        &registry,
+        &a.ranges,
+        |scan, interpreter, options, named| {
+            let (parts, stats) = cohort::partitions(
+                scan,
+                interpreter,
+                options,
+                &grouping(&a.groups),
+                a.analyte,
+                named,
+            )?;
+            Ok(((parts, named), stats))
+        },
+    )?;
     let write = a.write_range.as_ref().map(|_| RangeFileOptions {
-        id: a.id.as_deref(),
-        population: a.population.clone(),
+        id: a.about.id.as_deref(),
+        population: a.about.population.clone(),
         method: a.method.clone(),
-        input: a.input.input.display().to_string(),
-        date: ri::iso_date(std::time::SystemTime::now()),
+        input: a.input.path.display().to_string(),
+        date: iso_date(std::time::SystemTime::now()),
     });
-    let out = cohort::intervals(&parts, &a.by, analyte, exclude, named, write.as_ref())?;
+    let out = cohort::intervals(
+        &parts,
+        &a.groups.by,
+        a.analyte,
+        a.exclude,
+        named,
+        write.as_ref(),
+    )?;
     match a.format {
-        Format::Text => print(&out.text)?,
-        Format::Json => {
+        TextOrJson::Text => print(&out.text)?,
+        TextOrJson::Json => {
             print(&(serde_json::to_string_pretty(&out.json).unwrap_or_default() + "\n"))?
         }
     }
@@ -160,60 +185,61 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, CliError> {
         }
         let texts: Vec<(&str, &str)> = out.range_files.iter().map(|(l, t)| (&**l, &**t)).collect();
         file.write_text(&lmr::reference::merge_range_files(&texts)?)?;
-        let (n, path) = (texts.len(), path.display());
-        eprintln!("lmr: wrote {n} range(s) to {path} (load with --ranges)");
+        eprintln!(
+            "lmr: wrote {} range(s) to {} (load with --ranges)",
+            texts.len(),
+            path.display()
+        );
     }
     Ok(exit)
 }
 
 /// Runs `lmr zscore-reference`.
 pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, CliError> {
-    let analyte = Analyte::one_of(&a.analyte, zscore::ZSCORE_ANALYTES);
-    let analyte = analyte.map_err(rejected("--analyte", &a.analyte))?;
     let table_file = output_file(a.output.as_deref(), &a.input, &a.ranges)?;
-    let bands = a
-        .age_bands
-        .parse()
-        .map_err(rejected("--age-bands", &a.age_bands))?;
-    let scale = a.scale.parse().map_err(rejected("--scale", &a.scale))?;
-    let filters = (a.filter.iter())
-        .map(|f| f.parse().map_err(rejected("--where", f)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let (delimiter, registry, map) = setup(&a.input, &a.ranges)?;
-    let interpreter = interpreter(&registry, &a.ranges)?;
-    let options = batch_options((delimiter, &a.input), &map, protocol(&registry, &a.ranges)?);
-    let scan = Scan::new(lmr::files::open_input(&a.input.input)?.0, &options)?;
-    let (obs, stats) =
-        cohort::observations(scan, &interpreter, &options, analyte, "--where", &filters)?;
-    let exit = report(&stats);
+    let registry = load_registry(&a.ranges.ranges)?;
+    let (obs, exit) = read(
+        &a.input,
+        &registry,
+        &a.ranges,
+        |scan, interpreter, options, _| {
+            Ok(cohort::observations(
+                scan,
+                interpreter,
+                options,
+                a.derive.analyte,
+                "--where",
+                &a.filter,
+            )?)
+        },
+    )?;
     say(&obs);
-    let derive_options = DeriveOptions {
-        analyte,
-        scale,
-        bands,
-        by_sex: a.by_sex,
-        min_cell_n: a.min_cell,
-    };
-    let derivation = zscore::derive(obs.values, &derive_options)?;
+    let derivation = lmr::zscore::derive(obs.values, &a.derive)?;
     for w in derivation.warnings() {
         say(format_args!("warning: {w}"));
     }
+    let filter: Vec<String> = a.filter.iter().map(ToString::to_string).collect();
     let meta = TableMeta {
-        id: (a.id.clone())
-            .unwrap_or_else(|| format!("local-{}-z", analyte.key().replace('_', "-"))),
+        id: a
+            .about
+            .id
+            .clone()
+            .unwrap_or_else(|| TableMeta::default_id(a.derive.analyte)),
         title: None,
-        input: a.input.input.display().to_string(),
-        filter: (!a.filter.is_empty()).then(|| a.filter.join(", ")),
-        date: ri::iso_date(std::time::SystemTime::now()),
-        population: a.population.clone(),
+        input: a.input.path.display().to_string(),
+        filter: (!filter.is_empty()).then(|| filter.join(", ")),
+        date: iso_date(std::time::SystemTime::now()),
+        population: a.about.population.clone(),
     };
     let text = derivation.to_table(&meta)?.to_toml();
     match table_file {
         Some(file) => {
             let shown = file.path().display().to_string();
             file.write_text(&text)?;
-            let id = lmr::files::Quoted(&meta.id);
-            eprintln!("lmr: wrote z-score table {id} to {shown} (use with --zscore-reference)");
+            eprintln!(
+                "lmr: wrote z-score table {} to {shown} (use with --zscore-reference)",
+                Quoted(&meta.id)
+            );
         }
         None => print(&text)?,
     }

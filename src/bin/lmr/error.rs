@@ -1,7 +1,11 @@
-//! CLI errors and their exit codes.
+//! What stops a command, and its exit code: 3 when a value given cannot be used, 1 when a file
+//! or the input fails (clap's usage errors exit 2 on their own).
 
+use std::error::Error;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use lmr::files::Quoted;
 
 /// What stops a command.
@@ -10,146 +14,120 @@ pub enum CliError {
     /// A flag's value was rejected (exit 3): `--flag "value": what is wrong`.
     #[error("{flag} {}: {}", Quoted(.value), without_value(.value, .problem))]
     Input {
-        /// The flag.
-        flag: &'static str,
+        /// The flag (or argument).
+        flag: String,
         /// The value given.
         value: String,
-        /// What is wrong with it (a library error, or the binary's words).
-        problem: Box<dyn std::error::Error + Send + Sync>,
+        /// What is wrong with it.
+        problem: Box<dyn Error + Send + Sync>,
     },
     /// `lmr check`: fields of the sample rejected (exit 3), one per line.
     #[error("{}", rejected_lines(.0))]
     Rejected(lmr::sample::SampleErrors),
-    /// `lmr check`: the sample cannot be interpreted as given (exit 3).
-    #[error(transparent)]
-    Check(lmr::sample::check::CheckError),
     /// `lmr check` was given nothing to interpret (exit 3).
     #[error(
         "nothing to interpret: give urine sugars (--lactulose, --mannitol with --volume and doses), --vitamin-d or --zonulin"
     )]
     NothingToInterpret,
-    /// A `--sample` file cannot be used (exit 3).
-    #[error(transparent)]
-    SampleFile(lmr::sample_file::SampleFileError),
-    /// The range options cannot be used together (exit 3).
-    #[error(transparent)]
-    Options(#[from] lmr::interpretation::ConfigError),
     /// Two `--zscore-reference` tables for one analyte (exit 3).
     #[error("--zscore-reference: {0}")]
     ZscoreSelection(lmr::zscore::AmbiguousTables),
-    /// `lmr reference-interval`: a range file cannot be written from the result (exit 3).
-    #[error(transparent)]
-    Interval(#[from] lmr::cohort::IntervalError),
     /// `lmr reference-interval --write-range`: no partition gave an interval (exit 3).
     #[error("no interval could be established: nothing written")]
     NothingWritten,
-    /// `lmr zscore-reference`: no table can be derived from the rows (exit 3).
-    #[error(transparent)]
-    Derive(#[from] lmr::zscore::DeriveError),
-    /// A range file cannot be used (exit 1).
-    #[error(transparent)]
-    RangeFile(#[from] lmr::reference::RangeFileError),
-    /// `lmr serve` cannot listen or stopped with an error (exit 1).
-    #[cfg(feature = "serve")]
-    #[error(transparent)]
-    Serve(#[from] lmr::serve::ServeError),
-    /// A cohort cannot be read: an unknown `--by` column (exit 3), a limit passed (exit 1).
-    #[error(transparent)]
-    Cohort(#[from] lmr::cohort::CohortError),
     /// An output path that names no file (exit 1).
-    #[error("{}: not a file name", .path.display())]
-    NotAFileName {
-        /// The path.
-        path: std::path::PathBuf,
-    },
-    /// A batch could not run (exit 1).
-    #[error(transparent)]
-    Batch(#[from] lmr::batch::BatchError),
-    /// A column map cannot be used (exit 1).
-    #[error("column map {0}")]
-    ColumnMap(lmr::batch::ColumnMapError),
-    /// An output that would replace an input, or a file that cannot be used (exit 1).
-    #[error(transparent)]
-    File(#[from] lmr::files::FileError),
+    #[error("{}: not a file name", .0.display())]
+    NotAFileName(PathBuf),
     /// A `--sample` file cannot be read (exit 1).
     #[error("--sample {}: cannot read: {error}", .path.display())]
     SampleRead {
-        /// The file.
-        path: std::path::PathBuf,
-        /// The cause (printed in the message, so not also a `source()`).
+        path: PathBuf,
         error: std::io::Error,
     },
     /// Standard output cannot be written (exit 1).
     #[error("writing to standard output: {0}")]
     Stdout(std::io::Error),
+    /// The library's error: exit 3 for a rejected value, else 1.
+    #[error(transparent)]
+    Lmr(#[from] lmr::Error),
 }
 
-// The map's error is printed in the message, so it is not also a `source()`.
-impl From<lmr::batch::ColumnMapError> for CliError {
-    fn from(e: lmr::batch::ColumnMapError) -> Self {
-        CliError::ColumnMap(e)
-    }
+/// Every library error converts through [`lmr::Error`].
+macro_rules! through_lmr_error {
+    ($($error:ty),*) => {$(
+        impl From<$error> for CliError {
+            fn from(e: $error) -> Self {
+                CliError::Lmr(e.into())
+            }
+        }
+    )*};
 }
+through_lmr_error!(
+    lmr::RangeFileError,
+    lmr::BatchError,
+    lmr::batch::ColumnMapError,
+    lmr::files::FileError,
+    lmr::cohort::CohortError,
+    lmr::cohort::IntervalError,
+    lmr::zscore::DeriveError,
+    lmr::interpretation::ConfigError,
+    lmr::sample::check::CheckError,
+    lmr::sample_file::SampleFileError
+);
+#[cfg(feature = "serve")]
+through_lmr_error!(lmr::serve::ServeError);
 
 impl CliError {
-    /// A rejected flag value.
+    /// A rejected value of `flag`.
     pub fn input(
-        flag: &'static str,
+        flag: &str,
         value: &str,
-        problem: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> CliError {
+        problem: impl Into<Box<dyn Error + Send + Sync>>,
+    ) -> Self {
+        let (flag, value, problem) = (flag.to_string(), value.to_string(), problem.into());
         CliError::Input {
             flag,
-            value: value.to_string(),
-            problem: problem.into(),
+            value,
+            problem,
+        }
+    }
+
+    /// A value clap's parser (the library's) rejected, as [`CliError::Input`]; any other clap
+    /// error (usage, `--help`) is given back.
+    pub fn from_clap(e: clap::Error) -> Result<CliError, clap::Error> {
+        let text = |kind| match e.get(kind) {
+            Some(ContextValue::String(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let arg = text(ContextKind::InvalidArg);
+        let value = text(ContextKind::InvalidValue);
+        match (e.kind(), arg, value, e.source()) {
+            (ErrorKind::ValueValidation, Some(arg), Some(value), Some(source)) => {
+                // `--age-bands <BANDS>` names the flag `--age-bands`.
+                let flag = arg.split(' ').next().unwrap_or(&arg);
+                Ok(CliError::input(flag, &value, source.to_string()))
+            }
+            _ => Err(e),
         }
     }
 
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
-        match self {
-            CliError::Cohort(e) if e.is_rejected_value() => ExitCode::from(3),
-            CliError::Input { .. }
-            | CliError::Rejected(_)
-            | CliError::Check(_)
-            | CliError::NothingToInterpret
-            | CliError::SampleFile(_)
-            | CliError::Options(_)
-            | CliError::ZscoreSelection(_)
-            | CliError::Interval(_)
-            | CliError::NothingWritten
-            | CliError::Derive(_) => ExitCode::from(3),
-            CliError::RangeFile(_)
-            | CliError::SampleRead { .. }
-            | CliError::Stdout(_)
-            | CliError::Batch(_)
-            | CliError::ColumnMap(_)
-            | CliError::File(_)
-            | CliError::NotAFileName { .. }
-            | CliError::Cohort(_) => ExitCode::from(1),
-            #[cfg(feature = "serve")]
-            CliError::Serve(_) => ExitCode::from(1),
-        }
+        ExitCode::from(match self {
+            CliError::Lmr(e) if !e.is_rejected_value() => 1,
+            CliError::NotAFileName(_) | CliError::SampleRead { .. } | CliError::Stdout(_) => 1,
+            _ => 3,
+        })
     }
 
     /// Whether this is a closed pipe on output (exit quietly, as `head` expects).
     pub fn is_broken_pipe(&self) -> bool {
         match self {
-            CliError::Stdout(error) => error.kind() == std::io::ErrorKind::BrokenPipe,
-            CliError::Batch(e) | CliError::Cohort(lmr::cohort::CohortError::Batch(e)) => {
-                e.is_broken_pipe()
-            }
+            CliError::Stdout(e) => e.kind() == std::io::ErrorKind::BrokenPipe,
+            CliError::Lmr(e) => e.is_broken_pipe(),
             _ => false,
         }
     }
-}
-
-/// For `map_err`: `value` of `flag` was rejected with the error given.
-pub fn rejected<'a, E>(flag: &'static str, value: &'a str) -> impl FnOnce(E) -> CliError + 'a
-where
-    E: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    move |e| CliError::input(flag, value, e)
 }
 
 /// Prints each line of `text` on stderr after `lmr: ` (a closed stderr is ignored).

@@ -1,40 +1,36 @@
-//! The help of every command and flag comes from docs/cli.md, so the page users read there is
-//! what `--help` prints. A command is a `## `lmr …`` section: its first paragraph is the
-//! summary, `### About` and `### Examples` (fenced, printed as written) the long description and
-//! what follows the options, `### Exit codes` what follows every help; each flag is a
-//! ``### `--flag` `` (an argument ``### `<NAME>` ``) entry, looked up in the command's section and
-//! then under "Options shared by several commands".
+//! The help of every command and flag comes from docs/cli.md (read at build time into
+//! `CLI_HELP`, see build.rs), so the page users read there is what `--help` prints. A flag's
+//! entry is looked up in its command's section, then under "Options shared by several commands".
 
-use clap::{Arg, Command};
+use clap::Command;
 
-const PAGE: &str = include_str!("../../../docs/cli.md");
+include!(concat!(env!("OUT_DIR"), "/cli_help.rs"));
+
+/// The help text and long help of `entry` in `section`.
+fn entry(section: &str, entry: &str) -> Option<(&'static str, Option<&'static str>)> {
+    let found = CLI_HELP.iter().find(|e| e.0 == section && e.1 == entry);
+    found.map(|e| (e.2, e.3))
+}
 
 /// `cmd` (`path` is how it is called, e.g. `lmr ranges list`) with its help, its arguments' and
 /// its subcommands' from the page.
-pub fn document(mut cmd: Command, path: &str) -> Command {
-    let own = section(&format!("`{path}`"));
-    let shared = section("Options shared by several commands");
-    let summary = own.split("\n### ").next().unwrap_or_default();
-    let (about, _) = prose(summary.split_once('\n').map_or("", |(_, s)| s));
+pub fn document(cmd: Command, path: &str) -> Command {
+    let own = format!("`{path}`");
+    let text = |key| entry(&own, key).map(|(text, _)| text);
+    let about = text("").unwrap_or_default();
     // clap shows a subcommand's summary without its final period, the top level's as written.
-    cmd = match path.contains(' ') {
-        true => cmd.about(about),
-        false => cmd.about(format!("{about}.")),
-    };
-    cmd = cmd
-        .long_about(entry(own, "About").map(verbatim))
-        .after_long_help(entry(own, "Examples").map(verbatim))
-        .after_help(entry(own, "Exit codes").map(verbatim));
+    let about = if path.contains(' ') { about.to_string() } else { format!("{about}.") };
+    let cmd = cmd.about(about).long_about(text("About"));
+    let cmd = cmd.after_long_help(text("Examples")).after_help(text("Exit codes"));
     cmd.mut_args(|arg| {
-        let key = match arg.get_long() {
-            Some(long) => format!("`--{long}`"),
-            None => match arg.get_value_names().and_then(|v| v.first()) {
-                Some(name) => format!("`<{name}>`"),
-                None => format!("`<{}>`", arg.get_id().as_str().to_uppercase()),
-            },
+        let key = match (arg.get_long(), arg.get_value_names().and_then(|v| v.first())) {
+            (Some(long), _) => format!("`--{long}`"),
+            (None, Some(name)) => format!("`<{name}>`"),
+            (None, None) => format!("`<{}>`", arg.get_id().as_str().to_uppercase()),
         };
-        match entry(own, &key).or_else(|| entry(shared, &key)) {
-            Some(text) => with_help(arg, text),
+        let shared = || entry("Options shared by several commands", &key);
+        match entry(&own, &key).or_else(shared) {
+            Some((help, long)) => arg.help(help).long_help(long),
             None => arg,
         }
     })
@@ -42,52 +38,6 @@ pub fn document(mut cmd: Command, path: &str) -> Command {
         let path = format!("{path} {}", sub.get_name());
         document(sub, &path)
     })
-}
-
-fn with_help(arg: Arg, text: &str) -> Arg {
-    match prose(text) {
-        (help, Some(long)) => arg.help(help).long_help(long),
-        (help, None) => arg.help(help),
-    }
-}
-
-/// The text of the `## {title}` section (empty if there is none).
-fn section(title: &str) -> &'static str {
-    let heading = format!("\n## {title}\n");
-    PAGE.split_once(heading.as_str()).map_or("", |(_, rest)| {
-        rest.split("\n## ").next().unwrap_or_default()
-    })
-}
-
-/// The body of the `### {title}` entry of a section.
-fn entry(section: &'static str, title: &str) -> Option<&'static str> {
-    section
-        .split("\n### ")
-        .skip(1)
-        .find_map(|e| e.strip_prefix(title)?.strip_prefix('\n'))
-}
-
-/// A fenced block's text, as written.
-fn verbatim(body: &'static str) -> &'static str {
-    let body = body.trim();
-    let inner = body
-        .strip_prefix("```text\n")
-        .and_then(|b| b.strip_suffix("\n```"));
-    inner.unwrap_or(body)
-}
-
-/// Paragraphs as clap reads doc comments: lines joined with spaces; the help is the first
-/// paragraph without its final period, the long help (if there are more) all of them.
-fn prose(text: &str) -> (String, Option<String>) {
-    let paragraphs: Vec<String> = text
-        .trim()
-        .split("\n\n")
-        .map(|p| p.lines().map(str::trim).collect::<Vec<_>>().join(" "))
-        .collect();
-    let first = &paragraphs[0];
-    let help = first.strip_suffix('.').filter(|h| !h.ends_with('.'));
-    let long = (paragraphs.len() > 1).then(|| paragraphs.join("\n\n"));
-    (help.unwrap_or(first).to_string(), long)
 }
 
 #[cfg(test)]

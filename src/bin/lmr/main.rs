@@ -9,9 +9,7 @@ mod batch;
 mod check;
 mod cohort;
 mod error;
-mod files;
 mod help;
-mod input;
 mod ranges;
 #[cfg(feature = "serve")]
 mod serve;
@@ -21,43 +19,48 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::args::{Args, Command};
+use crate::error::CliError;
 
 fn main() -> ExitCode {
-    let matches = help::document(Args::command(), "lmr").get_matches();
-    let args = Args::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let matches = help::document(Args::command(), "lmr").try_get_matches();
+    let args = match matches.and_then(|m| Args::from_arg_matches(&m)) {
+        Ok(args) => args,
+        Err(e) => return fail(CliError::from_clap(e).unwrap_or_else(|e| e.exit())),
+    };
     // A stopped run leaves no temporary output behind.
     if let Err(e) = lmr::files::remove_on_signal() {
         eprintln!("lmr: warning: cannot watch for SIGINT/SIGTERM/SIGHUP: {e}");
     }
-    let to_stdout =
-        |o: &Option<std::path::PathBuf>| o.as_deref().is_none_or(|p| p.as_os_str() == "-");
-    let writes_stdout = match &args.command {
-        Command::Batch(a) => to_stdout(&a.output),
-        Command::ZscoreReference(a) => to_stdout(&a.output),
-        _ => true,
+    let to_file = match &args.command {
+        Command::Batch(a) => a.output.as_deref(),
+        Command::ZscoreReference(a) => a.output.as_deref(),
+        _ => None,
     };
-    let result = if writes_stdout {
-        files::check_stdout(&[])
-    } else {
-        Ok(())
-    };
-    let result = result.and_then(|()| match args.command {
+    // Writes to a closed standard output would vanish: refuse before reading anything.
+    if to_file.is_none_or(|p| p.as_os_str() == "-") {
+        if let Err(e) = lmr::files::check_stdout(&[]) {
+            return fail(e.into());
+        }
+    }
+    let result = match args.command {
         Command::Check(a) => check::run(&a),
-        Command::Ranges(a) => ranges::run(&a),
+        Command::Ranges { action } => ranges::run(&action),
         Command::Batch(a) => batch::run(&a),
-        Command::Caveats(a) => ranges::caveats(&a),
+        Command::Caveats { code, format } => ranges::caveats(code.as_deref(), format),
         Command::Summary(a) => cohort::summary(&a),
         Command::ReferenceInterval(a) => cohort::reference_interval(&a),
         Command::ZscoreReference(a) => cohort::zscore_reference(&a),
         #[cfg(feature = "serve")]
         Command::Serve(a) => serve::run(&a),
-    });
-    match result {
-        Ok(code) => code,
-        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("lmr: {e}");
-            e.exit_code()
-        }
+    };
+    result.unwrap_or_else(fail)
+}
+
+/// Says what stopped the command and exits with its code (a closed pipe exits quietly).
+fn fail(e: CliError) -> ExitCode {
+    if e.is_broken_pipe() {
+        return ExitCode::SUCCESS;
     }
+    eprintln!("lmr: {e}");
+    e.exit_code()
 }

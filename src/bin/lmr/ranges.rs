@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use lmr::reference::Registry;
 use lmr::report::{self, UnknownCode};
 
-use crate::args::{CaveatsArgs, Format, RangesAction, RangesArgs};
+use crate::args::{Format, RangesAction};
 use crate::error::{print, say, CliError};
 
 /// The shipped ranges plus the user's, saying on stderr which user ranges override shipped ones.
@@ -21,30 +21,37 @@ pub fn load_registry(paths: &[PathBuf]) -> Result<Registry, CliError> {
 }
 
 /// Runs `lmr ranges …`.
-pub fn run(a: &RangesArgs) -> Result<ExitCode, CliError> {
-    match &a.action {
-        RangesAction::List { ranges, format } => {
-            let registry = load_registry(ranges)?;
-            print(&match format {
-                Format::Json => format!("{}\n", report::registry_json(&registry)),
-                Format::Text => report::registry_text(&registry),
-            })?
-        }
+pub fn run(action: &RangesAction) -> Result<ExitCode, CliError> {
+    let text = match action {
+        RangesAction::List {
+            ranges,
+            format: Format::Json,
+        } => format!("{}\n", report::registry_json(&load_registry(ranges)?)),
+        RangesAction::List {
+            ranges,
+            format: Format::Text,
+        } => report::registry_text(&load_registry(ranges)?),
         RangesAction::Show { id, ranges, format } => {
-            let json = *format == Format::Json;
-            let text = report::entry_text(&load_registry(ranges)?, id, json);
-            let unknown = "no range or protocol with this id (see `lmr ranges list`)";
-            print(&text.ok_or_else(|| CliError::input("ranges show", id, unknown))?)?
+            report::entry_text(&load_registry(ranges)?, id, *format == Format::Json).ok_or_else(
+                || {
+                    CliError::input(
+                        "ranges show",
+                        id,
+                        "no range or protocol with this id (see `lmr ranges list`)",
+                    )
+                },
+            )?
         }
-        RangesAction::Validate { path } => print(&Registry::validate(path)?.to_string())?,
-    }
+        RangesAction::Validate { path } => Registry::validate(path)?.to_string(),
+    };
+    print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `lmr caveats [CODE]`.
-pub fn caveats(a: &CaveatsArgs) -> Result<ExitCode, CliError> {
-    let json = a.format == Format::Json;
-    let text = match a.code.as_deref().map(str::trim) {
+pub fn caveats(code: Option<&str>, format: Format) -> Result<ExitCode, CliError> {
+    let json = format == Format::Json;
+    let text = match code.map(str::trim) {
         None => report::codes_text(json),
         Some(code) => report::code_text(code, json)
             .ok_or_else(|| CliError::input("CODE", code, UnknownCode))?,

@@ -1,6 +1,6 @@
 //! `lmr serve`: flags to [`lmr::serve::Config`], the URL and warnings to the terminal.
 
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 
 use lmr::serve::{Config, Server};
 
@@ -25,31 +25,11 @@ pub fn run(a: &ServeArgs) -> Result<ExitCode, CliError> {
     }
     let url = server.url();
     println!("lmr serve: {url}  (Ctrl-C stops it)");
-    if a.open {
-        open(&url);
-    }
-    server.run()?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Asks the desktop to open `url`; a failure only says so (the URL is printed anyway).
-fn open(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(target_os = "windows") {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    let spawned = Command::new(opener)
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    if let Err(e) = spawned {
+    if let Some(Err((opener, e))) = a.open.then(|| lmr::serve::open_in_browser(&url)) {
         say(format_args!(
             "cannot open a browser ({opener}: {e}); open {url} yourself"
         ));
     }
+    server.run()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,105 @@
+//! One error for a caller that reports a failure and stops, as `lmr` does: each variant is one
+//! concern's own error, printed as it is, and [`Error::is_rejected_value`] tells a value the
+//! caller gave that cannot be used from an input or a file that failed.
+
+use crate::batch::{BatchError, ColumnMapError};
+use crate::cohort::{CohortError, IntervalError};
+use crate::files::FileError;
+use crate::interpretation::ConfigError;
+use crate::reference::RangeFileError;
+use crate::sample::check::CheckError;
+use crate::sample_file::SampleFileError;
+use crate::zscore::DeriveError;
+
+/// Any of the library's errors.
+///
+/// ```
+/// let mut registry = lmr::Registry::builtin()?;
+/// let e: lmr::Error = registry.load_path("/no/such/ranges.toml".as_ref()).unwrap_err().into();
+/// assert!(!e.is_rejected_value()); // a file that cannot be read: `lmr` exits 1
+/// assert!(e.to_string().starts_with("/no/such/ranges.toml: cannot read"));
+/// # Ok::<(), lmr::RangeFileError>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A range file cannot be used.
+    #[error(transparent)]
+    RangeFile(#[from] RangeFileError),
+    /// A batch could not run.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    /// A column map cannot be used (its error names the map's path, then what is wrong).
+    #[error("column map {0}")]
+    ColumnMap(ColumnMapError),
+    /// A file cannot be read or written, or an output would replace an input.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// A cohort cannot be read (an unknown grouping column is a rejected value).
+    #[error(transparent)]
+    Cohort(#[from] CohortError),
+    /// A range file cannot be written from a reference interval.
+    #[error(transparent)]
+    Interval(#[from] IntervalError),
+    /// No z-score table can be derived from the rows.
+    #[error(transparent)]
+    Derive(#[from] DeriveError),
+    /// The range options cannot be used together.
+    #[error(transparent)]
+    Options(#[from] ConfigError),
+    /// One sample cannot be checked as given.
+    #[error(transparent)]
+    Check(#[from] CheckError),
+    /// A sample file cannot be used.
+    #[error(transparent)]
+    SampleFile(#[from] SampleFileError),
+    /// The local web page cannot listen, or stopped with an error.
+    #[cfg(feature = "serve")]
+    #[error(transparent)]
+    Serve(#[from] crate::serve::ServeError),
+}
+
+// The map's error is printed in the message, so it is not also a `source()`.
+impl From<ColumnMapError> for Error {
+    fn from(e: ColumnMapError) -> Self {
+        Error::ColumnMap(e)
+    }
+}
+
+impl Error {
+    /// Whether what the caller asked for cannot be done as given (a value, a sample, options
+    /// that do not go together, rows that give no result), rather than a file or the input
+    /// failing to be read or written. `lmr` exits 3 for the first and 1 for the second.
+    ///
+    /// ```
+    /// let e = lmr::Error::from(lmr::interpretation::ConfigError::UnknownRange {
+    ///     option: "--lm-range",
+    ///     id: "no-such-range".into(),
+    /// });
+    /// assert!(e.is_rejected_value());
+    /// ```
+    pub fn is_rejected_value(&self) -> bool {
+        match self {
+            Error::Cohort(e) => e.is_rejected_value(),
+            Error::Interval(_)
+            | Error::Derive(_)
+            | Error::Options(_)
+            | Error::Check(_)
+            | Error::SampleFile(_) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether this is a closed pipe on the output (a reader such as `head` stopped reading).
+    ///
+    /// ```
+    /// let closed = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+    /// assert!(lmr::Error::from(lmr::BatchError::Write(closed)).is_broken_pipe());
+    /// ```
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            Error::Batch(e) | Error::Cohort(CohortError::Batch(e)) => e.is_broken_pipe(),
+            _ => false,
+        }
+    }
+}

@@ -73,7 +73,9 @@ fn cli_help(out: &Path) -> io::Result<()> {
 /// A fenced block's text, as written.
 fn verbatim(body: &str) -> &str {
     let body = body.trim();
-    let inner = body.strip_prefix("```text\n").and_then(|b| b.strip_suffix("\n```"));
+    let inner = body
+        .strip_prefix("```text\n")
+        .and_then(|b| b.strip_suffix("\n```"));
     inner.unwrap_or(body)
 }
 

@@ -285,6 +285,31 @@ pub enum IntervalError {
     /// The range file cannot be written.
     #[error(transparent)]
     Write(#[from] RangeWriteError),
+    /// A range file was asked for, but no partition gave a recommended interval.
+    #[error("no interval could be established: nothing written")]
+    NothingToWrite,
+    /// The partitions' range files cannot be made one file.
+    #[error(transparent)]
+    Merge(#[from] crate::reference::RangeFileError),
+}
+
+impl Intervals {
+    /// One range file holding every partition's range (`lmr reference-interval --write-range`).
+    ///
+    /// # Errors
+    /// [`IntervalError::NothingToWrite`] when no partition gave one.
+    ///
+    /// ```
+    /// let none = lmr::cohort::Intervals::default();
+    /// assert!(matches!(none.range_file(), Err(lmr::cohort::IntervalError::NothingToWrite)));
+    /// ```
+    pub fn range_file(&self) -> Result<String, IntervalError> {
+        if self.range_files.is_empty() {
+            return Err(IntervalError::NothingToWrite);
+        }
+        let files: Vec<(&str, &str)> = self.range_files.iter().map(|(l, t)| (&**l, &**t)).collect();
+        Ok(crate::reference::merge_range_files(&files)?)
+    }
 }
 
 /// Establishes each partition's reference interval (CLSI EP28-A3c, leaving out the outliers

@@ -4,7 +4,9 @@
 
 use crate::batch::{BatchError, ColumnMapError};
 use crate::cohort::{CohortError, IntervalError};
-use crate::files::FileError;
+use std::io::ErrorKind;
+
+use crate::files::{FileError, Quoted};
 use crate::interpretation::ConfigError;
 use crate::reference::RangeFileError;
 use crate::sample::check::CheckError;
@@ -23,6 +25,17 @@ use crate::zscore::DeriveError;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A value given for an option (a command-line flag) cannot be used:
+    /// `--flag "value": what is wrong`.
+    #[error("{option} {}: {}", Quoted(.value), without_value(.value, .problem))]
+    Value {
+        /// The option (`--age-bands`), or the argument (`CODE`).
+        option: String,
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        problem: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// A range file cannot be used.
     #[error(transparent)]
     RangeFile(#[from] RangeFileError),
@@ -67,6 +80,26 @@ impl From<ColumnMapError> for Error {
 }
 
 impl Error {
+    /// `value`, given for `option`, cannot be used because of `problem`.
+    ///
+    /// ```
+    /// let e = lmr::Error::value("--scale", "cubic", "expected ln or linear");
+    /// assert_eq!(e.to_string(), r#"--scale "cubic": expected ln or linear"#);
+    /// assert!(e.is_rejected_value());
+    /// ```
+    pub fn value(
+        option: &str,
+        value: &str,
+        problem: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        let (option, value, problem) = (option.to_string(), value.to_string(), problem.into());
+        Error::Value {
+            option,
+            value,
+            problem,
+        }
+    }
+
     /// Whether what the caller asked for cannot be done as given (a value, a sample, options
     /// that do not go together, rows that give no result), rather than a file or the input
     /// failing to be read or written. `lmr` exits 3 for the first and 1 for the second.
@@ -81,11 +114,12 @@ impl Error {
     pub fn is_rejected_value(&self) -> bool {
         match self {
             Error::Cohort(e) => e.is_rejected_value(),
-            Error::Interval(_)
+            Error::SampleFile(e) => !e.is_unreadable(),
+            Error::Value { .. }
+            | Error::Interval(_)
             | Error::Derive(_)
             | Error::Options(_)
-            | Error::Check(_)
-            | Error::SampleFile(_) => true,
+            | Error::Check(_) => true,
             _ => false,
         }
     }
@@ -99,7 +133,17 @@ impl Error {
     pub fn is_broken_pipe(&self) -> bool {
         match self {
             Error::Batch(e) | Error::Cohort(CohortError::Batch(e)) => e.is_broken_pipe(),
+            Error::File(FileError::Io { source, .. }) => source.kind() == ErrorKind::BrokenPipe,
             _ => false,
         }
     }
+}
+
+/// A problem's text without the quoted value it may start with: the library's parsers quote
+/// the text they were given, and [`Error::Value`] says the value once.
+fn without_value(value: &str, problem: &dyn std::fmt::Display) -> String {
+    let text = problem.to_string();
+    let quoted = [format!("{}: ", Quoted(value)), format!("{value:?}: ")];
+    let rest = quoted.iter().find_map(|q| text.strip_prefix(q.as_str()));
+    rest.unwrap_or(&text).to_string()
 }

@@ -34,6 +34,9 @@
 //! ```
 
 mod matches;
+mod setup;
+
+pub use setup::RangeSetup;
 
 use crate::caveat::Caveat;
 use crate::censored::Censored;
@@ -172,6 +175,12 @@ pub enum ConfigError {
     UnknownRange {
         /// The option (`--lm-range`).
         option: &'static str,
+        /// The id given.
+        id: String,
+    },
+    /// No protocol has this id (`--protocol`).
+    #[error("--protocol {}: no such protocol (see `lmr ranges list`)", crate::files::Quoted(.id))]
+    UnknownProtocol {
         /// The id given.
         id: String,
     },

@@ -88,6 +88,43 @@ pub enum CheckError {
     Nothing,
 }
 
+/// The fields one sample is given by, in the order `lmr check --help` lists them, with what a
+/// value looks like: each is a field name of [`super::from_fields`] with `-` for `_` (`lmr
+/// check`'s flag); the `SUGAR=…` ones may be given more than once.
+///
+/// ```
+/// use lmr::sample::check::FIELDS;
+/// assert_eq!(FIELDS[0], ("lactulose", "CONC"));
+/// assert_eq!(FIELDS.iter().filter(|(_, value)| value.starts_with("SUGAR=")).count(), 4);
+/// ```
+pub const FIELDS: [(&str, &str); 25] = [
+    ("lactulose", "CONC"),
+    ("mannitol", "CONC"),
+    ("volume", "VOLUME"),
+    ("lactulose-dose", "MASS"),
+    ("mannitol-dose", "MASS"),
+    ("collection", "DURATION"),
+    ("age", "YEARS"),
+    ("sex", "F|M"),
+    ("vitamin-d", "CONC"),
+    ("vitamin-d-form", "total|d3|d2"),
+    ("zonulin", "VALUE"),
+    ("zonulin-matrix", "serum|stool"),
+    ("hp-genotype", "1-1|2-1|2-2"),
+    ("pretest-nsaid", "yes|no"),
+    ("pretest-alcohol", "yes|no"),
+    ("pretest-laxative", "yes|no"),
+    ("pretest-steroid", "yes|no"),
+    ("recent-diarrhoea", "yes|no"),
+    ("glycosuria", "yes|no"),
+    ("egfr", "mL/min/1.73 m²"),
+    ("sugar", "SUGAR=CONC"),
+    ("dose", "SUGAR=MASS"),
+    ("dose-volume", "VOLUME"),
+    ("solution", "SUGAR=STRENGTH"),
+    ("baseline", "SUGAR=CONC"),
+];
+
 /// The sample a check interprets: the fields `given` (names as in [`super::from_fields`]) over
 /// `base` (a sample file's fields, or [`Sample::default`]), then [`require`]d. Rejected fields
 /// are listed in the order given, `solution` last; `zonulin_range` says whether a zonulin range

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use lmr::batch::{Format as BatchFormat, Input};
+use lmr::interpretation::RangeSetup;
 use lmr::reference_interval::{Exclusion, INTERVAL_ANALYTES};
 use lmr::sample::check::Format as CheckFormat;
 use lmr::zscore::DeriveOptions;
@@ -78,20 +79,7 @@ pub struct BatchArgs {
     #[arg(long)]
     pub no_progress: bool,
     #[command(flatten)]
-    pub ranges: RangeOptions,
-}
-
-/// Ranges shared by every interpreting command.
-#[derive(Clone, Debug, Default, ClapArgs)]
-pub struct RangeOptions {
-    #[arg(long, value_name = "FILE|DIR")]
-    pub ranges: Vec<PathBuf>,
-    #[arg(long, value_name = "ID")]
-    pub protocol: Option<String>,
-    #[command(flatten)]
-    pub choice: lmr::interpretation::Options,
-    #[arg(long, value_name = "ID|FILE")]
-    pub zscore_reference: Vec<String>,
+    pub ranges: RangeSetup,
 }
 
 /// `lmr check`.
@@ -102,7 +90,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub sample: Option<PathBuf>,
     #[command(flatten)]
-    pub ranges: RangeOptions,
+    pub ranges: RangeSetup,
     #[arg(long, value_enum, default_value_t)]
     pub format: CheckFormat,
 }
@@ -142,7 +130,7 @@ pub struct SummaryArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: lmr::summary::Format,
     #[command(flatten)]
-    pub ranges: RangeOptions,
+    pub ranges: RangeSetup,
 }
 
 /// `--by` and `--max-groups`.
@@ -174,7 +162,7 @@ pub struct RefIntArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     #[command(flatten)]
-    pub ranges: RangeOptions,
+    pub ranges: RangeSetup,
 }
 
 /// `--id` and `--population` of a written range or table.
@@ -200,5 +188,5 @@ pub struct ZrefArgs {
     #[arg(short, long, value_name = "REF.toml|-")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
-    pub ranges: RangeOptions,
+    pub ranges: RangeSetup,
 }

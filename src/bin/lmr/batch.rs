@@ -9,22 +9,24 @@ use lmr::report::BatchRun;
 
 use crate::args::BatchArgs;
 use crate::check::{interpreter, zscores};
-use crate::cohort::{output_file, protocol};
-use crate::error::{say, CliError};
+use crate::cohort::output_file;
+use lmr::Error;
+
+use crate::error::{print, say};
 use crate::ranges::load_registry;
 
 /// Runs `lmr batch`.
-pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
+pub fn run(a: &BatchArgs) -> Result<ExitCode, Error> {
     // The output first, before anything is read: an output that is one of the inputs, or in a
     // missing or read-only directory, is refused with nothing read and nothing written.
     let output = output_file(a.output.as_deref(), &a.input, &a.ranges)?;
-    let registry = load_registry(&a.ranges.ranges)?;
+    let registry = load_registry(&a.ranges.files)?;
     let selection = zscores(&registry, &a.ranges)?;
     let interpreter = interpreter(&registry, &a.ranges)?.with_zscores(&selection);
     let map = a.input.column_map()?;
     let options = a
         .input
-        .options(a.format, &map, protocol(&registry, &a.ranges)?);
+        .options(a.format, &map, a.ranges.protocol(&registry)?);
     let (input, len) = a.input.open()?;
     let bar = len
         .filter(|_| !a.no_progress && io::stderr().is_terminal())
@@ -47,7 +49,7 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, CliError> {
         }
         None => {
             let stats = run(&mut io::stdout(), &mut progress)?;
-            io::stdout().flush().map_err(CliError::Stdout)?;
+            print("")?; // flushes
             stats
         }
     };

@@ -19,13 +19,12 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::args::{Args, Command};
-use crate::error::CliError;
 
 fn main() -> ExitCode {
     let matches = help::document(Args::command(), "lmr").try_get_matches();
     let args = match matches.and_then(|m| Args::from_arg_matches(&m)) {
         Ok(args) => args,
-        Err(e) => return fail(CliError::from_clap(e).unwrap_or_else(|e| e.exit())),
+        Err(e) => return error::fail(error::from_clap(e).unwrap_or_else(|e| e.exit())),
     };
     // A stopped run leaves no temporary output behind.
     if let Err(e) = lmr::files::remove_on_signal() {
@@ -39,7 +38,7 @@ fn main() -> ExitCode {
     // Writes to a closed standard output would vanish: refuse before reading anything.
     if to_file.is_none_or(|p| p.as_os_str() == "-") {
         if let Err(e) = lmr::files::check_stdout(&[]) {
-            return fail(e.into());
+            return error::fail(e.into());
         }
     }
     let result = match args.command {
@@ -53,14 +52,5 @@ fn main() -> ExitCode {
         #[cfg(feature = "serve")]
         Command::Serve(a) => serve::run(&a),
     };
-    result.unwrap_or_else(fail)
-}
-
-/// Says what stopped the command and exits with its code (a closed pipe exits quietly).
-fn fail(e: CliError) -> ExitCode {
-    if e.is_broken_pipe() {
-        return ExitCode::SUCCESS;
-    }
-    eprintln!("lmr: {e}");
-    e.exit_code()
+    result.unwrap_or_else(error::fail)
 }

@@ -3,25 +3,26 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use lmr::interpretation::RangeSetup;
 use lmr::reference::Registry;
 use lmr::report::{self, UnknownCode};
 
 use crate::args::{Format, RangesAction};
-use crate::error::{print, say, CliError};
+use lmr::Error;
 
-/// The shipped ranges plus the user's, saying on stderr which user ranges override shipped ones.
-pub fn load_registry(paths: &[PathBuf]) -> Result<Registry, CliError> {
-    let mut registry = Registry::builtin()?;
-    for p in paths {
-        for o in registry.load_path(p)? {
-            say(format_args!("note: {o}"));
-        }
-    }
-    Ok(registry)
+use crate::error::{print, say};
+
+/// The shipped ranges plus `files`, saying on stderr which shipped ranges they override.
+pub fn load_registry(files: &[PathBuf]) -> Result<Registry, Error> {
+    let setup = RangeSetup {
+        files: files.to_vec(),
+        ..RangeSetup::default()
+    };
+    Ok(setup.registry(|o| say(format_args!("note: {o}")))?)
 }
 
 /// Runs `lmr ranges …`.
-pub fn run(action: &RangesAction) -> Result<ExitCode, CliError> {
+pub fn run(action: &RangesAction) -> Result<ExitCode, Error> {
     let text = match action {
         RangesAction::List {
             ranges,
@@ -34,7 +35,7 @@ pub fn run(action: &RangesAction) -> Result<ExitCode, CliError> {
         RangesAction::Show { id, ranges, format } => {
             report::entry_text(&load_registry(ranges)?, id, *format == Format::Json).ok_or_else(
                 || {
-                    CliError::input(
+                    Error::value(
                         "ranges show",
                         id,
                         "no range or protocol with this id (see `lmr ranges list`)",
@@ -49,12 +50,13 @@ pub fn run(action: &RangesAction) -> Result<ExitCode, CliError> {
 }
 
 /// Runs `lmr caveats [CODE]`.
-pub fn caveats(code: Option<&str>, format: Format) -> Result<ExitCode, CliError> {
+pub fn caveats(code: Option<&str>, format: Format) -> Result<ExitCode, Error> {
     let json = format == Format::Json;
     let text = match code.map(str::trim) {
         None => report::codes_text(json),
-        Some(code) => report::code_text(code, json)
-            .ok_or_else(|| CliError::input("CODE", code, UnknownCode))?,
+        Some(code) => {
+            report::code_text(code, json).ok_or_else(|| Error::value("CODE", code, UnknownCode))?
+        }
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)

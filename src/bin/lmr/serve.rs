@@ -5,10 +5,12 @@ use std::process::ExitCode;
 use lmr::serve::{Config, Server};
 
 use crate::args::ServeArgs;
-use crate::error::{say, CliError};
+use lmr::Error;
+
+use crate::error::say;
 
 /// Runs `lmr serve` until the process is stopped.
-pub fn run(a: &ServeArgs) -> Result<ExitCode, CliError> {
+pub fn run(a: &ServeArgs) -> Result<ExitCode, Error> {
     let config = Config {
         bind: a.bind,
         port: a.port,

@@ -32,9 +32,9 @@ use std::fmt;
 use std::io::Read;
 
 use crate::analyte::Analyte;
-use crate::batch::{BatchError, LeftOut, Options, Position, Scan, Scanned, Stats};
+use crate::batch::{BatchError, Format, Input, LeftOut, Options, Position, Scan, Scanned, Stats};
 use crate::files::Quoted;
-use crate::interpretation::Interpreter;
+use crate::interpretation::{Interpreter, RangeSetup};
 use crate::protocol::NamedProtocol;
 use crate::reference::Registry;
 use crate::reference_interval::{
@@ -42,7 +42,7 @@ use crate::reference_interval::{
 };
 use crate::report::IntervalReport;
 use crate::summary::Summary;
-use crate::zscore::Observation;
+use crate::zscore::{Observation, TableMeta};
 
 /// The longest value a group may have, in bytes: a group is named by a label, not a document,
 /// and memory is bounded by (groups) × (this).
@@ -112,6 +112,186 @@ pub struct Grouping<'a> {
     pub by: &'a [String],
     /// The most groups: a row that would open one more stops the read.
     pub max_groups: usize,
+}
+
+/// The default of [`Groups::max_groups`] (`--max-groups`).
+pub const DEFAULT_MAX_GROUPS: usize = 10_000;
+
+/// The columns that group the rows (`--by`) and the most groups (`--max-groups`), as the cohort
+/// commands take them (with the `cli` feature, their flags; the help is in docs/cli.md).
+///
+/// ```
+/// let groups = lmr::cohort::Groups { by: vec!["site".into()], ..Default::default() };
+/// let grouping = groups.grouping();
+/// assert_eq!((grouping.option, grouping.by, grouping.max_groups), ("--by", &["site".to_string()][..], 10_000));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct Groups {
+    /// The columns whose values make a group; none: one group of every row.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "COLUMN"))]
+    pub by: Vec<String>,
+    /// The most groups: a row that would open one more stops the read.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "N", default_value_t = DEFAULT_MAX_GROUPS))]
+    pub max_groups: usize,
+}
+
+impl Default for Groups {
+    fn default() -> Self {
+        Groups {
+            by: Vec::new(),
+            max_groups: DEFAULT_MAX_GROUPS,
+        }
+    }
+}
+
+impl Groups {
+    /// The grouping these name, for [`for_each_group`] and its callers (`--by` in messages).
+    ///
+    /// ```
+    /// assert!(lmr::cohort::Groups::default().grouping().by.is_empty()); // one group
+    /// ```
+    pub fn grouping(&self) -> Grouping<'_> {
+        Grouping {
+            option: "--by",
+            by: &self.by,
+            max_groups: self.max_groups,
+        }
+    }
+}
+
+/// A cohort file opened as `lmr batch` opens it, with the ranges of `setup`: `read` is given
+/// the rows ([`Scan`]), the interpreter and the options (which hold the `--protocol` named), and
+/// returns what it made of them ([`summarise`], [`partitions`], [`observations`]).
+///
+/// # Errors
+/// When the ranges, the column map or the input cannot be used, or as `read`.
+///
+/// ```
+/// use lmr::batch::Input;
+/// use lmr::cohort::{read, summarise, Groups};
+/// use lmr::interpretation::RangeSetup;
+///
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("cohort.csv");
+/// std::fs::write(&path, "site,vitamin_d\nA,50 nmol/L\nB,80 nmol/L\n")?;
+/// let (setup, groups) = (RangeSetup::default(), Groups { by: vec!["site".into()], ..Default::default() });
+/// let registry = setup.registry(|_| {})?;
+/// let (summary, stats) = read(&Input::new(&path), &setup, &registry, |scan, interpreter, options| {
+///     summarise(scan, interpreter, &registry, options, &groups.grouping())
+/// })?;
+/// assert_eq!((stats.rows, summary.group_count()), (2, 2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read<T>(
+    input: &Input,
+    setup: &RangeSetup,
+    registry: &Registry,
+    read: impl FnOnce(
+        Scan<Box<dyn Read>>,
+        &Interpreter<'_>,
+        &Options<'_>,
+    ) -> Result<(T, Stats), CohortError>,
+) -> Result<(T, Stats), crate::Error> {
+    let tables = crate::sample::check::zscore_selection(registry, &setup.zscore_reference)?;
+    let interpreter = Interpreter::new(registry, &setup.choice)?.with_zscores(&tables);
+    let map = input.column_map()?;
+    let options = input.options(Format::Csv, &map, setup.protocol(registry)?);
+    let scan = Scan::new(input.open()?.0, &options)?;
+    Ok(read(scan, &interpreter, &options)?)
+}
+
+/// [`summarise`] of the rows of `input` ([`read`]).
+///
+/// # Errors
+/// As [`read`] and [`summarise`].
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("cohort.csv");
+/// std::fs::write(&path, "site,vitamin_d\nA,50 nmol/L\nA,70 nmol/L\n")?;
+/// let setup = lmr::interpretation::RangeSetup::default();
+/// let input = lmr::batch::Input::new(&path);
+/// let (summary, _) = lmr::cohort::summary_of(&input, &setup, &setup.registry(|_| {})?, &Default::default())?;
+/// assert_eq!(summary.group_count(), 1); // no --by: one group of every row
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn summary_of(
+    input: &Input,
+    setup: &RangeSetup,
+    registry: &Registry,
+    groups: &Groups,
+) -> Result<(Summary, Stats), crate::Error> {
+    read(input, setup, registry, |scan, interpreter, options| {
+        summarise(scan, interpreter, registry, options, &groups.grouping())
+    })
+}
+
+/// [`partitions`] of the rows of `input` ([`read`]), leaving out the urine-sugar rows of
+/// another protocol than the one `setup` names.
+///
+/// # Errors
+/// As [`read`] and [`partitions`].
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("cohort.csv");
+/// std::fs::write(&path, "sex,vitamin_d\nF,50 nmol/L\nM,70 nmol/L\nF,<10 nmol/L\n")?;
+/// let setup = lmr::interpretation::RangeSetup::default();
+/// let groups = lmr::cohort::Groups { by: vec!["sex".into()], ..Default::default() };
+/// let input = lmr::batch::Input::new(&path);
+/// let (parts, _) = lmr::cohort::partitions_of(&input, &setup, &setup.registry(|_| {})?, &groups, lmr::Analyte::VitaminD25oh)?;
+/// let female = &parts[&vec!["F".to_string()]];
+/// assert_eq!((female.values.as_slice(), female.censored), (&[50.0][..], 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn partitions_of(
+    input: &Input,
+    setup: &RangeSetup,
+    registry: &Registry,
+    groups: &Groups,
+    analyte: Analyte,
+) -> Result<(BTreeMap<Vec<String>, Collected>, Stats), crate::Error> {
+    read(input, setup, registry, |scan, interpreter, options| {
+        let grouping = groups.grouping();
+        partitions(
+            scan,
+            interpreter,
+            options,
+            &grouping,
+            analyte,
+            options.protocol,
+        )
+    })
+}
+
+/// [`observations`] of `analyte` in the rows of `input` ([`read`]) that pass `filters`
+/// (`--where`).
+///
+/// # Errors
+/// As [`read`] and [`observations`].
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("cohort.csv");
+/// std::fs::write(&path, "site,vitamin_d\nA,50 nmol/L\nB,70 nmol/L\n")?;
+/// let setup = lmr::interpretation::RangeSetup::default();
+/// let input = lmr::batch::Input::new(&path);
+/// let filters = ["site=A".parse()?];
+/// let (obs, _) = lmr::cohort::observations_of(&input, &setup, &setup.registry(|_| {})?, lmr::Analyte::VitaminD25oh, &filters)?;
+/// assert_eq!(obs.values.len(), 1); // site B filtered out
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn observations_of(
+    input: &Input,
+    setup: &RangeSetup,
+    registry: &Registry,
+    analyte: Analyte,
+    filters: &[Filter],
+) -> Result<(Observations, Stats), crate::Error> {
+    read(input, setup, registry, |scan, interpreter, options| {
+        observations(scan, interpreter, options, analyte, "--where", filters)
+    })
 }
 
 /// The indices of the columns `names` (named with `option`), refusing a name the header lacks.
@@ -241,6 +421,146 @@ pub fn partitions<R: Read>(
     Ok((parts, stats))
 }
 
+/// How `lmr reference-interval` establishes intervals and what a range file written from one
+/// says (with the `cli` feature, the command's flags; the help is in docs/cli.md).
+///
+/// ```
+/// use lmr::cohort::IntervalOptions;
+/// let options = IntervalOptions { id: Some("my-lab-lm".into()), ..IntervalOptions::new(lmr::Analyte::LmRatio) };
+/// let file = options.range_file("healthy.csv".into(), "2026-11-30".into());
+/// assert_eq!((file.id, file.input.as_str()), (Some("my-lab-lm"), "healthy.csv"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct IntervalOptions {
+    /// The analyte, one of [`ri::INTERVAL_ANALYTES`].
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ANALYTE",
+        value_parser = |key: &str| Analyte::one_of(key, ri::INTERVAL_ANALYTES)))]
+    pub analyte: Analyte,
+    /// The partitions.
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub groups: Groups,
+    /// Which outliers are left out.
+    #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t))]
+    pub exclude: Exclusion,
+    /// The range id of a written range file (default `local-<analyte>`).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ID"))]
+    pub id: Option<String>,
+    /// The reference population, for the range file.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "TEXT"))]
+    pub population: Option<String>,
+    /// The analytical method, for the range file.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "TEXT"))]
+    pub method: Option<String>,
+}
+
+impl IntervalOptions {
+    /// One group of every row, Dixon's rule, nothing said of the population or method.
+    ///
+    /// ```
+    /// let options = lmr::cohort::IntervalOptions::new(lmr::Analyte::VitaminD25oh);
+    /// assert_eq!(options.exclude, lmr::reference_interval::Exclusion::Dixon);
+    /// ```
+    pub fn new(analyte: Analyte) -> Self {
+        IntervalOptions {
+            analyte,
+            groups: Groups::default(),
+            exclude: Exclusion::default(),
+            id: None,
+            population: None,
+            method: None,
+        }
+    }
+
+    /// What a range file written from `input` (as the user named it) on `date` (ISO 8601) says.
+    ///
+    /// ```
+    /// let options = lmr::cohort::IntervalOptions::new(lmr::Analyte::LmRatio);
+    /// assert_eq!(options.range_file("a.csv".into(), "2026-11-30".into()).date, "2026-11-30");
+    /// ```
+    pub fn range_file(&self, input: String, date: String) -> RangeFileOptions<'_> {
+        RangeFileOptions {
+            id: self.id.as_deref(),
+            population: self.population.clone(),
+            method: self.method.clone(),
+            input,
+            date,
+        }
+    }
+}
+
+/// How `lmr zscore-reference` derives a table and what the table says of itself (with the `cli`
+/// feature, the command's flags; the help is in docs/cli.md).
+///
+/// ```
+/// use lmr::cohort::ZscoreOptions;
+/// use lmr::zscore::DeriveOptions;
+///
+/// let derive = DeriveOptions::new(lmr::Analyte::LmRatio, lmr::zscore::Scale::Ln, "0-4,4-7".parse()?);
+/// let options = ZscoreOptions { filter: vec!["site=BR".parse()?], ..ZscoreOptions::new(derive) };
+/// let meta = options.meta("cohort.csv".into(), "2026-11-30".into());
+/// assert_eq!((meta.id.as_str(), meta.filter.as_deref()), ("local-lm-ratio-z", Some("site=BR")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct ZscoreOptions {
+    /// How the table is derived.
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub derive: crate::zscore::DeriveOptions,
+    /// Only the rows whose columns hold these values (`--where`).
+    #[cfg_attr(feature = "cli", arg(long = "where", value_name = "COLUMN=VALUE"))]
+    pub filter: Vec<Filter>,
+    /// The table's id (default [`TableMeta::default_id`]).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ID"))]
+    pub id: Option<String>,
+    /// The reference group, for people.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "TEXT"))]
+    pub population: Option<String>,
+}
+
+impl ZscoreOptions {
+    /// Every row, the default id, nothing said of the population.
+    ///
+    /// ```
+    /// use lmr::zscore::DeriveOptions;
+    /// let derive = DeriveOptions::new(lmr::Analyte::LmRatio, lmr::zscore::Scale::Ln, "0-4".parse()?);
+    /// assert!(lmr::cohort::ZscoreOptions::new(derive).filter.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(derive: crate::zscore::DeriveOptions) -> Self {
+        ZscoreOptions {
+            derive,
+            filter: Vec::new(),
+            id: None,
+            population: None,
+        }
+    }
+
+    /// What a table derived from `input` (as the user named it) on `date` (ISO 8601) says of
+    /// itself: its id, the filter, the population.
+    ///
+    /// ```
+    /// use lmr::zscore::DeriveOptions;
+    /// let derive = DeriveOptions::new(lmr::Analyte::LmRatio, lmr::zscore::Scale::Ln, "0-4".parse()?);
+    /// let meta = lmr::cohort::ZscoreOptions::new(derive).meta("a.csv".into(), "2026-11-30".into());
+    /// assert_eq!((meta.input.as_str(), meta.filter), ("a.csv", None));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn meta(&self, input: String, date: String) -> TableMeta {
+        let filter: Vec<String> = self.filter.iter().map(Filter::to_string).collect();
+        let analyte = self.derive.analyte;
+        TableMeta {
+            id: (self.id.clone()).unwrap_or_else(|| TableMeta::default_id(analyte)),
+            title: None,
+            input,
+            filter: (!filter.is_empty()).then(|| filter.join(", ")),
+            date,
+            population: self.population.clone(),
+        }
+    }
+}
+
 /// What a range file written from a partition's interval says (`lmr reference-interval
 /// --write-range`).
 #[derive(Clone, Debug, Default)]
@@ -294,6 +614,21 @@ pub enum IntervalError {
 }
 
 impl Intervals {
+    /// The reports as `lmr reference-interval` prints them: for people, or (`json`) a pretty
+    /// JSON array of every partition's report, with a final line end.
+    ///
+    /// ```
+    /// let none = lmr::cohort::Intervals::default();
+    /// assert_eq!(none.render(true), "[]\n");
+    /// assert_eq!(none.render(false), "");
+    /// ```
+    pub fn render(&self, json: bool) -> String {
+        match json {
+            true => crate::sample::check::render_json(&self.json),
+            false => self.text.clone(),
+        }
+    }
+
     /// One range file holding every partition's range (`lmr reference-interval --write-range`).
     ///
     /// # Errors

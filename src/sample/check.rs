@@ -125,6 +125,59 @@ pub const FIELDS: [(&str, &str); 25] = [
     ("baseline", "SUGAR=CONC"),
 ];
 
+/// The fields of one sample as given, `(name, value)` in the order of [`FIELDS`] (names with
+/// `_`, as [`super::from_fields`] reads them). With the `cli` feature these are `lmr check`'s
+/// sample flags (their help is in docs/cli.md).
+///
+/// ```
+/// use lmr::sample::check::Fields;
+/// let fields = Fields(vec![("vitamin_d".into(), "20 ng/mL".into())]);
+/// let sample = lmr::sample::from_fields(fields.0, &lmr::Registry::builtin()?)?;
+/// assert!(sample.vitamin_d.is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fields(pub Vec<(String, String)>);
+
+#[cfg(feature = "cli")]
+impl clap::FromArgMatches for Fields {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let given = FIELDS.iter().flat_map(|&(flag, _)| {
+            let values = m.get_many::<String>(flag).into_iter().flatten();
+            values.map(move |v| (flag.replace('-', "_"), v.clone()))
+        });
+        Ok(Fields(given.collect()))
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+// Each field is a flag taking its value as text (the sample layer reads it, so a rejected value
+// names the field); the `SUGAR=…` flags may be repeated.
+#[cfg(feature = "cli")]
+impl clap::Args for Fields {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        FIELDS.iter().fold(cmd, |cmd, &(flag, value)| {
+            let action = match value.starts_with("SUGAR=") {
+                true => clap::ArgAction::Append,
+                false => clap::ArgAction::Set,
+            };
+            let arg = clap::Arg::new(flag)
+                .long(flag)
+                .value_name(value)
+                .action(action);
+            cmd.arg(arg.allow_hyphen_values(true))
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
 /// The sample a check interprets: the fields `given` (names as in [`super::from_fields`]) over
 /// `base` (a sample file's fields, or [`Sample::default`]), then [`require`]d. Rejected fields
 /// are listed in the order given, `solution` last; `zonulin_range` says whether a zonulin range

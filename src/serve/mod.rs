@@ -93,15 +93,24 @@ impl Default for Limits {
 /// assert_eq!(config.bind, IpAddr::V4(Ipv4Addr::LOCALHOST)); // this machine only
 /// assert!(config.ranges.is_empty());
 /// ```
+// With the `cli` feature these are `lmr serve`'s flags (their help is in docs/cli.md).
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Config {
     /// Address to listen on (default 127.0.0.1: this machine only).
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "ADDR", default_value = "127.0.0.1")
+    )]
     pub bind: IpAddr,
     /// Port (default [`DEFAULT_PORT`]; 0 picks a free one).
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = DEFAULT_PORT))]
     pub port: u16,
     /// Range files or directories added to the shipped ranges (`--ranges`).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE|DIR"))]
     pub ranges: Vec<PathBuf>,
     /// Request limits.
+    #[cfg_attr(feature = "cli", arg(skip))]
     pub limits: Limits,
 }
 

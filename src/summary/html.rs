@@ -28,6 +28,7 @@ use super::plot::{
     tick_label, LogValues,
 };
 use super::{Summary, CENSORED_METHOD, QUANTILE_METHOD};
+use crate::files::{FileError, OutputFile};
 use crate::reference::ReferenceRange;
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
@@ -152,6 +153,41 @@ pub fn svg_figures(summary: &Summary, options: &HtmlOptions) -> Vec<Figure> {
         .into_iter()
         .filter_map(|f| f(summary, options))
         .collect()
+}
+
+/// Writes each of [`svg_figures`] to a file of its name in `dir` (created if missing), refusing
+/// to replace one of `inputs` ([`OutputFile`]); gives how many were written.
+///
+/// # Errors
+/// When `dir` cannot be created or a file cannot be written.
+///
+/// ```
+/// use lmr::summary::{write_svg_figures, HtmlOptions, Summary};
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let summary = Summary::new(&[], &interpreter, &registry); // no rows: no figures
+/// let dir = tempfile::tempdir()?;
+/// assert_eq!(write_svg_figures(&dir.path().join("figs"), &summary, &HtmlOptions::default(), &[])?, 0);
+/// assert!(dir.path().join("figs").is_dir());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_svg_figures(
+    dir: &std::path::Path,
+    summary: &Summary,
+    options: &HtmlOptions,
+    inputs: &[&std::path::Path],
+) -> Result<usize, FileError> {
+    let create = std::fs::create_dir_all(dir);
+    create.map_err(|source| FileError::Io {
+        path: dir.to_path_buf(),
+        action: "create",
+        source,
+    })?;
+    let figures = svg_figures(summary, options);
+    for figure in &figures {
+        OutputFile::create(&dir.join(figure.file_name), inputs)?.write_text(&figure.svg)?;
+    }
+    Ok(figures.len())
 }
 
 /// One self-contained HTML page: title, a table of medians, the figures as inline SVG with

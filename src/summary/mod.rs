@@ -54,7 +54,7 @@ pub mod plot;
 mod stats;
 
 #[cfg(feature = "plots")]
-pub use html::{html, svg_figures, HtmlOptions};
+pub use html::{html, svg_figures, write_svg_figures, HtmlOptions};
 pub use stats::{quantile_type7, Measure, Quartiles, CENSORED_METHOD, QUANTILE_METHOD};
 
 use std::collections::{BTreeMap, BTreeSet};

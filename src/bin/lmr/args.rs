@@ -8,10 +8,7 @@ use std::path::PathBuf;
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use lmr::batch::{Format as BatchFormat, Input};
 use lmr::interpretation::RangeSetup;
-use lmr::reference_interval::{Exclusion, INTERVAL_ANALYTES};
 use lmr::sample::check::Format as CheckFormat;
-use lmr::zscore::DeriveOptions;
-use lmr::Analyte;
 
 /// lmr command line.
 #[derive(Debug, Parser)]
@@ -47,12 +44,8 @@ pub enum Command {
 #[cfg(feature = "serve")]
 #[derive(Debug, ClapArgs)]
 pub struct ServeArgs {
-    #[arg(long, default_value_t = 8457)]
-    pub port: u16,
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
-    pub bind: std::net::IpAddr,
-    #[arg(long, value_name = "FILE|DIR")]
-    pub ranges: Vec<PathBuf>,
+    #[command(flatten)]
+    pub config: lmr::serve::Config,
     #[arg(long)]
     pub open: bool,
 }
@@ -86,7 +79,7 @@ pub struct BatchArgs {
 #[derive(Debug, ClapArgs)]
 pub struct CheckArgs {
     #[command(flatten)]
-    pub fields: crate::check::SampleFlags,
+    pub fields: lmr::sample::check::Fields,
     #[arg(long, value_name = "FILE")]
     pub sample: Option<PathBuf>,
     #[command(flatten)]
@@ -122,7 +115,7 @@ pub struct SummaryArgs {
     #[command(flatten)]
     pub input: Input,
     #[command(flatten)]
-    pub groups: Groups,
+    pub groups: lmr::cohort::Groups,
     #[arg(long, value_name = "OUT.html")]
     pub html: Option<PathBuf>,
     #[arg(long, value_name = "DIR")]
@@ -133,45 +126,19 @@ pub struct SummaryArgs {
     pub ranges: RangeSetup,
 }
 
-/// `--by` and `--max-groups`.
-#[derive(Debug, ClapArgs)]
-pub struct Groups {
-    #[arg(long, value_name = "COLUMN")]
-    pub by: Vec<String>,
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
-    pub max_groups: usize,
-}
-
 /// `lmr reference-interval`.
 #[derive(Debug, ClapArgs)]
 pub struct RefIntArgs {
     #[command(flatten)]
     pub input: Input,
-    #[arg(long, value_name = "ANALYTE", value_parser = |a: &str| Analyte::one_of(a, INTERVAL_ANALYTES))]
-    pub analyte: Analyte,
     #[command(flatten)]
-    pub groups: Groups,
-    #[arg(long, value_enum, default_value_t)]
-    pub exclude: Exclusion,
+    pub interval: lmr::cohort::IntervalOptions,
     #[arg(long, value_name = "FILE.toml")]
     pub write_range: Option<PathBuf>,
-    #[command(flatten)]
-    pub about: About,
-    #[arg(long, value_name = "TEXT")]
-    pub method: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     #[command(flatten)]
     pub ranges: RangeSetup,
-}
-
-/// `--id` and `--population` of a written range or table.
-#[derive(Debug, ClapArgs)]
-pub struct About {
-    #[arg(long, value_name = "ID")]
-    pub id: Option<String>,
-    #[arg(long, value_name = "TEXT")]
-    pub population: Option<String>,
 }
 
 /// `lmr zscore-reference`.
@@ -180,11 +147,7 @@ pub struct ZrefArgs {
     #[command(flatten)]
     pub input: Input,
     #[command(flatten)]
-    pub derive: DeriveOptions,
-    #[arg(long = "where", value_name = "COLUMN=VALUE")]
-    pub filter: Vec<lmr::cohort::Filter>,
-    #[command(flatten)]
-    pub about: About,
+    pub table: lmr::cohort::ZscoreOptions,
     #[arg(short, long, value_name = "REF.toml|-")]
     pub output: Option<PathBuf>,
     #[command(flatten)]

@@ -6,12 +6,11 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use lmr::report::BatchRun;
+use lmr::sample::check::zscore_selection;
+use lmr::{Error, Interpreter};
 
 use crate::args::BatchArgs;
-use crate::check::{interpreter, zscores};
 use crate::cohort::output_file;
-use lmr::Error;
-
 use crate::error::{print, say};
 use crate::ranges::load_registry;
 
@@ -21,12 +20,11 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, Error> {
     // missing or read-only directory, is refused with nothing read and nothing written.
     let output = output_file(a.output.as_deref(), &a.input, &a.ranges)?;
     let registry = load_registry(&a.ranges.files)?;
-    let selection = zscores(&registry, &a.ranges)?;
-    let interpreter = interpreter(&registry, &a.ranges)?.with_zscores(&selection);
+    let tables = zscore_selection(&registry, &a.ranges.zscore_reference)?;
+    let interpreter = Interpreter::new(&registry, &a.ranges.choice)?.with_zscores(&tables);
     let map = a.input.column_map()?;
-    let options = a
-        .input
-        .options(a.format, &map, a.ranges.protocol(&registry)?);
+    let named = a.ranges.protocol(&registry)?;
+    let options = a.input.options(a.format, &map, named);
     let (input, len) = a.input.open()?;
     let bar = len
         .filter(|_| !a.no_progress && io::stderr().is_terminal())
@@ -54,9 +52,10 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, Error> {
         }
     };
     bar.iter().for_each(ProgressBar::finish_and_clear);
+    let format = options.format;
     say(BatchRun {
         stats: &stats,
-        format: options.format,
+        format,
     });
     Ok(ExitCode::from(if stats.errors > 0 { 3 } else { 0 }))
 }

@@ -35,15 +35,22 @@ pub fn from_clap(e: clap::Error) -> Result<Error, clap::Error> {
 /// Says what stopped the command on stderr and gives its exit code (a closed pipe on the
 /// output ends quietly, as `head` expects).
 pub fn fail(e: Error) -> ExitCode {
+    let zscore = "--zscore-reference";
     match &e {
         _ if e.is_broken_pipe() => return ExitCode::SUCCESS,
-        Error::Check(CheckError::Fields(errors)) => errors.iter().for_each(|f| say(f.in_flags())),
-        Error::Check(CheckError::ZscoreSelection(tables)) => say(format_args!("--zscore-reference: {tables}")),
-        Error::Check(CheckError::Nothing) => say("nothing to interpret: give urine sugars (--lactulose, --mannitol with --volume and doses), --vitamin-d or --zonulin"),
+        Error::Check(CheckError::Fields(fields)) => fields.iter().for_each(|f| say(f.in_flags())),
+        // The table error names the id or file given.
+        Error::Check(CheckError::Zscore { source, .. }) => say(format_args!("{zscore} {source}")),
+        Error::Check(CheckError::ZscoreSelection(e)) => say(format_args!("{zscore}: {e}")),
+        Error::Check(CheckError::Nothing) => say(NOTHING),
         _ => say(&e),
     }
     ExitCode::from(if e.is_rejected_value() { 3 } else { 1 })
 }
+
+/// `lmr check` without an analyte.
+const NOTHING: &str = "nothing to interpret: give urine sugars (--lactulose, --mannitol with \
+    --volume and doses), --vitamin-d or --zonulin";
 
 /// Prints each line of `text` on stderr after `lmr: ` (a closed stderr is ignored).
 pub fn say(text: impl std::fmt::Display) {

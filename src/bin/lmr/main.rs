@@ -30,16 +30,14 @@ fn main() -> ExitCode {
     if let Err(e) = lmr::files::remove_on_signal() {
         eprintln!("lmr: warning: cannot watch for SIGINT/SIGTERM/SIGHUP: {e}");
     }
-    let to_file = match &args.command {
-        Command::Batch(a) => a.output.as_deref(),
-        Command::ZscoreReference(a) => a.output.as_deref(),
-        _ => None,
-    };
-    // Writes to a closed standard output would vanish: refuse before reading anything.
-    if to_file.is_none_or(|p| p.as_os_str() == "-") {
-        if let Err(e) = lmr::files::check_stdout(&[]) {
-            return error::fail(e.into());
-        }
+    // Writes to a closed standard output would vanish: refuse before reading anything (batch
+    // and zscore-reference check it, with their inputs, when they write there).
+    let own_check = matches!(
+        args.command,
+        Command::Batch(_) | Command::ZscoreReference(_)
+    );
+    if let Some(Err(e)) = (!own_check).then(|| lmr::files::check_stdout(&[])) {
+        return error::fail(e.into());
     }
     let result = match args.command {
         Command::Check(a) => check::run(&a),

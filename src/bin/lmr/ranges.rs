@@ -6,16 +6,16 @@ use std::process::ExitCode;
 use lmr::interpretation::RangeSetup;
 use lmr::reference::Registry;
 use lmr::report::{self, UnknownCode};
-
-use crate::args::{Format, RangesAction};
 use lmr::Error;
 
+use crate::args::{Format, RangesAction};
 use crate::error::{print, say};
 
 /// The shipped ranges plus `files`, saying on stderr which shipped ranges they override.
 pub fn load_registry(files: &[PathBuf]) -> Result<Registry, Error> {
+    let files = files.to_vec();
     let setup = RangeSetup {
-        files: files.to_vec(),
+        files,
         ..RangeSetup::default()
     };
     Ok(setup.registry(|o| say(format_args!("note: {o}")))?)
@@ -24,24 +24,17 @@ pub fn load_registry(files: &[PathBuf]) -> Result<Registry, Error> {
 /// Runs `lmr ranges …`.
 pub fn run(action: &RangesAction) -> Result<ExitCode, Error> {
     let text = match action {
-        RangesAction::List {
-            ranges,
-            format: Format::Json,
-        } => format!("{}\n", report::registry_json(&load_registry(ranges)?)),
-        RangesAction::List {
-            ranges,
-            format: Format::Text,
-        } => report::registry_text(&load_registry(ranges)?),
+        RangesAction::List { ranges, format } => {
+            let registry = load_registry(ranges)?;
+            match format {
+                Format::Json => format!("{}\n", report::registry_json(&registry)),
+                Format::Text => report::registry_text(&registry),
+            }
+        }
         RangesAction::Show { id, ranges, format } => {
-            report::entry_text(&load_registry(ranges)?, id, *format == Format::Json).ok_or_else(
-                || {
-                    Error::value(
-                        "ranges show",
-                        id,
-                        "no range or protocol with this id (see `lmr ranges list`)",
-                    )
-                },
-            )?
+            let text = report::entry_text(&load_registry(ranges)?, id, *format == Format::Json);
+            let unknown = "no range or protocol with this id (see `lmr ranges list`)";
+            text.ok_or_else(|| Error::value("ranges show", id, unknown))?
         }
         RangesAction::Validate { path } => Registry::validate(path)?.to_string(),
     };
@@ -53,11 +46,9 @@ pub fn run(action: &RangesAction) -> Result<ExitCode, Error> {
 pub fn caveats(code: Option<&str>, format: Format) -> Result<ExitCode, Error> {
     let json = format == Format::Json;
     let text = match code.map(str::trim) {
-        None => report::codes_text(json),
-        Some(code) => {
-            report::code_text(code, json).ok_or_else(|| Error::value("CODE", code, UnknownCode))?
-        }
+        None => Ok(report::codes_text(json)),
+        Some(code) => report::code_text(code, json).ok_or(UnknownCode),
     };
-    print(&text)?;
+    print(&text.map_err(|e| Error::value("CODE", code.unwrap_or_default().trim(), e))?)?;
     Ok(ExitCode::SUCCESS)
 }

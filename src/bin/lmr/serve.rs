@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use lmr::serve::{Config, Server};
+use lmr::serve::Server;
 
 use crate::args::ServeArgs;
 use lmr::Error;
@@ -11,18 +11,12 @@ use crate::error::say;
 
 /// Runs `lmr serve` until the process is stopped.
 pub fn run(a: &ServeArgs) -> Result<ExitCode, Error> {
-    let config = Config {
-        bind: a.bind,
-        port: a.port,
-        ranges: a.ranges.clone(),
-        ..Config::default()
-    };
-    let server = Server::bind(&config)?;
+    let server = Server::bind(&a.config)?;
     for o in server.overrides() {
         say(format_args!("note: {o}"));
     }
-    if !a.bind.is_loopback() {
-        let bind = a.bind;
+    if !a.config.bind.is_loopback() {
+        let bind = a.config.bind;
         say(format_args!("warning: listening on {bind}: other machines on the network can open this page and see what is entered"));
     }
     let url = server.url();

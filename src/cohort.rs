@@ -55,6 +55,18 @@ pub enum CohortError {
     /// The input cannot be read.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// The input file cannot be opened.
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
+    /// The column map cannot be used (its error names the map's path, then what is wrong).
+    #[error("column map {0}")]
+    ColumnMap(crate::batch::ColumnMapError),
+    /// The range options cannot be used ([`RangeSetup`]).
+    #[error(transparent)]
+    Ranges(#[from] crate::interpretation::ConfigError),
+    /// The z-score tables named cannot be used.
+    #[error(transparent)]
+    Zscore(#[from] crate::sample::check::CheckError),
     /// A column named to group or select rows is not in the header.
     #[error("{option} {}: no such column in the input (columns: {})", Quoted(.column), .header.join(", "))]
     NoSuchColumn {
@@ -99,7 +111,10 @@ pub enum CohortError {
 impl CohortError {
     /// Whether a value the user gave was refused (a column name), rather than the input.
     pub fn is_rejected_value(&self) -> bool {
-        matches!(self, CohortError::NoSuchColumn { .. })
+        matches!(
+            self,
+            CohortError::NoSuchColumn { .. } | CohortError::Ranges(_) | CohortError::Zscore(_)
+        )
     }
 }
 
@@ -192,13 +207,13 @@ pub fn read<T>(
         &Interpreter<'_>,
         &Options<'_>,
     ) -> Result<(T, Stats), CohortError>,
-) -> Result<(T, Stats), crate::Error> {
+) -> Result<(T, Stats), CohortError> {
     let tables = crate::sample::check::zscore_selection(registry, &setup.zscore_reference)?;
     let interpreter = Interpreter::new(registry, &setup.choice)?.with_zscores(&tables);
-    let map = input.column_map()?;
+    let map = input.column_map().map_err(CohortError::ColumnMap)?;
     let options = input.options(Format::Csv, &map, setup.protocol(registry)?);
     let scan = Scan::new(input.open()?.0, &options)?;
-    Ok(read(scan, &interpreter, &options)?)
+    read(scan, &interpreter, &options)
 }
 
 /// [`summarise`] of the rows of `input` ([`read`]).
@@ -221,7 +236,7 @@ pub fn summary_of(
     setup: &RangeSetup,
     registry: &Registry,
     groups: &Groups,
-) -> Result<(Summary, Stats), crate::Error> {
+) -> Result<(Summary, Stats), CohortError> {
     read(input, setup, registry, |scan, interpreter, options| {
         summarise(scan, interpreter, registry, options, &groups.grouping())
     })
@@ -251,7 +266,7 @@ pub fn partitions_of(
     registry: &Registry,
     groups: &Groups,
     analyte: Analyte,
-) -> Result<(BTreeMap<Vec<String>, Collected>, Stats), crate::Error> {
+) -> Result<(BTreeMap<Vec<String>, Collected>, Stats), CohortError> {
     read(input, setup, registry, |scan, interpreter, options| {
         let grouping = groups.grouping();
         partitions(
@@ -288,7 +303,7 @@ pub fn observations_of(
     registry: &Registry,
     analyte: Analyte,
     filters: &[Filter],
-) -> Result<(Observations, Stats), crate::Error> {
+) -> Result<(Observations, Stats), CohortError> {
     read(input, setup, registry, |scan, interpreter, options| {
         observations(scan, interpreter, options, analyte, "--where", filters)
     })

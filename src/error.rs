@@ -48,9 +48,10 @@ pub enum Error {
     /// A file cannot be read or written, or an output would replace an input.
     #[error(transparent)]
     File(#[from] FileError),
-    /// A cohort cannot be read (an unknown grouping column is a rejected value).
+    /// A cohort cannot be read (an unknown grouping column is a rejected value; a file, range
+    /// or table error in reading it is given as its own variant).
     #[error(transparent)]
-    Cohort(#[from] CohortError),
+    Cohort(CohortError),
     /// A range file cannot be written from a reference interval.
     #[error(transparent)]
     Interval(#[from] IntervalError),
@@ -70,6 +71,19 @@ pub enum Error {
     #[cfg(feature = "serve")]
     #[error(transparent)]
     Serve(#[from] crate::serve::ServeError),
+}
+
+impl From<CohortError> for Error {
+    fn from(e: CohortError) -> Self {
+        match e {
+            CohortError::Batch(e) => Error::Batch(e),
+            CohortError::File(e) => Error::File(e),
+            CohortError::ColumnMap(e) => Error::ColumnMap(e),
+            CohortError::Ranges(e) => Error::Options(e),
+            CohortError::Zscore(e) => Error::Check(e),
+            e => Error::Cohort(e),
+        }
+    }
 }
 
 // The map's error is printed in the message, so it is not also a `source()`.
@@ -132,7 +146,7 @@ impl Error {
     /// ```
     pub fn is_broken_pipe(&self) -> bool {
         match self {
-            Error::Batch(e) | Error::Cohort(CohortError::Batch(e)) => e.is_broken_pipe(),
+            Error::Batch(e) => e.is_broken_pipe(),
             Error::File(FileError::Io { source, .. }) => source.kind() == ErrorKind::BrokenPipe,
             _ => false,
         }

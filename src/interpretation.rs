@@ -278,6 +278,107 @@ pub struct Pretest {
     pub egfr: Option<f64>,
 }
 
+/// The yes/no pre-test fields, each raising the flag of the same name when `yes`.
+///
+/// ```
+/// use lmr::sample::{from_fields, PretestField};
+/// let registry = lmr::Registry::builtin()?;
+/// let sample = from_fields([("pretest_alcohol", "no"), ("glycosuria", "yes")], &registry)?;
+/// assert_eq!(PretestField::Alcohol.get(&sample.pretest), Some(false));
+/// assert_eq!(PretestField::Glycosuria.get(&sample.pretest), Some(true));
+/// assert_eq!(PretestField::Steroid.get(&sample.pretest), None); // not recorded
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PretestField {
+    /// `pretest_nsaid`: NSAIDs or aspirin before the test.
+    Nsaid,
+    /// `pretest_alcohol`.
+    Alcohol,
+    /// `pretest_laxative`.
+    Laxative,
+    /// `pretest_steroid`: oral corticosteroids.
+    Steroid,
+    /// `recent_diarrhoea`.
+    RecentDiarrhoea,
+    /// `glycosuria`.
+    Glycosuria,
+}
+
+impl PretestField {
+    /// Every yes/no pre-test field.
+    ///
+    /// ```
+    /// use lmr::sample::PretestField;
+    /// let names: Vec<_> = PretestField::ALL.iter().map(|f| f.name()).collect();
+    /// assert_eq!(names.len(), 6);
+    /// assert!(names.iter().all(|n| lmr::batch::Field::from_name(n).is_some())); // each is a column too
+    /// ```
+    pub const ALL: [PretestField; 6] = [
+        PretestField::Nsaid,
+        PretestField::Alcohol,
+        PretestField::Laxative,
+        PretestField::Steroid,
+        PretestField::RecentDiarrhoea,
+        PretestField::Glycosuria,
+    ];
+
+    /// The field's name (as a column, a sample-file key, and `lmr check --pretest-nsaid` etc.).
+    ///
+    /// ```
+    /// use lmr::sample::PretestField;
+    /// assert_eq!(PretestField::Nsaid.name(), "pretest_nsaid");
+    /// assert_eq!(PretestField::RecentDiarrhoea.name(), "recent_diarrhoea");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            PretestField::Nsaid => "pretest_nsaid",
+            PretestField::Alcohol => "pretest_alcohol",
+            PretestField::Laxative => "pretest_laxative",
+            PretestField::Steroid => "pretest_steroid",
+            PretestField::RecentDiarrhoea => "recent_diarrhoea",
+            PretestField::Glycosuria => "glycosuria",
+        }
+    }
+
+    pub(crate) fn lookup(key: &str) -> Option<PretestField> {
+        PretestField::ALL.into_iter().find(|f| f.name() == key)
+    }
+
+    /// The answer a sample holds (`None`: not recorded).
+    ///
+    /// ```
+    /// use lmr::sample::PretestField;
+    /// let mut pretest = lmr::interpretation::Pretest::default();
+    /// pretest.laxative = Some(true);
+    /// assert_eq!(PretestField::Laxative.get(&pretest), Some(true));
+    /// assert_eq!(PretestField::Nsaid.get(&pretest), None);
+    /// ```
+    pub fn get(self, p: &Pretest) -> Option<bool> {
+        let mut copy = *p;
+        *self.slot(&mut copy)
+    }
+
+    /// Where the answer is kept in a sample.
+    ///
+    /// ```
+    /// use lmr::sample::PretestField;
+    /// let mut pretest = lmr::interpretation::Pretest::default();
+    /// *PretestField::Steroid.slot(&mut pretest) = Some(false);
+    /// assert_eq!(pretest.steroid, Some(false));
+    /// ```
+    pub fn slot(self, p: &mut Pretest) -> &mut Option<bool> {
+        match self {
+            PretestField::Nsaid => &mut p.nsaid,
+            PretestField::Alcohol => &mut p.alcohol,
+            PretestField::Laxative => &mut p.laxative,
+            PretestField::Steroid => &mut p.steroid,
+            PretestField::RecentDiarrhoea => &mut p.recent_diarrhoea,
+            PretestField::Glycosuria => &mut p.glycosuria,
+        }
+    }
+}
+
 /// eGFR below which renal function is reduced, mL/min/1.73 m²: KDIGO 2012 "decreased GFR",
 /// GFR categories G3a–G5 (Kidney Int Suppl 2013;3:19–62, doi:10.1038/kisup.2012.64).
 ///

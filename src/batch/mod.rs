@@ -36,6 +36,7 @@
 
 mod columnar;
 mod columns;
+mod ended;
 mod input;
 mod long;
 mod near_miss;
@@ -47,6 +48,7 @@ pub use columns::{
     AgeUnit, ColumnMap, ColumnMapError, Field, FractionPart, FractionSlots, HeaderError, Layout,
     MapProblem, Slot, Source, Unit, UnitKind,
 };
+pub use ended::{BatchRun, CohortRun};
 pub use input::Input;
 use long::Long;
 pub use long::MAX_FRACTIONS;

@@ -180,11 +180,14 @@ enum Inner {
     },
     /// Not a regular file (`/dev/null`, a named pipe): written in place, never replaced.
     Special(File),
+    /// Standard output (`-`).
+    Stdout(io::Stdout),
 }
 
 impl OutputFile {
     /// Prepares to write `target`, refusing it if it is the same file as any of `inputs`
-    /// (`-` = standard input; a directory = every file in it).
+    /// (`-` = standard input; a directory = every file in it). A `target` of `-` is standard
+    /// output, refused when it is closed or one of `inputs` ([`check_stdout`]).
     ///
     /// A symbolic link is written through: the file it points to is replaced, with its own
     /// permissions, and the link stays. A link to nothing is refused.
@@ -201,9 +204,19 @@ impl OutputFile {
     /// let e = OutputFile::create(dir.path(), &[]).err().unwrap();
     /// assert!(matches!(e, FileError::IsDirectory { .. }));
     /// assert!(OutputFile::create(&dir.path().join("no/such/dir/out.csv"), &[]).is_err());
+    /// # if !lmr::files::check_stdout(&[]).is_ok() { return Ok(()) } // a closed stdout
+    /// assert_eq!(OutputFile::create("-".as_ref(), &[])?.path(), std::path::Path::new("-"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn create(target: &Path, inputs: &[&Path]) -> Result<OutputFile, FileError> {
+        if target == Path::new("-") {
+            check_stdout(inputs)?;
+            let inner = Inner::Stdout(io::stdout());
+            return Ok(OutputFile {
+                target: target.to_path_buf(),
+                inner,
+            });
+        }
         let io = |action, source| FileError::Io {
             path: target.to_path_buf(),
             action,
@@ -323,7 +336,7 @@ impl OutputFile {
         };
         self.flush().map_err(|e| io("write output", e))?;
         match self.inner {
-            Inner::Special(_) => Ok(()),
+            Inner::Special(_) | Inner::Stdout(_) => Ok(()),
             Inner::Temp {
                 file,
                 dest,
@@ -355,6 +368,7 @@ impl Write for OutputFile {
         match &mut self.inner {
             Inner::Temp { file, .. } => file.write(buf),
             Inner::Special(f) => f.write(buf),
+            Inner::Stdout(out) => out.write(buf),
         }
     }
 
@@ -362,6 +376,7 @@ impl Write for OutputFile {
         match &mut self.inner {
             Inner::Temp { file, .. } => file.write_all(buf),
             Inner::Special(f) => f.write_all(buf),
+            Inner::Stdout(out) => out.write_all(buf),
         }
     }
 
@@ -369,6 +384,7 @@ impl Write for OutputFile {
         match &mut self.inner {
             Inner::Temp { file, .. } => file.flush(),
             Inner::Special(f) => f.flush(),
+            Inner::Stdout(out) => out.flush(),
         }
     }
 }

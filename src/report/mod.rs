@@ -6,7 +6,6 @@ pub mod fhir;
 mod interval;
 mod json;
 mod range;
-mod run;
 mod text;
 
 pub use codes::{caveat_json, code_text, codes_json, codes_text, flag_json, UnknownCode};
@@ -15,7 +14,6 @@ pub use json::to_json;
 pub use range::{
     entry_text, protocol_json, protocol_text, range_json, range_text, registry_json, registry_text,
 };
-pub use run::{BatchRun, CohortRun};
 pub use text::{describe_flag, to_text, to_text_with_nearest};
 
 use crate::censored::Censored;

@@ -230,7 +230,7 @@ fn inputs(out: &mut String, sample: &Sample) {
     if let Some(g) = sample.hp_genotype {
         let _ = writeln!(out, "  {:<30} {g}", "haptoglobin genotype");
     }
-    let answers: Vec<String> = crate::sample::PretestField::ALL
+    let answers: Vec<String> = crate::interpretation::PretestField::ALL
         .iter()
         .filter_map(|f| {
             let a = f.get(&sample.pretest)?;

@@ -193,7 +193,7 @@ impl clap::Args for Fields {
 /// let registry = lmr::Registry::builtin()?;
 /// let s = sample(Sample::default(), &[("vitamin_d", "20 ng/mL")], &registry, false)?;
 /// let nmol_l = s.vitamin_d.map(|v| v.in_nmol_per_l()).unwrap_or_default();
-/// assert!((nmol_l - 49.92).abs() < 1e-9); // 20 ng/mL × 2.496
+/// assert!((nmol_l - 49.92).abs() < 0.01); // 20 ng/mL × 1000 ÷ 400.64 g/mol = 49.92 nmol/L
 /// let none: [(&str, &str); 0] = [];
 /// assert!(matches!(sample(Sample::default(), &none, &registry, false), Err(CheckError::Nothing)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())

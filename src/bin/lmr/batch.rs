@@ -1,24 +1,25 @@
 //! `lmr batch`: a CSV file in, every row interpreted, results appended. The work is in
 //! [`lmr::batch`]; this is the files, the progress bar and the summary.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use lmr::report::BatchRun;
+use lmr::batch::BatchRun;
 use lmr::sample::check::zscore_selection;
 use lmr::{Error, Interpreter};
 
 use crate::args::BatchArgs;
-use crate::cohort::output_file;
-use crate::error::{print, say};
+use crate::cohort::output;
+use crate::error::say;
 use crate::ranges::load_registry;
 
 /// Runs `lmr batch`.
 pub fn run(a: &BatchArgs) -> Result<ExitCode, Error> {
     // The output first, before anything is read: an output that is one of the inputs, or in a
     // missing or read-only directory, is refused with nothing read and nothing written.
-    let output = output_file(a.output.as_deref(), &a.input, &a.ranges)?;
+    let stdout = std::path::Path::new("-");
+    let mut output = output(a.output.as_deref().unwrap_or(stdout), &a.input, &a.ranges)?;
     let registry = load_registry(&a.ranges.files)?;
     let tables = zscore_selection(&registry, &a.ranges.zscore_reference)?;
     let interpreter = Interpreter::new(&registry, &a.ranges.choice)?.with_zscores(&tables);
@@ -36,21 +37,8 @@ pub fn run(a: &BatchArgs) -> Result<ExitCode, Error> {
             bar
         });
     let mut progress = |bytes| bar.iter().for_each(|b| b.set_position(bytes));
-    let run = |out: &mut dyn Write, progress: &mut dyn FnMut(u64)| {
-        lmr::batch::run(input, out, &interpreter, &options, progress)
-    };
-    let stats = match output {
-        Some(mut file) => {
-            let stats = run(&mut file, &mut progress)?;
-            file.commit()?;
-            stats
-        }
-        None => {
-            let stats = run(&mut io::stdout(), &mut progress)?;
-            print("")?; // flushes
-            stats
-        }
-    };
+    let stats = lmr::batch::run(input, &mut output, &interpreter, &options, &mut progress)?;
+    output.commit()?;
     bar.iter().for_each(ProgressBar::finish_and_clear);
     let format = options.format;
     say(BatchRun {

@@ -17,29 +17,25 @@ use crate::args::{Format, RefIntArgs, SummaryArgs, ZrefArgs};
 use crate::error::{print, say};
 use crate::ranges::load_registry;
 
-/// Opens `path` for writing unless it is `-` or absent (standard output), refusing a file the
-/// command reads.
-pub fn output_file(
-    path: Option<&Path>,
-    input: &Input,
-    r: &RangeSetup,
-) -> Result<Option<OutputFile>, Error> {
+/// Opens `path` (`-`: standard output) for writing, refusing a file the command reads.
+pub fn output(path: &Path, input: &Input, r: &RangeSetup) -> Result<OutputFile, Error> {
     let inputs: Vec<&Path> = input.files().chain(r.files_read()).collect();
-    match path.filter(|p| *p != Path::new("-")) {
-        Some(p) => Ok(Some(OutputFile::create(p, &inputs)?)),
-        None => Ok(lmr::files::check_stdout(&inputs).map(|()| None)?),
-    }
+    Ok(OutputFile::create(path, &inputs)?)
 }
 
 /// Says how many rows were read; exit 3 when some had an error.
 fn told<T>((value, stats): (T, Stats)) -> (T, ExitCode) {
-    say(lmr::report::CohortRun(&stats));
+    say(lmr::batch::CohortRun(&stats));
     (value, ExitCode::from(if stats.errors > 0 { 3 } else { 0 }))
 }
 
 /// Runs `lmr summary`.
 pub fn summary(a: &SummaryArgs) -> Result<ExitCode, Error> {
-    let html_file = output_file(a.html.as_deref(), &a.input, &a.ranges)?;
+    let html_file = a
+        .html
+        .as_ref()
+        .map(|p| output(p, &a.input, &a.ranges))
+        .transpose()?;
     let registry = load_registry(&a.ranges.files)?;
     let (sum, exit) = told(cohort::summary_of(
         &a.input, &a.ranges, &registry, &a.groups,
@@ -63,7 +59,8 @@ pub fn summary(a: &SummaryArgs) -> Result<ExitCode, Error> {
 
 /// Runs `lmr reference-interval`.
 pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, Error> {
-    let range_file = output_file(a.write_range.as_deref(), &a.input, &a.ranges)?;
+    let range_file = (a.write_range.as_ref()).map(|p| output(p, &a.input, &a.ranges));
+    let range_file = range_file.transpose()?;
     let registry = load_registry(&a.ranges.files)?;
     let i = &a.interval;
     let (parts, exit) = told(cohort::partitions_of(
@@ -84,9 +81,9 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, Error> {
         write.as_ref(),
     )?;
     print(&out.render(a.format == Format::Json))?;
-    if let (Some(path), Some(file)) = (&a.write_range, range_file) {
+    if let Some(file) = range_file {
+        let (n, path) = (out.range_files.len(), file.path().display().to_string());
         file.write_text(&out.range_file()?)?;
-        let (n, path) = (out.range_files.len(), path.display());
         eprintln!("lmr: wrote {n} range(s) to {path} (load with --ranges)");
     }
     Ok(exit)
@@ -94,7 +91,11 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, Error> {
 
 /// Runs `lmr zscore-reference`.
 pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, Error> {
-    let table_file = output_file(a.output.as_deref(), &a.input, &a.ranges)?;
+    let table_file = output(
+        a.output.as_deref().unwrap_or("-".as_ref()),
+        &a.input,
+        &a.ranges,
+    )?;
     let registry = load_registry(&a.ranges.files)?;
     let (analyte, filters) = (a.table.derive.analyte, &a.table.filter);
     let read = cohort::observations_of(&a.input, &a.ranges, &registry, analyte, filters);
@@ -110,14 +111,11 @@ pub fn zscore_reference(a: &ZrefArgs) -> Result<ExitCode, Error> {
     );
     let meta = a.table.meta(input, date);
     let text = derivation.to_table(&meta)?.to_toml();
-    match table_file {
-        Some(file) => {
-            let shown = file.path().display().to_string();
-            file.write_text(&text)?;
-            let id = Quoted(&meta.id);
-            eprintln!("lmr: wrote z-score table {id} to {shown} (use with --zscore-reference)");
-        }
-        None => print(&text)?,
+    let shown = table_file.path().display().to_string();
+    table_file.write_text(&text)?;
+    if shown != "-" {
+        let id = Quoted(&meta.id);
+        eprintln!("lmr: wrote z-score table {id} to {shown} (use with --zscore-reference)");
     }
     Ok(exit)
 }

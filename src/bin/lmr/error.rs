@@ -14,19 +14,18 @@ use lmr::Error;
 /// (usage, `--help`) is given back.
 pub fn from_clap(e: clap::Error) -> Result<Error, clap::Error> {
     let text = |kind| match e.get(kind) {
-        Some(ContextValue::String(s)) => Some(s.as_str()),
-        _ => None,
+        Some(ContextValue::String(s)) => s.as_str(),
+        _ => "",
     };
-    match (
-        e.kind(),
+    let (arg, value) = (
         text(ContextKind::InvalidArg),
         text(ContextKind::InvalidValue),
-        e.source(),
-    ) {
-        (ErrorKind::ValueValidation, Some(arg), Some(value), Some(source)) => {
+    );
+    match e.source() {
+        Some(problem) if e.kind() == ErrorKind::ValueValidation => {
             // `--age-bands <BANDS>` names the flag `--age-bands`.
             let flag = arg.split(' ').next().unwrap_or(arg);
-            Ok(Error::value(flag, value, source.to_string()))
+            Ok(Error::value(flag, value, problem.to_string()))
         }
         _ => Err(e),
     }

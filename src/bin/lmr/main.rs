@@ -3,6 +3,8 @@
 //! Exit codes: 0 interpreted; 1 fatal (unreadable or invalid range file, I/O); 2 usage (clap);
 //! 3 an input value was rejected (the message names the flag or field and the value).
 #![forbid(unsafe_code)]
+// An error ends the process once: its size costs nothing.
+#![allow(clippy::result_large_err)]
 
 mod args;
 mod batch;

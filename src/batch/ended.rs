@@ -3,14 +3,14 @@
 
 use std::fmt;
 
-use crate::batch::{Format, Stats};
+use super::{Format, Stats};
 
 /// The end of an `lmr batch` run: counts, the first row errors (and where to see the rest),
 /// the header's warnings, and each caveat the run wrote with its summary.
 ///
 /// ```
 /// use lmr::batch::{Format, Stats};
-/// use lmr::report::BatchRun;
+/// use lmr::batch::BatchRun;
 ///
 /// let mut stats = Stats::default();
 /// (stats.rows, stats.interpreted, stats.errors, stats.flagged) = (3, 2, 1, 1);
@@ -71,7 +71,7 @@ impl fmt::Display for BatchRun<'_> {
 ///
 /// ```
 /// use lmr::batch::Stats;
-/// use lmr::report::CohortRun;
+/// use lmr::batch::CohortRun;
 ///
 /// let mut stats = Stats::default();
 /// (stats.rows, stats.interpreted, stats.errors) = (4, 3, 1);

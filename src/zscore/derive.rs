@@ -494,7 +494,7 @@ fn place(o: &Observation, options: &DeriveOptions) -> Result<(usize, f64), Exclu
         super::NoZscore::NotPositive { .. } => ExclusionReason::ValueNotPositive,
         _ => ExclusionReason::ValueNotFinite,
     })?;
-    let age = o.age.ok_or(ExclusionReason::AgeNotGiven)?.in_years();
+    let age = o.age.ok_or(ExclusionReason::AgeNotGiven)?;
     let bands = options.bands.as_slice();
     let band = bands
         .iter()

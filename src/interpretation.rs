@@ -943,8 +943,19 @@ pub struct VitaminDBelow<'r> {
 }
 
 impl VitaminDBelow<'_> {
-    /// The bound in nmol/L, `<` the limit (what `vitamin_d_nmol_l_bound` holds; shown with
-    /// [`BelowLimit`]).
+    /// The bound in nmol/L, `<` the limit (what `vitamin_d_nmol_l_bound` holds).
+    ///
+    /// ```
+    /// use lmr::interpretation::VitaminDBelow;
+    /// use lmr::vitamin_d::{VitaminD, VitaminDForm};
+    ///
+    /// let limit = VitaminD::new("8 ng/mL".parse()?, VitaminDForm::D3)?;
+    /// let below = VitaminDBelow { limit, schemes: vec![] };
+    /// // 8 ng/mL × 1000 ÷ 400.64 g/mol (25(OH)D3) = 19.97 nmol/L
+    /// let lmr::Censored::LessThan(b) = below.bound_in_nmol_per_l() else { panic!() };
+    /// approx::assert_relative_eq!(b, 8000.0 / 400.64, max_relative = 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn bound_in_nmol_per_l(&self) -> Censored {
         Censored::LessThan(self.limit.in_nmol_per_l())
     }

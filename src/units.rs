@@ -253,10 +253,36 @@ macro_rules! unit_enum {
 
         impl $name {
             /// Every unit of this dimension, in display order.
+            ///
+            /// ```
+            #[doc = concat!("use lmr::units::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("assert!(", stringify!($name), "::ALL.contains(&", stringify!($name), "::", stringify!($sample), "));")]
+            /// // every unit reads back from its own symbol
+            #[doc = concat!("for &u in ", stringify!($name), "::ALL {")]
+            #[doc = concat!("    assert_eq!(", stringify!($name), "::lookup(u.symbol()), Some(u));")]
+            /// }
+            /// ```
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
             /// The dimension's name, as used in error messages.
+            ///
+            /// ```
+            #[doc = concat!("use lmr::units::{", stringify!($name), ", UnitError};")]
+            ///
+            #[doc = concat!("let e = \"%\".parse::<", stringify!($name), ">().unwrap_err();")]
+            #[doc = concat!("assert!(matches!(e, UnitError::WrongDimension { found: \"percentage\", wanted: ", stringify!($name), "::DIMENSION, .. }));")]
+            #[doc = concat!("assert!(e.to_string().contains(\"is a percentage, expected a ", $dim, " \"));")]
+            /// ```
             pub const DIMENSION: &'static str = $dim;
             /// The accepted spellings, for error messages.
+            ///
+            /// ```
+            #[doc = concat!("use lmr::units::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("assert!(", stringify!($name), "::EXPECTED.split(\", \").all(|u| ", stringify!($name), "::lookup(u).is_some()));")]
+            #[doc = concat!("let e = \"furlong\".parse::<", stringify!($name), ">().unwrap_err();")]
+            #[doc = concat!("assert!(e.to_string().ends_with(\"(expected one of ", $expected, ")\"));")]
+            /// ```
             pub const EXPECTED: &'static str = $expected;
 
             /// The canonical (UCUM-style, with `µ`) symbol, as printed.
@@ -533,7 +559,16 @@ macro_rules! quantity {
                 self.value
             }
 
-            /// The unit the value was given in (shown with [`Self::value`]).
+            /// The unit the value was given in (no conversion).
+            ///
+            /// ```
+            #[doc = concat!("use lmr::units::{", stringify!($name), ", ", stringify!($unit), "};")]
+            ///
+            #[doc = concat!("let q: ", stringify!($name), " = \"", $example, "\".parse()?;")]
+            #[doc = concat!("assert_eq!(q.unit(), ", stringify!($unit), "::", stringify!($u), ");")]
+            /// assert!(q.to_string().ends_with(q.unit().symbol()));
+            /// # Ok::<(), lmr::units::UnitError>(())
+            /// ```
             pub fn unit(self) -> $unit {
                 self.unit
             }
@@ -851,6 +886,14 @@ impl Percent {
     }
 
     /// The value in percent.
+    ///
+    /// ```
+    /// use lmr::units::Percent;
+    ///
+    /// assert_eq!(Percent::new(18.0)?.value(), 18.0);
+    /// assert_eq!("0.25 %".parse::<Percent>()?.value(), 0.25); // not 0.0025
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub fn value(self) -> f64 {
         self.0
     }

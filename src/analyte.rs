@@ -137,6 +137,14 @@ impl Analyte {
 }
 
 /// A key that is not one of the analytes allowed ([`Analyte::one_of`]).
+///
+/// ```
+/// use lmr::analyte::{Analyte, NotOneOf};
+///
+/// const ALLOWED: &[Analyte] = &[Analyte::Zonulin];
+/// assert_eq!(Analyte::one_of("lm_ratio", ALLOWED), Err(NotOneOf { allowed: ALLOWED }));
+/// assert_eq!(NotOneOf { allowed: ALLOWED }.to_string(), "expected one of zonulin");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("expected one of {}", .allowed.iter().map(|a| a.key()).collect::<Vec<_>>().join(", "))]
 pub struct NotOneOf {

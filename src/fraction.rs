@@ -30,6 +30,13 @@ use crate::number;
 use crate::units::Duration;
 
 /// The hours after the drink a timed fraction covers: `start` < `end`, both finite and ≥ 0.
+///
+/// ```
+/// let w: lmr::fraction::Window = "2_8h".parse()?;
+/// assert_eq!(w.to_string(), "2–8 h");
+/// assert_eq!(w.end().in_hours() - w.start().in_hours(), 6.0); // 8 − 2
+/// # Ok::<(), lmr::fraction::WindowError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Window {
     start: f64,
@@ -37,6 +44,15 @@ pub struct Window {
 }
 
 /// A fraction label that is not a usable window.
+///
+/// ```
+/// use lmr::fraction::{Window, WindowError};
+///
+/// let e = Window::parse("8_2h").unwrap_err();
+/// assert_eq!(e, WindowError::Reversed { start: 8.0, end: 2.0 });
+/// assert_eq!(e.to_string(), "a reversed window: it ends at 2 h, before it starts at 8 h");
+/// assert_eq!(Window::parse("first"), Err(WindowError::NotAWindow));
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WindowError {
@@ -60,6 +76,14 @@ pub enum WindowError {
 }
 
 /// How two windows of one sample clash.
+///
+/// ```
+/// use lmr::fraction::{Clash, Window};
+///
+/// let w = |s: &str| Window::parse(s).unwrap();
+/// assert_eq!(w("0-2h").clash(w("00_02h")), Some(Clash::Same));
+/// assert_eq!(w("0_24h").clash(w("2_8h")), Some(Clash::Overlap)); // one inside the other
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Clash {
     /// The same hours (`0_2h` and `00_02h`, or the same row twice).
@@ -70,6 +94,17 @@ pub enum Clash {
 
 /// A problem of one fraction among its sample's: facts only; the caller names where the other
 /// fraction was written (a column, a row).
+///
+/// ```
+/// use lmr::fraction::{Window, WindowProblem};
+///
+/// let (a, b) = (Window::parse("0_2h")?, Window::parse("00_02h")?);
+/// let p = a.problem_beside(b).unwrap();
+/// assert_eq!(p, WindowProblem::Same { window: a });
+/// assert_eq!(p.to_string(), "the window 0–2 h is given twice: a fraction is never summed twice");
+/// assert_eq!(WindowProblem::NoLabel.to_string(), "no collection window: a fraction needs one (`0-2h`)");
+/// # Ok::<(), lmr::fraction::WindowError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WindowProblem {
@@ -113,6 +148,16 @@ impl Window {
     /// # Errors
     /// [`WindowError::NotAWindow`] for a negative or non-finite hour, [`WindowError::Reversed`]
     /// when `end` < `start`, [`WindowError::Empty`] when they are equal.
+    ///
+    /// ```
+    /// use lmr::fraction::{Window, WindowError};
+    ///
+    /// assert_eq!(Window::new(0.0, 2.0)?, Window::parse("0-2h")?);
+    /// assert_eq!(Window::new(-1.0, 2.0), Err(WindowError::NotAWindow));
+    /// assert_eq!(Window::new(f64::NAN, 2.0), Err(WindowError::NotAWindow));
+    /// assert_eq!(Window::new(2.0, 2.0), Err(WindowError::Empty { at: 2.0 }));
+    /// # Ok::<(), WindowError>(())
+    /// ```
     pub fn new(start: f64, end: f64) -> Result<Window, WindowError> {
         if !(start.is_finite() && end.is_finite() && start >= 0.0 && end >= 0.0) {
             return Err(WindowError::NotAWindow);
@@ -131,6 +176,16 @@ impl Window {
     ///
     /// # Errors
     /// [`WindowError`] as for [`Window::new`], and [`WindowError::NotAWindow`] for any other text.
+    ///
+    /// ```
+    /// use lmr::fraction::{Window, WindowError};
+    ///
+    /// assert_eq!(Window::parse(" 8 – 24 H")?, Window::new(8.0, 24.0)?);
+    /// assert_eq!(Window::parse("0.5-2h")?.start().in_hours(), 0.5);
+    /// assert_eq!(Window::parse("0-2"), Err(WindowError::NotAWindow)); // no `h`
+    /// assert_eq!(Window::parse("0-2min"), Err(WindowError::NotAWindow));
+    /// # Ok::<(), WindowError>(())
+    /// ```
     pub fn parse(label: &str) -> Result<Window, WindowError> {
         let t = label.trim();
         let t = t
@@ -166,13 +221,29 @@ impl Window {
         Duration::from_checked_hours(self.start)
     }
 
-    /// The end: the time after the drink, in hours (shown with [`Window::start`]).
+    /// The end: the time after the drink, in hours.
+    ///
+    /// ```
+    /// let w = lmr::fraction::Window::parse("8_24h")?;
+    /// assert_eq!(w.end().in_hours(), 24.0);
+    /// assert_eq!(w.end().to_string(), "24 h");
+    /// # Ok::<(), lmr::fraction::WindowError>(())
+    /// ```
     pub fn end(self) -> Duration {
         Duration::from_checked_hours(self.end)
     }
 
     /// How this window clashes with `other`, if it does; windows that only touch (`0_2h`,
     /// `2_8h`) do not.
+    ///
+    /// ```
+    /// use lmr::fraction::{Clash, Window};
+    ///
+    /// let w = |s: &str| Window::parse(s).unwrap();
+    /// assert_eq!(w("0_2h").clash(w("2_8h")), None); // they only touch at 2 h
+    /// assert_eq!(w("0_4h").clash(w("2_6h")), Some(Clash::Overlap)); // 2–4 h in both
+    /// assert_eq!(w("2_6h").clash(w("0_4h")), Some(Clash::Overlap)); // either way round
+    /// ```
     pub fn clash(self, other: Window) -> Option<Clash> {
         if self == other {
             Some(Clash::Same)
@@ -184,6 +255,19 @@ impl Window {
     }
 
     /// The problem of this window beside `other` of the same sample, if any.
+    ///
+    /// ```
+    /// use lmr::fraction::{Window, WindowProblem};
+    ///
+    /// let w = |s: &str| Window::parse(s).unwrap();
+    /// assert_eq!(w("0_2h").problem_beside(w("2_8h")), None);
+    /// let p = w("2_6h").problem_beside(w("0_4h")).unwrap();
+    /// assert_eq!(p, WindowProblem::Overlap { window: w("2_6h"), other: w("0_4h") });
+    /// assert_eq!(
+    ///     p.to_string(),
+    ///     "the window 2–6 h overlaps 0–4 h: the hours in both would be summed twice"
+    /// );
+    /// ```
     pub fn problem_beside(self, other: Window) -> Option<WindowProblem> {
         match self.clash(other)? {
             Clash::Same => Some(WindowProblem::Same { window: self }),

@@ -66,6 +66,14 @@ pub fn open_input(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), Fi
 }
 
 /// A field delimiter that cannot be used.
+///
+/// ```
+/// use lmr::files::{parse_delimiter, DelimiterError};
+///
+/// assert_eq!(parse_delimiter("\n"), Err(DelimiterError)); // a line end
+/// assert_eq!(parse_delimiter("§"), Err(DelimiterError)); // not ASCII
+/// assert!(DelimiterError.to_string().ends_with("e.g. ';' (or `tab`)"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("expected one ASCII character other than a quote or a line end, e.g. ';' (or `tab`)")]
 pub struct DelimiterError;
@@ -94,6 +102,14 @@ pub fn parse_delimiter(text: &str) -> Result<u8, DelimiterError> {
 }
 
 /// A byte count that `--max-record-size` cannot use.
+///
+/// ```
+/// use lmr::files::{parse_size, SizeError};
+///
+/// assert_eq!(parse_size("1.5M"), Err(SizeError::NotPositive)); // not a whole number
+/// assert_eq!(parse_size("1P"), Err(SizeError::Unit)); // K, M or G only
+/// assert_eq!(SizeError::Unit.to_string(), "expected a number of bytes, e.g. 1048576, 512K or 4M");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SizeError {

@@ -41,7 +41,7 @@ mod sheet;
 pub use cleanup::remove_on_signal;
 pub use input::{
     open_input, parse_delimiter, parse_size, read_regular, utf16_bom, utf16_without_bom, Decoded,
-    Encoding, Latin1, Quoted, SizeError, UnknownEncoding, QUOTE_CHARS,
+    DelimiterError, Encoding, Latin1, Quoted, SizeError, UnknownEncoding, QUOTE_CHARS,
 };
 pub use output::{check_stdout, refuse_stdout_onto_input, same_file, stdout_is_closed, OutputFile};
 pub use sheet::formula_safe;

@@ -39,6 +39,19 @@ impl Registry {
     ///
     /// # Errors
     /// The first [`RangeFileError`] (a shipped file that does not load, or the user's).
+    ///
+    /// ```
+    /// use lmr::{RangeFileError, Registry};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let e = Registry::validate(dir.path()).unwrap_err();
+    /// assert!(matches!(e, RangeFileError::EmptyDirectory { .. })); // no *.toml in it
+    /// let path = dir.path().join("mine.toml");
+    /// std::fs::write(&path, "# only a comment\n")?;
+    /// let e = Registry::validate(&path).unwrap_err();
+    /// assert!(matches!(e, RangeFileError::Empty { .. })); // defines nothing
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn validate(path: &Path) -> Result<Validation, RangeFileError> {
         let mut registry = Registry::builtin()?;
         let before = (registry.ranges().len(), registry.protocols().len());

@@ -144,6 +144,15 @@ pub fn collection(x: f64, u: Option<DurationUnit>) -> Result<Duration, Problem> 
 /// # Errors
 /// [`Problem::NotFinite`], [`Problem::Negative`], [`Problem::NegativeZero`],
 /// [`Problem::Underflow`].
+///
+/// ```
+/// use lmr::{sample::{number, Problem}, units::AgeUnit};
+/// assert_eq!(number::age(18.0, Some(AgeUnit::Months))?.in_years(), 1.5); // 18 / 12
+/// assert_eq!(number::age(35.0, None)?.to_string(), "35 y"); // years when no unit is given
+/// assert_eq!(number::age(-0.0, None), Err(Problem::NegativeZero));
+/// assert_eq!(number::age(f64::NAN, None), Err(Problem::NotFinite));
+/// # Ok::<(), Problem>(())
+/// ```
 pub fn age(x: f64, u: Option<AgeUnit>) -> Result<Age, Problem> {
     let x = amount(x)?;
     edges(x)?;

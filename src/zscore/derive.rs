@@ -28,6 +28,19 @@ use crate::units::Age;
 pub const DEFAULT_MIN_CELL_N: u64 = 30;
 
 /// One member of the reference group (see [`derive()`] for a derivation from several).
+///
+/// ```
+/// use lmr::Analyte;
+/// use lmr::zscore::{derive, DeriveOptions, ExclusionReason, Observation, Scale};
+///
+/// let child = Observation { value: 0.03, age: "2 y".parse().ok(), sex: None };
+/// let no_age = Observation { age: None, ..child };
+/// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4".parse()?);
+/// let d = derive([child, no_age], &options)?;
+/// assert_eq!(d.cells()[0].n, 1);
+/// assert_eq!(d.excluded()[0].reason, ExclusionReason::AgeNotGiven);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Observation {
     /// The value, in the analyte's unit (a ratio, or percent of dose). A censored value (`<LOD`)
@@ -39,7 +52,18 @@ pub struct Observation {
     pub sex: Option<Sex>,
 }
 
-/// How to derive a table (shown with [`DeriveOptions::new`]).
+/// How to derive a table.
+///
+/// ```
+/// use lmr::Analyte;
+/// use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+///
+/// let mut options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-2,2-5".parse()?);
+/// options.by_sex = true;
+/// let none: [Observation; 0] = [];
+/// assert_eq!(derive(none, &options)?.cells().len(), 4); // 2 sexes × 2 bands
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 // With the `cli` feature these are `lmr zscore-reference`'s flags (help in docs/cli.md).
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
@@ -170,7 +194,20 @@ pub struct Excluded {
     pub reason: ExclusionReason,
 }
 
-/// Why a derived cell is not written to the table (shown with [`DerivedCell::not_written`]).
+/// Why a derived cell is not written to the table.
+///
+/// ```
+/// use lmr::Analyte;
+/// use lmr::zscore::{derive, DeriveOptions, NotWrittenReason, Observation, Scale};
+///
+/// let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4".parse()?);
+/// let same = Observation { value: 0.03, age: "2 y".parse().ok(), sex: None };
+/// let d = derive([same; 3], &options)?; // ln 0.03 three times: SD 0
+/// assert_eq!(d.cells()[0].not_written(), Some(NotWrittenReason::ZeroSd));
+/// let d = derive([same], &options)?; // one value: no SD
+/// assert_eq!(d.cells()[0].not_written(), Some(NotWrittenReason::TooFew));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotWrittenReason {
@@ -403,7 +440,26 @@ pub enum DeriveError {
     Table(#[from] TableError),
 }
 
-/// What to record in a derived table's source (see [`Derivation::to_table`], whose example fills one).
+/// What to record in a derived table's source (see also [`Derivation::to_table`]).
+///
+/// ```
+/// use lmr::Analyte;
+/// use lmr::zscore::{derive, DeriveOptions, Observation, Scale, TableMeta};
+///
+/// let obs = [0.02, 0.05].map(|value| Observation { value, age: "2 y".parse().ok(), sex: None });
+/// let d = derive(obs, &DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4".parse()?))?;
+/// let meta = TableMeta {
+///     id: "br-lmz".into(),
+///     input: "cohort.csv".into(),
+///     filter: Some("site=BR".into()),
+///     date: "2026-11-25".into(),
+///     ..TableMeta::default()
+/// };
+/// let table = d.to_table(&meta)?;
+/// assert!(table.source().citation.ends_with("from cohort.csv (rows where site=BR) on 2026-11-25"));
+/// assert_eq!(table.title(), "lm_ratio z-score reference derived from cohort.csv"); // no title given
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableMeta {
     /// The table's id (lower-case letters, digits and '-').
@@ -517,7 +573,7 @@ fn place(o: &Observation, options: &DeriveOptions) -> Result<(usize, f64), Exclu
         super::NoZscore::NotPositive { .. } => ExclusionReason::ValueNotPositive,
         _ => ExclusionReason::ValueNotFinite,
     })?;
-    let age = o.age.ok_or(ExclusionReason::AgeNotGiven)?.in_years();
+    let age = o.age.ok_or(ExclusionReason::AgeNotGiven)?;
     let bands = options.bands.as_slice();
     let band = bands
         .iter()
@@ -551,28 +607,94 @@ fn mean_sd(v: &[f64]) -> (Option<f64>, Option<f64>) {
 }
 
 impl Derivation {
-    /// Every sex × band cell, written or not: by sex, female then male; bands in order (shown
-    /// with [`Derivation`] and [`DerivedCell`]).
+    /// Every sex × band cell, written or not: by sex, female then male; bands in order.
+    ///
+    /// ```
+    /// use lmr::{Analyte, Sex};
+    /// use lmr::zscore::{derive, CellSex, DeriveOptions, Observation, Scale};
+    ///
+    /// let mut options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
+    /// options.by_sex = true;
+    /// let girl = Observation { value: 0.03, age: "2 y".parse().ok(), sex: Some(Sex::Female) };
+    /// let boy = Observation { value: 0.04, age: "5 y".parse().ok(), sex: Some(Sex::Male) };
+    /// let d = derive([girl, boy], &options)?;
+    /// let cells: Vec<_> = d.cells().iter().map(|c| (c.sex, c.age.from().in_years(), c.n)).collect();
+    /// assert_eq!(cells, [
+    ///     (CellSex::Female, 0.0, 1), (CellSex::Female, 4.0, 0),
+    ///     (CellSex::Male, 0.0, 0), (CellSex::Male, 4.0, 1),
+    /// ]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cells(&self) -> &[DerivedCell] {
         &self.cells
     }
 
-    /// The observations left out, in input order (shown with [`Excluded`]).
+    /// The observations left out, in input order.
+    ///
+    /// ```
+    /// # use lmr::Analyte;
+    /// # use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+    /// # let at = |value, age: &str| Observation { value, age: age.parse().ok(), sex: None };
+    /// # let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
+    /// // bands 0–4 and 4–7 y, ln scale; −1 has no logarithm, 9 y is in no band
+    /// let d = derive([at(0.02, "1 y"), at(0.05, "3 y"), at(-1.0, "2 y"), at(0.03, "9 y")], &options)?;
+    /// use lmr::zscore::{Excluded, ExclusionReason::*};
+    /// assert_eq!(d.excluded(), [
+    ///     Excluded { index: 2, reason: ValueNotPositive },
+    ///     Excluded { index: 3, reason: AgeOutsideBands },
+    /// ]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn excluded(&self) -> &[Excluded] {
         &self.excluded
     }
 
-    /// How many observations were given (shown with [`Derivation`]).
+    /// How many observations were given, left out or not.
+    ///
+    /// ```
+    /// # use lmr::Analyte;
+    /// # use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+    /// # let at = |value, age: &str| Observation { value, age: age.parse().ok(), sex: None };
+    /// # let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
+    /// // bands 0–4 and 4–7 y, ln scale; −1 has no logarithm, 9 y is in no band
+    /// let d = derive([at(0.02, "1 y"), at(0.05, "3 y"), at(-1.0, "2 y"), at(0.03, "9 y")], &options)?;
+    /// assert_eq!(d.observations(), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn observations(&self) -> usize {
         self.observations
     }
 
     /// How many observations fell in a cell.
+    ///
+    /// ```
+    /// # use lmr::Analyte;
+    /// # use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+    /// # let at = |value, age: &str| Observation { value, age: age.parse().ok(), sex: None };
+    /// # let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
+    /// // bands 0–4 and 4–7 y, ln scale; −1 has no logarithm, 9 y is in no band
+    /// let d = derive([at(0.02, "1 y"), at(0.05, "3 y"), at(-1.0, "2 y"), at(0.03, "9 y")], &options)?;
+    /// assert_eq!(d.used(), 2); // 1 y and 3 y, both in 0–4 y
+    /// assert_eq!(d.used() as usize, d.observations() - d.excluded().len()); // 4 − 2
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn used(&self) -> u64 {
         self.cells.iter().map(|c| c.n).sum()
     }
 
     /// The options it was derived with.
+    ///
+    /// ```
+    /// # use lmr::Analyte;
+    /// # use lmr::zscore::{derive, DeriveOptions, Observation, Scale};
+    /// # let at = |value, age: &str| Observation { value, age: age.parse().ok(), sex: None };
+    /// # let options = DeriveOptions::new(Analyte::LmRatio, Scale::Ln, "0-4,4-7".parse()?);
+    /// // bands 0–4 and 4–7 y, ln scale; −1 has no logarithm, 9 y is in no band
+    /// let d = derive([at(0.02, "1 y"), at(0.05, "3 y"), at(-1.0, "2 y"), at(0.03, "9 y")], &options)?;
+    /// assert_eq!(d.options(), &options);
+    /// assert_eq!(d.options().min_cell_n, lmr::zscore::DEFAULT_MIN_CELL_N);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn options(&self) -> &DeriveOptions {
         &self.options
     }

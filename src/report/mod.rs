@@ -21,6 +21,35 @@ use crate::interpretation::{Interpretation, Interpreter};
 use crate::number;
 use crate::sugar::Sugar;
 
+/// For people or for programs: how `lmr ranges`, `lmr caveats` and `lmr reference-interval`
+/// print (with the `cli` feature, their `--format` values).
+///
+/// ```
+/// use lmr::report::Format;
+/// assert_eq!(Format::default(), Format::Text);
+/// assert!(Format::Json.is_json());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum Format {
+    /// A short report for people.
+    #[default]
+    Text,
+    /// JSON, for programs.
+    Json,
+}
+
+impl Format {
+    /// Whether this is [`Format::Json`] (the renderers take a `json` switch).
+    ///
+    /// ```
+    /// assert!(!lmr::report::Format::Text.is_json());
+    /// ```
+    pub fn is_json(self) -> bool {
+        self == Format::Json
+    }
+}
+
 /// How a band's wording is presented: a source's label for its study group, never a finding about
 /// the person tested (issue 14).
 ///

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use super::{apply_fields, FieldError, Problem, SampleErrors};
 use crate::interpretation::{
-    ConfigError, InterpretError, Interpretation, Interpreter, Options, Sample,
+    ConfigError, InterpretError, Interpretation, Interpreter, Options, RangeSetup, Sample,
 };
 use crate::reference::{Registry, ZscoreReferenceError};
 use crate::sugar::Sugar;
@@ -83,6 +83,15 @@ pub enum CheckError {
     /// other matrix).
     #[error(transparent)]
     Interpret(#[from] InterpretError),
+    /// The zonulin range chosen (`--zonulin-range`) is for another matrix or unit than the
+    /// zonulin given.
+    #[error("--zonulin-range {}: {error}", crate::files::Quoted(.id))]
+    ZonulinRange {
+        /// The range's id.
+        id: String,
+        /// Why it cannot be used.
+        error: Box<InterpretError>,
+    },
     /// No analyte was given.
     #[error("nothing to interpret: give urine sugars (lactulose, mannitol with volume and doses), vitamin_d or zonulin")]
     Nothing,
@@ -212,6 +221,52 @@ pub fn sample<N: AsRef<str>, V: AsRef<str>>(
     apply_fields(&mut base, fields, registry)?;
     require(&base, given, zonulin_range)?;
     Ok(base)
+}
+
+/// `lmr check`: the `fields` given (and the protocol `setup` names) over `base` (a sample file's,
+/// or [`Sample::default`]), interpreted with the ranges of `setup` and rendered in `format`.
+///
+/// # Errors
+/// As [`sample`] and [`render`]; a zonulin range for another matrix is
+/// [`CheckError::ZonulinRange`].
+///
+/// ```
+/// use lmr::interpretation::RangeSetup;
+/// use lmr::sample::check::{run, Fields, Format};
+///
+/// let setup = RangeSetup::default();
+/// let fields = Fields(vec![("vitamin_d".into(), "50 nmol/L".into())]);
+/// let json = run(Default::default(), &fields, &setup, &setup.registry(|_| {})?, Format::Json)?;
+/// let v: serde_json::Value = serde_json::from_str(&json)?;
+/// assert_eq!(v["vitamin_d_nmol_l"], 50.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn run(
+    base: Sample,
+    fields: &Fields,
+    setup: &RangeSetup,
+    registry: &Registry,
+    format: Format,
+) -> Result<String, CheckError> {
+    let protocol = setup
+        .protocol
+        .iter()
+        .map(|p| ("protocol".to_string(), p.clone()));
+    let given: Vec<_> = fields.0.iter().cloned().chain(protocol).collect();
+    let zonulin_range = setup.choice.zonulin_range.as_deref();
+    let options = CheckOptions {
+        ranges: setup.choice.clone(),
+        zscore_reference: setup.zscore_reference.clone(),
+    };
+    let checked = sample(base, &given, registry, zonulin_range.is_some());
+    let text = checked.and_then(|s| render(&s, registry, &options, format));
+    text.map_err(|e| match (e, zonulin_range) {
+        (CheckError::Interpret(error @ InterpretError::Zonulin(_)), Some(id)) => {
+            let (id, error) = (id.to_string(), Box::new(error));
+            CheckError::ZonulinRange { id, error }
+        }
+        (e, _) => e,
+    })
 }
 
 /// Refuses a sample that a check cannot usefully interpret: a urine result without what its

@@ -5,9 +5,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use clap::{Args as ClapArgs, Parser, Subcommand};
 use lmr::batch::{Format as BatchFormat, Input};
 use lmr::interpretation::RangeSetup;
+use lmr::report::Format;
 use lmr::sample::check::Format as CheckFormat;
 
 /// lmr command line.
@@ -48,16 +49,6 @@ pub struct ServeArgs {
     pub config: lmr::serve::Config,
     #[arg(long)]
     pub open: bool,
-}
-
-/// Output format of `ranges`, `caveats` and `reference-interval`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A short report for people.
-    #[default]
-    Text,
-    /// One JSON object (keys as the batch columns, plus `details`).
-    Json,
 }
 
 /// `lmr batch`.

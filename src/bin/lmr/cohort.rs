@@ -13,7 +13,7 @@ use lmr::reference_interval::iso_date;
 use lmr::summary::{self, HtmlOptions};
 use lmr::Error;
 
-use crate::args::{Format, RefIntArgs, SummaryArgs, ZrefArgs};
+use crate::args::{RefIntArgs, SummaryArgs, ZrefArgs};
 use crate::error::{print, say};
 use crate::ranges::load_registry;
 
@@ -80,7 +80,7 @@ pub fn reference_interval(a: &RefIntArgs) -> Result<ExitCode, Error> {
         named,
         write.as_ref(),
     )?;
-    print(&out.render(a.format == Format::Json))?;
+    print(&out.render(a.format.is_json()))?;
     if let Some(file) = range_file {
         let (n, path) = (out.range_files.len(), file.path().display().to_string());
         file.write_text(&out.range_file()?)?;

@@ -61,12 +61,5 @@ pub fn say(text: impl std::fmt::Display) {
 
 /// Writes `text` to standard output.
 pub fn print(text: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-    let path = "standard output".into();
-    Ok(written.map_err(|source| lmr::files::FileError::Io {
-        path,
-        action: "write to",
-        source,
-    })?)
+    Ok(lmr::files::OutputFile::create("-".as_ref(), &[])?.write_text(text)?)
 }

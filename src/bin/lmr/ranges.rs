@@ -8,7 +8,9 @@ use lmr::reference::Registry;
 use lmr::report::{self, UnknownCode};
 use lmr::Error;
 
-use crate::args::{Format, RangesAction};
+use lmr::report::Format;
+
+use crate::args::RangesAction;
 use crate::error::{print, say};
 
 /// The shipped ranges plus `files`, saying on stderr which shipped ranges they override.
@@ -32,7 +34,7 @@ pub fn run(action: &RangesAction) -> Result<ExitCode, Error> {
             }
         }
         RangesAction::Show { id, ranges, format } => {
-            let text = report::entry_text(&load_registry(ranges)?, id, *format == Format::Json);
+            let text = report::entry_text(&load_registry(ranges)?, id, format.is_json());
             let unknown = "no range or protocol with this id (see `lmr ranges list`)";
             text.ok_or_else(|| Error::value("ranges show", id, unknown))?
         }
@@ -44,7 +46,7 @@ pub fn run(action: &RangesAction) -> Result<ExitCode, Error> {
 
 /// Runs `lmr caveats [CODE]`.
 pub fn caveats(code: Option<&str>, format: Format) -> Result<ExitCode, Error> {
-    let json = format == Format::Json;
+    let json = format.is_json();
     let text = match code.map(str::trim) {
         None => Ok(report::codes_text(json)),
         Some(code) => report::code_text(code, json).ok_or(UnknownCode),

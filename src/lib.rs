@@ -34,6 +34,14 @@
 //! - [`summary`]: cohort summaries per group (medians, IQRs, class and flag counts) as text,
 //!   JSON or CSV, and an HTML page of figures with the reference ranges drawn.
 //! - `serve` (feature `serve`, on by default): `lmr serve`, a local web page and JSON API.
+//! - [`Error`]: any of the above modules' errors, for a caller that reports a failure and stops;
+//!   [`Error::is_rejected_value`] tells a value given from a file or input that failed.
+//!
+//! The `lmr` commands' options are this library's types ([`batch::Input`],
+//! [`interpretation::RangeSetup`], [`interpretation::Options`], [`cohort::Groups`],
+//! [`cohort::IntervalOptions`], [`cohort::ZscoreOptions`], [`zscore::DeriveOptions`],
+//! [`sample::check::Fields`], the format enums): with the `cli` feature (on by default) they are
+//! also the command line's arguments, so a script sets exactly what a flag sets.
 //!
 //! ## Example
 //! ```

@@ -502,7 +502,7 @@ impl<'a> RowReader<'a> {
         self.read_numbers(record, &[], pos, sample, errors, repeated)
     }
 
-    /// The columns that may hand their values in as numbers to [`RowReader::read_numbers`]
+    /// The columns that may hand their values in as numbers to `RowReader::read_numbers`
     /// (by column): those of a urine, baseline, urine volume, dose, collection, age, vitamin D
     /// or zonulin field whose unit the header or column map settles (no `<name>_unit` column).
     ///

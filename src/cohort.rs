@@ -46,9 +46,29 @@ use crate::zscore::{Observation, TableMeta};
 
 /// The longest value a group may have, in bytes: a group is named by a label, not a document,
 /// and memory is bounded by (groups) × (this).
+///
+/// ```
+/// assert_eq!(lmr::cohort::MAX_GROUP_VALUE, 1024); // 10,000 groups × 1 KiB at most
+/// ```
 pub const MAX_GROUP_VALUE: usize = 1024;
 
 /// What stops a cohort read.
+///
+/// ```
+/// use lmr::batch::{ColumnMap, Options, Scan};
+/// use lmr::cohort::Grouping;
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = ColumnMap::default();
+/// let options = Options::new(&map);
+/// let by = ["site".to_string()];
+/// let grouping = Grouping { option: "--by", by: &by, max_groups: 10 };
+/// let scan = Scan::new("id,vitamin_d\n1,50 nmol/L\n".as_bytes(), &options)?;
+/// let e = lmr::cohort::summarise(scan, &interpreter, &registry, &options, &grouping).unwrap_err();
+/// assert!(matches!(e, lmr::cohort::CohortError::NoSuchColumn { .. }));
+/// assert!(e.to_string().starts_with(r#"--by "site": no such column in the input"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CohortError {
@@ -109,7 +129,14 @@ pub enum CohortError {
 }
 
 impl CohortError {
-    /// Whether a value the user gave was refused (a column name), rather than the input.
+    /// Whether a value the user gave was refused (a column name, a range or table id), rather
+    /// than the input.
+    ///
+    /// ```
+    /// use lmr::cohort::CohortError;
+    /// let e = CohortError::NoSuchColumn { option: "--by", column: "site".into(), header: vec!["id".into()] };
+    /// assert!(e.is_rejected_value());
+    /// ```
     pub fn is_rejected_value(&self) -> bool {
         matches!(
             self,
@@ -119,6 +146,12 @@ impl CohortError {
 }
 
 /// Rows grouped by the values of named columns, with a bound on the number of groups.
+///
+/// ```
+/// let by = ["site".to_string(), "sex".to_string()];
+/// let grouping = lmr::cohort::Grouping { option: "--by", by: &by, max_groups: 100 };
+/// assert_eq!(grouping.by.len(), 2); // a group per (site, sex) pair seen, at most 100
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Grouping<'a> {
     /// The option that named the columns, for messages (`--by`).
@@ -130,6 +163,10 @@ pub struct Grouping<'a> {
 }
 
 /// The default of [`Groups::max_groups`] (`--max-groups`).
+///
+/// ```
+/// assert_eq!(lmr::cohort::Groups::default().max_groups, lmr::cohort::DEFAULT_MAX_GROUPS);
+/// ```
 pub const DEFAULT_MAX_GROUPS: usize = 10_000;
 
 /// The columns that group the rows (`--by`) and the most groups (`--max-groups`), as the cohort
@@ -313,6 +350,19 @@ pub fn observations_of(
 ///
 /// # Errors
 /// [`CohortError::NoSuchColumn`].
+///
+/// ```
+/// use lmr::batch::{ColumnMap, Options, Scan};
+/// use lmr::cohort::Grouping;
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = ColumnMap::default();
+/// let options = Options::new(&map);
+/// let scan = Scan::new("id,site,vitamin_d\n1,A,50 nmol/L\n".as_bytes(), &options)?;
+/// assert_eq!(lmr::cohort::columns(&scan, "--by", &["site".to_string()])?, [1]);
+/// assert!(lmr::cohort::columns(&scan, "--by", &["clinic".to_string()]).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn columns<R: Read>(
     scan: &Scan<R>,
     option: &'static str,
@@ -339,6 +389,23 @@ fn cell(row: &Scanned<'_, '_>, i: usize) -> String {
 ///
 /// # Errors
 /// [`CohortError`]: an unknown column, a limit passed, an unreadable input.
+///
+/// ```
+/// use lmr::batch::{ColumnMap, Options, Scan};
+/// use lmr::cohort::Grouping;
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = ColumnMap::default();
+/// let options = Options::new(&map);
+/// let by = ["site".to_string()];
+/// let grouping = Grouping { option: "--by", by: &by, max_groups: 1 };
+/// let scan = Scan::new("site,vitamin_d\nA,50 nmol/L\nB,60 nmol/L\n".as_bytes(), &options)?;
+/// let mut keys = Vec::new();
+/// let e = lmr::cohort::for_each_group(scan, &interpreter, &options, &grouping, |key, _| keys.push(key.to_vec()));
+/// assert_eq!(keys, [vec!["A".to_string()]]); // site B would be a second group: the read stops
+/// assert!(matches!(e, Err(lmr::cohort::CohortError::TooManyGroups { max: 1, .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn for_each_group<'r, R: Read>(
     scan: Scan<R>,
     interpreter: &Interpreter<'r>,
@@ -398,6 +465,20 @@ fn admit(
 ///
 /// # Errors
 /// As [`for_each_group`].
+///
+/// ```
+/// use lmr::batch::{ColumnMap, Options, Scan};
+/// use lmr::cohort::Grouping;
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = ColumnMap::default();
+/// let options = Options::new(&map);
+/// let grouping = Grouping { option: "--by", by: &[], max_groups: 10 };
+/// let scan = Scan::new("vitamin_d\n50 nmol/L\n70 nmol/L\n".as_bytes(), &options)?;
+/// let (summary, stats) = lmr::cohort::summarise(scan, &interpreter, &registry, &options, &grouping)?;
+/// assert_eq!((stats.rows, summary.group_count()), (2, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn summarise<R: Read>(
     scan: Scan<R>,
     interpreter: &Interpreter<'_>,
@@ -419,6 +500,21 @@ pub fn summarise<R: Read>(
 ///
 /// # Errors
 /// As [`for_each_group`].
+///
+/// ```
+/// use lmr::batch::{ColumnMap, Options, Scan};
+/// use lmr::cohort::Grouping;
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = ColumnMap::default();
+/// let options = Options::new(&map);
+/// let by = ["sex".to_string()];
+/// let grouping = Grouping { option: "--by", by: &by, max_groups: 10 };
+/// let scan = Scan::new("sex,vitamin_d\nF,50 nmol/L\nM,70 nmol/L\nF,60 nmol/L\n".as_bytes(), &options)?;
+/// let (parts, _) = lmr::cohort::partitions(scan, &interpreter, &options, &grouping, lmr::Analyte::VitaminD25oh, None)?;
+/// assert_eq!(parts[&vec!["F".to_string()]].values, [50.0, 60.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn partitions<R: Read>(
     scan: Scan<R>,
     interpreter: &Interpreter<'_>,
@@ -578,6 +674,11 @@ impl ZscoreOptions {
 
 /// What a range file written from a partition's interval says (`lmr reference-interval
 /// --write-range`).
+///
+/// ```
+/// let options = lmr::cohort::RangeFileOptions { id: Some("my-lab-vd"), ..Default::default() };
+/// assert_eq!(options.id, Some("my-lab-vd")); // default: local-<analyte>
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct RangeFileOptions<'a> {
     /// The range id (default `local-<analyte>`; a partition adds `-<value>`).
@@ -594,6 +695,11 @@ pub struct RangeFileOptions<'a> {
 
 /// Each partition's reference interval, for people and as JSON, and the range files written
 /// from them.
+///
+/// ```
+/// let none = lmr::cohort::Intervals::default();
+/// assert!(none.text.is_empty() && none.json.is_empty() && none.range_files.is_empty());
+/// ```
 #[derive(Debug, Default)]
 pub struct Intervals {
     /// Every partition's report, for people.
@@ -606,6 +712,11 @@ pub struct Intervals {
 }
 
 /// What stops a range file from being written from a partition.
+///
+/// ```
+/// let e = lmr::cohort::IntervalError::NothingToWrite;
+/// assert_eq!(e.to_string(), "no interval could be established: nothing written");
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum IntervalError {
@@ -668,6 +779,21 @@ impl Intervals {
 ///
 /// # Errors
 /// [`IntervalError`], only when range files are asked for.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use lmr::cohort::{intervals, Intervals};
+/// use lmr::reference_interval::Exclusion;
+///
+/// // 120 values 1..=120 in one partition: EP28 nonparametric limits 3.025 and 117.975
+/// let mut part = lmr::reference_interval::Collected::default();
+/// part.values = (1..=120).map(f64::from).collect();
+/// let parts = BTreeMap::from([(Vec::new(), part)]);
+/// let out: Intervals = intervals(&parts, &[], lmr::Analyte::VitaminD25oh, Exclusion::None, None, None)?;
+/// assert_eq!(out.json.len(), 1);
+/// assert!(out.text.contains("3.025") && out.text.contains("117.975"), "{}", out.text);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn intervals(
     parts: &BTreeMap<Vec<String>, Collected>,
     by: &[String],
@@ -780,6 +906,10 @@ impl std::fmt::Display for Filter {
 }
 
 /// A filter without `=`.
+///
+/// ```
+/// assert!("site".parse::<lmr::cohort::Filter>().is_err()); // no `=`
+/// ```
 #[derive(Clone, Copy, Debug, thiserror::Error)]
 #[error("expected COLUMN=VALUE, e.g. site=BR")]
 pub struct NotAFilter;
@@ -797,6 +927,17 @@ impl std::str::FromStr for Filter {
 }
 
 /// The observations a z-score table is derived from, and the rows that gave none.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("cohort.csv");
+/// std::fs::write(&path, "vitamin_d,age\n50 nmol/L,30\n<10 nmol/L,40\n")?;
+/// let setup = lmr::interpretation::RangeSetup::default();
+/// let input = lmr::batch::Input::new(&path);
+/// let (obs, _) = lmr::cohort::observations_of(&input, &setup, &setup.registry(|_| {})?, lmr::Analyte::VitaminD25oh, &[])?;
+/// assert_eq!((obs.values.len(), obs.left_out.censored), (1, 1)); // below the limit: left out, counted
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Observations {
     /// The analyte.
@@ -830,6 +971,22 @@ impl fmt::Display for Observations {
 ///
 /// # Errors
 /// [`CohortError::NoSuchColumn`] for a filter's column; [`CohortError::Batch`].
+///
+/// ```
+/// use lmr::batch::{ColumnMap, Options, Scan};
+/// use lmr::cohort::Grouping;
+/// let registry = lmr::Registry::builtin()?;
+/// let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// let map = ColumnMap::default();
+/// let options = Options::new(&map);
+/// let csv = "site,vitamin_d,age\nA,50 nmol/L,30\nB,70 nmol/L,40\n";
+/// let filters = ["site=B".parse()?];
+/// let scan = Scan::new(csv.as_bytes(), &options)?;
+/// let (obs, _) = lmr::cohort::observations(scan, &interpreter, &options, lmr::Analyte::VitaminD25oh, "--where", &filters)?;
+/// assert_eq!(obs.values.len(), 1);
+/// assert_eq!(obs.values[0].value, 70.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn observations<R: Read>(
     scan: Scan<R>,
     interpreter: &Interpreter<'_>,

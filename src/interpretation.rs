@@ -123,7 +123,8 @@ pub const DEFAULT_VITAMIN_D_SCHEME: &str = IOM_2011_ID;
 /// assert!(interpreter.vitamin_d_schemes().len() > 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-// With the `cli` feature these are `lmr`'s range flags (their help is in docs/cli.md).
+///
+/// With the `cli` feature these are `lmr`'s range flags (their help is in docs/cli.md).
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Options {

@@ -87,7 +87,8 @@ use crate::report::{
 /// assert_eq!((&row["id"], &row["vitamin_d [nmol/L]"]), (&"a".into(), &"50".into())); // input fields as read
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-// With the `cli` feature, `--format`'s values, each described by its doc comment.
+///
+/// With the `cli` feature, `--format`'s values, each described by its doc comment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {

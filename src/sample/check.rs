@@ -417,7 +417,13 @@ pub fn zscore_selection(
 }
 
 /// How `lmr check` prints its document.
-// With the `cli` feature, `lmr check --format`'s values, each described by its doc comment.
+///
+/// ```
+/// use lmr::sample::check::Format;
+/// assert_eq!(Format::default(), Format::Text); // `lmr check` without `--format`
+/// ```
+///
+/// With the `cli` feature, `lmr check --format`'s values, each described by its doc comment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {

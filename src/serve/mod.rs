@@ -93,7 +93,8 @@ impl Default for Limits {
 /// assert_eq!(config.bind, IpAddr::V4(Ipv4Addr::LOCALHOST)); // this machine only
 /// assert!(config.ranges.is_empty());
 /// ```
-// With the `cli` feature these are `lmr serve`'s flags (their help is in docs/cli.md).
+///
+/// With the `cli` feature these are `lmr serve`'s flags (their help is in docs/cli.md).
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Config {

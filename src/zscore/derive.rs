@@ -64,7 +64,8 @@ pub struct Observation {
 /// assert_eq!(derive(none, &options)?.cells().len(), 4); // 2 sexes × 2 bands
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-// With the `cli` feature these are `lmr zscore-reference`'s flags (help in docs/cli.md).
+///
+/// With the `cli` feature these are `lmr zscore-reference`'s flags (help in docs/cli.md).
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct DeriveOptions {

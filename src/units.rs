@@ -938,10 +938,25 @@ impl FromStr for Percent {
 pub struct Egfr(f64);
 
 impl Egfr {
-    /// The unit's symbol.
+    /// The unit's symbol, as [`Display`](fmt::Display) writes it.
+    ///
+    /// ```
+    /// use lmr::units::Egfr;
+    ///
+    /// assert!(Egfr::is_unit(Egfr::SYMBOL));
+    /// assert_eq!(Egfr::new(92.0)?.to_string(), format!("92 {}", Egfr::SYMBOL));
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub const SYMBOL: &'static str = "mL/min/1.73 m²";
 
     /// The spellings accepted, for messages.
+    ///
+    /// ```
+    /// use lmr::units::{Egfr, UnitError};
+    ///
+    /// let e = "59 mL/min".parse::<Egfr>().unwrap_err();
+    /// assert!(matches!(e, UnitError::UnknownUnit { expected: Egfr::EXPECTED, .. }));
+    /// ```
     pub const EXPECTED: &'static str =
         "mL/min/1.73 m² (also written mL/min/1.73m2 or mL/min per 1.73 m²)";
 

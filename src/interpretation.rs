@@ -2177,7 +2177,7 @@ fn net_of_baseline(sugar: Sugar, result: UrineResult, baseline: Concentration) -
     let UrineResult::Measured(c) = result else {
         return result;
     };
-    let m = Some(sugar.molar_mass());
+    let m = Some(sugar.molar_mass().in_g_per_mol());
     let (Ok(post), Ok(base)) = (c.in_mg_per_l(m), baseline.in_mg_per_l(m)) else {
         return result;
     };

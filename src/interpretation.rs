@@ -46,7 +46,7 @@ use crate::reference::{
     UNCLASSIFIED,
 };
 use crate::sugar::Sugar;
-use crate::units::{Concentration, Mass, Percent, Volume};
+use crate::units::{Concentration, Egfr, Mass, Percent, Volume, VolumeUnit};
 use crate::vitamin_d::{VitaminD, VitaminDForm};
 use crate::zonulin::{HpGenotype, Zonulin, ZonulinError};
 use crate::zscore::{NoZscore, Zscore, ZscoreSelection, ZscoreTable};
@@ -237,7 +237,7 @@ pub enum InterpretError {
 /// let registry = lmr::Registry::builtin()?;
 /// let interpreter = Interpreter::new(&registry, &Options::default())?;
 /// let mut sample = Sample::default();
-/// sample.pretest = Pretest { nsaid: Some(true), alcohol: Some(false), egfr: Some(45.0), ..Pretest::default() };
+/// sample.pretest = Pretest { nsaid: Some(true), alcohol: Some(false), egfr: Some("45".parse()?), ..Pretest::default() };
 /// let mut out = Interpretation::default();
 /// interpreter.interpret(&sample, &mut out)?;
 /// let flags: Vec<&str> = out.flag_codes().collect();
@@ -258,29 +258,31 @@ pub struct Pretest {
     pub recent_diarrhoea: Option<bool>,
     /// Glucose in the urine.
     pub glycosuria: Option<bool>,
-    /// Estimated GFR, mL/min/1.73 m².
-    pub egfr: Option<f64>,
+    /// Estimated GFR.
+    pub egfr: Option<Egfr>,
 }
 
-/// eGFR below which renal function is reduced, mL/min/1.73 m²: KDIGO 2012 "decreased GFR",
+/// eGFR below which renal function is reduced, 60 mL/min/1.73 m²: KDIGO 2012 "decreased GFR",
 /// GFR categories G3a–G5 (Kidney Int Suppl 2013;3:19–62, doi:10.1038/kisup.2012.64).
 ///
 /// ```
-/// use lmr::interpretation::{Interpretation, Interpreter, Options, Pretest, Sample};
+/// use lmr::interpretation::{Interpretation, Interpreter, Options, Pretest, Sample, REDUCED_EGFR_BELOW};
+/// use lmr::units::Egfr;
 ///
+/// assert_eq!(REDUCED_EGFR_BELOW.to_string(), "60 mL/min/1.73 m²");
 /// let registry = lmr::Registry::builtin()?;
 /// let interpreter = Interpreter::new(&registry, &Options::default())?;
 /// let mut out = Interpretation::default();
 /// let mut sample = Sample::default();
 /// // 60 itself is G2 (60–89): not reduced; 59.9 is G3a
 /// for (egfr, flagged) in [(60.0, false), (59.9, true)] {
-///     sample.pretest = Pretest { egfr: Some(egfr), ..Pretest::default() };
+///     sample.pretest = Pretest { egfr: Some(Egfr::new(egfr)?), ..Pretest::default() };
 ///     interpreter.interpret(&sample, &mut out)?;
 ///     assert_eq!(out.flag_codes().any(|f| f == "reduced_renal_function"), flagged, "{egfr}");
 /// }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub const REDUCED_EGFR_BELOW: f64 = 60.0;
+pub const REDUCED_EGFR_BELOW: Egfr = Egfr::from_checked(60.0);
 
 /// One sample's inputs. Every part is optional; a sample is interpreted for what it has.
 ///
@@ -748,16 +750,16 @@ pub enum FlagDetail {
     /// Mannitol recovery against the plausibility band: the recovery, and the band's lower and
     /// upper bounds (`None` where the range file gives none).
     MannitolBand(Percent, Option<Percent>, Option<Percent>),
-    /// Urine volume in mL (and the bound, mL, where one applies).
-    UrineVolume(f64, Option<f64>),
+    /// The urine volume (and the band's bound, where one applies).
+    UrineVolume(Volume, Option<Volume>),
     /// A value near a bound of a range: (value in the range's unit, the bound).
     NearBound(f64, Bound, RangeIndex),
     /// The explicit L:M range's protocol differs (see [`Interpretation::lm_differences`]).
     ProtocolMismatch,
     /// Which input was below the detection limit.
     BelowLimit(Field),
-    /// Vitamin D in nmol/L.
-    VitaminD(f64),
+    /// The 25(OH)D result (as reported; [`VitaminD::in_nmol_per_l`] converts it).
+    VitaminD(VitaminD),
     /// The zonulin value.
     Zonulin,
     /// A sugar found in baseline (pre-dose) urine.
@@ -766,8 +768,8 @@ pub enum FlagDetail {
     Zscore(NoZscore),
     /// A pre-test condition recorded as yes (the flag names it).
     Pretest,
-    /// The eGFR given, mL/min/1.73 m².
-    Egfr(f64),
+    /// The eGFR given.
+    Egfr(Egfr),
     /// An adult quality band that was not applied: the band's id, and whether the age and the
     /// collection window were missing.
     NotChecked {
@@ -1799,7 +1801,7 @@ impl<'r> Interpreter<'r> {
             }
             if let Some(s) = sample.protocol.solutions.get(sugar) {
                 // per mL of solution: the volume drunk cancels in the ratio
-                let per_ml = Mass::new(s.mg_per_ml(), crate::units::MassUnit::Mg)
+                let per_ml = Mass::new(s.in_mg_per_ml(), crate::units::MassUnit::Mg)
                     .map_err(|_| RecoveryError::OutOfRange { sugar })?;
                 by_strength.set(
                     sugar,
@@ -1936,7 +1938,7 @@ impl<'r> Interpreter<'r> {
         if ml == 0.0 && !sample.urine.is_empty() {
             out.flag(
                 Flag::ImplausibleUrineVolume,
-                FlagDetail::UrineVolume(ml, None),
+                FlagDetail::UrineVolume(volume, None),
             );
         }
         let Some(band) = self.urine_volume_band else {
@@ -1952,8 +1954,11 @@ impl<'r> Interpreter<'r> {
             )
             && band.classify(ml) == Some(0)
         {
-            let bound = band.bands[0].upper.map(|b| b.value);
-            out.flag(Flag::LowUrineVolume, FlagDetail::UrineVolume(ml, bound));
+            // the band's unit is mL (`RangeUnit::Millilitres`, the only volume unit of a range)
+            let bound = band.bands[0]
+                .upper
+                .and_then(|b| Volume::new(b.value, VolumeUnit::Ml).ok());
+            out.flag(Flag::LowUrineVolume, FlagDetail::UrineVolume(volume, bound));
         }
     }
 
@@ -2061,7 +2066,7 @@ impl<'r> Interpreter<'r> {
                 continue;
             };
             if r.classify(x) == Some(i) {
-                out.flag(flag, FlagDetail::VitaminD(nmol));
+                out.flag(flag, FlagDetail::VitaminD(vd));
             }
             let chosen = self.vitamin_d_schemes.iter().any(|s| std::ptr::eq(*s, r));
             if let Some(bound) = r.bands[i].lower.filter(|_| !chosen) {

@@ -108,8 +108,8 @@ impl Dose {
 /// let s: Strength = "250 mg/mL".parse()?;
 /// // 12 mL × 250 mg/mL = 3000 mg
 /// assert_eq!(s.dose("12 mL".parse()?)?.in_milligrams(), 3000.0);
-/// assert_eq!("5 g/100 mL".parse::<Strength>()?.mg_per_ml(), 50.0); // 5000 mg / 100 mL
-/// assert_eq!("50 g/L".parse::<Strength>()?.mg_per_ml(), 50.0);     // 50 000 mg / 1000 mL
+/// assert_eq!("5 g/100 mL".parse::<Strength>()?.in_mg_per_ml(), 50.0); // 5000 mg / 100 mL
+/// assert_eq!("50 g/L".parse::<Strength>()?.in_mg_per_ml(), 50.0);     // 50 000 mg / 1000 mL
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -234,10 +234,10 @@ impl Strength {
     /// use lmr::protocol::Strength;
     ///
     /// // 25 g/dL = 25 000 mg / 100 mL = 250 mg/mL
-    /// assert_eq!("25 g/dL".parse::<Strength>()?.mg_per_ml(), 250.0);
+    /// assert_eq!("25 g/dL".parse::<Strength>()?.in_mg_per_ml(), 250.0);
     /// # Ok::<(), lmr::units::UnitError>(())
     /// ```
-    pub fn mg_per_ml(self) -> f64 {
+    pub fn in_mg_per_ml(self) -> f64 {
         self.mg_per_ml
     }
 

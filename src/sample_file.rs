@@ -32,7 +32,7 @@
 //! let s = lmr::sample_file::parse("s.toml", "age = \"18 months\"\npretest_nsaid = true\negfr = 59", &registry)?;
 //! assert_eq!(s.protocol.age.unwrap().in_years(), 1.5); // 18 / 12
 //! assert_eq!(s.pretest.nsaid, Some(true));
-//! assert_eq!(s.pretest.egfr, Some(59.0));
+//! assert_eq!(s.pretest.egfr.map(|e| e.value()), Some(59.0));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

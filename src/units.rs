@@ -1,4 +1,4 @@
-//! Quantities as types: concentrations, volumes, masses, durations and percentages.
+//! Quantities as types: concentrations, volumes, masses, durations, ages, percentages and eGFR.
 //!
 //! Each quantity keeps the value **and the unit the lab reported**, so that it prints back the way it
 //! was written (`"9.21 mg/L".parse::<Concentration>()?.to_string() == "9.21 mg/L"`), and converts only
@@ -802,6 +802,15 @@ impl Mass {
 }
 
 impl Age {
+    /// An age in years from a number already checked (finite, not negative).
+    pub(crate) fn from_checked_years(years: f64) -> Age {
+        debug_assert!(years.is_finite() && years >= 0.0);
+        Age {
+            value: years,
+            unit: AgeUnit::Years,
+        }
+    }
+
     /// The age in years (a month is a twelfth of a year).
     ///
     /// ```
@@ -906,6 +915,114 @@ impl FromStr for Percent {
         match unit {
             "%" | "" => Ok(Percent(value)),
             other => Err(unknown_or_wrong_dimension(s, other, "percentage", "%")),
+        }
+    }
+}
+
+/// An estimated glomerular filtration rate, in its one unit, mL/min/1.73 m² (normalised to
+/// body surface area; a bare number is read in that unit).
+///
+/// ```
+/// use lmr::units::Egfr;
+///
+/// let e: Egfr = "59 mL/min/1.73 m²".parse()?;
+/// assert_eq!(e.value(), 59.0);
+/// assert_eq!(e.to_string(), "59 mL/min/1.73 m²");
+/// assert_eq!(e.to_string().parse::<Egfr>()?, e); // reads back
+/// assert_eq!("59".parse::<Egfr>()?, e);
+/// assert_eq!("59 ml/min per 1.73 m2".parse::<Egfr>()?, e);
+/// assert!("59 mL/min".parse::<Egfr>().is_err()); // not normalised to body surface area
+/// # Ok::<(), lmr::units::UnitError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct Egfr(f64);
+
+impl Egfr {
+    /// The unit's symbol.
+    pub const SYMBOL: &'static str = "mL/min/1.73 m²";
+
+    /// The spellings accepted, for messages.
+    pub const EXPECTED: &'static str =
+        "mL/min/1.73 m² (also written mL/min/1.73m2 or mL/min per 1.73 m²)";
+
+    /// An eGFR from its value in mL/min/1.73 m².
+    ///
+    /// # Errors
+    /// [`UnitError::NotFinite`] for NaN or ±∞, [`UnitError::Negative`] below zero.
+    ///
+    /// ```
+    /// use lmr::units::Egfr;
+    ///
+    /// assert_eq!(Egfr::new(45.0)?.to_string(), "45 mL/min/1.73 m²");
+    /// assert!(Egfr::new(-1.0).is_err() && Egfr::new(f64::NAN).is_err());
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    pub fn new(value: f64) -> Result<Egfr, UnitError> {
+        if !value.is_finite() || value < 0.0 {
+            check_amount(value, &format!("{value} {}", Egfr::SYMBOL))?;
+        }
+        Ok(Egfr(value))
+    }
+
+    /// An eGFR from a number known to be finite and not negative (a constant).
+    pub(crate) const fn from_checked(value: f64) -> Egfr {
+        Egfr(value)
+    }
+
+    /// The value in mL/min/1.73 m² (its one unit).
+    ///
+    /// ```
+    /// assert_eq!("92".parse::<lmr::units::Egfr>()?.value(), 92.0);
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    pub fn value(self) -> f64 {
+        self.0
+    }
+
+    /// Whether `unit` spells mL/min/1.73 m² (spaces, case, `m2` for `m²` and `per` for `/`
+    /// aside).
+    ///
+    /// ```
+    /// use lmr::units::Egfr;
+    ///
+    /// assert!(Egfr::is_unit("mL/min per 1.73 m²") && Egfr::is_unit("ML/MIN/1.73M2"));
+    /// assert!(!Egfr::is_unit("mL/min"));
+    /// ```
+    pub fn is_unit(unit: &str) -> bool {
+        let key: String = unit
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase()
+            .replace('²', "2")
+            .replace("per", "/");
+        key == "ml/min/1.73m2"
+    }
+}
+
+impl fmt::Display for Egfr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.0, Egfr::SYMBOL)
+    }
+}
+
+impl FromStr for Egfr {
+    type Err = UnitError;
+    fn from_str(s: &str) -> Result<Self, UnitError> {
+        if trim(s).is_empty() {
+            return Err(UnitError::Empty {
+                example: "59 mL/min/1.73 m²",
+            });
+        }
+        let (value, unit) = split_number(s)?;
+        if unit.is_empty() || Egfr::is_unit(unit) {
+            Ok(Egfr(value))
+        } else {
+            Err(UnitError::UnknownUnit {
+                text: s.to_string(),
+                unit: unit.to_string(),
+                expected: Egfr::EXPECTED,
+            })
         }
     }
 }
@@ -1119,6 +1236,14 @@ mod tests {
             "3 weeks".parse::<Age>(),
             Err(UnitError::UnknownUnit { .. })
         ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn egfr_round_trips(x in 0.0f64..1e6) {
+            let e = Egfr::new(x).unwrap();
+            proptest::prop_assert_eq!(e.to_string().parse::<Egfr>().unwrap(), e);
+        }
     }
 
     #[test]

@@ -156,7 +156,7 @@ pub enum VitaminDError {
 /// assert_eq!(d.form(), VitaminDForm::D3);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct VitaminD {
     value: Concentration,
     form: VitaminDForm,

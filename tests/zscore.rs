@@ -94,9 +94,9 @@ fn ages_outside_the_table_get_no_z_and_the_flag() {
     assert_eq!(
         e,
         NoZscore::AgeOutsideReference {
-            age: 7.0,
+            age: "7 y".parse().unwrap(),
             sex: Some(Sex::Male),
-            span: Some((0.0, 7.0))
+            span: Some(AgeBand::new(0.0, 7.0).unwrap())
         }
     );
     assert_eq!(e.code(), "age_outside_reference");
@@ -142,7 +142,12 @@ fn a_table_by_sex_needs_the_sex() {
     let r = example();
     let t = r.zscore_table("example-synthetic-lmz").expect("loaded");
     let e = t.z(0.05, None, y(2.0)).unwrap_err();
-    assert_eq!(e, NoZscore::SexNotGiven { age: 2.0 });
+    assert_eq!(
+        e,
+        NoZscore::SexNotGiven {
+            age: "2 y".parse().unwrap()
+        }
+    );
     assert_eq!(
         e.to_string(),
         "sex not given (the reference table is by sex at age 2 y)"
@@ -319,8 +324,8 @@ fn age_bands_parse_and_print() {
     assert_eq!(b.to_string(), "0-4,4-7,7-10,10-13,13-19,19-25");
     let b: AgeBands = " 0.25-0.5 , 0.5-1, 2-5".parse().unwrap();
     assert_eq!(b.to_string(), "0.25-0.5,0.5-1,2-5");
-    assert_eq!(b.as_slice()[0].from(), 0.25);
-    assert_eq!(b.as_slice()[2].below(), 5.0);
+    assert_eq!(b.as_slice()[0].from().in_years(), 0.25);
+    assert_eq!(b.as_slice()[2].below().in_years(), 5.0);
     assert_eq!(b.as_slice()[0].to_string(), "0.25 ≤ age < 0.5 y");
 }
 
@@ -411,7 +416,10 @@ fn derived_means_and_sds_match_the_construction() {
         (CellSex::Male, 0.0, 32, -3.0, 0.6),
     ];
     for (cell, (sex, from, n, mu, sigma)) in c.iter().zip(expect) {
-        assert_eq!((cell.sex, cell.age.from(), cell.n), (sex, from, n));
+        assert_eq!(
+            (cell.sex, cell.age.from().in_years(), cell.n),
+            (sex, from, n)
+        );
         assert_relative_eq!(cell.mean.unwrap(), mu, max_relative = 1e-12);
         let sd = sigma * (n as f64 / (n as f64 - 1.0)).sqrt();
         assert_relative_eq!(cell.sd.unwrap(), sd, max_relative = 1e-12);

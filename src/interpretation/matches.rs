@@ -182,7 +182,8 @@ fn age_limits(interpreter: &Interpreter<'_>) -> Vec<(f64, f64)> {
     let ranges = interpreter.lm_automatic.iter().copied();
     let bands = [interpreter.mannitol_band, interpreter.urine_volume_band];
     for r in ranges.chain(bands.into_iter().flatten()) {
-        if let Some(limit) = r.applies_to.age_years {
+        if let Some(span) = r.applies_to.age {
+            let limit = (span.min.in_years(), span.max.in_years());
             if !ages
                 .iter()
                 .any(|a| a.0.to_bits() == limit.0.to_bits() && a.1.to_bits() == limit.1.to_bits())

@@ -8,12 +8,12 @@ use super::doc::{
 };
 use super::problem::{RangeProblem, Word};
 use super::{
-    Analyte, Applicability, Band, Bound, Matrix, ProtocolPart, RangeUnit, ReferenceRange,
-    Selection, Source, Statement, Verification,
+    Analyte, Applicability, Band, Bound, CollectionWindow, Matrix, ProtocolPart, RangeUnit,
+    ReferenceRange, Selection, Source, Span, Statement, Verification,
 };
 use crate::protocol::{Dose, NamedProtocol, Sex, SugarMap};
 use crate::sugar::{DoseForm, Sugar};
-use crate::units::{ConcentrationUnit, Duration, Mass};
+use crate::units::{Age, ConcentrationUnit, Duration, Mass};
 use crate::zscore::{
     is_zscore_analyte, valid_id, AgeBand, Cell, CellSex, Scale, TableError, TableSpec, ZscoreTable,
 };
@@ -303,7 +303,7 @@ fn range(cx: &Ctx<'_>, index: usize, doc: RangeDoc) -> Result<ReferenceRange, Ra
     let automatic_ok = !analyte.is_urine_sugar()
         || (applies_to.unstated.is_empty()
             && !applies_to.doses.is_empty()
-            && (applies_to.collection.is_some() || applies_to.collection_hours.is_some()));
+            && applies_to.collection.is_some());
     if selection == Selection::Automatic && !automatic_ok {
         return Err(cx.err(k("selection"), RangeProblem::AutomaticUnstated));
     }
@@ -420,8 +420,14 @@ fn applicability(
             Ok(Some((min, max)))
         }
     };
-    let age_years = span(doc.age_years, "age_years")?;
-    let collection_hours = span(doc.collection_hours, "collection_hours")?;
+    let age = span(doc.age_years, "age_years")?.map(|(min, max)| Span {
+        min: Age::from_checked_years(min),
+        max: Age::from_checked_years(max),
+    });
+    let collection_span = span(doc.collection_hours, "collection_hours")?.map(|(min, max)| Span {
+        min: Duration::from_checked_hours(min),
+        max: Duration::from_checked_hours(max),
+    });
     let unstated = doc
         .unstated
         .iter()
@@ -433,7 +439,7 @@ fn applicability(
             other => Err(cx.unknown(format!("{key}.unstated"), Word::ProtocolPart, other)),
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let (doses, collection) = match doc.protocol {
+    let (doses, exact) = match doc.protocol {
         None => (SugarMap::default(), None),
         Some(p) => {
             if !analyte.is_urine_sugar() {
@@ -449,16 +455,28 @@ fn applicability(
             )
         }
     };
+    // One description of the collection: a range established with one window, or one that
+    // applies to a span of windows; both at once would ask for two checks that disagree.
+    let collection = match (exact, collection_span) {
+        (Some(_), Some(_)) => {
+            return Err(cx.err(
+                format!("{key}.collection_hours"),
+                RangeProblem::TwoCollections,
+            ))
+        }
+        (Some(window), None) => Some(CollectionWindow::Exact(window)),
+        (None, Some(span)) => Some(CollectionWindow::Within(span)),
+        (None, None) => None,
+    };
     Ok(Applicability {
         population: doc.population,
         matrix,
         method: doc.method,
         sex,
-        age_years,
+        age,
         unstated,
         doses,
         collection,
-        collection_hours,
     })
 }
 

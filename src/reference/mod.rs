@@ -233,7 +233,7 @@ impl ProtocolPart {
 /// What a range applies to.
 ///
 /// ```
-/// use lmr::reference::Matrix;
+/// use lmr::reference::{CollectionWindow, Matrix};
 /// use lmr::sugar::Sugar;
 ///
 /// let registry = lmr::Registry::builtin()?;
@@ -241,7 +241,12 @@ impl ProtocolPart {
 /// assert_eq!(dutch.matrix, Matrix::Urine);
 /// assert_eq!(dutch.doses.get(Sugar::Mannitol).unwrap().mass.to_string(), "2 g");
 /// assert_eq!(dutch.collection.unwrap().to_string(), "5 h");
+/// assert!(matches!(dutch.collection, Some(CollectionWindow::Exact(_))));
 /// assert!(dutch.unstated.is_empty());
+/// // the adult urine-volume band: 18–150 y, any window from 5 to 6 h
+/// let volume = &registry.range("urine-volume-adult-5-6h").expect("shipped").applies_to;
+/// assert_eq!(volume.age.unwrap().to_string(), "18–150 y");
+/// assert_eq!(volume.collection.unwrap().to_string(), "5–6 h");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -254,30 +259,162 @@ pub struct Applicability {
     pub method: Option<String>,
     /// Sex, if the range is sex-specific.
     pub sex: Option<Sex>,
-    /// Age band in years, both ends inclusive.
-    pub age_years: Option<(f64, f64)>,
+    /// Ages the range applies to, both ends inclusive (`age_years = { min, max }` in the file).
+    pub age: Option<Span<Age>>,
     /// Protocol parts the source does not state.
     pub unstated: Vec<ProtocolPart>,
     /// Doses the range was established with.
     pub doses: SugarMap<Dose>,
-    /// Collection window the range was established with.
-    pub collection: Option<Duration>,
-    /// Collection windows (hours, both ends inclusive) the range applies to, where the source gives
-    /// a span rather than one window.
-    pub collection_hours: Option<(f64, f64)>,
+    /// The collection window the range was established with (`protocol.collection` in the
+    /// file), or the span of windows it applies to (`collection_hours = { min, max }`).
+    pub collection: Option<CollectionWindow>,
+}
+
+/// An inclusive span of quantities, `min ≤ x ≤ max`: the ages (`Span<Age>`) or collection
+/// windows (`Span<Duration>`) a range applies to. Each end keeps its unit; the two are compared
+/// through it (an age in months against a span in years).
+///
+/// ```
+/// use lmr::reference::Span;
+/// use lmr::units::{Age, Duration};
+///
+/// let adults = Span { min: "18 y".parse::<Age>()?, max: "65 y".parse()? };
+/// assert!(adults.contains("18 y".parse()?) && adults.contains("65 y".parse()?)); // both ends in
+/// assert!(!adults.contains("210 months".parse()?)); // 210 mo ÷ 12 = 17.5 y
+/// assert_eq!(adults.to_string(), "18–65 y");
+/// let windows = Span { min: "5 h".parse::<Duration>()?, max: "6 h".parse()? };
+/// assert!(windows.contains("330 min".parse()?)); // 330 min ÷ 60 = 5.5 h
+/// assert_eq!(windows.to_string(), "5–6 h");
+/// # Ok::<(), lmr::units::UnitError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Span<Q> {
+    /// The smallest value in the span (inclusive).
+    pub min: Q,
+    /// The largest value in the span (inclusive).
+    pub max: Q,
+}
+
+impl Span<Age> {
+    /// Whether `age` lies in the span, both ends inclusive (compared in years).
+    ///
+    /// ```
+    /// use lmr::reference::Span;
+    /// use lmr::units::Age;
+    ///
+    /// // Hossain 2016: children 0.5–2 y; 18 months ÷ 12 = 1.5 y
+    /// let infants: Span<Age> = Span { min: "6 mo".parse()?, max: "2 y".parse()? };
+    /// assert!(infants.contains("18 months".parse()?));
+    /// assert!(!infants.contains("25 mo".parse()?)); // 25 ÷ 12 = 2.083 y
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    pub fn contains(self, age: Age) -> bool {
+        let y = age.in_years();
+        y >= self.min.in_years() && y <= self.max.in_years()
+    }
+}
+
+impl Span<Duration> {
+    /// Whether `window` lies in the span, both ends inclusive (compared in hours).
+    ///
+    /// ```
+    /// use lmr::reference::Span;
+    /// use lmr::units::Duration;
+    ///
+    /// let windows: Span<Duration> = Span { min: "5 h".parse()?, max: "6 h".parse()? };
+    /// assert!(windows.contains("360 min".parse()?)); // 360 ÷ 60 = 6 h: the end is in
+    /// assert!(!windows.contains("4.5 h".parse()?));
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    pub fn contains(self, window: Duration) -> bool {
+        let h = window.in_hours();
+        h >= self.min.in_hours() && h <= self.max.in_hours()
+    }
+}
+
+impl fmt::Display for Span<Age> {
+    /// `18–65 y`: both ends in years, as range files write them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}–{} y", self.min.in_years(), self.max.in_years())
+    }
+}
+
+impl fmt::Display for Span<Duration> {
+    /// `5–6 h`: both ends in hours, as range files write them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}–{} h", self.min.in_hours(), self.max.in_hours())
+    }
+}
+
+/// The urine collection a range applies to: the one window its source used, or a span of
+/// windows.
+///
+/// ```
+/// use lmr::reference::{CollectionWindow, Span};
+///
+/// let five: CollectionWindow = CollectionWindow::Exact("300 min".parse()?);
+/// assert!(five.admits("5 h".parse()?)); // 300 min = 5 h
+/// assert!(!five.admits("6 h".parse()?));
+/// assert_eq!(five.to_string(), "300 min"); // as the file wrote it
+/// let span = CollectionWindow::Within(Span { min: "5 h".parse()?, max: "6 h".parse()? });
+/// assert!(span.admits("6 h".parse()?));
+/// assert_eq!(span.to_string(), "5–6 h");
+/// # Ok::<(), lmr::units::UnitError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CollectionWindow {
+    /// One window (`applies_to.protocol.collection = "5 h"`).
+    Exact(Duration),
+    /// Any window in a span, both ends inclusive (`applies_to.collection_hours = { min, max }`).
+    Within(Span<Duration>),
+}
+
+impl CollectionWindow {
+    /// Whether a collection of `window` is the range's: the same length (to rounding) as an
+    /// exact window, or within the span.
+    ///
+    /// ```
+    /// use lmr::reference::CollectionWindow;
+    ///
+    /// let registry = lmr::Registry::builtin()?;
+    /// let dutch = registry.range("dutch-sat-hyperosmolar-5h").expect("shipped");
+    /// let window: CollectionWindow = dutch.applies_to.collection.expect("stated");
+    /// assert!(window.admits("5 h".parse()?) && !window.admits("4 h".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn admits(self, window: Duration) -> bool {
+        match self {
+            CollectionWindow::Exact(d) => same_amount(window.in_hours(), d.in_hours()),
+            CollectionWindow::Within(span) => span.contains(window),
+        }
+    }
+}
+
+impl fmt::Display for CollectionWindow {
+    /// The window as the file gave it (`5 h`, `300 min`), or the span (`5–6 h`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CollectionWindow::Exact(d) => d.fmt(f),
+            CollectionWindow::Within(span) => span.fmt(f),
+        }
+    }
 }
 
 /// How a sample's protocol differs from a range's.
 ///
 /// ```
 /// use lmr::protocol::Sex;
-/// use lmr::reference::{Difference, ProtocolPart};
+/// use lmr::reference::{Difference, ProtocolPart, Span};
 ///
-/// let d = Difference::Age { min: 18.0, max: 65.0, sample: Some("70 y".parse()?) };
+/// let adults = Span { min: "18 y".parse()?, max: "65 y".parse()? };
+/// let d = Difference::Age { range: adults, sample: Some("70 y".parse()?) };
 /// assert_eq!(d.to_string(), "age 70 y (range: 18–65 y)");
 /// // an age in months is shown in years: 18 mo ÷ 12 = 1.5 y
-/// let d = Difference::Age { min: 18.0, max: 65.0, sample: Some("18 months".parse()?) };
+/// let d = Difference::Age { range: adults, sample: Some("18 months".parse()?) };
 /// assert_eq!(d.to_string(), "age 1.5 y (range: 18–65 y)");
+/// let windows = Span { min: "5 h".parse()?, max: "6 h".parse()? };
+/// let d = Difference::CollectionOutside { range: windows, sample: Some("8 h".parse()?) };
+/// assert_eq!(d.to_string(), "collection 8 h (range: 5–6 h)");
 /// assert_eq!(
 ///     Difference::Sex { range: Sex::Female, sample: None }.to_string(),
 ///     "sex not given (range: female)"
@@ -308,19 +445,15 @@ pub enum Difference {
     },
     /// The collection window is outside the range's span of windows or was not given.
     CollectionOutside {
-        /// Shortest window (h, inclusive).
-        min: f64,
-        /// Longest window (h, inclusive).
-        max: f64,
+        /// The range's span of windows.
+        range: Span<Duration>,
         /// The sample's window, if given.
         sample: Option<Duration>,
     },
     /// The age is outside the range's band or was not given.
     Age {
-        /// Youngest (years, inclusive).
-        min: f64,
-        /// Oldest (years, inclusive).
-        max: f64,
+        /// The range's ages.
+        range: Span<Age>,
         /// The sample's age, if given.
         sample: Option<Age>,
     },
@@ -365,32 +498,28 @@ impl fmt::Display for Difference {
                 write!(f, "collection window not given (range: {range})")
             }
             Difference::CollectionOutside {
-                min,
-                max,
+                range,
                 sample: Some(s),
             } => {
-                write!(f, "collection {s} (range: {min}–{max} h)")
+                write!(f, "collection {s} (range: {range})")
             }
             Difference::CollectionOutside {
-                min,
-                max,
+                range,
                 sample: None,
             } => {
-                write!(f, "collection window not given (range: {min}–{max} h)")
+                write!(f, "collection window not given (range: {range})")
             }
             Difference::Age {
-                min,
-                max,
+                range,
                 sample: Some(a),
             } => {
-                write!(f, "age {} y (range: {min}–{max} y)", a.in_years())
+                write!(f, "age {} y (range: {range})", a.in_years())
             }
             Difference::Age {
-                min,
-                max,
+                range,
                 sample: None,
             } => {
-                write!(f, "age not given (range: {min}–{max} y)")
+                write!(f, "age not given (range: {range})")
             }
             Difference::Sex {
                 range,
@@ -604,35 +733,20 @@ impl ReferenceRange {
             }
         }
         if let Some(window) = a.collection {
-            let same = protocol
-                .collection
-                .is_some_and(|c| same_amount(c.in_hours(), window.in_hours()));
-            if !same {
-                out(Difference::Collection {
-                    range: window,
-                    sample: protocol.collection,
+            if !protocol.collection.is_some_and(|c| window.admits(c)) {
+                let sample = protocol.collection;
+                out(match window {
+                    CollectionWindow::Exact(range) => Difference::Collection { range, sample },
+                    CollectionWindow::Within(range) => {
+                        Difference::CollectionOutside { range, sample }
+                    }
                 });
             }
         }
-        if let Some((min, max)) = a.collection_hours {
-            let h = protocol.collection.map(|c| c.in_hours());
-            if !h.is_some_and(|h| h >= min && h <= max) {
-                out(Difference::CollectionOutside {
-                    min,
-                    max,
-                    sample: protocol.collection,
-                });
-            }
-        }
-        if let Some((min, max)) = a.age_years {
-            if !protocol
-                .age
-                .map(Age::in_years)
-                .is_some_and(|y| y >= min && y <= max)
-            {
+        if let Some(range) = a.age {
+            if !protocol.age.is_some_and(|y| range.contains(y)) {
                 out(Difference::Age {
-                    min,
-                    max,
+                    range,
                     sample: protocol.age,
                 });
             }

@@ -224,6 +224,10 @@ pub enum RangeProblem {
         /// The larger end written.
         max: f64,
     },
+    /// Both one collection window (`protocol.collection`) and a span of windows
+    /// (`collection_hours`): a range describes its collection once.
+    #[error("give either protocol.collection (the one window the source used) or collection_hours (a span of windows), not both")]
+    TwoCollections,
     /// A protocol on a range whose analyte is not a urine sugar.
     #[error("{analyte} is not a urine-sugar analyte")]
     NotUrineSugar {

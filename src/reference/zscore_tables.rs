@@ -168,8 +168,8 @@ impl ZscoreTable {
             .map(|c| ZscoreCellDoc {
                 sex: Some(c.sex().key().into()),
                 age_years: Some(AgeBandDoc {
-                    from: c.age().from(),
-                    below: c.age().below(),
+                    from: c.age().from().in_years(),
+                    below: c.age().below().in_years(),
                 }),
                 // A cell's n is a count of people: far below i64::MAX.
                 n: i64::try_from(c.n()).ok(),

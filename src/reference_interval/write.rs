@@ -6,7 +6,8 @@ use crate::protocol::Sex;
 use crate::reference::doc::{
     AgeDoc, AppliesDoc, BandDoc, BoundDoc, FileDoc, ProtocolSpecDoc, RangeDoc, SourceDoc,
 };
-use crate::reference::{Analyte, Matrix, RangeFileError, Registry};
+use crate::reference::{Analyte, Matrix, RangeFileError, Registry, Span};
+use crate::units::Age;
 
 use super::establish::ReferenceInterval;
 use super::estimate::{ConfidenceInterval, Estimate};
@@ -106,8 +107,8 @@ pub struct RangeFileSpec {
     pub analytical_method: Option<String>,
     /// Sex of the partition, if it is sex-specific.
     pub sex: Option<Sex>,
-    /// Age band of the partition in years, both ends inclusive.
-    pub age_years: Option<(f64, f64)>,
+    /// Ages of the partition, both ends inclusive (written in years, `age_years = { min, max }`).
+    pub age: Option<Span<Age>>,
     /// Doses of the protocol (urine sugars only): sugar name and amount, e.g. `("lactulose", "5 g")`.
     pub doses: Vec<(String, String)>,
     /// Urine collection window (urine sugars only), e.g. `"5 h"`.
@@ -255,7 +256,7 @@ impl RangeFileSpec {
             population: None,
             analytical_method: None,
             sex: None,
-            age_years: None,
+            age: None,
             doses: Vec::new(),
             collection: None,
             input_file: input_file.into(),
@@ -423,7 +424,10 @@ pub fn range_file_toml(
             matrix: Some(spec.matrix.key().into()),
             method: spec.analytical_method.clone(),
             sex: Some(spec.sex.map_or("any".to_string(), |s| s.to_string())),
-            age_years: spec.age_years.map(|(min, max)| AgeDoc { min, max }),
+            age_years: spec.age.map(|s| AgeDoc {
+                min: s.min.in_years(),
+                max: s.max.in_years(),
+            }),
             unstated,
             protocol,
             ..AppliesDoc::default()
@@ -548,7 +552,11 @@ mod tests {
             ("mannitol".into(), "2 g".into()),
         ];
         spec.collection = Some("5 h".into());
-        spec.age_years = Some((18.0, 65.0));
+        spec.age = Some(Span {
+            min: "18 y".parse().unwrap(),
+            // 780 months ÷ 12 = 65 years: the file is written in years
+            max: "780 months".parse().unwrap(),
+        });
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("local.toml");
         write_range_file(&path, &ri, &e, &spec).unwrap();
@@ -576,6 +584,8 @@ mod tests {
         assert_eq!(r.band_label(r.classify(lo * (1.0 - 1e-9))), "below");
         assert_eq!(r.band_label(r.classify(hi * (1.0 + 1e-9))), "above");
         assert_eq!(r.applies_to.method.as_deref(), Some("HPLC \"PAD\""));
+        // 780 months written as 65 years
+        assert_eq!(r.applies_to.age.unwrap().to_string(), "18–65 y");
     }
 
     #[test]

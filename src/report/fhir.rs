@@ -47,7 +47,7 @@ use crate::censored::Censored;
 use crate::interpretation::{Interpretation, RangeResult, Sample};
 use crate::reference::{Band, Bound, Matrix, ReferenceRange};
 use crate::sugar::{DoseForm, Sugar};
-use crate::units::Duration;
+use crate::units::{Duration, DurationUnit};
 use crate::vitamin_d::VitaminDForm;
 
 /// LOINC's system URI.
@@ -124,7 +124,9 @@ pub struct CodeTable {
 /// ```
 /// let table = lmr::report::fhir::CodeTable::builtin();
 /// let lm = table.loinc.iter().find(|l| l.result == "lm_ratio").unwrap();
-/// assert_eq!((lm.code.as_str(), lm.specimen.as_deref(), lm.collection_hours), ("74899-6", Some("urine"), Some(5.0)));
+/// assert_eq!((lm.code.as_str(), lm.specimen.as_deref()), ("74899-6", Some("urine")));
+/// // `collection_hours = 5` in the table: a 5-hour urine
+/// assert_eq!(lm.collection.map(|c| c.in_hours()), Some(5.0));
 /// ```
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,14 +139,24 @@ pub struct LoincCode {
     pub display: String,
     /// The specimen the code is defined for (`urine`, `serum`, `stool`).
     pub specimen: Option<String>,
-    /// The urine collection window the code is defined for, in hours.
-    pub collection_hours: Option<f64>,
+    /// The urine collection window the code is defined for (`collection_hours = 5` in the
+    /// table: hours).
+    #[serde(rename = "collection_hours", default, deserialize_with = "hours")]
+    pub collection: Option<Duration>,
     /// The 25(OH)D form the code is defined for (`total`, `d3`, `d2`).
     pub vitamin_d_form: Option<String>,
     /// The page the code was checked against.
     pub checked: String,
     /// What was seen there.
     pub seen: String,
+}
+
+/// A window the code table gives as a number of hours (`collection_hours = 5`).
+fn hours<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+    let h = f64::deserialize(d)?;
+    Duration::new(h, DurationUnit::H)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 /// An lmr code.
@@ -281,9 +293,9 @@ impl Fit<'_> {
             .as_deref()
             .is_none_or(|s| self.specimen.is_some_and(|m| m.key() == s));
         // The window must be the code's exactly: a 6-hour collection is not a 5-hour urine.
-        let window = l.collection_hours.is_none_or(|h| {
+        let window = l.collection.is_none_or(|c| {
             self.collection
-                .is_some_and(|w| (w.in_hours() - h).abs() < 1e-9)
+                .is_some_and(|w| (w.in_hours() - c.in_hours()).abs() < 1e-9)
         });
         let form = l
             .vitamin_d_form

@@ -10,7 +10,9 @@ use serde_json::{Map, Value};
 
 use crate::number::{self, Number};
 use crate::protocol::{Dose, NamedProtocol, SugarMap};
-use crate::reference::{Band, Bound, ReferenceRange, Registry, Selection, Source};
+use crate::reference::{
+    Band, Bound, CollectionWindow, ReferenceRange, Registry, Selection, Source,
+};
 
 /// A number written by the output rule ([`number::json`]).
 struct Num(f64);
@@ -123,7 +125,7 @@ fn selection_key(s: Selection) -> &'static str {
     }
 }
 
-fn pair((lo, hi): (f64, f64)) -> [Num; 2] {
+fn pair(lo: f64, hi: f64) -> [Num; 2] {
     [Num(lo), Num(hi)]
 }
 
@@ -155,10 +157,16 @@ pub fn range_json(r: &ReferenceRange) -> Value {
             matrix: a.matrix.key(),
             method: a.method.as_deref(),
             sex: a.sex.map(|s| s.to_string()),
-            age_years: a.age_years.map(pair),
+            age_years: a.age.map(|s| pair(s.min.in_years(), s.max.in_years())),
             doses: dose_map(&a.doses),
-            collection: a.collection.map(|c| c.to_string()),
-            collection_hours: a.collection_hours.map(pair),
+            collection: match a.collection {
+                Some(CollectionWindow::Exact(c)) => Some(c.to_string()),
+                _ => None,
+            },
+            collection_hours: match a.collection {
+                Some(CollectionWindow::Within(s)) => Some(pair(s.min.in_hours(), s.max.in_hours())),
+                _ => None,
+            },
             unstated: a.unstated.iter().map(|p| p.key()).collect(),
         },
         bands: r.bands.iter().map(BandJson::from).collect(),
@@ -236,7 +244,8 @@ pub fn range_text(r: &ReferenceRange) -> String {
     if let Some(m) = &a.method {
         let _ = writeln!(out, "  method: {m}");
     }
-    if let Some((lo, hi)) = a.age_years {
+    if let Some(span) = a.age {
+        let (lo, hi) = (span.min.in_years(), span.max.in_years());
         let _ = writeln!(out, "  age: {}–{} years", Number(lo), Number(hi));
     }
     if let Some(s) = a.sex {
@@ -245,11 +254,15 @@ pub fn range_text(r: &ReferenceRange) -> String {
     if !a.doses.is_empty() {
         let _ = writeln!(out, "  doses: {}", dose_list(&a.doses).join(", "));
     }
-    if let Some(c) = a.collection {
-        let _ = writeln!(out, "  collection: {c}");
-    }
-    if let Some((lo, hi)) = a.collection_hours {
-        let _ = writeln!(out, "  collection: {}–{} h", Number(lo), Number(hi));
+    match a.collection {
+        Some(CollectionWindow::Exact(c)) => {
+            let _ = writeln!(out, "  collection: {c}");
+        }
+        Some(CollectionWindow::Within(s)) => {
+            let (lo, hi) = (s.min.in_hours(), s.max.in_hours());
+            let _ = writeln!(out, "  collection: {}–{} h", Number(lo), Number(hi));
+        }
+        None => {}
     }
     if !a.unstated.is_empty() {
         let u: Vec<&str> = a.unstated.iter().map(|p| p.key()).collect();

@@ -71,8 +71,10 @@ pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
                 bound(hi)
             )
         }
-        FlagDetail::UrineVolume(ml, Some(b)) => format!("urine volume {} mL (< {b} mL)", sig(ml)),
-        FlagDetail::UrineVolume(ml, None) => format!("urine volume {} mL", sig(ml)),
+        FlagDetail::UrineVolume(v, Some(b)) => {
+            format!("urine volume {} mL (< {b})", sig(v.in_millilitres()))
+        }
+        FlagDetail::UrineVolume(v, None) => format!("urine volume {} mL", sig(v.in_millilitres())),
         FlagDetail::NearBound(x, bound, which) => {
             let Some(r) = range_for(result, which) else {
                 return format!("{} near {}", sig(x), bound.value);
@@ -102,12 +104,12 @@ pub fn describe_flag(hit: &FlagHit, result: &Interpretation<'_>) -> String {
         FlagDetail::BelowLimit(Field::Urine(s)) => format!("urine {}", s.name()),
         FlagDetail::BelowLimit(Field::VitaminD) => "vitamin D".into(),
         FlagDetail::BelowLimit(Field::Zonulin) => "zonulin".into(),
-        FlagDetail::VitaminD(n) => format!("25(OH)D {} nmol/L", sig(n)),
+        FlagDetail::VitaminD(v) => format!("25(OH)D {} nmol/L", sig(v.in_nmol_per_l())),
         FlagDetail::Zonulin => "zonulin reported with haptoglobin genotype 1-1".into(),
         FlagDetail::Baseline(s) => format!("baseline urine {}", s.name()),
         FlagDetail::Zscore(reason) => reason.to_string(),
         FlagDetail::Pretest => "recorded before the test".into(),
-        FlagDetail::Egfr(e) => format!("eGFR {} mL/min/1.73 m² (< 60)", sig(e)),
+        FlagDetail::Egfr(e) => format!("eGFR {} mL/min/1.73 m² (< 60)", sig(e.value())),
         FlagDetail::NotChecked {
             band,
             no_age,
@@ -245,7 +247,7 @@ fn inputs(out: &mut String, sample: &Sample) {
             out,
             "  {:<30} {} mL/min/1.73 m²",
             "eGFR",
-            crate::number::format(e, crate::number::DIGITS)
+            crate::number::format(e.value(), crate::number::DIGITS)
         );
     }
 }

@@ -824,7 +824,7 @@ mod tests {
         .unwrap();
         assert_eq!(s.pretest.nsaid, Some(true));
         assert_eq!(s.pretest.glycosuria, Some(false));
-        assert_eq!(s.pretest.egfr, Some(55.0));
+        assert_eq!(s.pretest.egfr.map(|e| e.value()), Some(55.0));
         assert_eq!(s.pretest.alcohol, None);
         let e = from_fields(
             [("pretest_steroid", "sometimes"), ("egfr", "-3")],

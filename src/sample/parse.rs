@@ -21,8 +21,8 @@ use crate::recovery::{is_below_limit_word, UrineResult};
 use crate::reference::{Matrix, Registry};
 use crate::sugar::DoseForm;
 use crate::units::{
-    split_number, Age, Concentration, ConcentrationUnit, Duration, DurationUnit, Mass, MassUnit,
-    UnitError, Volume, VolumeUnit,
+    split_number, Age, Concentration, ConcentrationUnit, Duration, DurationUnit, Egfr, Mass,
+    MassUnit, UnitError, Volume, VolumeUnit,
 };
 use crate::vitamin_d::{VitaminD, VitaminDError, VitaminDForm};
 use crate::zonulin::{HpGenotype, Zonulin, ZonulinError, ZonulinUnit};
@@ -544,15 +544,15 @@ pub fn dose(text: &str, unit: Option<MassUnit>) -> Result<Dose, Problem> {
 ///
 /// ```
 /// use lmr::sample::parse::solution;
-/// assert_eq!(solution("250 mg/mL", None)?.mg_per_ml(), 250.0);
+/// assert_eq!(solution("250 mg/mL", None)?.in_mg_per_ml(), 250.0);
 /// // 25 g per 100 mL = 25000 mg / 100 mL = 250 mg/mL
-/// assert_eq!(solution("25 g/100 mL", None)?.mg_per_ml(), 250.0);
+/// assert_eq!(solution("25 g/100 mL", None)?.in_mg_per_ml(), 250.0);
 /// # Ok::<(), lmr::sample::Problem>(())
 /// ```
 pub fn solution(text: &str, unit: Option<StrengthUnit>) -> Result<Strength, Problem> {
     let x =
         Strength::parse_with_default(text, unit).map_err(|e| Problem::from_unit(e, "250 mg/mL"))?;
-    edges(text, x.mg_per_ml())?;
+    edges(text, x.in_mg_per_ml())?;
     Ok(x)
 }
 
@@ -874,25 +874,27 @@ pub fn yes_no(text: &str) -> Result<bool, Problem> {
 /// ```
 /// use lmr::sample::parse::{egfr, EGFR_UNITS};
 /// let unit = EGFR_UNITS.split(" (").next().unwrap(); // "mL/min/1.73 m²"
-/// assert_eq!(egfr(&format!("45 {unit}")), Ok(45.0));
+/// assert_eq!(egfr(&format!("45 {unit}"))?.value(), 45.0);
+/// # Ok::<(), lmr::sample::Problem>(())
 /// ```
-pub const EGFR_UNITS: &str = "mL/min/1.73 m² (also written mL/min/1.73m2 or mL/min per 1.73 m²)";
+pub const EGFR_UNITS: &str = Egfr::EXPECTED;
 
 /// An estimated glomerular filtration rate in mL/min/1.73 m² (a bare number is read in that unit).
 ///
 /// ```
 /// use lmr::sample::parse::egfr;
-/// assert_eq!(egfr("59 mL/min/1.73 m²"), Ok(59.0));
-/// assert_eq!(egfr("60"), Ok(60.0));
+/// assert_eq!(egfr("59 mL/min/1.73 m²")?.to_string(), "59 mL/min/1.73 m²");
+/// assert_eq!(egfr("60")?.value(), 60.0);
 /// assert!(egfr("59 mL/min").is_err()); // not normalised to body surface area
+/// # Ok::<(), lmr::sample::Problem>(())
 /// ```
 ///
 /// # Errors
 /// [`Problem::NotANumber`], [`Problem::Negative`], [`Problem::UnknownUnit`].
-pub fn egfr(text: &str) -> Result<f64, Problem> {
+pub fn egfr(text: &str) -> Result<Egfr, Problem> {
     let (value, unit) =
         crate::units::split_number(text).map_err(|e| Problem::from_unit(e, "59 mL/min/1.73 m²"))?;
-    if !(unit.trim().is_empty() || is_egfr_unit(unit)) {
+    if !(unit.trim().is_empty() || Egfr::is_unit(unit)) {
         return Err(Problem::UnknownUnit {
             unit: unit.to_string(),
             expected: EGFR_UNITS,
@@ -902,7 +904,7 @@ pub fn egfr(text: &str) -> Result<f64, Problem> {
         return Err(Problem::Negative);
     }
     edges(text, value)?;
-    Ok(value)
+    Egfr::new(value).map_err(|e| Problem::from_unit(e, "59 mL/min/1.73 m²"))
 }
 
 /// Whether `unit` spells mL/min/1.73 m² (spaces, case, `m2` for `m²` and `per` for `/` aside).
@@ -913,14 +915,7 @@ pub fn egfr(text: &str) -> Result<f64, Problem> {
 /// assert!(!is_egfr_unit("mL/min"));
 /// ```
 pub fn is_egfr_unit(unit: &str) -> bool {
-    let key: String = unit
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase()
-        .replace('²', "2")
-        .replace("per", "/");
-    key == "ml/min/1.73m2"
+    Egfr::is_unit(unit)
 }
 
 /// A named protocol (`dutch-sat-hyperosmolar`) from `registry`.

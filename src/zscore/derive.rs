@@ -550,7 +550,7 @@ fn place(o: &Observation, options: &DeriveOptions) -> Result<(usize, f64), Exclu
         super::NoZscore::NotPositive { .. } => ExclusionReason::ValueNotPositive,
         _ => ExclusionReason::ValueNotFinite,
     })?;
-    let age = o.age.ok_or(ExclusionReason::AgeNotGiven)?.in_years();
+    let age = o.age.ok_or(ExclusionReason::AgeNotGiven)?;
     let bands = options.bands.as_slice();
     let band = bands
         .iter()
@@ -595,7 +595,7 @@ impl Derivation {
     /// let girl = Observation { value: 0.03, age: "2 y".parse().ok(), sex: Some(Sex::Female) };
     /// let boy = Observation { value: 0.04, age: "5 y".parse().ok(), sex: Some(Sex::Male) };
     /// let d = derive([girl, boy], &options)?;
-    /// let cells: Vec<_> = d.cells().iter().map(|c| (c.sex, c.age.from(), c.n)).collect();
+    /// let cells: Vec<_> = d.cells().iter().map(|c| (c.sex, c.age.from().in_years(), c.n)).collect();
     /// assert_eq!(cells, [
     ///     (CellSex::Female, 0.0, 1), (CellSex::Female, 4.0, 0),
     ///     (CellSex::Male, 0.0, 0), (CellSex::Male, 4.0, 1),

@@ -342,7 +342,7 @@ impl fmt::Display for CellSex {
 /// use lmr::zscore::AgeBand;
 ///
 /// let b = AgeBand::new(0.5, 2.0)?;
-/// assert_eq!((b.from(), b.below()), (0.5, 2.0));
+/// assert_eq!((b.from().in_years(), b.below().in_years()), (0.5, 2.0));
 /// assert_eq!(b.to_string(), "0.5 ≤ age < 2 y");
 /// # Ok::<(), lmr::zscore::AgeBandsError>(())
 /// ```
@@ -390,38 +390,43 @@ impl AgeBand {
         Ok(AgeBand { from, below })
     }
 
-    /// The youngest age in the band (years, inclusive; shown with [`AgeBand`]).
+    /// The youngest age in the band (inclusive, in years; shown with [`AgeBand`]).
     ///
     /// ```
     /// let bands: lmr::zscore::AgeBands = "0-4,4-7".parse()?;
-    /// assert_eq!(bands.as_slice()[1].from(), 4.0); // a child of exactly 4.0 y is in 4-7
-    /// # Ok::<(), lmr::zscore::AgeBandsError>(())
+    /// assert_eq!(bands.as_slice()[1].from().to_string(), "4 y"); // a child of exactly 4.0 y is in 4-7
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from(self) -> f64 {
-        self.from
+    pub fn from(self) -> Age {
+        Age::from_checked_years(self.from)
     }
 
-    /// The age the band stops below (years, exclusive; shown with [`AgeBand`]).
+    /// The age the band stops below (exclusive, in years; shown with [`AgeBand`]).
     ///
     /// ```
     /// let bands: lmr::zscore::AgeBands = "0-0.5,0.5-2".parse()?;
-    /// assert_eq!(bands.as_slice()[0].below(), 0.5); // 6 months, exclusive
+    /// assert_eq!(bands.as_slice()[0].below().in_years(), 0.5); // 6 months, exclusive
     /// # Ok::<(), lmr::zscore::AgeBandsError>(())
     /// ```
-    pub fn below(self) -> f64 {
-        self.below
+    pub fn below(self) -> Age {
+        Age::from_checked_years(self.below)
     }
 
-    /// Whether `age` (years) is in the band: `from ≤ age < below`.
+    /// Whether `age` is in the band: `from ≤ age < below` (compared in years).
     ///
     /// ```
+    /// use lmr::units::Age;
+    ///
     /// let band = lmr::zscore::AgeBand::new(0.0, 4.0)?;
-    /// assert!(band.contains(0.0) && band.contains(3.99));
-    /// assert!(!band.contains(4.0)); // the upper end is exclusive
-    /// # Ok::<(), lmr::zscore::AgeBandsError>(())
+    /// let age = |text: &str| text.parse::<Age>();
+    /// assert!(band.contains(age("0 y")?) && band.contains(age("3.99 y")?));
+    /// assert!(!band.contains(age("4 y")?)); // the upper end is exclusive
+    /// assert!(band.contains(age("47 months")?)); // 47 ÷ 12 = 3.92 y
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn contains(self, age: f64) -> bool {
-        self.from <= age && age < self.below
+    pub fn contains(self, age: Age) -> bool {
+        let y = age.in_years();
+        self.from <= y && y < self.below
     }
 
     /// Whether the two bands share any age.
@@ -465,7 +470,8 @@ impl fmt::Display for AgeBand {
 /// use lmr::zscore::AgeBands;
 /// let bands: AgeBands = "0-4,4-7,7-10".parse()?;
 /// assert_eq!(bands.as_slice().len(), 3);
-/// assert!(bands.as_slice()[1].contains(4.0) && !bands.as_slice()[0].contains(4.0));
+/// let four: lmr::units::Age = "4 y".parse()?;
+/// assert!(bands.as_slice()[1].contains(four) && !bands.as_slice()[0].contains(four));
 /// assert_eq!(bands.to_string(), "0-4,4-7,7-10");
 /// let err = "0-4,3-7".parse::<AgeBands>().unwrap_err();
 /// assert_eq!(err.to_string(), "age bands \"0-4,3-7\": band \"3-7\" starts before the previous band \"0-4\" ends (bands must be increasing and must not overlap)");
@@ -735,7 +741,8 @@ impl Cell {
     /// ```
     /// use lmr::zscore::{AgeBand, Cell, CellSex};
     /// let cell = Cell::new(CellSex::Any, AgeBand::new(0.5, 2.0)?, -3.1, 0.4, 25)?;
-    /// assert!(cell.age().contains(1.0) && !cell.age().contains(2.0));
+    /// // 12 months is 1 y, inside 0.5 ≤ age < 2; 2 y is the excluded upper end
+    /// assert!(cell.age().contains("12 mo".parse()?) && !cell.age().contains("2 y".parse()?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn age(&self) -> AgeBand {
@@ -995,11 +1002,11 @@ fn url_hint(field: &str) -> &'static str {
     }
 }
 
-fn outside_span(span: &Option<(f64, f64)>, sex: &Option<Sex>) -> String {
+fn outside_span(span: &Option<AgeBand>, sex: &Option<Sex>) -> String {
     match span {
-        Some((from, below)) => {
+        Some(band) => {
             let whom = sex.map(|s| format!(" for {s}")).unwrap_or_default();
-            format!(" (its bands{whom} cover {from} ≤ age < {below} y)")
+            format!(" (its bands{whom} cover {band})")
         }
         None => String::new(),
     }
@@ -1289,7 +1296,7 @@ impl ZscoreTable {
     /// // cells: female 0–4 y, male 0–4 y, any 4–7 y
     /// assert_eq!(table.cell_for(Some(Sex::Male), Some("2.0 y".parse()?))?.mean(), -3.2);
     /// assert_eq!(table.cell_for(None, Some("5.0 y".parse()?))?.sex(), CellSex::Any);
-    /// assert_eq!(table.cell_for(None, Some("2.0 y".parse()?)), Err(NoZscore::SexNotGiven { age: 2.0 }));
+    /// assert_eq!(table.cell_for(None, Some("2.0 y".parse()?)), Err(NoZscore::SexNotGiven { age: "2 y".parse()? }));
     /// assert_eq!(table.cell_for(Some(Sex::Female), None), Err(NoZscore::AgeNotGiven));
     /// assert_eq!(
     ///     table.cell_for(Some(Sex::Female), Some("7.0 y".parse()?)).unwrap_err().to_string(),
@@ -1298,7 +1305,7 @@ impl ZscoreTable {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn cell_for(&self, sex: Option<Sex>, age: Option<Age>) -> Result<&Cell, NoZscore> {
-        let age = age.ok_or(NoZscore::AgeNotGiven)?.in_years();
+        let age = age.ok_or(NoZscore::AgeNotGiven)?;
         if let Some(c) = self
             .cells
             .iter()
@@ -1319,7 +1326,8 @@ impl ZscoreTable {
         Err(NoZscore::AgeOutsideReference {
             age,
             sex,
-            span: (from <= below).then_some((from, below)),
+            // the cells' bands have from < below, so their hull is a band too
+            span: (from < below).then_some(AgeBand { from, below }),
         })
     }
 
@@ -1429,28 +1437,29 @@ pub enum NoZscore {
     #[error("age not given (the reference table is by age band)")]
     AgeNotGiven,
     /// The age is outside every band that applies; the table is not extrapolated.
-    #[error("age {age} y is outside the reference table{}; not extrapolated", outside_span(.span, .sex))]
+    #[error("age {} y is outside the reference table{}; not extrapolated", .age.in_years(), outside_span(.span, .sex))]
     AgeOutsideReference {
-        /// The age (years).
-        age: f64,
+        /// The age given.
+        age: Age,
         /// The sex given.
         sex: Option<Sex>,
-        /// The youngest and the exclusive oldest age of the bands that apply to this sex, if any.
-        span: Option<(f64, f64)>,
+        /// From the youngest to the (exclusive) oldest age of the bands that apply to this sex,
+        /// if any.
+        span: Option<AgeBand>,
     },
     /// The table is by sex at this age and no sex was given.
-    #[error("sex not given (the reference table is by sex at age {age} y)")]
+    #[error("sex not given (the reference table is by sex at age {} y)", .age.in_years())]
     SexNotGiven {
-        /// The age (years).
-        age: f64,
+        /// The age given.
+        age: Age,
     },
     /// The table has cells at this age for the other sex only.
-    #[error("the reference table has no {sex} cell at age {age} y")]
+    #[error("the reference table has no {sex} cell at age {} y", .age.in_years())]
     SexOutsideReference {
         /// The sex given.
         sex: Sex,
-        /// The age (years).
-        age: f64,
+        /// The age given.
+        age: Age,
     },
 }
 
@@ -1481,9 +1490,15 @@ impl NoZscore {
     /// ```
     /// use lmr::{flag::Flag, zscore::NoZscore};
     ///
-    /// let outside = NoZscore::AgeOutsideReference { age: 9.0, sex: None, span: Some((0.0, 4.0)) };
+    /// let outside = NoZscore::AgeOutsideReference {
+    ///     age: "9 y".parse()?,
+    ///     sex: None,
+    ///     span: Some(lmr::zscore::AgeBand::new(0.0, 4.0)?),
+    /// };
+    /// assert_eq!(outside.to_string(), "age 9 y is outside the reference table (its bands cover 0 ≤ age < 4 y); not extrapolated");
     /// assert_eq!(outside.flag(), Some(Flag::AgeOutsideReference));
     /// assert_eq!(NoZscore::AgeNotGiven.flag(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn flag(&self) -> Option<Flag> {
         match self {

@@ -48,6 +48,15 @@ use crate::zscore::Observation;
 /// and memory is bounded by (groups) × (this).
 pub const MAX_GROUP_VALUE: usize = 1024;
 
+/// The default most groups of a read (`--max-groups` of `lmr summary` and `lmr
+/// reference-interval`; the limit of `lmr serve`'s summary): enough for a cohort grouped by
+/// site or visit, few enough that a column of unique ids stops the read early.
+///
+/// ```
+/// assert_eq!(lmr::cohort::DEFAULT_MAX_GROUPS, 10_000);
+/// ```
+pub const DEFAULT_MAX_GROUPS: usize = 10_000;
+
 /// What stops a cohort read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -299,7 +299,7 @@ pub struct SummaryArgs {
     pub svg_dir: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = lmr::cohort::DEFAULT_MAX_GROUPS)]
     pub max_groups: usize,
     #[command(flatten)]
     pub ranges: RangeOptions,
@@ -328,7 +328,7 @@ pub struct RefIntArgs {
     pub analyte: String,
     #[arg(long, value_name = "COLUMN")]
     pub by: Vec<String>,
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = lmr::cohort::DEFAULT_MAX_GROUPS)]
     pub max_groups: usize,
     #[arg(long, value_enum, default_value_t = ExcludeArg::Dixon)]
     pub exclude: ExcludeArg,

@@ -52,6 +52,16 @@ use crate::zscore::{Observation, TableMeta};
 /// ```
 pub const MAX_GROUP_VALUE: usize = 1024;
 
+/// The default most groups of a read (`--max-groups` of `lmr summary` and `lmr
+/// reference-interval`; the limit of `lmr serve`'s summary): enough for a cohort grouped by
+/// site or visit, few enough that a column of unique ids stops the read early.
+///
+/// ```
+/// assert_eq!(lmr::cohort::DEFAULT_MAX_GROUPS, 10_000);
+/// assert_eq!(lmr::cohort::Groups::default().max_groups, lmr::cohort::DEFAULT_MAX_GROUPS);
+/// ```
+pub const DEFAULT_MAX_GROUPS: usize = 10_000;
+
 /// What stops a cohort read.
 ///
 /// ```
@@ -161,13 +171,6 @@ pub struct Grouping<'a> {
     /// The most groups: a row that would open one more stops the read.
     pub max_groups: usize,
 }
-
-/// The default of [`Groups::max_groups`] (`--max-groups`).
-///
-/// ```
-/// assert_eq!(lmr::cohort::Groups::default().max_groups, lmr::cohort::DEFAULT_MAX_GROUPS);
-/// ```
-pub const DEFAULT_MAX_GROUPS: usize = 10_000;
 
 /// The columns that group the rows (`--by`) and the most groups (`--max-groups`), as the cohort
 /// commands take them (with the `cli` feature, their flags; the help is in docs/cli.md).

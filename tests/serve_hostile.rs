@@ -392,6 +392,95 @@ fn api_summary_is_the_summary_page_without_scripts() {
         .contains("default-src 'none'"));
 }
 
+/// Grouped by `by`, the page is the one `lmr summary --by sex --html` writes for the same file
+/// (only the subtitle differs: the server names no file).
+#[test]
+fn api_summary_by_a_column_is_lmr_summarys_page() {
+    let input = std::fs::read("examples/cohort.csv").unwrap();
+    let a = request("POST", "/api/summary?by=sex", Some("text/csv"), &input);
+    assert_eq!(a.status, 200, "{}", a.text());
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("summary.html");
+    let out = out.to_str().unwrap();
+    let args = [
+        "summary",
+        "examples/cohort.csv",
+        "--by",
+        "sex",
+        "--html",
+        out,
+    ];
+    lmr(&args);
+    let cli = std::fs::read_to_string(out).unwrap().replace(
+        "<p class=\"sub\">examples/cohort.csv</p>",
+        "<p class=\"sub\">uploaded file</p>",
+    );
+    assert!(cli.contains(", grouped by sex."), "{cli}");
+    assert_eq!(a.text(), cli);
+}
+
+/// A `by` column the file lacks is the field's error, naming the columns there are.
+#[test]
+fn api_summary_by_an_unknown_column_is_a_422_naming_it() {
+    let a = request(
+        "POST",
+        "/api/summary?by=site",
+        Some("text/csv"),
+        b"sex,age\nF,30\n",
+    );
+    assert_eq!(a.status, 422, "{}", a.text());
+    let e = a.json();
+    assert_eq!(
+        (e["field"].as_str(), e["value"].as_str()),
+        (Some("by"), Some("site"))
+    );
+    assert_eq!(
+        e["error"],
+        "--by \"site\": no such column in the input (columns: sex, age)"
+    );
+}
+
+/// Grouped by a column of unique values, the summary stops at the row that would open group
+/// 10 001 (the default limit, as `lmr summary --max-groups`), so memory does not grow with the
+/// upload.
+#[test]
+fn api_summary_with_more_groups_than_the_limit_is_a_422_naming_the_row() {
+    let max = lmr::cohort::DEFAULT_MAX_GROUPS;
+    assert_eq!(max, 10_000);
+    let mut input = String::from("sample_id,vitamin_d [nmol/L]\n");
+    for i in 0..=max {
+        input.push_str(&format!("s{i},50\n"));
+    }
+    let a = request(
+        "POST",
+        "/api/summary?by=sample_id",
+        Some("text/csv"),
+        input.as_bytes(),
+    );
+    assert_eq!(a.status, 422, "{}", a.text());
+    let e = a.json();
+    assert_eq!(e["field"], "by");
+    // row 10 001 is line 10 002 (the header is line 1)
+    let error = e["error"].as_str().unwrap();
+    assert!(
+        error.starts_with(
+            "row 10001 (line 10002): --by sample_id has more than 10000 distinct values"
+        ),
+        "{error}"
+    );
+    // one group fewer is answered
+    let cut = input.trim_end().rfind('\n').unwrap() + 1;
+    let a = request(
+        "POST",
+        "/api/summary?by=sample_id",
+        Some("text/csv"),
+        &input.as_bytes()[..cut],
+    );
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert!(a.text().contains("10000 row(s) in 10000 group(s)"));
+    still_answers();
+}
+
 /// Markup and unicode in every field: JSON answers carry it as data, pages escape it.
 #[test]
 fn script_and_unicode_in_every_field_is_escaped() {

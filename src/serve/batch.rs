@@ -21,10 +21,11 @@ use tokio::sync::mpsc;
 use super::api::{content_type_is, error};
 use super::Shared;
 use crate::batch::{BatchError, ColumnMap, Format, Options as BatchOptions, Scan};
+use crate::cohort::{self, CohortError, Grouping};
 use crate::files::Encoding;
 use crate::interpretation::{Interpreter, Options};
 use crate::reference::Registry;
-use crate::summary::{self, HtmlOptions, Summary};
+use crate::summary::{self, HtmlOptions};
 use crate::zscore::ZscoreSelection;
 
 /// Options a request may give (query string or form parts), each once unless repeatable.
@@ -515,7 +516,8 @@ pub(super) async fn summary(
         let run_state = state.clone();
         let file = upload.file;
         tokio::task::spawn_blocking(move || {
-            summarise(&run_state.registry, setup, file, &by, scheme)
+            let max_groups = run_state.limits.summary_groups;
+            summarise(&run_state.registry, setup, file, &by, max_groups, scheme)
         })
         .await
         .map_err(|e| Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
@@ -538,11 +540,14 @@ pub(super) async fn summary(
     }
 }
 
+/// The summary page of the file, grouped as `lmr summary --by` groups it
+/// ([`cohort::summarise`]), with at most `max_groups` groups.
 fn summarise(
     registry: &Registry,
     mut setup: Setup,
     file: File,
     by: &[String],
+    max_groups: usize,
     scheme: Option<String>,
 ) -> Result<String, Refusal> {
     let selection = ZscoreSelection::new(std::mem::take(&mut setup.tables))
@@ -553,38 +558,53 @@ fn summarise(
     let options = setup.batch_options(registry, Format::Csv);
     let scan = Scan::new(std::io::BufReader::with_capacity(1 << 16, file), &options)
         .map_err(|e| batch_refusal(&e))?;
-    let mut by_idx = Vec::with_capacity(by.len());
-    for name in by {
-        let i = scan.column(name).ok_or_else(|| {
-            Refusal::field(
-                "by",
-                name,
-                format!(
-                    "no such column in the input (columns: {})",
-                    scan.header().join(", ")
-                ),
-            )
-        })?;
-        by_idx.push(i);
-    }
-    let by_names: Vec<&str> = by.iter().map(String::as_str).collect();
-    let mut sum = Summary::new(&by_names, &interpreter, registry);
-    let mut group = Vec::with_capacity(by_idx.len());
-    scan.for_each(&interpreter, &options, |row| {
-        group.clear();
-        group.extend(
-            by_idx.iter().map(|&i| {
-                String::from_utf8_lossy(row.record.get(i).unwrap_or_default()).into_owned()
-            }),
-        );
-        let g: Vec<&str> = group.iter().map(String::as_str).collect();
-        sum.add_scanned(&g, &row);
-    })
-    .map_err(|e| batch_refusal(&e))?;
+    let grouping = Grouping {
+        option: "--by",
+        by,
+        max_groups,
+    };
+    let (sum, _) = cohort::summarise(scan, &interpreter, registry, &options, &grouping)
+        .map_err(cohort_refusal)?;
     let html_options = HtmlOptions {
         subtitle: Some("uploaded file".to_string()),
         vitamin_d_scheme: scheme,
         ..HtmlOptions::default()
     };
     Ok(summary::html(&sum, &html_options))
+}
+
+/// A grouped read that stopped: a `by` column the file lacks, a group limit passed (advice for
+/// a server, which has no `--max-groups`), or the batch reader's refusal.
+fn cohort_refusal(e: CohortError) -> Refusal {
+    let by = |message: String, value: Option<&str>| {
+        Refusal(Box::new(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &message,
+            Some("by"),
+            value,
+        )))
+    };
+    match e {
+        CohortError::Batch(e) => batch_refusal(&e),
+        CohortError::NoSuchColumn { column, header, .. } => Refusal::field(
+            "by",
+            &column,
+            format_args!("no such column in the input (columns: {})", header.join(", ")),
+        ),
+        CohortError::TooManyGroups {
+            pos, columns, max, ..
+        } => by(
+            format!(
+                "{pos}: --by {} has more than {max} distinct values (the server's limit); group by a column with fewer values, or run `lmr summary --max-groups` on the file from the command line",
+                columns.join(", ")
+            ),
+            None,
+        ),
+        CohortError::GroupValueTooLong { ref column, .. } => by(e.to_string(), Some(column)),
+        // A file, column map, range or table error: not of a read from an upload's scan.
+        e => {
+            let message = e.to_string();
+            Refusal(Box::new(error(StatusCode::UNPROCESSABLE_ENTITY, &message, None, None)))
+        }
+    }
 }

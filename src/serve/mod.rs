@@ -57,6 +57,7 @@ pub const DEFAULT_PORT: u16 = 8457;
 /// assert_eq!(limits.form_bytes, 65_536); // 64 KiB
 /// assert_eq!(limits.upload_bytes, 209_715_200); // 200 MiB = 200 × 1024 × 1024
 /// assert_eq!(limits.upload_timeout, Duration::from_secs(900)); // 15 min
+/// assert_eq!(limits.summary_groups, lmr::cohort::DEFAULT_MAX_GROUPS); // as `lmr summary`
 /// ```
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -70,6 +71,10 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Time allowed to receive a file and start answering (the answer itself then streams).
     pub upload_timeout: Duration,
+    /// Most groups in a summary (`/api/summary` with `by`), as `lmr summary --max-groups`: the
+    /// summary's memory grows with its groups, so a file grouped by a column of unique values
+    /// is refused at the row that passes the limit.
+    pub summary_groups: usize,
 }
 
 impl Default for Limits {
@@ -80,6 +85,7 @@ impl Default for Limits {
             column_map_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(15 * 60),
+            summary_groups: crate::cohort::DEFAULT_MAX_GROUPS,
         }
     }
 }

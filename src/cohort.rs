@@ -788,13 +788,15 @@ impl Intervals {
 /// use lmr::cohort::{intervals, Intervals};
 /// use lmr::reference_interval::Exclusion;
 ///
-/// // 120 values 1..=120 in one partition: EP28 nonparametric limits 3.025 and 117.975
+/// // 120 values 1..=120 in one partition: EP28 nonparametric ranks r = p(n + 1) are
+/// // 0.025 × 121 = 3.025 and 0.975 × 121 = 117.975, so the limits are 3.025 and 117.975
+/// // (shown with 4 significant digits: 118)
 /// let mut part = lmr::reference_interval::Collected::default();
 /// part.values = (1..=120).map(f64::from).collect();
 /// let parts = BTreeMap::from([(Vec::new(), part)]);
 /// let out: Intervals = intervals(&parts, &[], lmr::Analyte::VitaminD25oh, Exclusion::None, None, None)?;
 /// assert_eq!(out.json.len(), 1);
-/// assert!(out.text.contains("3.025") && out.text.contains("117.975"), "{}", out.text);
+/// assert!(out.text.contains("nonparametric  3.025 – 118 (n 120)"), "{}", out.text);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn intervals(

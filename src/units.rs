@@ -939,9 +939,26 @@ pub struct Egfr(f64);
 
 impl Egfr {
     /// The unit's symbol.
+    ///
+    /// ```
+    /// use lmr::units::Egfr;
+    ///
+    /// assert!(Egfr::is_unit(Egfr::SYMBOL));
+    /// assert_eq!(Egfr::new(60.0)?.to_string(), format!("60 {}", Egfr::SYMBOL));
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
     pub const SYMBOL: &'static str = "mL/min/1.73 m²";
 
     /// The spellings accepted, for messages.
+    ///
+    /// ```
+    /// use lmr::units::{Egfr, UnitError};
+    ///
+    /// let e = "59 mL/min".parse::<Egfr>().unwrap_err(); // not normalised to body surface area
+    /// assert!(matches!(e, UnitError::UnknownUnit { expected: Egfr::EXPECTED, .. }));
+    /// assert!(e.to_string().ends_with(&format!("(expected one of {})", Egfr::EXPECTED)));
+    /// assert!(Egfr::is_unit("mL/min/1.73m2") && Egfr::is_unit("mL/min per 1.73 m²"));
+    /// ```
     pub const EXPECTED: &'static str =
         "mL/min/1.73 m² (also written mL/min/1.73m2 or mL/min per 1.73 m²)";
 

@@ -739,6 +739,11 @@ impl RangeResult<'_> {
 /// // 6 g/L × 1 L = 6000 mg of a 5000 mg dose: 120 %, impossible, kept and flagged
 /// let hit = out.flags.iter().find(|h| h.flag.code() == "recovery_over_100").unwrap();
 /// assert!(matches!(hit.detail, FlagDetail::Recovery(Sugar::Lactulose, r) if (r.value() - 120.0).abs() < 1e-9));
+/// // an eGFR below 60 mL/min/1.73 m² (KDIGO 2012 G3a–G5) is flagged with the value given
+/// sample.pretest.egfr = Some("45 mL/min/1.73 m²".parse()?);
+/// interpreter.interpret(&sample, &mut out)?;
+/// let hit = out.flags.iter().find(|h| h.flag.code() == "reduced_renal_function").unwrap();
+/// assert_eq!(hit.detail, FlagDetail::Egfr("45".parse()?));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -2172,7 +2177,7 @@ fn net_of_baseline(sugar: Sugar, result: UrineResult, baseline: Concentration) -
     let UrineResult::Measured(c) = result else {
         return result;
     };
-    let m = Some(sugar.molar_mass());
+    let m = Some(sugar.molar_mass().in_g_per_mol());
     let (Ok(post), Ok(base)) = (c.in_mg_per_l(m), baseline.in_mg_per_l(m)) else {
         return result;
     };

@@ -86,7 +86,7 @@ pub fn recovery_percent(
         return Err(RecoveryError::ZeroDose { sugar });
     }
     let mg_per_l = concentration
-        .in_mg_per_l(Some(sugar.molar_mass()))
+        .in_mg_per_l(Some(sugar.molar_mass().in_g_per_mol()))
         .unwrap_or(0.0);
     let r = mg_per_l * volume.in_litres() / dose_mg * 100.0;
     if !r.is_finite() {

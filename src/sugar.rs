@@ -11,13 +11,15 @@
 //! ```
 //! use lmr::sugar::Sugar;
 //! assert_eq!(Sugar::Lactulose.formula(), "C12H22O11");
-//! approx::assert_relative_eq!(Sugar::Mannitol.molar_mass(), 182.172);
+//! approx::assert_relative_eq!(Sugar::Mannitol.molar_mass().in_g_per_mol(), 182.172);
 //! assert_eq!("13C6-mannitol".parse::<Sugar>()?, Sugar::Mannitol13C6);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::fmt;
 use std::str::FromStr;
+
+use crate::units::MolarMass;
 
 /// A sugar probe measured in urine.
 ///
@@ -166,7 +168,7 @@ impl Sugar {
         }
     }
 
-    /// Molar mass in g/mol.
+    /// Molar mass (g/mol, computed from standard atomic weights).
     ///
     /// # Source
     /// See [`Sugar::molar_mass_source`].
@@ -175,12 +177,12 @@ impl Sugar {
     /// use lmr::sugar::Sugar;
     ///
     /// // C6H12O5: 6 × 12.011 + 12 × 1.008 + 5 × 15.999 = 72.066 + 12.096 + 79.995 = 164.157
-    /// approx::assert_relative_eq!(Sugar::Rhamnose.molar_mass(), 164.157, max_relative = 1e-12);
+    /// approx::assert_relative_eq!(Sugar::Rhamnose.molar_mass().in_g_per_mol(), 164.157, max_relative = 1e-12);
     /// // C12H19Cl3O8: 144.132 + 19.152 + 106.35 + 127.992 = 397.626
-    /// approx::assert_relative_eq!(Sugar::Sucralose.molar_mass(), 397.626, max_relative = 1e-12);
+    /// approx::assert_relative_eq!(Sugar::Sucralose.molar_mass().in_g_per_mol(), 397.626, max_relative = 1e-12);
     /// ```
-    pub fn molar_mass(self) -> f64 {
-        match self {
+    pub fn molar_mass(self) -> MolarMass {
+        MolarMass::from_checked(match self {
             // 12×12.011 + 22×1.008 + 11×15.999 = 342.297
             Sugar::Lactulose | Sugar::Sucrose => 342.297,
             // 6×12.011 + 14×1.008 + 6×15.999 = 182.172
@@ -199,7 +201,7 @@ impl Sugar {
             Sugar::Xylose => 150.13,
             // 7×12.011 + 14×1.008 + 6×15.999 = 194.183
             Sugar::Methylglucose => 194.183,
-        }
+        })
     }
 
     /// Where the molar mass comes from, and how sure it is.
@@ -354,7 +356,10 @@ impl DoseForm {
     pub fn sugar_fraction(self, sugar: Sugar) -> f64 {
         match self {
             DoseForm::Anhydrous => 1.0,
-            DoseForm::Monohydrate => sugar.molar_mass() / (sugar.molar_mass() + WATER_G_PER_MOL),
+            DoseForm::Monohydrate => {
+                let m = sugar.molar_mass().in_g_per_mol();
+                m / (m + WATER_G_PER_MOL)
+            }
         }
     }
 }
@@ -409,7 +414,11 @@ mod tests {
             ),
         ];
         for (sugar, expected) in cases {
-            assert_relative_eq!(sugar.molar_mass(), expected, max_relative = 1e-5);
+            assert_relative_eq!(
+                sugar.molar_mass().in_g_per_mol(),
+                expected,
+                max_relative = 1e-5
+            );
         }
     }
 

@@ -879,10 +879,7 @@ impl Percent {
     /// # Ok::<(), lmr::units::UnitError>(())
     /// ```
     pub fn new(percent: f64) -> Result<Self, UnitError> {
-        if !percent.is_finite() || percent < 0.0 {
-            check_amount(percent, &format!("{percent} %"))?;
-        }
-        Ok(Percent(percent))
+        amount_in(percent, "%").map(Percent)
     }
 
     /// The value in percent.
@@ -908,14 +905,100 @@ impl fmt::Display for Percent {
 impl FromStr for Percent {
     type Err = UnitError;
     fn from_str(s: &str) -> Result<Self, UnitError> {
-        if s.trim().is_empty() {
-            return Err(UnitError::Empty { example: "18 %" });
-        }
-        let (value, unit) = split_number(s)?;
-        match unit {
-            "%" | "" => Ok(Percent(value)),
-            other => Err(unknown_or_wrong_dimension(s, other, "percentage", "%")),
-        }
+        one_unit(s, "18 %", |u| u == "%", "percentage", "%").map(Percent)
+    }
+}
+
+/// `value`, if it is an amount (finite, not negative); else the error quoting `value unit`.
+fn amount_in(value: f64, unit: &str) -> Result<f64, UnitError> {
+    if !value.is_finite() || value < 0.0 {
+        check_amount(value, &format!("{value} {unit}"))?;
+    }
+    Ok(value)
+}
+
+/// The number of `text` for a quantity with one unit (`18 %`, `342.297 g/mol`): written with a
+/// unit that `is_unit` accepts, or bare (read in that unit).
+fn one_unit(
+    text: &str,
+    example: &'static str,
+    is_unit: impl Fn(&str) -> bool,
+    dimension: &'static str,
+    expected: &'static str,
+) -> Result<f64, UnitError> {
+    if trim(text).is_empty() {
+        return Err(UnitError::Empty { example });
+    }
+    let (value, unit) = split_number(text)?;
+    if unit.is_empty() || is_unit(unit) {
+        Ok(value)
+    } else {
+        Err(unknown_or_wrong_dimension(text, unit, dimension, expected))
+    }
+}
+
+/// A molar mass, in g/mol: what converts a molar concentration into a mass one (a sugar's
+/// [`Sugar::molar_mass`](crate::sugar::Sugar::molar_mass), a 25(OH)D form's).
+///
+/// ```
+/// use lmr::units::MolarMass;
+///
+/// // lactulose C12H22O11: 12 × 12.011 + 22 × 1.008 + 11 × 15.999 = 342.297 g/mol
+/// let m: MolarMass = "342.297 g/mol".parse()?;
+/// assert_eq!(m.in_g_per_mol(), 342.297);
+/// assert_eq!(m.to_string(), "342.297 g/mol");
+/// assert_eq!(m.to_string().parse::<MolarMass>()?, m); // reads back
+/// assert!("342.297 g".parse::<MolarMass>().is_err());
+/// # Ok::<(), lmr::units::UnitError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub struct MolarMass(f64);
+
+impl MolarMass {
+    /// A molar mass from its value in g/mol.
+    ///
+    /// # Errors
+    /// [`UnitError::NotFinite`] for NaN or ±∞, [`UnitError::Negative`] below zero.
+    ///
+    /// ```
+    /// use lmr::units::MolarMass;
+    ///
+    /// assert_eq!(MolarMass::new(182.172)?.to_string(), "182.172 g/mol");
+    /// assert!(MolarMass::new(-1.0).is_err());
+    /// # Ok::<(), lmr::units::UnitError>(())
+    /// ```
+    pub fn new(g_per_mol: f64) -> Result<MolarMass, UnitError> {
+        amount_in(g_per_mol, "g/mol").map(MolarMass)
+    }
+
+    /// A molar mass from a constant known to be finite and positive.
+    pub(crate) const fn from_checked(g_per_mol: f64) -> MolarMass {
+        MolarMass(g_per_mol)
+    }
+
+    /// The molar mass in g/mol.
+    ///
+    /// ```
+    /// // mannitol C6H14O6: 6 × 12.011 + 14 × 1.008 + 6 × 15.999 = 182.172 g/mol
+    /// let m = lmr::sugar::Sugar::Mannitol.molar_mass();
+    /// approx::assert_relative_eq!(m.in_g_per_mol(), 182.172, max_relative = 1e-12);
+    /// ```
+    pub fn in_g_per_mol(self) -> f64 {
+        self.0
+    }
+}
+
+impl fmt::Display for MolarMass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} g/mol", self.0)
+    }
+}
+
+impl FromStr for MolarMass {
+    type Err = UnitError;
+    fn from_str(s: &str) -> Result<Self, UnitError> {
+        let is_unit = |u: &str| u.eq_ignore_ascii_case("g/mol");
+        one_unit(s, "342.297 g/mol", is_unit, "molar mass", "g/mol").map(MolarMass)
     }
 }
 
@@ -938,13 +1021,13 @@ impl FromStr for Percent {
 pub struct Egfr(f64);
 
 impl Egfr {
-    /// The unit's symbol.
+    /// The unit's symbol, as [`Display`](fmt::Display) writes it.
     ///
     /// ```
     /// use lmr::units::Egfr;
     ///
     /// assert!(Egfr::is_unit(Egfr::SYMBOL));
-    /// assert_eq!(Egfr::new(60.0)?.to_string(), format!("60 {}", Egfr::SYMBOL));
+    /// assert_eq!(Egfr::new(92.0)?.to_string(), format!("92 {}", Egfr::SYMBOL));
     /// # Ok::<(), lmr::units::UnitError>(())
     /// ```
     pub const SYMBOL: &'static str = "mL/min/1.73 m²";
@@ -975,10 +1058,7 @@ impl Egfr {
     /// # Ok::<(), lmr::units::UnitError>(())
     /// ```
     pub fn new(value: f64) -> Result<Egfr, UnitError> {
-        if !value.is_finite() || value < 0.0 {
-            check_amount(value, &format!("{value} {}", Egfr::SYMBOL))?;
-        }
-        Ok(Egfr(value))
+        amount_in(value, Egfr::SYMBOL).map(Egfr)
     }
 
     /// An eGFR from a number known to be finite and not negative (a constant).
@@ -1026,21 +1106,8 @@ impl fmt::Display for Egfr {
 impl FromStr for Egfr {
     type Err = UnitError;
     fn from_str(s: &str) -> Result<Self, UnitError> {
-        if trim(s).is_empty() {
-            return Err(UnitError::Empty {
-                example: "59 mL/min/1.73 m²",
-            });
-        }
-        let (value, unit) = split_number(s)?;
-        if unit.is_empty() || Egfr::is_unit(unit) {
-            Ok(Egfr(value))
-        } else {
-            Err(UnitError::UnknownUnit {
-                text: s.to_string(),
-                unit: unit.to_string(),
-                expected: Egfr::EXPECTED,
-            })
-        }
+        let example = "59 mL/min/1.73 m²";
+        one_unit(s, example, Egfr::is_unit, "eGFR", Egfr::EXPECTED).map(Egfr)
     }
 }
 
@@ -1260,6 +1327,12 @@ mod tests {
         fn egfr_round_trips(x in 0.0f64..1e6) {
             let e = Egfr::new(x).unwrap();
             proptest::prop_assert_eq!(e.to_string().parse::<Egfr>().unwrap(), e);
+        }
+
+        #[test]
+        fn molar_mass_round_trips(x in 0.0f64..1e6) {
+            let m = MolarMass::new(x).unwrap();
+            proptest::prop_assert_eq!(m.to_string().parse::<MolarMass>().unwrap(), m);
         }
     }
 

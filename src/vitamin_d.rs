@@ -21,7 +21,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::units::{Concentration, ConcentrationUnit};
+use crate::units::{Concentration, ConcentrationUnit, MolarMass};
 
 /// Molar mass of 25-hydroxyvitamin D3 (calcifediol, C27H44O2), g/mol.
 ///
@@ -31,9 +31,9 @@ use crate::units::{Concentration, ConcentrationUnit};
 ///
 /// ```
 /// // C27H44O2: 27 × 12.011 + 44 × 1.008 + 2 × 15.999 = 324.297 + 44.352 + 31.998 = 400.647
-/// assert!((lmr::vitamin_d::MOLAR_MASS_25OH_D3 - 400.647).abs() < 0.01);
+/// assert!((lmr::vitamin_d::MOLAR_MASS_25OH_D3.in_g_per_mol() - 400.647).abs() < 0.01);
 /// ```
-pub const MOLAR_MASS_25OH_D3: f64 = 400.64;
+pub const MOLAR_MASS_25OH_D3: MolarMass = MolarMass::from_checked(400.64);
 
 /// Molar mass of 25-hydroxyvitamin D2 (ercalcidiol, C28H44O2), g/mol.
 ///
@@ -42,9 +42,9 @@ pub const MOLAR_MASS_25OH_D3: f64 = 400.64;
 ///
 /// ```
 /// // C28H44O2: 28 × 12.011 + 44 × 1.008 + 2 × 15.999 = 336.308 + 44.352 + 31.998 = 412.658
-/// assert!((lmr::vitamin_d::MOLAR_MASS_25OH_D2 - 412.658).abs() < 0.01);
+/// assert!((lmr::vitamin_d::MOLAR_MASS_25OH_D2.in_g_per_mol() - 412.658).abs() < 0.01);
 /// ```
-pub const MOLAR_MASS_25OH_D2: f64 = 412.66;
+pub const MOLAR_MASS_25OH_D2: MolarMass = MolarMass::from_checked(412.66);
 
 /// Which 25(OH)D was measured.
 ///
@@ -78,7 +78,7 @@ impl VitaminDForm {
     /// assert_eq!(VitaminDForm::Total.molar_mass(), VitaminDForm::D3.molar_mass());
     /// assert_eq!(VitaminDForm::D2.molar_mass(), lmr::vitamin_d::MOLAR_MASS_25OH_D2);
     /// ```
-    pub fn molar_mass(self) -> f64 {
+    pub fn molar_mass(self) -> MolarMass {
         match self {
             VitaminDForm::Total | VitaminDForm::D3 => MOLAR_MASS_25OH_D3,
             VitaminDForm::D2 => MOLAR_MASS_25OH_D2,
@@ -242,9 +242,13 @@ impl VitaminD {
             ConcentrationUnit::NmolPerL => self.value.value(),
             // 1 ng/mL = 1 µg/L = 1000 / M nmol/L (standard atomic weights)
             ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL => {
-                self.value.value() * 1000.0 / self.form.molar_mass()
+                self.value.value() * 1000.0 / self.form.molar_mass().in_g_per_mol()
             }
-            _ => self.value.in_mmol_per_l(self.form.molar_mass()) * 1e6,
+            _ => {
+                self.value
+                    .in_mmol_per_l(self.form.molar_mass().in_g_per_mol())
+                    * 1e6
+            }
         }
     }
 
@@ -262,10 +266,12 @@ impl VitaminD {
     pub fn in_ng_per_ml(self) -> f64 {
         match self.value.unit() {
             ConcentrationUnit::NgPerMl | ConcentrationUnit::UgPerL => self.value.value(),
-            ConcentrationUnit::NmolPerL => self.value.value() * self.form.molar_mass() / 1000.0,
+            ConcentrationUnit::NmolPerL => {
+                self.value.value() * self.form.molar_mass().in_g_per_mol() / 1000.0
+            }
             _ => {
                 self.value
-                    .in_mg_per_l(Some(self.form.molar_mass()))
+                    .in_mg_per_l(Some(self.form.molar_mass().in_g_per_mol()))
                     .unwrap_or(f64::NAN)
                     * 1e3
             }

@@ -76,12 +76,16 @@ impl From<RangeFileError> for RangeWriteError {
 ///     "my-lab-lm", Analyte::LmRatio, "ratio", Matrix::Urine, "volunteers.csv", "2026-11-30",
 /// );
 /// assert!(spec.doses.is_empty() && spec.title.is_none());
+/// // a partition of adults, written as `age_years = { min = 18.0, max = 65.0 }`
+/// let mut spec = spec;
+/// spec.age = Some(lmr::reference::Span { min: "18 y".parse()?, max: "65 y".parse()? });
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("my-lab.toml");
 /// write_range_file(&path, &ri, estimate, &spec)?;
 /// let mut registry = Registry::default();
 /// registry.load_path(&path)?;
-/// assert!(registry.range("my-lab-lm").is_some());
+/// let written = registry.range("my-lab-lm").expect("loaded");
+/// assert_eq!(written.applies_to.age.unwrap().to_string(), "18–65 y");
 /// // A negative limit cannot be a range file's bound.
 /// let mut bad = estimate.clone();
 /// bad.lower.value = -1.0;

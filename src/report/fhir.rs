@@ -276,6 +276,18 @@ impl CodeTable {
 }
 
 /// What a LOINC code's definition is checked against (shown with [`CodeTable::code`]).
+///
+/// ```
+/// use lmr::reference::Matrix;
+/// use lmr::report::fhir::{CodeTable, Fit};
+///
+/// let table = CodeTable::builtin();
+/// // LOINC 14635-7 is 25-hydroxyvitamin D3 in serum: it fits a D3 result, not a total one
+/// let d3 = Fit { specimen: Some(Matrix::Serum), collection: None, vitamin_d_form: Some("d3") };
+/// assert_eq!(table.code("vitamin_d", None, &d3).coding[0].code, "14635-7");
+/// let total = Fit { vitamin_d_form: Some("total"), ..d3 };
+/// assert_eq!(table.code("vitamin_d", None, &total).coding[0].system, "urn:lmr:codes");
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Fit<'a> {
     /// The specimen.
@@ -338,6 +350,27 @@ pub struct Bundle {
 }
 
 /// A bundle entry.
+///
+/// ```
+/// use lmr::report::fhir::Resource;
+///
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+/// # let sample = lmr::sample::from_fields(fields, &registry)?;
+/// # let mut result = lmr::Interpretation::default();
+/// # interpreter.interpret(&sample, &mut result)?;
+/// // The Dutch SAT (5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h urine), 30 and 200 mg/L in 1 L:
+/// // entries are the panel, the lactulose and mannitol recoveries, and the L:M ratio.
+/// let bundle = lmr::report::fhir::bundle(&sample, &result, None);
+/// assert_eq!(bundle.entry.len(), 4);
+/// // every entry has its own id, and the panel's members are the other entries
+/// let Resource::Observation(panel) = &bundle.entry[0].resource else { panic!("the panel") };
+/// let members: Vec<_> = panel.has_member.iter().filter_map(|m| m.reference.clone()).collect();
+/// let ids: Vec<_> = bundle.entry[1..].iter().map(|e| e.full_url.clone()).collect();
+/// assert_eq!(members, ids);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
@@ -348,6 +381,28 @@ pub struct Entry {
 }
 
 /// A resource in a bundle.
+///
+/// ```
+/// use lmr::report::fhir::Resource;
+///
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+/// # let sample = lmr::sample::from_fields(fields, &registry)?;
+/// # let mut result = lmr::Interpretation::default();
+/// # interpreter.interpret(&sample, &mut result)?;
+/// // The Dutch SAT (5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h urine), 30 and 200 mg/L in 1 L:
+/// // entries are the panel, the lactulose and mannitol recoveries, and the L:M ratio.
+/// let bundle = lmr::report::fhir::bundle(&sample, &result, None);
+/// let kind = |r: &Resource| match r {
+///     Resource::Observation(o) => o.resource_type,
+///     Resource::OperationOutcome(o) => o.resource_type,
+/// };
+/// assert!(bundle.entry.iter().all(|e| kind(&e.resource) == "Observation"));
+/// // written untagged: the resource's own `resourceType` says what it is
+/// assert_eq!(serde_json::to_value(&bundle.entry[1].resource)?["resourceType"], "Observation");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum Resource {
@@ -358,6 +413,16 @@ pub enum Resource {
 }
 
 /// A FHIR `Identifier`.
+///
+/// ```
+/// use lmr::report::fhir::{error_bundle, ROW_SYSTEM};
+///
+/// // a batch row's bundle names its data row
+/// let id = error_bundle(12, &[]).identifier.unwrap();
+/// assert_eq!((id.system.as_str(), id.value.as_str()), (ROW_SYSTEM, "12"));
+/// assert_eq!(serde_json::to_string(&id)?, r#"{"system":"urn:lmr:batch-row","value":"12"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Identifier {
     /// Namespace.
@@ -367,6 +432,15 @@ pub struct Identifier {
 }
 
 /// A FHIR `Coding`.
+///
+/// ```
+/// use lmr::report::fhir::{Coding, LOINC};
+///
+/// let c = Coding { system: LOINC.into(), code: "74899-6".into(), display: None };
+/// // no display: no key
+/// assert_eq!(serde_json::to_string(&c)?, r#"{"system":"http://loinc.org","code":"74899-6"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Coding {
     /// Code system URI.
@@ -379,6 +453,26 @@ pub struct Coding {
 }
 
 /// A FHIR `CodeableConcept`.
+///
+/// ```
+/// use lmr::report::fhir::{Resource, INTERPRETATION};
+///
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+/// # let sample = lmr::sample::from_fields(fields, &registry)?;
+/// # let mut result = lmr::Interpretation::default();
+/// # interpreter.interpret(&sample, &mut result)?;
+/// // The Dutch SAT (5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h urine), 30 and 200 mg/L in 1 L:
+/// // entries are the panel, the lactulose and mannitol recoveries, and the L:M ratio.
+/// let bundle = lmr::report::fhir::bundle(&sample, &result, None);
+/// let Resource::Observation(ratio) = &bundle.entry[3].resource else { panic!("the ratio") };
+/// // 0.6 % ÷ 10 % = 0.06 ≤ 0.089: the band `within`, HL7 code N, and the band in the text
+/// let verdict = &ratio.interpretation[0];
+/// assert_eq!((verdict.coding[0].system.as_str(), verdict.coding[0].code.as_str()), (INTERPRETATION, "N"));
+/// assert_eq!(verdict.text.as_deref(), Some("dutch-sat-hyperosmolar-5h: within"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq, Default)]
 pub struct CodeableConcept {
     /// Codings.
@@ -410,6 +504,18 @@ impl CodeableConcept {
 }
 
 /// A FHIR `Quantity` with a UCUM unit.
+///
+/// ```
+/// use lmr::report::fhir::{Quantity, UCUM};
+///
+/// // a result below the limit: the bound with comparator `<`; 1/3 written to 10 digits
+/// let q = Quantity { value: 1.0 / 3.0, comparator: Some("<"), unit: "mg/L".into(), system: UCUM, code: "mg/L".into() };
+/// assert_eq!(
+///     serde_json::to_string(&q)?,
+///     r#"{"value":0.3333333333,"comparator":"<","unit":"mg/L","system":"http://unitsofmeasure.org","code":"mg/L"}"#
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Quantity {
     /// The number (for a censored value: the bound), written by lmr's one number formatter
@@ -432,6 +538,25 @@ fn lab_number<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// A FHIR `Reference` (lmr writes `reference` for `hasMember`, `display` for `specimen`).
+///
+/// ```
+/// use lmr::report::fhir::Resource;
+///
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+/// # let sample = lmr::sample::from_fields(fields, &registry)?;
+/// # let mut result = lmr::Interpretation::default();
+/// # interpreter.interpret(&sample, &mut result)?;
+/// // The Dutch SAT (5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h urine), 30 and 200 mg/L in 1 L:
+/// // entries are the panel, the lactulose and mannitol recoveries, and the L:M ratio.
+/// let bundle = lmr::report::fhir::bundle(&sample, &result, None);
+/// let Resource::Observation(lactulose) = &bundle.entry[1].resource else { panic!("a recovery") };
+/// let specimen = lactulose.specimen.as_ref().unwrap();
+/// assert_eq!(specimen.display.as_deref(), Some("urine, 5 h collection after the oral dose"));
+/// assert!(specimen.reference.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq, Default)]
 pub struct Reference {
     /// `urn:uuid:…`.
@@ -443,6 +568,24 @@ pub struct Reference {
 }
 
 /// A FHIR `Annotation` (a flag or caveat, its code first in the text).
+///
+/// ```
+/// use lmr::report::fhir::Resource;
+///
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+/// # let sample = lmr::sample::from_fields(fields, &registry)?;
+/// # let mut result = lmr::Interpretation::default();
+/// # interpreter.interpret(&sample, &mut result)?;
+/// // The Dutch SAT (5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h urine), 30 and 200 mg/L in 1 L:
+/// // entries are the panel, the lactulose and mannitol recoveries, and the L:M ratio.
+/// let bundle = lmr::report::fhir::bundle(&sample, &result, None);
+/// // the panel carries the sample's flags and caveats
+/// let Resource::Observation(panel) = &bundle.entry[0].resource else { panic!("the panel") };
+/// assert!(panel.note.iter().any(|n| n.text.starts_with("caveat sugar_test_general: ")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Annotation {
     /// `flag <code>: …` or `caveat <code>: …`.
@@ -450,6 +593,27 @@ pub struct Annotation {
 }
 
 /// A FHIR `Observation.referenceRange`.
+///
+/// ```
+/// use lmr::report::fhir::Resource;
+///
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+/// # let sample = lmr::sample::from_fields(fields, &registry)?;
+/// # let mut result = lmr::Interpretation::default();
+/// # interpreter.interpret(&sample, &mut result)?;
+/// // The Dutch SAT (5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h urine), 30 and 200 mg/L in 1 L:
+/// // entries are the panel, the lactulose and mannitol recoveries, and the L:M ratio.
+/// let bundle = lmr::report::fhir::bundle(&sample, &result, None);
+/// let Resource::Observation(ratio) = &bundle.entry[3].resource else { panic!("the ratio") };
+/// // Dutch SAT cut-off (Uil et al. 1996): `within` is x ≤ 0.089, so a high end and no low end
+/// let range = &ratio.reference_range[0];
+/// assert_eq!(range.high.as_ref().map(|q| q.value), Some(0.089));
+/// assert!(range.low.is_none());
+/// assert!(range.text.contains("[dutch-sat-hyperosmolar-5h]") && range.text.contains("upper bound 0.089 inclusive"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq, Default)]
 pub struct ReferenceRangeElement {
     /// Lower bound.
@@ -463,6 +627,33 @@ pub struct ReferenceRangeElement {
 }
 
 /// A FHIR `Observation.component`.
+///
+/// ```
+/// use lmr::report::fhir::Resource;
+///
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+/// # let sample = lmr::sample::from_fields(fields, &registry)?;
+/// # let mut result = lmr::Interpretation::default();
+/// # interpreter.interpret(&sample, &mut result)?;
+/// // The Dutch SAT (5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h urine), 30 and 200 mg/L in 1 L:
+/// // entries are the panel, the lactulose and mannitol recoveries, and the L:M ratio.
+/// let bundle = lmr::report::fhir::bundle(&sample, &result, None);
+/// let Resource::Observation(ratio) = &bundle.entry[3].resource else { panic!("the ratio") };
+/// // the protocol: each dose (g), the window (h), the urine volume (L; LOINC 12255-6 is the
+/// // volume of a 5-hour urine)
+/// let parts: Vec<(&str, f64)> = ratio
+///     .component
+///     .iter()
+///     .map(|c| (c.code.coding[0].code.as_str(), c.value_quantity.as_ref().unwrap().value))
+///     .collect();
+/// assert_eq!(parts, [
+///     ("lactulose_dose", 5.0), ("mannitol_dose", 2.0), ("sucrose_dose", 40.0),
+///     ("collection_window", 5.0), ("12255-6", 1.0),
+/// ]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Component {
@@ -477,6 +668,27 @@ pub struct Component {
 }
 
 /// A FHIR `Observation`.
+///
+/// ```
+/// use lmr::report::fhir::Resource;
+///
+/// # let registry = lmr::Registry::builtin()?;
+/// # let interpreter = lmr::Interpreter::new(&registry, &Default::default())?;
+/// # let fields = [("protocol", "dutch-sat-hyperosmolar"), ("lactulose", "30 mg/L"), ("mannitol", "200 mg/L"), ("volume", "1 L")];
+/// # let sample = lmr::sample::from_fields(fields, &registry)?;
+/// # let mut result = lmr::Interpretation::default();
+/// # interpreter.interpret(&sample, &mut result)?;
+/// // The Dutch SAT (5 g lactulose, 2 g mannitol, 40 g sucrose; 5 h urine), 30 and 200 mg/L in 1 L:
+/// // entries are the panel, the lactulose and mannitol recoveries, and the L:M ratio.
+/// let bundle = lmr::report::fhir::bundle(&sample, &result, None);
+/// let Resource::Observation(ratio) = &bundle.entry[3].resource else { panic!("the ratio") };
+/// assert_eq!((ratio.status, ratio.category[0].coding[0].code.as_str()), ("final", "laboratory"));
+/// // a 5-hour urine: LOINC 74899-6, lactulose/mannitol ratio; 0.6 % ÷ 10 % = 0.06
+/// assert_eq!(ratio.code.coding[0].code, "74899-6");
+/// let q = ratio.value_quantity.as_ref().unwrap();
+/// assert_eq!((q.value, q.code.as_str()), (0.06, "{ratio}"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Observation {
@@ -515,6 +727,17 @@ pub struct Observation {
 }
 
 /// A FHIR `OperationOutcome`.
+///
+/// ```
+/// use lmr::report::fhir::{error_bundle, Resource, RowProblem};
+///
+/// let problems = [
+///     RowProblem { field: Some("urine_volume"), value: "-3 mL", message: "row 7: must not be negative".into() },
+///     RowProblem { field: Some("sex"), value: "x", message: "row 7: unknown sex".into() },
+/// ];
+/// let Resource::OperationOutcome(o) = &error_bundle(7, &problems).entry[0].resource else { panic!() };
+/// assert_eq!((o.resource_type, o.issue.len()), ("OperationOutcome", 2)); // one issue per problem
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct OperationOutcome {
@@ -525,6 +748,17 @@ pub struct OperationOutcome {
 }
 
 /// One `OperationOutcome.issue`.
+///
+/// ```
+/// use lmr::report::fhir::{error_bundle, Resource, RowProblem};
+///
+/// let p = RowProblem { field: Some("urine_volume"), value: "-3 mL", message: "row 7: must not be negative".into() };
+/// let Resource::OperationOutcome(o) = &error_bundle(7, &[p]).entry[0].resource else { panic!() };
+/// let issue = &o.issue[0];
+/// assert_eq!((issue.severity, issue.code), ("error", "invalid"));
+/// assert_eq!(issue.details.text.as_deref(), Some(r#"field "urine_volume", value "-3 mL""#));
+/// assert_eq!(issue.diagnostics, "row 7: must not be negative");
+/// ```
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Issue {
     /// `error`.

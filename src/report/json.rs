@@ -173,7 +173,7 @@ pub fn to_json(
             "nmol_l_bound": null,
             "ng_ml": number::json(v.value.in_ng_per_ml()),
             "form": v.value.form().key(),
-            "molar_mass_g_per_mol": number::json(v.value.form().molar_mass()),
+            "molar_mass_g_per_mol": number::json(v.value.form().molar_mass().in_g_per_mol()),
             "schemes": v.schemes.iter().map(result_json).collect::<Vec<_>>(),
         })
     });
@@ -185,7 +185,7 @@ pub fn to_json(
                 "nmol_l_bound": b.bound_in_nmol_per_l().to_string(),
                 "limit_as_given": format!("<{}", b.limit.reported()),
                 "form": b.limit.form().key(),
-                "molar_mass_g_per_mol": number::json(b.limit.form().molar_mass()),
+                "molar_mass_g_per_mol": number::json(b.limit.form().molar_mass().in_g_per_mol()),
                 "schemes": b.schemes.iter().map(result_json).collect::<Vec<_>>(),
             })
         })

@@ -334,7 +334,10 @@ fn sugars(out: &mut String, sample: &Sample, r: &Interpretation<'_>) {
             sample.protocol.doses.get(s),
         ) {
             (Some(UrineResult::Measured(c)), Some(v), Some(d)) => {
-                let mg = c.in_mg_per_l(Some(s.molar_mass())).unwrap_or(f64::NAN) * v.in_litres();
+                let mg = c
+                    .in_mg_per_l(Some(s.molar_mass().in_g_per_mol()))
+                    .unwrap_or(f64::NAN)
+                    * v.in_litres();
                 format!(
                     "  = {} mg excreted of {} mg",
                     sig(mg),
@@ -460,7 +463,7 @@ fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
                 "\nVitamin D (serum 25(OH)D)  {} nmol/L = {} ng/mL  (converted with {} g/mol)",
                 sig(v.value.in_nmol_per_l()),
                 sig(v.value.in_ng_per_ml()),
-                v.value.form().molar_mass()
+                v.value.form().molar_mass().in_g_per_mol()
             );
             &v.schemes
         }
@@ -470,7 +473,7 @@ fn vitamin_d(out: &mut String, r: &Interpretation<'_>) {
                 "\nVitamin D (serum 25(OH)D)  below the limit {} = {} nmol/L  (converted with {} g/mol)\n  a class is given only where one band holds every value below the limit",
                 b.limit.reported(),
                 censored(b.bound_in_nmol_per_l()),
-                b.limit.form().molar_mass()
+                b.limit.form().molar_mass().in_g_per_mol()
             );
             &b.schemes
         }

@@ -1037,8 +1037,10 @@ impl Egfr {
     /// ```
     /// use lmr::units::{Egfr, UnitError};
     ///
-    /// let e = "59 mL/min".parse::<Egfr>().unwrap_err();
+    /// let e = "59 mL/min".parse::<Egfr>().unwrap_err(); // not normalised to body surface area
     /// assert!(matches!(e, UnitError::UnknownUnit { expected: Egfr::EXPECTED, .. }));
+    /// assert!(e.to_string().ends_with(&format!("(expected one of {})", Egfr::EXPECTED)));
+    /// assert!(Egfr::is_unit("mL/min/1.73m2") && Egfr::is_unit("mL/min per 1.73 m²"));
     /// ```
     pub const EXPECTED: &'static str =
         "mL/min/1.73 m² (also written mL/min/1.73m2 or mL/min per 1.73 m²)";

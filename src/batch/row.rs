@@ -502,9 +502,10 @@ impl<'a> RowReader<'a> {
         self.read_numbers(record, &[], pos, sample, errors, repeated)
     }
 
-    /// The columns that may hand their values in as numbers to `RowReader::read_numbers`
-    /// (by column): those of a urine, baseline, urine volume, dose, collection, age, vitamin D
-    /// or zonulin field whose unit the header or column map settles (no `<name>_unit` column).
+    /// The columns that may hand their values in as numbers (a data frame's numeric column,
+    /// as [`Columnar`](super::Columnar) reads them), by column: those of a urine, baseline,
+    /// urine volume, dose, collection, age, vitamin D or zonulin field whose unit the header or
+    /// column map settles (no `<name>_unit` column).
     ///
     /// ```
     /// use lmr::batch::{Layout, RowReader};
